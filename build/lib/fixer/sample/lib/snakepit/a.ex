@@ -1,0 +1,1 @@
+defmodule A do end

@@ -1,0 +1,144 @@
+"""`fixer apply`: the branch mode, the in-place mode and their dry runs."""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from fixer import exitcodes, report
+from fixer.commitplan import plan_commits
+from fixer.gitops import BranchResult, GitError, build_branch, dirty_paths, open_repo, resolve_base
+from fixer.runner import Run
+from fixer.sources import CommitTree, WorkTree
+from fixer.textio import write_atomic
+
+
+@dataclass
+class ApplyOptions:
+    dry_run: bool = False
+    in_place: bool = False
+    branch: str = "fixer/cleanup"
+    base: str | None = None
+    squash: bool = False
+    author: object = None
+    force: bool = False
+    paths: list[str] | None = None
+    interactive: bool = False
+
+
+def apply(ws, rules, options: ApplyOptions) -> int:
+    from fixer.cli import _finish_report, _run
+
+    if options.in_place:
+        source = WorkTree(ws.root, ws.repo)
+    else:
+        repo = ws.repo if ws.repo is not None else open_repo(ws.root)
+        source = CommitTree(repo, resolve_base(repo, options.base))
+    result = _run(source, ws, rules, options.paths)
+    if options.dry_run:
+        return _finish_report(result, show_diff=True)
+    if options.interactive:
+        result = choose_interactively(result)
+    if options.in_place:
+        return write_in_place(ws, result, options)
+    return commit_on_branch(source, result, options)
+
+
+def write_in_place(ws, result: Run, options: ApplyOptions) -> int:
+    err = report.stderr()
+    changed = result.changed
+    if ws.repo is not None and not options.force:
+        dirty = dirty_paths(ws.repo, [o.result.path for o in changed])
+        if dirty:
+            raise GitError(
+                "these files have uncommitted changes that --in-place would overwrite "
+                "(commit or stash them, or pass --force):\n" + "\n".join(f"  {p}" for p in dirty)
+            )
+    write_errors = []
+    for outcome in changed:
+        target = ws.root / outcome.result.path
+        try:
+            if not os.access(target, os.W_OK):
+                raise PermissionError(13, "Permission denied")
+            write_atomic(target, outcome.new_bytes())
+        except OSError as exc:
+            write_errors.append((outcome.result.path, f"cannot write: {exc.strerror or exc}"))
+            outcome.result.errors.append(f"cannot write: {exc.strerror or exc}")
+            outcome.result.new = outcome.result.old
+    report.print_findings(result, err, fixable_too=False)
+    report.print_errors(result, err)
+    err.print(report.summary_table(result))
+    written = len(changed) - len(write_errors)
+    err.print(f"rewrote {written} file(s) in place")
+    return exitcodes.for_action(bool(result.errors))
+
+
+def commit_on_branch(source: CommitTree, result: Run, options: ApplyOptions) -> int:
+    err = report.stderr()
+    modes = {o.result.path: source.mode(o.result.path) for o in result.changed}
+    planned = plan_commits(result, modes, squash=options.squash)
+    outcome = build_branch(source.repo, source.commit, options.branch, planned, options.author, options.force)
+    report.print_findings(result, err, fixable_too=False)
+    report.print_errors(result, err)
+    err.print(report.summary_table(result))
+    describe_branch(outcome, source.repo)
+    warn_uncommitted(source, result)
+    return exitcodes.for_action(bool(result.errors))
+
+
+def describe_branch(outcome: BranchResult, repo) -> None:
+    out = report.stdout()
+    if outcome.status == "nothing":
+        out.print(f"nothing to fix; branch {outcome.branch} not created")
+        return
+    if outcome.status == "unchanged":
+        out.print(f"branch {outcome.branch} is already up to date ({len(outcome.commits)} commit(s)); no new commit")
+        return
+    out.print(f"branch {outcome.branch} {outcome.status} from {outcome.base[:10]} with {len(outcome.commits)} commit(s):")
+    for sha in outcome.commits:
+        out.print(f"  {sha[:10]} {repo.commit(sha).summary}")
+
+
+def warn_uncommitted(source: CommitTree, result: Run) -> None:
+    if source.repo.head.is_valid() and source.commit == source.repo.head.commit:
+        dirty = dirty_paths(source.repo, [o.result.path for o in result.outcomes])
+        if dirty:
+            report.stderr().print(
+                "note: uncommitted changes in these files are not part of the branch: " + ", ".join(dirty)
+            )
+
+
+def choose_interactively(result: Run) -> Run:
+    """Ask apply / skip / quit for each changed file; only on a terminal."""
+    from fixer.diffs import file_diff
+
+    if not sys.stdin.isatty():
+        raise GitError("--interactive needs a terminal (stdin is not a TTY)")
+    kept = []
+    for outcome in result.outcomes:
+        if not outcome.result.changed:
+            kept.append(outcome)
+            continue
+        report.print_diff(file_diff(outcome.result.path, outcome.result.old, outcome.result.new))
+        answer = ""
+        while answer not in ("a", "s", "q"):
+            answer = input(f"{outcome.result.path}: [a]pply, [s]kip, [q]uit? ").strip().lower()[:1]
+        if answer == "q":
+            outcome.result.new = outcome.result.old
+            outcome.result.stages = []
+            for rest in result.outcomes[result.outcomes.index(outcome):]:
+                rest.result.new = rest.result.old
+                rest.result.stages = []
+            break
+        if answer == "s":
+            outcome.result.new = outcome.result.old
+            outcome.result.stages = []
+        kept.append(outcome)
+    return result
+
+
+def apply_patch(ws, options: ApplyOptions, patch_file: Path) -> int:
+    from fixer.patches import apply_reviewed_patch
+
+    return apply_reviewed_patch(ws, options, patch_file)

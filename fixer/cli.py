@@ -1,0 +1,290 @@
+"""The command line: parse options, call the core, print, pick the exit code (see exitcodes.py)."""
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from fixer import __version__, exitcodes, report
+from fixer.config import Config, load
+from fixer.diffs import patch
+from fixer.gitops import GitError, maybe_repo, open_repo, parse_actor
+from fixer.rule import ConfigError, all_rules
+from fixer.runner import Run, run
+from fixer.sources import CommitTree, WorkTree
+from fixer.textio import InputError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Find and safely fix leftover debug code and small compiler warnings in Python and Elixir repos.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXPECTED = (ConfigError, GitError, InputError)
+
+
+class Failure(Exception):
+    """An expected failure with a message for the user (exit 2)."""
+
+
+@dataclass
+class Workspace:
+    root: Path
+    repo: object
+    config: Config
+
+    def rules(self, only):
+        return self.config.rules(only or None)
+
+
+def workspace(directory: Optional[Path], config_path: Optional[Path]) -> Workspace:
+    start = (directory or Path.cwd()).resolve()
+    if not start.is_dir():
+        raise Failure(f"{start}: not a directory")
+    repo = maybe_repo(start)
+    root = Path(repo.working_tree_dir).resolve() if repo is not None and repo.working_tree_dir else start
+    return Workspace(root, repo, load(root, config_path))
+
+
+def fail(message: str, verbose: bool) -> None:
+    if verbose:
+        traceback.print_exc()
+    report.stderr().print(f"[bold red]fixer: error:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(exitcodes.ERROR)
+
+
+def guarded(verbose: bool, action):
+    try:
+        return action()
+    except EXPECTED as exc:
+        fail(str(exc), verbose)
+    except Failure as exc:
+        fail(str(exc), verbose)
+
+
+def _run(source, ws: Workspace, rules, paths: list[str] | None = None) -> Run:
+    from fixer.runner import candidates
+
+    files = candidates(source, ws.config, rules)
+    if paths:
+        wanted = [p.rstrip("/") for p in paths]
+        files = [f for f in files if any(f == w or f.startswith(w + "/") for w in wanted)]
+    with report.progress(len(files), True) as tick:
+        return run(source, ws.config, rules, progress=tick, only=files)
+
+
+def _rel_paths(ws: Workspace, paths: Optional[List[Path]]) -> list[str] | None:
+    if not paths:
+        return None
+    rel = []
+    for path in paths:
+        full = path.resolve()
+        if not full.is_relative_to(ws.root):
+            raise Failure(f"{path}: outside the repository {ws.root}")
+        rel.append(full.relative_to(ws.root).as_posix())
+    return rel
+
+
+def _diff_text(result: Run) -> str:
+    return patch(
+        [
+            (o.result.path, o.decoded.encode(o.result.old).decode("utf-8"), o.new_bytes().decode("utf-8"))
+            for o in result.changed
+        ]
+    )
+
+
+def _finish_report(result: Run, show_diff: bool) -> int:
+    out, err = report.stdout(), report.stderr()
+    if show_diff:
+        report.print_diff(_diff_text(result))
+    report.print_findings(result, err if show_diff else out)
+    report.print_errors(result, err)
+    err.print(report.summary_table(result))
+    pending = bool(result.changed) or any(not f.fixed for f in result.findings)
+    return exitcodes.for_report(bool(result.errors), pending)
+
+
+# -- options shared by several commands -------------------------------------------------------
+ConfigOpt = typer.Option(None, "--config", "-c", help="Config file (default: fixer.toml or [tool.fixer] in pyproject.toml).")
+RuleOpt = typer.Option(None, "--rule", "-r", help="Run only this rule (repeatable).")
+DirOpt = typer.Option(None, "--directory", "-C", help="Run in this directory instead of the current one.")
+VerboseOpt = typer.Option(False, "--verbose", "-v", help="Show tracebacks for errors.")
+
+
+@app.command()
+def check(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Only these files or folders."),
+    config: Optional[Path] = ConfigOpt,
+    rule: Optional[List[str]] = RuleOpt,
+    directory: Optional[Path] = DirOpt,
+    output_format: str = typer.Option("text", "--format", "-f", help="text, json, sarif or github."),
+    verbose: bool = VerboseOpt,
+):
+    """CI gate: report what would be fixed. Exit 0 clean, 1 fixes pending, 2 errors."""
+    from fixer import formats
+
+    if output_format not in formats.FORMATS:
+        fail(f"--format {output_format}: expected one of {', '.join(formats.FORMATS)}", verbose)
+
+    def action():
+        ws = workspace(directory, config)
+        result = _run(WorkTree(ws.root, ws.repo), ws, ws.rules(rule), _rel_paths(ws, paths))
+        if output_format == "text":
+            return _finish_report(result, show_diff=False)
+        sys.stdout.write(formats.FORMATS[output_format](result))
+        pending = bool(result.changed) or any(not f.fixed for f in result.findings)
+        return exitcodes.for_report(bool(result.errors), pending)
+
+    raise typer.Exit(guarded(verbose, action))
+
+
+@app.command()
+def diff(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Only these files or folders."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the patch to this file."),
+    config: Optional[Path] = ConfigOpt,
+    rule: Optional[List[str]] = RuleOpt,
+    directory: Optional[Path] = DirOpt,
+    verbose: bool = VerboseOpt,
+):
+    """Print (or write with -o) the fixes as a git-style patch, for review."""
+
+    def action():
+        ws = workspace(directory, config)
+        result = _run(WorkTree(ws.root, ws.repo), ws, ws.rules(rule), _rel_paths(ws, paths))
+        text = _diff_text(result)
+        if output is not None:
+            output.write_bytes(text.encode("utf-8"))
+            report.stderr().print(f"wrote {len(result.changed)} file(s) of fixes to {output}")
+        else:
+            report.print_diff(text)
+        report.print_errors(result, report.stderr())
+        return exitcodes.for_report(bool(result.errors), bool(result.changed))
+
+    raise typer.Exit(guarded(verbose, action))
+
+
+@app.command()
+def apply(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Only these files or folders."),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Show the unified diff; write nothing."),
+    in_place: bool = typer.Option(False, "--in-place", help="Rewrite the working tree instead of committing."),
+    branch: Optional[str] = typer.Option(None, "--branch", "-b", help="Branch to commit on (default: config, fixer/cleanup)."),
+    base: Optional[str] = typer.Option(None, "--base", help="Start the branch from this ref (default: HEAD)."),
+    squash: bool = typer.Option(False, "--squash", help="One commit for all rules instead of one per rule."),
+    author: Optional[str] = typer.Option(None, "--author", help="Commit as 'Name <email>' (for bots)."),
+    force: bool = typer.Option(False, "--force", help="Replace a branch holding others' commits; overwrite edited files."),
+    patch_file: Optional[Path] = typer.Option(None, "--patch", help="Apply exactly this reviewed patch."),
+    interactive: bool = typer.Option(False, "--interactive", "-i", help="Ask for each file (TTY only)."),
+    config: Optional[Path] = ConfigOpt,
+    rule: Optional[List[str]] = RuleOpt,
+    directory: Optional[Path] = DirOpt,
+    verbose: bool = VerboseOpt,
+):
+    """Apply the fixes: commit them on a cleanup branch (default) or rewrite files (--in-place)."""
+    from fixer import applying
+
+    def action():
+        ws = workspace(directory, config)
+        options = applying.ApplyOptions(
+            dry_run=dry_run,
+            in_place=in_place,
+            branch=branch or ws.config.branch,
+            base=base,
+            squash=squash,
+            author=parse_actor(author) if author else None,
+            force=force,
+            paths=_rel_paths(ws, paths),
+            interactive=interactive,
+        )
+        if patch_file is not None:
+            return applying.apply_patch(ws, options, patch_file)
+        return applying.apply(ws, ws.rules(rule), options)
+
+    raise typer.Exit(guarded(verbose, action))
+
+
+@app.command()
+def rules(rule_id: Optional[str] = typer.Argument(None, help="Show this rule's documentation and examples.")):
+    """List the rules, or show one rule's docs with its before/after examples."""
+    registry = all_rules()
+    console = report.stdout()
+    if rule_id is None:
+        from rich.table import Table
+
+        table = Table(title="fixer rules", title_justify="left")
+        for column in ("id", "language", "default", "summary"):
+            table.add_column(column)
+        for rid, cls in registry.items():
+            table.add_row(rid, cls.language, "on" if cls.default_enabled else "off", cls.summary())
+        console.print(table)
+        return
+    cls = registry.get(rule_id)
+    if cls is None:
+        report.stderr().print(f"fixer: error: unknown rule '{rule_id}' (known: {', '.join(registry)})")
+        raise typer.Exit(exitcodes.ERROR)
+    sys.stdout.write(rule_docs(cls))
+
+
+def rule_docs(cls) -> str:
+    lines = [f"{cls.id} ({cls.language}, {'on' if cls.default_enabled else 'off'} by default)", ""]
+    lines.append(cls.documentation())
+    lines += ["", "Parameters:"]
+    for name, spec in {**cls.params, **cls.COMMON}.items():
+        default = list(cls.default_paths) if name == "paths" else spec.default
+        lines.append(f"  {name} = {json.dumps(default)}  # {spec.doc}")
+    lines += ["", "Anchors (a file is parsed only when one matches):"]
+    lines += [f"  {a}" for a in cls().anchor_patterns()]
+    for number, example in enumerate(cls.examples, 1):
+        params = f" with {json.dumps(example.params)}" if example.params else ""
+        lines += ["", f"Example {number}{params} ({cls.example_path(example)}):", "  before:"]
+        lines += ["    " + line for line in example.before.rstrip("\n").splitlines()]
+        if example.after is None:
+            lines.append("  after: unchanged")
+        else:
+            lines.append("  after:")
+            lines += ["    " + line for line in example.after.rstrip("\n").splitlines()] or ["    (empty)"]
+    return "\n".join(lines) + "\n"
+
+
+@app.command()
+def demo(
+    keep: Optional[Path] = typer.Option(None, "--keep", help="Build the demo repo here and keep it."),
+):
+    """Copy the bundled sample service into a temp git repo, show the diff, and make the cleanup branch."""
+    from fixer import demo as demo_module
+
+    raise typer.Exit(demo_module.run_demo(keep))
+
+
+def version_callback(value: bool):
+    if value:
+        print(f"fixer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True, help="Show the version."),
+):
+    pass
+
+
+def main_entry(argv: list[str]) -> int:
+    """Run the CLI in-process (the demo uses it) and return the exit code."""
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return code if isinstance(code, int) else 0
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,111 @@
+"""The pure core: (path, text, rules) -> FileResult. No file system, no git, no printing.
+
+Rules run one after another (so each rule's changes can become a commit of their own). Each rule runs
+to a fixed point: edits that overlap are refused and picked up by the next pass. An edit that makes the
+file unparsable is dropped and reported. The final text must re-parse and a second pass of every rule
+must change nothing; otherwise the file is left as it was and the failure is reported.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from fixer.edits import Edit, apply_edits
+from fixer.lang import elixir, python
+from fixer.model import FileResult, Finding
+from fixer.rule import Rule, Source
+
+MAX_PASSES = 5
+VALIDATORS = {"python": python.validate, "elixir": elixir.validate}
+
+
+def language_of(path: str) -> str | None:
+    if path.endswith(python.EXTENSIONS):
+        return "python"
+    if path.endswith(elixir.EXTENSIONS):
+        return "elixir"
+    return None
+
+
+def fix_text(path: str, text: str, rules: Iterable[Rule], context: dict[str, Any] | None = None) -> FileResult:
+    result = FileResult(path, text, text)
+    wanted = [rule for rule in rules if rule.wants(path, text)]
+    if not wanted:
+        return result
+    language = wanted[0].language
+    validate = VALIDATORS[language]
+    problem = validate(path, text) if language == "python" else None
+    if problem:
+        result.errors.append(problem)
+        return result
+    current = text
+    for rule in wanted:
+        current = _run_rule(rule, path, current, context or {}, validate, result)
+        if result.errors:
+            result.new = text
+            result.stages = []
+            return result
+        if current != (result.stages[-1][1] if result.stages else text):
+            result.stages.append((rule.id, current))
+    _final_check(path, text, current, wanted, context or {}, validate, result)
+    return result
+
+
+def _run_rule(rule: Rule, path: str, text: str, context, validate, result: FileResult) -> str:
+    current = text
+    for attempt in range(MAX_PASSES):
+        try:
+            outcome = rule.check(Source(path, current, context))
+        except Exception as exc:  # a rule bug must cost one file, not the run
+            result.errors.append(f"rule {rule.id} failed: {type(exc).__name__}: {exc}")
+            return text
+        # Later passes re-see the unfixable findings of the first at shifted lines: keep only fixes.
+        _record(result, outcome.findings if attempt == 0 else [f for f in outcome.findings if f.fixed])
+        if not outcome.edits:
+            return current
+        new, applied, refused = apply_edits(current, outcome.edits)
+        problem = validate(path, new, current)
+        if problem:
+            new, applied = _drop_breaking_edits(path, current, applied, validate, result, problem)
+        if new == current:
+            return current
+        current = new  # loop: refused overlapping edits are picked up by the next pass
+    return current
+
+
+def _drop_breaking_edits(path, text, edits: list[Edit], validate, result: FileResult, problem: str):
+    kept = [e for e in edits if validate(path, apply_edits(text, [e])[0], text) is None]
+    new, applied, _ = apply_edits(text, kept)
+    dropped = [e for e in edits if e not in kept]
+    if validate(path, new, text) is not None:
+        dropped, applied, new = edits, [], text
+    for edit in dropped:
+        line = text.count("\n", 0, edit.start) + 1
+        result.findings.append(Finding(edit.rule, path, line, f"fix dropped: it would make the file unparsable ({problem})", False))
+    return new, applied
+
+
+def _record(result: FileResult, findings: list[Finding]) -> None:
+    seen = {(f.rule, f.line, f.message) for f in result.findings}
+    for finding in findings:
+        if (finding.rule, finding.line, finding.message) not in seen:
+            result.findings.append(finding)
+
+
+def _final_check(path, original, current, rules, context, validate, result: FileResult) -> None:
+    if current == original:
+        result.new = original
+        return
+    problem = validate(path, current, original)
+    if problem is None:
+        try:
+            leftovers = [rule.id for rule in rules if rule.check(Source(path, current, context)).edits]
+        except Exception as exc:
+            leftovers = [f"(a rule failed: {type(exc).__name__}: {exc})"]
+        if leftovers:
+            problem = f"a second pass of {', '.join(leftovers)} would change the file again"
+    if problem:
+        result.errors.append(f"validation failed, file left unchanged: {problem}")
+        result.new = original
+        result.stages = []
+        return
+    result.new = current

@@ -1,0 +1,36 @@
+"""Python through LibCST: parsing, positions, validation."""
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+EXTENSIONS = (".py", ".pyi")
+
+
+class ParseFailure(Exception):
+    pass
+
+
+def parse(text: str) -> cst.Module:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        raise ParseFailure(f"syntax error at line {exc.raw_line}, column {exc.raw_column}: {exc.message}") from None
+
+
+def wrapper(text: str) -> MetadataWrapper:
+    return MetadataWrapper(parse(text), unsafe_skip_copy=True)
+
+
+def validate(path: str, text: str, original: str | None = None) -> str | None:
+    """None if the text is valid Python for both LibCST and CPython, else the reason."""
+    try:
+        parse(text)
+        compile(text, path, "exec", dont_inherit=True)
+    except ParseFailure as exc:
+        return str(exc)
+    except SyntaxError as exc:
+        return f"syntax error at line {exc.lineno}: {exc.msg}"
+    except ValueError as exc:  # e.g. NUL bytes
+        return str(exc)
+    return None

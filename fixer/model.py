@@ -1,0 +1,34 @@
+"""Values the engine hands back: findings and per-file results."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a rule saw. ``fixed`` says whether an edit for it was applied."""
+
+    rule: str
+    path: str
+    line: int
+    message: str
+    fixed: bool
+    column: int = 1
+    end_line: int | None = None
+
+
+@dataclass
+class FileResult:
+    path: str
+    old: str
+    new: str
+    stages: list[tuple[str, str]] = field(default_factory=list)  # (rule id, text after that rule)
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.new != self.old
+
+    def fixes(self, rule: str | None = None) -> int:
+        return sum(1 for f in self.findings if f.fixed and (rule is None or f.rule == rule))

@@ -1,0 +1,81 @@
+"""Where file contents come from: the working tree, or a commit's tree (for branch mode)."""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from fixer.textio import InputError
+
+SKIP_DIRS = {".git", "_build", "deps", "node_modules", ".venv", "venv", "env", "__pycache__", ".tox", ".mypy_cache", ".elixir_ls"}
+
+
+class WorkTree:
+    """Files of a directory: git's tracked + untracked-not-ignored files, or a filtered walk."""
+
+    def __init__(self, root: Path, repo=None):
+        self.root = root.resolve()
+        self.repo = repo
+
+    def files(self) -> list[str]:
+        if self.repo is not None:
+            listed = self.repo.git.ls_files("--cached", "--others", "--exclude-standard", "-z")
+            names = sorted({name for name in listed.split("\0") if name})
+            return [n for n in names if os.path.lexists(self.root / n)]
+        found = []
+        for folder, dirs, files in os.walk(self.root):
+            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not _is_venv(Path(folder) / d))
+            for name in files:
+                found.append((Path(folder) / name).relative_to(self.root).as_posix())
+        return sorted(found)
+
+    def read(self, path: str) -> bytes | None:
+        """The file's bytes; None for a symlink inside the repo (its target is processed itself)."""
+        full = self.root / path
+        if full.is_symlink():
+            target = full.resolve()
+            if not target.is_relative_to(self.root):
+                raise InputError(f"symlink points outside the repository (-> {os.readlink(full)})")
+            return None
+        try:
+            return full.read_bytes()
+        except PermissionError:
+            raise InputError("permission denied on read") from None
+        except IsADirectoryError:
+            return None
+
+    def mode(self, path: str) -> int:
+        return stat.S_IMODE((self.root / path).stat().st_mode)
+
+
+def _is_venv(path: Path) -> bool:
+    return (path / "pyvenv.cfg").exists()
+
+
+class CommitTree:
+    """Files of one commit, read from git's object database (the working tree is not looked at)."""
+
+    def __init__(self, repo, commit):
+        self.repo = repo
+        self.commit = commit
+        self.root = Path(repo.working_tree_dir or repo.git_dir).resolve()
+        self._blobs = {}
+        for item in commit.tree.traverse():
+            if item.type == "blob":
+                self._blobs[item.path] = item
+
+    def files(self) -> list[str]:
+        return sorted(self._blobs)
+
+    def read(self, path: str) -> bytes | None:
+        blob = self._blobs[path]
+        if stat.S_ISLNK(blob.mode):
+            target = blob.data_stream.read().decode("utf-8", "replace")
+            resolved = os.path.normpath(os.path.join(os.path.dirname(path), target))
+            if os.path.isabs(target) or resolved.startswith(".."):
+                raise InputError(f"symlink points outside the repository (-> {target})")
+            return None
+        return blob.data_stream.read()
+
+    def mode(self, path: str) -> int:
+        return self._blobs[path].mode
