@@ -134,3 +134,57 @@ def call_arguments(node: Node) -> list[Node]:
 
 def has_do_block(node: Node) -> bool:
     return any(child.type == "do_block" for child in node.children)
+
+
+# -- statements ---------------------------------------------------------------------------------
+BLOCKS = frozenset({"do_block", "body", "source", "block", "else_block", "after_block", "rescue_block", "catch_block"})
+
+
+def statements(container: Node) -> list[Node]:
+    """The expressions of a block, in order (comments and stab clauses are not statements)."""
+    skip = {"comment", "stab_clause"}
+    return [c for c in container.named_children if c.type not in skip]
+
+
+def statement_of(node: Node) -> Node | None:
+    """The node itself if it is a statement of a block, else None."""
+    parent = node.parent
+    if parent is None or parent.type not in BLOCKS:
+        return None
+    return node if node in statements(parent) else None
+
+
+def is_last_statement(node: Node) -> bool:
+    siblings = statements(node.parent)
+    return siblings[-1] == node
+
+
+def whole_lines(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """(first, last) line numbers if [start, end) spans whole lines (a trailing comment is allowed)."""
+    text = doc.text
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        return None
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    rest = text[end:line_end].strip()
+    if rest and not rest.startswith("#"):
+        return None
+    first = text.count("\n", 0, start) + 1
+    last = text.count("\n", 0, max(start, end - 1)) + 1
+    return first, last
+
+
+def comment_block_above(doc: Doc, first_line: int, comment_lines: set[int]) -> list[int]:
+    """Line numbers of the comment lines directly above `first_line` (no blank line between)."""
+    found = []
+    line = first_line - 1
+    while line in comment_lines:
+        found.insert(0, line)
+        line -= 1
+    return found
+
+
+def operator_of(node: Node) -> str | None:
+    op = node.child_by_field_name("operator")
+    return op.type if op is not None else None
