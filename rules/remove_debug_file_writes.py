@@ -20,7 +20,8 @@ from fixer.rule import Example, Outcome, Param, Rule, Source
 
 OPEN_FUNCS = {"open", "io.open", "builtins.open", "codecs.open"}
 HANDLE_METHODS = {"write", "writelines", "flush"}
-FILE_KW_FUNCS = {"print", "traceback.print_exc", "traceback.print_exception", "traceback.print_stack", "pprint.pprint"}
+# Functions writing to their `file=` argument, matched by their last name so `import traceback as tb` works.
+FILE_KW_FUNCS = {"print", "print_exc", "print_exception", "print_stack", "print_tb", "pprint"}
 DEBUG_COMMENT = r"(?i)debug|tombstone|\blog(?:ging)?\s+(?:it\s+)?to\s+(?:a\s+|the\s+)?file"
 
 
@@ -32,7 +33,8 @@ class RemoveDebugFileWrites(Rule):
         (`f.write`, `f.writelines`, `f.flush`, `print(…, file=f)`, `traceback.print_exc(file=f)`), and
         one-line `open(PATH, …).write(…)` statements, where PATH matches one of `files` (exact paths or
         globs). PATH may be a literal, an f-string that matches whatever its placeholders hold, a
-        module-level constant, or `Path(<literal>)`. A block left empty gets `pass`. A comment directly
+        module-level constant, or `Path(<literal>)`
+        (placeholders are taken to stay within one path component). A block left empty gets `pass`. A comment directly
         above a removed write that talks about debugging (debug, tombstone, "log to file") goes with it;
         other comments stay and now sit above the code that follows. Imports that were used only by
         the removed code are removed too; imports that were already unused are left alone.
@@ -208,7 +210,7 @@ class _Scanner:
         call = small.value
         if isinstance(call.func, cst.Attribute) and call.func.attr.value in HANDLE_METHODS:
             return self.debug_path(call.func.value)
-        if dotted(call.func) in FILE_KW_FUNCS:
+        if _last_name(call.func) in FILE_KW_FUNCS:
             for arg in call.args:
                 if arg.keyword is not None and arg.keyword.value == "file":
                     return self.debug_path(arg.value)
@@ -232,10 +234,14 @@ def _writes_to_handle(small: cst.BaseSmallStatement, handle: str) -> bool:
     if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
         if func.value.value == handle and func.attr.value in HANDLE_METHODS:
             return True
-    if dotted(func) in FILE_KW_FUNCS:
+    if _last_name(func) in FILE_KW_FUNCS:
         return any(
             arg.keyword is not None and arg.keyword.value == "file" and isinstance(arg.value, cst.Name)
             and arg.value.value == handle
             for arg in call.args
         )
     return False
+
+
+def _last_name(func: cst.BaseExpression) -> str:
+    return (dotted(func) or "").rsplit(".", 1)[-1]

@@ -205,8 +205,9 @@ def module_constants(module: cst.Module) -> dict[str, str]:
 
 
 def format_string_matches(node: cst.FormattedString, accept: Callable[[str], bool]) -> bool:
-    """An f-string matches only if it does so whatever its placeholders hold (two probes)."""
-    for probe in ("", "x/y-1"):
+    """An f-string matches only if it does so whatever its placeholders hold (probed with an empty
+    and a non-empty value; a placeholder is taken to stay within one path component)."""
+    for probe in ("", "0-x.y"):
         pieces = []
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):

@@ -1,0 +1,308 @@
+"""remove-debug-file-writes and set-log-level on realistic worker code."""
+from __future__ import annotations
+
+import textwrap
+
+from fixer.engine import fix_text
+from fixer.rule import all_rules
+
+RULES = all_rules()
+
+
+def debug_writes(**params):
+    params.setdefault("files", ["/tmp/python_worker_debug.log"])
+    return RULES["remove-debug-file-writes"](**params)
+
+
+def fix(source: str, *rules, path: str = "priv/python/worker.py") -> str:
+    result = fix_text(path, textwrap.dedent(source), list(rules) or [debug_writes()])
+    assert result.errors == [], result.errors
+    return result.new
+
+
+def test_init_async_loop_and_signal_handler():
+    before = '''
+        import asyncio
+        import os
+        import signal
+
+        DEBUG_LOG = "/tmp/python_worker_debug.log"
+
+
+        class Worker:
+            def __init__(self, name):
+                with open(DEBUG_LOG, "a") as f:
+                    f.write(f"init {name} {os.getpid()}\\n")
+                self.name = name
+
+            async def run(self, jobs):
+                for job in jobs:
+                    with open(DEBUG_LOG, "a") as f:
+                        f.write(f"job {job}\\n")
+                    await job.run()
+
+
+        def install(loop, stop):
+            def handle(signum, frame):
+                with open("/tmp/python_worker_debug.log", "a") as f:
+                    f.write(f"signal {signum}\\n")
+                loop.call_soon_threadsafe(stop.set)
+
+            signal.signal(signal.SIGTERM, handle)
+    '''
+    after = '''
+        import asyncio
+        import signal
+
+        DEBUG_LOG = "/tmp/python_worker_debug.log"
+
+
+        class Worker:
+            def __init__(self, name):
+                self.name = name
+
+            async def run(self, jobs):
+                for job in jobs:
+                    await job.run()
+
+
+        def install(loop, stop):
+            def handle(signum, frame):
+                loop.call_soon_threadsafe(stop.set)
+
+            signal.signal(signal.SIGTERM, handle)
+    '''
+    assert fix(before) == textwrap.dedent(after)
+
+
+def test_try_except_finally_and_base_exception():
+    before = '''
+        def serve(loop):
+            try:
+                loop.run_forever()
+            except BaseException as exc:
+                with open("/tmp/python_worker_debug.log", "a") as f:
+                    f.write(repr(exc))
+                raise
+            finally:
+                with open("/tmp/python_worker_debug.log", "a") as f:
+                    f.write("closing")
+                loop.close()
+
+
+        def only_debug_in_try():
+            try:
+                with open("/tmp/python_worker_debug.log", "a") as f:
+                    f.write("x")
+            except OSError:
+                pass
+    '''
+    after = '''
+        def serve(loop):
+            try:
+                loop.run_forever()
+            except BaseException as exc:
+                raise
+            finally:
+                loop.close()
+
+
+        def only_debug_in_try():
+            try:
+                pass
+            except OSError:
+                pass
+    '''
+    assert fix(before) == textwrap.dedent(after)
+
+
+def test_comments_debug_ones_go_meaningful_ones_stay_and_move_down():
+    before = '''
+        def main(loop, args):
+            loop.close()
+
+            # Tombstone so we can see the worker reached the end
+            with open("/tmp/python_worker_debug.log", "a") as f:
+                f.write("TOMBSTONE")
+
+            # Flush metrics before the process exits
+            with open("/tmp/python_worker_debug.log", "a") as f:
+                f.write("flushing")  # debug
+            metrics.flush()
+    '''
+    after = '''
+        def main(loop, args):
+            loop.close()
+
+            # Flush metrics before the process exits
+            metrics.flush()
+    '''
+    assert fix(before) == textwrap.dedent(after)
+
+
+def test_other_files_and_non_matching_paths_are_never_touched():
+    source = '''
+        import datetime
+
+        ERROR_LOG = "/var/log/worker/errors.log"
+
+
+        def record(exc, worker_id):
+            with open(ERROR_LOG, "a") as f:
+                f.write(f"{datetime.datetime.now()} {exc}")
+            with open(f"/tmp/worker_{worker_id}.log", "a") as f:
+                f.write("per-worker log")
+            with open("/tmp/python_worker_debug.log") as f:
+                replay(f.read())
+            with open("/tmp/python_worker_debug.log.bak", "a") as f:
+                f.write("backup")
+    '''
+    result = fix_text("w.py", textwrap.dedent(source), [debug_writes()])
+    assert result.new == textwrap.dedent(source)
+
+
+def test_with_block_doing_other_work_is_reported_not_touched():
+    source = '''
+        def dump(state):
+            with open("/tmp/python_worker_debug.log", "a") as f:
+                f.write(repr(state))
+                state.clear()
+    '''
+    result = fix_text("w.py", textwrap.dedent(source), [debug_writes()])
+    assert result.new == textwrap.dedent(source)
+    assert [(f.line, f.fixed) for f in result.findings] == [(3, False)]
+    assert "also does other work" in result.findings[0].message
+
+
+def test_globs_fstrings_constants_path_objects_and_print_forms():
+    before = '''
+        import traceback
+        from pathlib import Path
+
+        TRACE = "/tmp/grpc_debug.log"
+
+
+        def handler(worker_id):
+            print("hello", file=open("/tmp/bridge_debug.log", "a"))
+            with open(f"/tmp/worker_{worker_id}_debug.log", "w") as out:
+                traceback.print_exc(file=out)
+                out.flush()
+            with Path(TRACE).open("a") as f:
+                f.writelines(["a", "b"])
+            with open(TRACE, mode="a") as f: f.write("one line")
+            return worker_id
+    '''
+    after = '''
+        TRACE = "/tmp/grpc_debug.log"
+
+
+        def handler(worker_id):
+            return worker_id
+    '''
+    assert fix(before, debug_writes(files=["/tmp/*debug*.log"])) == textwrap.dedent(after)
+
+
+def test_only_imports_left_unused_by_the_removal_go():
+    before = '''
+        import json
+        import os, time
+        import traceback as tb
+        import sys  # unused before fixer ran: stays
+
+
+        def f(data):
+            with open("/tmp/python_worker_debug.log", "a") as log:
+                log.write(f"{os.getpid()} {time.time()}")
+                tb.print_exc(file=log)
+            return json.dumps(data) + str(time.monotonic())
+    '''
+    after = '''
+        import json
+        import time
+        import sys  # unused before fixer ran: stays
+
+
+        def f(data):
+            return json.dumps(data) + str(time.monotonic())
+    '''
+    assert fix(before) == textwrap.dedent(after)
+
+
+def test_else_clause_left_empty_is_dropped_and_no_blank_runs_are_left():
+    before = '''
+        def drain(queue):
+            while queue:
+                handle(queue.pop())
+
+                with open("/tmp/python_worker_debug.log", "a") as f:
+                    f.write("popped")
+
+            else:
+                with open("/tmp/python_worker_debug.log", "a") as f:
+                    f.write("drained")
+
+
+        def after():
+            pass
+    '''
+    after = '''
+        def drain(queue):
+            while queue:
+                handle(queue.pop())
+
+
+        def after():
+            pass
+    '''
+    assert fix(before) == textwrap.dedent(after)
+
+
+def test_set_log_level_styles():
+    rule = RULES["set-log-level"]()
+    before = '''
+        import logging
+        from logging import INFO, WARNING
+
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
+        logging.getLogger("grpc").setLevel("INFO")
+        logging.getLogger("db").setLevel(INFO)
+        logging.getLogger("x").setLevel(20)
+        logging.getLogger("y").setLevel(logging.DEBUG)
+        logging.basicConfig(level=logging.getLevelName('INFO'))
+    '''
+    after = '''
+        import logging
+        from logging import INFO, WARNING
+
+        logging.basicConfig(level=logging.WARNING, format="%(message)s")
+        logging.getLogger("grpc").setLevel("WARNING")
+        logging.getLogger("db").setLevel(WARNING)
+        logging.getLogger("x").setLevel(30)
+        logging.getLogger("y").setLevel(logging.DEBUG)
+        logging.basicConfig(level=logging.getLevelName('WARNING'))
+    '''
+    assert fix(before, rule) == textwrap.dedent(after)
+
+
+def test_set_log_level_reports_a_bare_name_it_cannot_import():
+    source = "from logging import INFO, basicConfig\nbasicConfig(level=INFO)\n"
+    result = fix_text("a.py", source, [RULES["set-log-level"]()])
+    assert result.new == source
+    assert result.findings and not result.findings[0].fixed
+    assert "WARNING is not imported" in result.findings[0].message
+
+
+def test_set_log_level_is_never_on_by_default():
+    from fixer.config import Config
+
+    assert "set-log-level" not in [r.id for r in Config().rules()]
+    assert "remove-debug-file-writes" in [r.id for r in Config().rules()]
+
+
+def test_files_without_anchor_are_not_parsed(monkeypatch):
+    import fixer.lang.python as python
+
+    calls = []
+    monkeypatch.setattr(python, "parse", lambda text: calls.append(text))
+    result = fix_text("a.py", "x = 1\n", [debug_writes()])
+    assert not result.changed and calls == []
