@@ -311,8 +311,7 @@ class _Finder:
         text = self.doc.node_text(item)
         if item.type == "keywords":
             text = f"[{text}]"
-        elif item.type in ("binary_operator", "unary_operator") and node.parent is not None \
-                and node.parent.type in OPERATOR_PARENTS:
+        elif _needs_parens(item, node.parent):
             text = f"({text})"
         self.outcome.edits.append(Edit(start, end, text, self.rule.id))
         self._fixed(node, f"replaced {name} with its argument", kept=item)
@@ -344,6 +343,28 @@ class _Finder:
     def _report(self, node: Node, message: str) -> None:
         start, end = self.doc.span(node)
         self.outcome.findings.append(self.rule.finding(self.source, start, message, False, end))
+
+
+# Binary operator precedence, lowest first (Elixir's operator table).
+PRECEDENCE = {op: level for level, ops in enumerate([
+    ("<-", "\\\\"), ("when",), ("::",), ("|",), ("=>",), ("=",), ("||", "|||", "or"), ("&&", "&&&", "and"),
+    ("==", "!=", "=~", "===", "!=="), ("<", ">", "<=", ">="),
+    ("|>", "<<<", ">>>", "<<~", "~>>", "<~", "~>", "<~>"), ("in", "not in"),
+    ("++", "--", "+++", "---", "..", "<>"), ("+", "-"), ("*", "/"), ("**",),
+]) for op in ops}
+
+
+def _needs_parens(item: Node, parent: Node | None) -> bool:
+    """Would splicing `item` in place of the call change how the parent operator groups it?"""
+    if parent is None or item.type not in ("binary_operator", "unary_operator"):
+        return False
+    if item.type == "unary_operator" or parent.type in ("unary_operator", "dot", "access_call"):
+        return parent.type in OPERATOR_PARENTS
+    if parent.type != "binary_operator":
+        return False
+    inner = PRECEDENCE.get(elixir.operator_of(item) or "", -1)
+    outer = PRECEDENCE.get(elixir.operator_of(parent) or "", len(PRECEDENCE))
+    return inner <= outer
 
 
 def _effectful(item: Node) -> bool:

@@ -88,7 +88,7 @@ class RenameUsedUnderscored(Rule):
         doc = source.cached("elixir.doc", Doc)
         found = variables(doc, lambda name: bool(UNDERSCORED.match(name)) and not name.startswith("__"))
         outcome = Outcome()
-        for variable, new_name in self._planned(source, found):
+        for variable, new_name in self._planned(doc, found):
             start, end = doc.span(variable.bindings[0])
             if name_taken(variable.scope, new_name, doc):
                 message = f"{variable.name} is used after being set, but {new_name} is already taken in this clause"
@@ -100,17 +100,18 @@ class RenameUsedUnderscored(Rule):
             outcome.findings.append(self.finding(source, start, f"renamed used variable {variable.name} to {new_name}", True))
         return outcome
 
-    def _planned(self, source: Source, found: list[Variable]):
-        used = [v for v in found if v.reads]
+    def _planned(self, doc: Doc, found: list[Variable]):
         renames = self.options["renames"]
         if not renames:
-            return [(v, v.name.lstrip("_")) for v in used]
+            return [(v, v.name.lstrip("_")) for v in found if v.reads]
         chosen = []
         for item in renames:
-            candidates = [v for v in used if v.name == item["from"]]
+            names = {item["from"], item["to"]}
+            candidates = [v for v in variables(doc, names.__contains__) if v.name == item["to"] or v.reads]
             if "line" in item and candidates:
-                candidates = [min(candidates, key=lambda v: _distance(v.scope, item["line"]))]
-            chosen.extend((v, item["to"]) for v in candidates)
+                # The clause nearest the hint; if it already holds the new name, the rename is done.
+                candidates = [min(candidates, key=lambda v: (_distance(v.scope, item["line"]), v.name != item["to"]))]
+            chosen.extend((v, item["to"]) for v in candidates if v.name == item["from"])
         return chosen
 
 

@@ -122,11 +122,12 @@ def mix_format_clean(paths: list[Path], cwd: Path) -> bool:
     return proc.returncode == 0
 
 
-def elixirc_warnings(paths: list[Path], out_dir: Path) -> list[str]:
-    """The compiler's warnings (first line of each, with the file:line that follows)."""
+def elixirc_warnings(paths: list[Path], out_dir: Path, root: Path) -> list[str]:
+    """The compiler's warnings: first line of each with the (root-relative) file it names."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(["elixirc", "--ignore-module-conflict", "-o", str(out_dir), *map(str, paths)],
-                          capture_output=True, text=True, timeout=300)
+    relative = [str(p.relative_to(root)) for p in paths]
+    proc = subprocess.run(["elixirc", "--ignore-module-conflict", "-o", str(out_dir), *relative],
+                          cwd=root, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     lines = (proc.stdout + proc.stderr).splitlines()
     warnings = []
