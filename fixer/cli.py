@@ -212,6 +212,33 @@ def apply(
 
 
 @app.command()
+def checklist(
+    path: Path = typer.Argument(..., help="The Markdown release checklist."),
+    do_apply: bool = typer.Option(False, "--apply", help="Commit the fixes on a branch and tick the done items."),
+    branch: Optional[str] = typer.Option(None, "--branch", "-b", help="Branch to commit on (default: config, fixer/cleanup)."),
+    base: Optional[str] = typer.Option(None, "--base", help="Start the branch from this ref (default: HEAD)."),
+    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    author: Optional[str] = typer.Option(None, "--author", help="Commit as 'Name <email>' (for bots)."),
+    force: bool = typer.Option(False, "--force", help="Replace a branch holding others' commits."),
+    config: Optional[Path] = ConfigOpt,
+    directory: Optional[Path] = DirOpt,
+    verbose: bool = VerboseOpt,
+):
+    """Turn a Markdown release checklist into fixes: the plan and diff, or (--apply) the branch."""
+    from fixer.checklist_cmd import checklist_command
+
+    if output_format not in ("text", "json"):
+        fail(f"--format {output_format}: expected text or json", verbose)
+
+    def action():
+        ws = workspace(directory, config)
+        actor = parse_actor(author) if author else None
+        return checklist_command(ws, path, do_apply, branch or ws.config.branch, base, output_format, actor, force)
+
+    raise typer.Exit(guarded(verbose, action))
+
+
+@app.command()
 def rules(rule_id: Optional[str] = typer.Argument(None, help="Show this rule's documentation and examples.")):
     """List the rules, or show one rule's docs with its before/after examples."""
     registry = all_rules()

@@ -185,8 +185,9 @@ class AddImpl(Rule):
         wanted = self.options["functions"]
         if not wanted:
             return True
-        names = {f"{n}/{a}" for n, a in matching} | {f"{callbacks[(n, a)]}.{n}/{a}" for n, a in matching}
-        return any(w in names for w in wanted)
+        # "Application.stop/1", "MyApp.Application.stop/1" and "stop/1" all name stop/1.
+        names = {f"{n}/{a}" for n, a in matching}
+        return any(w.rsplit(".", 1)[-1] in names for w in wanted)
 
     def _insert(self, source: Source, doc: Doc, head, value: str, outcome: Outcome) -> None:
         start, _ = doc.span(head.node)

@@ -120,8 +120,9 @@ class RemoveDebugFileWrites(Rule):
                 verdict, path = scan.statement(stmt)
                 if verdict == "remove":
                     chosen.append(stmt)
+                    end = source.lines.offset(positions[stmt].end.line, positions[stmt].end.column)
                     outcome.findings.append(
-                        self.finding(source, _offset(source, positions[stmt]), f"removed debug write to {path}", True)
+                        self.finding(source, _offset(source, positions[stmt]), f"removed debug write to {path}", True, end)
                     )
                 elif verdict == "report":
                     outcome.findings.append(

@@ -8,6 +8,7 @@ from fixer.lang.elixir import Doc
 from fixer.lang.elixir_vars import Variable, name_taken, variables
 from fixer.rule import ConfigError, Example, Outcome, Param, Rule, Source
 
+NEAR_HINT = 20  # lines
 UNDERSCORED = re.compile(r"_[a-z]\w*[?!]?\Z")
 
 
@@ -107,11 +108,14 @@ class RenameUsedUnderscored(Rule):
         chosen = []
         for item in renames:
             names = {item["from"], item["to"]}
-            candidates = [v for v in variables(doc, names.__contains__) if v.name == item["to"] or v.reads]
+            found_here = variables(doc, names.__contains__)
+            candidates = [v for v in found_here if v.name == item["from"] and v.reads]
             if "line" in item and candidates:
-                # The clause nearest the hint; if it already holds the new name, the rename is done.
-                candidates = [min(candidates, key=lambda v: (_distance(v.scope, item["line"]), v.name != item["to"]))]
-            chosen.extend((v, item["to"]) for v in candidates if v.name == item["from"])
+                # A clause already using the new name right at the hint means the rename is done.
+                done = [v for v in found_here if v.name == item["to"] and _distance(v.scope, item["line"]) <= NEAR_HINT]
+                nearest = min(candidates + done, key=lambda v: (_distance(v.scope, item["line"]), v.name != item["to"]))
+                candidates = [nearest] if nearest.name == item["from"] else []
+            chosen.extend((v, item["to"]) for v in candidates)
         return chosen
 
 

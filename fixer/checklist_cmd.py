@@ -1,0 +1,143 @@
+"""`fixer checklist`: show the plan and diff, or commit it on a branch and tick the boxes."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from fixer import __version__, exitcodes, report
+from fixer.checklist_run import ChecklistRun, run_checklist
+from fixer.diffs import patch
+from fixer.gitops import GitError, PlannedCommit, build_branch, open_repo, resolve_base
+from fixer.sources import CommitTree, WorkTree
+from fixer.textio import decode
+
+
+def checklist_command(ws, checklist: Path, apply: bool, branch: str, base: str | None, output_format: str,
+                      author=None, force: bool = False) -> int:
+    full = checklist.resolve()
+    if not full.is_file():
+        raise GitError(f"{checklist}: checklist not found")
+    inside = full.is_relative_to(ws.root)
+    rel = full.relative_to(ws.root).as_posix() if inside else str(full)
+    repo = ws.repo
+    if apply and repo is None:
+        repo = open_repo(ws.root)
+    if repo is not None:
+        source = CommitTree(repo, resolve_base(repo, base))
+    else:
+        source = WorkTree(ws.root)
+    tracked = inside and rel in set(source.files())
+    checklist_bytes = source.read(rel) if tracked else full.read_bytes()
+    decoded = decode(checklist_bytes)
+    result = run_checklist(source, rel, decoded.text, ws.config.max_file_size)
+    if output_format == "json":
+        sys.stdout.write(to_json(result, _diff(result, decoded, tracked)))
+    else:
+        print_plan(result)
+        report.print_diff(_diff(result, decoded, tracked))
+        if not tracked:
+            report.stderr().print(f"note: {rel} is not tracked in the repository, so its boxes are not ticked")
+    if result.errors:
+        for error in result.errors:
+            report.stderr().print(f"error: {error}")
+    if not apply:
+        return exitcodes.for_report(bool(result.errors), result.pending if tracked else bool(result.changed_files))
+    commits = planned_commits(result, source, decoded, tracked)
+    outcome = build_branch(source.repo, source.commit, branch, commits, author, force)
+    from fixer.applying import describe_branch
+
+    describe_branch(outcome, source.repo)
+    return exitcodes.for_action(bool(result.errors))
+
+
+def _diff(result: ChecklistRun, decoded, tracked: bool) -> str:
+    changes = [(p, result.originals[p].encode(result.originals[p].text).decode("utf-8"),
+                result.originals[p].encode(result.final[p]).decode("utf-8")) for p in result.changed_files]
+    if tracked and result.ticked_text != result.text:
+        changes.append((result.checklist, decoded.encode(result.text).decode("utf-8"),
+                        decoded.encode(result.ticked_text).decode("utf-8")))
+    return patch(sorted(changes))
+
+
+def planned_commits(result: ChecklistRun, source, decoded, tracked: bool) -> list[PlannedCommit]:
+    commits = []
+    for item_result in result.results:
+        if not item_result.changes:
+            continue
+        item = item_result.entry.item
+        files = {p: (result.originals[p].encode(text), source.mode(p)) for p, text in item_result.changes.items()}
+        body = [f"Checklist: {result.checklist}, line {item.line}", f"Item: {item.text}",
+                f"Rule: {item_result.entry.rule}", ""]
+        body += [f"- {p}" for p in sorted(files)]
+        body += [f"- {h.describe()}" for h in item_result.hints]
+        commits.append(PlannedCommit(f"fixer: checklist item {item.number}: {_short(item.text)}", "\n".join(body), files))
+    if tracked and result.ticked_text != result.text:
+        ticked = [r for r in result.results if r.ticked]
+        body = "\n".join(f"- [x] {r.entry.item.text} ({r.status})" for r in ticked)
+        files = {result.checklist: (decoded.encode(result.ticked_text), source.mode(result.checklist))}
+        commits.append(PlannedCommit(f"fixer: tick {len(ticked)} item(s) in {result.checklist}", body, files))
+    return commits
+
+
+def _short(text: str, limit: int = 60) -> str:
+    plain = text.replace("`", "")
+    return plain if len(plain) <= limit else plain[: limit - 1] + "…"
+
+
+def print_plan(result: ChecklistRun) -> None:
+    """The plan, one block per item: status, rule and files, then detail and line-hint drift."""
+    console = report.stderr()
+    console.print(f"[bold]checklist {result.checklist}[/]")
+    styles = {"fixed": "green", "covered": "green", "already done": "cyan", "manual": "yellow",
+              "not found": "red", "needs review": "yellow", "error": "bold red"}
+    for r in result.results:
+        item = r.entry.item
+        console.print(f"  #{item.number} line {item.line} [{styles.get(r.status, '')}]\\[{r.status}][/] {item.text}",
+                      markup=True, highlight=False)
+        if r.entry.rule:
+            console.print(f"      {r.entry.rule} on {', '.join(r.entry.files) or '(no file)'}", markup=False)
+        if r.detail:
+            console.print(f"      {r.detail}", markup=False)
+        for hint in r.hints:
+            console.print(f"      {hint.describe()}", markup=False)
+    counts: dict[str, int] = {}
+    for r in result.results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    console.print("  " + ", ".join(f"{n} {status}" for status, n in counts.items()), markup=False)
+
+
+def to_json(result: ChecklistRun, diff: str) -> str:
+    """Plan and results for bots (schema 1, documented in the README)."""
+    items = []
+    for r in result.results:
+        item = r.entry.item
+        items.append({
+            "number": item.number,
+            "line": item.line,
+            "text": item.text,
+            "section": item.section,
+            "kind": r.entry.kind,
+            "rule": r.entry.rule,
+            "options": r.entry.options,
+            "files": r.entry.files,
+            "status": r.status,
+            "detail": r.detail,
+            "fixes": r.fixes,
+            "ticked": r.ticked,
+            "covered_by": r.entry.covered_by,
+            "hints": [{"said": list(h.said), "found": list(h.found) if h.found else None, "offset": h.offset,
+                       "message": h.describe()} for h in r.hints],
+        })
+    statuses = [r.status for r in result.results]
+    data = {
+        "schema": 1,
+        "fixer": __version__,
+        "checklist": result.checklist,
+        "summary": {status: statuses.count(status) for status in dict.fromkeys(statuses)},
+        "files_changed": result.changed_files,
+        "items": items,
+        "errors": result.errors,
+        "diff": diff,
+    }
+    return json.dumps(data, indent=2) + "\n"

@@ -1,0 +1,175 @@
+"""Checklist mode: parsing, each phrasing, drifted hints, already-done / not-found, the branch."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE, elixir_parses, elixirc_warnings, init_repo, mix_format_clean, run_cli
+from fixer.checklist_parse import parse_checklist, tick
+from fixer.checklist_plan import plan
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "PRODUCTION_DEPLOYMENT_CHECKLIST.md"
+CHECKLIST = "docs/PRODUCTION_DEPLOYMENT_CHECKLIST.md"
+
+
+def entries(markdown: str):
+    return plan(parse_checklist(markdown))
+
+
+def test_seed_checklist_plan():
+    if not SEED.exists():
+        pytest.fail(f"the seed checklist is missing at {SEED}")
+    got = [(e.item.number, e.kind, e.rule, e.files) for e in entries(SEED.read_text())]
+    py = ["priv/python/grpc_server.py"]
+    assert got == [
+        (1, "rule", "remove-debug-file-writes", py),
+        (2, "covered", "remove-debug-file-writes", py),
+        (3, "covered", "remove-debug-file-writes", py),
+        (4, "rule", "set-log-level", py),
+        (5, "rule", "remove-debug-calls", ["lib/snakepit/process_killer.ex"]),
+        (6, "rule", "remove-debug-calls", ["lib/snakepit/pool/application_cleanup.ex"]),
+        (7, "rule", "remove-debug-calls", ["lib/snakepit/application.ex"]),
+        (8, "rule", "remove-debug-calls", ["lib/snakepit/grpc_worker.ex"]),
+        (9, "rule", "add-impl", ["lib/snakepit/application.ex"]),
+        (10, "rule", "rename-used-underscored", ["lib/snakepit/pool/process_registry.ex"]),
+        (11, "manual", None, []),
+        (12, "manual", None, []),
+        (13, "manual", None, []),
+    ]
+    by_number = {e.item.number: e for e in entries(SEED.read_text())}
+    assert by_number[7].hints == [(21, 26), (43, 45), (76, 76), (81, 83)]
+    assert by_number[8].options == {"calls": [], "messages": [r"!!!\ GRPCWorker\.terminate/2\ CALLED\ !!!"]}
+    assert by_number[10].options == {"renames": [{"from": "_worker_id", "to": "worker_id", "line": 496}]}
+
+
+@pytest.mark.parametrize(
+    "line, rule, options, files",
+    [
+        ("- [ ] Delete every `/var/tmp/trace.log` write from the worker (src/worker.py)",
+         "remove-debug-file-writes", {"files": ["/var/tmp/trace.log"]}, ["src/worker.py"]),
+        ("- [ ] Lower log level from `DEBUG` to `ERROR` in app/main.py",
+         "set-log-level", {"from": "DEBUG", "to": "ERROR"}, ["app/main.py"]),
+        ("- [ ] Strip `dbg` calls from lib/shop/cart.ex (line 12)",
+         "remove-debug-calls", {"calls": ["dbg"], "messages": []}, ["lib/shop/cart.ex"]),
+        ('- [ ] Drop "=== CART DEBUG ===" from lib/shop/cart.ex',
+         "remove-debug-calls", {"calls": [], "messages": [r"===\ CART\ DEBUG\ ==="]}, ["lib/shop/cart.ex"]),
+        ("- [ ] add the missing `@impl true` on `GenServer.handle_info/2` (lib/shop/cache.ex:40)",
+         "add-impl", {"functions": ["GenServer.handle_info/2"], "mode": "always"}, ["lib/shop/cache.ex"]),
+        ("- [ ] Rename `_cart` as `cart` in lib/shop/cart.ex:88",
+         "rename-used-underscored", {"renames": [{"from": "_cart", "to": "cart", "line": 88}]}, ["lib/shop/cart.ex"]),
+    ],
+)
+def test_other_wordings_of_the_same_intent(line, rule, options, files):
+    (entry,) = entries(line + "\n")
+    assert (entry.kind, entry.rule, entry.options, entry.files) == ("rule", rule, options, files)
+
+
+def test_manual_items_checked_items_and_nesting():
+    markdown = "## Ops\n- [ ] Deploy to staging\n- [x] Remove `IO.inspect` calls in lib/a.ex\n" \
+               "- [ ] Remove `IO.inspect` calls in lib/b.ex\n  - [ ] Remove the retry logging (lines 10-12)\n"
+    got = [(e.item.number, e.kind, e.covered_by) for e in entries(markdown)]
+    assert got == [(1, "manual", None), (3, "rule", None), (4, "covered", 3)]
+
+
+def test_tick_changes_only_the_boxes():
+    text = "# T\r\n\r\n- [ ] a `[ ]` b\r\n- [ ] c\r\n"
+    assert tick(text, [3]) == "# T\r\n\r\n- [x] a `[ ]` b\r\n- [ ] c\r\n"
+
+
+@pytest.fixture
+def sample(tmp_path):
+    root = tmp_path / "service"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("_build", "__pycache__"))
+    return _commit_all(root)
+
+
+def _commit_all(root: Path):
+    repo = init_repo(root)
+    repo.git.add("-A")
+    repo.git.commit("-m", "sample")
+    return repo
+
+
+def test_dry_run_reports_drift_and_writes_nothing(sample):
+    root = sample.working_tree_dir
+    result = run_cli("checklist", CHECKLIST, "--format", "json", cwd=root)
+    assert result.exit_code == 1, result
+    data = json.loads(result.stdout)
+    status = {item["number"]: item["status"] for item in data["items"]}
+    assert status == {1: "fixed", 2: "covered", 3: "covered", 4: "fixed", 5: "fixed", 6: "fixed", 7: "fixed",
+                      8: "fixed", 9: "fixed", 10: "fixed", 11: "manual", 12: "manual", 13: "manual"}
+    hints = {item["number"]: [h["message"] for h in item["hints"]] for item in data["items"]}
+    assert hints[2] == ["found at 154-156 (checklist said 151-154, +3)"]
+    assert hints[9] == ["found at 59 (checklist said 62, -3)"]
+    assert "+- [x] Remove all `/tmp/python_worker_debug.log` writes" in data["diff"]
+    assert "fixer/cleanup" not in sample.heads
+    assert not sample.is_dirty(untracked_files=True)
+
+
+def test_apply_makes_branch_ticks_boxes_and_second_run_changes_nothing(sample, tmp_path, elixir_tools):
+    root = Path(sample.working_tree_dir)
+    original_checklist = (root / CHECKLIST).read_bytes()
+    result = run_cli("checklist", CHECKLIST, "--apply", cwd=root)
+    assert result.exit_code == 0, result
+    commits = list(reversed(list(sample.iter_commits("main..fixer/cleanup"))))
+    assert len(commits) == 9
+    assert commits[-1].summary == f"fixer: tick 10 item(s) in {CHECKLIST}"
+    ticked = sample.git.show(f"fixer/cleanup:{CHECKLIST}")
+    assert ticked.count("[x]") == 11  # 10 ticked + the one already done
+    for manual in ("Run `mix test`", "Start the pool", "Update README.md"):
+        assert f"- [ ] {manual}" in ticked
+    # Byte-identical except the boxes.
+    assert ticked.replace("[x]", "[ ]") + "\n" == original_checklist.decode().replace("[x] Write", "[ ] Write")
+    assert (root / CHECKLIST).read_bytes() == original_checklist  # checkout untouched
+    again = run_cli("checklist", CHECKLIST, "--apply", cwd=root)
+    assert again.exit_code == 0 and "already up to date" in again.stdout
+    # The branch's Elixir passes the real toolchain.
+    out = tmp_path / "branch"
+    sample.git.worktree("add", str(out), "fixer/cleanup")
+    changed = [out / p for p in sample.git.diff("--name-only", "main", "fixer/cleanup").split() if p.endswith(".ex")]
+    assert len(changed) == 5
+    elixir_parses(changed)
+    assert mix_format_clean(changed, out)
+    warnings = elixirc_warnings(sorted((out / "lib").rglob("*.ex")), tmp_path / "ebin", out)
+    assert not any("@impl was not set" in w or "underscored variable" in w for w in warnings)
+
+
+def test_already_done_and_not_found_do_not_fail_the_run(tmp_path):
+    fixed_app = (SAMPLE / "lib/snakepit/application.ex").read_text().replace("  def stop(", "  @impl true\n  def stop(")
+    repo = init_repo(tmp_path / "r", {
+        "lib/app.ex": fixed_app,
+        "priv/worker.py": "import logging\nlogging.basicConfig(level=logging.WARNING)\n",
+        "lib/clean.ex": "defmodule Clean do\n  def f(x), do: x\nend\n",
+        "CHECKLIST.md": "- [ ] Add `@impl true` to `Application.stop/1` (lib/app.ex:80)\n"
+                        "- [ ] Change logging level from INFO to WARNING in priv/worker.py\n"
+                        "- [ ] Remove `IO.inspect` calls in lib/clean.ex (lines 3-4)\n"
+                        "- [ ] Remove `IO.inspect` calls in lib/gone.ex\n"
+                        "- [ ] Rename `_worker_id` to `worker_id` in lib/clean.ex:2\n"
+                        "- [ ] Add `@impl true` to `GenServer.init/1` (lib/clean.ex:2)\n",
+    })
+    result = run_cli("checklist", "CHECKLIST.md", "--format", "json", cwd=repo.working_tree_dir)
+    data = json.loads(result.stdout)
+    assert [(i["status"], i["ticked"]) for i in data["items"]] == [
+        ("already done", True), ("already done", True), ("already done", True),
+        ("not found", False), ("not found", False), ("not found", False),
+    ]
+    assert "lib/gone.ex does not exist" in data["items"][3]["detail"]
+    assert result.exit_code == 1  # only the ticks are pending
+    applied = run_cli("checklist", "CHECKLIST.md", "--apply", cwd=repo.working_tree_dir)
+    assert applied.exit_code == 0
+    assert len(list(repo.iter_commits("main..fixer/cleanup"))) == 1  # just the tick commit
+
+
+def test_seed_checklist_on_the_sample_reports_far_hints(sample):
+    if not SEED.exists():
+        pytest.fail(f"the seed checklist is missing at {SEED}")
+    result = run_cli("checklist", str(SEED), "--format", "json", cwd=sample.working_tree_dir)
+    data = json.loads(result.stdout)
+    status = {item["number"]: item["status"] for item in data["items"]}
+    assert [status[n] for n in (1, 4, 5, 6, 7, 8, 9, 10)] == ["fixed"] * 8
+    assert status[2] == status[3] == "not found"  # the seed's 767-770 is nowhere near the sample's code
+    assert "within 20 lines" in data["items"][1]["detail"]
+    assert result.exit_code == 1
