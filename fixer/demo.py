@@ -44,7 +44,6 @@ def run_demo(keep: Path | None) -> int:
     console.print("\n[bold]$ fixer apply[/]")
     code = main_entry(["apply", "-C", str(target)])
     if code == 0:
-        console.print("\n[bold]$ git log --oneline main..fixer/cleanup[/]")
-        report.stdout().print(repo.git.log("--oneline", "main..fixer/cleanup"), markup=False)
-        console.print(f"\nYour checkout is untouched: `git -C {target} status` is clean, and the fixes wait on fixer/cleanup.")
+        console.print(f"\nYour checkout is untouched: `git -C {target} status` is clean; the fixes wait on fixer/cleanup.")
+        console.print(f"Next, try the release checklist: cd {target} && fixer checklist docs/PRODUCTION_DEPLOYMENT_CHECKLIST.md")
     return code if code else (0 if dry in (0, 1) else dry)
