@@ -69,8 +69,8 @@ def planned_commits(result: ChecklistRun, source, decoded, tracked: bool) -> lis
         files = {p: (result.originals[p].encode(text), source.mode(p)) for p, text in item_result.changes.items()}
         body = [f"Checklist: {result.checklist}, line {item.line}", f"Item: {item.text}",
                 f"Rule: {item_result.entry.rule}", ""]
-        body += [f"- {p}" for p in sorted(files)]
-        body += [f"- {h.describe()}" for h in item_result.hints]
+        body += [f"- {p}: {_count(item_result.fix_counts.get(p, 0))}" for p in sorted(files)]
+        body += [f"  {h.describe()}" for h in item_result.hints]
         commits.append(PlannedCommit(f"fixer: checklist item {item.number}: {_short(item.text)}", "\n".join(body), files))
     if tracked and result.ticked_text != result.text:
         ticked = [r for r in result.results if r.ticked]
@@ -78,6 +78,10 @@ def planned_commits(result: ChecklistRun, source, decoded, tracked: bool) -> lis
         files = {result.checklist: (decoded.encode(result.ticked_text), source.mode(result.checklist))}
         commits.append(PlannedCommit(f"fixer: tick {len(ticked)} item(s) in {result.checklist}", body, files))
     return commits
+
+
+def _count(n: int) -> str:
+    return f"{n} fix" if n == 1 else f"{n} fixes"
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -46,6 +46,7 @@ class ItemResult:
     detail: str = ""
     hints: list[HintReport] = field(default_factory=list)
     changes: dict[str, str] = field(default_factory=dict)  # path -> text after this item
+    fix_counts: dict[str, int] = field(default_factory=dict)  # path -> fixes made by this item
     base_findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -128,6 +129,7 @@ def _run_rule_entry(entry: PlanEntry, originals, current: dict[str, str], availa
         if now.changed:
             current[path] = now.new
             result.changes[path] = now.new
+            result.fix_counts[path] = now.fixes()
             result.fixes += now.fixes()
     result.hints = [_nearest(hint, result.base_findings) for hint in entry.hints]
     if result.changes:

@@ -239,6 +239,38 @@ def checklist(
 
 
 @app.command()
+def pr(
+    branch: Optional[str] = typer.Option(None, "--branch", "-b", help="The cleanup branch (default: config, fixer/cleanup)."),
+    remote: str = typer.Option("origin", "--remote", help="Git remote to push to."),
+    repo_name: Optional[str] = typer.Option(None, "--repo", help="OWNER/NAME (default: from the remote URL)."),
+    base: Optional[str] = typer.Option(None, "--base", help="PR base branch (default: the repo's default branch)."),
+    title: Optional[str] = typer.Option(None, "--title", help="PR title."),
+    draft: bool = typer.Option(False, "--draft", help="Open the PR as a draft."),
+    label: Optional[List[str]] = typer.Option(None, "--label", help="Label to set (repeatable)."),
+    reviewer: Optional[List[str]] = typer.Option(None, "--reviewer", help="Reviewer to request (repeatable)."),
+    api_url: str = typer.Option("https://api.github.com", "--api-url", help="GitHub API URL (GitHub Enterprise: https://HOST/api/v3)."),
+    token_env: str = typer.Option("GITHUB_TOKEN", "--token-env", help="Environment variable holding the token."),
+    checklist_path: Optional[str] = typer.Option(None, "--checklist", help="The checklist the branch came from (repo path)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the title, body and push; do nothing."),
+    force: bool = typer.Option(False, "--force", help="Overwrite a remote branch holding others' commits."),
+    config: Optional[Path] = ConfigOpt,
+    directory: Optional[Path] = DirOpt,
+    verbose: bool = VerboseOpt,
+):
+    """Push the cleanup branch and open (or update) its pull request as a bot."""
+    from fixer.pr import PrOptions, open_pr
+
+    def action():
+        ws = workspace(directory, config)
+        repo = ws.repo if ws.repo is not None else open_repo(ws.root)
+        options = PrOptions(branch or ws.config.branch, remote, repo_name, base, title, draft, label or [],
+                            reviewer or [], api_url, token_env, dry_run, force, checklist_path)
+        return open_pr(repo, options)
+
+    raise typer.Exit(guarded(verbose, action))
+
+
+@app.command()
 def rules(rule_id: Optional[str] = typer.Argument(None, help="Show this rule's documentation and examples.")):
     """List the rules, or show one rule's docs with its before/after examples."""
     registry = all_rules()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from fixer import __version__
 from fixer.runner import Run
@@ -42,4 +43,80 @@ def to_json(result: Run) -> str:
     return json.dumps(data, indent=2) + "\n"
 
 
-FORMATS = {"text": None, "json": to_json}
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def to_sarif(result: Run) -> str:
+    """SARIF 2.1.0: rule metadata from each rule's docs, one result per finding, errors as notifications."""
+    from fixer.rule import all_rules
+
+    registry = all_rules()
+    used = sorted({rule.id for rule in result.rules} | {f.rule for f in result.findings if f.rule in registry})
+    index = {rule_id: position for position, rule_id in enumerate(used)}
+    rules = []
+    for rule_id in used:
+        cls = registry[rule_id]
+        doc = cls.documentation()
+        rules.append({
+            "id": rule_id,
+            "name": "".join(part.capitalize() for part in rule_id.split("-")),
+            "shortDescription": {"text": cls.summary()},
+            "fullDescription": {"text": _section(doc, "What it does") or cls.summary()},
+            "help": {"text": doc, "markdown": f"```\n{doc}\n```"},
+            "defaultConfiguration": {"level": "warning"},
+            "properties": {"language": cls.language, "tags": ["debug-code", cls.language]},
+        })
+    results = []
+    for finding in result.findings:
+        entry = {
+            "ruleId": finding.rule,
+            "level": "warning" if finding.fixed else "note",
+            "message": {"text": finding.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": finding.line, "startColumn": finding.column,
+                           "endLine": max(finding.end_line or finding.line, finding.line)},
+            }}],
+            "properties": {"fixable": finding.fixed},
+        }
+        if finding.rule in index:
+            entry["ruleIndex"] = index[finding.rule]
+        results.append(entry)
+    notifications = [{"level": "error", "message": {"text": message},
+                      "locations": [{"physicalLocation": {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}}}]}
+                     for path, message in result.errors]
+    run = {
+        "tool": {"driver": {"name": "fixer", "version": __version__, "semanticVersion": __version__,
+                            "informationUri": "https://pypi.org/project/fixer/", "rules": rules}},
+        "invocations": [{"executionSuccessful": not result.errors, "toolExecutionNotifications": notifications}],
+        "results": results,
+    }
+    return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"
+
+
+def _section(doc: str, name: str) -> str:
+    match = re.search(rf"^{re.escape(name)}:\n((?:[ \t]+.*\n?|\n)+)", doc, re.M)
+    return " ".join(match.group(1).split()) if match else ""
+
+
+def to_github(result: Run) -> str:
+    """GitHub workflow commands: one ::warning/::notice per finding, ::error per error."""
+    lines = []
+    for f in result.findings:
+        kind = "warning" if f.fixed else "notice"
+        props = f"file={_prop(f.path)},line={f.line},col={f.column},endLine={f.end_line or f.line},title={_prop(f.rule)}"
+        lines.append(f"::{kind} {props}::{_data(f.message)}")
+    for path, message in result.errors:
+        lines.append(f"::error file={_prop(path)},title=fixer::{_data(message)}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+FORMATS = {"text": None, "json": to_json, "sarif": to_sarif, "github": to_github}

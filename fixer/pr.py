@@ -1,0 +1,223 @@
+"""`fixer pr`: push the cleanup branch (GitPython) and open or update its pull request (PyGithub).
+
+The token is read from the environment and only ever handed to PyGithub: it is never printed, put
+in a URL, logged or written into the PR body, and it is scrubbed from any error message.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from git import GitCommandError, Repo
+
+from fixer import __version__, exitcodes, report
+from fixer.gitops import GitError, is_fixer_commit
+
+SUMMARY = re.compile(r"^fixer: (?P<what>.+?) \((?P<fixes>\d+) fix(?:es)? in (?P<files>\d+) files?\)$")
+FILE_LINE = re.compile(r"^- (\S+): (\d+) fix(?:es)?$", re.M)
+REMOTE_URL = re.compile(r"(?:[:/])(?P<owner>[\w.-]+)/(?P<name>[\w.-]+?)(?:\.git)?/?$")
+SHORT_DIFF_LINES = 300
+
+
+@dataclass
+class PrOptions:
+    branch: str
+    remote: str = "origin"
+    repo: str | None = None
+    base: str | None = None
+    title: str | None = None
+    draft: bool = False
+    labels: list[str] = field(default_factory=list)
+    reviewers: list[str] = field(default_factory=list)
+    api_url: str = "https://api.github.com"
+    token_env: str = "GITHUB_TOKEN"
+    dry_run: bool = False
+    force: bool = False
+    checklist: str | None = None
+
+
+def repo_slug(url: str) -> str | None:
+    """OWNER/NAME from https, ssh (`git@host:owner/name.git`) and ssh:// remote URLs."""
+    match = REMOTE_URL.search(url.strip())
+    return f"{match.group('owner')}/{match.group('name')}" if match else None
+
+
+def open_pr(repo: Repo, options: PrOptions) -> int:
+    if options.branch not in repo.heads:
+        raise GitError(f"no local branch {options.branch}: run `fixer apply` (or `fixer checklist --apply`) first")
+    try:
+        remote = repo.remote(options.remote)
+    except ValueError:
+        raise GitError(f"no git remote named {options.remote}") from None
+    slug = options.repo or repo_slug(next(iter(remote.urls)))
+    if not slug:
+        raise GitError(f"cannot tell OWNER/NAME from the {options.remote} URL; pass --repo OWNER/NAME")
+    branch = repo.heads[options.branch]
+    fork_point = _fork_point(repo, branch.commit)
+    try:
+        foreign = _foreign_remote_commits(repo, remote, options.branch, fork_point)
+    except GitCommandError as exc:
+        if not options.dry_run:
+            raise GitError(f"cannot reach {options.remote}: {exc.stderr.strip() or exc}") from None
+        report.stderr().print(f"note: cannot reach {options.remote} to check its {options.branch} branch", markup=False)
+        foreign = []
+    if foreign and not options.force:
+        listed = "\n".join(f"  {c.hexsha[:10]} {c.summary}" for c in foreign)
+        raise GitError(f"{options.remote}/{options.branch} has commits fixer did not make (use --force):\n{listed}")
+    token = os.environ.get(options.token_env, "")
+    base = options.base or _default_branch_guess(repo, remote)
+    title = options.title or _title(repo, fork_point, branch.commit)
+    body = pr_body(repo, fork_point, branch.commit, options, _checklist_result(repo, fork_point, options.checklist))
+    if options.dry_run:
+        out = report.stdout()
+        out.print(f"would push {options.branch} to {options.remote} ({next(iter(remote.urls))}) as refs/heads/{options.branch}", markup=False)
+        out.print(f"would open a pull request on {slug}: {options.branch} -> {base}{' (draft)' if options.draft else ''}", markup=False)
+        out.print(f"title: {title}", markup=False)
+        out.print("body:\n" + body, markup=False)
+        return exitcodes.OK
+    if not token:
+        raise GitError(f"${options.token_env} is not set: fixer needs a token to open the pull request")
+    try:
+        _push(remote, options.branch)
+        number, url, action = _github(slug, token, options, base, title, body)
+    except GitError:
+        raise
+    except Exception as exc:  # PyGithub and GitPython errors: say what failed, never the token
+        raise GitError(_scrub(f"{type(exc).__name__}: {exc}", token)) from None
+    report.stdout().print(f"pull request #{number} {action}: {url}", markup=False)
+    return exitcodes.OK
+
+
+def _checklist_result(repo: Repo, fork_point, checklist: str | None):
+    """The checklist run that built the branch, replayed on the commit it started from."""
+    if not checklist:
+        return None
+    from fixer.checklist_run import run_checklist
+    from fixer.sources import CommitTree
+    from fixer.textio import decode
+
+    source = CommitTree(repo, fork_point)
+    if checklist not in set(source.files()):
+        raise GitError(f"--checklist {checklist}: not in the repository at {fork_point.hexsha[:10]}")
+    return run_checklist(source, checklist, decode(source.read(checklist)).text)
+
+
+def _fork_point(repo: Repo, tip):
+    """The first commit below the branch's fixer commits (what the branch was built on)."""
+    commit = tip
+    while is_fixer_commit(commit) and commit.parents:
+        commit = commit.parents[0]
+    return commit
+
+
+def _foreign_remote_commits(repo: Repo, remote, branch: str, fork_point) -> list:
+    listing = repo.git.ls_remote(remote.name, f"refs/heads/{branch}")
+    if not listing.strip():
+        return []
+    tracking = f"refs/fixer/remotes/{remote.name}/{branch}"
+    repo.git.fetch(remote.name, f"+refs/heads/{branch}:{tracking}")
+    return [c for c in repo.iter_commits(f"{fork_point.hexsha}..{tracking}") if not is_fixer_commit(c)]
+
+
+def _default_branch_guess(repo: Repo, remote) -> str:
+    try:
+        listing = repo.git.ls_remote("--symref", remote.name, "HEAD")
+    except GitCommandError:
+        return "main"
+    match = re.search(r"^ref: refs/heads/(\S+)\s+HEAD", listing, re.M)
+    return match.group(1) if match else "main"
+
+
+def _push(remote, branch: str) -> None:
+    infos = remote.push(f"+refs/heads/{branch}:refs/heads/{branch}")
+    failed = [info for info in infos if info.flags & info.ERROR]
+    if failed or not infos:
+        summary = "; ".join(info.summary.strip() for info in failed) or "nothing was pushed"
+        raise GitError(f"push of {branch} to {remote.name} failed: {summary}")
+
+
+def _github(slug: str, token: str, options: PrOptions, base: str, title: str, body: str):
+    from github import Auth, Github
+
+    client = Github(base_url=options.api_url.rstrip("/"), auth=Auth.Token(token), retry=None,
+                    seconds_between_requests=None, seconds_between_writes=None)
+    gh_repo = client.get_repo(slug)
+    base = options.base or gh_repo.default_branch or base
+    owner = slug.split("/")[0]
+    existing = list(gh_repo.get_pulls(state="open", head=f"{owner}:{options.branch}"))
+    if existing:
+        pull = existing[0]
+        pull.edit(title=title, body=body)
+        action = "updated"
+    else:
+        pull = gh_repo.create_pull(base=base, head=options.branch, title=title, body=body, draft=options.draft)
+        action = "opened"
+    if options.labels:
+        pull.set_labels(*options.labels)
+    if options.reviewers:
+        pull.create_review_request(reviewers=options.reviewers)
+    return pull.number, pull.html_url, action
+
+
+def _scrub(text: str, token: str) -> str:
+    return text.replace(token, "***") if token else text
+
+
+def _title(repo: Repo, fork_point, tip) -> str:
+    commits = list(repo.iter_commits(f"{fork_point.hexsha}..{tip.hexsha}"))
+    if any(c.summary.startswith("fixer: checklist item") for c in commits):
+        return "Release checklist cleanup (fixer)"
+    return f"Remove leftover debug code ({len(commits)} fixer commit{'s' if len(commits) != 1 else ''})"
+
+
+def pr_body(repo: Repo, fork_point, tip, options: PrOptions, checklist_result=None) -> str:
+    commits = list(reversed(list(repo.iter_commits(f"{fork_point.hexsha}..{tip.hexsha}"))))
+    lines = ["This pull request was made by fixer: every change re-parses and a second pass changes nothing.", ""]
+    lines += ["| rule | files | fixes | commit |", "|---|---|---|---|"]
+    for commit in commits:
+        counted = FILE_LINE.findall(commit.message)
+        if not counted:
+            continue  # e.g. the commit that ticks the checklist
+        named = re.search(r"^Rule: (\S+)$", commit.message, re.M)
+        match = SUMMARY.match(commit.summary)
+        rule = named.group(1) if named else (match.group("what") if match else "")
+        fixes = sum(int(n) for _, n in counted)
+        files = ", ".join(f"`{path}`" for path, _ in counted)
+        lines.append(f"| {rule} | {_cell(files)} | {fixes} | {commit.hexsha[:10]} {_cell(commit.summary)} |")
+    if checklist_result is not None:
+        lines += ["", *checklist_section(checklist_result)]
+    diff = repo.git.diff(f"{fork_point.hexsha}..{tip.hexsha}")
+    if diff and diff.count("\n") < SHORT_DIFF_LINES:
+        lines += ["", "<details><summary>Diff</summary>", "", "```diff", diff, "```", "", "</details>"]
+    command = (f"fixer checklist {options.checklist} --apply --branch {options.branch}" if options.checklist
+               else f"fixer apply --branch {options.branch}")
+    lines += ["", "---", f"Generated by fixer {__version__}. Reproduce with `{command}`."]
+    return "\n".join(lines) + "\n"
+
+
+def checklist_section(result) -> list[str]:
+    groups = {"fixed": [], "covered": [], "already done": [], "not found": [], "needs review": [], "manual": [],
+              "error": []}
+    for item_result in result.results:
+        groups.setdefault(item_result.status, []).append(item_result)
+    lines = [f"### Checklist `{result.checklist}`", ""]
+    for status, title in (("fixed", "Done"), ("covered", "Done by the item above"), ("already done", "Already done"),
+                          ("not found", "Not found"), ("needs review", "Needs review"), ("error", "Errors")):
+        if groups.get(status):
+            lines.append(f"**{title}**")
+            for r in groups[status]:
+                mark = "x" if r.ticked else " "
+                detail = f" — {r.detail}" if r.detail and status != "fixed" else ""
+                lines.append(f"- [{mark}] {r.entry.item.text}{detail}")
+                lines += [f"  - {h.describe()}" for h in r.hints if h.offset]
+            lines.append("")
+    if groups["manual"]:
+        lines.append("**Manual (tick when done)**")
+        lines += [f"- [ ] {r.entry.item.text}" for r in groups["manual"]]
+        lines.append("")
+    return lines
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
