@@ -1,7 +1,7 @@
 """fixer's exit codes, defined here and only here (the README's table is copied from this).
 
-| code | `check`, `apply --dry-run`, `diff`, `checklist` | `apply`, `apply --in-place`, `checklist --apply`, `pr` |
-|------|--------------------------------------------------|---------------------------------------------------------|
+| code | `check`, `apply --dry-run`, `diff`, `checklist` | `apply`, `apply --in-place`, `apply --patch`, `checklist --apply`, `pr` |
+|------|--------------------------------------------------|-------------------------------------------------------------------------|
 | 0    | nothing to fix                                   | success (including "nothing to do")                     |
 | 1    | fixes pending, or findings that need a person    | (not used)                                              |
 | 2    | an error: bad config, unparsable/unreadable file, git refusal, bad patch | the same errors                 |

@@ -59,7 +59,7 @@ def patched_files(source, patch_text: str, label: str) -> dict[str, bytes]:
     except UnidiffParseError as exc:
         raise PatchError(f"{label}: malformed patch: {exc}") from None
     if not patch:
-        raise PatchError(f"{label}: the patch holds no changes")
+        raise PatchError(f"{label}: malformed patch: no file changes found in it")
     available = set(source.files())
     results: dict[str, bytes] = {}
     for patched in patch:
