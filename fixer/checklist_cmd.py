@@ -5,6 +5,9 @@ import json
 import sys
 from pathlib import Path
 
+from rich.table import Table
+from rich.text import Text
+
 from fixer import __version__, exitcodes, report
 from fixer.checklist_run import ChecklistRun, run_checklist
 from fixer.diffs import patch
@@ -90,25 +93,30 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def print_plan(result: ChecklistRun) -> None:
-    """The plan, one block per item: status, rule and files, then detail and line-hint drift."""
-    console = report.stderr()
-    console.print(f"[bold]checklist {result.checklist}[/]")
+    """The plan as a table: item -> rule -> files -> result (with detail and line-hint drift)."""
     styles = {"fixed": "green", "covered": "green", "already done": "cyan", "manual": "yellow",
               "not found": "red", "needs review": "yellow", "error": "bold red"}
+    table = Table(title=f"checklist {result.checklist}", title_justify="left", show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("item", ratio=3)
+    table.add_column("rule", ratio=1)
+    table.add_column("files", ratio=2)
+    table.add_column("result", ratio=3)
     for r in result.results:
         item = r.entry.item
-        console.print(f"  #{item.number} line {item.line} [{styles.get(r.status, '')}]\\[{r.status}][/] {item.text}",
-                      markup=True, highlight=False)
-        if r.entry.rule:
-            console.print(f"      {r.entry.rule} on {', '.join(r.entry.files) or '(no file)'}", markup=False)
-        if r.detail:
-            console.print(f"      {r.detail}", markup=False)
-        for hint in r.hints:
-            console.print(f"      {hint.describe()}", markup=False)
+        outcome = Text(r.status, style=styles.get(r.status, ""))
+        for line in ([r.detail] if r.detail else []) + [h.describe() for h in r.hints]:
+            outcome.append("\n" + line)
+        table.add_row(str(item.number), Text(item.text), r.entry.rule or "manual",
+                      Text("\n".join(r.entry.files)), outcome)
     counts: dict[str, int] = {}
     for r in result.results:
         counts[r.status] = counts.get(r.status, 0) + 1
-    console.print("  " + ", ".join(f"{n} {status}" for status, n in counts.items()), markup=False)
+    table.caption = ", ".join(f"{n} {status}" for status, n in counts.items())
+    console = report.stderr()
+    if not console.is_terminal:
+        console.width = 160  # a plan read from a log or pipe needs room, not the 80-column default
+    console.print(table)
 
 
 def to_json(result: ChecklistRun, diff: str) -> str:

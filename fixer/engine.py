@@ -33,7 +33,7 @@ def fix_text(path: str, text: str, rules: Iterable[Rule], context: dict[str, Any
         return result
     language = wanted[0].language
     validate = VALIDATORS[language]
-    problem = validate(path, text) if language == "python" else None
+    problem = validate(path, text) if language == "python" else elixir.first_error(text)
     if problem:
         result.errors.append(problem)
         return result

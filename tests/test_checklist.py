@@ -100,7 +100,7 @@ def test_dry_run_reports_drift_and_writes_nothing(sample):
     data = json.loads(result.stdout)
     status = {item["number"]: item["status"] for item in data["items"]}
     assert status == {1: "fixed", 2: "covered", 3: "covered", 4: "fixed", 5: "fixed", 6: "fixed", 7: "fixed",
-                      8: "fixed", 9: "fixed", 10: "fixed", 11: "manual", 12: "manual", 13: "manual"}
+                      8: "fixed", 9: "fixed", 10: "fixed", 11: "fixed", 12: "manual", 13: "manual", 14: "manual"}
     hints = {item["number"]: [h["message"] for h in item["hints"]] for item in data["items"]}
     assert hints[2] == ["found at 154-156 (checklist said 151-154, +3)"]
     assert hints[9] == ["found at 59 (checklist said 62, -3)"]
@@ -115,10 +115,10 @@ def test_apply_makes_branch_ticks_boxes_and_second_run_changes_nothing(sample, t
     result = run_cli("checklist", CHECKLIST, "--apply", cwd=root)
     assert result.exit_code == 0, result
     commits = list(reversed(list(sample.iter_commits("main..fixer/cleanup"))))
-    assert len(commits) == 9
-    assert commits[-1].summary == f"fixer: tick 10 item(s) in {CHECKLIST}"
+    assert len(commits) == 10
+    assert commits[-1].summary == f"fixer: tick 11 item(s) in {CHECKLIST}"
     ticked = sample.git.show(f"fixer/cleanup:{CHECKLIST}")
-    assert ticked.count("[x]") == 11  # 10 ticked + the one already done
+    assert ticked.count("[x]") == 12  # 11 ticked + the one already done
     for manual in ("Run `mix test`", "Start the pool", "Update README.md"):
         assert f"- [ ] {manual}" in ticked
     # Byte-identical except the boxes.

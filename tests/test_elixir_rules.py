@@ -134,7 +134,7 @@ def test_strings_heredocs_sigils_docs_and_comments_are_never_targets():
         @doc "Calls IO.inspect/2"
         def f(x) do
           # IO.inspect(x)
-          s = ~s(IO.inspect(x))
+          s = ~s[IO.inspect(x)]
           "IO.inspect(#{x})" <> s
         end
     ''')

@@ -35,6 +35,19 @@ def error_count(tree: Tree) -> int:
     return count
 
 
+def first_error(text: str) -> str | None:
+    """'syntax error at line L, column C' for the first ERROR/MISSING node, or None."""
+    stack = [parse(text).root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "ERROR" or node.is_missing:
+            row, column = node.start_point
+            return f"syntax error at line {row + 1}, column {column + 1} (tree-sitter-elixir)"
+        if node.has_error:
+            stack.extend(reversed(node.children))
+    return None
+
+
 def validate(path: str, text: str, original: str | None = None) -> str | None:
     errors = error_count(parse(text))
     allowed = error_count(parse(original)) if original is not None else 0

@@ -78,7 +78,9 @@ class Removal:
                 first -= len(comments)
             self.removed_ranges.append((first, last))
             if position == 0 and len(chosen) == total and not isinstance(block, cst.Module):
-                indent = " " * self.positions[stmt].start.column
+                stmt_line = self.positions[stmt].start.line
+                line = self.index.line_text(stmt_line)
+                indent = line[: len(line) - len(line.lstrip(" \t"))]  # the block's own tabs or spaces
                 start = self.index.line_start(first)
                 self.edits.append(Edit(start, self.index.line_end(last), f"{indent}pass\n", self.rule, "block left empty"))
             else:
@@ -136,7 +138,8 @@ def unused_import_edits(wrapper: MetadataWrapper, removal: Removal) -> list[Edit
             keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
             new = stmt_line.with_changes(body=[small.with_changes(names=keep)], leading_lines=[])
             code = cst.Module(body=[new]).code
-            indent = " " * positions[stmt_line].start.column
+            line = removal.index.line_text(first)
+            indent = line[: len(line) - len(line.lstrip(" \t"))]
             start = removal.index.line_start(first)
             edits.append(Edit(start, removal.index.line_end(last), indent + code.lstrip(), removal.rule, "import left unused"))
     return edits
