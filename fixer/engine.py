@@ -53,6 +53,8 @@ def fix_text(path: str, text: str, rules: Iterable[Rule], context: dict[str, Any
 def _run_rule(rule: Rule, path: str, text: str, context, validate, result: FileResult) -> str:
     current = text
     for attempt in range(MAX_PASSES):
+        if attempt and not rule.anchor_regex.search(current):
+            return current  # no anchor left: the rule has nothing more to look at
         try:
             outcome = rule.check(Source(path, current, context))
         except Exception as exc:  # a rule bug must cost one file, not the run
@@ -68,7 +70,10 @@ def _run_rule(rule: Rule, path: str, text: str, context, validate, result: FileR
             new, applied = _drop_breaking_edits(path, current, applied, validate, result, problem)
         if new == current:
             return current
-        current = new  # loop: refused overlapping edits are picked up by the next pass
+        current = new
+        if not refused:
+            return current  # the final check's second pass confirms nothing is left
+        # else loop: refused overlapping edits are picked up by the next pass
     return current
 
 
@@ -98,7 +103,8 @@ def _final_check(path, original, current, rules, context, validate, result: File
     problem = validate(path, current, original)
     if problem is None:
         try:
-            leftovers = [rule.id for rule in rules if rule.check(Source(path, current, context)).edits]
+            leftovers = [rule.id for rule in rules
+                         if rule.anchor_regex.search(current) and rule.check(Source(path, current, context)).edits]
         except Exception as exc:
             leftovers = [f"(a rule failed: {type(exc).__name__}: {exc})"]
         if leftovers:

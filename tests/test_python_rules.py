@@ -306,3 +306,47 @@ def test_files_without_anchor_are_not_parsed(monkeypatch):
     monkeypatch.setattr(python, "parse", lambda text: calls.append(text))
     result = fix_text("a.py", "x = 1\n", [debug_writes()])
     assert not result.changed and calls == []
+
+
+def test_import_still_mentioned_as_text_stays():
+    before = '''
+        import os
+        import time
+
+        __all__ = ["f"]
+
+
+        def f(p: "os.PathLike"):
+            with open("/tmp/python_worker_debug.log", "a") as fh:
+                fh.write(str(os.getpid()) + str(time.time()))
+            return p
+    '''
+    after = '''
+        import os
+
+        __all__ = ["f"]
+
+
+        def f(p: "os.PathLike"):
+            return p
+    '''
+    assert fix(before) == textwrap.dedent(after)
+
+
+def test_nested_debug_blocks_settle_in_one_run():
+    before = '''
+        def f():
+            with open("/tmp/python_worker_debug.log", "a") as outer:
+                outer.write("a")
+            if True:
+                with open("/tmp/python_worker_debug.log", "a") as inner:
+                    inner.write("b")
+            return 1
+    '''
+    after = '''
+        def f():
+            if True:
+                pass
+            return 1
+    '''
+    assert fix(before) == textwrap.dedent(after)

@@ -3,25 +3,33 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable, Iterator, Sequence
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, ScopeProvider
+from libcst.metadata import CodeRange, MetadataWrapper
 
 from fixer.edits import Edit, LineIndex, delete_lines
 
 
-def blocks(module: cst.Module) -> Iterator[tuple[cst.CSTNode, cst.CSTNode | None, Sequence[cst.BaseStatement]]]:
+def blocks(module: cst.Module) -> list[tuple[cst.CSTNode, cst.CSTNode | None, Sequence[cst.BaseStatement]]]:
     """Every statement list in the module as (block, owner, statements): the module body and each
     indented block, with the node that owns the block (a def, an `else:`, a `finally:` ...)."""
-    yield module, None, module.body
-    stack: list[tuple[cst.CSTNode, cst.CSTNode | None]] = [(module, None)]
-    while stack:
-        node, parent = stack.pop()
-        for child in node.children:
-            if isinstance(child, cst.IndentedBlock):
-                yield child, node, child.body
-            stack.append((child, node))
+    found: list[tuple[cst.CSTNode, cst.CSTNode | None, Sequence[cst.BaseStatement]]] = [(module, None, module.body)]
+    owners: list[cst.CSTNode] = []
+
+    class Collector(cst.CSTVisitor):  # one visit: `node.children` would re-visit at every level
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if isinstance(node, cst.IndentedBlock):
+                found.append((node, owners[-1] if owners else None, node.body))
+            owners.append(node)
+            return True
+
+        def on_leave(self, original_node: cst.CSTNode) -> None:
+            owners.pop()
+
+    module.visit(Collector())
+    return found
 
 
 def dotted(node: cst.BaseExpression) -> str | None:
@@ -90,9 +98,7 @@ class Removal:
         """An `else:`, or a `finally:` beside an `except`, left empty goes away whole (no `pass`)."""
         if not isinstance(owner, (cst.Else, cst.Finally)):
             return False
-        if isinstance(owner, cst.Finally) and not any(
-            isinstance(node, cst.Try) and node.finalbody is owner and node.handlers for node in self.positions
-        ):
+        if isinstance(owner, cst.Finally) and owner not in self._finally_with_handlers:
             return False
         first, last = statement_lines(owner, self.positions)
         comments = attached_comments(owner)
@@ -102,31 +108,29 @@ class Removal:
         self.edits.append(delete_lines(self.index.text, first, last, self.rule, "clause left empty"))
         return True
 
+    @cached_property
+    def _finally_with_handlers(self) -> set[cst.Finally]:
+        return {node.finalbody for node in self.positions if isinstance(node, cst.Try) and node.handlers and node.finalbody}
+
     def contains(self, line: int) -> bool:
         return any(first <= line <= last for first, last in self.removed_ranges)
 
 
 def unused_import_edits(wrapper: MetadataWrapper, removal: Removal) -> list[Edit]:
-    """Edits removing imports whose every use sat in removed code (imports unused before stay)."""
-    scopes = wrapper.resolve(ScopeProvider)
+    """Edits removing imports whose every use sat in removed code (imports unused before stay).
+
+    A name counts as still used if it occurs anywhere outside the removed lines, as code or as text
+    (a string annotation, `__all__`, a comment): deliberately more conservative than scope analysis.
+    """
     positions = removal.positions
-    orphaned: set[cst.CSTNode] = set()
-    for scope in set(scopes.values()):
-        if scope is None:
-            continue
-        for assignment in scope.assignments:
-            node = getattr(assignment, "node", None)
-            if not isinstance(node, (cst.Import, cst.ImportFrom)):
-                continue
-            refs = list(assignment.references)
-            if refs and all(removal.contains(positions[ref.node].start.line) for ref in refs):
-                orphaned.add(_alias_for(node, assignment.name))
+    orphaned = _orphaned_aliases(wrapper.module, positions, removal)
+    if not orphaned:
+        return []
     edits = []
     for stmt_line in _import_lines(wrapper.module):
         small = stmt_line.body[0]
         names = small.names if not isinstance(small.names, cst.ImportStar) else ()
-        gone = [alias for alias in names if alias in orphaned]
-        if not gone:
+        if not any(alias in orphaned for alias in names):
             continue
         first, last = positions[stmt_line].start.line, positions[stmt_line].end.line
         if removal.contains(first):
@@ -145,14 +149,40 @@ def unused_import_edits(wrapper: MetadataWrapper, removal: Removal) -> list[Edit
     return edits
 
 
-def _alias_for(node: cst.Import | cst.ImportFrom, name: str) -> cst.ImportAlias | None:
-    if isinstance(node.names, cst.ImportStar):
-        return None
-    for alias in node.names:
-        bound = alias.asname.name.value if alias.asname else _top_name(alias.name, isinstance(node, cst.Import))
-        if bound == name:
-            return alias
-    return None
+def _orphaned_aliases(module: cst.Module, positions, removal: Removal) -> set[cst.ImportAlias]:
+    bound: dict[cst.ImportAlias, str] = {}
+    import_lines: set[int] = set()
+    inside: set[str] = set()
+    outside: set[str] = set()
+
+    class Names(cst.CSTVisitor):
+        def _imports(self, node: cst.Import | cst.ImportFrom) -> bool:
+            where = positions[node]
+            import_lines.update(range(where.start.line, where.end.line + 1))
+            if not isinstance(node.names, cst.ImportStar):
+                for alias in node.names:
+                    bound[alias] = alias.asname.name.value if alias.asname else _top_name(alias.name, isinstance(node, cst.Import))
+            return False
+
+        def visit_Import(self, node: cst.Import) -> bool:
+            return self._imports(node)
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+            return self._imports(node)
+
+        def visit_Name(self, node: cst.Name) -> None:
+            (inside if removal.contains(positions[node].start.line) else outside).add(node.value)
+
+    module.visit(Names())
+    candidates = {name for name in bound.values() if name in inside and name not in outside}
+    if not candidates:
+        return set()
+    kept_text = "\n".join(
+        removal.index.line_text(n) for n in range(1, removal.index.line_count + 1)
+        if not removal.contains(n) and n not in import_lines
+    )
+    still_mentioned = {name for name in candidates if re.search(rf"(?<![\w]){re.escape(name)}(?!\w)", kept_text)}
+    return {alias for alias, name in bound.items() if name in candidates - still_mentioned}
 
 
 def _top_name(name: cst.BaseExpression, plain_import: bool) -> str:

@@ -1,6 +1,8 @@
 """Python through LibCST: parsing, positions, validation."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
@@ -11,7 +13,9 @@ class ParseFailure(Exception):
     pass
 
 
+@lru_cache(maxsize=16)
 def parse(text: str) -> cst.Module:
+    """Parse (cached: validation and the next rule pass parse the same text; modules are immutable)."""
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
