@@ -56,7 +56,7 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
     branch = repo.heads[options.branch]
     fork_point = _fork_point(repo, branch.commit)
     try:
-        foreign = _foreign_remote_commits(repo, remote, options.branch, fork_point)
+        foreign = _foreign_remote_commits(repo, remote, options.branch, fork_point, fetch=not options.dry_run)
     except GitCommandError as exc:
         if not options.dry_run:
             raise GitError(f"cannot reach {options.remote}: {exc.stderr.strip() or exc}") from None
@@ -111,13 +111,29 @@ def _fork_point(repo: Repo, tip):
     return commit
 
 
-def _foreign_remote_commits(repo: Repo, remote, branch: str, fork_point) -> list:
+def _foreign_remote_commits(repo: Repo, remote, branch: str, fork_point, fetch: bool = True) -> list:
+    """Commits on the remote branch that fixer did not make (a dry run fetches nothing)."""
     listing = repo.git.ls_remote(remote.name, f"refs/heads/{branch}")
     if not listing.strip():
         return []
+    remote_sha = listing.split()[0]
     tracking = f"refs/fixer/remotes/{remote.name}/{branch}"
-    repo.git.fetch(remote.name, f"+refs/heads/{branch}:{tracking}")
-    return [c for c in repo.iter_commits(f"{fork_point.hexsha}..{tracking}") if not is_fixer_commit(c)]
+    known = True
+    try:
+        repo.commit(remote_sha)
+    except (ValueError, GitCommandError):
+        known = False
+    if not known:
+        if not fetch:
+            report.stderr().print(f"note: {remote.name}/{branch} is at {remote_sha[:10]}, not fetched in a dry run",
+                                  markup=False)
+            return []
+        repo.git.fetch(remote.name, f"+refs/heads/{branch}:{tracking}")
+    try:
+        return [c for c in repo.iter_commits(f"{fork_point.hexsha}..{remote_sha}") if not is_fixer_commit(c)]
+    finally:
+        if not known:
+            repo.git.update_ref("-d", tracking)
 
 
 def _default_branch_guess(repo: Repo, remote) -> str:

@@ -207,9 +207,13 @@ def test_pr_refuses_foreign_commits_on_the_remote_branch(pushed, tmp_path):
         other.git.add("NOTE.md")
         other.git.commit("-m", "Reviewer adds a note")
         other.git.push("origin", "fixer/cleanup")
+        dry = run_cli(*pr_args(server, "--dry-run"), cwd=repo.working_tree_dir, env={"GITHUB_TOKEN": TOKEN})
+        assert dry.exit_code == 0 and "not fetched in a dry run" in dry.stderr
+        assert repo.git.for_each_ref("refs/fixer") == ""
         refused = run_cli(*pr_args(server), cwd=repo.working_tree_dir, env={"GITHUB_TOKEN": TOKEN})
         assert refused.exit_code == 2 and "Reviewer adds a note" in refused.stderr
         assert bare.commit("fixer/cleanup").summary == "Reviewer adds a note"
+        assert repo.git.for_each_ref("refs/fixer") == ""  # the temporary tracking ref is gone
         forced = run_cli(*pr_args(server, "--force"), cwd=repo.working_tree_dir, env={"GITHUB_TOKEN": TOKEN})
         assert forced.exit_code == 0
         assert bare.commit("fixer/cleanup").hexsha == repo.commit("fixer/cleanup").hexsha
