@@ -376,3 +376,59 @@ def test_sample_untouched_files_are_byte_identical(fixed_sample):
     for path in before.rglob("*"):
         if path.is_file() and path.suffix not in (".ex", ".py"):
             assert path.read_bytes() == (after / path.relative_to(before)).read_bytes()
+
+
+def test_add_impl_for_gen_statem_and_plug_silences_the_compiler(elixir_tools, tmp_path):
+    statem = textwrap.dedent('''
+        defmodule Door do
+          @behaviour :gen_statem
+
+          def start_link, do: :gen_statem.start_link(__MODULE__, :ok, [])
+
+          @impl true
+          def init(:ok), do: {:ok, :locked, %{}}
+
+          def callback_mode, do: :handle_event_function
+
+          def handle_event({:call, from}, :unlock, :locked, data) do
+            {:next_state, :open, data, [{:reply, from, :ok}]}
+          end
+
+          def handle_event(_type, _content, state, data), do: {:keep_state, data} |> then(fn _ -> {:next_state, state, data} end)
+        end
+    ''').lstrip()
+    plug = textwrap.dedent('''
+        defmodule Plug do
+          @callback init(term) :: term
+          @callback call(map, term) :: map
+        end
+
+        defmodule HealthPlug do
+          @behaviour Plug
+
+          @impl Plug
+          def init(opts), do: opts
+
+          def call(conn, _opts), do: Map.put(conn, :status, 200)
+
+          def call(conn, _opts, _extra), do: conn
+        end
+    ''').lstrip()
+    rule = RULES["add-impl"]()
+    facts = rule.gather("lib/plug.ex", plug)
+    fixed_statem = fix_text("lib/door.ex", statem, [rule]).new
+    fixed_plug = fix_text("lib/health_plug.ex", plug, [rule], {"add-impl": [facts]}).new
+    assert fixed_statem.count("@impl true") == 3  # init (already), callback_mode, first handle_event clause
+    assert "  @impl true\n  def callback_mode" in fixed_statem
+    assert "  @impl Plug\n  def call(conn, _opts), do" in fixed_plug
+    assert "@impl Plug\n  def call(conn, _opts, _extra)" not in fixed_plug
+    for name, before, after in (("door", statem, fixed_statem), ("health_plug", plug, fixed_plug)):
+        (tmp_path / "before").mkdir(exist_ok=True)
+        (tmp_path / "after").mkdir(exist_ok=True)
+        (tmp_path / "before" / f"{name}.ex").write_text(before)
+        (tmp_path / "after" / f"{name}.ex").write_text(after)
+    warned = elixirc_warnings(sorted((tmp_path / "before").glob("*.ex")), tmp_path / "ebin1", tmp_path / "before")
+    clean = elixirc_warnings(sorted((tmp_path / "after").glob("*.ex")), tmp_path / "ebin2", tmp_path / "after")
+    assert sum("@impl was not set" in w for w in warned) == 3
+    assert not any("@impl" in w for w in clean), clean
+    assert set(clean) <= set(warned)
