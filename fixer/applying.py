@@ -10,6 +10,7 @@ from fixer import exitcodes, report
 from fixer.commitplan import plan_commits
 from fixer.gitops import BranchResult, GitError, build_branch, dirty_paths, open_repo, resolve_base
 from fixer.runner import Run
+from fixer.session import finish_report, run_rules
 from fixer.sources import CommitTree, WorkTree
 from fixer.textio import write_atomic
 
@@ -28,16 +29,14 @@ class ApplyOptions:
 
 
 def apply(ws, rules, options: ApplyOptions) -> int:
-    from fixer.cli import _finish_report, _run
-
     if options.in_place:
         source = WorkTree(ws.root, ws.repo)
     else:
         repo = ws.repo if ws.repo is not None else open_repo(ws.root)
         source = CommitTree(repo, resolve_base(repo, options.base))
-    result = _run(source, ws, rules, options.paths)
+    result = run_rules(source, ws, rules, options.paths)
     if options.dry_run:
-        return _finish_report(result, show_diff=True)
+        return finish_report(result, show_diff=True)
     if options.interactive:
         result = choose_interactively(result)
     if options.in_place:

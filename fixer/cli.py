@@ -4,19 +4,16 @@ from __future__ import annotations
 import json
 import sys
 import traceback
-from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from fixer import __version__, exitcodes, report
-from fixer.config import Config, load
-from fixer.diffs import patch
-from fixer.gitops import GitError, maybe_repo, open_repo, parse_actor
+from fixer.gitops import GitError, open_repo, parse_actor
 from fixer.rule import ConfigError, all_rules
-from fixer.runner import Run, run
-from fixer.sources import CommitTree, WorkTree
+from fixer.session import Failure, diff_text, finish_report, rel_paths, run_rules, workspace
+from fixer.sources import WorkTree
 from fixer.textio import InputError
 
 app = typer.Typer(
@@ -27,29 +24,6 @@ app = typer.Typer(
 )
 
 EXPECTED = (ConfigError, GitError, InputError)
-
-
-class Failure(Exception):
-    """An expected failure with a message for the user (exit 2)."""
-
-
-@dataclass
-class Workspace:
-    root: Path
-    repo: object
-    config: Config
-
-    def rules(self, only):
-        return self.config.rules(only or None)
-
-
-def workspace(directory: Optional[Path], config_path: Optional[Path]) -> Workspace:
-    start = (directory or Path.cwd()).resolve()
-    if not start.is_dir():
-        raise Failure(f"{start}: not a directory")
-    repo = maybe_repo(start)
-    root = Path(repo.working_tree_dir).resolve() if repo is not None and repo.working_tree_dir else start
-    return Workspace(root, repo, load(root, config_path))
 
 
 def fail(message: str, verbose: bool) -> None:
@@ -66,49 +40,6 @@ def guarded(verbose: bool, action):
         fail(str(exc), verbose)
     except Failure as exc:
         fail(str(exc), verbose)
-
-
-def _run(source, ws: Workspace, rules, paths: list[str] | None = None) -> Run:
-    from fixer.runner import candidates
-
-    files = candidates(source, ws.config, rules)
-    if paths:
-        wanted = [p.rstrip("/") for p in paths]
-        files = [f for f in files if any(f == w or f.startswith(w + "/") for w in wanted)]
-    with report.progress(len(files), True) as tick:
-        return run(source, ws.config, rules, progress=tick, only=files)
-
-
-def _rel_paths(ws: Workspace, paths: Optional[List[Path]]) -> list[str] | None:
-    if not paths:
-        return None
-    rel = []
-    for path in paths:
-        full = path.resolve()
-        if not full.is_relative_to(ws.root):
-            raise Failure(f"{path}: outside the repository {ws.root}")
-        rel.append(full.relative_to(ws.root).as_posix())
-    return rel
-
-
-def _diff_text(result: Run) -> str:
-    return patch(
-        [
-            (o.result.path, o.decoded.encode(o.result.old).decode("utf-8"), o.new_bytes().decode("utf-8"))
-            for o in result.changed
-        ]
-    )
-
-
-def _finish_report(result: Run, show_diff: bool) -> int:
-    out, err = report.stdout(), report.stderr()
-    if show_diff:
-        report.print_diff(_diff_text(result))
-    report.print_findings(result, err if show_diff else out)
-    report.print_errors(result, err)
-    err.print(report.summary_table(result))
-    pending = bool(result.changed) or any(not f.fixed for f in result.findings)
-    return exitcodes.for_report(bool(result.errors), pending)
 
 
 # -- options shared by several commands -------------------------------------------------------
@@ -135,12 +66,11 @@ def check(
 
     def action():
         ws = workspace(directory, config)
-        result = _run(WorkTree(ws.root, ws.repo), ws, ws.rules(rule), _rel_paths(ws, paths))
+        result = run_rules(WorkTree(ws.root, ws.repo), ws, ws.rules(rule), rel_paths(ws, paths))
         if output_format == "text":
-            return _finish_report(result, show_diff=False)
+            return finish_report(result, show_diff=False)
         sys.stdout.write(formats.FORMATS[output_format](result))
-        pending = bool(result.changed) or any(not f.fixed for f in result.findings)
-        return exitcodes.for_report(bool(result.errors), pending)
+        return exitcodes.for_report(bool(result.errors), result.pending)
 
     raise typer.Exit(guarded(verbose, action))
 
@@ -158,8 +88,8 @@ def diff(
 
     def action():
         ws = workspace(directory, config)
-        result = _run(WorkTree(ws.root, ws.repo), ws, ws.rules(rule), _rel_paths(ws, paths))
-        text = _diff_text(result)
+        result = run_rules(WorkTree(ws.root, ws.repo), ws, ws.rules(rule), rel_paths(ws, paths))
+        text = diff_text(result)
         if output is not None:
             output.write_bytes(text.encode("utf-8"))
             report.stderr().print(f"wrote {len(result.changed)} file(s) of fixes to {output}")
@@ -201,7 +131,7 @@ def apply(
             squash=squash,
             author=parse_actor(author) if author else None,
             force=force,
-            paths=_rel_paths(ws, paths),
+            paths=rel_paths(ws, paths),
             interactive=interactive,
         )
         if patch_file is not None:

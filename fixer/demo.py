@@ -37,7 +37,7 @@ def run_demo(keep: Path | None) -> int:
     console = report.stderr()
     target = keep or Path(tempfile.mkdtemp(prefix="fixer-demo-"))
     target.mkdir(parents=True, exist_ok=True)
-    repo = make_repo(target)
+    make_repo(target)
     console.print(f"[bold]Sample service copied to {target} (a git repo on branch main)[/]\n")
     console.print("[bold]$ fixer apply --dry-run[/]")
     dry = main_entry(["apply", "--dry-run", "-C", str(target)])

@@ -42,6 +42,11 @@ class Run:
         return [(o.result.path, e) for o in self.outcomes for e in o.result.errors]
 
     @property
+    def pending(self) -> bool:
+        """Fixes waiting, or findings a person has to look at."""
+        return bool(self.changed) or any(not f.fixed for f in self.findings)
+
+    @property
     def findings(self):
         return [f for o in self.outcomes for f in o.result.findings]
 

@@ -1,8 +1,6 @@
 """Every rule's documented before/after examples run as tests (as Fixit does with VALID/INVALID)."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from fixer.engine import fix_text
