@@ -5,6 +5,7 @@ import re
 import libcst as cst
 from libcst.metadata import PositionProvider
 
+from fixer.edits import Edit
 from fixer.globs import glob_regex
 from fixer.lang import python
 from fixer.lang.pyblocks import (
@@ -135,8 +136,28 @@ class RemoveDebugFileWrites(Rule):
                     )
             if chosen:
                 removal.remove_block_statements(block, owner, chosen, len(body))
+        for suite in _suites(module):  # `if TRACE: open(LOG, "a").write(x)` on one line
+            paths = [scan._one_liner(small) for small in suite.body]
+            if paths and all(paths):
+                first, last = positions[suite.body[0]], positions[suite.body[-1]]
+                start = source.lines.offset(first.start.line, first.start.column)
+                end = source.lines.offset(last.end.line, last.end.column)
+                removal.edits.append(Edit(start, end, "pass", self.id, "one-line block left empty"))
+                removal.removed_ranges.append((first.start.line, last.end.line))
+                outcome.findings.append(self.finding(source, start, f"removed debug write to {paths[0]}", True, end))
         outcome.edits = removal.edits + (unused_import_edits(wrapper, removal) if removal.edits else [])
         return outcome
+
+
+def _suites(module: cst.Module) -> list[cst.SimpleStatementSuite]:
+    found: list[cst.SimpleStatementSuite] = []
+
+    class Collector(cst.CSTVisitor):
+        def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+            found.append(node)
+
+    module.visit(Collector())
+    return found
 
 
 def _offset(source: Source, where) -> int:

@@ -350,3 +350,49 @@ def test_nested_debug_blocks_settle_in_one_run():
             return 1
     '''
     assert fix(before) == textwrap.dedent(after)
+
+
+def test_one_line_blocks_class_bodies_match_and_parenthesised_with():
+    before = '''
+        import os
+
+        P = "/tmp/python_worker_debug.log"
+
+
+        class Worker:
+            with open(P, "a") as f:
+                f.write("class body")
+
+            def run(self, cmd):
+                if os.environ.get("TRACE"): open(P, "a").write(cmd)
+                with (open(P, "a") as f):
+                    f.write("parens")
+                match cmd:
+                    case "stop":
+                        with open(P, "a") as f:
+                            f.write("stopping")
+                    case _:
+                        return None
+                x = 1; open(P, "a").write("semi")
+                return x
+    '''
+    after = '''
+        import os
+
+        P = "/tmp/python_worker_debug.log"
+
+
+        class Worker:
+            def run(self, cmd):
+                if os.environ.get("TRACE"): pass
+                match cmd:
+                    case "stop":
+                        pass
+                    case _:
+                        return None
+                x = 1; open(P, "a").write("semi")
+                return x
+    '''
+    result = fix_text("w.py", textwrap.dedent(before), [debug_writes()])
+    assert result.new == textwrap.dedent(after)
+    assert [(f.line, f.fixed) for f in result.findings if not f.fixed] == [(21, False)]
