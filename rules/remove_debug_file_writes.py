@@ -142,8 +142,8 @@ class RemoveDebugFileWrites(Rule):
                 first, last = positions[suite.body[0]], positions[suite.body[-1]]
                 start = source.lines.offset(first.start.line, first.start.column)
                 end = source.lines.offset(last.end.line, last.end.column)
+                # Not recorded as removed lines: the line keeps its header, so names on it stay "used".
                 removal.edits.append(Edit(start, end, "pass", self.id, "one-line block left empty"))
-                removal.removed_ranges.append((first.start.line, last.end.line))
                 outcome.findings.append(self.finding(source, start, f"removed debug write to {paths[0]}", True, end))
         outcome.edits = removal.edits + (unused_import_edits(wrapper, removal) if removal.edits else [])
         return outcome
