@@ -113,10 +113,7 @@ def print_plan(result: ChecklistRun) -> None:
     for r in result.results:
         counts[r.status] = counts.get(r.status, 0) + 1
     table.caption = ", ".join(f"{n} {status}" for status, n in counts.items())
-    console = report.stderr()
-    if not console.is_terminal:
-        console.width = 160  # a plan read from a log or pipe needs room, not the 80-column default
-    console.print(table)
+    report.stderr().print(table)
 
 
 def to_json(result: ChecklistRun, diff: str) -> str:

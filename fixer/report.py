@@ -18,12 +18,18 @@ def _color_wanted(stream) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
+def _console(stream) -> Console:
+    # Piped output (CI logs, files) gets room for tables instead of rich's 80-column default.
+    width = None if stream.isatty() else 120
+    return Console(file=stream, highlight=False, soft_wrap=True, no_color=not _color_wanted(stream), width=width)
+
+
 def stdout() -> Console:
-    return Console(file=sys.stdout, highlight=False, soft_wrap=True, no_color=not _color_wanted(sys.stdout))
+    return _console(sys.stdout)
 
 
 def stderr() -> Console:
-    return Console(file=sys.stderr, highlight=False, soft_wrap=True, no_color=not _color_wanted(sys.stderr))
+    return _console(sys.stderr)
 
 
 def print_diff(text: str) -> None:

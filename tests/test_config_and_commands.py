@@ -136,3 +136,30 @@ def test_demo_shows_diff_and_creates_branch(tmp_path):
     repo = git.Repo(target)
     assert "fixer/cleanup" in repo.heads and repo.active_branch.name == "main"
     assert not repo.is_dirty(untracked_files=True)
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    import pty
+    import subprocess
+    import sys
+
+    files = {f"app/m{n}.py": DEBUG for n in range(30)}
+    repo = init_repo(tmp_path / "r", files)
+    piped = run_fixer_process("check", cwd=repo.working_tree_dir)
+    assert piped.returncode == 1 and "fixing" not in piped.stderr and "\x1b[" not in piped.stderr
+    leader, follower = pty.openpty()
+    proc = subprocess.run([sys.executable, "-m", "fixer", "check"], cwd=repo.working_tree_dir,
+                          stdout=subprocess.DEVNULL, stderr=follower, env={**os.environ, "TERM": "xterm"}, timeout=120)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    screen = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 1
+    assert "fixing" in screen or "30/30" in screen or "/30" in screen
