@@ -90,9 +90,9 @@ def _drop_breaking_edits(path, text, edits: list[Edit], validate, result: FileRe
 
 
 def _record(result: FileResult, findings: list[Finding]) -> None:
-    seen = {(f.rule, f.line, f.message) for f in result.findings}
+    seen = {(f.rule, f.line, f.column, f.message) for f in result.findings}
     for finding in findings:
-        if (finding.rule, finding.line, finding.message) not in seen:
+        if (finding.rule, finding.line, finding.column, finding.message) not in seen:
             result.findings.append(finding)
 
 

@@ -50,7 +50,7 @@ def print_diff(text: str) -> None:
 
 
 def print_findings(run: Run, console: Console, fixable_too: bool = True) -> None:
-    for finding in run.findings:
+    for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.column)):
         if finding.fixed and not fixable_too:
             continue
         tag = "fix" if finding.fixed else "needs review"
