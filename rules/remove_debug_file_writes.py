@@ -23,6 +23,15 @@ OPEN_FUNCS = {"open", "io.open", "builtins.open", "codecs.open"}
 HANDLE_METHODS = {"write", "writelines", "flush"}
 # Functions writing to their `file=` argument, matched by their last name so `import traceback as tb` works.
 FILE_KW_FUNCS = {"print", "print_exc", "print_exception", "print_stack", "print_tb", "pprint"}
+# Calls allowed inside the arguments of a removed write: formatting and reading, no side effects.
+PURE_CALLS = {"str", "repr", "len", "format", "int", "float", "bool", "list", "dict", "tuple", "set", "sorted",
+              "type", "id", "hex", "map", "filter", "enumerate", "zip", "range", "reversed", "any", "all", "isinstance", "getattr", "hasattr", "min", "max", "sum", "abs", "round", "vars",
+              "time.time", "time.monotonic", "time.perf_counter", "time.strftime", "time.ctime", "os.getpid",
+              "os.getppid", "threading.get_ident", "threading.current_thread", "datetime.now", "datetime.utcnow",
+              "datetime.datetime.now", "datetime.datetime.utcnow", "json.dumps", "traceback.format_exc",
+              "traceback.format_exception", "traceback.format_stack", "pprint.pformat", "asyncio.current_task"}
+PURE_METHODS = {"format", "join", "get", "items", "keys", "values", "strip", "rstrip", "lstrip", "lower", "upper",
+                "isoformat", "strftime", "hex", "total_seconds", "copy", "decode", "encode", "peer", "getName"}
 DEBUG_COMMENT = r"(?i)debug|tombstone|\blog(?:ging)?\s+(?:it\s+)?to\s+(?:a\s+|the\s+)?file"
 
 
@@ -53,9 +62,10 @@ class RemoveDebugFileWrites(Rule):
 
     Fix safety:
         Safe: only statements whose sole effect is writing to a matching file are removed. A `with`
-        block that does anything else, a read-mode open, or a path that only sometimes matches is
-        reported, not touched. Writes to other files are never touched. Arguments of the removed
-        writes are not evaluated any more; they are expected to be formatting only.
+        block that does anything else, a write whose arguments call something that may have side
+        effects (`f.write(str(queue.pop()))`; formatting and reads such as `str()`, `time.time()`,
+        `os.getpid()`, `.format()` are fine), a read-mode open, or a path that only sometimes
+        matches is reported, not touched. Writes to other files are never touched.
     """
 
     id = "remove-debug-file-writes"
@@ -125,20 +135,15 @@ class RemoveDebugFileWrites(Rule):
                     outcome.findings.append(
                         self.finding(source, _offset(source, positions[stmt]), f"removed debug write to {path}", True, end)
                     )
-                elif verdict == "report":
-                    outcome.findings.append(
-                        self.finding(
-                            source,
-                            _offset(source, positions[stmt]),
-                            f"writes to debug log {path} but also does other work; not removed",
-                            False,
-                        )
-                    )
+                elif verdict in ("report", "effects"):
+                    why = "its arguments may have side effects" if verdict == "effects" else "it also does other work"
+                    message = f"writes to debug log {path}, but {why}; not removed"
+                    outcome.findings.append(self.finding(source, _offset(source, positions[stmt]), message, False))
             if chosen:
                 removal.remove_block_statements(block, owner, chosen, len(body))
         for suite in _suites(module):  # `if TRACE: open(LOG, "a").write(x)` on one line
             paths = [scan._one_liner(small) for small in suite.body]
-            if paths and all(paths):
+            if paths and all(paths) and all(_side_effect_free(small) for small in suite.body):
                 first, last = positions[suite.body[0]], positions[suite.body[-1]]
                 start = source.lines.offset(first.start.line, first.start.column)
                 end = source.lines.offset(last.end.line, last.end.column)
@@ -199,8 +204,10 @@ class _Scanner:
             return self._with(stmt)
         if isinstance(stmt, cst.SimpleStatementLine):
             paths = [self._one_liner(small) for small in stmt.body]
-            if all(paths):
+            if all(paths) and all(_side_effect_free(small) for small in stmt.body):
                 return "remove", paths[0]
+            if all(paths):
+                return "effects", paths[0]
             found = next((p for p in paths if p), None)
             return ("report", found) if found else ("keep", None)
         return "keep", None
@@ -223,7 +230,9 @@ class _Scanner:
                 return "report", path
             smalls.extend(inner.body)
         if handle and all(_writes_to_handle(small, handle) for small in smalls):
-            return "remove", path
+            if all(_side_effect_free(small) for small in smalls):
+                return "remove", path
+            return "effects", path
         return "report", path
 
     def _one_liner(self, small: cst.BaseSmallStatement) -> str | None:
@@ -267,3 +276,29 @@ def _writes_to_handle(small: cst.BaseSmallStatement, handle: str) -> bool:
 
 def _last_name(func: cst.BaseExpression) -> str:
     return (dotted(func) or "").rsplit(".", 1)[-1]
+
+
+def _side_effect_free(small: cst.BaseSmallStatement) -> bool:
+    """The write's arguments only format and read (no `queue.pop()` that removal would lose)."""
+    if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call):
+        return True  # `pass`
+    ok = True
+
+    class Calls(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> bool:
+            nonlocal ok
+            if node is small.value:
+                return True  # the write itself
+            name = dotted(node.func) or ""
+            method = node.func.attr.value if isinstance(node.func, cst.Attribute) else ""
+            if name not in PURE_CALLS and method not in PURE_METHODS and name != "open":
+                ok = False
+            return ok
+
+        def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
+            nonlocal ok
+            ok = False  # `:=` binds a name the rest of the code may read
+            return False
+
+    small.value.visit(Calls())
+    return ok
