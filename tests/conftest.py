@@ -91,6 +91,29 @@ def run_fixer_process(*args: str, cwd: Path, env: dict[str, str] | None = None, 
                           text=True, stdin=stdin if stdin is not None else subprocess.DEVNULL, timeout=300)
 
 
+def run_on_terminal(*args: str, cwd: Path, stream: str = "stdout", env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Run `python -m fixer` with stdout or stderr on a pseudo-terminal; (exit code, what it showed)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    full_env = {**{k: v for k, v in os.environ.items() if k != "NO_COLOR"}, "TERM": "xterm-256color", **(env or {})}
+    streams = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, stream: follower}
+    proc = subprocess.run([sys.executable, "-m", "fixer", *args], cwd=cwd, env=full_env, timeout=300,
+                          stdin=subprocess.DEVNULL, **streams)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal is closed once everything was read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
+
+
 # -- the Elixir toolchain -------------------------------------------------------------------------
 
 def require_tool(name: str) -> str:

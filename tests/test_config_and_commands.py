@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import json
-import os
+from pathlib import Path
 
 import pytest
 
-from conftest import init_repo, run_cli, run_fixer_process, write_files
+from conftest import init_repo, run_cli, run_fixer_process, run_on_terminal, write_files
 
 DEBUG = 'def f():\n    open("/tmp/a_debug.log", "a").write("x")\n    return 1\n'
 
@@ -100,28 +100,9 @@ def test_diff_is_plain_when_no_color_even_on_a_tty(tmp_path):
 
 
 def test_colour_on_a_terminal(tmp_path):
-    import pty
-    import subprocess
-    import sys
-
     repo = init_repo(tmp_path / "r", {"a.py": DEBUG})
-    leader, follower = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    env["TERM"] = "xterm-256color"
-    proc = subprocess.run([sys.executable, "-m", "fixer", "apply", "--dry-run"], cwd=repo.working_tree_dir,
-                          stdout=follower, stderr=subprocess.DEVNULL, env=env, timeout=120)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    output = b"".join(chunks).decode()
-    assert proc.returncode == 1
+    code, output = run_on_terminal("apply", "--dry-run", cwd=Path(repo.working_tree_dir))
+    assert code == 1
     assert "\x1b[" in output and "open(" in output
 
 
@@ -139,27 +120,10 @@ def test_demo_shows_diff_and_creates_branch(tmp_path):
 
 
 def test_progress_bar_only_on_a_terminal(tmp_path):
-    import pty
-    import subprocess
-    import sys
-
     files = {f"app/m{n}.py": DEBUG for n in range(30)}
     repo = init_repo(tmp_path / "r", files)
     piped = run_fixer_process("check", cwd=repo.working_tree_dir)
     assert piped.returncode == 1 and "fixing" not in piped.stderr and "\x1b[" not in piped.stderr
-    leader, follower = pty.openpty()
-    proc = subprocess.run([sys.executable, "-m", "fixer", "check"], cwd=repo.working_tree_dir,
-                          stdout=subprocess.DEVNULL, stderr=follower, env={**os.environ, "TERM": "xterm"}, timeout=120)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    screen = b"".join(chunks).decode("utf-8", "replace")
-    assert proc.returncode == 1
-    assert "fixing" in screen or "30/30" in screen or "/30" in screen
+    code, screen = run_on_terminal("check", cwd=Path(repo.working_tree_dir), stream="stderr")
+    assert code == 1
+    assert "/30" in screen

@@ -432,3 +432,31 @@ def test_add_impl_for_gen_statem_and_plug_silences_the_compiler(elixir_tools, tm
     assert sum("@impl was not set" in w for w in warned) == 3
     assert not any("@impl" in w for w in clean), clean
     assert set(clean) <= set(warned)
+
+
+def test_no_blank_line_left_after_an_arrow():
+    before = module('''
+        def f(x) do
+          case x do
+            1 ->
+              IO.inspect(x, label: "one")
+
+              :one
+
+            _ ->
+              :other
+          end
+        end
+    ''')
+    after = module('''
+        def f(x) do
+          case x do
+            1 ->
+              :one
+
+            _ ->
+              :other
+          end
+        end
+    ''')
+    assert fix(before) == after
