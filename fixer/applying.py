@@ -89,7 +89,10 @@ def commit_on_branch(source: CommitTree, result: Run, options: ApplyOptions) -> 
 def describe_branch(outcome: BranchResult, repo) -> None:
     out = report.stdout()
     if outcome.status == "nothing":
-        out.print(f"nothing to fix; branch {outcome.branch} not created")
+        if outcome.branch in repo.heads:
+            out.print(f"nothing to fix; the existing branch {outcome.branch} is left as it is")
+        else:
+            out.print(f"nothing to fix; branch {outcome.branch} not created")
         return
     if outcome.status == "unchanged":
         out.print(f"branch {outcome.branch} is already up to date ({len(outcome.commits)} commit(s)); no new commit")
