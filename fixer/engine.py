@@ -12,18 +12,14 @@ from typing import Any, Iterable
 from fixer.edits import Edit, apply_edits
 from fixer.lang import elixir, python
 from fixer.model import FileResult, Finding
-from fixer.rule import Rule, Source
+from fixer.rule import LANGUAGE_EXTENSIONS, Rule, Source
 
 MAX_PASSES = 5
 VALIDATORS = {"python": python.validate, "elixir": elixir.validate}
 
 
 def language_of(path: str) -> str | None:
-    if path.endswith(python.EXTENSIONS):
-        return "python"
-    if path.endswith(elixir.EXTENSIONS):
-        return "elixir"
-    return None
+    return next((name for name, ends in LANGUAGE_EXTENSIONS.items() if path.endswith(ends)), None)
 
 
 def fix_text(path: str, text: str, rules: Iterable[Rule], context: dict[str, Any] | None = None) -> FileResult:

@@ -16,9 +16,10 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from fixer.edits import Edit, LineIndex
+from fixer.lang import elixir, python
 from fixer.model import Finding
 
-LANGUAGE_EXTENSIONS = {"python": (".py", ".pyi"), "elixir": (".ex", ".exs")}
+LANGUAGE_EXTENSIONS = {"python": python.EXTENSIONS, "elixir": elixir.EXTENSIONS}
 
 
 class ConfigError(Exception):
