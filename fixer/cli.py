@@ -180,7 +180,7 @@ def pr(
     reviewer: Optional[List[str]] = typer.Option(None, "--reviewer", help="Reviewer to request (repeatable)."),
     api_url: str = typer.Option("https://api.github.com", "--api-url", help="GitHub API URL (GitHub Enterprise: https://HOST/api/v3)."),
     token_env: str = typer.Option("GITHUB_TOKEN", "--token-env", help="Environment variable holding the token."),
-    checklist_path: Optional[str] = typer.Option(None, "--checklist", help="The checklist the branch came from (repo path)."),
+    checklist_path: Optional[str] = typer.Option(None, "--checklist", help="The checklist the branch came from: its repo path, or the JSON of `fixer checklist --format json`."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the title, body and push; do nothing."),
     force: bool = typer.Option(False, "--force", help="Overwrite a remote branch holding others' commits."),
     config: Optional[Path] = ConfigOpt,

@@ -262,6 +262,14 @@ def test_pr_body_for_a_checklist_branch(tmp_path):
     assert "found at 154-156 (checklist said 151-154, +3)" in body
     assert "**Manual (tick when done)**\n- [ ] Run `mix test` and the Python worker's own tests" in body
     assert f"Reproduce with `fixer checklist {checklist} --apply --branch fixer/cleanup`" in body
+    # The same section from the JSON a bot saved while applying.
+    report = tmp_path / "plan.json"
+    planned = run_cli("checklist", checklist, "--format", "json", cwd=root)
+    report.write_text(planned.stdout)
+    from_json = run_cli("pr", "--dry-run", "--base", "main", "--checklist", str(report), cwd=root)
+    assert from_json.exit_code == 0, from_json
+    section = body[body.index("### Checklist"):body.index("<details>")]
+    assert section in from_json.stdout
 
 
 # -- machine output ---------------------------------------------------------------------------------
