@@ -104,7 +104,8 @@ def describe_branch(outcome: BranchResult, repo) -> None:
 
 def warn_uncommitted(source: CommitTree, result: Run) -> None:
     if source.repo.head.is_valid() and source.commit == source.repo.head.commit:
-        dirty = dirty_paths(source.repo, [o.result.path for o in result.outcomes])
+        committed = set(source.files())
+        dirty = [p for p in dirty_paths(source.repo, [o.result.path for o in result.outcomes]) if p in committed]
         if dirty:
             report.stderr().print(
                 "note: uncommitted changes in these files are not part of the branch: " + ", ".join(dirty)

@@ -160,8 +160,9 @@ def _same_as_existing(repo: Repo, branch: str, base: Commit, planned: list[Plann
 
 
 def dirty_paths(repo: Repo, paths: list[str]) -> list[str]:
-    """Which of these paths have uncommitted changes (staged or not)."""
+    """Which of these paths have uncommitted work (staged, unstaged, or never committed)."""
     if not repo.head.is_valid():
-        return []
+        return list(paths)
     changed = {d.a_path for d in repo.index.diff(None)} | {d.a_path for d in repo.index.diff("HEAD")}
+    changed |= set(repo.untracked_files)
     return [p for p in paths if p in changed]

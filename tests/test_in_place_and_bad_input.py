@@ -34,7 +34,9 @@ def test_in_place_without_git_walks_the_tree_and_skips_vendor_dirs(tmp_path):
 def test_gitignored_files_are_not_touched(tmp_path):
     repo = init_repo(tmp_path / "r", {".gitignore": "generated/\n", "app/a.py": DEBUG})
     write_files(tmp_path / "r", {"generated/g.py": DEBUG, "new/untracked.py": DEBUG})
-    assert run_cli("apply", "--in-place", cwd=repo.working_tree_dir).exit_code == 0
+    refused = run_cli("apply", "--in-place", cwd=repo.working_tree_dir)  # never-committed work is protected too
+    assert refused.exit_code == 2 and "new/untracked.py" in refused.stderr
+    assert run_cli("apply", "--in-place", "--force", cwd=repo.working_tree_dir).exit_code == 0
     assert (tmp_path / "r/generated/g.py").read_text() == DEBUG
     assert (tmp_path / "r/new/untracked.py").read_text() == FIXED
 
