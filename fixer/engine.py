@@ -63,7 +63,11 @@ def _run_rule(rule: Rule, path: str, text: str, context, validate, result: FileR
         new, applied, refused = apply_edits(current, outcome.edits)
         problem = validate(path, new, current)
         if problem:
-            new, applied = _drop_breaking_edits(path, current, applied, validate, result, problem)
+            new, dropped = _without_breaking_edits(path, current, applied, validate)
+            for edit in dropped:
+                line = current.count("\n", 0, edit.start) + 1
+                message = f"fix dropped: it would make the file unparsable ({problem})"
+                result.findings.append(Finding(edit.rule, path, line, message, False))
         if new == current:
             return current
         current = new
@@ -73,16 +77,27 @@ def _run_rule(rule: Rule, path: str, text: str, context, validate, result: FileR
     return current
 
 
-def _drop_breaking_edits(path, text, edits: list[Edit], validate, result: FileResult, problem: str):
+def _without_breaking_edits(path, text, edits: list[Edit], validate) -> tuple[str, list[Edit]]:
+    """Apply only the edits that keep the file parsable; return (new text, dropped edits)."""
     kept = [e for e in edits if validate(path, apply_edits(text, [e])[0], text) is None]
-    new, applied, _ = apply_edits(text, kept)
-    dropped = [e for e in edits if e not in kept]
+    new, _, _ = apply_edits(text, kept)
     if validate(path, new, text) is not None:
-        dropped, applied, new = edits, [], text
-    for edit in dropped:
-        line = text.count("\n", 0, edit.start) + 1
-        result.findings.append(Finding(edit.rule, path, line, f"fix dropped: it would make the file unparsable ({problem})", False))
-    return new, applied
+        return text, list(edits)
+    return new, [e for e in edits if e not in kept]
+
+
+def _settled(path, text, rule: Rule, context, validate) -> bool:
+    """A second pass of the rule changes nothing (edits it could only make by breaking the file,
+    which the first pass already dropped and reported, do not count)."""
+    if not rule.anchor_regex.search(text):
+        return True
+    edits = rule.check(Source(path, text, context)).edits
+    if not edits:
+        return True
+    new, _, _ = apply_edits(text, edits)
+    if validate(path, new, text) is None:
+        return new == text
+    return _without_breaking_edits(path, text, edits, validate)[0] == text
 
 
 def _record(result: FileResult, findings: list[Finding]) -> None:
@@ -99,8 +114,7 @@ def _final_check(path, original, current, rules, context, validate, result: File
     problem = validate(path, current, original)
     if problem is None:
         try:
-            leftovers = [rule.id for rule in rules
-                         if rule.anchor_regex.search(current) and rule.check(Source(path, current, context)).edits]
+            leftovers = [rule.id for rule in rules if not _settled(path, current, rule, context, validate)]
         except Exception as exc:
             leftovers = [f"(a rule failed: {type(exc).__name__}: {exc})"]
         if leftovers:
