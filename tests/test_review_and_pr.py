@@ -118,20 +118,34 @@ def test_interactive_refuses_without_a_tty(repo):
     assert result.exit_code == 2 and "needs a terminal" in result.stderr
 
 
-def test_interactive_applies_and_skips_per_file(repo):
+def interactive(repo, answers: bytes) -> subprocess.CompletedProcess:
     leader, follower = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "fixer", "apply", "--interactive", "--in-place"],
                             cwd=repo.working_tree_dir, stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env={**os.environ, "NO_COLOR": "1"})
     os.close(follower)
-    os.write(leader, b"s\na\ns\n")  # app/nonl.py: skip, app/setup.py: apply, app/worker.py: skip
+    os.write(leader, answers)
     out, err = proc.communicate(timeout=120)
     os.close(leader)
-    assert proc.returncode == 0, err
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def test_interactive_applies_and_skips_per_file(repo):
+    done = interactive(repo, b"s\na\ns\n")  # app/nonl.py: skip, app/setup.py: apply, app/worker.py: skip
+    assert done.returncode == 0, done.stderr
     root = Path(repo.working_tree_dir)
     assert "WARNING" in (root / "app/setup.py").read_text()
     assert (root / "app/worker.py").read_text() == WORKER
     assert (root / "app/nonl.py").read_text().startswith("open(")
+
+
+def test_interactive_quit_keeps_the_rest(repo):
+    done = interactive(repo, b"a\nq\n")  # app/nonl.py: apply, then quit
+    assert done.returncode == 0, done.stderr
+    root = Path(repo.working_tree_dir)
+    assert (root / "app/nonl.py").read_text() == "x = 1"
+    assert (root / "app/setup.py").read_text() == SETUP
+    assert (root / "app/worker.py").read_text() == WORKER
 
 
 # -- fixer pr -------------------------------------------------------------------------------------
