@@ -34,23 +34,25 @@ def checklist_command(ws, checklist: Path, apply: bool, branch: str, base: str |
     checklist_bytes = source.read(rel) if tracked else full.read_bytes()
     decoded = decode(checklist_bytes)
     result = run_checklist(source, rel, decoded.text, ws.config.max_file_size)
+    outcome = None
+    if apply:
+        commits = planned_commits(result, source, decoded, tracked)
+        outcome = build_branch(source.repo, source.commit, branch, commits, author, force)
     if output_format == "json":
-        sys.stdout.write(to_json(result, _diff(result, decoded, tracked)))
+        sys.stdout.write(to_json(result, _diff(result, decoded, tracked), outcome))
     else:
         print_plan(result)
         report.print_diff(_diff(result, decoded, tracked))
         if not tracked:
             report.stderr().print(f"note: {rel} is not tracked in the repository, so its boxes are not ticked")
-    if result.errors:
-        for error in result.errors:
-            report.stderr().print(f"error: {error}")
+        if outcome is not None:
+            from fixer.applying import describe_branch
+
+            describe_branch(outcome, source.repo)
+    for error in result.errors:
+        report.stderr().print(f"error: {error}")
     if not apply:
         return exitcodes.for_report(bool(result.errors), result.pending if tracked else bool(result.changed_files))
-    commits = planned_commits(result, source, decoded, tracked)
-    outcome = build_branch(source.repo, source.commit, branch, commits, author, force)
-    from fixer.applying import describe_branch
-
-    describe_branch(outcome, source.repo)
     return exitcodes.for_action(bool(result.errors))
 
 
@@ -116,7 +118,7 @@ def print_plan(result: ChecklistRun) -> None:
     report.stderr().print(table)
 
 
-def to_json(result: ChecklistRun, diff: str) -> str:
+def to_json(result: ChecklistRun, diff: str, branch=None) -> str:
     """Plan and results for bots (schema 1, documented in the README)."""
     items = []
     for r in result.results:
@@ -149,4 +151,7 @@ def to_json(result: ChecklistRun, diff: str) -> str:
         "errors": result.errors,
         "diff": diff,
     }
+    if branch is not None:
+        data["branch"] = {"name": branch.branch, "status": branch.status, "base": branch.base,
+                          "commits": branch.commits}
     return json.dumps(data, indent=2) + "\n"

@@ -158,8 +158,10 @@ def test_already_done_and_not_found_do_not_fail_the_run(tmp_path):
     ]
     assert "lib/gone.ex does not exist" in data["items"][3]["detail"]
     assert result.exit_code == 1  # only the ticks are pending
-    applied = run_cli("checklist", "CHECKLIST.md", "--apply", cwd=repo.working_tree_dir)
+    applied = run_cli("checklist", "CHECKLIST.md", "--apply", "--format", "json", cwd=repo.working_tree_dir)
     assert applied.exit_code == 0
+    branch = json.loads(applied.stdout)["branch"]  # stdout stays one JSON document
+    assert branch["name"] == "fixer/cleanup" and branch["status"] == "created" and len(branch["commits"]) == 1
     assert len(list(repo.iter_commits("main..fixer/cleanup"))) == 1  # just the tick commit
 
 
