@@ -15,6 +15,11 @@ BANNER_CALLS = {"IO.puts", "IO.write"} | {
     f"Logger.{level}" for level in ("debug", "info", "notice", "warning", "warn", "error", "critical", "alert", "emergency")
 }
 TAP_CALLS = {"tap", "Kernel.tap"}
+# Attributes Elixir itself reads: never "set but never used".
+RESERVED_ATTRIBUTES = {"doc", "moduledoc", "typedoc", "impl", "spec", "type", "typep", "opaque", "callback",
+                       "macrocallback", "optional_callbacks", "behaviour", "derive", "enforce_keys", "compile",
+                       "deprecated", "dialyzer", "external_resource", "file", "on_load", "on_definition",
+                       "before_compile", "after_compile", "after_verify", "vsn", "since"}
 DEBUG_COMMENT = re.compile(r"(?i)debug|inspect|\blog(?:ging|s)?\b|\bdbg\b|\btrace\b")
 PURE_LEAVES = {"identifier", "atom", "integer", "float", "boolean", "nil", "char", "alias", "keyword", "quoted_content",
                "escape_sequence", "interpolation"}
@@ -169,14 +174,52 @@ class _Finder:
             self._fix(target, kind if target is node else "tap")
         if self.removed:
             self._mark_unused_variables()
+            self._drop_unused_attributes()
         return self.outcome
+
+    def _gone(self, node: Node) -> bool:
+        inside = lambda spans: any(a <= node.start_byte and node.end_byte <= b for a, b in spans)
+        return inside(self.removed) and not inside(self.kept)
+
+    def _drop_unused_attributes(self) -> None:
+        """A module attribute read only by removed debug code would warn "set but never used": its
+        definition goes too (when its value is a plain literal), or it is reported."""
+        reads: dict[str, list[Node]] = {}
+        definitions: dict[str, list[Node]] = {}
+        stack = [self.doc.tree.root_node]
+        while stack:
+            node = stack.pop()
+            stack.extend(node.children)
+            if node.type != "unary_operator" or elixir.operator_of(node) != "@":
+                continue
+            operand = node.child_by_field_name("operand")
+            if operand is None:
+                continue
+            if operand.type == "identifier":
+                reads.setdefault(self.doc.node_text(operand), []).append(node)
+            elif operand.type == "call" and elixir.call_arguments(operand):
+                target = operand.child_by_field_name("target")
+                if target is not None and target.type == "identifier":
+                    definitions.setdefault(self.doc.node_text(target), []).append(node)
+        for name, nodes in reads.items():
+            if name in RESERVED_ATTRIBUTES or name not in definitions or not all(self._gone(n) for n in nodes):
+                continue
+            for definition in definitions[name]:
+                value = elixir.call_arguments(definition.child_by_field_name("operand"))[0]
+                start, end = self.doc.span(definition)
+                lines = elixir.whole_lines(self.doc, start, end) if elixir.statement_of(definition) else None
+                if lines is None or not _pure(value):
+                    message = f"@{name} is only used by the removed debug code; remove it by hand"
+                    self.outcome.findings.append(self.rule.finding(self.source, start, message, False))
+                    continue
+                first, last = self._with_debug_comments(*lines)
+                self.outcome.edits.append(delete_lines(self.doc.text, first, last, self.rule.id, "unused attribute"))
+                message = f"removed @{name}: only the removed debug code used it"
+                self.outcome.findings.append(self.rule.finding(self.source, start, message, True))
 
     def _mark_unused_variables(self) -> None:
         """Prefix with `_` a variable whose only reads were in removed debug code (no new warning)."""
-        def gone(node: Node) -> bool:
-            inside = lambda spans: any(a <= node.start_byte and node.end_byte <= b for a, b in spans)
-            return inside(self.removed) and not inside(self.kept)
-
+        gone = self._gone
         for variable in variables(self.doc, lambda name: not name.startswith("_")):
             if not variable.reads or not all(gone(read) for read in variable.reads):
                 continue

@@ -460,3 +460,32 @@ def test_no_blank_line_left_after_an_arrow():
         end
     ''')
     assert fix(before) == after
+
+
+def test_attribute_used_only_by_debug_code_goes_too(elixir_tools, tmp_path):
+    before = module('''
+        @debug_label "worker state"
+        @timeout 5_000
+        @trace_opts Application.compile_env(:app, :trace, [])
+
+        def f(state) do
+          IO.inspect(state, label: @debug_label)
+          IO.inspect(state, @trace_opts)
+          GenServer.call(state.pid, :ping, @timeout)
+        end
+    ''')
+    after = module('''
+        @timeout 5_000
+        @trace_opts Application.compile_env(:app, :trace, [])
+
+        def f(state) do
+          GenServer.call(state.pid, :ping, @timeout)
+        end
+    ''')
+    result = fix_text("lib/m.ex", before, [debug_calls()])
+    assert result.new == after
+    assert [f.message for f in result.findings if not f.fixed] == [
+        "@trace_opts is only used by the removed debug code; remove it by hand"]
+    (tmp_path / "m.ex").write_text(after.replace("Application.compile_env(:app, :trace, [])", "[]"))
+    warnings = elixirc_warnings([tmp_path / "m.ex"], tmp_path / "ebin", tmp_path)
+    assert [w for w in warnings if "debug_label" in w] == []
