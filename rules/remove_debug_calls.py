@@ -45,7 +45,9 @@ class RemoveDebugCalls(Rule):
           argument, `def f(x), do: IO.inspect(x)`) the call becomes its inspected argument, in
           parentheses where an operator needs them; a banner used as a value becomes `:ok`;
         - a comment directly above a deleted statement or stage that talks about debugging goes with
-          it; other comments stay.
+          it; other comments stay;
+        - a variable whose only reads were in the removed code gets a leading underscore, and a module
+          attribute only it read goes too, so the compiler prints no new "unused" warning.
         Anything inside a string, heredoc, sigil, `@doc` or comment is never touched.
 
     Why:
