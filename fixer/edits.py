@@ -107,6 +107,8 @@ def _tidy_span(text: str, edit: Edit) -> Edit:
     drop_below = max(0, below - max(0, keep - above))
     start = index.line_start(first - drop_above) if drop_above else edit.start
     end = index.line_end(last + drop_below) if drop_below else edit.end
+    if end == len(text) and not text.endswith("\n") and start > 0 and not edit.replacement:
+        start -= 1  # the file had no final newline: don't leave one behind
     return replace(edit, start=start, end=end)
 
 

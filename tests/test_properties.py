@@ -173,3 +173,13 @@ def test_clean_fixture_has_nothing_to_fix(tmp_path):
     result = run_cli("apply", cwd=root)
     assert result.exit_code == 0 and "nothing to fix" in result.stdout
     assert "fixer/cleanup" not in repo.heads
+
+
+@given(st.lists(st.sampled_from(["x = 1", "", "y()", "# c"]), min_size=2, max_size=8), st.booleans(), st.data())
+def test_deleting_lines_keeps_a_missing_final_newline_missing(lines, final_newline, data):
+    text = "\n".join(lines) + ("\n" if final_newline else "")
+    first = data.draw(st.integers(1, len(lines)))
+    last = data.draw(st.integers(first, len(lines)))
+    new, _, _ = apply_edits(text, [delete_lines(text, first, last)])
+    if new:
+        assert new.endswith("\n") == text.endswith("\n")
