@@ -47,7 +47,7 @@ class RemoveDebugCalls(Rule):
         - a comment directly above a deleted statement or stage that talks about debugging goes with
           it; other comments stay;
         - a variable whose only reads were in the removed code gets a leading underscore, and a module
-          attribute only it read goes too, so the compiler prints no new "unused" warning.
+          attribute or an alias only it used goes too, so the compiler prints no new "unused" warning.
         Anything inside a string, heredoc, sigil, `@doc` or comment is never touched.
 
     Why:
@@ -177,7 +177,46 @@ class _Finder:
         if self.removed:
             self._mark_unused_variables()
             self._drop_unused_attributes()
+            self._drop_unused_aliases()
         return self.outcome
+
+    def _drop_unused_aliases(self) -> None:
+        """`alias A.B` whose only uses were in removed debug code would warn "unused alias B": the
+        alias line goes too (a multi-alias or an alias sharing its line is reported)."""
+        declared: dict[str, Node] = {}
+        uses: dict[str, list[Node]] = {}
+        stack = [self.doc.tree.root_node]
+        while stack:
+            node = stack.pop()
+            stack.extend(node.children)
+            if node.type == "call" and elixir.call_name(node, self.doc) == "alias":
+                args = elixir.call_arguments(node)
+                if args and args[0].type == "alias":
+                    as_match = re.search(r"\bas:\s*([A-Z]\w*)", self.doc.node_text(node))
+                    short = as_match.group(1) if as_match else self.doc.node_text(args[0]).rsplit(".", 1)[-1]
+                    declared[short] = node
+            elif node.type == "alias" and not (node.parent and node.parent.type == "arguments"
+                                               and elixir.call_name(node.parent.parent, self.doc) == "alias"):
+                uses.setdefault(self.doc.node_text(node).split(".", 1)[0], []).append(node)
+        for short, declaration in declared.items():
+            scope = declaration.parent  # aliases are lexical: only uses inside the declaring block count
+            found = [n for n in uses.get(short, []) if not elixir.in_opaque(n)
+                     and scope.start_byte <= n.start_byte and n.end_byte <= scope.end_byte]
+            if not found or not all(self._gone(n) for n in found) or self._inside_alias_option(found, declaration):
+                continue
+            start, end = self.doc.span(declaration)
+            lines = elixir.whole_lines(self.doc, start, end) if elixir.statement_of(declaration) else None
+            if lines is None:
+                message = f"alias {short} is only used by the removed debug code; remove it by hand"
+                self.outcome.findings.append(self.rule.finding(self.source, start, message, False))
+                continue
+            self.outcome.edits.append(delete_lines(self.doc.text, *lines, self.rule.id, "unused alias"))
+            message = f"removed alias {short}: only the removed debug code used it"
+            self.outcome.findings.append(self.rule.finding(self.source, start, message, True))
+
+    @staticmethod
+    def _inside_alias_option(found: list[Node], declaration: Node) -> bool:
+        return any(declaration.start_byte <= n.start_byte and n.end_byte <= declaration.end_byte for n in found)
 
     def _gone(self, node: Node) -> bool:
         inside = lambda spans: any(a <= node.start_byte and node.end_byte <= b for a, b in spans)

@@ -489,3 +489,38 @@ def test_attribute_used_only_by_debug_code_goes_too(elixir_tools, tmp_path):
     (tmp_path / "m.ex").write_text(after.replace("Application.compile_env(:app, :trace, [])", "[]"))
     warnings = elixirc_warnings([tmp_path / "m.ex"], tmp_path / "ebin", tmp_path)
     assert [w for w in warnings if "debug_label" in w] == []
+
+
+def test_alias_used_only_by_debug_code_goes_too(elixir_tools, tmp_path):
+    before = textwrap.dedent('''
+        defmodule Metrics.Stats do
+          def snapshot, do: %{}
+        end
+
+        defmodule Pool do
+          alias Metrics.Stats, as: PoolStats
+          alias Metrics.Stats
+
+          def checkout(pool) do
+            IO.inspect(PoolStats.snapshot(), label: "before checkout")
+            IO.inspect(Stats, label: "module")
+            GenServer.call(pool, :checkout)
+          end
+        end
+    ''').lstrip()
+    result = fix_text("lib/pool.ex", before, [debug_calls()])
+    assert result.errors == []
+    assert "  alias Metrics.Stats\n" not in result.new  # only the removed IO.inspect(Stats) used it
+    assert "alias Metrics.Stats, as: PoolStats" in result.new  # its call stays as a statement: still used
+    assert "PoolStats.snapshot()" in result.new
+    (tmp_path / "before").mkdir()
+    (tmp_path / "after").mkdir()
+    (tmp_path / "before" / "pool.ex").write_text(before)
+    (tmp_path / "after" / "pool.ex").write_text(result.new)
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept" / "pool.ex").write_text(before.replace('    IO.inspect(Stats, label: "module")\n', ""))
+    warned = elixirc_warnings([tmp_path / "before" / "pool.ex"], tmp_path / "e1", tmp_path / "before")
+    clean = elixirc_warnings([tmp_path / "after" / "pool.ex"], tmp_path / "e2", tmp_path / "after")
+    naive = elixirc_warnings([tmp_path / "kept" / "pool.ex"], tmp_path / "e3", tmp_path / "kept")
+    assert any("unused alias Stats" in w for w in naive)  # what a plain removal would cause
+    assert set(clean) <= set(warned), set(clean) - set(warned)
