@@ -8,6 +8,7 @@ from fixer.lang import python
 from fixer.lang.pyblocks import dotted
 from fixer.rule import ConfigError, Example, Outcome, Param, Rule, Source
 
+ENV_LOOKUPS = {"os.environ.get", "os.getenv", "environ.get", "getenv"}
 LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
 
 
@@ -18,8 +19,10 @@ class SetLogLevel(Rule):
         Rewrites the level in `logging.basicConfig(level=…)` and `<logger>.setLevel(…)` calls when it
         equals `from`, keeping the style it is written in: `logging.INFO` becomes `logging.WARNING`,
         `"INFO"` becomes `"WARNING"` (same quotes), `logging.getLevelName("INFO")` keeps its call, a
-        bare `INFO` imported from logging becomes `WARNING` when that name is imported too, and a
-        number (20) becomes the other level's number (30).
+        bare `INFO` imported from logging becomes `WARNING` when that name is imported too, a
+        number (20) becomes the other level's number (30), and the default of an environment lookup
+        (`os.environ.get("LOG_LEVEL", "INFO")`, also inside `getattr(logging, …)`) changes while the
+        variable can still override it.
 
     Why:
         Workers that log every request at INFO flood production logs; the release checklist lowers
@@ -61,6 +64,10 @@ class SetLogLevel(Rule):
         Example(
             before="import logging\nlogging.basicConfig(level=logging.ERROR)\n",
             after=None,
+        ),
+        Example(
+            before='import logging, os\nlogging.basicConfig(level=getattr(logging, os.getenv("LOG_LEVEL", "INFO").upper()))\n',
+            after='import logging, os\nlogging.basicConfig(level=getattr(logging, os.getenv("LOG_LEVEL", "WARNING").upper()))\n',
         ),
         Example(
             before="import logging\nhandler.setLevel(logging.DEBUG)\n",
@@ -115,6 +122,14 @@ class SetLogLevel(Rule):
         if isinstance(level, cst.Call) and dotted(level.func) in ("logging.getLevelName", "getLevelName"):
             if len(level.args) == 1:
                 return self._rewrite(level.args[0].value, imported, positions, source)
+        if isinstance(level, cst.Call) and dotted(level.func) in ENV_LOOKUPS and len(level.args) == 2:
+            # os.environ.get("LOG_LEVEL", "INFO"): the default is the level the code ships with.
+            return self._rewrite(level.args[1].value, imported, positions, source)
+        if isinstance(level, cst.Call) and dotted(level.func) == "getattr" and len(level.args) >= 2 \
+                and dotted(level.args[0].value) == "logging":
+            return self._rewrite(level.args[1].value, imported, positions, source)
+        if isinstance(level, cst.Call) and isinstance(level.func, cst.Attribute) and level.func.attr.value == "upper":
+            return self._rewrite(level.func.value, imported, positions, source)  # os.getenv(...).upper()
         return None, None
 
 
