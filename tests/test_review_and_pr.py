@@ -151,10 +151,18 @@ def test_interactive_quit_keeps_the_rest(repo):
 # -- fixer pr -------------------------------------------------------------------------------------
 
 @pytest.fixture
-def pushed(repo, tmp_path):
+def pushed_clean(repo, tmp_path):
+    """The repo with a bare `origin` holding main."""
     bare = git.Repo.init(tmp_path / "remote.git", bare=True, initial_branch="main")
     repo.create_remote("origin", str(bare.git_dir))
     repo.git.push("origin", "main")
+    return repo, bare
+
+
+@pytest.fixture
+def pushed(pushed_clean):
+    """...and the cleanup branch built locally."""
+    repo, bare = pushed_clean
     assert run_cli("apply", cwd=repo.working_tree_dir).exit_code == 0
     return repo, bare
 
@@ -336,3 +344,29 @@ def test_pre_commit_hooks(repo):
     args = hooks["fixer-check"]["entry"].split()[1:] + ["app/worker.py"]
     result = run_cli(*args, cwd=repo.working_tree_dir)
     assert result.exit_code == 1 and "app/worker.py" in result.stdout and "app/setup.py" not in result.stdout
+
+
+def test_action_steps_build_the_branch_and_open_the_pr(pushed_clean, tmp_path):
+    """Run the action's own shell steps (fixer already installed) against a bare remote and the
+    local GitHub stand-in, the way the runner would."""
+    repo, bare = pushed_clean
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    steps = action["runs"]["steps"][1:]  # the install step is pip's job; fixer is installed here
+    inputs = {"config": "", "checklist": "", "branch": "fixer/cleanup", "labels": "cleanup, bot", "draft": "true",
+              "token": TOKEN}
+    with FakeGitHub() as server:
+        base_env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+                    "GITHUB_REPOSITORY": "acme/service", "GITHUB_API_URL": server.url}
+        for step in steps:
+            env = dict(base_env)
+            for key, value in step.get("env", {}).items():
+                name = value.strip("${} ").removeprefix("inputs.")
+                env[key] = inputs[name]
+            proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo.working_tree_dir, env=env,
+                                  capture_output=True, text=True, timeout=300)
+            assert proc.returncode == 0, (step["name"], proc.stdout, proc.stderr)
+            assert TOKEN not in proc.stdout + proc.stderr
+        assert bare.commit("fixer/cleanup").hexsha == repo.commit("fixer/cleanup").hexsha
+        (pull,) = server.pulls.values()
+        assert pull["draft"] is True and pull["labels"] == ["cleanup", "bot"] and pull["head"] == "fixer/cleanup"
+        assert repo.commit("fixer/cleanup").author.email == "fixer-bot@users.noreply.github.com"
