@@ -104,8 +104,15 @@ def gather_context(source, config: Config, rules: list[Rule], texts: dict[str, D
     needing = [rule for rule in rules if rule.context_anchor]
     if not needing:
         return context
-    everything = candidates(source, config, needing) if texts else []
+    from fixer.globs import matches_any
+    from fixer.rule import LANGUAGE_EXTENSIONS
+
+    # Behaviours may live anywhere in the repo (an umbrella's other app, a shared lib), not only in
+    # the files the rule fixes: read every file of the rule's language that the config allows.
+    listed = source.files() if texts else []
     for rule in needing:
+        everything = [p for p in listed if p.endswith(LANGUAGE_EXTENSIONS[rule.language])
+                      and not (config.exclude and matches_any(p, config.exclude))]
         anchor = re.compile(rule.context_anchor)
         facts = []
         for path in everything:

@@ -74,7 +74,7 @@ class AddImpl(Rule):
 
     id = "add-impl"
     language = "elixir"
-    default_paths = ("lib/**/*.ex",)
+    default_paths = ("lib/**/*.ex", "apps/*/lib/**/*.ex")  # umbrella apps too
     anchors = (r"\buse\s+[A-Z:]", r"@behaviour\b")
     context_anchor = r"@(?:macro)?callback\b"
     params = {

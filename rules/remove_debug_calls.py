@@ -80,7 +80,7 @@ class RemoveDebugCalls(Rule):
 
     id = "remove-debug-calls"
     language = "elixir"
-    default_paths = ("lib/**/*.ex",)
+    default_paths = ("lib/**/*.ex", "apps/*/lib/**/*.ex")  # umbrella apps too
     params = {
         "calls": Param(list, ["IO.inspect", "dbg"], "Calls to remove (IO.inspect and dbg return their argument).", item_type=str),
         "messages": Param(list, [], "Regexes: IO.puts/IO.write/Logger.* calls whose literal message matches are removed.", item_type=str),

@@ -47,7 +47,7 @@ class RenameUsedUnderscored(Rule):
 
     id = "rename-used-underscored"
     language = "elixir"
-    default_paths = ("lib/**/*.ex",)
+    default_paths = ("lib/**/*.ex", "apps/*/lib/**/*.ex")  # umbrella apps too
     anchors = (r"(?<![\w@:])_[a-z]\w*",)
     params = {
         "renames": Param(list, [], "Explicit renames: tables {from, to, line (optional hint)}.", item_type=dict),

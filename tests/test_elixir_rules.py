@@ -524,3 +524,17 @@ def test_alias_used_only_by_debug_code_goes_too(elixir_tools, tmp_path):
     naive = elixirc_warnings([tmp_path / "kept" / "pool.ex"], tmp_path / "e3", tmp_path / "kept")
     assert any("unused alias Stats" in w for w in naive)  # what a plain removal would cause
     assert set(clean) <= set(warned), set(clean) - set(warned)
+
+
+def test_umbrella_apps_and_a_behaviour_from_another_app(tmp_path):
+    from conftest import init_repo
+
+    repo = init_repo(tmp_path / "umbrella", {
+        "apps/core/lib/core/adapter.ex": "defmodule Core.Adapter do\n  @callback run(term) :: term\nend\n",
+        "apps/web/lib/web/adapter_impl.ex": "defmodule Web.AdapterImpl do\n  @behaviour Core.Adapter\n\n"
+                                            "  @impl true\n  def init, do: :ok\n\n  def run(x) do\n"
+                                            "    IO.inspect(x)\n    x\n  end\nend\n",
+    })
+    assert run_cli("apply", "--in-place", cwd=repo.working_tree_dir).exit_code == 0
+    fixed = (tmp_path / "umbrella/apps/web/lib/web/adapter_impl.ex").read_text()
+    assert "  @impl true\n  def run(x) do\n    x\n  end" in fixed
