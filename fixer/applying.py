@@ -4,14 +4,13 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from fixer import exitcodes, report
 from fixer.commitplan import plan_commits
-from fixer.gitops import BranchResult, GitError, build_branch, dirty_paths, open_repo, resolve_base
+from fixer.gitops import BranchResult, GitError, build_branch, dirty_paths
 from fixer.runner import Run
-from fixer.session import finish_report, run_rules
-from fixer.sources import CommitTree, WorkTree
+from fixer.session import finish_report, run_rules, source_for
+from fixer.sources import CommitTree
 from fixer.textio import write_atomic
 
 
@@ -29,11 +28,7 @@ class ApplyOptions:
 
 
 def apply(ws, rules, options: ApplyOptions) -> int:
-    if options.in_place:
-        source = WorkTree(ws.root, ws.repo)
-    else:
-        repo = ws.repo if ws.repo is not None else open_repo(ws.root)
-        source = CommitTree(repo, resolve_base(repo, options.base))
+    source = source_for(ws, options.in_place, options.base)
     result = run_rules(source, ws, rules, options.paths)
     if options.dry_run:
         return finish_report(result, show_diff=True)
@@ -54,21 +49,20 @@ def write_in_place(ws, result: Run, options: ApplyOptions) -> int:
                 "these files have uncommitted changes that --in-place would overwrite "
                 "(commit or stash them, or pass --force):\n" + "\n".join(f"  {p}" for p in dirty)
             )
-    write_errors = []
+    written = 0
     for outcome in changed:
         target = ws.root / outcome.result.path
         try:
             if not os.access(target, os.W_OK):
                 raise PermissionError(13, "Permission denied")
             write_atomic(target, outcome.new_bytes())
+            written += 1
         except OSError as exc:
-            write_errors.append((outcome.result.path, f"cannot write: {exc.strerror or exc}"))
             outcome.result.errors.append(f"cannot write: {exc.strerror or exc}")
             outcome.result.new = outcome.result.old
     report.print_findings(result, err, fixable_too=False)
     report.print_errors(result, err)
     err.print(report.summary_table(result))
-    written = len(changed) - len(write_errors)
     err.print(f"rewrote {written} file(s) in place")
     return exitcodes.for_action(bool(result.errors))
 
@@ -118,30 +112,22 @@ def choose_interactively(result: Run) -> Run:
 
     if not sys.stdin.isatty():
         raise GitError("--interactive needs a terminal (stdin is not a TTY)")
-    kept = []
-    for outcome in result.outcomes:
+    for position, outcome in enumerate(result.outcomes):
         if not outcome.result.changed:
-            kept.append(outcome)
             continue
         report.print_diff(file_diff(outcome.result.path, outcome.result.old, outcome.result.new))
         answer = ""
         while answer not in ("a", "s", "q"):
             answer = input(f"{outcome.result.path}: [a]pply, [s]kip, [q]uit? ").strip().lower()[:1]
-        if answer == "q":
-            outcome.result.new = outcome.result.old
-            outcome.result.stages = []
-            for rest in result.outcomes[result.outcomes.index(outcome):]:
-                rest.result.new = rest.result.old
-                rest.result.stages = []
-            break
         if answer == "s":
-            outcome.result.new = outcome.result.old
-            outcome.result.stages = []
-        kept.append(outcome)
+            _discard(outcome)
+        elif answer == "q":
+            for rest in result.outcomes[position:]:
+                _discard(rest)
+            break
     return result
 
 
-def apply_patch(ws, options: ApplyOptions, patch_file: Path) -> int:
-    from fixer.patches import apply_reviewed_patch
-
-    return apply_reviewed_patch(ws, options, patch_file)
+def _discard(outcome) -> None:
+    outcome.result.new = outcome.result.old
+    outcome.result.stages = []

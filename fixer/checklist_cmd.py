@@ -11,8 +11,8 @@ from rich.text import Text
 from fixer import __version__, exitcodes, report
 from fixer.checklist_run import ChecklistRun, run_checklist
 from fixer.diffs import patch
-from fixer.gitops import GitError, PlannedCommit, build_branch, open_repo, resolve_base
-from fixer.sources import CommitTree, WorkTree
+from fixer.gitops import GitError, PlannedCommit, build_branch
+from fixer.session import source_for
 from fixer.textio import decode
 
 
@@ -23,13 +23,8 @@ def checklist_command(ws, checklist: Path, apply: bool, branch: str, base: str |
         raise GitError(f"{checklist}: checklist not found")
     inside = full.is_relative_to(ws.root)
     rel = full.relative_to(ws.root).as_posix() if inside else str(full)
-    repo = ws.repo
-    if apply and repo is None:
-        repo = open_repo(ws.root)
-    if repo is not None:
-        source = CommitTree(repo, resolve_base(repo, base))
-    else:
-        source = WorkTree(ws.root)
+    # Outside git a dry run reads the files; --apply (and any run inside git) reads the base commit.
+    source = source_for(ws, working_tree=ws.repo is None and not apply, base=base)
     tracked = inside and rel in set(source.files())
     checklist_bytes = source.read(rel) if tracked else full.read_bytes()
     decoded = decode(checklist_bytes)

@@ -135,7 +135,9 @@ def apply(
             interactive=interactive,
         )
         if patch_file is not None:
-            return applying.apply_patch(ws, options, patch_file)
+            from fixer.patches import apply_reviewed_patch
+
+            return apply_reviewed_patch(ws, options, patch_file)
         return applying.apply(ws, ws.rules(rule), options)
 
     raise typer.Exit(guarded(verbose, action))

@@ -15,8 +15,9 @@ from unidiff.errors import UnidiffParseError
 
 from fixer import exitcodes, report
 from fixer.engine import VALIDATORS, language_of
-from fixer.gitops import GitError, PlannedCommit, build_branch, open_repo, resolve_base
-from fixer.sources import CommitTree, WorkTree
+from fixer.gitops import GitError, PlannedCommit, build_branch
+from fixer.session import source_for
+from fixer.sources import CommitTree
 from fixer.textio import write_atomic
 
 
@@ -29,11 +30,7 @@ def apply_reviewed_patch(ws, options, patch_file: Path) -> int:
         text = patch_file.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PatchError(f"{patch_file}: cannot read the patch ({exc})") from None
-    if options.in_place:
-        source = WorkTree(ws.root, ws.repo)
-    else:
-        repo = ws.repo if ws.repo is not None else open_repo(ws.root)
-        source = CommitTree(repo, resolve_base(repo, options.base))
+    source = source_for(ws, options.in_place, options.base)
     new_contents = patched_files(source, text, str(patch_file))
     if options.in_place:
         for path, data in new_contents.items():

@@ -9,8 +9,9 @@ from typing import List, Optional
 from fixer import exitcodes, report
 from fixer.config import Config, load
 from fixer.diffs import patch
-from fixer.gitops import maybe_repo
+from fixer.gitops import maybe_repo, open_repo, resolve_base
 from fixer.runner import Run, candidates, run
+from fixer.sources import CommitTree, WorkTree
 
 
 class Failure(Exception):
@@ -34,6 +35,14 @@ def workspace(directory: Optional[Path], config_path: Optional[Path]) -> Workspa
     repo = maybe_repo(start)
     root = Path(repo.working_tree_dir).resolve() if repo is not None and repo.working_tree_dir else start
     return Workspace(root, repo, load(root, config_path))
+
+
+def source_for(ws: Workspace, working_tree: bool, base: str | None = None):
+    """The working tree, or (the branch modes) the commit `base`/HEAD of the repository."""
+    if working_tree:
+        return WorkTree(ws.root, ws.repo)
+    repo = ws.repo if ws.repo is not None else open_repo(ws.root)
+    return CommitTree(repo, resolve_base(repo, base))
 
 
 def run_rules(source, ws: Workspace, rules, paths: list[str] | None = None) -> Run:
