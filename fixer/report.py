@@ -91,9 +91,9 @@ def summary_table(run: Run, title: str = "fixer") -> Table:
 
 
 @contextmanager
-def progress(total: int, enabled: bool) -> Iterator:
-    """A progress bar on stderr for long runs; a no-op callable when stderr is not a terminal."""
-    if not enabled or total < 20 or not sys.stderr.isatty():
+def progress(total: int) -> Iterator:
+    """A progress bar on stderr for long runs (20+ files); None when stderr is not a terminal."""
+    if total < 20 or not sys.stderr.isatty():
         yield None
         return
     with Progress(

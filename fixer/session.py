@@ -50,7 +50,7 @@ def run_rules(source, ws: Workspace, rules, paths: list[str] | None = None) -> R
     if paths:
         wanted = [p.rstrip("/") for p in paths]
         files = [f for f in files if any(f == w or f.startswith(w + "/") for w in wanted)]
-    with report.progress(len(files), True) as tick:
+    with report.progress(len(files)) as tick:
         return run(source, ws.config, rules, progress=tick, only=files)
 
 
