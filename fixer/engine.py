@@ -18,6 +18,18 @@ MAX_PASSES = 5
 VALIDATORS = {"python": python.validate, "elixir": elixir.validate}
 
 
+MAX_ERROR_CHARS = 300
+
+
+def describe_exception(exc: BaseException) -> str:
+    """`Type: message`, capped: a rule bug must never print a whole syntax-tree dump."""
+    text = f"{type(exc).__name__}: {exc}"
+    first = text.splitlines()[0] if text.strip() else text
+    if len(first) > MAX_ERROR_CHARS or first != text:
+        first = first[:MAX_ERROR_CHARS].rstrip() + " …"
+    return first
+
+
 def language_of(path: str) -> str | None:
     return next((name for name, ends in LANGUAGE_EXTENSIONS.items() if path.endswith(ends)), None)
 
@@ -54,7 +66,7 @@ def _run_rule(rule: Rule, path: str, text: str, context, validate, result: FileR
         try:
             outcome = rule.check(Source(path, current, context))
         except Exception as exc:  # a rule bug must cost one file, not the run
-            result.errors.append(f"rule {rule.id} failed: {type(exc).__name__}: {exc}")
+            result.errors.append(f"rule {rule.id} failed: {describe_exception(exc)}")
             return text
         # Later passes re-see the unfixable findings of the first at shifted lines: keep only fixes.
         _record(result, outcome.findings if attempt == 0 else [f for f in outcome.findings if f.fixed])
@@ -116,7 +128,7 @@ def _final_check(path, original, current, rules, context, validate, result: File
         try:
             leftovers = [rule.id for rule in rules if not _settled(path, current, rule, context, validate)]
         except Exception as exc:
-            leftovers = [f"(a rule failed: {type(exc).__name__}: {exc})"]
+            leftovers = [f"(a rule failed: {describe_exception(exc)})"]
         if leftovers:
             problem = f"a second pass of {', '.join(leftovers)} would change the file again"
     if problem:

@@ -6,7 +6,11 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Finding:
-    """Something a rule saw. ``fixed`` says whether an edit for it was applied."""
+    """Something a rule saw. ``fixed`` says whether an edit for it was applied.
+
+    ``evidence`` says why the rule judged it (a debug leftover, or output on purpose, or what blocked
+    the fix): shown with the message, carried in JSON/SARIF, and used to group fixes in PR bodies.
+    """
 
     rule: str
     path: str
@@ -15,6 +19,7 @@ class Finding:
     fixed: bool
     column: int = 1
     end_line: int | None = None
+    evidence: str = ""
 
 
 @dataclass

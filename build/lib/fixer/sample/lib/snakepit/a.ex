@@ -1,1 +1,0 @@
-defmodule A do end
