@@ -35,6 +35,9 @@ from fixer.locking import fixer_dir
 SEAL_KEY = "Fixer-Seal"
 SEAL_LINE = re.compile(rb"(?<=\n)" + SEAL_KEY.encode() + rb": ([0-9a-f]{64})\n\Z")
 LEFTOVER = re.compile(r"^(objects|index)-")
+# No hook runs for fixer's plumbing (`update-ref` would start reference-transaction): core.hooksPath
+# may point into the repository being fixed, and fixer never runs the repository's code.
+NO_HOOKS = ("-c", f"core.hooksPath={os.devnull}")
 
 
 def is_sealed(raw: bytes) -> bool:
@@ -62,7 +65,7 @@ def run_git(repo: Repo, args: list[str], data: bytes | None = None, env: dict[st
     """Run one git command; a failure becomes a one-line GitError with git's own reason."""
     full_env = {**os.environ, "LC_ALL": "C", "LANGUAGE": "C", **(env or {})}
     try:
-        proc = subprocess.run([repo.git.GIT_PYTHON_GIT_EXECUTABLE or "git", *args], input=data,
+        proc = subprocess.run([repo.git.GIT_PYTHON_GIT_EXECUTABLE or "git", *NO_HOOKS, *args], input=data,
                               cwd=repo.working_tree_dir or repo.git_dir, env=full_env, capture_output=True)
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror}") from None

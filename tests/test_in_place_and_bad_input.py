@@ -92,7 +92,7 @@ def test_permission_denied_on_write(tmp_path, monkeypatch):
     root = plain_dir(tmp_path, {"locked.py": DEBUG, "good.py": DEBUG})
     real_access = os.access
     # Tests run as root in CI, where chmod cannot deny a write: make the OS answer "not writable".
-    monkeypatch.setattr("fixer.applying.os.access",
+    monkeypatch.setattr("fixer.fileguard.os.access",
                         lambda path, mode: False if str(path).endswith("locked.py") else real_access(path, mode))
     result = run_cli("apply", "--in-place", cwd=root)
     assert result.exit_code == 2
