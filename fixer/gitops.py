@@ -111,6 +111,14 @@ def build_branch(
     force: bool = False,
 ) -> BranchResult:
     refs.check_branch_name(repo, branch)
+    try:
+        return _build_locked(repo, base, branch, planned, author, force)
+    except OSError as exc:  # .git unwritable or full: fixer's own files there could not be made
+        raise GitError(f"cannot write under {repo.common_dir}: {exc.strerror or exc}") from None
+
+
+def _build_locked(repo: Repo, base: Commit, branch: str, planned: list[PlannedCommit], author: Actor | None,
+                  force: bool) -> BranchResult:
     with repo_lock(repo):
         remove_leftovers(repo)
         old = refs.branch_sha(repo, branch)

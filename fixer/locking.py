@@ -1,7 +1,8 @@
 """One fixer run at a time per repository: an advisory lock that waits, then fails clearly.
 
-The lock is `flock` on a file fixer owns (`.git/fixer/lock`, or a file in the temp dir for a folder
-outside git): the kernel drops it when the process dies, even by kill -9, so it can never go stale.
+The lock is `flock` on a file fixer owns, `.git/fixer/lock` (outside git, or with a read-only `.git`,
+on the folder itself, so nothing is created there): the kernel drops it when the process dies, even by
+kill -9, so it can never go stale.
 Whoever holds it may remove fixer's own leftovers (private indexes, object quarantines, temp files)
 from an earlier run that was killed: nobody else is writing them.
 """
@@ -9,9 +10,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import hashlib
 import os
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,16 +33,15 @@ def fixer_dir(repo) -> Path:
     return path
 
 
-def lock_path(repo=None, root: Path | None = None) -> Path:
+def _open_lock(repo, root: Path | None) -> tuple[int, Path]:
     if repo is not None:
         try:
-            return fixer_dir(repo) / "lock"
+            path = fixer_dir(repo) / "lock"
+            return os.open(path, os.O_RDWR | os.O_CREAT, 0o644), path
         except OSError:
-            pass  # a read-only .git (in-place mode still works): lock in the temp dir instead
-    key = hashlib.sha256(str(Path(root or repo.working_tree_dir).resolve()).encode()).hexdigest()[:32]
-    folder = Path(tempfile.gettempdir()) / f"fixer-locks-{os.getuid()}"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    return folder / f"{key}.lock"
+            pass  # a read-only .git (in-place mode still works): lock the work tree's folder
+    path = Path(root or repo.working_tree_dir).resolve()
+    return os.open(path, os.O_RDONLY), path
 
 
 def timeout_from_env() -> float:
@@ -56,13 +54,13 @@ def timeout_from_env() -> float:
 @contextmanager
 def repo_lock(repo=None, root: Path | None = None, timeout: float | None = None):
     """Hold the repository's fixer lock; wait up to `timeout` seconds for another run to finish."""
-    path = lock_path(repo, root)
     timeout = timeout_from_env() if timeout is None else timeout
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd, path = _open_lock(repo, root)
     try:
         _acquire(fd, path, timeout)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        if path.is_file():  # who holds it, for the message of a run that has to wait
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield path
     finally:
         os.close(fd)  # closing releases the flock
@@ -80,17 +78,19 @@ def _acquire(fd: int, path: Path, timeout: float) -> None:
                 raise LockError(f"cannot lock {path}: {exc.strerror}") from None
         holder = _holder(fd)
         if time.monotonic() >= deadline:
-            raise LockError(f"another fixer run (pid {holder}) is working on this repository; "
+            raise LockError(f"another fixer run{holder} is working on this repository; "
                             f"gave up after {timeout:g} s (lock: {path})")
         if not told:
-            report.stderr().print(f"waiting for another fixer run (pid {holder}) on this repository…",
+            report.stderr().print(f"waiting for another fixer run{holder} on this repository…",
                                   markup=False, highlight=False)
             told = True
         time.sleep(POLL)
 
 
 def _holder(fd: int) -> str:
+    """" (pid N)" of the run holding the lock, when it left its pid in the lock file."""
     try:
-        return os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
-    except OSError:
-        return "?"
+        pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    except OSError:  # a folder: no pid recorded
+        pid = ""
+    return f" (pid {pid})" if pid.isdigit() else ""

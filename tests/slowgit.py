@@ -28,7 +28,9 @@ class SlowGit:
         self.env.pop("GIT_PYTHON_GIT_EXECUTABLE", None)
 
     def calls(self) -> list[str]:
-        return self.log.read_text().splitlines() if self.log.exists() else []
+        """git's arguments per call, without leading `-c key=value` options."""
+        lines = self.log.read_text().splitlines() if self.log.exists() else []
+        return [re.sub(r"^(?:-c \S+ )+", "", line) for line in lines]
 
     def reset(self) -> None:
         self.log.write_text("")

@@ -321,3 +321,15 @@ def test_quote_path_round_trips_every_byte():
     assert unquote_path(quote_path(every)) == every
     assert quote_path("plain/path.py") == "plain/path.py"
     assert unquote_path('"a/x\\ty\\\\z\\"q\\303\\274"') == 'a/x\ty\\z"qü'
+
+
+def test_in_place_outside_git_takes_turns_on_the_folder_lock(tmp_path):
+    from fixer.locking import repo_lock
+
+    root = plain_dir(tmp_path, {"a.py": DEBUG})
+    with repo_lock(None, root, timeout=0):
+        refused = run_cli("apply", "--in-place", cwd=root, env={"FIXER_LOCK_TIMEOUT": "0"})
+    assert refused.exit_code == 2 and "another fixer run" in one_error_line(refused.stderr)
+    assert (root / "a.py").read_text() == DEBUG
+    assert run_cli("apply", "--in-place", cwd=root).exit_code == 0
+    assert [p.name for p in root.iterdir()] == ["a.py"]  # the lock is the folder itself: nothing created

@@ -107,7 +107,7 @@ def test_interrupted_write_leaves_the_old_file(tmp_path, monkeypatch):
     def boom(src, dst):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("fixer.textio.os.replace", boom)
+    monkeypatch.setattr("fixer.fileguard.os.replace", boom)
     result = run_cli("apply", "--in-place", cwd=root)  # click turns the interrupt into "Aborted!"
     assert result.exit_code != 0
     assert (root / "a.py").read_text() == DEBUG
