@@ -93,7 +93,7 @@ class ObjectWriter:
         home = fixer_dir(repo)
         self.quarantine = Path(tempfile.mkdtemp(prefix="objects-", dir=home))
         self.index = home / f"index-{self.quarantine.name.removeprefix('objects-')}"
-        alternates = [str(self.objects)]
+        alternates = [_alternate(str(self.objects))]
         if os.environ.get("GIT_ALTERNATE_OBJECT_DIRECTORIES"):
             alternates.append(os.environ["GIT_ALTERNATE_OBJECT_DIRECTORIES"])
         self.env = {
@@ -165,6 +165,13 @@ def _place(source: Path, target: Path) -> None:
         if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EMLINK, errno.EOPNOTSUPP):
             raise
         os.replace(source, target)
+
+
+def _alternate(path: str) -> str:
+    # git splits GIT_ALTERNATE_OBJECT_DIRECTORIES on ":" and C-unquotes an entry in double quotes.
+    if os.pathsep not in path and not path.startswith('"'):
+        return path
+    return '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _serialize(commit: Commit) -> bytes:

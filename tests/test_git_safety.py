@@ -332,3 +332,10 @@ def test_shallow_clone(tmp_path):
     assert result.exit_code == 0, result
     assert len(list(shallow.iter_commits("main..fixer/cleanup"))) == 2
     subprocess.run([REAL_GIT, "fsck", "--no-progress"], cwd=tmp_path / "shallow", check=True, capture_output=True)
+
+
+def test_a_repository_whose_path_holds_a_colon(tmp_path):
+    repo = small_repo(tmp_path / "we:ird \"dir\"", wip=False)
+    result = run_cli("apply", cwd=tmp_path / "we:ird \"dir\"")
+    assert result.exit_code == 0, result
+    assert "with open" not in repo.git.show("fixer/cleanup:app/w0.py")
