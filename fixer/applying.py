@@ -74,7 +74,7 @@ def write_in_place(ws, source: WorkTree, result: Run, options: ApplyOptions) -> 
 
 def note_stale_temps(ws, source: WorkTree) -> None:
     """Remove temp files an interrupted fixer run left (the caller holds the repo lock)."""
-    removed = remove_stale_temps(ws.root, source.stale_temps)
+    removed = remove_stale_temps(ws.root, source.stale_temp_files())
     if removed:
         report.stderr().print(f"removed {removed} temp file(s) left by an interrupted fixer run", markup=False)
 

@@ -5,7 +5,7 @@ import os
 import stat
 from pathlib import Path
 
-from fixer.fileguard import fingerprint, is_stale_temp, real_path
+from fixer.fileguard import TEMP_SUFFIX, fingerprint, is_stale_temp, real_path
 from fixer.textio import InputError
 
 SKIP_DIRS = {".git", "_build", "deps", "node_modules", ".venv", "venv", "env", "__pycache__", ".tox", ".mypy_cache", ".elixir_ls"}
@@ -16,7 +16,7 @@ class WorkTree:
 
     Reads go to the real path, which must be inside the repository; what was read is fingerprinted so
     a writer can tell whether the file changed on disk since. fixer's own temp files left by a killed
-    run are kept apart (`stale_temps`) for a writer to remove."""
+    run are never processed; a writer removes them (`stale_temp_files`)."""
 
     def __init__(self, root: Path, repo=None):
         self.root = root.resolve()
@@ -28,6 +28,13 @@ class WorkTree:
         names = self._listed()
         self.stale_temps = [n for n in names if is_stale_temp(n)]
         return [n for n in names if not is_stale_temp(n)]
+
+    def stale_temp_files(self) -> list[str]:
+        """fixer's temp files left by a killed run, also where .gitignore hides them."""
+        if self.repo is None:
+            return self.stale_temps
+        listed = self.repo.git.ls_files("--others", "-z", "--", f"*{TEMP_SUFFIX}")
+        return [name for name in listed.split("\0") if name and is_stale_temp(name)]
 
     def _listed(self) -> list[str]:
         if self.repo is not None:

@@ -124,7 +124,7 @@ def test_with_force_in_git_an_edit_made_meanwhile_is_kept_too(tmp_path, monkeypa
 # -- temp files ---------------------------------------------------------------------------------------
 
 def test_temp_files_left_by_a_killed_run_are_removed_by_the_next_one(tmp_path):
-    repo = init_repo(tmp_path / "r", {"app/a.py": DEBUG, ".gitignore": "*.log\n"})
+    repo = init_repo(tmp_path / "r", {"app/a.py": DEBUG, ".gitignore": "*.fixer-tmp\n"})
     # What kill -9 during a write leaves: the temp file next to its target, half written.
     stale = [tmp_path / "r/app/.a.py.k3j4h5g6.fixer-tmp", tmp_path / "r/.x.py.abcd_123.fixer-tmp"]
     for path in stale:
