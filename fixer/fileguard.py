@@ -33,19 +33,21 @@ def real_path(root: Path, rel: str) -> Path:
     except RuntimeError:  # older Pythons report a loop this way
         raise InputError("symlink loop (a link that points back to itself)") from None
     if not real.is_relative_to(root):
-        link = full if full.is_symlink() else _first_link(root, rel)
+        link = _first_link(root, rel)
+        if link is None:
+            raise InputError(f"outside the repository (-> {real})")
         raise InputError(f"symlink points outside the repository ({link.relative_to(root).as_posix()} -> "
                          f"{os.readlink(link)})")
     return real
 
 
-def _first_link(root: Path, rel: str) -> Path:
+def _first_link(root: Path, rel: str) -> Path | None:
     path = root
     for part in Path(rel).parts:
         path = path / part
         if path.is_symlink():
             return path
-    return root / rel
+    return None
 
 
 def fingerprint(data: bytes) -> str:
@@ -59,10 +61,13 @@ def is_stale_temp(rel: str) -> bool:
 def remove_stale_temps(root: Path, names: list[str]) -> int:
     """Remove fixer temp files a killed run left behind (call with the repo lock held)."""
     removed = 0
-    for name in names:
-        path = root / name
-        if is_stale_temp(name) and path.is_file() and not path.is_symlink():
-            path.unlink(missing_ok=True)
+    for name in filter(is_stale_temp, names):
+        try:
+            real = real_path(root, name)
+        except InputError:
+            continue
+        if real == root / name and real.is_file():  # reached through no symlink: really in the repo
+            real.unlink(missing_ok=True)
             removed += 1
     return removed
 

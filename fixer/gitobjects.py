@@ -57,8 +57,10 @@ def without_seal(message: str) -> str:
 def remove_leftovers(repo: Repo) -> None:
     """Private indexes and quarantines of a run that was killed (call with the repo lock held)."""
     for entry in fixer_dir(repo).iterdir():
-        if LEFTOVER.match(entry.name):
-            shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+        if LEFTOVER.match(entry.name) and entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        elif LEFTOVER.match(entry.name):
+            entry.unlink(missing_ok=True)
 
 
 def run_git(repo: Repo, args: list[str], data: bytes | None = None, env: dict[str, str] | None = None) -> str:

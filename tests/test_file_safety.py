@@ -45,11 +45,10 @@ def one_error_line(stderr: str) -> str:
 
 def test_a_symlinked_parent_folder_pointing_outside_is_never_written(tmp_path):
     outside = tmp_path / "outside"
-    write_files(outside, {"a.py": DEBUG})
+    write_files(outside, {"a.py": DEBUG, ".a.py.abcd1234.fixer-tmp": "not fixer's to remove\n"})
     repo = init_repo(tmp_path / "r", {"lib/a.py": DEBUG, "app/b.py": DEBUG})
     # The tracked folder lib/ is replaced by a link to a folder outside; git still lists lib/a.py.
-    for name in ("a.py",):
-        (tmp_path / "r/lib" / name).unlink()
+    (tmp_path / "r/lib/a.py").unlink()
     (tmp_path / "r/lib").rmdir()
     os.symlink(outside, tmp_path / "r/lib")
     for args in (["check"], ["apply", "--in-place", "--force"], ["diff"]):
@@ -61,6 +60,7 @@ def test_a_symlinked_parent_folder_pointing_outside_is_never_written(tmp_path):
     # The pre-commit hook passes the staged file names.
     hook = run_cli("apply", "--in-place", "--force", "lib/a.py", cwd=repo.working_tree_dir)
     assert hook.exit_code == 2 and "outside the repository" in hook.stderr
+    assert sorted(p.name for p in outside.iterdir()) == [".a.py.abcd1234.fixer-tmp", "a.py"]
     assert (outside / "a.py").read_text() == DEBUG
 
 
