@@ -1,17 +1,19 @@
 """`fixer apply`: the branch mode, the in-place mode and their dry runs."""
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 
 from fixer import exitcodes, report
 from fixer.commitplan import plan_commits
+from fixer.fileguard import Replacement, remove_stale_temps, replace_file
 from fixer.gitops import BranchResult, GitError, build_branch, dirty_paths
+from fixer.locking import repo_lock
+from fixer.refs import check_branch_name
 from fixer.runner import Run
 from fixer.session import finish_report, run_rules, source_for
-from fixer.sources import CommitTree
-from fixer.textio import write_atomic
+from fixer.sources import CommitTree, WorkTree
+from fixer.textio import InputError
 
 
 @dataclass
@@ -29,17 +31,19 @@ class ApplyOptions:
 
 def apply(ws, rules, options: ApplyOptions) -> int:
     source = source_for(ws, options.in_place, options.base)
+    if not options.in_place and not options.dry_run:
+        check_branch_name(source.repo, options.branch)  # before the work, not after it
     result = run_rules(source, ws, rules, options.paths)
     if options.dry_run:
         return finish_report(result, show_diff=True)
     if options.interactive:
         result = choose_interactively(result)
     if options.in_place:
-        return write_in_place(ws, result, options)
+        return write_in_place(ws, source, result, options)
     return commit_on_branch(source, result, options)
 
 
-def write_in_place(ws, result: Run, options: ApplyOptions) -> int:
+def write_in_place(ws, source: WorkTree, result: Run, options: ApplyOptions) -> int:
     err = report.stderr()
     changed = result.changed
     if ws.repo is not None and not options.force:
@@ -50,21 +54,29 @@ def write_in_place(ws, result: Run, options: ApplyOptions) -> int:
                 "(commit or stash them, or pass --force):\n" + "\n".join(f"  {p}" for p in dirty)
             )
     written = 0
-    for outcome in changed:
-        target = ws.root / outcome.result.path
-        try:
-            if not os.access(target, os.W_OK):
-                raise PermissionError(13, "Permission denied")
-            write_atomic(target, outcome.new_bytes())
-            written += 1
-        except OSError as exc:
-            outcome.result.errors.append(f"cannot write: {exc.strerror or exc}")
-            outcome.result.new = outcome.result.old
+    with repo_lock(ws.repo, ws.root):
+        note_stale_temps(ws, source)
+        for outcome in changed:
+            path = outcome.result.path
+            try:
+                replace_file(ws.root, Replacement(path, outcome.new_bytes(), source.fingerprints[path]))
+                written += 1
+            except (OSError, InputError) as exc:
+                reason = str(exc) if isinstance(exc, InputError) else f"cannot write: {exc.strerror or exc}"
+                outcome.result.errors.append(reason)
+                outcome.result.new = outcome.result.old
     report.print_findings(result, err, fixable_too=False)
     report.print_errors(result, err)
     err.print(report.summary_table(result))
     err.print(f"rewrote {written} file(s) in place")
     return exitcodes.for_action(bool(result.errors))
+
+
+def note_stale_temps(ws, source: WorkTree) -> None:
+    """Remove temp files an interrupted fixer run left (the caller holds the repo lock)."""
+    removed = remove_stale_temps(ws.root, source.stale_temp_files())
+    if removed:
+        report.stderr().print(f"removed {removed} temp file(s) left by an interrupted fixer run", markup=False)
 
 
 def commit_on_branch(source: CommitTree, result: Run, options: ApplyOptions) -> int:

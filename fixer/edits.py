@@ -23,11 +23,16 @@ class Edit:
 
 
 class LineIndex:
-    """Maps between character offsets and 1-based line numbers of one text."""
+    """Maps between character offsets and 1-based line numbers of one text.
+
+    Lines end at "\n", "\r\n" or a lone "\r", as LibCST (and Python's tokenizer) count them, so the
+    line numbers of LibCST positions index the same lines here."""
+
+    BREAK = re.compile(r"\r\n?|\n")
 
     def __init__(self, text: str):
         self.text = text
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.starts = [0] + [m.end() for m in self.BREAK.finditer(text)]
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.starts, offset)
@@ -39,7 +44,7 @@ class LineIndex:
         return self.starts[line - 1]
 
     def line_end(self, line: int) -> int:
-        """Offset just past the line's newline (or end of text)."""
+        """Offset just past the line's line break (or end of text)."""
         return self.starts[line] if line < len(self.starts) else len(self.text)
 
     def line_text(self, line: int) -> str:
@@ -47,7 +52,7 @@ class LineIndex:
 
     @property
     def line_count(self) -> int:
-        return len(self.starts) if self.text and not self.text.endswith("\n") else len(self.starts) - 1
+        return len(self.starts) if self.text and self.starts[-1] != len(self.text) else len(self.starts) - 1
 
 
 def is_blank(line: str) -> bool:

@@ -1,35 +1,35 @@
 """Git at the edge: open the repo, and build fixer's commits on a branch without a checkout.
 
-Commits are built from the object database with an in-memory index (IndexFile.from_tree), so the
-user's current branch, index and working tree are never touched.
+Commits are built from the object database (gitobjects.py: a private index and an object quarantine),
+so the user's current branch, index and working tree are never touched; the branch is then moved with
+a compare-and-swap (refs.py), under the repository's fixer lock (locking.py).
 """
 from __future__ import annotations
 
 import os
 import re
 from dataclasses import dataclass
-from io import BytesIO
 
 import git
-from git import Actor, Commit, IndexFile, Repo
-from git.index.typ import BaseIndexEntry
-from gitdb import IStream
+from git import Actor, Commit, Repo
 
-from fixer import __version__
+from fixer import __version__, refs
+from fixer.errors import GitError
+from fixer.gitobjects import ObjectWriter, commit_is_sealed, remove_leftovers, without_seal
+from fixer.locking import repo_lock
 
 TRAILER = "Generated-by: fixer"
 BOT = Actor("fixer-bot", "fixer-bot@users.noreply.github.com")
 
 
-class GitError(Exception):
-    """A git state fixer refuses to work in (message says what and why)."""
-
-
 def open_repo(path) -> Repo:
     try:
-        return Repo(path, search_parent_directories=True)
+        repo = Repo(path, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise GitError(f"{path}: not a git repository (use --in-place to fix files without git)") from None
+    # `git status` would otherwise refresh and rewrite .git/index: fixer only reads it.
+    repo.git.update_environment(GIT_OPTIONAL_LOCKS="0")
+    return repo
 
 
 def maybe_repo(path) -> Repo | None:
@@ -93,12 +93,13 @@ class BranchResult:
 
 
 def is_fixer_commit(commit: Commit) -> bool:
-    return any(line.startswith(TRAILER) for line in commit.message.splitlines())
+    """Made by fixer and unchanged since: the trailer is there and the seal still matches."""
+    return any(line.startswith(TRAILER) for line in commit.message.splitlines()) and commit_is_sealed(commit)
 
 
-def foreign_commits(repo: Repo, branch: str, base: Commit) -> list[Commit]:
-    """Commits on `branch` (not reachable from base) that fixer did not make."""
-    return [c for c in repo.iter_commits(f"{base.hexsha}..{branch}") if not is_fixer_commit(c)]
+def foreign_commits(repo: Repo, tip: str, base: Commit) -> list[Commit]:
+    """Commits on the branch at `tip` (not reachable from base) that fixer did not make."""
+    return [c for c in repo.iter_commits(f"{base.hexsha}..{tip}") if not is_fixer_commit(c)]
 
 
 def build_branch(
@@ -109,60 +110,70 @@ def build_branch(
     author: Actor | None = None,
     force: bool = False,
 ) -> BranchResult:
-    existing = branch in repo.heads
-    if existing and not repo.head.is_detached and repo.active_branch.name == branch:
-        raise GitError(f"branch {branch} is checked out; switch to another branch so fixer can rebuild it")
-    if existing and not force:
-        foreign = foreign_commits(repo, branch, base)
-        if foreign:
-            listed = "\n".join(f"  {c.hexsha[:10]} {c.summary}" for c in foreign)
-            raise GitError(f"branch {branch} has commits fixer did not make (use --force to replace them):\n{listed}")
-    if not planned:
-        return BranchResult("nothing", branch, [], base.hexsha)
-    if existing and _same_as_existing(repo, branch, base, planned):
-        shas = [c.hexsha for c in repo.iter_commits(f"{base.hexsha}..{branch}")]
-        return BranchResult("unchanged", branch, list(reversed(shas)), base.hexsha)
+    refs.check_branch_name(repo, branch)
+    try:
+        return _build_locked(repo, base, branch, planned, author, force)
+    except OSError as exc:  # .git unwritable or full: fixer's own files there could not be made
+        raise GitError(f"cannot write under {repo.common_dir}: {exc.strerror or exc}") from None
+
+
+def _build_locked(repo: Repo, base: Commit, branch: str, planned: list[PlannedCommit], author: Actor | None,
+                  force: bool) -> BranchResult:
+    with repo_lock(repo):
+        remove_leftovers(repo)
+        old = refs.branch_sha(repo, branch)
+        refs.refuse_if_checked_out(repo, branch)
+        if old is not None and not force:
+            foreign = foreign_commits(repo, old, base)
+            if foreign:
+                listed = "\n".join(f"  {c.hexsha[:10]} {c.summary}" for c in foreign)
+                raise GitError(f"branch {branch} has commits fixer did not make (use --force to replace them):\n{listed}")
+        if not planned:
+            return BranchResult("nothing", branch, [], base.hexsha)
+        with ObjectWriter(repo) as writer:
+            if old is not None and _same_as_existing(repo, writer, old, base, planned):
+                shas = [c.hexsha for c in repo.iter_commits(f"{base.hexsha}..{old}")]
+                return BranchResult("unchanged", branch, list(reversed(shas)), base.hexsha)
+            made = _write_commits(repo, writer, base, planned, author)
+            writer.publish()
+        refs.update_branch(repo, branch, made[-1], old, f"fixer: {'rebuild' if old else 'create'} {branch}")
+    return BranchResult("updated" if old else "created", branch, made, base.hexsha)
+
+
+def _write_commits(repo: Repo, writer: ObjectWriter, base: Commit, planned: list[PlannedCommit], author: Actor | None) -> list[str]:
     author_actor = identity(repo, author, "AUTHOR")
     committer = author if author is not None else identity(repo, None, "COMMITTER")
-    parent = base
+    parent, parent_tree = base.hexsha, base.tree.hexsha
     made = []
     for plan in planned:
-        tree = _tree_with(repo, parent, plan.files)
-        parent = Commit.create_from_tree(
-            repo, tree, plan.message, parent_commits=[parent], head=False, author=author_actor, committer=committer
-        )
-        made.append(parent.hexsha)
-    repo.create_head(branch, parent, force=True)
-    return BranchResult("updated" if existing else "created", branch, made, base.hexsha)
+        parent_tree = writer.tree(parent_tree, plan.files)
+        parent = writer.commit(parent_tree, parent, plan.message, author_actor, committer)
+        made.append(parent)
+    return made
 
 
-def _tree_with(repo: Repo, parent: Commit, files: dict[str, tuple[bytes, int]]):
-    index = IndexFile.from_tree(repo, parent.tree)
-    entries = []
-    for path, (content, mode) in files.items():
-        stream = repo.odb.store(IStream("blob", len(content), BytesIO(content)))
-        entries.append(BaseIndexEntry((mode, stream.binsha, 0, path)))
-    index.add(entries, write=False)
-    return index.write_tree()
-
-
-def _same_as_existing(repo: Repo, branch: str, base: Commit, planned: list[PlannedCommit]) -> bool:
+def _same_as_existing(repo: Repo, writer: ObjectWriter, tip: str, base: Commit, planned: list[PlannedCommit]) -> bool:
     """True when the branch already holds exactly these changes on this base (a no-op re-run)."""
-    commits = list(reversed(list(repo.iter_commits(f"{base.hexsha}..{branch}"))))
+    commits = list(reversed(list(repo.iter_commits(f"{base.hexsha}..{tip}"))))
     if len(commits) != len(planned) or not commits or commits[0].parents[0] != base:
         return False
-    parent = base
+    parent_tree = base.tree.hexsha
     for commit, plan in zip(commits, planned):
-        if commit.message != plan.message or commit.tree != _tree_with(repo, parent, plan.files):
+        parent_tree = writer.tree(parent_tree, plan.files)
+        if without_seal(commit.message) != plan.message or commit.tree.hexsha != parent_tree:
             return False
-        parent = commit
+        if not is_fixer_commit(commit):
+            return False
     return True
 
 
 def dirty_paths(repo: Repo, paths: list[str]) -> list[str]:
-    """Which of these paths have uncommitted work (staged, unstaged, or never committed)."""
+    """Which of these paths have uncommitted work (staged, unstaged, or never committed).
+
+    `git status` with optional locks off compares contents without writing .git/index (GitPython's
+    `index.diff(None)` runs `git diff`, which does rewrite it)."""
     if not repo.head.is_valid():
         return list(paths)
-    changed = {d.a_path for d in repo.index.diff(None)} | {d.a_path for d in repo.index.diff("HEAD")}
-    changed |= set(repo.untracked_files)
+    listing = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--no-renames")
+    changed = {entry[3:] for entry in listing.split("\0") if len(entry) > 3}
     return [p for p in paths if p in changed]

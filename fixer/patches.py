@@ -14,11 +14,13 @@ from unidiff import PatchSet
 from unidiff.errors import UnidiffParseError
 
 from fixer import exitcodes, report
+from fixer.diffs import unquote_path
 from fixer.engine import VALIDATORS, language_of
+from fixer.fileguard import Replacement, replace_all
 from fixer.gitops import GitError, PlannedCommit, build_branch
+from fixer.locking import repo_lock
 from fixer.session import source_for
 from fixer.sources import CommitTree
-from fixer.textio import write_atomic
 
 
 class PatchError(GitError):
@@ -33,8 +35,11 @@ def apply_reviewed_patch(ws, options, patch_file: Path) -> int:
     source = source_for(ws, options.in_place, options.base)
     new_contents = patched_files(source, text, str(patch_file))
     if options.in_place:
-        for path, data in new_contents.items():
-            write_atomic(ws.root / path, data)
+        from fixer.applying import note_stale_temps
+
+        with repo_lock(ws.repo, ws.root):
+            note_stale_temps(ws, source)
+            replace_all(ws.root, [Replacement(path, data, source.fingerprints[path]) for path, data in new_contents.items()])
         report.stderr().print(f"applied {patch_file} to {len(new_contents)} file(s) in place")
         return exitcodes.OK
     files = {path: (data, source.mode(path)) for path, data in new_contents.items()}
@@ -98,6 +103,7 @@ def _checked_path(patched, source, available: set[str], label: str) -> str:
 
 
 def _strip(name: str) -> str:
+    name = unquote_path(name)
     return name[2:] if name.startswith(("a/", "b/")) else name
 
 

@@ -1,7 +1,9 @@
 """`fixer pr`: push the cleanup branch (GitPython) and open or update its pull request (PyGithub).
 
 The token is read from the environment and only ever handed to PyGithub: it is never printed, put
-in a URL, logged or written into the PR body, and it is scrubbed from any error message.
+in a URL, logged or written into the PR body, and it is scrubbed from any error message. Remote URLs
+may carry credentials of their own (`https://x-access-token:TOKEN@host/o/r.git`): every URL fixer
+prints loses its userinfo first.
 """
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ SUMMARY = re.compile(r"^fixer: (?P<what>.+?) \((?P<fixes>\d+) fix(?:es)? in (?P<
 FILE_LINE = re.compile(r"^- (\S+): (\d+) fix(?:es)?$", re.M)
 REMOTE_URL = re.compile(r"(?:[:/])(?P<owner>[\w.-]+)/(?P<name>[\w.-]+?)(?:\.git)?/?$")
 SHORT_DIFF_LINES = 300
+# scheme://userinfo@ — up to the last "@" before the path, as git reads it.
+USERINFO = re.compile(r"\b(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s'\"]*@")
 
 
 @dataclass
@@ -52,7 +56,9 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
         remote = repo.remote(options.remote)
     except ValueError:
         raise GitError(f"no git remote named {options.remote}") from None
-    slug = options.repo or repo_slug(next(iter(remote.urls)))
+    url = next(iter(remote.urls))
+    slug = options.repo or repo_slug(url)
+    token = os.environ.get(options.token_env, "")
     if not slug:
         raise GitError(f"cannot tell OWNER/NAME from the {options.remote} URL; pass --repo OWNER/NAME")
     branch = repo.heads[options.branch]
@@ -61,19 +67,19 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
         foreign = _foreign_remote_commits(repo, remote, options.branch, fork_point, fetch=not options.dry_run)
     except GitCommandError as exc:
         if not options.dry_run:
-            raise GitError(f"cannot reach {options.remote}: {exc.stderr.strip() or exc}") from None
+            raise GitError(_scrub(f"cannot reach {options.remote}: {_reason(exc)}", token)) from None
         report.stderr().print(f"note: cannot reach {options.remote} to check its {options.branch} branch", markup=False)
         foreign = []
     if foreign and not options.force:
         listed = "\n".join(f"  {c.hexsha[:10]} {c.summary}" for c in foreign)
         raise GitError(f"{options.remote}/{options.branch} has commits fixer did not make (use --force):\n{listed}")
-    token = os.environ.get(options.token_env, "")
     base = options.base or _default_branch_guess(repo, remote)
     title = options.title or _title(repo, fork_point, branch.commit)
     body = pr_body(repo, fork_point, branch.commit, options, _checklist_report(repo, fork_point, options.checklist))
     if options.dry_run:
         out = report.stdout()
-        out.print(f"would push {options.branch} to {options.remote} ({next(iter(remote.urls))}) as refs/heads/{options.branch}", markup=False)
+        out.print(f"would push {options.branch} to {options.remote} ({_scrub(url, token)}) as refs/heads/{options.branch}",
+                  markup=False)
         out.print(f"would open a pull request on {slug}: {options.branch} -> {base}{' (draft)' if options.draft else ''}", markup=False)
         out.print(f"title: {title}", markup=False)
         out.print("body:\n" + body, markup=False)
@@ -82,12 +88,12 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
         raise GitError(f"${options.token_env} is not set: fixer needs a token to open the pull request")
     try:
         _push(remote, options.branch)
-        number, url, action = _github(slug, token, options, base, title, body)
+        number, html_url, action = _github(slug, token, options, base, title, body)
     except GitError:
         raise
     except Exception as exc:  # PyGithub and GitPython errors: say what failed, never the token
         raise GitError(_scrub(f"{type(exc).__name__}: {exc}", token)) from None
-    report.stdout().print(f"pull request #{number} {action}: {url}", markup=False)
+    report.stdout().print(f"pull request #{number} {action}: {_scrub(html_url, token)}", markup=False)
     return exitcodes.OK
 
 
@@ -158,7 +164,7 @@ def _push(remote, branch: str) -> None:
     infos = remote.push(f"+refs/heads/{branch}:refs/heads/{branch}")
     failed = [info for info in infos if info.flags & info.ERROR]
     if failed or not infos:
-        summary = "; ".join(info.summary.strip() for info in failed) or "nothing was pushed"
+        summary = "; ".join(_scrub(info.summary.strip()) for info in failed) or "nothing was pushed"
         raise GitError(f"push of {branch} to {remote.name} failed: {summary}")
 
 
@@ -185,8 +191,17 @@ def _github(slug: str, token: str, options: PrOptions, base: str, title: str, bo
     return pull.number, pull.html_url, action
 
 
-def _scrub(text: str, token: str) -> str:
+def _scrub(text: str, token: str = "") -> str:
+    """Never show a secret: the token, and the userinfo (user:password@) of any URL in the text."""
+    text = USERINFO.sub(r"\g<scheme>", text)
     return text.replace(token, "***") if token else text
+
+
+def _reason(exc: GitCommandError) -> str:
+    """git's own one-line reason for a failed command."""
+    lines = [line.strip() for line in str(exc.stderr or "").splitlines() if line.strip()]
+    lines = [line.removeprefix("stderr: ").strip("'") for line in lines]
+    return next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0] if lines else str(exc))
 
 
 def _title(repo: Repo, fork_point, tip) -> str:

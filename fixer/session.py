@@ -59,7 +59,10 @@ def rel_paths(ws: Workspace, paths: Optional[List[Path]]) -> list[str] | None:
         return None
     rel = []
     for path in paths:
-        full = path.resolve()
+        try:
+            full = path.resolve()
+        except (OSError, RuntimeError):  # Python reports a symlink loop as RuntimeError
+            raise Failure(f"{path}: symlink loop (a link that points back to itself)") from None
         if not full.is_relative_to(ws.root):
             raise Failure(f"{path}: outside the repository {ws.root}")
         rel.append(full.relative_to(ws.root).as_posix())

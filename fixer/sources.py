@@ -5,19 +5,38 @@ import os
 import stat
 from pathlib import Path
 
+from fixer.fileguard import TEMP_SUFFIX, fingerprint, is_stale_temp, real_path
 from fixer.textio import InputError
 
 SKIP_DIRS = {".git", "_build", "deps", "node_modules", ".venv", "venv", "env", "__pycache__", ".tox", ".mypy_cache", ".elixir_ls"}
 
 
 class WorkTree:
-    """Files of a directory: git's tracked + untracked-not-ignored files, or a filtered walk."""
+    """Files of a directory: git's tracked + untracked-not-ignored files, or a filtered walk.
+
+    Reads go to the real path, which must be inside the repository; what was read is fingerprinted so
+    a writer can tell whether the file changed on disk since. fixer's own temp files left by a killed
+    run are never processed; a writer removes them (`stale_temp_files`)."""
 
     def __init__(self, root: Path, repo=None):
         self.root = root.resolve()
         self.repo = repo
+        self.fingerprints: dict[str, str] = {}
+        self.stale_temps: list[str] = []
 
     def files(self) -> list[str]:
+        names = self._listed()
+        self.stale_temps = [n for n in names if is_stale_temp(n)]
+        return [n for n in names if not is_stale_temp(n)]
+
+    def stale_temp_files(self) -> list[str]:
+        """fixer's temp files left by a killed run, also where .gitignore hides them."""
+        if self.repo is None:
+            return self.stale_temps
+        listed = self.repo.git.ls_files("--others", "-z", "--", f"*{TEMP_SUFFIX}")
+        return [name for name in listed.split("\0") if name and is_stale_temp(name)]
+
+    def _listed(self) -> list[str]:
         if self.repo is not None:
             listed = self.repo.git.ls_files("--cached", "--others", "--exclude-standard", "-z")
             names = sorted({name for name in listed.split("\0") if name})
@@ -30,19 +49,19 @@ class WorkTree:
         return sorted(found)
 
     def read(self, path: str) -> bytes | None:
-        """The file's bytes; None for a symlink inside the repo (its target is processed itself)."""
-        full = self.root / path
-        if full.is_symlink():
-            target = full.resolve()
-            if not target.is_relative_to(self.root):
-                raise InputError(f"symlink points outside the repository (-> {os.readlink(full)})")
+        """The file's bytes; None when it is reached through a symlink that stays inside the repo
+        (the link's target is processed under its own name)."""
+        real = real_path(self.root, path)
+        if real != self.root / path:
             return None
         try:
-            return full.read_bytes()
+            data = real.read_bytes()
         except PermissionError:
             raise InputError("permission denied on read") from None
         except IsADirectoryError:
             return None
+        self.fingerprints[path] = fingerprint(data)
+        return data
 
     def mode(self, path: str) -> int:
         return stat.S_IMODE((self.root / path).stat().st_mode)

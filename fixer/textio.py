@@ -1,11 +1,8 @@
-"""Bytes on disk <-> text the rules see, keeping encoding details, and atomic writes."""
+"""Bytes on disk <-> text the rules see, keeping encoding details (writes: fileguard.py)."""
 from __future__ import annotations
 
 import codecs
-import os
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 
 class InputError(Exception):
@@ -28,6 +25,8 @@ class Decoded:
 def decode(data: bytes, max_size: int | None = None) -> Decoded:
     if max_size is not None and len(data) > max_size:
         raise InputError(f"file is larger than the {max_size}-byte limit ({len(data)} bytes)")
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError("UTF-16/UTF-32 text (byte-order mark); fixer only edits UTF-8 files")
     if b"\0" in data:
         raise InputError("binary file (contains NUL bytes)")
     bom = data.startswith(codecs.BOM_UTF8)
@@ -40,21 +39,3 @@ def decode(data: bytes, max_size: int | None = None) -> Decoded:
     if crlf:
         text = text.replace("\r\n", "\n")
     return Decoded(text, bom, crlf)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temp file in the same directory and rename, keeping the file mode."""
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".fixer-tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -92,7 +92,7 @@ def test_permission_denied_on_write(tmp_path, monkeypatch):
     root = plain_dir(tmp_path, {"locked.py": DEBUG, "good.py": DEBUG})
     real_access = os.access
     # Tests run as root in CI, where chmod cannot deny a write: make the OS answer "not writable".
-    monkeypatch.setattr("fixer.applying.os.access",
+    monkeypatch.setattr("fixer.fileguard.os.access",
                         lambda path, mode: False if str(path).endswith("locked.py") else real_access(path, mode))
     result = run_cli("apply", "--in-place", cwd=root)
     assert result.exit_code == 2
@@ -107,7 +107,7 @@ def test_interrupted_write_leaves_the_old_file(tmp_path, monkeypatch):
     def boom(src, dst):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("fixer.textio.os.replace", boom)
+    monkeypatch.setattr("fixer.fileguard.os.replace", boom)
     result = run_cli("apply", "--in-place", cwd=root)  # click turns the interrupt into "Aborted!"
     assert result.exit_code != 0
     assert (root / "a.py").read_text() == DEBUG
