@@ -237,13 +237,27 @@ def checklist_section(data: dict) -> list[str]:
                 mark = "x" if item["ticked"] else " "
                 detail = f" — {item['detail']}" if item["detail"] and status != "fixed" else ""
                 lines.append(f"- [{mark}] {item['text']}{detail}")
-                lines += [f"  - {hint['message']}" for hint in item["hints"] if hint["offset"]]
+                lines += [f"  - {line}" for line in _checklist_notes(item)]
             lines.append("")
     if groups.get("manual"):
         lines.append("**Manual (tick when done)**")
         lines += [f"- [ ] {item['text']}" for item in groups["manual"]]
         lines.append("")
     return lines
+
+
+def _checklist_notes(item: dict) -> list[str]:
+    """Under an item: hints that moved or missed, then each piece of work left undone and why."""
+    notes = [hint["message"] for hint in item["hints"]
+             if hint["offset"] or hint.get("status", "fixed") != "fixed"]
+    if item["kind"] == "rule":
+        for found in item.get("findings", []):
+            if found["state"] != "fixed":
+                span = str(found["line"]) if found["end_line"] in (None, found["line"]) else \
+                    f"{found['line']}-{found['end_line']}"
+                why = f" ({found['evidence']})" if found.get("evidence") else ""
+                notes.append(f"{found['path']}:{span}: {found['message']}{why}")
+    return notes
 
 
 def _cell(text: str) -> str:
