@@ -48,7 +48,8 @@ def checklist_command(ws, checklist: Path, apply: bool, branch: str, base: str |
     for error in result.errors:
         report.stderr().print(f"error: {error}")
     if not apply:
-        return exitcodes.for_report(bool(result.errors), result.pending if tracked else bool(result.changed_files))
+        pending = result.pending if tracked else bool(result.changed_files)
+        return exitcodes.for_report(bool(result.errors), pending or result.needs_person)
     return exitcodes.for_action(bool(result.errors))
 
 

@@ -2,8 +2,8 @@
 
 A hint ("lines 151-154", "lib/x.ex:62") claims the fixes its lines cover; failing that, the nearest
 fix within NEAR lines inside the definition the lines point at (the whole hint moves by that drift);
-failing that, the fixes whose code, comment or enclosing function carry the item's own words
-("signal", "tombstone") when they all sit in one definition. Two hints never claim the same fix, and
+failing that, the fixes whose code, comment or enclosing function carry most of the item's own
+words ("signal", "tombstone") when they all sit in one definition. Two hints never claim the same fix, and
 a hint that claims nothing is "not found" with the nearest candidate named: nothing is ticked on a
 guess. A hint that lands on a write the rule refused reports it ("needs review at 154-156: …").
 """
@@ -42,8 +42,13 @@ class Site:
             return self.start - said[1]
         return 0
 
+    def score(self, words: tuple[str, ...]) -> int:
+        """How many of the words the site's code, comment or definition names carry (by their stem:
+        "rotation" finds "rotate", "connection" finds "connect")."""
+        return sum(1 for word in words if _stem(word) in self.haystack)
+
     def matches(self, words: tuple[str, ...]) -> bool:
-        return any(word in self.haystack or word.rstrip("s") in self.haystack for word in words)
+        return self.score(words) > 0
 
     def label(self, with_path: bool = False) -> str:
         where = f"{self.path}:" if with_path else ""
@@ -126,7 +131,9 @@ def attribute(hints: list[Hint], sites: list[Site], outlines: dict[str, Outline 
             _claim_if_agreed(hint, report, _drifted(hint, sites, outlines), sites, "drift")
     for index, (hint, report) in enumerate(pairs):  # 3. the item's own words
         if not report.sites and report.words and index not in taken:
-            matching = [s for s in _free(hint, sites) if s.matches(report.words)]
+            free = _free(hint, sites)
+            best = max((s.score(report.words) for s in free), default=0)
+            matching = [s for s in free if best and s.score(report.words) == best]
             places = {(s.path, s.where) for s in matching}
             if len(places) == 1:
                 _claim(hint, report, matching, "words")
@@ -137,6 +144,10 @@ def attribute(hints: list[Hint], sites: list[Site], outlines: dict[str, Outline 
         if not report.sites:
             report.note = _not_found(hint, report, sites, outlines)
     return reports
+
+
+def _stem(word: str) -> str:
+    return word[:max(5, len(word) - 3)]
 
 
 def _scope(hint: Hint, sites: list[Site]) -> list[Site]:
@@ -158,11 +169,11 @@ def _informative(words: tuple[str, ...], sites: list[Site]) -> tuple[str, ...]:
 
 
 def _claim_if_agreed(hint: Hint, report: HintReport, found: list[Site], sites: list[Site], how: str) -> None:
-    """Lines pick the code unless the item's words name other code (then the words decide, step 3)."""
+    """Lines pick the code unless the item's words fit other code better (then the words decide, step 3)."""
     if not found:
         return
     words = report.words
-    if words and not any(s.matches(words) for s in found) and any(s.matches(words) for s in _free(hint, sites)):
+    if words and max(s.score(words) for s in found) < max(s.score(words) for s in _free(hint, sites)):
         return
     _claim(hint, report, found, how)
 

@@ -38,6 +38,7 @@ STOPWORDS = frozenset("""
     written call calls output outputs print prints printing printed statement statements file files
     code leftover leftovers temporary temp tmp extra unused stray left over still some more
 """.split())
+REMOVAL_RULES = ("remove-debug-file-writes", "remove-debug-calls")  # the only items others can be part of
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -157,11 +158,11 @@ def _covering_entry(item: ChecklistItem, earlier: list[PlanEntry]) -> PlanEntry 
     """The nested item's parent, or the nearest earlier removal item of the same section."""
     for entry in reversed(earlier):
         if item.parent is not None:
-            if entry.item.number == item.parent and entry.kind == "rule":
+            if entry.item.number == item.parent and entry.kind == "rule" and entry.rule in REMOVAL_RULES:
                 return entry
             continue
         if entry.item.section != item.section:
             return None
-        if entry.kind == "rule" and entry.rule in ("remove-debug-file-writes", "remove-debug-calls"):
+        if entry.kind == "rule" and entry.rule in REMOVAL_RULES:
             return entry
     return None

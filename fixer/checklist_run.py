@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from fixer.checklist_hints import Hint, HintReport, Site, attribute, span_text
 from fixer.checklist_parse import parse_checklist, tick
-from fixer.checklist_plan import PlanEntry, plan
+from fixer.checklist_plan import REMOVAL_RULES, PlanEntry, plan
 from fixer.config import Config
 from fixer.engine import fix_text
 from fixer.lang.enclosing import Outline, outline
@@ -22,7 +22,6 @@ from fixer.rule import ConfigError, Rule, Source, all_rules
 from fixer.textio import Decoded, InputError, decode
 
 TICKED = ("fixed", "already done", "covered")
-REMOVALS = ("remove-debug-file-writes", "remove-debug-calls")
 
 
 @dataclass
@@ -63,11 +62,18 @@ class ChecklistRun:
 
     @property
     def errors(self) -> list[str]:
-        return [f"item {r.entry.item.number}: {r.detail}" for r in self.results if r.status == "error"]
+        # A part of an errored item repeats its error: report it once, with the item that failed.
+        return [f"item {r.entry.item.number}: {r.detail}" for r in self.results
+                if r.status == "error" and r.entry.kind != "covered"]
 
     @property
     def pending(self) -> bool:
         return bool(self.changed_files) or self.ticked_text != self.text
+
+    @property
+    def needs_person(self) -> bool:
+        """Work a rule refused (exit 1, like `check`'s findings that need a person)."""
+        return any(r.status == "needs review" for r in self.results)
 
 
 @dataclass
@@ -199,7 +205,7 @@ def _already_done(entry: PlanEntry, rule: Rule, paths: list[str], files: _Files)
     texts = {path: files.current[path] for path in paths if path in files.current}
     options = entry.options
     where = "" if not entry.repository_wide else f" (looked at {len(paths)} file(s) in the repository)"
-    if entry.rule in REMOVALS:
+    if entry.rule in REMOVAL_RULES:
         return "already done", f"nothing left to remove{where}"
     if entry.rule == "set-log-level":
         inverse = type(rule)(**{"from": options["to"], "to": options["from"]}, paths=list(paths) or ["**/*.py"])
@@ -246,7 +252,7 @@ def _sites(rule: Rule, path: str, original: str, base: FileResult, shape: Outlin
         else:
             state, message = "needs review", finding.message
         sites.append(Site(path, finding.line, end, state, message, finding.evidence, shape.at(finding.line),
-                          _haystack(lines, finding.line, end, shape)))
+                          _haystack(lines, finding.line, end, shape, rule)))
     return sites
 
 
@@ -264,14 +270,19 @@ def _changed_lines(old: str, new: str) -> set[int]:
     return changed
 
 
-def _haystack(lines: list[str], start: int, end: int, shape: Outline) -> str:
+def _haystack(lines: list[str], start: int, end: int, shape: Outline, rule: Rule) -> str:
     """What a site is about, for matching an item's words: its code, the comment right above it and
-    the names of the definitions around it."""
+    the names of the definitions around it; not the rule's own target (the log path, `IO.inspect`),
+    which every site shares."""
     first = start
     while first > 1 and lines[first - 2].strip().startswith("#"):
         first -= 1
-    code = "\n".join(lines[first - 1:end])
-    return (" ".join(shape.at(start) or ()) + "\n" + code).lower()
+    text = (" ".join(shape.at(start) or ()) + "\n" + "\n".join(lines[first - 1:end])).lower()
+    for option in rule.options.values():
+        for value in option if isinstance(option, list) else [option]:
+            if isinstance(value, str) and len(value) > 3:
+                text = text.replace(value.lower(), " ")
+    return text
 
 
 # -- hints: which fix each line hint means -------------------------------------------------------

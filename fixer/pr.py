@@ -103,13 +103,17 @@ def _checklist_report(repo: Repo, fork_point, checklist: str | None) -> dict | N
             raise GitError(f"--checklist {checklist}: cannot read the checklist report ({exc})") from None
     from fixer.checklist_cmd import to_json
     from fixer.checklist_run import run_checklist
+    from fixer.config import load
     from fixer.sources import CommitTree
     from fixer.textio import decode
 
     source = CommitTree(repo, fork_point)
     if checklist not in set(source.files()):
         raise GitError(f"--checklist {checklist}: not in the repository at {fork_point.hexsha[:10]}")
-    return json.loads(to_json(run_checklist(source, checklist, decode(source.read(checklist)).text), ""))
+    # The same configuration `fixer checklist` used: items naming no file search the paths it allows.
+    config = load(Path(repo.working_tree_dir))
+    replayed = run_checklist(source, checklist, decode(source.read(checklist)).text, config.max_file_size, config)
+    return json.loads(to_json(replayed, ""))
 
 
 def _fork_point(repo: Repo, tip):

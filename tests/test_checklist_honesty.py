@@ -85,6 +85,18 @@ def test_an_all_item_with_one_refused_write_is_needs_review_and_names_it_everywh
     assert f"  - worker/stream_worker.py:{refused}-{refused + 1}: {left['message']}" in section
 
 
+def test_a_refused_write_alone_keeps_the_dry_run_exit_code_at_1(tmp_path):
+    """Nothing to change and nothing to tick, but a person has work: exit 1, as `check` does."""
+    worker = (SERVICE / "worker/stream_worker.py").read_text()
+    start = worker.index("    def drop_oldest")
+    only_refused = "DEBUG_LOG = '/tmp/stream_worker_debug.log'\n\n\nclass StreamWorker:\n" + \
+        worker[start:worker.index("    def close")]
+    repo = init_repo(tmp_path / "r", {"worker/stream_worker.py": only_refused, "docs/RELEASE.md": ALL_WRITES})
+    code, data = plan_json(repo, "docs/RELEASE.md")
+    assert [i["status"] for i in data["items"]] == ["needs review", "manual"]
+    assert data["diff"] == "" and code == 1
+
+
 SUB_ITEMS = (CHECKLISTS / "ingest-2.3-release.md").read_text()
 
 
