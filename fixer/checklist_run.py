@@ -170,7 +170,7 @@ def _run_rule_entry(entry: PlanEntry, files: _Files) -> ItemResult:
             continue
         now = fix_text(path, files.current[path], [rule])
         base = now if files.current[path] == original else fix_text(path, original, [rule])
-        sites = _sites(rule, path, original, base, files.outline(path))
+        sites = _sites(rule, path, original, base, files)
         result.sites += sites
         if now.errors:
             errors += [f"{path}: {error}" for error in now.errors]
@@ -225,10 +225,10 @@ def _already_done(entry: PlanEntry, rule: Rule, paths: list[str], files: _Files)
     return "already done", ""
 
 
-def _sites(rule: Rule, path: str, original: str, base: FileResult, shape: Outline | None) -> list[Site]:
+def _sites(rule: Rule, path: str, original: str, base: FileResult, files: _Files) -> list[Site]:
     """The rule's first look at the ORIGINAL file (its lines are the checklist's lines), each finding
     marked by what became of it in `base`, the rule's full run on that text."""
-    if not rule.wants(path, original) or shape is None:
+    if not rule.wants(path, original) or (shape := files.outline(path)) is None:
         return []
     try:
         seen = rule.check(Source(path, original)).findings

@@ -220,3 +220,19 @@ def test_a_nested_debug_with_does_not_void_the_files_other_fixes(service):
     else:
         assert not item["ticked"] and item["status"] in ("needs review", "error")
         assert f"worker/recovery.py:{nested}" in item["detail"]
+
+
+def test_elixir_hints_stay_inside_the_function_they_point_at(service):
+    """tree-sitter gives the enclosing def: lines 27-28 are terminate/2, which has no IO.inspect, so
+    handle_info/2's call 5 lines up is not what they mean; line 17 is init/1's (one line off)."""
+    checklist = add_checklist(service, "RELEASE.md", "## Partition server\n\n- [ ] Remove `IO.inspect` calls in "
+                              "lib/ingest/partition_server.ex (lines 27-28, 17)\n")
+    code, data = plan_json(service, checklist)
+    (item,) = data["items"]
+    assert (item["status"], item["fixes"]) == ("fixed", 2)
+    assert [h["message"] for h in item["hints"]] == [
+        "nothing at lines 27-28 (in Ingest.PartitionServer.terminate/2); "
+        "nearest: 22 in Ingest.PartitionServer.handle_info/2, 5 lines away",
+        "found at 16 (checklist said 17, -1)",
+    ]
+    assert [(e["line"], e["where"]) for e in item["extra"]] == [(22, "Ingest.PartitionServer.handle_info/2")]
