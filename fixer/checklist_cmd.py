@@ -111,7 +111,8 @@ def print_plan(result: ChecklistRun) -> None:
     for r in result.results:
         item = r.entry.item
         outcome = Text(r.status, style=styles.get(r.status, ""))
-        for line in ([r.detail] if r.detail else []) + [h.describe() for h in r.hints]:
+        hints = [h.describe() for h in r.hints]
+        for line in ([r.detail] if r.detail else []) + [h for h in hints if h not in r.detail]:
             outcome.append("\n" + line)
         table.add_row(str(item.number), Text(item.text), r.entry.rule or "manual",
                       Text(_files_cell(r)), outcome)

@@ -253,7 +253,7 @@ def checklist_section(data: dict) -> list[str]:
 def _checklist_notes(item: dict) -> list[str]:
     """Under an item: hints that moved or missed, then each piece of work left undone and why."""
     notes = [hint["message"] for hint in item["hints"]
-             if hint["offset"] or hint.get("status", "fixed") != "fixed"]
+             if (hint["offset"] or hint.get("status", "fixed") != "fixed") and hint["message"] not in item["detail"]]
     if item["kind"] == "rule":
         for found in item.get("findings", []):
             if found["state"] != "fixed":
