@@ -169,11 +169,14 @@ def _informative(words: tuple[str, ...], sites: list[Site]) -> tuple[str, ...]:
 
 
 def _claim_if_agreed(hint: Hint, report: HintReport, found: list[Site], sites: list[Site], how: str) -> None:
-    """Lines pick the code unless the item's words fit other code better (then the words decide, step 3)."""
-    if not found:
+    """Lines pick the code unless the item's words fit other code better (then the words decide, step 3),
+    or the hint names no file and its lines fit code in several of the item's files."""
+    if not found or len({s.path for s in found}) > 1:
         return
     words = report.words
-    if words and max(s.score(words) for s in found) < max(s.score(words) for s in _free(hint, sites)):
+    undone_here = how == "lines" and any(s.state != "fixed" for s in found)  # always reported as such
+    if words and not undone_here and \
+            max(s.score(words) for s in found) < max(s.score(words) for s in _free(hint, sites)):
         return
     _claim(hint, report, found, how)
 
@@ -200,17 +203,18 @@ def _pointed(outline: Outline | None, said: tuple[int, int]) -> list[Chain]:
 
 
 def _drifted(hint: Hint, sites: list[Site], outlines: dict[str, Outline | None]) -> list[Site]:
-    """The sites the hint means if the code moved by up to NEAR lines inside the same definition."""
+    """The sites the hint means if the code moved by up to NEAR lines inside the same definition
+    (none when a hint that names no file could mean code in several files)."""
     said = hint.said
     near = [s for s in _free(hint, sites) if s.distance(said) <= NEAR and s.where is not None
             and any(encloses(chain, s.where) for chain in _pointed(outlines.get(s.path), said))]
-    if not near:
+    if len({s.path for s in near}) != 1:
         return []
     best = min(near, key=lambda s: (s.distance(said), s.start))
     # Move the hint just far enough to reach the nearest site, then take what it covers there.
     shift = best.end - said[1] if best.end < said[0] else best.start - said[0]
     moved = (said[0] + shift, said[1] + shift)
-    return [s for s in near if s.path == best.path and s.where == best.where and s.distance(moved) == 0] or [best]
+    return [s for s in near if s.where == best.where and s.distance(moved) == 0] or [best]
 
 
 def _not_found(hint: Hint, report: HintReport, sites: list[Site], outlines: dict[str, Outline | None]) -> str:
@@ -228,10 +232,13 @@ def _not_found(hint: Hint, report: HintReport, sites: list[Site], outlines: dict
         return head
     if hint.said is None:
         return head
+    nearby = {s.path for s in scope if s.distance(hint.said) <= NEAR}
+    if hint.path is None and len(nearby) > 1:
+        return f"{head}: the item names no file, and code near these lines is in {', '.join(sorted(nearby))}"
     nearest = min(scope, key=lambda s: (s.distance(hint.said), s.start))
     owner = f", already item {nearest.claimed_by}'s" if nearest.claimed_by not in (None, hint.owner) else ""
     distance = nearest.distance(hint.said)
-    away = f", {distance} lines away" if distance else ""
+    away = f", {distance} line{'s' if distance > 1 else ''} away" if distance else ""
     return f"{head}; nearest: {nearest.label(report.show_path)}{away}{owner}"
 
 

@@ -236,3 +236,29 @@ def test_elixir_hints_stay_inside_the_function_they_point_at(service):
         "found at 16 (checklist said 17, -1)",
     ]
     assert [(e["line"], e["where"]) for e in item["extra"]] == [(22, "Ingest.PartitionServer.handle_info/2")]
+
+
+def test_lines_without_a_file_never_pick_between_files():
+    """A part of a repository-wide item gives lines but no file: when those lines fit code in two
+    files, nothing is claimed on a guess."""
+    text = (SERVICE / "worker/batch_job.py").read_text()
+    shape = outline("a.py", text)
+    sites = [Site(path, 13, 14, "fixed", "removed", where=shape.at(13), haystack="rollup") for path in ("a.py", "b.py")]
+    (report,) = attribute([Hint(2, (13, 14), None)], sites, {"a.py": shape, "b.py": shape})
+    assert report.status == "not found" and not any(s.claimed_by for s in sites)
+    (drifted,) = attribute([Hint(3, (15, 16), None)], sites, {"a.py": shape, "b.py": shape})
+    assert drifted.status == "not found"
+    assert drifted.describe() == ("nothing at lines 15-16: the item names no file, "
+                                  "and code near these lines is in a.py, b.py")
+
+
+def test_lines_on_a_refused_write_report_it_whatever_the_words_say():
+    text = (SERVICE / "worker/stream_worker.py").read_text()
+    shape = outline("w.py", text)
+    sites = [Site("w.py", 51, 52, "needs review", "keeps `self.pending.popleft()`", where=shape.at(51),
+                  haystack="drop_oldest dropping"),
+             Site("w.py", 61, 62, "fixed", "removed", where=shape.at(61), haystack="on_term got signal")]
+    (report,) = attribute([Hint(2, (51, 52), "w.py", ("signal",))], sites, {"w.py": shape})
+    assert report.status == "needs review"
+    assert report.describe() == "needs review at 51-52 (as the checklist said): keeps `self.pending.popleft()`"
+    assert sites[1].claimed_by is None
