@@ -68,6 +68,11 @@ def test_plan_of_a_checklist_written_for_another_revision():
          "add-impl", {"functions": ["GenServer.handle_info/2"], "mode": "always"}, ["lib/shop/cache.ex"]),
         ("- [ ] Rename `_cart` as `cart` in lib/shop/cart.ex:88",
          "rename-used-underscored", {"renames": [{"from": "_cart", "to": "cart", "line": 88}]}, ["lib/shop/cart.ex"]),
+        # No file named: the whole repository (within the configured paths).
+        ("- [ ] Remove `IO.inspect` calls", "remove-debug-calls", {"calls": ["IO.inspect"], "messages": []}, []),
+        ('- [ ] Remove "=== CART DEBUG ===" banners', "remove-debug-calls",
+         {"calls": [], "messages": [r"===\ CART\ DEBUG\ ==="]}, []),
+        ("- [ ] Change logging level from INFO to WARNING", "set-log-level", {"from": "INFO", "to": "WARNING"}, []),
     ],
 )
 def test_other_wordings_of_the_same_intent(line, rule, options, files):
@@ -80,6 +85,24 @@ def test_manual_items_checked_items_and_nesting():
                "- [ ] Remove `IO.inspect` calls in lib/b.ex\n  - [ ] Remove the retry logging (lines 10-12)\n"
     got = [(e.item.number, e.kind, e.covered_by) for e in entries(markdown)]
     assert got == [(1, "manual", None), (3, "rule", None), (4, "covered", 3)]
+
+
+def test_parts_of_a_removal_and_what_is_not_one():
+    markdown = ("**Python (app/worker.py):**\n- [ ] Remove all `/tmp/w_debug.log` writes\n"
+                "  - [ ] Remove the \"TOMBSTONE\" message\n"            # nested, quoted: a part, found by its words
+                "- [ ] Remove the retry logging in `handle_retry`\n"       # after it, no lines: words only
+                "- [ ] Remove `handle_signal` from the exports\n"          # a code span alone is no call removal
+                "\n**Elixir:**\n- [ ] Remove `IO.inspect` calls\n"         # the section names no file
+                "- [ ] Lower the log level from INFO to WARNING in config/prod.exs\n")  # not Python: manual
+    got = [(e.item.number, e.kind, e.rule, e.files, e.covered_by, e.words) for e in entries(markdown)]
+    assert got == [
+        (1, "rule", "remove-debug-file-writes", ["app/worker.py"], None, ()),
+        (2, "covered", "remove-debug-file-writes", ["app/worker.py"], 1, ("tombstone",)),
+        (3, "covered", "remove-debug-file-writes", ["app/worker.py"], 1, ("retry", "handle_retry")),
+        (4, "covered", "remove-debug-file-writes", ["app/worker.py"], 1, ("handle_signal", "exports")),
+        (5, "rule", "remove-debug-calls", [], None, ()),
+        (6, "manual", None, [], None, ()),
+    ]
 
 
 def test_tick_changes_only_the_boxes():
