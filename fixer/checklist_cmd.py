@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fixer import __version__, exitcodes, report
+from fixer.checklist_hints import span_text
 from fixer.checklist_run import ChecklistRun, run_checklist
 from fixer.diffs import patch
 from fixer.gitops import GitError, PlannedCommit, build_branch
@@ -28,7 +29,7 @@ def checklist_command(ws, checklist: Path, apply: bool, branch: str, base: str |
     tracked = inside and rel in set(source.files())
     checklist_bytes = source.read(rel) if tracked else full.read_bytes()
     decoded = decode(checklist_bytes)
-    result = run_checklist(source, rel, decoded.text, ws.config.max_file_size)
+    result = run_checklist(source, rel, decoded.text, ws.config.max_file_size, ws.config)
     outcome = None
     if apply:
         commits = planned_commits(result, source, decoded, tracked)
@@ -47,7 +48,8 @@ def checklist_command(ws, checklist: Path, apply: bool, branch: str, base: str |
     for error in result.errors:
         report.stderr().print(f"error: {error}")
     if not apply:
-        return exitcodes.for_report(bool(result.errors), result.pending if tracked else bool(result.changed_files))
+        pending = result.pending if tracked else bool(result.changed_files)
+        return exitcodes.for_report(bool(result.errors), pending or result.needs_person)
     return exitcodes.for_action(bool(result.errors))
 
 
@@ -71,6 +73,7 @@ def planned_commits(result: ChecklistRun, source, decoded, tracked: bool) -> lis
                 f"Rule: {item_result.entry.rule}", ""]
         body += [f"- {p}: {_count(item_result.fix_counts.get(p, 0))}" for p in sorted(files)]
         body += [f"  {h.describe()}" for h in item_result.hints]
+        body += [f"  {line}" for line in undone_lines(item_result)]
         commits.append(PlannedCommit(f"fixer: checklist item {item.number}: {_short(item.text)}", "\n".join(body), files))
     if tracked and result.ticked_text != result.text:
         ticked = [r for r in result.results if r.ticked]
@@ -89,6 +92,12 @@ def _short(text: str, limit: int = 60) -> str:
     return plain if len(plain) <= limit else plain[: limit - 1] + "…"
 
 
+def undone_lines(item_result) -> list[str]:
+    """One line per piece of the item's work that was not done, with the reason."""
+    return [f"{s.state}: {s.path}:{span_text(s.span)}: {s.message}" + (f" [{s.evidence}]" if s.evidence else "")
+            for s in item_result.undone]
+
+
 def print_plan(result: ChecklistRun) -> None:
     """The plan as a table: item -> rule -> files -> result (with detail and line-hint drift)."""
     styles = {"fixed": "green", "covered": "green", "already done": "cyan", "manual": "yellow",
@@ -102,15 +111,28 @@ def print_plan(result: ChecklistRun) -> None:
     for r in result.results:
         item = r.entry.item
         outcome = Text(r.status, style=styles.get(r.status, ""))
-        for line in ([r.detail] if r.detail else []) + [h.describe() for h in r.hints]:
+        hints = [h.describe() for h in r.hints]
+        for line in ([r.detail] if r.detail else []) + [h for h in hints if h not in r.detail]:
             outcome.append("\n" + line)
         table.add_row(str(item.number), Text(item.text), r.entry.rule or "manual",
-                      Text("\n".join(r.entry.files)), outcome)
+                      Text(_files_cell(r)), outcome)
     counts: dict[str, int] = {}
     for r in result.results:
         counts[r.status] = counts.get(r.status, 0) + 1
     table.caption = ", ".join(f"{n} {status}" for status, n in counts.items())
-    report.stderr().print(table)
+    console = report.stderr()
+    console.print(table)
+    # Whole lines (never wrapped) for what a person must look at: path, lines and reason stay greppable.
+    for r in result.results:
+        if r.entry.kind == "rule":
+            for line in undone_lines(r):
+                console.print(f"item {r.entry.item.number}: {line}", markup=False, soft_wrap=True)
+
+
+def _files_cell(r) -> str:
+    if r.entry.repository_wide:
+        return "\n".join(["(whole repository)", *r.files])
+    return "\n".join(r.entry.files)
 
 
 def to_json(result: ChecklistRun, diff: str, branch=None) -> str:
@@ -132,8 +154,10 @@ def to_json(result: ChecklistRun, diff: str, branch=None) -> str:
             "fixes": r.fixes,
             "ticked": r.ticked,
             "covered_by": r.entry.covered_by,
-            "hints": [{"said": list(h.said), "found": list(h.found) if h.found else None, "offset": h.offset,
-                       "message": h.describe()} for h in r.hints],
+            "hints": [h.as_dict() for h in r.hints],
+            "findings": [s.as_dict() for s in r.sites],
+            "extra": [s.as_dict() for s in r.extra],
+            "looked_at": r.files,
         })
     statuses = [r.status for r in result.results]
     data = {

@@ -2,7 +2,8 @@
 
 The phrasings below are written generally (other wording of the same intent, other files, names and
 line numbers). An item nothing here recognises is manual. Line hints are kept only to pick between
-candidates and to report drift; they never decide what changes.
+candidates and to report drift; they never decide what changes. An item that names no file (and
+whose section names none) applies to the whole repository, within the configured paths.
 """
 from __future__ import annotations
 
@@ -19,12 +20,25 @@ LEVEL = re.compile(
     r"\b(?:change|lower|set|raise|reduce|switch|bump|drop)\b.*?\blog(?:ging)?[\s-]+level\b.*?"
     r"\bfrom\s+`?(?P<from>[A-Za-z]+)`?\s+to\s+`?(?P<to>[A-Za-z]+)`?", re.I)
 FILE_WRITES = re.compile(REMOVE + r".*?`(?P<path>[^`]*(?:/|\.log)[^`]*)`.*?\b(?:writes?|writing|logging|output|logs?)\b", re.I)
-CALLS = re.compile(REMOVE + r".*?`(?P<call>[A-Za-z_][\w.]*[?!]?)(?:/\d+)?`\s*(?:calls?|statements?|invocations?|lines?)?"
-                   r"\s*(?:\bin\b|\bfrom\b)\s+`?(?P<file>[\w./-]+\.exs?)`?", re.I)
-MESSAGE = re.compile(REMOVE + r".*?[\"“](?P<msg>[^\"”]+)[\"”].*?(?:\bin\b|\bfrom\b)\s+`?(?P<file>[\w./-]+\.exs?)`?", re.I)
+IN_FILE = r"(?:\s*(?:\bin\b|\bfrom\b)\s+`?(?P<file>[\w./-]+\.exs?)`?)"
+# `IO.inspect` calls in lib/x.ex; without a file the item must say "calls" (`handle_signal` alone is a place).
+CALLS = re.compile(REMOVE + r".*?`(?P<call>[A-Za-z_][\w.]*[?!]?)(?:/\d+)?`\s*"
+                   r"(?:(?:calls?|statements?|invocations?|lines?)?" + IN_FILE + r"|(?:calls?|invocations?)\b)", re.I)
+MESSAGE = re.compile(REMOVE + r".*?[\"“](?P<msg>[^\"”]+)[\"”](?:.*?" + IN_FILE + r")?", re.I)
 IMPL = re.compile(r"\badd\b.*?`@impl(?:\s+true)?`.*?`(?P<fun>(?:[A-Z][\w.]*\.)?[a-z_][\w?!]*/\d+)`", re.I)
 RENAME = re.compile(r"\brename\b.*?`(?P<from>_?[a-z]\w*)`\s+(?:to|as|into)\s+`(?P<to>[a-z_]\w*)`", re.I)
 SUB_REMOVAL = re.compile(REMOVE, re.I)
+QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Words that say what kind of change an item asks for, not which code it means.
+STOPWORDS = frozenset("""
+    remove removes removed delete deleted drop dropped strip stripped clean cleanup clear get rid
+    the all every any each and with from into onto that this these those them their its also
+    line lines log logs logging logged logger message messages debug debugging write writes writing
+    written call calls output outputs print prints printing printed statement statements file files
+    code leftover leftovers temporary temp tmp extra unused stray left over still some more
+""".split())
+REMOVAL_RULES = ("remove-debug-file-writes", "remove-debug-calls")  # the only items others can be part of
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -38,6 +52,12 @@ class PlanEntry:
     hints: list[tuple[int, int]] = field(default_factory=list)
     covered_by: int | None = None  # item number of the entry that does this item's work
     note: str = ""
+    words: tuple[str, ...] = ()  # what the item names besides files and lines (`signal`, `tombstone`)
+
+    @property
+    def repository_wide(self) -> bool:
+        """A rule item that names no file: every file the configuration and the rule's paths allow."""
+        return self.kind == "rule" and not self.files
 
 
 def line_hints(text: str) -> list[tuple[int, int]]:
@@ -63,6 +83,16 @@ def mentioned_file(item: ChecklistItem) -> str | None:
     return found[0] if found else None
 
 
+def item_words(text: str, quoted: bool = False) -> tuple[str, ...]:
+    """The words that name *what* an item means, to recognise its code when its lines have moved.
+    A quoted message is the target of a rule item, but names the code a sub-item means (`quoted`)."""
+    text = LINE_RANGES.sub(" ", FILE_LINE.sub(" ", text if quoted else QUOTED.sub(" ", text)))
+    text = re.sub(r"`[^`]*[./][^`]*`", " ", text)  # paths and `IO.inspect`: the rule's target, not a place
+    text = PATH_LIKE.sub(" ", text)
+    found = [w.lower() for w in WORD.findall(text.replace("`", " "))]
+    return tuple(dict.fromkeys(w for w in found if len(w) >= 4 and w not in STOPWORDS and not w.isdigit()))
+
+
 def plan(items: list[ChecklistItem]) -> list[PlanEntry]:
     entries: list[PlanEntry] = []
     for item in items:
@@ -78,43 +108,61 @@ def _plan_item(item: ChecklistItem, earlier: list[PlanEntry]) -> PlanEntry:
     files = [file] if file else list(item.label_files[:1])
     hints = line_hints(text)
 
+    words = item_words(text)
+
     def rule(rule_id: str, options: dict[str, Any], targets: list[str]) -> PlanEntry:
-        return PlanEntry(item, "rule", rule_id, options, targets, hints)
+        return PlanEntry(item, "rule", rule_id, options, targets, hints, words=words)
 
     if match := RENAME.search(text):
         rename = {"from": match.group("from"), "to": match.group("to")}
-        if hints:
+        if hints and files:
             rename["line"] = hints[0][0]
         return rule("rename-used-underscored", {"renames": [rename]}, files)
     if match := IMPL.search(text):
         return rule("add-impl", {"functions": [match.group("fun")], "mode": "always"}, files)
     if match := LEVEL.search(text):
         old, new = match.group("from").upper(), match.group("to").upper()
-        if old in LEVELS and new in LEVELS:
-            return rule("set-log-level", {"from": old, "to": new}, [f for f in files if f.endswith(".py")])
+        python_files = [f for f in files if f.endswith(".py")]
+        if old in LEVELS and new in LEVELS and (python_files or not files):
+            return rule("set-log-level", {"from": old, "to": new}, python_files)
     if match := FILE_WRITES.search(text):
         return rule("remove-debug-file-writes", {"files": [match.group("path")]}, files)
-    if match := CALLS.search(text):
-        return rule("remove-debug-calls", {"calls": [match.group("call")], "messages": []}, [match.group("file")])
-    if match := MESSAGE.search(text):
-        pattern = re.escape(match.group("msg").strip())
-        return rule("remove-debug-calls", {"calls": [], "messages": [pattern]}, [match.group("file")])
     parent = _covering_entry(item, earlier)
-    if parent is not None and SUB_REMOVAL.search(text) and hints:
+    # A quoted message nested under a removal, or placed after one with line hints, names part of it.
+    part_of = parent if parent is not None and (item.parent is not None or hints) else None
+    if (match := CALLS.search(text)) and (targets := _elixir_targets(match, files, None)) is not None:
+        return rule("remove-debug-calls", {"calls": [match.group("call")], "messages": []}, targets)
+    if (match := MESSAGE.search(text)) and (targets := _elixir_targets(match, files, part_of)) is not None:
+        pattern = re.escape(match.group("msg").strip())
+        return rule("remove-debug-calls", {"calls": [], "messages": [pattern]}, targets)
+    words = item_words(text, quoted=True)
+    if parent is not None and SUB_REMOVAL.search(text) and (hints or words):
         return PlanEntry(item, "covered", parent.rule, {}, parent.files, hints, covered_by=parent.item.number,
-                         note=f"covered by item {parent.item.number}")
+                         note=f"part of item {parent.item.number}", words=words)
     return PlanEntry(item, "manual", files=[], hints=hints, note="not a code change fixer can make")
+
+
+def _elixir_targets(match: re.Match, files: list[str], parent: PlanEntry | None) -> list[str] | None:
+    """The Elixir file the item names; else its section's (none: the whole repository). None when the
+    item is not about Elixir calls: its section names only other files, or (a quoted message without
+    a file) it sits under a removal item whose part it describes."""
+    if match.group("file"):
+        return [match.group("file")]
+    if parent is not None:
+        return None
+    elixir = [f for f in files if f.endswith((".ex", ".exs"))]
+    return elixir if elixir or not files else None
 
 
 def _covering_entry(item: ChecklistItem, earlier: list[PlanEntry]) -> PlanEntry | None:
     """The nested item's parent, or the nearest earlier removal item of the same section."""
     for entry in reversed(earlier):
         if item.parent is not None:
-            if entry.item.number == item.parent and entry.kind == "rule":
+            if entry.item.number == item.parent and entry.kind == "rule" and entry.rule in REMOVAL_RULES:
                 return entry
             continue
         if entry.item.section != item.section:
             return None
-        if entry.kind == "rule" and entry.rule in ("remove-debug-file-writes", "remove-debug-calls"):
+        if entry.kind == "rule" and entry.rule in REMOVAL_RULES:
             return entry
     return None

@@ -109,13 +109,17 @@ def _checklist_report(repo: Repo, fork_point, checklist: str | None) -> dict | N
             raise GitError(f"--checklist {checklist}: cannot read the checklist report ({exc})") from None
     from fixer.checklist_cmd import to_json
     from fixer.checklist_run import run_checklist
+    from fixer.config import load
     from fixer.sources import CommitTree
     from fixer.textio import decode
 
     source = CommitTree(repo, fork_point)
     if checklist not in set(source.files()):
         raise GitError(f"--checklist {checklist}: not in the repository at {fork_point.hexsha[:10]}")
-    return json.loads(to_json(run_checklist(source, checklist, decode(source.read(checklist)).text), ""))
+    # The same configuration `fixer checklist` used: items naming no file search the paths it allows.
+    config = load(Path(repo.working_tree_dir))
+    replayed = run_checklist(source, checklist, decode(source.read(checklist)).text, config.max_file_size, config)
+    return json.loads(to_json(replayed, ""))
 
 
 def _fork_point(repo: Repo, tip):
@@ -252,13 +256,27 @@ def checklist_section(data: dict) -> list[str]:
                 mark = "x" if item["ticked"] else " "
                 detail = f" — {item['detail']}" if item["detail"] and status != "fixed" else ""
                 lines.append(f"- [{mark}] {item['text']}{detail}")
-                lines += [f"  - {hint['message']}" for hint in item["hints"] if hint["offset"]]
+                lines += [f"  - {line}" for line in _checklist_notes(item)]
             lines.append("")
     if groups.get("manual"):
         lines.append("**Manual (tick when done)**")
         lines += [f"- [ ] {item['text']}" for item in groups["manual"]]
         lines.append("")
     return lines
+
+
+def _checklist_notes(item: dict) -> list[str]:
+    """Under an item: hints that moved or missed, then each piece of work left undone and why."""
+    notes = [hint["message"] for hint in item["hints"]
+             if (hint["offset"] or hint.get("status", "fixed") != "fixed") and hint["message"] not in item["detail"]]
+    if item["kind"] == "rule":
+        for found in item.get("findings", []):
+            if found["state"] != "fixed":
+                span = str(found["line"]) if found["end_line"] in (None, found["line"]) else \
+                    f"{found['line']}-{found['end_line']}"
+                why = f" ({found['evidence']})" if found.get("evidence") else ""
+                notes.append(f"{found['path']}:{span}: {found['message']}{why}")
+    return notes
 
 
 def _cell(text: str) -> str:
