@@ -1,3 +1,17 @@
-from fixer.cli import main
+"""`python -m fixer` and the `fixer` command. Ctrl-C is handled from the very first import on."""
+import sys
 
-main()
+
+def main() -> None:
+    from fixer import exitcodes, interrupts
+
+    code = exitcodes.INTERRUPTED
+    with interrupts.handled():
+        from fixer.cli import run
+
+        code = run()
+    sys.exit(exitcodes.INTERRUPTED if interrupts.happened() else code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,17 +1,53 @@
-"""Printing: diffs (coloured on a TTY), findings, the per-rule summary table, progress."""
+"""Printing: diffs (coloured on a TTY), findings, the per-rule summary table, progress, and the
+terminal width every layout uses (COLUMNS first, then the terminal, else 80 columns)."""
 from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
+from rich.console import Console, Group
 from rich.text import Text
 
-from fixer.runner import Run
+if TYPE_CHECKING:
+    from fixer.runner import Run
+
+DEFAULT_WIDTH = 80
+# -q/--quiet: findings, diffs and errors only (no summary table, no progress bar, no notes).
+_settings = {"quiet": False}
+
+
+def set_quiet(quiet: bool) -> None:
+    _settings["quiet"] = quiet
+
+
+def is_quiet() -> bool:
+    return _settings["quiet"]
+
+
+def width(stream=None) -> int:
+    """Columns to lay text out in: $COLUMNS (also when piped), else the terminal's, else 80."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    stream = stream or sys.stdout
+    try:
+        if stream.isatty():
+            return os.get_terminal_size(stream.fileno()).columns or DEFAULT_WIDTH
+    except (OSError, ValueError, AttributeError):
+        pass
+    return DEFAULT_WIDTH
+
+
+def wrap(text: str, indent: str = "", columns: int | None = None, first: str | None = None) -> list[str]:
+    """`text` filled to the width without ever breaking a word, an id or a path (a longer word
+    keeps its own line); `first` replaces `indent` on the first line."""
+    columns = columns or width()
+    lines = textwrap.wrap(text, width=max(columns, 20), initial_indent=indent if first is None else first,
+                          subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+    return lines or [first if first is not None else indent]
 
 
 def _color_wanted(stream) -> bool:
@@ -19,9 +55,8 @@ def _color_wanted(stream) -> bool:
 
 
 def _console(stream) -> Console:
-    # Piped output (CI logs, files) gets room for tables instead of rich's 80-column default.
-    width = None if stream.isatty() else 120
-    return Console(file=stream, highlight=False, soft_wrap=True, no_color=not _color_wanted(stream), width=width)
+    return Console(file=stream, highlight=False, soft_wrap=True, no_color=not _color_wanted(stream),
+                   width=width(stream))
 
 
 def stdout() -> Console:
@@ -66,9 +101,25 @@ def print_errors(run: Run, console: Console) -> None:
         console.print(Text("error: ", style="bold red") + Text(f"{path}: {message}"))
 
 
-def summary_table(run: Run, title: str = "fixer") -> Table:
+def warn(message: str) -> None:
+    """A warning line on stderr (also with -q)."""
+    stderr().print(Text(message))
+
+
+def note(message: str) -> None:
+    """An informational line on stderr (not with -q)."""
+    if not is_quiet():
+        stderr().print(Text(message))
+
+
+def summary_table(run: Run, title: str = "fixer"):
+    """The per-rule table (an empty renderable with -q, so callers print it unconditionally)."""
+    from rich.table import Table
+
+    if is_quiet():
+        return Group()
     table = Table(title=title, title_justify="left")
-    table.add_column("rule")
+    table.add_column("rule", no_wrap=True)
     table.add_column("files changed", justify="right")
     table.add_column("fixes", justify="right")
     table.add_column("needs review", justify="right")
@@ -93,9 +144,11 @@ def summary_table(run: Run, title: str = "fixer") -> Table:
 @contextmanager
 def progress(total: int) -> Iterator:
     """A progress bar on stderr for long runs (20+ files); None when stderr is not a terminal."""
-    if total < 20 or not sys.stderr.isatty():
+    if total < 20 or is_quiet() or not sys.stderr.isatty():
         yield None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
