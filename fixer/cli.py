@@ -159,15 +159,17 @@ def diff(
 
     def action():
         from fixer import report
-        from fixer.session import diff_text, rel_paths, run_rules, source_for, workspace
+        from fixer.session import Failure, diff_text, rel_paths, run_rules, source_for, workspace
         from fixer.textio import write_atomic
 
         ws = workspace(directory, config)
-        target = Path(output) if output is None or output.is_absolute() else Path.cwd() / output
         result = run_rules(source_for(ws, working_tree=True), ws, ws.rules(rule), rel_paths(ws, paths))
         text = diff_text(result)
         if output is not None:
-            write_atomic(target, text.encode("utf-8"))
+            try:
+                write_atomic(output, text.encode("utf-8"))
+            except OSError as exc:
+                raise Failure(f"{output}: cannot write the patch: {exc.strerror or exc}") from exc
             report.note(f"wrote {len(result.changed)} file(s) of fixes to {output}")
         else:
             report.print_diff(text)

@@ -89,10 +89,12 @@ def print_findings(run: Run, console: Console, fixable_too: bool = True) -> None
         if finding.fixed and not fixable_too:
             continue
         tag = "fix" if finding.fixed else "needs review"
+        evidence = f" [{finding.evidence}]" if finding.evidence else ""
         console.print(
             Text(f"{finding.path}:{finding.line}:{finding.column}: ")
             + Text(f"[{finding.rule}] ", style="magenta")
             + Text(f"{finding.message} ({tag})")
+            + Text(evidence, style="dim")
         )
 
 

@@ -55,10 +55,10 @@ def source_for(ws: Workspace, working_tree: bool, base: str | None = None):
 def run_rules(source, ws: Workspace, rules, paths: list[str] | None = None):
     from fixer.runner import candidates, run
 
-    report.note(ws.config.describe(rules, ws.only))
     files = candidates(source, ws.config, rules)
     if paths:
         files = _select(source, ws, files, paths)
+    report.note(ws.config.describe(rules, ws.only))
     with report.progress(len(files)) as tick:
         return run(source, ws.config, rules, progress=tick, only=files)
 
