@@ -97,6 +97,9 @@ RuleOpt = typer.Option(None, "--rule", "-r", metavar="ID", show_default=False,
                        help="Run only this rule (repeat for more); see `fixer rules`.")
 DirOpt = typer.Option(None, "--directory", "-C", metavar="DIR", show_default=False,
                       help="Run as if fixer was started in DIR (its config, its relative paths).")
+UncheckedOpt = typer.Option(False, "--allow-unchecked",
+                            help="When none of the given paths is checked (all excluded, or no rule applies), "
+                                 "exit 0 instead of 2. For pre-commit hooks, which pass every staged file.")
 QuietOpt = typer.Option(False, "--quiet", "-q", help="Print findings, diffs and errors only: no summary table, "
                                                      "no progress bar, no notes.")
 VerboseOpt = typer.Option(False, "--verbose", "-v", help="Show the traceback of an error.")
@@ -116,6 +119,7 @@ def check(
     directory: Optional[Path] = DirOpt,
     output_format: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
                                       help="Output format: text, json, sarif or github."),
+    allow_unchecked: bool = UncheckedOpt,
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
 ):
@@ -129,9 +133,10 @@ def check(
         fail(f"--format {output_format}: expected one of {', '.join(formats.FORMATS)}", verbose)
 
     def action():
-        from fixer.session import finish_report, rel_paths, run_rules, workspace, source_for
+        from fixer.session import finish_report, rel_paths, run_rules, source_for, workspace
 
         ws = workspace(directory, config)
+        ws.allow_unchecked = allow_unchecked
         result = run_rules(source_for(ws, working_tree=True), ws, ws.rules(rule), rel_paths(ws, paths))
         if output_format == "text":
             return finish_report(result, show_diff=False)
@@ -196,6 +201,7 @@ def apply(
     config: Optional[Path] = ConfigOpt,
     rule: Optional[List[str]] = RuleOpt,
     directory: Optional[Path] = DirOpt,
+    allow_unchecked: bool = UncheckedOpt,
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
 ):
@@ -211,6 +217,7 @@ def apply(
         from fixer.session import rel_paths, workspace
 
         ws = workspace(directory, config)
+        ws.allow_unchecked = allow_unchecked
         options = applying.ApplyOptions(
             dry_run=dry_run,
             in_place=in_place,

@@ -50,6 +50,18 @@ def wrap(text: str, indent: str = "", columns: int | None = None, first: str | N
     return lines or [first if first is not None else indent]
 
 
+def block(label: str, text: str, details: list[str], columns: int | None = None) -> list[str]:
+    """One item as a block of lines instead of a table row (tables cut long ids and paths):
+    `label` + `text` filled to the width, then each detail on lines of its own, indented under the
+    text. Used for lists whose cells hold paths, e.g. a checklist plan:
+    `block("3. ", item_text, ["rule: remove-debug-calls", "file: lib/a.ex", "result: fixed"])`."""
+    indent = " " * len(label)
+    lines = wrap(text, indent, columns, first=label)
+    for detail in details:
+        lines += wrap(detail, indent + "  ", columns, first=indent)
+    return lines
+
+
 def _color_wanted(stream) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 

@@ -40,13 +40,17 @@ def rule_docs(cls, columns: int) -> str:
         params = f" with {json.dumps(example.params)}" if example.params else ""
         lines += [""] + wrap(f"Example {number}{params} ({cls.example_path(example)}):", "  ", columns, first="")
         lines.append("  before:")
-        lines += ["    " + line for line in example.before.rstrip("\n").splitlines()]
+        lines += _code(example.before)
         if example.after is None:
             lines.append("  after: unchanged")
         else:
             lines.append("  after:")
-            lines += ["    " + line for line in example.after.rstrip("\n").splitlines()] or ["    (empty)"]
+            lines += _code(example.after) or ["    (empty)"]
     return "\n".join(lines) + "\n"
+
+
+def _code(text: str) -> list[str]:
+    return [f"    {line}" if line.strip() else "" for line in text.rstrip("\n").splitlines()]
 
 
 def _parameter(name: str, value: str, doc: str, columns: int) -> list[str]:

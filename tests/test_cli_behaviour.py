@@ -193,6 +193,14 @@ def test_report_width_and_wrap_keep_ids_and_paths_whole(monkeypatch):
     assert "apps/worker_pool/lib/worker_pool/very_long_module_name.ex" in [w for line in lines for w in line.split()]
     assert "remove-debug-file-writes" in lines[0]
     assert all(len(line) <= 40 for line in lines if " " in line.strip())
+    item = report.block("12. ", "Remove `IO.inspect` calls in lib/snakepit/pool/process_registry.ex (lines 151-154)",
+                        ["rule: remove-debug-calls", "file: apps/snakepit/lib/snakepit/pool/process_registry.ex",
+                         "result: fixed, found at 154-156 (checklist said 151-154, +3)"])
+    words = [w for line in item for w in line.split()]
+    assert "lib/snakepit/pool/process_registry.ex" in words and "remove-debug-calls" in words
+    assert "apps/snakepit/lib/snakepit/pool/process_registry.ex" in words
+    assert item[0].startswith("12. Remove") and all(line.startswith("    ") for line in item[1:])
+    assert all(len(line) <= 40 for line in item if len(line.split()) > 1 and len(line.strip()) > 4)
 
 
 # -- configuration: both files, select / extend-select, the nearest config ---------------------
@@ -349,3 +357,23 @@ def test_formats_show_a_non_empty_evidence():
     assert sarif["runs"][0]["results"][0]["properties"]["evidence"] == "its value is returned"
     assert formats.to_github(run) == ("::notice file=lib/a.ex,line=3,col=5,endLine=3,title=remove-debug-calls::"
                                       "kept IO.inspect (evidence: its value is returned)\n")
+
+
+def test_pre_commit_hooks_pass_when_only_excluded_files_are_staged(tmp_path):
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())}
+    repo = init_repo(tmp_path / "r", {"fixer.toml": '[fixer]\nexclude = ["vendor/**"]\n', "a.py": DEBUG, "vendor/v.py": DEBUG})
+    cwd = repo.working_tree_dir
+
+    def hook(hook_id: str, *files: str):
+        entry = hooks[hook_id]["entry"].split()[1:] + hooks[hook_id].get("args", [])
+        return run_cli(*entry, *files, cwd=cwd)
+
+    assert hook("fixer-check", "vendor/v.py").exit_code == 0  # nothing of ours staged: nothing to block
+    assert run_cli("check", "vendor/v.py", cwd=cwd).exit_code == 2  # ...while a CI command still refuses
+    staged = hook("fixer-check", "vendor/v.py", "a.py")
+    assert staged.exit_code == 1 and "a.py:2:5" in staged.stdout and "files changed" not in staged.stderr
+    assert hook("fixer-check", "missing.py").exit_code == 2  # a path that does not exist is still an error
+    assert hook("fixer-fix", "vendor/v.py", "a.py").exit_code == 0
+    assert (tmp_path / "r/a.py").read_text() == FIXED and (tmp_path / "r/vendor/v.py").read_text() == DEBUG

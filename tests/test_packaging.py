@@ -163,3 +163,15 @@ def test_the_wheel_runs_from_a_fresh_virtualenv(clone, tmp_path):
     demo = run(fixer, "demo", "--keep", tmp_path / "demo", cwd=tmp_path, env=env)
     assert "diff --git a/priv/python/grpc_server.py" in demo and "fixer: remove-debug-calls" in demo
     assert sysconfig.get_paths()["purelib"] != str(site)
+
+
+def test_ci_runs_exactly_the_readmes_test_command():
+    readme = (ROOT / "README.md").read_text()
+    quickstart = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    blocks = [block.split("```", 1)[0].strip() for block in quickstart.split("```bash\n")[1:]]
+    install, test = blocks
+    assert "pip install ." in install and install.endswith("fixer demo")
+    assert "apt-get update &&" in test and 'pip install -q -e ".[test]"' in test and test.endswith("pytest -q")
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert ci[-1] == test and "export CI=true" in ci and "set -euo pipefail" in ci
+    assert os.access(ROOT / ".ci" / "run", os.X_OK)
