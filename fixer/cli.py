@@ -47,7 +47,6 @@ app = typer.Typer(
     help="Find and safely fix leftover debug code and small compiler warnings in Python and Elixir repos.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-command = app.command  # every command below uses Command (ruff-like help)
 
 
 def fail(message: str, verbose: bool) -> None:
@@ -57,22 +56,18 @@ def fail(message: str, verbose: bool) -> None:
         import traceback
 
         traceback.print_exc()
-    err = report.stderr()
-    for line in message.splitlines() or [""]:
-        err.print(report.Text("fixer: error: ", style="bold red") + report.Text(line))
+    report.error(message)
     raise typer.Exit(exitcodes.ERROR)
 
 
 def guarded(verbose: bool, quiet: bool, action):
     """Run a command's work: expected failures (config, git, input, file system) are one line and
     exit 2; --verbose adds the traceback."""
-    from fixer import report
+    from fixer import interrupts, report
     from fixer.gitops import GitError
     from fixer.rule import ConfigError
     from fixer.session import Failure
     from fixer.textio import InputError
-
-    from fixer import interrupts
 
     report.set_quiet(quiet)
     try:
@@ -111,7 +106,7 @@ AuthorOpt = typer.Option(None, "--author", metavar="'NAME <EMAIL>'", show_defaul
                          help="Commit as this identity (for bots). Default: git's user, else fixer-bot.")
 
 
-@command(cls=Command, short_help="Report what would be fixed (the CI gate).")
+@app.command(cls=Command, short_help="Report what would be fixed (the CI gate).")
 def check(
     paths: Optional[List[Path]] = PathsArg,
     config: Optional[Path] = ConfigOpt,
@@ -146,7 +141,7 @@ def check(
     raise typer.Exit(guarded(verbose, quiet, action))
 
 
-@command(cls=Command, short_help="Print the fixes as a git-style patch, for review.")
+@app.command(cls=Command, short_help="Print the fixes as a git-style patch, for review.")
 def diff(
     paths: Optional[List[Path]] = PathsArg,
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", show_default=False,
@@ -184,7 +179,7 @@ def diff(
     raise typer.Exit(guarded(verbose, quiet, action))
 
 
-@command(cls=Command, short_help="Commit the fixes on a branch, or rewrite the files.")
+@app.command(cls=Command, short_help="Commit the fixes on a branch, or rewrite the files.")
 def apply(
     paths: Optional[List[Path]] = PathsArg,
     dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print the diff and write nothing."),
@@ -238,7 +233,7 @@ def apply(
     raise typer.Exit(guarded(verbose, quiet, action))
 
 
-@command(cls=Command, short_help="Turn a Markdown release checklist into fixes.")
+@app.command(cls=Command, short_help="Turn a Markdown release checklist into fixes.")
 def checklist(
     path: Path = typer.Argument(..., metavar="CHECKLIST", show_default=False, help="The Markdown release checklist."),
     do_apply: bool = typer.Option(False, "--apply", help="Commit the fixes on a branch and tick the items done."),
@@ -272,7 +267,7 @@ def checklist(
     raise typer.Exit(guarded(verbose, quiet, action))
 
 
-@command(cls=Command, short_help="Push the cleanup branch and open its pull request.")
+@app.command(cls=Command, short_help="Push the cleanup branch and open its pull request.")
 def pr(
     branch: Optional[str] = typer.Option(None, "--branch", "-b", metavar="NAME", show_default=False,
                                          help="The cleanup branch. Default: `branch` in the config, else fixer/cleanup."),
@@ -323,25 +318,25 @@ def pr(
     raise typer.Exit(guarded(verbose, quiet, action))
 
 
-@command(cls=Command, short_help="List the rules, or show one rule's documentation.")
+@app.command(cls=Command, short_help="List the rules, or show one rule's documentation.")
 def rules(rule_id: Optional[str] = typer.Argument(None, metavar="ID", show_default=False,
                                                   help="Show this rule's documentation and examples.")):
     """List the rules, or show one rule's docs with its before/after examples."""
-    from fixer import report
+    from fixer.layout import width
     from fixer.rule import all_rules
-    from fixer.ruledocs import rule_docs, rules_table
+    from fixer.ruledocs import rule_docs, rules_list
 
     registry = all_rules()
     if rule_id is None:
-        report.stdout().print(rules_table(registry))
+        sys.stdout.write(rules_list(registry, width()))
         return
     cls = registry.get(rule_id)
     if cls is None:
         fail(f"unknown rule '{rule_id}' (known: {', '.join(registry)})", False)
-    sys.stdout.write(rule_docs(cls, report.width()))
+    sys.stdout.write(rule_docs(cls, width()))
 
 
-@command(cls=Command, short_help="Run fixer on the bundled sample service.")
+@app.command(cls=Command, short_help="Run fixer on the bundled sample service.")
 def demo(
     keep: Optional[Path] = typer.Option(None, "--keep", metavar="DIR", show_default=False,
                                         help="Build the demo repository in DIR (new or empty) and keep it."),

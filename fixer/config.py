@@ -80,7 +80,13 @@ class Config:
         if not only and (self.extend_select or self.rule_options):
             why += " + config"
         names = ", ".join(rule.id for rule in rules) or "none"
-        return f"rules ({why}, config: {self.source}): {names}"
+        return f"rules ({why}, config: {_shown(self.source)}): {names}"
+
+
+def _shown(source: str) -> str:
+    """The config's path relative to the current directory when it is below it."""
+    path = Path(source)
+    return path.relative_to(Path.cwd()).as_posix() if path.is_absolute() and path.is_relative_to(Path.cwd()) else source
 
 
 def _under(base: str, globs: list[str]) -> list[str]:

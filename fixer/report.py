@@ -1,20 +1,20 @@
-"""Printing: diffs (coloured on a TTY), findings, the per-rule summary table, progress, and the
-terminal width every layout uses (COLUMNS first, then the terminal, else 80 columns)."""
+"""Printing: diffs (coloured on a TTY), findings, errors, the per-rule summary table, progress.
+Widths come from fixer.layout (COLUMNS first, then the terminal, else 80 columns)."""
 from __future__ import annotations
 
 import os
 import sys
-import textwrap
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
 from rich.console import Console, Group
 from rich.text import Text
 
+from fixer.layout import block, width, wrap  # noqa: F401 (re-exported for commands)
+
 if TYPE_CHECKING:
     from fixer.runner import Run
 
-DEFAULT_WIDTH = 80
 # -q/--quiet: findings, diffs and errors only (no summary table, no progress bar, no notes).
 _settings = {"quiet": False}
 
@@ -25,41 +25,6 @@ def set_quiet(quiet: bool) -> None:
 
 def is_quiet() -> bool:
     return _settings["quiet"]
-
-
-def width(stream=None) -> int:
-    """Columns to lay text out in: $COLUMNS (also when piped), else the terminal's, else 80."""
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
-        return int(columns)
-    stream = stream or sys.stdout
-    try:
-        if stream.isatty():
-            return os.get_terminal_size(stream.fileno()).columns or DEFAULT_WIDTH
-    except (OSError, ValueError, AttributeError):
-        pass
-    return DEFAULT_WIDTH
-
-
-def wrap(text: str, indent: str = "", columns: int | None = None, first: str | None = None) -> list[str]:
-    """`text` filled to the width without ever breaking a word, an id or a path (a longer word
-    keeps its own line); `first` replaces `indent` on the first line."""
-    columns = columns or width()
-    lines = textwrap.wrap(text, width=max(columns, 20), initial_indent=indent if first is None else first,
-                          subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
-    return lines or [first if first is not None else indent]
-
-
-def block(label: str, text: str, details: list[str], columns: int | None = None) -> list[str]:
-    """One item as a block of lines instead of a table row (tables cut long ids and paths):
-    `label` + `text` filled to the width, then each detail on lines of its own, indented under the
-    text. Used for lists whose cells hold paths, e.g. a checklist plan:
-    `block("3. ", item_text, ["rule: remove-debug-calls", "file: lib/a.ex", "result: fixed"])`."""
-    indent = " " * len(label)
-    lines = wrap(text, indent, columns, first=label)
-    for detail in details:
-        lines += wrap(detail, indent + "  ", columns, first=indent)
-    return lines
 
 
 def _color_wanted(stream) -> bool:
@@ -113,6 +78,13 @@ def print_findings(run: Run, console: Console, fixable_too: bool = True) -> None
 def print_errors(run: Run, console: Console) -> None:
     for path, message in run.errors:
         console.print(Text("error: ", style="bold red") + Text(f"{path}: {message}"))
+
+
+def error(message: str) -> None:
+    """`fixer: error: ...` on stderr, one line per line of the message (never read as markup)."""
+    err = stderr()
+    for line in message.splitlines() or [""]:
+        err.print(Text("fixer: error: ", style="bold red") + Text(line))
 
 
 def warn(message: str) -> None:

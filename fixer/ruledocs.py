@@ -8,23 +8,26 @@ from __future__ import annotations
 import json
 import re
 
-from fixer.report import wrap
+from fixer.layout import width, wrap
 
 CODE_SECTIONS = ("Example:", "Examples:")
 BULLET = re.compile(r"([-*] |\d+\. )")
 
 
-def rules_table(registry):
-    from rich.table import Table
-
-    table = Table(title="fixer rules", title_justify="left")
-    table.add_column("id", no_wrap=True)
-    table.add_column("language")
-    table.add_column("default")
-    table.add_column("summary")
+def rules_list(registry, columns: int) -> str:
+    """One row per rule: id, language, default, and the summary filled to the width (ids whole)."""
+    id_width = max(len(rule_id) for rule_id in registry)
+    narrow = columns - (id_width + 21) < 24  # too narrow for a summary column: it goes under the id
+    header = f"{'id':{id_width}}  language  default" + ("" if narrow else "  summary")
+    lines = [header, "-" * min(max(len(header), 40), columns)]
     for rule_id, cls in registry.items():
-        table.add_row(rule_id, cls.language, "on" if cls.default_enabled else "off", cls.summary())
-    return table
+        lead = f"{rule_id:{id_width}}  {cls.language:8}  {'on' if cls.default_enabled else 'off':7}  "
+        if narrow:
+            lines += [lead.rstrip()] + wrap(cls.summary(), "    ", columns)
+        else:
+            lines += wrap(cls.summary(), " " * len(lead), columns, first=lead)
+    lines += ["", "`fixer rules ID` shows a rule's documentation, parameters and examples."]
+    return "\n".join(lines) + "\n"
 
 
 def rule_docs(cls, columns: int) -> str:
