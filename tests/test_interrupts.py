@@ -149,3 +149,58 @@ def test_ctrl_c_at_start_up_is_one_line_not_a_traceback(tmp_path, after):
     proc.wait(timeout=300)
     err = b"".join(line for line in lines if not line.startswith(b"import time:")).decode()
     assert _assert_clean_interrupt(proc.returncode, err), err
+
+
+def test_ctrl_c_during_the_demo_removes_its_temp_repository(tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "fixer", "demo"], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                            env={**os.environ, "TMPDIR": str(scratch)})
+    deadline = time.monotonic() + 120
+    while not list(scratch.glob("fixer-demo-*/.git")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=300)
+    assert _assert_clean_interrupt(proc.returncode, err)
+    assert list(scratch.iterdir()) == []
+
+
+class _Swallowing:
+    """A rule whose library catches Ctrl-C half-way and raises something else (as LibCST did:
+    "KeyError: IndentedBlock(...)"), on the call number `on_call`."""
+
+    def __new__(cls, on_call: int):
+        from fixer.edits import Edit
+        from fixer.rule import Outcome, Rule
+
+        class Swallowing(Rule):
+            id = "swallowing"
+            language = "python"
+            anchors = (r"=",)
+            calls = 0
+
+            def check(self, source):
+                type(self).calls += 1
+                if type(self).calls == on_call:
+                    try:
+                        signal.raise_signal(signal.SIGINT)
+                    except KeyboardInterrupt:
+                        raise KeyError("IndentedBlock(body=[...])") from None
+                edit = [Edit(0, 1, "y", self.id)] if source.text.startswith("x") else []
+                return Outcome(edits=edit)
+
+        return Swallowing()
+
+
+@pytest.mark.parametrize("on_call, would_be", [(1, "rule swallowing failed"), (2, "validation failed")])
+def test_an_interrupt_a_library_turned_into_another_error_is_still_an_interrupt(capsys, on_call, would_be):
+    from fixer import interrupts
+    from fixer.engine import fix_text
+
+    returned = []
+    with interrupts.handled():
+        returned.append(fix_text("a.py", "x = 1\n", [_Swallowing(on_call)]))
+    assert not returned, f"the run went on and reported: {returned[0].errors} (would be '{would_be}')"
+    assert interrupts.happened()
+    assert capsys.readouterr().err == "fixer: interrupted\n"
