@@ -115,7 +115,7 @@ def load(root: Path, explicit: Path | None = None, start: Path | None = None) ->
     if path is None:
         return Config()
     data = _read_toml(path)
-    if path.name == "pyproject.toml":
+    if path.name == "pyproject.toml" or ("tool" in data and not {"fixer", "rules"} & set(data)):
         if "fixer" not in data.get("tool", {}):
             raise ConfigError(f"{path}: no [tool.fixer] table")
         config = parse_pyproject(data["tool"]["fixer"], str(path))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import signal
 import sys
-import threading
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -37,8 +36,11 @@ def handled() -> Iterator[None]:
     if outermost:
         _state["hit"] = False
     previous = None
-    if outermost and threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGINT, _on_sigint)
+    if outermost:
+        try:
+            previous = signal.signal(signal.SIGINT, _on_sigint)
+        except ValueError:  # not the main thread (an embedding program): leave its handler alone
+            pass
     _state["depth"] += 1
     try:
         yield

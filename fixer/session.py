@@ -99,6 +99,8 @@ def _why_skipped(source, ws: Workspace, present: list[str], wanted: str) -> str:
     if not present:
         if getattr(source, "commit", None) is not None:
             return f"not in commit {source.commit.hexsha[:10]} (the branch is built from committed files; commit it, or use --in-place)"
+        if (ws.root / wanted).is_dir():
+            return "no file in it that fixer reads (empty, or all ignored)"
         if ws.repo is not None:
             return "ignored by git (.gitignore)"
         return "in a folder fixer skips (virtualenvs, _build, deps, node_modules, .git)"
