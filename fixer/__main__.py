@@ -6,11 +6,11 @@ def main() -> None:
     from fixer import exitcodes, interrupts
 
     code = exitcodes.INTERRUPTED
-    with interrupts.handled():
+    with interrupts.handled() as interrupt:
         from fixer.cli import run
 
         code = run()
-    sys.exit(exitcodes.INTERRUPTED if interrupts.happened() else code)
+    sys.exit(exitcodes.INTERRUPTED if interrupt.happened else code)
 
 
 if __name__ == "__main__":

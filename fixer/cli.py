@@ -370,9 +370,9 @@ def run(argv: list[str] | None = None) -> int:
     from fixer import interrupts
 
     code = exitcodes.INTERRUPTED
-    with interrupts.handled():
+    with interrupts.handled() as interrupt:
         code = _invoke(argv)
-    return exitcodes.INTERRUPTED if interrupts.happened() else code
+    return exitcodes.INTERRUPTED if interrupt.happened else code
 
 
 def _invoke(argv: list[str] | None) -> int:

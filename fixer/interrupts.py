@@ -28,10 +28,16 @@ def _on_sigint(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+class Outcome:
+    """What `handled()` yields: whether the command it wrapped was interrupted."""
+
+    happened = False
+
+
 @contextmanager
-def handled() -> Iterator[None]:
+def handled() -> Iterator[Outcome]:
     """Around a whole command: install the handler; an interrupt (or any error after one) ends
-    here, and the outermost level prints the one line."""
+    here, and the outermost level prints the one line. The flag lives only as long as the command."""
     outermost = _state["depth"] == 0
     if outermost:
         _state["hit"] = False
@@ -42,8 +48,9 @@ def handled() -> Iterator[None]:
         except ValueError:  # not the main thread (an embedding program): leave its handler alone
             pass
     _state["depth"] += 1
+    outcome = Outcome()
     try:
-        yield
+        yield outcome
     except KeyboardInterrupt:
         _state["hit"] = True
     except BaseException:
@@ -51,7 +58,10 @@ def handled() -> Iterator[None]:
             raise
     finally:
         _state["depth"] -= 1
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
-    if outermost and _state["hit"]:
+        outcome.happened = _state["hit"]
+        if outermost:
+            _state["hit"] = False
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+    if outermost and outcome.happened:
         print("fixer: interrupted", file=sys.stderr, flush=True)

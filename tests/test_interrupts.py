@@ -199,8 +199,8 @@ def test_an_interrupt_a_library_turned_into_another_error_is_still_an_interrupt(
     from fixer.engine import fix_text
 
     returned = []
-    with interrupts.handled():
+    with interrupts.handled() as interrupt:
         returned.append(fix_text("a.py", "x = 1\n", [_Swallowing(on_call)]))
     assert not returned, f"the run went on and reported: {returned[0].errors} (would be '{would_be}')"
-    assert interrupts.happened()
+    assert interrupt.happened and not interrupts.happened()  # the flag does not outlive the command
     assert capsys.readouterr().err == "fixer: interrupted\n"
