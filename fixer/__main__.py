@@ -1,3 +1,4 @@
+"""`python -m fixer` and the `fixer` command. Ctrl-C is handled from the very first import on."""
 import os
 import sys
 
@@ -6,6 +7,17 @@ import sys
 if sys.path and os.path.abspath(sys.path[0] or os.curdir) == os.getcwd():
     del sys.path[0]
 
-from fixer.cli import main  # noqa: E402
 
-main()
+def main() -> None:
+    from fixer import exitcodes, interrupts
+
+    code = exitcodes.INTERRUPTED
+    with interrupts.handled() as interrupt:
+        from fixer.cli import run
+
+        code = run()
+    sys.exit(exitcodes.INTERRUPTED if interrupt.happened else code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,128 +1,218 @@
-"""The command line: parse options, call the core, print, pick the exit code (see exitcodes.py)."""
+"""The command line: parse options, call the core, print, pick the exit code (see exitcodes.py).
+
+Only typer is imported up front: every command imports what it needs, so `--version`, `--help` and
+`fixer rules` start without LibCST, tree-sitter, GitPython or PyGithub.
+"""
 from __future__ import annotations
 
-import json
+import os
 import sys
-import traceback
 from pathlib import Path
 from typing import List, Optional
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
-from fixer import __version__, exitcodes, report
-from fixer.gitops import GitError, open_repo, parse_actor
-from fixer.rule import ConfigError, all_rules
-from fixer.session import Failure, diff_text, finish_report, rel_paths, run_rules, workspace
-from fixer.sources import WorkTree
-from fixer.textio import InputError
+from fixer import __version__, exitcodes
+
+
+class Command(TyperCommand):
+    """Help laid out like ruff's: arguments by name (`[PATH]...`, `<CHECKLIST>`), never a Python type."""
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        return pieces + [_argument_usage(p) for p in self.get_params(ctx) if isinstance(p, TyperArgument)]
+
+    def format_options(self, ctx, formatter) -> None:
+        params = [p for p in self.get_params(ctx) if not getattr(p, "hidden", False)]
+        arguments = [(_argument_usage(p), p.help or "") for p in params if isinstance(p, TyperArgument)]
+        options = [record for p in params if not isinstance(p, TyperArgument) and (record := p.get_help_record(ctx))]
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+def _argument_usage(param) -> str:
+    name = param.metavar or param.name.upper()
+    shown = f"<{name}>" if param.required else f"[{name}]"
+    return shown + ("..." if param.nargs != 1 else "")
+
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
     help="Find and safely fix leftover debug code and small compiler warnings in Python and Elixir repos.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-EXPECTED = (ConfigError, GitError, InputError)
-
 
 def fail(message: str, verbose: bool) -> None:
+    from fixer import report
+
     if verbose:
+        import traceback
+
         traceback.print_exc()
-    report.stderr().print(f"[bold red]fixer: error:[/] {message}", markup=True, highlight=False)
+    report.error(message)
     raise typer.Exit(exitcodes.ERROR)
 
 
-def guarded(verbose: bool, action):
+def guarded(verbose: bool, quiet: bool, action):
+    """Run a command's work: expected failures (config, git, input, file system) are one line and
+    exit 2; --verbose adds the traceback."""
+    from fixer import interrupts, report
+    from fixer.gitops import GitError
+    from fixer.rule import ConfigError
+    from fixer.session import Failure
+    from fixer.textio import InputError
+
+    report.set_quiet(quiet)
     try:
         return action()
-    except EXPECTED as exc:
-        fail(str(exc), verbose)
-    except Failure as exc:
-        fail(str(exc), verbose)
+    except (ConfigError, GitError, InputError, Failure, OSError) as exc:
+        interrupts.check()  # an error an interrupt caused is the interrupt
+        fail(_os_error(exc) if isinstance(exc, OSError) else str(exc), verbose)
+
+
+def _os_error(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    return f"{exc.filename}: {reason}" if exc.filename else reason
 
 
 # -- options shared by several commands -------------------------------------------------------
-ConfigOpt = typer.Option(None, "--config", "-c", help="Config file (default: fixer.toml or [tool.fixer] in pyproject.toml).")
-RuleOpt = typer.Option(None, "--rule", "-r", help="Run only this rule (repeatable).")
-DirOpt = typer.Option(None, "--directory", "-C", help="Run in this directory instead of the current one.")
-VerboseOpt = typer.Option(False, "--verbose", "-v", help="Show tracebacks for errors.")
+PathsArg = typer.Argument(None, metavar="PATH", show_default=False,
+                          help="Files or folders to check (default: the whole repository).")
+ConfigOpt = typer.Option(None, "--config", "-c", metavar="FILE", show_default=False,
+                         help="Config file. Default: the nearest fixer.toml, or pyproject.toml with a "
+                              "[tool.fixer] table, from the directory up to the repository root.")
+RuleOpt = typer.Option(None, "--rule", "-r", metavar="ID", show_default=False,
+                       help="Run only this rule (repeat for more); see `fixer rules`.")
+DirOpt = typer.Option(None, "--directory", "-C", metavar="DIR", show_default=False,
+                      help="Run as if fixer was started in DIR (its config, its relative paths).")
+UncheckedOpt = typer.Option(False, "--allow-unchecked",
+                            help="When none of the given paths is checked (all excluded, or no rule applies), "
+                                 "exit 0 instead of 2. For pre-commit hooks, which pass every staged file.")
+QuietOpt = typer.Option(False, "--quiet", "-q", help="Print findings, diffs and errors only: no summary table, "
+                                                     "no progress bar, no notes.")
+VerboseOpt = typer.Option(False, "--verbose", "-v", help="Show the traceback of an error.")
+BranchOpt = typer.Option(None, "--branch", "-b", metavar="NAME", show_default=False,
+                         help="Branch to commit on. Default: `branch` in the config, else fixer/cleanup.")
+BaseOpt = typer.Option(None, "--base", metavar="REF", show_default=False,
+                       help="Start the branch from this commit, branch or tag. Default: HEAD.")
+AuthorOpt = typer.Option(None, "--author", metavar="'NAME <EMAIL>'", show_default=False,
+                         help="Commit as this identity (for bots). Default: git's user, else fixer-bot.")
 
 
-@app.command()
+@app.command(cls=Command, short_help="Report what would be fixed (the CI gate).")
 def check(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Only these files or folders."),
+    paths: Optional[List[Path]] = PathsArg,
     config: Optional[Path] = ConfigOpt,
     rule: Optional[List[str]] = RuleOpt,
     directory: Optional[Path] = DirOpt,
-    output_format: str = typer.Option("text", "--format", "-f", help="text, json, sarif or github."),
+    output_format: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
+                                      help="Output format: text, json, sarif or github."),
+    allow_unchecked: bool = UncheckedOpt,
+    quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
 ):
-    """CI gate: report what would be fixed. Exit 0 clean, 1 fixes pending, 2 errors."""
+    """Report what would be fixed (the CI gate).
+
+    Exit status: 0 nothing to fix, 1 fixes pending or findings to review, 2 error.
+    """
     from fixer import formats
 
     if output_format not in formats.FORMATS:
         fail(f"--format {output_format}: expected one of {', '.join(formats.FORMATS)}", verbose)
 
     def action():
+        from fixer.session import finish_report, rel_paths, run_rules, source_for, workspace
+
         ws = workspace(directory, config)
-        result = run_rules(WorkTree(ws.root, ws.repo), ws, ws.rules(rule), rel_paths(ws, paths))
+        ws.allow_unchecked = allow_unchecked
+        result = run_rules(source_for(ws, working_tree=True), ws, ws.rules(rule), rel_paths(ws, paths))
         if output_format == "text":
             return finish_report(result, show_diff=False)
         sys.stdout.write(formats.FORMATS[output_format](result))
         return exitcodes.for_report(bool(result.errors), result.pending)
 
-    raise typer.Exit(guarded(verbose, action))
+    raise typer.Exit(guarded(verbose, quiet, action))
 
 
-@app.command()
+@app.command(cls=Command, short_help="Print the fixes as a git-style patch, for review.")
 def diff(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Only these files or folders."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the patch to this file."),
+    paths: Optional[List[Path]] = PathsArg,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", show_default=False,
+                                          help="Write the patch to FILE instead of printing it."),
     config: Optional[Path] = ConfigOpt,
     rule: Optional[List[str]] = RuleOpt,
     directory: Optional[Path] = DirOpt,
+    quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
 ):
-    """Print (or write with -o) the fixes as a git-style patch, for review."""
+    """Print the fixes as a git-style patch, for review (`fixer apply --patch` applies it).
+
+    Exit status: 0 nothing to fix, 1 fixes pending, 2 error.
+    """
 
     def action():
+        from fixer import report
+        from fixer.session import Failure, diff_text, rel_paths, run_rules, source_for, workspace
+        from fixer.textio import write_atomic
+
         ws = workspace(directory, config)
-        result = run_rules(WorkTree(ws.root, ws.repo), ws, ws.rules(rule), rel_paths(ws, paths))
+        result = run_rules(source_for(ws, working_tree=True), ws, ws.rules(rule), rel_paths(ws, paths))
         text = diff_text(result)
         if output is not None:
-            output.write_bytes(text.encode("utf-8"))
-            report.stderr().print(f"wrote {len(result.changed)} file(s) of fixes to {output}")
+            try:
+                write_atomic(output, text.encode("utf-8"))
+            except OSError as exc:
+                raise Failure(f"{output}: cannot write the patch: {exc.strerror or exc}") from exc
+            report.note(f"wrote {len(result.changed)} file(s) of fixes to {output}")
         else:
             report.print_diff(text)
         report.print_errors(result, report.stderr())
         return exitcodes.for_report(bool(result.errors), bool(result.changed))
 
-    raise typer.Exit(guarded(verbose, action))
+    raise typer.Exit(guarded(verbose, quiet, action))
 
 
-@app.command()
+@app.command(cls=Command, short_help="Commit the fixes on a branch, or rewrite the files.")
 def apply(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Only these files or folders."),
-    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Show the unified diff; write nothing."),
-    in_place: bool = typer.Option(False, "--in-place", help="Rewrite the working tree instead of committing."),
-    branch: Optional[str] = typer.Option(None, "--branch", "-b", help="Branch to commit on (default: config, fixer/cleanup)."),
-    base: Optional[str] = typer.Option(None, "--base", help="Start the branch from this ref (default: HEAD)."),
+    paths: Optional[List[Path]] = PathsArg,
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print the diff and write nothing."),
+    in_place: bool = typer.Option(False, "--in-place", help="Rewrite the files in the working tree instead of committing."),
+    branch: Optional[str] = BranchOpt,
+    base: Optional[str] = BaseOpt,
     squash: bool = typer.Option(False, "--squash", help="One commit for all rules instead of one per rule."),
-    author: Optional[str] = typer.Option(None, "--author", help="Commit as 'Name <email>' (for bots)."),
-    force: bool = typer.Option(False, "--force", help="Replace a branch holding others' commits; overwrite edited files."),
-    patch_file: Optional[Path] = typer.Option(None, "--patch", help="Apply exactly this reviewed patch."),
-    interactive: bool = typer.Option(False, "--interactive", "-i", help="Ask for each file (TTY only)."),
+    author: Optional[str] = AuthorOpt,
+    force: bool = typer.Option(False, "--force", help="Replace a branch holding others' commits; with --in-place, "
+                                                      "overwrite files with uncommitted edits."),
+    patch_file: Optional[Path] = typer.Option(None, "--patch", metavar="FILE", show_default=False,
+                                              help="Apply exactly this reviewed patch (from `fixer diff -o`)."),
+    interactive: bool = typer.Option(False, "--interactive", "-i", help="Ask for each file (needs a terminal)."),
     config: Optional[Path] = ConfigOpt,
     rule: Optional[List[str]] = RuleOpt,
     directory: Optional[Path] = DirOpt,
+    allow_unchecked: bool = UncheckedOpt,
+    quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
 ):
-    """Apply the fixes: commit them on a cleanup branch (default) or rewrite files (--in-place)."""
-    from fixer import applying
+    """Commit the fixes on a cleanup branch, or rewrite the files (--in-place).
+
+    Your checkout, index and current branch are never touched by the branch mode.
+    Exit status: 0 done (also when there was nothing to do), 2 error; with --dry-run as `check`.
+    """
 
     def action():
+        from fixer import applying
+        from fixer.gitops import parse_actor
+        from fixer.session import rel_paths, workspace
+
         ws = workspace(directory, config)
+        ws.allow_unchecked = allow_unchecked
         options = applying.ApplyOptions(
             dry_run=dry_run,
             in_place=in_place,
@@ -140,119 +230,125 @@ def apply(
             return apply_reviewed_patch(ws, options, patch_file)
         return applying.apply(ws, ws.rules(rule), options)
 
-    raise typer.Exit(guarded(verbose, action))
+    raise typer.Exit(guarded(verbose, quiet, action))
 
 
-@app.command()
+@app.command(cls=Command, short_help="Turn a Markdown release checklist into fixes.")
 def checklist(
-    path: Path = typer.Argument(..., help="The Markdown release checklist."),
-    do_apply: bool = typer.Option(False, "--apply", help="Commit the fixes on a branch and tick the done items."),
-    branch: Optional[str] = typer.Option(None, "--branch", "-b", help="Branch to commit on (default: config, fixer/cleanup)."),
-    base: Optional[str] = typer.Option(None, "--base", help="Start the branch from this ref (default: HEAD)."),
-    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
-    author: Optional[str] = typer.Option(None, "--author", help="Commit as 'Name <email>' (for bots)."),
+    path: Path = typer.Argument(..., metavar="CHECKLIST", show_default=False, help="The Markdown release checklist."),
+    do_apply: bool = typer.Option(False, "--apply", help="Commit the fixes on a branch and tick the items done."),
+    branch: Optional[str] = BranchOpt,
+    base: Optional[str] = BaseOpt,
+    output_format: str = typer.Option("text", "--format", "-f", metavar="FORMAT", help="Output format: text or json."),
+    author: Optional[str] = AuthorOpt,
     force: bool = typer.Option(False, "--force", help="Replace a branch holding others' commits."),
     config: Optional[Path] = ConfigOpt,
     directory: Optional[Path] = DirOpt,
+    quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
 ):
-    """Turn a Markdown release checklist into fixes: the plan and diff, or (--apply) the branch."""
-    from fixer.checklist_cmd import checklist_command
+    """Turn a Markdown release checklist into fixes: the plan and diff, or (--apply) the branch.
 
+    Exit status: as `check` without --apply, as `apply` with it.
+    """
     if output_format not in ("text", "json"):
         fail(f"--format {output_format}: expected text or json", verbose)
 
     def action():
+        from fixer.checklist_cmd import checklist_command
+        from fixer.gitops import parse_actor
+        from fixer.session import workspace
+
         ws = workspace(directory, config)
         actor = parse_actor(author) if author else None
-        return checklist_command(ws, path, do_apply, branch or ws.config.branch, base, output_format, actor, force)
+        where = path if path.is_absolute() or directory is None else ws.start / path
+        return checklist_command(ws, where, do_apply, branch or ws.config.branch, base, output_format, actor, force)
 
-    raise typer.Exit(guarded(verbose, action))
+    raise typer.Exit(guarded(verbose, quiet, action))
 
 
-@app.command()
+@app.command(cls=Command, short_help="Push the cleanup branch and open its pull request.")
 def pr(
-    branch: Optional[str] = typer.Option(None, "--branch", "-b", help="The cleanup branch (default: config, fixer/cleanup)."),
-    remote: str = typer.Option("origin", "--remote", help="Git remote to push to."),
-    repo_name: Optional[str] = typer.Option(None, "--repo", help="OWNER/NAME (default: from the remote URL)."),
-    base: Optional[str] = typer.Option(None, "--base", help="PR base branch (default: the repo's default branch)."),
-    title: Optional[str] = typer.Option(None, "--title", help="PR title."),
-    draft: bool = typer.Option(False, "--draft", help="Open the PR as a draft."),
-    label: Optional[List[str]] = typer.Option(None, "--label", help="Label to set (repeatable)."),
-    reviewer: Optional[List[str]] = typer.Option(None, "--reviewer", help="Reviewer to request (repeatable)."),
-    api_url: str = typer.Option("https://api.github.com", "--api-url", help="GitHub API URL (GitHub Enterprise: https://HOST/api/v3)."),
-    token_env: str = typer.Option("GITHUB_TOKEN", "--token-env", help="Environment variable holding the token."),
-    checklist_path: Optional[str] = typer.Option(None, "--checklist", help="The checklist the branch came from: its repo path, or the JSON of `fixer checklist --format json`."),
+    branch: Optional[str] = typer.Option(None, "--branch", "-b", metavar="NAME", show_default=False,
+                                         help="The cleanup branch. Default: `branch` in the config, else fixer/cleanup."),
+    remote: str = typer.Option("origin", "--remote", metavar="NAME", help="Git remote to push to."),
+    repo_name: Optional[str] = typer.Option(None, "--repo", metavar="OWNER/NAME", show_default=False,
+                                            help="The GitHub repository. Default: read from the remote's URL."),
+    base: Optional[str] = typer.Option(None, "--base", metavar="BRANCH", show_default=False,
+                                       help="Branch to merge into. Default: the repository's default branch."),
+    title: Optional[str] = typer.Option(None, "--title", metavar="TEXT", show_default=False,
+                                        help="Pull request title. Default: made from the commits."),
+    draft: bool = typer.Option(False, "--draft", help="Open the pull request as a draft."),
+    label: Optional[List[str]] = typer.Option(None, "--label", metavar="LABEL", show_default=False,
+                                              help="Label to set (repeat for more)."),
+    reviewer: Optional[List[str]] = typer.Option(None, "--reviewer", metavar="USER", show_default=False,
+                                                 help="Reviewer to request (repeat for more)."),
+    api_url: str = typer.Option("https://api.github.com", "--api-url", metavar="URL",
+                                help="GitHub API URL (GitHub Enterprise: https://HOST/api/v3)."),
+    token_env: str = typer.Option("GITHUB_TOKEN", "--token-env", metavar="VAR",
+                                  help="Environment variable holding the token."),
+    checklist_path: Optional[str] = typer.Option(None, "--checklist", metavar="PATH", show_default=False,
+                                                 help="The checklist the branch came from: its path in the repository, "
+                                                      "or the output of `fixer checklist --format json`."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the title, body and push; do nothing."),
     force: bool = typer.Option(False, "--force", help="Overwrite a remote branch holding others' commits."),
     config: Optional[Path] = ConfigOpt,
     directory: Optional[Path] = DirOpt,
+    quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
 ):
-    """Push the cleanup branch and open (or update) its pull request as a bot."""
-    from fixer.pr import PrOptions, open_pr
+    """Push the cleanup branch and open (or update) its pull request as a bot.
+
+    Exit status: 0 done, 2 error.
+    """
 
     def action():
+        from fixer.gitops import GitError
+        from fixer.pr import PrOptions, open_pr
+        from fixer.session import workspace
+
         ws = workspace(directory, config)
-        repo = ws.repo if ws.repo is not None else open_repo(ws.root)
+        if ws.repo is None:
+            raise GitError(f"{ws.start}: not a git repository (`fixer pr` pushes the branch that `fixer apply` "
+                           "made in a git repository)")
         options = PrOptions(branch or ws.config.branch, remote, repo_name, base, title, draft, label or [],
                             reviewer or [], api_url, token_env, dry_run, force, checklist_path)
-        return open_pr(repo, options)
+        return open_pr(ws.repo, options)
 
-    raise typer.Exit(guarded(verbose, action))
+    raise typer.Exit(guarded(verbose, quiet, action))
 
 
-@app.command()
-def rules(rule_id: Optional[str] = typer.Argument(None, help="Show this rule's documentation and examples.")):
+@app.command(cls=Command, short_help="List the rules, or show one rule's documentation.")
+def rules(rule_id: Optional[str] = typer.Argument(None, metavar="ID", show_default=False,
+                                                  help="Show this rule's documentation and examples.")):
     """List the rules, or show one rule's docs with its before/after examples."""
-    registry = all_rules()
-    console = report.stdout()
-    if rule_id is None:
-        from rich.table import Table
+    from fixer.layout import width
+    from fixer.rule import all_rules
+    from fixer.ruledocs import rule_docs, rules_list
 
-        table = Table(title="fixer rules", title_justify="left")
-        for column in ("id", "language", "default", "summary"):
-            table.add_column(column)
-        for rid, cls in registry.items():
-            table.add_row(rid, cls.language, "on" if cls.default_enabled else "off", cls.summary())
-        console.print(table)
+    registry = all_rules()
+    if rule_id is None:
+        sys.stdout.write(rules_list(registry, width()))
         return
     cls = registry.get(rule_id)
     if cls is None:
-        report.stderr().print(f"fixer: error: unknown rule '{rule_id}' (known: {', '.join(registry)})")
-        raise typer.Exit(exitcodes.ERROR)
-    sys.stdout.write(rule_docs(cls))
+        fail(f"unknown rule '{rule_id}' (known: {', '.join(registry)})", False)
+    sys.stdout.write(rule_docs(cls, width()))
 
 
-def rule_docs(cls) -> str:
-    lines = [f"{cls.id} ({cls.language}, {'on' if cls.default_enabled else 'off'} by default)", ""]
-    lines.append(cls.documentation())
-    lines += ["", "Parameters:"]
-    for name, spec in {**cls.params, **cls.COMMON}.items():
-        default = list(cls.default_paths) if name == "paths" else spec.default
-        lines.append(f"  {name} = {json.dumps(default)}  # {spec.doc}")
-    lines += ["", "Anchors (a file is parsed only when one matches):"]
-    lines += [f"  {a}" for a in cls().anchor_patterns()]
-    for number, example in enumerate(cls.examples, 1):
-        params = f" with {json.dumps(example.params)}" if example.params else ""
-        lines += ["", f"Example {number}{params} ({cls.example_path(example)}):", "  before:"]
-        lines += ["    " + line for line in example.before.rstrip("\n").splitlines()]
-        if example.after is None:
-            lines.append("  after: unchanged")
-        else:
-            lines.append("  after:")
-            lines += ["    " + line for line in example.after.rstrip("\n").splitlines()] or ["    (empty)"]
-    return "\n".join(lines) + "\n"
-
-
-@app.command()
+@app.command(cls=Command, short_help="Run fixer on the bundled sample service.")
 def demo(
-    keep: Optional[Path] = typer.Option(None, "--keep", help="Build the demo repo here and keep it."),
+    keep: Optional[Path] = typer.Option(None, "--keep", metavar="DIR", show_default=False,
+                                        help="Build the demo repository in DIR (new or empty) and keep it."),
+    verbose: bool = VerboseOpt,
 ):
-    """Copy the bundled sample service into a temp git repo, show the diff, and make the cleanup branch."""
+    """Run fixer on the bundled sample service, in a throwaway git repository.
+
+    Shows the diff, then makes the cleanup branch. Without --keep the repository is removed at the end.
+    """
     from fixer import demo as demo_module
 
-    raise typer.Exit(demo_module.run_demo(keep))
+    raise typer.Exit(guarded(verbose, False, lambda: demo_module.run_demo(keep)))
 
 
 def version_callback(value: bool):
@@ -263,19 +359,40 @@ def version_callback(value: bool):
 
 @app.callback()
 def main_options(
-    version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True, help="Show the version."),
+    version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
+                                 help="Print the version and exit."),
 ):
     pass
 
 
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code (Ctrl-C: one line, 130)."""
+    from fixer import interrupts
+
+    code = exitcodes.INTERRUPTED
+    with interrupts.handled() as interrupt:
+        code = _invoke(argv)
+    return exitcodes.INTERRUPTED if interrupt.happened else code
+
+
+def _invoke(argv: list[str] | None) -> int:
+    try:
+        code = app(args=argv, prog_name="fixer", standalone_mode=False)
+    except typer.Abort:
+        return exitcodes.ERROR
+    except typer.TyperException as exc:  # usage errors: the parser's own message
+        exc.show()
+        return exc.exit_code
+    except BrokenPipeError:  # `fixer ... | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return exitcodes.ERROR
+    return code if isinstance(code, int) else exitcodes.OK
+
+
 def main_entry(argv: list[str]) -> int:
     """Run the CLI in-process (the demo uses it) and return the exit code."""
-    try:
-        code = app(args=argv, standalone_mode=False)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return code if isinstance(code, int) else 0
+    return run(argv)
 
 
 def main() -> None:
-    app()
+    sys.exit(run())

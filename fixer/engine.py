@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from fixer import interrupts
 from fixer.edits import Edit, apply_edits
 from fixer.lang import elixir, python
 from fixer.model import FileResult, Finding
@@ -66,6 +67,7 @@ def _run_rule(rule: Rule, path: str, text: str, context, validate, result: FileR
         try:
             outcome = rule.check(Source(path, current, context))
         except Exception as exc:  # a rule bug must cost one file, not the run
+            interrupts.check()  # ...but an interrupt that surfaced as an error is the interrupt
             result.errors.append(f"rule {rule.id} failed: {describe_exception(exc)}")
             return text
         # Later passes re-see the unfixable findings of the first at shifted lines: keep only fixes.
@@ -132,6 +134,7 @@ def _final_check(path, original, current, rules, context, validate, result: File
         if leftovers:
             problem = f"a second pass of {', '.join(leftovers)} would change the file again"
     if problem:
+        interrupts.check()  # an interrupted pass is not a failed validation
         result.errors.append(f"validation failed, file left unchanged: {problem}")
         result.new = original
         result.stages = []

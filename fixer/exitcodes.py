@@ -4,7 +4,8 @@
 |------|--------------------------------------------------|-------------------------------------------------------------------------|
 | 0    | nothing to fix                                   | success (including "nothing to do")                     |
 | 1    | fixes pending, or findings that need a person    | (not used)                                              |
-| 2    | an error: bad config, unparsable/unreadable file, git refusal, bad patch | the same errors                 |
+| 2    | an error: bad config, a path that does not exist or that nothing checks, unparsable/unreadable file, git refusal, bad patch, a file that cannot be written | the same errors |
+| 130  | interrupted (Ctrl-C): one line, nothing half-written                  | the same                        |
 
 A run that hit an error on one file still processes (and, when applying, writes) the others, then
 exits 2.
@@ -14,6 +15,7 @@ from __future__ import annotations
 OK = 0
 PENDING = 1
 ERROR = 2
+INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 def for_report(has_errors: bool, pending: bool) -> int:

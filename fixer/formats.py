@@ -35,6 +35,7 @@ def to_json(result: Run) -> str:
                 "end_line": f.end_line or f.line,
                 "message": f.message,
                 "fixable": f.fixed,
+                "evidence": f.evidence,
             }
             for f in result.findings
         ],
@@ -77,7 +78,7 @@ def to_sarif(result: Run) -> str:
                 "region": {"startLine": finding.line, "startColumn": finding.column,
                            "endLine": max(finding.end_line or finding.line, finding.line)},
             }}],
-            "properties": {"fixable": finding.fixed},
+            "properties": {"fixable": finding.fixed, "evidence": finding.evidence},
         }
         if finding.rule in index:
             entry["ruleIndex"] = index[finding.rule]
@@ -105,10 +106,15 @@ def to_github(result: Run) -> str:
     for f in result.findings:
         kind = "warning" if f.fixed else "notice"
         props = f"file={_prop(f.path)},line={f.line},col={f.column},endLine={f.end_line or f.line},title={_prop(f.rule)}"
-        lines.append(f"::{kind} {props}::{_data(f.message)}")
+        lines.append(f"::{kind} {props}::{_data(with_evidence(f))}")
     for path, message in result.errors:
         lines.append(f"::error file={_prop(path)},title=fixer::{_data(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def with_evidence(finding) -> str:
+    """The message, with the evidence after it when the rule gave one."""
+    return f"{finding.message} (evidence: {finding.evidence})" if finding.evidence else finding.message
 
 
 def _data(text: str) -> str:

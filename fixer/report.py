@@ -1,17 +1,30 @@
-"""Printing: diffs (coloured on a TTY), findings, the per-rule summary table, progress."""
+"""Printing: diffs (coloured on a TTY), findings, errors, the per-rule summary table, progress.
+Widths come from fixer.layout (COLUMNS first, then the terminal, else 80 columns)."""
 from __future__ import annotations
 
 import os
 import sys
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
+from rich.console import Console, Group
 from rich.text import Text
 
-from fixer.runner import Run
+from fixer.layout import block, width, wrap  # noqa: F401 (re-exported for commands)
+
+if TYPE_CHECKING:
+    from fixer.runner import Run
+
+# -q/--quiet: findings, diffs and errors only (no summary table, no progress bar, no notes).
+_settings = {"quiet": False}
+
+
+def set_quiet(quiet: bool) -> None:
+    _settings["quiet"] = quiet
+
+
+def is_quiet() -> bool:
+    return _settings["quiet"]
 
 
 def _color_wanted(stream) -> bool:
@@ -19,9 +32,8 @@ def _color_wanted(stream) -> bool:
 
 
 def _console(stream) -> Console:
-    # Piped output (CI logs, files) gets room for tables instead of rich's 80-column default.
-    width = None if stream.isatty() else 120
-    return Console(file=stream, highlight=False, soft_wrap=True, no_color=not _color_wanted(stream), width=width)
+    return Console(file=stream, highlight=False, soft_wrap=True, no_color=not _color_wanted(stream),
+                   width=width(stream))
 
 
 def stdout() -> Console:
@@ -54,10 +66,12 @@ def print_findings(run: Run, console: Console, fixable_too: bool = True) -> None
         if finding.fixed and not fixable_too:
             continue
         tag = "fix" if finding.fixed else "needs review"
+        evidence = f" [{finding.evidence}]" if finding.evidence else ""
         console.print(
             Text(f"{finding.path}:{finding.line}:{finding.column}: ")
             + Text(f"[{finding.rule}] ", style="magenta")
             + Text(f"{finding.message} ({tag})")
+            + Text(evidence, style="dim")
         )
 
 
@@ -66,9 +80,32 @@ def print_errors(run: Run, console: Console) -> None:
         console.print(Text("error: ", style="bold red") + Text(f"{path}: {message}"))
 
 
-def summary_table(run: Run, title: str = "fixer") -> Table:
+def error(message: str) -> None:
+    """`fixer: error: ...` on stderr, one line per line of the message (never read as markup)."""
+    err = stderr()
+    for line in message.splitlines() or [""]:
+        err.print(Text("fixer: error: ", style="bold red") + Text(line))
+
+
+def warn(message: str) -> None:
+    """A warning line on stderr (also with -q)."""
+    stderr().print(Text(message))
+
+
+def note(message: str) -> None:
+    """An informational line on stderr (not with -q)."""
+    if not is_quiet():
+        stderr().print(Text(message))
+
+
+def summary_table(run: Run, title: str = "fixer"):
+    """The per-rule table (an empty renderable with -q, so callers print it unconditionally)."""
+    from rich.table import Table
+
+    if is_quiet():
+        return Group()
     table = Table(title=title, title_justify="left")
-    table.add_column("rule")
+    table.add_column("rule", no_wrap=True)
     table.add_column("files changed", justify="right")
     table.add_column("fixes", justify="right")
     table.add_column("needs review", justify="right")
@@ -93,9 +130,11 @@ def summary_table(run: Run, title: str = "fixer") -> Table:
 @contextmanager
 def progress(total: int) -> Iterator:
     """A progress bar on stderr for long runs (20+ files); None when stderr is not a terminal."""
-    if total < 20 or not sys.stderr.isatty():
+    if total < 20 or is_quiet() or not sys.stderr.isatty():
         yield None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),

@@ -16,11 +16,8 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from fixer.edits import Edit, LineIndex
-from fixer.lang import elixir, python
+from fixer.lang import LANGUAGE_EXTENSIONS
 from fixer.model import Finding
-
-LANGUAGE_EXTENSIONS = {"python": python.EXTENSIONS, "elixir": elixir.EXTENSIONS}
-
 
 class ConfigError(Exception):
     """A configuration problem: the message names the key and, where known, the file."""

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import re
-
-from tree_sitter import Node
+from typing import TYPE_CHECKING
 
 from fixer.edits import Edit, LineIndex, delete_lines
 from fixer.lang import elixir
 from fixer.lang.elixir import Doc
 from fixer.lang.elixir_vars import name_taken, variables
 from fixer.rule import ConfigError, Example, Outcome, Param, Rule, Source
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 IDENTITY_CALLS = {"IO.inspect", "dbg", "Kernel.dbg"}  # return their (first) argument
 BANNER_CALLS = {"IO.puts", "IO.write"} | {

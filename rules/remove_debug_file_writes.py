@@ -2,9 +2,6 @@ from __future__ import annotations
 
 import re
 
-import libcst as cst
-from libcst.metadata import PositionProvider
-
 from fixer.edits import Edit
 from fixer.globs import glob_regex
 from fixer.lang import python
@@ -17,7 +14,10 @@ from fixer.lang.pyblocks import (
     string_value,
     unused_import_edits,
 )
+from fixer.lazy import LazyModule
 from fixer.rule import Example, Outcome, Param, Rule, Source
+
+cst = LazyModule("libcst")
 
 OPEN_FUNCS = {"open", "io.open", "builtins.open", "codecs.open"}
 HANDLE_METHODS = {"write", "writelines", "flush"}
@@ -119,6 +119,8 @@ class RemoveDebugFileWrites(Rule):
         return any(glob_regex(pattern).match(path) for pattern in self.options["files"])
 
     def check(self, source: Source) -> Outcome:
+        from libcst.metadata import PositionProvider
+
         wrapper = source.cached("python.wrapper", python.wrapper)
         positions = wrapper.resolve(PositionProvider)
         module = wrapper.module

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import re
-from tree_sitter import Node
+from typing import TYPE_CHECKING
 
 from fixer.edits import Edit
 from fixer.lang.elixir import Doc
 from fixer.lang.elixir_vars import Variable, name_taken, variables
 from fixer.rule import ConfigError, Example, Outcome, Param, Rule, Source
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 NEAR_HINT = 20  # lines
 UNDERSCORED = re.compile(r"_[a-z]\w*[?!]?\Z")

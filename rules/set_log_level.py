@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import libcst as cst
-from libcst.metadata import PositionProvider
-
 from fixer.edits import Edit
 from fixer.lang import python
 from fixer.lang.pyblocks import dotted
+from fixer.lazy import LazyModule
 from fixer.rule import ConfigError, Example, Outcome, Param, Rule, Source
+
+cst = LazyModule("libcst")
 
 ENV_LOOKUPS = {"os.environ.get", "os.getenv", "environ.get", "getenv"}
 LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
@@ -82,6 +82,8 @@ class SetLogLevel(Rule):
             raise ConfigError(f"{where}'rules.{cls.id}.from' and 'to' are both {values['to']}")
 
     def check(self, source: Source) -> Outcome:
+        from libcst.metadata import PositionProvider
+
         wrapper = source.cached("python.wrapper", python.wrapper)
         positions = wrapper.resolve(PositionProvider)
         imported = _names_from_logging(wrapper.module)

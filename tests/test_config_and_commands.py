@@ -47,9 +47,18 @@ def test_pyproject_tool_fixer_table_and_paths(tmp_path):
 
 def test_pyproject_unknown_key_is_named_with_its_table(tmp_path):
     root = tmp_path / "r"
-    write_files(root, {"pyproject.toml": '[tool.fixer.fixer]\nbrnch = "x"\n', "a.py": DEBUG})
+    write_files(root, {"pyproject.toml": '[tool.fixer]\nbrnch = "x"\n', "a.py": DEBUG})
     result = run_cli("check", cwd=root)
-    assert result.exit_code == 2 and "tool.fixer.fixer.brnch" in result.stderr and "pyproject.toml" in result.stderr
+    assert result.exit_code == 2 and "unknown key 'tool.fixer.brnch'" in result.stderr and "pyproject.toml" in result.stderr
+    assert "known: branch, include, exclude" in result.stderr  # the names are there (no "expected  and  tables")
+
+
+def test_pyproject_old_nested_table_is_refused_with_the_documented_form(tmp_path):
+    root = tmp_path / "r"
+    write_files(root, {"pyproject.toml": '[tool.fixer.fixer]\nbranch = "x"\n', "a.py": DEBUG})
+    result = run_cli("check", cwd=root)
+    assert result.exit_code == 2
+    assert "unknown key 'tool.fixer.fixer' (put the global keys directly in [tool.fixer])" in result.stderr
 
 
 def test_exclude_disable_and_rule_option(tmp_path):
@@ -88,8 +97,10 @@ def test_json_output_schema(tmp_path):
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data["schema"] == 1 and data["summary"]["files_changed"] == 1
-    assert data["findings"][0] == {"rule": "remove-debug-file-writes", "path": "a.py", "line": 2, "column": 5,
-                                   "end_line": 2, "message": "removed debug write to /tmp/a_debug.log", "fixable": True}
+    finding = dict(data["findings"][0])
+    assert isinstance(finding.pop("evidence"), str)  # every finding carries it (may be empty)
+    assert finding == {"rule": "remove-debug-file-writes", "path": "a.py", "line": 2, "column": 5,
+                       "end_line": 2, "message": "removed debug write to /tmp/a_debug.log", "fixable": True}
 
 
 def test_diff_is_plain_when_no_color_even_on_a_tty(tmp_path):

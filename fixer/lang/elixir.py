@@ -5,17 +5,23 @@ tree-sitter reports byte offsets; fixer's edits use character offsets, so ``Doc`
 from __future__ import annotations
 
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
-import tree_sitter_elixir
-from tree_sitter import Language, Node, Parser, Tree
+from fixer.lang import LANGUAGE_EXTENSIONS
 
-EXTENSIONS = (".ex", ".exs")
+if TYPE_CHECKING:
+    from tree_sitter import Node, Parser, Tree
+
+EXTENSIONS = LANGUAGE_EXTENSIONS["elixir"]
 # Nodes whose text is data, never code to edit.
 OPAQUE = frozenset({"string", "charlist", "sigil", "comment", "quoted_atom", "quoted_keyword"})
 
 
 @lru_cache(maxsize=1)
 def _parser() -> Parser:
+    import tree_sitter_elixir
+    from tree_sitter import Language, Parser
+
     return Parser(Language(tree_sitter_elixir.language()))
 
 

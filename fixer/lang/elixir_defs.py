@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from tree_sitter import Node
+from typing import TYPE_CHECKING
 
 from fixer.lang.elixir import Doc, call_arguments, call_name, operator_of, statements
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 DEF_KINDS = ("def", "defp", "defmacro", "defmacrop")
 

@@ -7,13 +7,14 @@ Guards, default values and pinned (`^x`) occurrences are reads.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
-
-from tree_sitter import Node
+from typing import TYPE_CHECKING, Callable
 
 from fixer.lang import elixir
 from fixer.lang.elixir import Doc, call_name
 from fixer.lang.elixir_defs import DEF_KINDS
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 SCOPED_CALLS = {"with", "for"}  # `<-` bindings live in the whole call
 

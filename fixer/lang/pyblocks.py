@@ -6,8 +6,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Iterator, Sequence
 
-import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper
+from typing import TYPE_CHECKING
+
+from fixer.lazy import LazyModule
+
+if TYPE_CHECKING:
+    from libcst.metadata import CodeRange, MetadataWrapper
+
+cst = LazyModule("libcst")
 
 from fixer.edits import Edit, LineIndex, delete_lines
 

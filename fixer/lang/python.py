@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper
+from fixer.lang import LANGUAGE_EXTENSIONS
+from fixer.lazy import LazyModule
 
-EXTENSIONS = (".py", ".pyi")
+if TYPE_CHECKING:
+    from libcst.metadata import MetadataWrapper
+
+cst = LazyModule("libcst")
+EXTENSIONS = LANGUAGE_EXTENSIONS["python"]
 
 
 class ParseFailure(Exception):
@@ -23,6 +28,8 @@ def parse(text: str) -> cst.Module:
 
 
 def wrapper(text: str) -> MetadataWrapper:
+    from libcst.metadata import MetadataWrapper
+
     return MetadataWrapper(parse(text), unsafe_skip_copy=True)
 
 

@@ -1,0 +1,67 @@
+"""Ctrl-C. SIGINT raises KeyboardInterrupt as usual, and also sets a flag, so that an interrupt that
+surfaced as some other error (a library that caught it half-way, a killed git child) is still
+recognised as an interrupt: never reported as a rule failure or a validation failure. The command
+ends with one line, "fixer: interrupted", and exit status 130."""
+from __future__ import annotations
+
+import signal
+import sys
+from contextlib import contextmanager
+from typing import Iterator
+
+_state = {"hit": False, "depth": 0}
+
+
+def happened() -> bool:
+    return _state["hit"]
+
+
+def check() -> None:
+    """Raise KeyboardInterrupt if Ctrl-C was pressed: call before recording an error that an
+    interrupt may have caused."""
+    if _state["hit"]:
+        raise KeyboardInterrupt
+
+
+def _on_sigint(signum, frame) -> None:
+    _state["hit"] = True
+    raise KeyboardInterrupt
+
+
+class Outcome:
+    """What `handled()` yields: whether the command it wrapped was interrupted."""
+
+    happened = False
+
+
+@contextmanager
+def handled() -> Iterator[Outcome]:
+    """Around a whole command: install the handler; an interrupt (or any error after one) ends
+    here, and the outermost level prints the one line. The flag lives only as long as the command."""
+    outermost = _state["depth"] == 0
+    if outermost:
+        _state["hit"] = False
+    previous = None
+    if outermost:
+        try:
+            previous = signal.signal(signal.SIGINT, _on_sigint)
+        except ValueError:  # not the main thread (an embedding program): leave its handler alone
+            pass
+    _state["depth"] += 1
+    outcome = Outcome()
+    try:
+        yield outcome
+    except KeyboardInterrupt:
+        _state["hit"] = True
+    except BaseException:
+        if not _state["hit"]:
+            raise
+    finally:
+        _state["depth"] -= 1
+        outcome.happened = _state["hit"]
+        if outermost:
+            _state["hit"] = False
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+    if outermost and outcome.happened:
+        print("fixer: interrupted", file=sys.stderr, flush=True)
