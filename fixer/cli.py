@@ -160,14 +160,14 @@ def diff(
     def action():
         from fixer import report
         from fixer.session import Failure, diff_text, rel_paths, run_rules, source_for, workspace
-        from fixer.textio import write_atomic
+        from fixer.fileguard import write_output
 
         ws = workspace(directory, config)
         result = run_rules(source_for(ws, working_tree=True), ws, ws.rules(rule), rel_paths(ws, paths))
         text = diff_text(result)
         if output is not None:
             try:
-                write_atomic(output, text.encode("utf-8"))
+                write_output(output, text.encode("utf-8"))
             except OSError as exc:
                 raise Failure(f"{output}: cannot write the patch: {exc.strerror or exc}") from exc
             report.note(f"wrote {len(result.changed)} file(s) of fixes to {output}")

@@ -183,3 +183,15 @@ def _roll_back(done: list[Replacement]) -> list[str]:
         finally:
             discard_temps([restore])
     return stuck
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """A file the user named for fixer's output (a patch): written whole through a temp file, or not at all."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    finally:
+        if os.path.lexists(temp):
+            os.unlink(temp)

@@ -35,7 +35,7 @@ def refused_and_rest_fixed(result, root: Path, name: str, reason: str, kept: byt
 
 
 def one_error_line(stderr: str) -> str:
-    errors = [line for line in stderr.splitlines() if "error" in line]
+    errors = [line for line in stderr.splitlines() if line.lstrip().startswith(("error", "fixer: error"))]
     assert "Traceback" not in stderr, stderr
     assert len(errors) == 1, stderr
     return errors[0]
