@@ -8,8 +8,11 @@ dedent/``end``, where the original had none.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, replace
+
+from fixer import textcache
 
 
 @dataclass(frozen=True, order=True)
@@ -22,12 +25,34 @@ class Edit:
     tidy: bool = False  # a deletion of whole lines: normalise the blank lines around it
 
 
+# A line ends at "\n" (the one place that says so).
+LINE_BREAK = re.compile("\n")
+
+
 class LineIndex:
-    """Maps between character offsets and 1-based line numbers of one text."""
+    """Maps between character offsets and 1-based line numbers of one text.
+
+    `LineIndex(text)` is cheap to call again: the index of a recently used text object is reused
+    (rules build one per edit through `delete_lines`). Line starts live in an array of machine
+    integers, so a large file costs 8 bytes a line, not a Python int object a line.
+    """
+
+    text: str
+    starts: array
+
+    def __new__(cls, text: str):
+        return textcache.per_text("LineIndex", text, lambda: cls._build(text))
 
     def __init__(self, text: str):
-        self.text = text
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        pass  # built once, in _build
+
+    @classmethod
+    def _build(cls, text: str) -> "LineIndex":
+        index = object.__new__(cls)
+        index.text = text
+        index.starts = array("q", [0])
+        index.starts.extend(m.end() for m in LINE_BREAK.finditer(text))
+        return index
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.starts, offset)
@@ -96,7 +121,9 @@ def _tidy_span(text: str, edit: Edit) -> Edit:
     next_line = last + below + 1
     block_start = prev_line < 1 or indent_of(index.line_text(prev_line)) < removed_indent
     block_end = next_line > total or indent_of(index.line_text(next_line)) < removed_indent
-    if block_start:
+    if prev_line < 1 and next_line > total:
+        keep = 0  # nothing but blank lines would be left: leave none
+    elif block_start:
         keep = above
     elif block_end:
         keep = below
@@ -112,8 +139,8 @@ def _tidy_span(text: str, edit: Edit) -> Edit:
     return replace(edit, start=start, end=end)
 
 
-def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[Edit], list[Edit]]:
-    """Apply edits; return (new text, applied edits, refused overlapping edits)."""
+def plan_edits(text: str, edits: list[Edit]) -> tuple[list[Edit], list[Edit], list[Edit]]:
+    """(the spans to splice, sorted and disjoint; the edits applied; the overlapping edits refused)."""
     ordered = sorted(set(edits), key=lambda e: (e.start, e.end, e.replacement))
     applied: list[Edit] = []
     refused: list[Edit] = []
@@ -128,13 +155,29 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[Edit], list[Edi
             continue
         applied.append(edit)
     final = [_tidy_span(text, e) if e.tidy else e for e in _merge_tidy_runs(text, applied)]
-    final = _merge_tidy_runs(text, final)
+    spans: list[Edit] = []
+    cursor = 0
+    for edit in _merge_tidy_runs(text, final):
+        if edit.start < cursor:  # a tidied span grew over its neighbour's blank lines
+            edit = replace(edit, start=cursor, end=max(cursor, edit.end))
+        spans.append(edit)
+        cursor = edit.end
+    return spans, applied, refused
+
+
+def splice(text: str, spans: list[Edit]) -> str:
+    """The text with each (disjoint, sorted) span replaced: one pass, whatever the number of edits."""
     pieces: list[str] = []
     cursor = 0
-    for edit in final:
-        start = max(edit.start, cursor)
-        pieces.append(text[cursor:start])
+    for edit in spans:
+        pieces.append(text[cursor:edit.start])
         pieces.append(edit.replacement)
-        cursor = max(cursor, edit.end)
+        cursor = edit.end
     pieces.append(text[cursor:])
-    return "".join(pieces), applied, refused
+    return "".join(pieces)
+
+
+def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[Edit], list[Edit]]:
+    """Apply edits; return (new text, applied edits, refused overlapping edits)."""
+    spans, applied, refused = plan_edits(text, edits)
+    return splice(text, spans), applied, refused
