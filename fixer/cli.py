@@ -47,6 +47,13 @@ ConfigOpt = typer.Option(None, "--config", "-c", help="Config file (default: fix
 RuleOpt = typer.Option(None, "--rule", "-r", help="Run only this rule (repeatable).")
 DirOpt = typer.Option(None, "--directory", "-C", help="Run in this directory instead of the current one.")
 VerboseOpt = typer.Option(False, "--verbose", "-v", help="Show tracebacks for errors.")
+JobsOpt = typer.Option(None, "--jobs", "-j", min=1, help="Processes to fix files with (default: config `jobs`, $FIXER_JOBS, else every core).")
+
+
+def with_jobs(ws, jobs: Optional[int]):
+    if jobs is not None:
+        ws.config.jobs = jobs
+    return ws
 
 
 @app.command()
@@ -57,6 +64,7 @@ def check(
     directory: Optional[Path] = DirOpt,
     output_format: str = typer.Option("text", "--format", "-f", help="text, json, sarif or github."),
     verbose: bool = VerboseOpt,
+    jobs: Optional[int] = JobsOpt,
 ):
     """CI gate: report what would be fixed. Exit 0 clean, 1 fixes pending, 2 errors."""
     from fixer import formats
@@ -65,7 +73,7 @@ def check(
         fail(f"--format {output_format}: expected one of {', '.join(formats.FORMATS)}", verbose)
 
     def action():
-        ws = workspace(directory, config)
+        ws = with_jobs(workspace(directory, config), jobs)
         result = run_rules(WorkTree(ws.root, ws.repo), ws, ws.rules(rule), rel_paths(ws, paths))
         if output_format == "text":
             return finish_report(result, show_diff=False)
@@ -83,11 +91,12 @@ def diff(
     rule: Optional[List[str]] = RuleOpt,
     directory: Optional[Path] = DirOpt,
     verbose: bool = VerboseOpt,
+    jobs: Optional[int] = JobsOpt,
 ):
     """Print (or write with -o) the fixes as a git-style patch, for review."""
 
     def action():
-        ws = workspace(directory, config)
+        ws = with_jobs(workspace(directory, config), jobs)
         result = run_rules(WorkTree(ws.root, ws.repo), ws, ws.rules(rule), rel_paths(ws, paths))
         text = diff_text(result)
         if output is not None:
@@ -117,12 +126,13 @@ def apply(
     rule: Optional[List[str]] = RuleOpt,
     directory: Optional[Path] = DirOpt,
     verbose: bool = VerboseOpt,
+    jobs: Optional[int] = JobsOpt,
 ):
     """Apply the fixes: commit them on a cleanup branch (default) or rewrite files (--in-place)."""
     from fixer import applying
 
     def action():
-        ws = workspace(directory, config)
+        ws = with_jobs(workspace(directory, config), jobs)
         options = applying.ApplyOptions(
             dry_run=dry_run,
             in_place=in_place,
@@ -155,6 +165,7 @@ def checklist(
     config: Optional[Path] = ConfigOpt,
     directory: Optional[Path] = DirOpt,
     verbose: bool = VerboseOpt,
+    jobs: Optional[int] = JobsOpt,
 ):
     """Turn a Markdown release checklist into fixes: the plan and diff, or (--apply) the branch."""
     from fixer.checklist_cmd import checklist_command
@@ -163,7 +174,7 @@ def checklist(
         fail(f"--format {output_format}: expected text or json", verbose)
 
     def action():
-        ws = workspace(directory, config)
+        ws = with_jobs(workspace(directory, config), jobs)
         actor = parse_actor(author) if author else None
         return checklist_command(ws, path, do_apply, branch or ws.config.branch, base, output_format, actor, force)
 

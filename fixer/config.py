@@ -31,6 +31,7 @@ GENERAL_KEYS = {
     "include": list,
     "exclude": list,
     "max_file_size": int,
+    "jobs": int,  # processes (default: $FIXER_JOBS, else every core)
 }
 
 
@@ -41,6 +42,7 @@ class Config:
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    jobs: int | None = None
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # only configured rules
 
     def rules(self, only: list[str] | None = None) -> list[Rule]:
@@ -105,6 +107,8 @@ def parse(data: dict[str, Any], source: str, prefix: str = "") -> Config:
             raise ConfigError(f"{where}'{prefix}fixer.{key}' must be a {expected.__name__}, got {type(value).__name__}")
         if expected is list and not all(isinstance(item, str) for item in value):
             raise ConfigError(f"{where}'{prefix}fixer.{key}' must be a list of strings")
+        if key == "jobs" and value < 1:
+            raise ConfigError(f"{where}'{prefix}fixer.jobs' must be 1 or more, got {value}")
         setattr(config, key, value)
     rules = data.get("rules", {})
     if not isinstance(rules, dict):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
+from typing import Iterable
 
 from fixer import textcache
 
@@ -73,6 +74,36 @@ class LineIndex:
     @property
     def line_count(self) -> int:
         return len(self.starts) if self.text and not self.text.endswith("\n") else len(self.starts) - 1
+
+
+class Spans:
+    """Ranges answering "is [start, end] inside one of them?" in O(log n), for rules that ask it per
+    node (instead of scanning every range each time: O(n) per node, quadratic per file).
+
+    Only ranges not inside another are kept; sorted by start, their ends are then sorted too, so the
+    one range that can hold [start, end] is the last one starting at or before `start`.
+    """
+
+    def __init__(self, ranges: Iterable[tuple[int, int]] = ()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in ranges:
+            self.add(start, end)
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def covers(self, start: int, end: int) -> bool:
+        at = bisect_right(self.starts, start) - 1
+        return at >= 0 and self.ends[at] >= end
+
+    def add(self, start: int, end: int) -> None:
+        if self.covers(start, end):
+            return
+        low = bisect_left(self.starts, start)
+        high = bisect_right(self.ends, end, lo=low)  # the ranges inside [start, end] are replaced
+        self.starts[low:high] = [start]
+        self.ends[low:high] = [end]
 
 
 def is_blank(line: str) -> bool:

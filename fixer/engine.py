@@ -124,7 +124,8 @@ class Attempt:
             new, spans, dropped = self._apply(current, edits)
             # Later passes re-see the unfixable findings of the first at shifted lines: keep only fixes.
             findings = outcome.findings if attempt == 0 else [f for f in outcome.findings if f.fixed]
-            self._record(_unfix(self.path, current, findings, held + dropped, report=attempt == 0))
+            findings = _unfix(self.path, current, findings, held + dropped, report=attempt == 0)
+            self._record(self._to_original(current, findings))
             if new == current:
                 break
             self.trail.add(spans)
@@ -168,11 +169,38 @@ class Attempt:
                 held.append((edit, f"needs review, not changed: {reason}", reason))
         return kept, held
 
+    def _to_original(self, text: str, findings: list[Finding]) -> list[Finding]:
+        """Findings of a later pass, moved to the lines of the original text (the file on disk)."""
+        if text is self.original or not findings:
+            return findings
+        here, there = LineIndex(text), LineIndex(self.original)
+
+        def back(line: int, column: int = 1) -> tuple[int, int]:
+            """(start, end) in the original of a position (a replaced span maps to all it replaced)."""
+            offset = min(here.offset(min(line, len(here.starts)), max(column - 1, 0)), len(text))
+            return self.trail.to_original(offset, offset)
+
+        moved = []
+        for finding in findings:
+            start, _ = back(finding.line, finding.column)
+            line = there.line_of(start)
+            column = start - there.line_start(line) + 1
+            end_line = None
+            if finding.end_line:
+                low, high = back(finding.end_line)
+                end_line = there.line_of(high - 1 if high > low else low)
+            moved.append(replace(finding, line=line, column=column, end_line=end_line))
+        return moved
+
     def _record(self, findings: list[Finding]) -> None:
         seen = {(f.rule, f.line, f.column, f.message) for f in self.findings}
         for finding in findings:
-            if (finding.rule, finding.line, finding.column, finding.message) not in seen:
-                self.findings.append(finding)
+            if (finding.rule, finding.line, finding.column, finding.message) in seen:
+                continue
+            if finding.fixed:  # a later pass fixed what an earlier one left: that report is stale
+                self.findings = [f for f in self.findings
+                                 if f.fixed or f.rule != finding.rule or f.line != finding.line]
+            self.findings.append(finding)
 
     # -- the final check ---------------------------------------------------------------------
     def unsettled(self) -> list[tuple[int, int, str]]:

@@ -67,7 +67,9 @@ class Blocks:
     def add(self, start: int, end: int, reason: str) -> bool:
         """Block the lines of [start, end]; False if they were blocked already (no progress)."""
         lines = LineIndex(self.original)
-        first, last = lines.line_of(start), lines.line_of(max(start, end - 1))
+        # An insertion at a line start belongs to the line it follows.
+        first = lines.line_of(start - 1 if start == end and start > 0 else start)
+        last = max(first, lines.line_of(max(start, end - 1)))
         low, high = lines.line_start(first), lines.line_end(last)
         if any(a <= low and high <= b for a, b, _ in self.ranges):
             return False
@@ -76,6 +78,10 @@ class Blocks:
 
     def reason_for(self, start: int, end: int) -> str | None:
         for low, high, reason in self.ranges:
-            if start <= high and end >= low:
+            if start == end or low == high:
+                hit = low <= end and start <= high  # an insertion touching the range counts
+            else:
+                hit = start < high and end > low
+            if hit:
                 return reason
         return None
