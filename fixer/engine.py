@@ -120,6 +120,8 @@ class Attempt:
             if attempt and not rule.anchor_regex.search(current):
                 break  # no anchor left: the rule has nothing more to look at
             outcome = rule.check(self.source(current))
+            if outcome.edits:
+                self._source = None  # the rule is done with this text's trees: free them before the next parse
             edits, held = self._unblocked(current, outcome.edits)
             new, spans, dropped = self._apply(current, edits)
             # Later passes re-see the unfixable findings of the first at shifted lines: keep only fixes.

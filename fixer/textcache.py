@@ -29,5 +29,10 @@ def per_text(kind: str, text: str, build: Callable[[], Any]) -> Any:
     return value
 
 
+def forget(text: str, kind: str) -> None:
+    """Drop what was built from `text` (e.g. a syntax tree the size of dozens of copies of the text)."""
+    _entries.pop((kind, id(text)), None)
+
+
 def clear() -> None:
     _entries.clear()

@@ -73,8 +73,12 @@ def _errors_in(text: str) -> int:
 
 
 def validate(path: str, text: str, original: str | None = None) -> str | None:
+    allowed = 0
+    if original is not None:
+        allowed = _errors_in(original)
+        # Its tree (dozens of bytes per byte of source) is not needed again: never hold two.
+        textcache.forget(original, "elixir.parse")
     errors = _errors_in(text)
-    allowed = _errors_in(original) if original is not None else 0
     if errors > allowed:
         return f"tree-sitter-elixir finds {errors} syntax error node(s) (the original had {allowed})"
     return None
@@ -131,19 +135,23 @@ class Doc:
         return self.tree.root_node.descendant_for_byte_range(start, end)
 
     def comment_lines(self) -> set[int]:
-        """1-based line numbers that hold only a comment."""
+        """1-based line numbers that hold only a comment (found by a native query, not a walk of
+        every node in Python: that costs seconds on a large file)."""
+        from tree_sitter import QueryCursor
+
         lines: set[int] = set()
-        stack = [self.tree.root_node]
-        while stack:
-            node = stack.pop()
-            if node.type == "comment":
-                row = node.start_point[0]
-                line_start = self.data.rfind(b"\n", 0, node.start_byte) + 1
-                if not self.data[line_start:node.start_byte].strip():
-                    lines.add(row + 1)
-            else:
-                stack.extend(node.children)
+        for node in QueryCursor(_comment_query()).captures(self.tree.root_node).get("comment", []):
+            line_start = self.data.rfind(b"\n", 0, node.start_byte) + 1
+            if not self.data[line_start:node.start_byte].strip():
+                lines.add(node.start_point[0] + 1)
         return lines
+
+
+@lru_cache(maxsize=1)
+def _comment_query():
+    from tree_sitter import Query
+
+    return Query(Language(tree_sitter_elixir.language()), "(comment) @comment")
 
 
 def in_opaque(node: Node) -> bool:
