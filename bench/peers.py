@@ -75,14 +75,15 @@ class Bench:
         self.scratch = Path(tempfile.mkdtemp(prefix="fixer-peers-"))
 
     # -- running tools ----------------------------------------------------------------------
-    def timed(self, command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, float]:
+    def timed(self, command: list[str], env: dict | None = None) -> tuple[float, float, float]:
         """(best wall seconds of --repeat runs, peak RSS MB of the main process, CPU seconds of the
         best run, its worker processes included)."""
         best, rss, cpu = float("inf"), 0.0, 0.0
         for _ in range(self.args.repeat):
             errors = tempfile.TemporaryFile()  # not a pipe: a chatty tool would fill it and hang
             started = time.perf_counter()
-            proc = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})},
+            # Never from inside the tree: `python -m` would import the tree's own modules.
+            proc = subprocess.Popen(command, cwd=self.scratch, env={**os.environ, **(env or {})},
                                     stdout=subprocess.DEVNULL, stderr=errors)
             _, status, usage = os.wait4(proc.pid, 0)
             proc.returncode = os.waitstatus_to_exitcode(status)
@@ -93,13 +94,13 @@ class Bench:
             errors.seek(0)
             error = errors.read().decode("utf-8", "replace")
             errors.close()
-            if proc.returncode not in (0, 1):
+            if proc.returncode not in (0, 1) or "Traceback" in error:
                 raise SystemExit(f"{' '.join(command)} failed with {proc.returncode}:\n{error[-3000:]}")
         return best, rss, cpu
 
     def fixer(self, scenario: str, root: Path, jobs: int | None = None, note: str = "") -> Row:
         env = {"FIXER_JOBS": str(jobs or self.jobs), "PYTHONPATH": self._fixer_path()}
-        seconds, rss, cpu = self.timed([sys.executable, "-m", "fixer", "check", "-C", str(root)], root, env)
+        seconds, rss, cpu = self.timed([sys.executable, "-m", "fixer", "check", "-C", str(root)], env)
         return self.add(Row(scenario, f"fixer (jobs {jobs or self.jobs})", seconds, rss, cpu, note))
 
     def _fixer_path(self) -> str:
@@ -109,19 +110,19 @@ class Bench:
     def libcst(self, scenario: str, root: Path) -> Row:
         command = [sys.executable, "-m", "libcst.tool", "codemod", "-x", "debug_writes.RemoveDebugWrites",
                    "-j", str(self.jobs), "--no-format", "--hide-progress", str(root)]
-        seconds, rss, cpu = self.timed(command, root, {"PYTHONPATH": str(HERE / "codemods")})
+        seconds, rss, cpu = self.timed(command, {"PYTHONPATH": str(HERE / "codemods")})
         return self.add(Row(scenario, f"LibCST codemod CLI (-j {self.jobs})", seconds, rss, cpu))
 
     def ruff(self, scenario: str, root: Path) -> Row:
         command = [self.tool("ruff"), "check", "--no-cache", "--exit-zero", "--quiet", "--isolated", str(root)]
-        seconds, rss, cpu = self.timed(command, root)
+        seconds, rss, cpu = self.timed(command)
         return self.add(Row(scenario, "ruff check", seconds, rss, cpu))
 
     def ast_grep(self, scenario: str, root: Path) -> Row:
         rule = self.scratch / "io_inspect.yml"
         rule.write_text(AST_GREP_RULE)
         command = [self.tool("ast-grep"), "scan", "--rule", str(rule), "--json=compact", "-j", str(self.jobs), str(root)]
-        seconds, rss, cpu = self.timed(command, root)
+        seconds, rss, cpu = self.timed(command)
         return self.add(Row(scenario, f"ast-grep scan (-j {self.jobs})", seconds, rss, cpu))
 
     @staticmethod

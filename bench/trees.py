@@ -276,13 +276,13 @@ def plant_python(paths: list[Path]) -> None:
     """Add a debug-log `with` block at the start of (up to) three functions of each file."""
     for path in paths:
         text = path.read_text()
-        lines = text.splitlines(keepends=True)
+        lines = text.split("\n")  # not splitlines(): a form feed is no line break to ast
         spots = _function_starts(ast.parse(text))[:3]
         if not spots:
             lines.append(_debug_block(0, 0))
         for line, column in sorted(spots, reverse=True):
-            lines.insert(line - 1, _debug_block(column, line))
-        path.write_text("".join(lines))
+            lines.insert(line - 1, _debug_block(column, line).rstrip("\n"))
+        path.write_text("\n".join(lines))
 
 
 def _debug_block(column: int, tag: int) -> str:
