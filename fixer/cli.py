@@ -104,6 +104,15 @@ BaseOpt = typer.Option(None, "--base", metavar="REF", show_default=False,
                        help="Start the branch from this commit, branch or tag. Default: HEAD.")
 AuthorOpt = typer.Option(None, "--author", metavar="'NAME <EMAIL>'", show_default=False,
                          help="Commit as this identity (for bots). Default: git's user, else fixer-bot.")
+JobsOpt = typer.Option(None, "--jobs", "-j", min=1, metavar="N", show_default=False,
+                       help="Processes to fix files with. Default: `jobs` in the config, else $FIXER_JOBS, "
+                            "else every core.")
+
+
+def with_jobs(ws, jobs: Optional[int]):
+    if jobs is not None:
+        ws.config.jobs = jobs
+    return ws
 
 
 @app.command(cls=Command, short_help="Report what would be fixed (the CI gate).")
@@ -117,6 +126,7 @@ def check(
     allow_unchecked: bool = UncheckedOpt,
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
+    jobs: Optional[int] = JobsOpt,
 ):
     """Report what would be fixed (the CI gate).
 
@@ -130,7 +140,7 @@ def check(
     def action():
         from fixer.session import finish_report, rel_paths, run_rules, source_for, workspace
 
-        ws = workspace(directory, config)
+        ws = with_jobs(workspace(directory, config), jobs)
         ws.allow_unchecked = allow_unchecked
         result = run_rules(source_for(ws, working_tree=True), ws, ws.rules(rule), rel_paths(ws, paths))
         if output_format == "text":
@@ -151,6 +161,7 @@ def diff(
     directory: Optional[Path] = DirOpt,
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
+    jobs: Optional[int] = JobsOpt,
 ):
     """Print the fixes as a git-style patch, for review (`fixer apply --patch` applies it).
 
@@ -162,7 +173,7 @@ def diff(
         from fixer.session import Failure, diff_text, rel_paths, run_rules, source_for, workspace
         from fixer.fileguard import write_output
 
-        ws = workspace(directory, config)
+        ws = with_jobs(workspace(directory, config), jobs)
         result = run_rules(source_for(ws, working_tree=True), ws, ws.rules(rule), rel_paths(ws, paths))
         text = diff_text(result)
         if output is not None:
@@ -199,6 +210,7 @@ def apply(
     allow_unchecked: bool = UncheckedOpt,
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
+    jobs: Optional[int] = JobsOpt,
 ):
     """Commit the fixes on a cleanup branch, or rewrite the files (--in-place).
 
@@ -211,7 +223,7 @@ def apply(
         from fixer.gitops import parse_actor
         from fixer.session import rel_paths, workspace
 
-        ws = workspace(directory, config)
+        ws = with_jobs(workspace(directory, config), jobs)
         ws.allow_unchecked = allow_unchecked
         options = applying.ApplyOptions(
             dry_run=dry_run,
@@ -246,6 +258,7 @@ def checklist(
     directory: Optional[Path] = DirOpt,
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
+    jobs: Optional[int] = JobsOpt,
 ):
     """Turn a Markdown release checklist into fixes: the plan and diff, or (--apply) the branch.
 
@@ -259,7 +272,7 @@ def checklist(
         from fixer.gitops import parse_actor
         from fixer.session import workspace
 
-        ws = workspace(directory, config)
+        ws = with_jobs(workspace(directory, config), jobs)
         actor = parse_actor(author) if author else None
         where = path if path.is_absolute() or directory is None else ws.start / path
         return checklist_command(ws, where, do_apply, branch or ws.config.branch, base, output_format, actor, force)

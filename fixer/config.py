@@ -34,6 +34,7 @@ GENERAL_KEYS = {
     "max_file_size": int,
     "select": list,
     "extend-select": list,
+    "jobs": int,  # processes (default: $FIXER_JOBS, else every core)
 }
 GLOB_KEYS = ("include", "exclude")
 
@@ -47,6 +48,7 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     select: list[str] | None = None  # None: the rules that are on by default
     extend_select: list[str] = field(default_factory=list)
+    jobs: int | None = None
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # only configured rules
     base: str = ""  # the config's folder, relative to the repository root ("" at the root)
 
@@ -173,6 +175,8 @@ def _build(general: dict[str, Any], rules: Any, source: str, general_prefix: str
             unknown = [rule_id for rule_id in value if rule_id not in registry]
             if unknown:
                 raise ConfigError(f"{where}'{label}': unknown rule id '{unknown[0]}' (known: {', '.join(registry)})")
+        if key == "jobs" and value < 1:
+            raise ConfigError(f"{where}'{label}' must be 1 or more, got {value}")
         setattr(config, key.replace("-", "_"), value)
     if not isinstance(rules, dict):
         raise ConfigError(f"{where}'{rules_prefix}rules' must be a table of rule tables")

@@ -8,8 +8,12 @@ dedent/``end``, where the original had none.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
+from typing import Iterable
+
+from fixer import textcache
 
 
 @dataclass(frozen=True, order=True)
@@ -22,17 +26,37 @@ class Edit:
     tidy: bool = False  # a deletion of whole lines: normalise the blank lines around it
 
 
+# A line ends at "\n", "\r\n" or a lone "\r", as LibCST counts them (the one place that says so).
+LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
 class LineIndex:
     """Maps between character offsets and 1-based line numbers of one text.
 
     Lines end at "\n", "\r\n" or a lone "\r", as LibCST (and Python's tokenizer) count them, so the
-    line numbers of LibCST positions index the same lines here."""
+    line numbers of LibCST positions index the same lines here.
 
-    BREAK = re.compile(r"\r\n?|\n")
+    `LineIndex(text)` is cheap to call again: the index of a recently used text object is reused
+    (rules build one per edit through `delete_lines`). Line starts live in an array of machine
+    integers, so a large file costs 8 bytes a line, not a Python int object a line.
+    """
+
+    text: str
+    starts: array
+
+    def __new__(cls, text: str):
+        return textcache.per_text("LineIndex", text, lambda: cls._build(text))
 
     def __init__(self, text: str):
-        self.text = text
-        self.starts = [0] + [m.end() for m in self.BREAK.finditer(text)]
+        pass  # built once, in _build
+
+    @classmethod
+    def _build(cls, text: str) -> "LineIndex":
+        index = object.__new__(cls)
+        index.text = text
+        index.starts = array("q", [0])
+        index.starts.extend(m.end() for m in LINE_BREAK.finditer(text))
+        return index
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.starts, offset)
@@ -53,6 +77,36 @@ class LineIndex:
     @property
     def line_count(self) -> int:
         return len(self.starts) if self.text and self.starts[-1] != len(self.text) else len(self.starts) - 1
+
+
+class Spans:
+    """Ranges answering "is [start, end] inside one of them?" in O(log n), for rules that ask it per
+    node (instead of scanning every range each time: O(n) per node, quadratic per file).
+
+    Only ranges not inside another are kept; sorted by start, their ends are then sorted too, so the
+    one range that can hold [start, end] is the last one starting at or before `start`.
+    """
+
+    def __init__(self, ranges: Iterable[tuple[int, int]] = ()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in ranges:
+            self.add(start, end)
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def covers(self, start: int, end: int) -> bool:
+        at = bisect_right(self.starts, start) - 1
+        return at >= 0 and self.ends[at] >= end
+
+    def add(self, start: int, end: int) -> None:
+        if self.covers(start, end):
+            return
+        low = bisect_left(self.starts, start)
+        high = bisect_right(self.ends, end, lo=low)  # the ranges inside [start, end] are replaced
+        self.starts[low:high] = [start]
+        self.ends[low:high] = [end]
 
 
 def is_blank(line: str) -> bool:
@@ -101,7 +155,9 @@ def _tidy_span(text: str, edit: Edit) -> Edit:
     next_line = last + below + 1
     block_start = prev_line < 1 or indent_of(index.line_text(prev_line)) < removed_indent
     block_end = next_line > total or indent_of(index.line_text(next_line)) < removed_indent
-    if block_start:
+    if prev_line < 1 and next_line > total:
+        keep = 0  # nothing but blank lines would be left: leave none
+    elif block_start:
         keep = above
     elif block_end:
         keep = below
@@ -112,13 +168,14 @@ def _tidy_span(text: str, edit: Edit) -> Edit:
     drop_below = max(0, below - max(0, keep - above))
     start = index.line_start(first - drop_above) if drop_above else edit.start
     end = index.line_end(last + drop_below) if drop_below else edit.end
-    if end == len(text) and not text.endswith("\n") and start > 0 and not edit.replacement:
-        start -= 1  # the file had no final newline: don't leave one behind
+    if end == len(text) and not text.endswith(("\n", "\r")) and start > 0 and not edit.replacement:
+        # The file had no final line break: don't leave one behind ("\r\n", "\n" or a lone "\r").
+        start -= 2 if text.startswith("\r\n", start - 2) else 1
     return replace(edit, start=start, end=end)
 
 
-def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[Edit], list[Edit]]:
-    """Apply edits; return (new text, applied edits, refused overlapping edits)."""
+def plan_edits(text: str, edits: list[Edit]) -> tuple[list[Edit], list[Edit], list[Edit]]:
+    """(the spans to splice, sorted and disjoint; the edits applied; the overlapping edits refused)."""
     ordered = sorted(set(edits), key=lambda e: (e.start, e.end, e.replacement))
     applied: list[Edit] = []
     refused: list[Edit] = []
@@ -133,13 +190,29 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[Edit], list[Edi
             continue
         applied.append(edit)
     final = [_tidy_span(text, e) if e.tidy else e for e in _merge_tidy_runs(text, applied)]
-    final = _merge_tidy_runs(text, final)
+    spans: list[Edit] = []
+    cursor = 0
+    for edit in _merge_tidy_runs(text, final):
+        if edit.start < cursor:  # a tidied span grew over its neighbour's blank lines
+            edit = replace(edit, start=cursor, end=max(cursor, edit.end))
+        spans.append(edit)
+        cursor = edit.end
+    return spans, applied, refused
+
+
+def splice(text: str, spans: list[Edit]) -> str:
+    """The text with each (disjoint, sorted) span replaced: one pass, whatever the number of edits."""
     pieces: list[str] = []
     cursor = 0
-    for edit in final:
-        start = max(edit.start, cursor)
-        pieces.append(text[cursor:start])
+    for edit in spans:
+        pieces.append(text[cursor:edit.start])
         pieces.append(edit.replacement)
-        cursor = max(cursor, edit.end)
+        cursor = edit.end
     pieces.append(text[cursor:])
-    return "".join(pieces), applied, refused
+    return "".join(pieces)
+
+
+def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[Edit], list[Edit]]:
+    """Apply edits; return (new text, applied edits, refused overlapping edits)."""
+    spans, applied, refused = plan_edits(text, edits)
+    return splice(text, spans), applied, refused

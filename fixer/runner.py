@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from fixer.config import Config
-from fixer.engine import fix_text
+from fixer import pool
 from fixer.globs import matches_any
 from fixer.model import FileResult
 from fixer.rule import Rule
@@ -76,7 +76,10 @@ def candidates(source, config: Config, rules: list[Rule]) -> list[str]:
 
 
 def run(source, config: Config, rules: list[Rule], progress: Callable[[str], None] | None = None, only: list[str] | None = None) -> Run:
-    """Fix every candidate file (or just `only`), returning results; nothing is written."""
+    """Fix every candidate file (or just `only`), returning results; nothing is written.
+
+    Files no rule's anchor matches are settled here without the engine; the others go through the
+    engine, on `config.jobs` processes when there are enough of them (see fixer.pool)."""
     outcome = Run(rules)
     paths = only if only is not None else candidates(source, config, rules)
     texts: dict[str, Decoded] = {}
@@ -89,10 +92,15 @@ def run(source, config: Config, rules: list[Rule], progress: Callable[[str], Non
         except InputError as exc:
             outcome.outcomes.append(FileOutcome(FileResult(path, "", "", errors=[str(exc)])))
     context = gather_context(source, config, rules, texts)
+    work = []
     for path, decoded in texts.items():
-        if progress:
+        if any(rule.wants(path, decoded.text) for rule in rules):
+            work.append((path, decoded.text))
+        elif progress:
             progress(path)
-        result = fix_text(path, decoded.text, rules, context)
+    results = pool.fix_all(work, rules, context, pool.jobs_for(config, len(work)), progress)
+    for path, decoded in texts.items():
+        result = results.get(path) or FileResult(path, decoded.text, decoded.text)
         outcome.outcomes.append(FileOutcome(result, decoded))
     outcome.outcomes.sort(key=lambda o: o.result.path)
     return outcome

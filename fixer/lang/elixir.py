@@ -4,15 +4,22 @@ tree-sitter reports byte offsets; fixer's edits use character offsets, so ``Doc`
 """
 from __future__ import annotations
 
+import re
+from array import array
+from bisect import bisect_left
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from fixer.lang import LANGUAGE_EXTENSIONS
 
+from fixer import textcache
+from fixer.edits import LineIndex
+
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Tree
 
 EXTENSIONS = LANGUAGE_EXTENSIONS["elixir"]
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Nodes whose text is data, never code to edit.
 OPAQUE = frozenset({"string", "charlist", "sigil", "comment", "quoted_atom", "quoted_keyword"})
 
@@ -26,7 +33,20 @@ def _parser() -> Parser:
 
 
 def parse(text: str) -> Tree:
-    return _parser().parse(text.encode("utf-8"))
+    """The tree of this text (shared by the engine's checks and every rule that looks at it)."""
+    return _parsed(text)[1]
+
+
+def encoded(text: str) -> bytes:
+    return _parsed(text)[0]
+
+
+def _parsed(text: str) -> tuple[bytes, Tree]:
+    def build():
+        data = text.encode("utf-8")
+        return data, _parser().parse(data)
+
+    return textcache.per_text("elixir.parse", text, build)
 
 
 def error_count(tree: Tree) -> int:
@@ -54,46 +74,60 @@ def first_error(text: str) -> str | None:
     return None
 
 
+def _errors_in(text: str) -> int:
+    return textcache.per_text("elixir.errors", text, lambda: error_count(parse(text)))
+
+
 def validate(path: str, text: str, original: str | None = None) -> str | None:
-    errors = error_count(parse(text))
-    allowed = error_count(parse(original)) if original is not None else 0
+    allowed = 0
+    if original is not None:
+        allowed = _errors_in(original)
+        # Its tree (dozens of bytes per byte of source) is not needed again: never hold two.
+        textcache.forget(original, "elixir.parse")
+    errors = _errors_in(text)
     if errors > allowed:
         return f"tree-sitter-elixir finds {errors} syntax error node(s) (the original had {allowed})"
     return None
 
 
 class Doc:
-    """One Elixir source text with its tree and offset conversions."""
+    """One Elixir source text with its tree and offset conversions.
+
+    tree-sitter counts bytes, edits count characters. Only non-ASCII characters make the two differ,
+    so the conversion keeps arrays over those characters alone (nothing at all for an ASCII file)
+    rather than a table entry per character.
+    """
 
     def __init__(self, text: str):
         self.text = text
-        self.data = text.encode("utf-8")
+        self.data = encoded(text)
         self.tree = parse(text)
         self.ascii = len(self.data) == len(text)
 
     @cached_property
-    def _char_at_byte(self) -> list[int]:
-        table = []
-        for index, char in enumerate(self.text):
-            table.extend([index] * len(char.encode("utf-8")))
-        table.append(len(self.text))
-        return table
-
-    @cached_property
-    def _byte_at_char(self) -> list[int]:
-        table = []
-        total = 0
-        for char in self.text:
-            table.append(total)
-            total += len(char.encode("utf-8"))
-        table.append(total)
-        return table
+    def _wide(self) -> tuple[array, array, array]:
+        """(char offset of each non-ASCII char, its byte offset, extra bytes before it and it)."""
+        chars, bytes_at, extra = array("q"), array("q"), array("q", [0])
+        for match in NON_ASCII.finditer(self.text):
+            chars.append(match.start())
+            bytes_at.append(match.start() + extra[-1])
+            extra.append(extra[-1] + len(match.group().encode("utf-8")) - 1)
+        return chars, bytes_at, extra
 
     def char(self, byte_offset: int) -> int:
-        return byte_offset if self.ascii else self._char_at_byte[byte_offset]
+        if self.ascii:
+            return byte_offset
+        chars, bytes_at, extra = self._wide
+        before = bisect_left(bytes_at, byte_offset)  # wide chars starting before this byte
+        if before and byte_offset - bytes_at[before - 1] <= extra[before] - extra[before - 1]:
+            return chars[before - 1]  # inside a multi-byte character: that character
+        return byte_offset - extra[before]
 
     def byte(self, char_offset: int) -> int:
-        return char_offset if self.ascii else self._byte_at_char[char_offset]
+        if self.ascii:
+            return char_offset
+        chars, _, extra = self._wide
+        return char_offset + extra[bisect_left(chars, char_offset)]
 
     def span(self, node: Node) -> tuple[int, int]:
         return self.char(node.start_byte), self.char(node.end_byte)
@@ -107,19 +141,24 @@ class Doc:
         return self.tree.root_node.descendant_for_byte_range(start, end)
 
     def comment_lines(self) -> set[int]:
-        """1-based line numbers that hold only a comment."""
+        """1-based line numbers that hold only a comment (found by a native query, not a walk of
+        every node in Python: that costs seconds on a large file)."""
+        from tree_sitter import QueryCursor
+
         lines: set[int] = set()
-        stack = [self.tree.root_node]
-        while stack:
-            node = stack.pop()
-            if node.type == "comment":
-                row = node.start_point[0]
-                line_start = self.data.rfind(b"\n", 0, node.start_byte) + 1
-                if not self.data[line_start:node.start_byte].strip():
-                    lines.add(row + 1)
-            else:
-                stack.extend(node.children)
+        for node in QueryCursor(_comment_query()).captures(self.tree.root_node).get("comment", []):
+            line_start = self.data.rfind(b"\n", 0, node.start_byte) + 1
+            if not self.data[line_start:node.start_byte].strip():
+                lines.add(node.start_point[0] + 1)
         return lines
+
+
+@lru_cache(maxsize=1)
+def _comment_query():
+    import tree_sitter_elixir
+    from tree_sitter import Language, Query
+
+    return Query(Language(tree_sitter_elixir.language()), "(comment) @comment")
 
 
 def in_opaque(node: Node) -> bool:
@@ -189,9 +228,8 @@ def whole_lines(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     rest = text[end:line_end].strip()
     if rest and not rest.startswith("#"):
         return None
-    first = text.count("\n", 0, start) + 1
-    last = text.count("\n", 0, max(start, end - 1)) + 1
-    return first, last
+    lines = LineIndex(text)
+    return lines.line_of(start), lines.line_of(max(start, end - 1))
 
 
 def comment_block_above(doc: Doc, first_line: int, comment_lines: set[int]) -> list[int]:

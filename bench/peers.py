@@ -1,0 +1,287 @@
+"""fixer side by side with the tools users would pick instead, on the same trees, in one run.
+
+    pip install -e '.[bench]'
+    python bench/peers.py [--python-tree /usr/lib/python3.11] [--quick] [--only NAME ...]
+
+Never part of the test suite. Each line of the table is one tool on one tree (wall time, and the
+peak RSS of the tool's main process); `ratio` compares it with fixer on the same tree, and `target`
+says whether the goal for that line is met. Peers:
+
+- LibCST's codemod CLI (`python -m libcst.tool codemod -j 2`) with bench/codemods/debug_writes.py,
+  a codemod removing the same debug writes fixer's remove-debug-file-writes removes;
+- `ast-grep scan` with an `IO.inspect` removal rule, against fixer's remove-debug-calls;
+- `ruff check` as the native floor (it does less: no parse-then-rewrite of the targets).
+
+fixer runs as the CLI (`python -m fixer check`), start-up included, with $FIXER_JOBS processes (2 by
+default, the number of cores the targets are set for). To measure an older checkout, put it first on
+PYTHONPATH with `--fixer-path DIR`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import trees  # noqa: E402
+
+PY_CONFIG = f"""[fixer]
+max_file_size = {{max_size}}
+
+[rules.remove-debug-file-writes]
+paths = ["**/*.py"]
+files = ["/tmp/*debug*.log"]
+"""
+EX_CONFIG = """[fixer]
+max_file_size = {max_size}
+
+[rules.remove-debug-calls]
+paths = ["**/*.ex"]
+calls = ["IO.inspect"]
+"""
+AST_GREP_RULE = """id: io-inspect
+language: elixir
+rule:
+  pattern: IO.inspect($$$ARGS)
+fix: ""
+"""
+
+
+@dataclass
+class Row:
+    scenario: str
+    tool: str
+    seconds: float
+    rss_mb: float
+    cpu: float = 0.0
+    note: str = ""
+    ratio: str = ""
+    target: str = ""
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.jobs = args.jobs
+        self.rows: list[Row] = []
+        self.scratch = Path(tempfile.mkdtemp(prefix="fixer-peers-"))
+
+    # -- running tools ----------------------------------------------------------------------
+    def timed(self, command: list[str], env: dict | None = None) -> tuple[float, float, float]:
+        """(best wall seconds of --repeat runs, peak RSS MB of the main process, CPU seconds of the
+        best run, its worker processes included)."""
+        best, rss, cpu = float("inf"), 0.0, 0.0
+        for _ in range(self.args.repeat):
+            errors = tempfile.TemporaryFile()  # not a pipe: a chatty tool would fill it and hang
+            started = time.perf_counter()
+            # Never from inside the tree: `python -m` would import the tree's own modules.
+            proc = subprocess.Popen(command, cwd=self.scratch, env={**os.environ, **(env or {})},
+                                    stdout=subprocess.DEVNULL, stderr=errors)
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            wall = time.perf_counter() - started
+            if wall < best:
+                best, cpu = wall, usage.ru_utime + usage.ru_stime
+            rss = max(rss, usage.ru_maxrss / 1024)
+            errors.seek(0)
+            error = errors.read().decode("utf-8", "replace")
+            errors.close()
+            if proc.returncode not in (0, 1) or "Traceback" in error:
+                raise SystemExit(f"{' '.join(command)} failed with {proc.returncode}:\n{error[-3000:]}")
+        return best, rss, cpu
+
+    def fixer(self, scenario: str, root: Path, jobs: int | None = None, note: str = "") -> Row:
+        env = {"FIXER_JOBS": str(jobs or self.jobs), "PYTHONPATH": self._fixer_path()}
+        seconds, rss, cpu = self.timed([sys.executable, "-m", "fixer", "check", "-C", str(root)], env)
+        return self.add(Row(scenario, f"fixer (jobs {jobs or self.jobs})", seconds, rss, cpu, note))
+
+    def _fixer_path(self) -> str:
+        parts = [self.args.fixer_path] if self.args.fixer_path else []
+        return os.pathsep.join(parts + [os.environ.get("PYTHONPATH", "")]).strip(os.pathsep)
+
+    def libcst(self, scenario: str, root: Path) -> Row:
+        command = [sys.executable, "-m", "libcst.tool", "codemod", "-x", "debug_writes.RemoveDebugWrites",
+                   "-j", str(self.jobs), "--no-format", "--hide-progress", str(root)]
+        seconds, rss, cpu = self.timed(command, {"PYTHONPATH": str(HERE / "codemods")})
+        return self.add(Row(scenario, f"LibCST codemod CLI (-j {self.jobs})", seconds, rss, cpu))
+
+    def ruff(self, scenario: str, root: Path) -> Row:
+        command = [self.tool("ruff"), "check", "--no-cache", "--exit-zero", "--quiet", "--isolated", str(root)]
+        seconds, rss, cpu = self.timed(command)
+        return self.add(Row(scenario, "ruff check", seconds, rss, cpu))
+
+    def ast_grep(self, scenario: str, root: Path) -> Row:
+        rule = self.scratch / "io_inspect.yml"
+        rule.write_text(AST_GREP_RULE)
+        command = [self.tool("ast-grep"), "scan", "--rule", str(rule), "--json=compact", "-j", str(self.jobs), str(root)]
+        seconds, rss, cpu = self.timed(command)
+        return self.add(Row(scenario, f"ast-grep scan (-j {self.jobs})", seconds, rss, cpu))
+
+    @staticmethod
+    def tool(name: str) -> str:
+        beside = Path(sys.executable).parent / name
+        return str(beside) if beside.exists() else name
+
+    def add(self, row: Row) -> Row:
+        self.rows.append(row)
+        print(f"  {row.scenario}: {row.tool}: {row.seconds:.2f} s ({row.cpu:.2f} s CPU), {row.rss_mb:.0f} MB",
+              file=sys.stderr, flush=True)
+        return row
+
+    def tree(self, name: str, config: str) -> Path:
+        root = trees.fresh(self.scratch / name)
+        (root / "fixer.toml").write_text(config.format(max_size=self.args.max_file_size))
+        return root
+
+    # -- scenarios --------------------------------------------------------------------------
+    def python_peers(self, label: str, make, files: int) -> None:
+        """≤1 % of files with a target, then every file with one: fixer vs LibCST CLI vs ruff."""
+        sparse = max(1, files // 100)
+        for scenario, dirty in ((f"{label}: {files} files, {sparse} with debug writes", sparse),
+                                (f"{label}: {files} files, all with debug writes", files)):
+            root = self.tree("py", PY_CONFIG)
+            make(root, files, dirty)
+            mine = self.fixer(scenario, root)
+            ruff = self.ruff(scenario, root)
+            peer = self.libcst(scenario, root)  # last: it rewrites the tree
+            ratio = peer.seconds / mine.seconds
+            goal = 2.0 if dirty == files else 20.0
+            peer.ratio = f"fixer {ratio:.1f}x faster"
+            peer.target = _verdict(ratio >= goal, f">= {goal:g}x faster")
+            if dirty != files:
+                floor = mine.seconds / ruff.seconds
+                ruff.ratio = f"fixer takes {floor:.1f}x ruff's time"
+                ruff.target = _verdict(floor <= 10, "<= 10x ruff")
+
+    def elixir_peers(self) -> None:
+        files = 200 if self.args.quick else 745
+        root = self.tree("ex", EX_CONFIG)
+        dirty = trees.elixir_tree(root, files)
+        scenario = f"generated Elixir: {files} files, {dirty} with IO.inspect"
+        mine = self.fixer(scenario, root)
+        peer = self.ast_grep(scenario, root)
+        ratio = mine.seconds / peer.seconds
+        peer.ratio = f"fixer takes {ratio:.2f}x ast-grep's time"
+        peer.target = _verdict(ratio <= 1.0, "<= 1.0x ast-grep")
+
+    def many_fixes(self) -> None:
+        sizes = (500, 1000, 2000) if self.args.quick else (1000, 2000, 5000)
+        first = None
+        for fixes in sizes:
+            root = self.tree("many", EX_CONFIG)
+            trees.elixir_many_fixes(root / "lib" / "many.ex", fixes)
+            row = self.fixer(f"one Elixir file with {fixes} fixes", root, jobs=1)
+            per_fix = row.seconds / fixes * 1000
+            row.note = f"{per_fix:.2f} ms a fix"
+            first = first or per_fix
+            if fixes != sizes[0]:
+                row.ratio = f"{per_fix / first:.2f}x the cost per fix of {sizes[0]}"
+                row.target = _verdict(per_fix / first <= 1.5, "linear (<= 1.5x)")
+
+    def jobs_scaling(self) -> None:
+        files = 500 if self.args.quick else 2000
+        root = self.tree("jobs", PY_CONFIG + EX_CONFIG.split("\n", 2)[2])
+        trees.python_tree(root, files // 2, files // 20)
+        trees.elixir_tree(root, files // 2)
+        scenario = f"{files} files (Python and Elixir, ~10 % to fix)"
+        one = self.fixer(scenario, root, jobs=1)
+        two = self.fixer(scenario, root, jobs=2)
+        speedup = one.seconds / two.seconds
+        two.ratio = f"{speedup:.2f}x faster than jobs 1"
+        two.target = _verdict(speedup >= 1.7, ">= 1.7x")
+
+    def memory(self) -> None:
+        files = 4000 if self.args.quick else 20000
+        root = self.tree("mem", PY_CONFIG + EX_CONFIG.split("\n", 2)[2])
+        trees.python_tree(root, files // 2, files // 200)
+        trees.elixir_tree(root, files // 2, dirty_every=100)
+        row = self.fixer(f"{files} files, ~1 % to fix", root)
+        row.target = _verdict(row.rss_mb <= 300, "peak <= 300 MB")
+
+    def huge(self) -> None:
+        megabytes = 5 if self.args.quick else 50
+        for language, ext, config in (("elixir", "ex", EX_CONFIG), ("python", "py", PY_CONFIG)):
+            root = self.tree("huge", config)
+            trees.huge_file(root / "lib" / f"huge.{ext}", megabytes, language)
+            row = self.fixer(f"one {megabytes} MB {language} file (max_file_size raised)", root, jobs=1)
+            row.note = f"{row.rss_mb / megabytes:.0f} MB of memory per MB of file"
+
+    def real_python(self) -> None:
+        source = Path(self.args.python_tree)
+        limit = 100 if self.args.quick else self.args.limit
+        self.python_peers(f"{source} (first {limit} modules)",
+                          lambda root, files, dirty: trees.copy_python_tree(source, root, files, dirty), limit)
+
+    def generated_python(self) -> None:
+        files = 100 if self.args.quick else 400
+        self.python_peers("generated Python", trees.python_tree, files)
+
+
+SCENARIOS = {
+    "python": Bench.generated_python,
+    "real-python": Bench.real_python,
+    "elixir": Bench.elixir_peers,
+    "many-fixes": Bench.many_fixes,
+    "jobs": Bench.jobs_scaling,
+    "memory": Bench.memory,
+    "huge": Bench.huge,
+}
+
+
+def _verdict(ok: bool, goal: str) -> str:
+    return f"met ({goal})" if ok else f"MISSED ({goal})"
+
+
+def table(rows: list[Row]) -> str:
+    head = ["work", "tool", "seconds", "CPU s", "peak MB", "ratio", "target", "note"]
+    body = [[r.scenario, r.tool, f"{r.seconds:.2f}", f"{r.cpu:.2f}", f"{r.rss_mb:.0f}", r.ratio, r.target, r.note]
+            for r in rows]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(cells) + " |" for cells in body]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0
+    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), Python "
+            f"{platform.python_version()}, load average {load:.1f} at the end")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--python-tree", default=None, help="a real Python tree, e.g. /usr/lib/python3.11")
+    parser.add_argument("--limit", type=int, default=400, help="modules taken from --python-tree")
+    parser.add_argument("--jobs", type=int, default=2, help="processes for fixer and the peers")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement (the best counts)")
+    parser.add_argument("--quick", action="store_true", help="smaller trees (a smoke run, not the figures)")
+    parser.add_argument("--only", nargs="*", choices=sorted(SCENARIOS), help="run only these scenarios")
+    parser.add_argument("--fixer-path", default=None, help="measure the fixer package found in this folder")
+    parser.add_argument("--max-file-size", type=int, default=64 * 1024 * 1024)
+    args = parser.parse_args()
+    bench = Bench(args)
+    chosen = args.only or [name for name in SCENARIOS if name != "real-python" or args.python_tree]
+    try:
+        for name in chosen:
+            print(f"{name} …", file=sys.stderr, flush=True)
+            SCENARIOS[name](bench)
+    finally:
+        import shutil
+
+        shutil.rmtree(bench.scratch, ignore_errors=True)
+    print(table(bench.rows))
+    print(f"\nMachine: {machine()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""`--jobs N`: the same bytes out (diff, JSON findings, exit code) whatever the number of processes."""
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+
+import pytest
+
+from conftest import SAMPLE, init_repo, run_cli
+from fixer import pool
+
+CONFIG = """[fixer]
+exclude = ["deps/**"]
+
+[rules.remove-debug-file-writes]
+files = ["/tmp/*debug*.log"]
+
+[rules.set-log-level]
+from = "DEBUG"
+to = "INFO"
+
+[rules.remove-debug-calls]
+paths = ["**/*.ex"]
+
+[rules.add-impl]
+paths = ["**/*.ex"]
+
+[rules.rename-used-underscored]
+paths = ["**/*.ex"]
+"""
+
+PY_DIRTY = '''import os
+import logging
+
+logging.basicConfig(level=logging.DEBUG)
+
+
+def handle_{n}(request):
+    with open("/tmp/worker_debug.log", "a") as f:
+        f.write(f"{{os.getpid()}} {{request}}\\n")
+    return request.total * {n}
+
+
+def keep_{n}(queue):
+    with open("/tmp/worker_debug.log", "a") as f:
+        f.write(str(queue.pop()))
+'''
+PY_CLEAN = '''def handle_{n}(request):
+    return request.total + {n}
+'''
+EX_DIRTY = '''defmodule Gen.Mod{n} do
+  use GenServer
+  require Logger
+
+  def init(state), do: {{:ok, Map.put(state, :n, {n})}}
+
+  def handle_call(:get, _from, state) do
+    Logger.info("get")
+    IO.inspect(state, label: "state")
+    {{:reply, state, state}}
+  end
+
+  def handle_info(_msg, state), do: {{:noreply, state}}
+
+  def run(list) do
+    list
+    |> IO.inspect(label: "in")
+    |> Enum.map(fn _x -> _x * {n} end)
+  end
+end
+'''
+
+
+def generated_repo(root):
+    """A repo mixing the sample service (several copies), dirty and clean files, and broken ones."""
+    files = {"fixer.toml": CONFIG}
+    for n in range(36):
+        if n % 3 == 0:
+            files[f"app/m{n}.py"] = PY_DIRTY.format(n=n)
+        elif n % 3 == 1:
+            files[f"lib/gen/m{n}.ex"] = EX_DIRTY.format(n=n)
+        else:
+            files[f"app/clean{n}.py"] = PY_CLEAN.format(n=n)
+    files["app/broken.py"] = 'open("/tmp/x_debug.log", "a").write(1\n'
+    files["lib/broken.ex"] = "defmodule Broken do\n  def f(x), do: IO.inspect(x\nend\n"
+    init_repo(root, files)
+    for copy in range(3):
+        shutil.copytree(SAMPLE / "lib", root / f"svc{copy}" / "lib")
+        shutil.copytree(SAMPLE / "priv", root / f"svc{copy}" / "priv")
+    return root
+
+
+@pytest.fixture(scope="module")
+def repo_root(tmp_path_factory):
+    return generated_repo(tmp_path_factory.mktemp("jobs") / "repo")
+
+
+@pytest.fixture
+def pooled(monkeypatch):
+    """Counts the runs that really went through a process pool."""
+    calls = []
+    real = pool._in_pool
+
+    def spy(work, rules, context, jobs, progress):
+        calls.append((len(work), jobs))
+        return real(work, rules, context, jobs, progress)
+
+    monkeypatch.setattr(pool, "_in_pool", spy)
+    return calls
+
+
+@pytest.mark.parametrize("command, counts", [
+    (("check", "--format", "json"), ("2", "3")),
+    (("check",), ("2",)),
+    (("diff",), ("2",)),
+    (("apply", "--dry-run"), ("2",)),
+])
+def test_jobs_give_byte_identical_output(repo_root, pooled, command, counts):
+    one = run_cli(*command, "--jobs", "1", cwd=repo_root)
+    assert pooled == []
+    assert one.exit_code == 2  # the broken files are errors; everything else is still reported
+    for jobs in counts:
+        many = run_cli(*command, "--jobs", jobs, cwd=repo_root)
+        assert (many.exit_code, many.stdout, many.stderr) == (one.exit_code, one.stdout, one.stderr)
+    assert [jobs for _, jobs in pooled] == [int(n) for n in counts]
+    assert pooled[0][0] >= 25  # the files with anchors went to the pool
+
+
+def test_the_json_report_is_the_real_one(repo_root):
+    import json
+
+    report = json.loads(run_cli("check", "--format", "json", "--jobs", "2", cwd=repo_root).stdout)
+    text = json.dumps(report)
+    assert "app/m0.py" in text and "lib/gen/m1.ex" in text and "svc2/lib" in text
+    assert "app/broken.py" in text and "lib/broken.ex" in text
+    assert "app/clean2.py" not in text
+
+
+def test_jobs_from_config_and_environment(tmp_path, pooled, monkeypatch):
+    root = generated_repo(tmp_path / "repo")
+    monkeypatch.setenv(pool.ENV, "2")
+    assert run_cli("diff", cwd=root).exit_code == 2
+    (root / "fixer.toml").write_text(CONFIG.replace("[fixer]\n", "[fixer]\njobs = 3\n"))
+    assert run_cli("diff", cwd=root).exit_code == 2
+    assert [jobs for _, jobs in pooled] == [2, 3]
+
+
+def test_bad_jobs_values_are_refused(tmp_path, monkeypatch):
+    root = generated_repo(tmp_path / "repo")
+    assert run_cli("check", "--jobs", "0", cwd=root).exit_code == 2
+    monkeypatch.setenv(pool.ENV, "many")
+    result = run_cli("check", cwd=root)
+    assert result.exit_code == 2 and pool.ENV in result.stderr
+    monkeypatch.delenv(pool.ENV)
+    (root / "fixer.toml").write_text(CONFIG.replace("[fixer]\n", "[fixer]\njobs = 0\n"))
+    result = run_cli("check", cwd=root)
+    assert result.exit_code == 2 and "jobs" in result.stderr
+
+
+def test_small_runs_stay_in_process(tmp_path, pooled):
+    root = tmp_path / "repo"
+    init_repo(root, {"app/a.py": PY_DIRTY.format(n=1), "fixer.toml": CONFIG})
+    assert run_cli("check", "--jobs", "2", cwd=root).exit_code == 1
+    assert pooled == []
+
+
+def test_ctrl_c_stops_the_workers_and_reraises(repo_root):
+    from fixer.config import load
+    from fixer.runner import run
+    from fixer.sources import WorkTree
+
+    config = load(repo_root)
+    config.jobs = 2
+    seen = []
+
+    def interrupt(path):
+        seen.append(path)
+        if len(seen) == 20:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(WorkTree(repo_root), config, config.rules(), progress=interrupt)
+    assert multiprocessing.active_children() == []
+
+
+def test_workers_ignore_sigint():
+    import signal
+
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        pool._start_worker([], {})
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
