@@ -5,7 +5,6 @@ from libcst.metadata import PositionProvider
 
 from fixer.edits import Edit
 from fixer.lang import python
-from fixer.lang.pyblocks import dotted
 from fixer.rule import ConfigError, Example, Outcome, Param, Rule, Source
 
 ENV_LOOKUPS = {"os.environ.get", "os.getenv", "environ.get", "getenv"}
@@ -159,3 +158,12 @@ def _names_from_logging(module: cst.Module) -> set[str]:
 
     module.visit(Visitor())
     return names
+
+
+def dotted(node):
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None

@@ -198,7 +198,7 @@ def test_allowlisted_calls_resolve_through_imports():
             return signum
     '''
     result = run(source)
-    assert result.new == "\n\ndef on_signal(signum, frame, request):\n    return signum\n"
+    assert result.new == "\ndef on_signal(signum, frame, request):\n    return signum\n"
     assert [f.fixed for f in result.findings] == [True]
 
 
@@ -225,7 +225,7 @@ def test_pure_calls_option_extends_the_allowlist():
                 fh.write(describe(x))
             return x
     '''
-    assert run(source, rule(pure_calls=["app.fmt.describe"])).new == "\n\ndef f(x):\n    return x\n"
+    assert run(source, rule(pure_calls=["app.fmt.describe"])).new == "\ndef f(x):\n    return x\n"
     assert "    describe(x)\n" in run(source).new
 
 
