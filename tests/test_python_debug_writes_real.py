@@ -504,3 +504,17 @@ def test_every_output_keeps_the_rest_of_the_module():
     after = fix_text("w.py", before, [rule()]).new
     kept = [ast.dump(node) for node in ast.walk(ast.parse(after)) if isinstance(node, ast.FunctionDef)]
     assert len(kept) == len([n for n in ast.walk(ast.parse(before)) if isinstance(n, ast.FunctionDef)])
+
+
+def test_an_unconfigured_run_changes_nothing_and_says_what_to_configure(tmp_path):
+    from conftest import init_repo, run_cli
+
+    worker = 'def work(job):\n    open("/tmp/pool_worker_debug.log", "a").write(job)\n    return job\n'
+    stream = 'def push(chunk):\n    open("/tmp/pool_streaming_debug.log", "a").write(chunk)\n    return chunk\n'
+    repo = init_repo(tmp_path / "svc", {"app/worker.py": worker, "app/stream.py": stream})
+    root = Path(repo.working_tree_dir)
+    result = run_cli("apply", "--in-place", cwd=root)
+    assert (root / "app/worker.py").read_text() == worker and (root / "app/stream.py").read_text() == stream
+    for path in ("/tmp/pool_worker_debug.log", "/tmp/pool_streaming_debug.log"):
+        assert f"debug write to {path} matches the default `files` pattern" in result.stderr
+    assert "(needs review)" in result.stderr and "rewrote 0 file(s)" in result.stderr
