@@ -272,7 +272,7 @@ def test_set_log_level_styles():
     '''
     after = '''
         import logging
-        from logging import INFO, WARNING
+        from logging import WARNING
 
         logging.basicConfig(level=logging.WARNING, format="%(message)s")
         logging.getLogger("grpc").setLevel("WARNING")
@@ -284,8 +284,15 @@ def test_set_log_level_styles():
     assert fix(before, rule) == textwrap.dedent(after)
 
 
-def test_set_log_level_reports_a_bare_name_it_cannot_import():
+def test_set_log_level_imports_a_bare_name_in_place_of_the_old_one():
     source = "from logging import INFO, basicConfig\nbasicConfig(level=INFO)\n"
+    result = fix_text("a.py", source, [RULES["set-log-level"]()])
+    assert result.new == "from logging import WARNING, basicConfig\nbasicConfig(level=WARNING)\n"
+    assert [f.fixed for f in result.findings] == [True]
+
+
+def test_set_log_level_reports_a_bare_name_it_cannot_import():
+    source = "from logging import INFO, basicConfig\n\n\ndef f(WARNING):\n    basicConfig(level=INFO)\n"
     result = fix_text("a.py", source, [RULES["set-log-level"]()])
     assert result.new == source
     assert result.findings and not result.findings[0].fixed
