@@ -77,7 +77,7 @@ class Names:
 
     def resolve(self, name: str, scope: Scope) -> list[Binding] | None:
         """The bindings `name` may refer to from `scope`: [] if unbound here (a builtin or undefined),
-        None if unknowable (a `from x import *` could have bound it)."""
+        None if unknowable (a `from x import *` could have bound it; it is taken not to rebind builtins)."""
         current: Scope | None = scope
         first = True
         while current is not None:
@@ -89,7 +89,7 @@ class Names:
                 continue
             if name in current.bindings and name not in current.nonlocals:
                 return current.bindings[name]
-            if current.star_import:
+            if current.star_import and name not in BUILTINS:  # taken not to rebind builtins
                 return None
             first = False
             current = current.parent
