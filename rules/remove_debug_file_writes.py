@@ -157,8 +157,7 @@ class RemoveDebugFileWrites(Rule):
             start, end = spans.start(decision.stmt), spans.end(decision.stmt)
             finding = self.finding(source, start, decision.message, decision.fixed, end)
             outcome.findings.append(replace(finding, evidence=decision.evidence))
-        removals = [Removal(d.stmt, d.keep) for d in decisions if d.fixed]
-        removals += [Removal(stmt) for d in decisions if d.fixed for stmt in d.also]
+        removals = [Removal(stmt, keep) for stmt, keep in analysis.removals(decisions)]
         if removals:
             outcome.edits = Layout(self.id, tree, spans).remove(removals)
         return outcome

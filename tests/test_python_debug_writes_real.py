@@ -518,3 +518,44 @@ def test_an_unconfigured_run_changes_nothing_and_says_what_to_configure(tmp_path
     for path in ("/tmp/pool_worker_debug.log", "/tmp/pool_streaming_debug.log"):
         assert f"debug write to {path} matches the default `files` pattern" in result.stderr
     assert "(needs review)" in result.stderr and "rewrote 0 file(s)" in result.stderr
+
+
+def test_guards_left_with_nothing_to_do_go_whole():
+    source = f'''
+        import os
+
+        TRACE = os.environ.get("WORKER_TRACE") == "1"
+
+
+        def handle(request, tracer):
+            # Never let debug logging break a request
+            try:
+                with open("{LOG}", "a") as f:
+                    f.write(request.id)
+            except Exception:
+                pass
+            if TRACE:
+                open("{LOG}", "a").write("traced")
+            if tracer.enabled():
+                open("{LOG}", "a").write("traced")
+            try:
+                open("{LOG}", "a").write("x")
+            except OSError as exc:
+                tracer.record(exc)
+            return request
+    '''
+    assert fixed(source) == textwrap.dedent('''
+        import os
+
+        TRACE = os.environ.get("WORKER_TRACE") == "1"
+
+
+        def handle(request, tracer):
+            if tracer.enabled():
+                pass
+            try:
+                pass
+            except OSError as exc:
+                tracer.record(exc)
+            return request
+    ''')

@@ -286,13 +286,15 @@ def modules(draw):
 
 
 def _normalised(text: str) -> str:
-    """The module's AST with empty `pass` statements dropped from non-empty blocks."""
+    """The module's AST with `pass` dropped from non-empty blocks and `if flag: pass` dropped (a guard
+    left with nothing to do goes)."""
     tree = ast.parse(text)
     for node in ast.walk(tree):
         for name in ("body", "orelse"):
             block = getattr(node, name, None)
-            if isinstance(block, list) and len(block) > 1:
-                setattr(node, name, [s for s in block if not isinstance(s, ast.Pass)] or block[:1])
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                block = [s for s in block if not (isinstance(s, ast.If) and all(isinstance(b, ast.Pass) for b in s.body))]
+                setattr(node, name, [s for s in block if not isinstance(s, ast.Pass)] or [ast.Pass()])
     return ast.dump(tree)
 
 

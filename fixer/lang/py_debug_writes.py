@@ -187,6 +187,35 @@ class Analysis:
         receiver = [func.value] if isinstance(func, ast.Attribute) and opener.path_node is func.value else []
         return receiver + _arguments(opener.call)
 
+    # -- what goes ----------------------------------------------------------------------------------------
+    def removals(self, decisions: list[Decision]) -> list[tuple[ast.stmt, list[str]]]:
+        """The statements to remove (with what to keep in their place). A guard left with nothing to
+        do goes whole: `try:` whose body was only debug writes and whose handlers only `pass`, and
+        `if <pure test>:` (no `else`) whose body was only debug writes."""
+        chosen = {id(d.stmt): (d.stmt, d.keep) for d in decisions if d.fixed}
+        chosen.update((id(s), (s, [])) for d in decisions if d.fixed for s in d.also)
+        pending = [self.names.parent(stmt) for stmt, _ in chosen.values()] if chosen else []
+        while pending:
+            guard = pending.pop()
+            if guard is None or id(guard) in chosen or not self._emptied(guard, chosen):
+                continue
+            for stmt in ast.walk(guard):
+                chosen.pop(id(stmt), None)
+            chosen[id(guard)] = (guard, [])
+            pending.append(self.names.parent(guard))
+        return list(chosen.values())
+
+    def _emptied(self, guard: ast.AST, chosen) -> bool:
+        def gone(block, allow_pass=False) -> bool:
+            return all((id(s) in chosen and not chosen[id(s)][1]) or (allow_pass and _trivial(s)) for s in block)
+
+        if isinstance(guard, (ast.Try, ast.TryStar)):
+            return bool(guard.handlers) and not guard.orelse and not guard.finalbody and gone(guard.body) and \
+                all(gone(h.body, allow_pass=True) for h in guard.handlers)
+        if isinstance(guard, ast.If):
+            return not guard.orelse and gone(guard.body) and not self.policy.effects([guard.test])
+        return False
+
     # -- forms ------------------------------------------------------------------------------------------
     def _decide(self, opener: Opener) -> list[Decision]:
         call = opener.call
@@ -437,6 +466,10 @@ class Analysis:
             if isinstance(block, list) and any(s is stmt for s in block):
                 return block
         return [stmt]
+
+
+def _trivial(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
 
 
 def _blocking(effect: Effect) -> str:
