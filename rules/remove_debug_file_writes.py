@@ -24,8 +24,9 @@ class RemoveDebugFileWrites(Rule):
         it), an f-string, `os.path.join(…)` or `Path(…) / "…"` of those; a placeholder is taken to stay
         within one path component. A comment above a removed write that talks about debugging goes with
         it unless it names the code that follows; other comments stay attached to that code. A block
-        left empty gets `pass` (an empty `else:` goes). Imports used only by removed code go too, also
-        inside `try/except ImportError`; imports unused before stay.
+        left empty gets `pass`; an empty `else:` goes, and so does a guard left with nothing to do
+        (`try:` … `except …: pass`, `if <pure test>:` without `else`). Imports used only by removed
+        code go too, also inside `try/except ImportError`; imports unused before stay.
 
         Side effects: an argument is pure when it is made of literals, names, attribute reads,
         subscripts, f-strings / `%` / `.format` of pure parts, arithmetic and comparisons, and calls

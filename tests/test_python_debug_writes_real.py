@@ -559,3 +559,39 @@ def test_guards_left_with_nothing_to_do_go_whole():
                 tracer.record(exc)
             return request
     ''')
+
+
+def test_a_handle_deleted_after_the_block_is_reported():
+    source = f'def f():\n    with open("{LOG}", "a") as fh:\n        fh.write("x")\n    del fh\n'
+    result = run(source)
+    assert result.new == source and "`fh` is used after the block (line 4" in unfixed(result)[0].message
+
+
+def test_a_loop_variable_with_the_handle_name_is_another_binding():
+    source = f'''
+        def f(paths):
+            with open("{LOG}", "a") as fh:
+                fh.write("start")
+            for fh in paths:
+                print(fh)
+    '''
+    assert fixed(source) == "\ndef f(paths):\n    for fh in paths:\n        print(fh)\n"
+
+
+def test_a_class_level_handle_read_as_an_attribute_is_reported():
+    source = f'''
+        class Worker:
+            with open("{LOG}", "a") as trace:
+                trace.write("defined")
+
+            def closed(self):
+                return self.trace.closed
+    '''
+    result = run(source)
+    assert result.new == textwrap.dedent(source)
+    assert "class attribute" in unfixed(result)[0].message
+
+
+def test_crlf_files_keep_their_line_endings_in_what_replaces_a_write():
+    source = f'def f(q):\r\n    with open("{LOG}", "a") as fh:\r\n        fh.write(str(q.get()))\r\n    return q\r\n'
+    assert fixed(source) == "def f(q):\r\n    q.get()\r\n    return q\r\n"

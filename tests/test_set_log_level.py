@@ -168,3 +168,8 @@ def test_files_without_logging_configuration_never_reach_libcst(monkeypatch):
     source = "import logging\nlogging.getLogger(__name__).info('setLevel is mentioned here')\nx.setLevel(10)\n"
     outcome = level_rule().check(Source("a.py", source))
     assert outcome.edits == [] and outcome.findings == []
+
+
+def test_numbers_read_from_the_environment():
+    source = 'import logging\nimport os\nlogging.basicConfig(level=int(os.getenv("LOG_LEVEL", 20)))\n'
+    assert run(source).new == source.replace(", 20)", ", 30)")

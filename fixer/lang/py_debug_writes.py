@@ -342,9 +342,14 @@ class Analysis:
 
     def _handles_stay_inside(self, stmt: ast.With | ast.AsyncWith, handles: set[str]) -> None:
         """Refuse when a handle is read after the block (removing it would leave a NameError)."""
+        in_class = self.names.scope(stmt).kind == "class"
         for item in stmt.items:
             if not isinstance(item.optional_vars, ast.Name):
                 continue
+            name = item.optional_vars.id
+            if in_class and any(isinstance(n, ast.Attribute) and n.attr == name for n in ast.walk(self.tree)):
+                raise Refusal(f"the handle `{name}` becomes a class attribute, and `.{name}` is read in this "
+                              f"module", "handle used after the block")
             binding = self._binding_of(item.optional_vars.id, item)
             for use in self.names.uses(binding) if binding else ():
                 if contains(stmt, use) or self._inside_other_with(use, item.optional_vars.id):
@@ -354,11 +359,15 @@ class Analysis:
                               "handle used after the block")
 
     def _inside_other_with(self, use: ast.Name, name: str) -> bool:
+        """The use reads the handle of another `with … as name` (or `for name in …`) around it."""
         for ancestor in self.names.ancestors(use):
             if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
                 return False
             if isinstance(ancestor, (ast.With, ast.AsyncWith)) and any(
                     isinstance(i.optional_vars, ast.Name) and i.optional_vars.id == name for i in ancestor.items):
+                return any(contains(s, use) for s in ancestor.body)
+            if isinstance(ancestor, (ast.For, ast.AsyncFor)) and isinstance(ancestor.target, ast.Name) and \
+                    ancestor.target.id == name:
                 return any(contains(s, use) for s in ancestor.body)
         return False
 

@@ -135,7 +135,7 @@ class Levels:
 
     def _call(self, node: ast.Call, any_case: bool, seen) -> list | None:
         name = self.names.qualified(node.func)
-        if name == "logging.getLevelName" and len(node.args) == 1:
+        if name in ("logging.getLevelName", "builtins.int", "builtins.str") and len(node.args) == 1:
             return self._level(node.args[0], False, seen)
         if name in ENV_LOOKUPS:  # the default is the level the code ships with
             default = argument(node, 1, "default")

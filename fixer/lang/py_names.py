@@ -51,7 +51,7 @@ class Names:
         self.module = Scope(tree, "module", None)
         self.scopes: dict[int, Scope] = {}
         self.parents: dict[int, ast.AST] = {}
-        self.loads: dict[str, list[ast.Name]] = {}
+        self.loads: dict[str, list[ast.Name]] = {}  # every Name read (or deleted)
         self._bound: set[int] = set()  # Name targets already bound by their statement
         self._visit(tree, self.module)
 
@@ -168,9 +168,9 @@ class Names:
             self._visit(child, scope)
 
     def _visit_Name(self, node: ast.Name, scope: Scope) -> None:
-        if isinstance(node.ctx, ast.Load):
+        if not isinstance(node.ctx, ast.Store):  # `del name` reads the binding too
             self.loads.setdefault(node.id, []).append(node)
-        elif id(node) not in self._bound:
+        if not isinstance(node.ctx, ast.Load) and id(node) not in self._bound:
             self._bind(scope, node.id, "other", node)
 
     def _bind_target(self, target: ast.AST, scope: Scope, kind: str, site: ast.AST, value: ast.expr | None) -> None:

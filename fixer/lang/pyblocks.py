@@ -85,7 +85,9 @@ class Layout:
             self.removed.append((unit.first, unit.last))
             if replacement:
                 indent = self.spans.indent(unit.stmts[0].lineno)
-                text = "".join(f"{indent}{line}\n" for line in replacement)
+                end = self.lines.line_end(unit.first)
+                newline = "\r\n" if self.lines.text[end - 2:end] == "\r\n" else "\n"  # the file's own
+                text = "".join(f"{indent}{line}{newline}" for line in replacement)
                 self.edits.append(Edit(self.lines.line_start(unit.first), self.lines.line_end(unit.last), text,
                                        self.rule, "replaced debug write"))
             else:
