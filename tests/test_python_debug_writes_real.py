@@ -38,6 +38,14 @@ def unfixed(result):
     return [f for f in result.findings if not f.fixed]
 
 
+def reported_once(source: str):
+    """The source is left as it is, with exactly one finding for a person: that finding."""
+    result = run(source)
+    assert result.new == textwrap.dedent(source)
+    [finding] = unfixed(result)
+    return finding
+
+
 # -- the real service ------------------------------------------------------------------------------
 
 def test_grpc_worker_every_debug_write_goes_and_nothing_else_changes():
@@ -70,9 +78,7 @@ def test_handle_used_after_the_block_is_reported_not_a_name_error():
                 f.write(repr(state))
             return f.name
     '''
-    result = run(source)
-    assert result.new == textwrap.dedent(source)
-    [finding] = unfixed(result)
+    finding = reported_once(source)
     assert finding.line == 3 and "`f` is used after the block" in finding.message and "line 5" in finding.message
 
 
@@ -153,9 +159,7 @@ def test_multi_item_with_that_also_opens_another_file_says_so():
                 f.write(request.id)
                 out.write(request.body)
     '''
-    result = run(source)
-    assert result.new == textwrap.dedent(source)
-    [finding] = unfixed(result)
+    finding = reported_once(source)
     assert "also opens" in finding.message and "/srv/out.json" in finding.message
 
 
@@ -263,38 +267,29 @@ def test_no_blank_line_is_left_after_a_docstring_or_a_signature():
 
 # -- imports ------------------------------------------------------------------------------------------
 
+OPTIONAL_JSON = f'''
+try:
+    import ujson as json
+except ImportError:
+    import json
+
+
+def record(event):
+    with open("{LOG}", "a") as f:
+        f.write(json.dumps(event))
+    return RESULT
+'''
+
+
 def test_an_optional_import_left_unused_goes_cleanly():
-    source = f'''
-        try:
-            import ujson as json
-        except ImportError:
-            import json
-
-
-        def record(event):
-            with open("{LOG}", "a") as f:
-                f.write(json.dumps(event))
-            return event
-    '''
-    result = run(source)
+    result = run(OPTIONAL_JSON.replace("RESULT", "event"))
     assert result.new == "\ndef record(event):\n    return event\n"
     assert not any("unparsable" in f.message for f in result.findings)
 
 
 def test_an_optional_import_still_used_elsewhere_stays():
-    source = f'''
-        try:
-            import ujson as json
-        except ImportError:
-            import json
-
-
-        def record(event):
-            with open("{LOG}", "a") as f:
-                f.write(json.dumps(event))
-            return json.dumps(event)
-    '''
-    assert "import ujson as json" in fixed(source)
+    new = fixed(OPTIONAL_JSON.replace("RESULT", "json.dumps(event)"))
+    assert new.startswith("\ntry:\n    import ujson as json\nexcept ImportError:\n    import json\n")
 
 
 # -- forms the rule did not see -------------------------------------------------------------------------
@@ -337,9 +332,7 @@ def test_a_path_under_an_unknown_directory_is_reported_not_skipped():
                 f.write(request.id)
             return request
     '''
-    result = run(source)
-    assert result.new == textwrap.dedent(source)
-    [finding] = unfixed(result)
+    finding = reported_once(source)
     assert finding.line == 7 and "may write" in finding.message
 
 
@@ -386,9 +379,7 @@ def test_a_logging_file_handler_on_a_debug_log_is_reported():
         handler = logging.FileHandler("{LOG}")
         logging.getLogger().addHandler(handler)
     '''
-    result = run(source)
-    assert result.new == textwrap.dedent(source)
-    [finding] = unfixed(result)
+    finding = reported_once(source)
     assert finding.line == 4 and "FileHandler" in finding.message
 
 
@@ -472,9 +463,7 @@ def test_a_parameter_defaulting_to_a_debug_path_is_reported():
             with open(path, "a") as f:
                 f.write(msg)
     '''
-    result = run(source)
-    assert result.new == textwrap.dedent(source)
-    [finding] = unfixed(result)
+    finding = reported_once(source)
     assert "may write" in finding.message
 
 
