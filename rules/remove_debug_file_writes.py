@@ -147,10 +147,10 @@ class RemoveDebugFileWrites(Rule):
         from fixer.lang.py_debug_writes import Analysis
         from fixer.lang.pyblocks import Layout, Removal
 
-        if not py_ast.positions_reliable(source.text):
-            return Outcome()
-        tree = source.cached("python.ast", py_ast.parse)
-        spans = py_ast.Spans(source.lines)
+        parsed = py_ast.for_source(source)
+        if parsed is None:
+            return Outcome(findings=[self.finding(source, 0, py_ast.UNRELIABLE, False)])
+        tree, spans = parsed
         analysis = Analysis(tree, spans, self.options["files"], self.options["pure_calls"], self.configured)
         decisions = analysis.decisions(self.literal_regex)
         outcome = Outcome()

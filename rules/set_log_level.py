@@ -91,10 +91,10 @@ class SetLogLevel(Rule):
         from fixer.lang import py_ast
         from fixer.lang.py_log_levels import Levels
 
-        if not py_ast.positions_reliable(source.text):
-            return Outcome()
-        tree = source.cached("python.ast", py_ast.parse)
-        spans = py_ast.Spans(source.lines)
+        parsed = py_ast.for_source(source)
+        if parsed is None:
+            return Outcome(findings=[self.finding(source, 0, py_ast.UNRELIABLE, False)])
+        tree, spans = parsed
         levels = Levels(tree, spans, self.options["from"], self.options["to"])
         outcome = Outcome()
         for site in levels.sites():

@@ -584,3 +584,9 @@ def test_a_class_level_handle_read_as_an_attribute_is_reported():
 def test_crlf_files_keep_their_line_endings_in_what_replaces_a_write():
     source = f'def f(q):\r\n    with open("{LOG}", "a") as fh:\r\n        fh.write(str(q.get()))\r\n    return q\r\n'
     assert fixed(source) == "def f(q):\r\n    q.get()\r\n    return q\r\n"
+
+
+def test_lone_cr_line_breaks_are_reported_not_skipped():
+    source = f'def f():\r    open("{LOG}", "a").write("x")\r    return 1\r'
+    result = fix_text("w.py", source, [rule()])
+    assert result.new == source and "lone CR" in unfixed(result)[0].message

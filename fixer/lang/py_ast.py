@@ -14,6 +14,7 @@ from fixer.edits import LineIndex
 
 BLOCK_FIELDS = ("body", "orelse", "finalbody")
 LONE_CR = re.compile(r"\r(?!\n)")
+UNRELIABLE = "lines end with a lone CR (old Mac style), which the rule cannot map to positions: not analysed"
 
 
 @lru_cache(maxsize=16)
@@ -25,6 +26,14 @@ def parse(text: str) -> ast.Module:
 def positions_reliable(text: str) -> bool:
     """ast counts a lone CR as a line break, our line index does not: such files are left alone."""
     return "\r" not in text or not LONE_CR.search(text)
+
+
+def for_source(source) -> tuple[ast.Module, "Spans"] | None:
+    """A rule's view of a `fixer.rule.Source`: its ast (shared by every rule through the source's
+    cache) and spans; None when ast positions cannot be trusted (lone CR line breaks)."""
+    if not positions_reliable(source.text):
+        return None
+    return source.cached("python.ast", parse), Spans(source.lines)
 
 
 class Spans:
