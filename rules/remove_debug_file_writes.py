@@ -35,8 +35,8 @@ class RemoveDebugFileWrites(Rule):
         `traceback.format_exc`, `datetime.datetime.now`, `json.dumps`, `signal.Signals`,
         `signal.strsignal`, `str`/`repr`/`len`/`type`/`id` …, extended by `pure_calls`), plus pure
         methods of values whose type is known (`"…".format`, `datetime.now().isoformat()`).
-        `sorted`/`list`/`", ".join`/a comprehension over a name may consume an iterator, so they are
-        pure only over a literal display. A shadowed name (a local `def str`, `from clock import time`,
+        `sorted`/`list`/`", ".join`/a comprehension/`*x` over a name may consume an iterator, so they
+        are pure only over a literal display, a string, or `*args`/`**kwargs`. A shadowed name (a local `def str`, `from clock import time`,
         `import vendored as time`) is not the allowlisted one. Anything else is an effect: a method
         call on an object of unknown type (`queue.get()`, `worker.join()`), `await`, `yield`, `:=`.
         An effect evaluated unconditionally is kept as a statement of its own where the write was

@@ -307,3 +307,8 @@ def test_generated_modules_lose_exactly_their_pure_debug_writes(case):
     compile(result.new, "m.py", "exec")
     assert _normalised(result.new) == _normalised(expected)
     assert fix_text("m.py", result.new, [rule()]).new == result.new
+
+
+def test_star_args_are_a_tuple():
+    source = f'def trace(*args, **kwargs):\n    print(*args, sorted(kwargs), file=open("{LOG}", "a"))\n    return args\n'
+    assert run(source).new == "def trace(*args, **kwargs):\n    return args\n"

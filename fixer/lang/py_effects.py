@@ -4,9 +4,9 @@ Pure: literals, names, attribute reads, subscripts, f-strings / `%` / `.format` 
 arithmetic, comparisons, displays, and calls to PURE_CALLS (or the user's `pure_calls`) resolved
 through the module's imports, plus a few methods on values whose type is known (a str literal's
 `.format`, `datetime.now().isoformat()`). A call that iterates its argument (`sorted`, `list`,
-`", ".join`, a comprehension) is pure only over a literal display: over a name it may consume an
-iterator. Everything else is an effect: calls on objects of unknown type, `await`, `yield`, `:=`.
-An effect can be kept as a statement of its own when it is evaluated unconditionally and does not
+`", ".join`, a comprehension, `*x`) is pure only over a literal display, a string or
+`*args`/`**kwargs`: over another name it may consume an iterator. Everything else is an effect:
+calls on objects of unknown type, `await`, `yield`, `:=`. An effect can be kept as a statement of its own when it is evaluated unconditionally and does not
 sit inside a comprehension or lambda; otherwise it blocks the removal.
 """
 from __future__ import annotations
@@ -173,7 +173,7 @@ class Policy:
             self._walk(child, found, conditional, nested)
 
     def _iterated(self, owner: ast.AST, iterable: ast.AST, found) -> None:
-        """Iterating a name may consume an iterator (`list(it)`): only literal displays are safe."""
+        """Iterating a name may consume an iterator (`list(it)`): only displays, strings and `*args` are safe."""
         if not self._safe_iterable(iterable):
             self._effect(owner, found, f"iterates `{self.spans.short(iterable, 30)}`, which may be an iterator", False)
 
@@ -183,6 +183,9 @@ class Policy:
             return True
         if isinstance(node, ast.Call) and self.names.qualified(node.func) in ITERATING | {"builtins.range"}:
             return True
+        if isinstance(node, ast.Name):  # `*args` and `**kwargs` are a tuple and a dict
+            bindings = self.names.resolve_node(node)
+            return bool(bindings) and all(b.kind == "varargs" for b in bindings)
         return self.kind(node) in (STR, BYTES)
 
     def kind(self, node: ast.AST) -> str | None:

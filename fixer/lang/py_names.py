@@ -28,7 +28,7 @@ class Scope:
 @dataclass(eq=False)
 class Binding:
     name: str
-    kind: str  # import, def, class, param, assign, for, with, walrus, other
+    kind: str  # import, def, class, param, varargs, assign, for, with, walrus, other
     node: ast.AST  # the binding site
     scope: Scope
     qualified: str | None = None  # imports: the dotted name bound
@@ -257,12 +257,13 @@ class Names:
         self.parents[id(args)] = owner
         positional = [*args.posonlyargs, *args.args]
         defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
-        pairs = [*zip(positional, defaults), *zip(args.kwonlyargs, args.kw_defaults)]
-        pairs += [(a, None) for a in (args.vararg, args.kwarg) if a is not None]
-        for arg, default in pairs:
+        pairs = [(a, d, "param") for a, d in zip(positional, defaults)]
+        pairs += [(a, d, "param") for a, d in zip(args.kwonlyargs, args.kw_defaults)]
+        pairs += [(a, None, "varargs") for a in (args.vararg, args.kwarg) if a is not None]  # a tuple, a dict
+        for arg, default, kind in pairs:
             self.parents[id(arg)] = args
             self.scopes[id(arg)] = inner
-            self._bind(inner, arg.arg, "param", arg, value=default)
+            self._bind(inner, arg.arg, kind, arg, value=default)
             if annotations is not None and arg.annotation is not None:
                 self._adopt(arg, arg.annotation, annotations)
 
