@@ -74,8 +74,8 @@ class RemoveDebugFileWrites(Rule):
     params = {
         "files": Param(list, DEFAULT_FILES, "Exact paths or globs of debug log files to remove (unset: only "
                        "report writes to /tmp/*debug*.log).", item_type=str),
-        "pure_calls": Param(list, [], "More callables without side effects, by imported name "
-                            "(e.g. \"app.fmt.describe\").", item_type=str),
+        "pure_calls": Param(list, [], "More callables without side effects: imported names (\"app.fmt.describe\") "
+                            "or, with a leading dot, method names whatever the object (\".peer\").", item_type=str),
     }
     examples = (
         Example(

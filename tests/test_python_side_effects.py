@@ -312,3 +312,9 @@ def test_generated_modules_lose_exactly_their_pure_debug_writes(case):
 def test_star_args_are_a_tuple():
     source = f'def trace(*args, **kwargs):\n    print(*args, sorted(kwargs), file=open("{LOG}", "a"))\n    return args\n'
     assert run(source).new == "def trace(*args, **kwargs):\n    return args\n"
+
+
+def test_pure_calls_can_name_methods_whatever_the_object():
+    source = f'def Ping(request, context):\n    with open("{LOG}", "a") as f:\n        f.write(f"{{context.peer()}}")\n    return request\n'
+    assert "    context.peer()\n" in run(source).new
+    assert run(source, rule(pure_calls=[".peer"])).new == "def Ping(request, context):\n    return request\n"

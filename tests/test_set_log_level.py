@@ -173,3 +173,27 @@ def test_files_without_logging_configuration_never_reach_libcst(monkeypatch):
 def test_numbers_read_from_the_environment():
     source = 'import logging\nimport os\nlogging.basicConfig(level=int(os.getenv("LOG_LEVEL", 20)))\n'
     assert run(source).new == source.replace(", 20)", ", 30)")
+
+
+def test_a_lazily_created_global_logger_and_a_deleted_name():
+    source = '''
+        import logging
+
+        _logger = None
+
+
+        def get_logger():
+            global _logger
+            if _logger is None:
+                _logger = logging.getLogger("svc")
+                _logger.setLevel(logging.INFO)
+            return _logger
+
+
+        def probe():
+            foo = logging.getLogger("foo")
+            foo.setLevel(logging.INFO)
+            del foo
+    '''
+    new = run(source).new
+    assert "logging.INFO" not in new and new.count("setLevel(logging.WARNING)") == 2

@@ -82,7 +82,8 @@ class Policy:
     def __init__(self, names: Names, spans: Spans, extra_pure: Iterable[str] = ()):
         self.names = names
         self.spans = spans
-        self.pure = {**PURE_CALLS, **{name: None for name in extra_pure}}
+        self.pure = {**PURE_CALLS, **{name: None for name in extra_pure if not name.startswith(".")}}
+        self.pure_methods = {name[1:] for name in extra_pure if name.startswith(".")}  # ".peer": any x.peer()
 
     def effects(self, nodes: Iterable[ast.AST | None]) -> list[Effect]:
         """The effects of evaluating `nodes` in order, outermost effect first within each."""
@@ -161,7 +162,8 @@ class Policy:
         receiver = self.kind(func.value) if isinstance(func, ast.Attribute) and name is None else None
         if name in self.pure or name in ITERATING:
             iterated = _iterated_arguments(name, node.args)
-        elif receiver is not None and func.attr in METHODS[receiver]:
+        elif (receiver is not None and func.attr in METHODS[receiver]) or \
+                (isinstance(func, ast.Attribute) and func.attr in self.pure_methods):
             iterated = node.args[:1] if func.attr == "join" else []
             self._walk(func.value, found, conditional, nested)
         else:

@@ -216,7 +216,7 @@ class Levels:
         if isinstance(node, ast.Name):
             if self.names.qualified(node) == "logging.root":
                 return True
-            bindings = self.names.resolve_node(node) or []
+            bindings = [b for b in self.names.resolve_node(node) or [] if b.kind != "del" and not _none(b)]
             return bool(bindings) and all(self._bound_logger(b, seen) for b in bindings)
         return False
 
@@ -261,6 +261,11 @@ class Levels:
             if drop or add:
                 out.append((stmt, drop, add))
         return out
+
+
+def _none(binding) -> bool:
+    """`_logger = None` before `_logger = logging.getLogger(…)`: calling setLevel rules None out."""
+    return binding.kind == "assign" and isinstance(binding.value, ast.Constant) and binding.value.value is None
 
 
 def _last(func: ast.AST) -> str:

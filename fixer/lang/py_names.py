@@ -28,7 +28,7 @@ class Scope:
 @dataclass(eq=False)
 class Binding:
     name: str
-    kind: str  # import, def, class, param, varargs, assign, for, with, walrus, other
+    kind: str  # import, def, class, param, varargs, assign, for, with, walrus, del, other
     node: ast.AST  # the binding site
     scope: Scope
     qualified: str | None = None  # imports: the dotted name bound
@@ -171,7 +171,7 @@ class Names:
         if not isinstance(node.ctx, ast.Store):  # `del name` reads the binding too
             self.loads.setdefault(node.id, []).append(node)
         if not isinstance(node.ctx, ast.Load) and id(node) not in self._bound:
-            self._bind(scope, node.id, "other", node)
+            self._bind(scope, node.id, "del" if isinstance(node.ctx, ast.Del) else "other", node)
 
     def _bind_target(self, target: ast.AST, scope: Scope, kind: str, site: ast.AST, value: ast.expr | None) -> None:
         if isinstance(target, ast.Name):
