@@ -10,7 +10,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from fixer.lang.py_ast import Spans, argument, contains, dotted, keyword, string
+from fixer.lang.py_ast import Spans, argument, blocks, contains, string
 from fixer.lang.py_effects import Effect, Policy
 from fixer.lang.py_names import Binding, Names
 from fixer.lang.py_paths import HOLE, Evaluator, Matcher
@@ -88,6 +88,8 @@ class Analysis:
         self.names: Names | None = None
         self.openers: dict[int, Opener] = {}
         self.handled: set[int] = set()
+        self._uncovered_cache: dict[tuple, list[ast.Name]] = {}
+        self._blocks: dict | None = None
 
     # -- entry --------------------------------------------------------------------------------------
     def decisions(self, name_regex: re.Pattern[str]) -> list[Decision]:
@@ -195,9 +197,13 @@ class Analysis:
         chosen = {id(d.stmt): (d.stmt, d.keep) for d in decisions if d.fixed}
         chosen.update((id(s), (s, [])) for d in decisions if d.fixed for s in d.also)
         pending = [self.names.parent(stmt) for stmt, _ in chosen.values()] if chosen else []
+        looked: set[int] = set()
         while pending:
             guard = pending.pop()
-            if guard is None or id(guard) in chosen or not self._emptied(guard, chosen):
+            if guard is None or id(guard) in looked:
+                continue
+            looked.add(id(guard))
+            if id(guard) in chosen or not self._emptied(guard, chosen):
                 continue
             for stmt in ast.walk(guard):
                 chosen.pop(id(stmt), None)
@@ -350,13 +356,20 @@ class Analysis:
             if in_class and any(isinstance(n, ast.Attribute) and n.attr == name for n in ast.walk(self.tree)):
                 raise Refusal(f"the handle `{name}` becomes a class attribute, and `.{name}` is read in this "
                               f"module", "handle used after the block")
-            binding = self._binding_of(item.optional_vars.id, item)
-            for use in self.names.uses(binding) if binding else ():
-                if contains(stmt, use) or self._inside_other_with(use, item.optional_vars.id):
-                    continue
+            binding = self._binding_of(name, item)
+            for use in self._uncovered(binding) if binding else ():
                 line = self.spans.short(self.names.statement(use))
                 raise Refusal(f"`{use.id}` is used after the block (line {use.lineno}: `{line}`)",
                               "handle used after the block")
+
+    def _uncovered(self, binding: Binding) -> list[ast.Name]:
+        """Reads of a `with` handle's name outside every `with … as name` / `for name in` around
+        them (computed once for all the handles sharing the name in one scope)."""
+        key = (binding.name, id(binding.scope))
+        if key not in self._uncovered_cache:
+            self._uncovered_cache[key] = [use for use in self.names.uses(binding)
+                                          if not self._inside_other_with(use, binding.name)]
+        return self._uncovered_cache[key]
 
     def _inside_other_with(self, use: ast.Name, name: str) -> bool:
         """The use reads the handle of another `with … as name` (or `for name in …`) around it."""
@@ -457,24 +470,39 @@ class Analysis:
     def _shared_lines(self, decisions: list[Decision]) -> list[Decision]:
         """A write sharing its line (`x = 1; open(P).write(s)`) with code that stays is reported."""
         removed = {id(d.stmt) for d in decisions if d.fixed}
+        lines: dict[int, list[ast.stmt]] = {}
+        for decision in decisions:
+            if decision.fixed and id(decision.stmt) not in lines:
+                lines[id(decision.stmt)] = self._neighbours(decision.stmt)
         out = []
         for decision in decisions:
-            neighbours = [s for s in self._siblings(decision.stmt) if s is not decision.stmt
-                          and s.lineno <= decision.stmt.end_lineno and decision.stmt.lineno <= s.end_lineno]
-            if decision.fixed and any(id(s) not in removed for s in neighbours):
+            if decision.fixed and any(id(s) not in removed for s in lines[id(decision.stmt)]):
                 decision = Decision(decision.stmt, decision.path, False,
                                     f"writes to debug log {decision.path}, but it shares its line with other "
                                     f"statements; not removed", "shares a line with other code")
             out.append(decision)
         return out
 
-    def _siblings(self, stmt: ast.stmt) -> list[ast.stmt]:
-        parent = self.names.parent(stmt)
-        for field_name in ("body", "orelse", "finalbody"):
-            block = getattr(parent, field_name, None)
-            if isinstance(block, list) and any(s is stmt for s in block):
-                return block
-        return [stmt]
+    def _neighbours(self, stmt: ast.stmt) -> list[ast.stmt]:
+        """Sibling statements on the same line(s) as `stmt`."""
+        by_line = self._block_index().get(id(stmt), {})
+        found = []
+        for line in range(stmt.lineno, stmt.end_lineno + 1):
+            found += [s for s in by_line.get(line, ()) if s is not stmt]
+        return found
+
+    def _block_index(self) -> dict[int, dict[int, list[ast.stmt]]]:
+        """For every statement: its block's statements by their first and last lines."""
+        if self._blocks is None:
+            self._blocks = {}
+            for _, _, block in blocks(self.tree):
+                by_line: dict[int, list[ast.stmt]] = {}
+                for stmt in block:
+                    for line in {stmt.lineno, stmt.end_lineno}:
+                        by_line.setdefault(line, []).append(stmt)
+                for stmt in block:
+                    self._blocks[id(stmt)] = by_line
+        return self._blocks
 
 
 def _trivial(stmt: ast.stmt) -> bool:

@@ -53,6 +53,7 @@ class Names:
         self.parents: dict[int, ast.AST] = {}
         self.loads: dict[str, list[ast.Name]] = {}  # every Name read (or deleted)
         self._bound: set[int] = set()  # Name targets already bound by their statement
+        self._groups: dict[str, dict[int, list[ast.Name]]] = {}
         self._visit(tree, self.module)
 
     # -- queries ------------------------------------------------------------------------------
@@ -127,8 +128,16 @@ class Names:
             any(name in ("ImportError", "ModuleNotFoundError") for name in _names(handler.type))
 
     def uses(self, binding: Binding) -> list[ast.Name]:
-        """Every load of the binding's name that may read this binding."""
-        return [n for n in self.loads.get(binding.name, ()) if binding in (self.resolve_node(n) or ())]
+        """Every load of the binding's name that may read this binding (those resolving to the list of
+        bindings it belongs to; grouped once per name, so asking for N bindings costs O(loads))."""
+        groups = self._groups.get(binding.name)
+        if groups is None:
+            groups = self._groups[binding.name] = {}
+            for load in self.loads.get(binding.name, ()):
+                resolved = self.resolve_node(load)
+                if resolved:
+                    groups.setdefault(id(resolved), []).append(load)
+        return groups.get(id(binding.scope.bindings.get(binding.name)), [])
 
     # -- building -----------------------------------------------------------------------------
     def _bind(self, scope: Scope, name: str, kind: str, node: ast.AST, qualified=None, value=None) -> None:

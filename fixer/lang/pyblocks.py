@@ -18,7 +18,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from fixer.edits import Edit, LineIndex, delete_lines
+from fixer.edits import Edit, LineIndex
 from fixer.lang.py_ast import Spans, blocks
 
 DEBUG_COMMENT = re.compile(r"(?i)debug|tombstone|\blog(?:ging)?\s+(?:it\s+)?to\s+(?:a\s+|the\s+)?file")
@@ -53,9 +53,13 @@ class Layout:
         self.removed: list[tuple[int, int]] = []  # 1-based inclusive line ranges
         self.added: list[str] = []  # text put in place of removed code
         self.edits: list[Edit] = []
+        self.where: dict[int, tuple[int, ast.AST]] = {}  # statement -> (position in its block, owner)
 
     def remove(self, removals: list[Removal]) -> list[Edit]:
         chosen = {id(r.stmt): r for r in removals}
+        for owner, field_name, block in list(blocks(self.tree)):
+            for position, stmt in enumerate(block):
+                self.where[id(stmt)] = (position, owner)
         for owner, field_name, block in list(blocks(self.tree)):
             picked = [s for s in block if id(s) in chosen]
             if picked:
@@ -74,11 +78,12 @@ class Layout:
             return
         units = self._units(block, picked, chosen)
         emptied = len(picked) == len(block)
+        picked_ids = {id(s) for s in picked}
         if emptied and not keep and self._drop_clause(owner, field_name, block, units):
             return
         for position, unit in enumerate(units):
             unit.first, unit.last = unit.stmts[0].lineno, max(s.end_lineno for s in unit.stmts)
-            comments = self._comments(unit, block, picked)
+            comments = self._comments(unit, block, picked_ids)
             replacement = unit.keep + comments
             if emptied and not keep and position == 0 and not isinstance(owner, ast.Module):
                 replacement = comments + ["pass"]
@@ -92,7 +97,7 @@ class Layout:
                                        self.rule, "replaced debug write"))
             else:
                 self._swallow_blank_lines_below(unit, block)
-                self.edits.append(delete_lines(self.lines.text, unit.first, unit.last, self.rule))
+                self.edits.append(_delete(self.lines, unit.first, unit.last, self.rule))
 
     def _inline(self, stmt: ast.stmt) -> bool:
         """`if TRACE: open(LOG, "a").write(x)`: the block sits on its header's line."""
@@ -117,7 +122,7 @@ class Layout:
         return units
 
     # -- comments -----------------------------------------------------------------------------------------
-    def _comments(self, unit: _Unit, block, picked) -> list[str]:
+    def _comments(self, unit: _Unit, block, picked: set[int]) -> list[str]:
         """Extend the unit over comments about it; return the comments inside it that stay."""
         indent = self.spans.indent(unit.first)
         following = _identifiers(self._next_surviving(unit, block, picked))
@@ -137,7 +142,7 @@ class Layout:
         return kept
 
     def _attached_above(self, first: int, indent: str, block, stmt) -> list[int]:
-        index = next(i for i, s in enumerate(block) if s is stmt)
+        index = self.where[id(stmt)][0]
         floor = block[index - 1].end_lineno if index else 0
         lines = []
         n = first - 1
@@ -161,18 +166,17 @@ class Layout:
             n += 1
         return list(range(last + 1, found[-1] + 1)) if found else []
 
-    def _next_surviving(self, unit: _Unit, block, picked) -> ast.stmt | None:
-        index = next(i for i, s in enumerate(block) if s is unit.stmts[-1])
-        picked_ids = {id(s) for s in picked}
+    def _next_surviving(self, unit: _Unit, block, picked_ids: set[int]) -> ast.stmt | None:
+        index = self.where[id(unit.stmts[-1])][0]
         return next((s for s in block[index + 1:] if id(s) not in picked_ids), None)
 
     # -- blank lines and clauses ------------------------------------------------------------------------------
     def _swallow_blank_lines_below(self, unit: _Unit, block) -> None:
         """After a kept comment or a docstring, the code that follows moves up to it."""
-        index = next(i for i, s in enumerate(block) if s is unit.stmts[0])
+        index, owner = self.where[id(unit.stmts[0])]
         previous = block[index - 1] if index else None
         docstring_above = previous is not None and index == 1 and _is_docstring(previous) and \
-            previous.end_lineno == unit.first - 1 and isinstance(self._owner_of(block), DEFINITIONS)
+            previous.end_lineno == unit.first - 1 and isinstance(owner, DEFINITIONS)
         if not (self.keep_above or docstring_above):
             return
         n = unit.last + 1
@@ -181,12 +185,6 @@ class Layout:
         if n > unit.last + 1 and n <= self.lines.line_count and self.spans.indent(n) == self.spans.indent(unit.first):
             unit.last = n - 1
             self.removed[-1] = (unit.first, unit.last)
-
-    def _owner_of(self, block) -> ast.AST | None:
-        for owner, _, candidate in blocks(self.tree):
-            if candidate is block:
-                return owner
-        return None
 
     def _drop_clause(self, owner, field_name: str, block, units: list[_Unit]) -> bool:
         """An `else:`, or a `finally:` beside handlers, left empty goes away whole (no `pass`)."""
@@ -205,12 +203,17 @@ class Layout:
         footer = self._footer(last, self.spans.indent(header)) if isinstance(block[-1], _COMPOUND) else []
         last = footer[-1] if footer else last
         self.removed.append((header, last))
-        self.edits.append(delete_lines(self.lines.text, header, last, self.rule, "clause left empty"))
+        self.edits.append(_delete(self.lines, header, last, self.rule, "clause left empty"))
         return True
 
 
 _COMPOUND = (ast.With, ast.AsyncWith, ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.TryStar,
              ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match)
+
+
+def _delete(lines: LineIndex, first: int, last: int, rule: str, message: str = "") -> Edit:
+    """`fixer.edits.delete_lines` on the index already built (one per file, not one per edit)."""
+    return Edit(lines.line_start(first), lines.line_end(last), "", rule, message, tidy=True)
 
 
 def _is_docstring(stmt: ast.stmt) -> bool:
@@ -255,9 +258,10 @@ def unused_import_edits(rule: str, tree: ast.Module, spans: Spans, removed: list
     (a string annotation, `__all__`, a comment): deliberately more conservative than scope analysis.
     """
     lines = spans.lines
+    removed_lines = {n for first, last in removed for n in range(first, last + 1)}
 
     def gone(line: int) -> bool:
-        return any(first <= line <= last for first, last in removed)
+        return line in removed_lines
 
     imports = [s for s in ast.walk(tree) if isinstance(s, (ast.Import, ast.ImportFrom)) and not gone(s.lineno)]
     bound = {id(a): _bound_name(a, isinstance(s, ast.Import)) for s in imports for a in s.names if a.name != "*"}
@@ -314,12 +318,12 @@ class _ImportCleanup:
                                     "import left unused"))
                 continue
             if isinstance(owner, ast.Module) or not all(self._dead(s) for s in block):
-                out.append(delete_lines(lines.text, stmt.lineno, stmt.end_lineno, self.rule, "import left unused"))
+                out.append(_delete(lines, stmt.lineno, stmt.end_lineno, self.rule, "import left unused"))
                 continue
             whole = self._whole_statement(owner)  # `try: import x / except ImportError: import y`
             if whole is not None and id(whole) not in dropped:
                 dropped.add(id(whole))
-                out.append(delete_lines(lines.text, whole.lineno, whole.end_lineno, self.rule, "import left unused"))
+                out.append(_delete(lines, whole.lineno, whole.end_lineno, self.rule, "import left unused"))
         return out
 
     def _whole_statement(self, owner) -> ast.stmt | None:
