@@ -33,7 +33,8 @@ class RemoveDebugFileWrites(Rule):
         to an allowlist of pure callables resolved through the module's imports (`time.time`,
         `time.monotonic`, `os.getpid`, `os.environ.get`, `threading.current_thread`,
         `traceback.format_exc`, `datetime.datetime.now`, `json.dumps`, `signal.Signals`,
-        `signal.strsignal`, `str`/`repr`/`len`/`type`/`id` …, extended by `pure_calls`), plus pure
+        `signal.strsignal`, `str`/`repr`/`len`/`type`/`id` …, extended by `pure_calls`: an imported
+        name such as "app.fmt.describe", or ".peer" for a method whatever its object), plus pure
         methods of values whose type is known (`"…".format`, `datetime.now().isoformat()`).
         `sorted`/`list`/`", ".join`/a comprehension/`*x` over a name may consume an iterator, so they
         are pure only over a literal display, a string, or `*args`/`**kwargs`. A shadowed name (a local `def str`, `from clock import time`,
