@@ -590,3 +590,23 @@ def test_lone_cr_line_breaks_are_reported_not_skipped():
     source = f'def f():\r    open("{LOG}", "a").write("x")\r    return 1\r'
     result = fix_text("w.py", source, [rule()])
     assert result.new == source and "lone CR" in unfixed(result)[0].message
+
+
+@pytest.mark.parametrize("opener", [
+    'open(os.environ.get("WORKER_LOG", "/tmp/python_worker_debug.log"), "a")',
+    'open(os.path.join(os.environ["LOG_DIR"], "python_worker_debug.log"), "a")',
+])
+def test_a_path_that_may_be_the_debug_log_is_reported(opener):
+    source = f'import os\n\n\ndef f(x):\n    with {opener} as fh:\n        fh.write(x)\n'
+    finding = reported_once(source)
+    assert "may write to debug log" in finding.message
+
+
+@pytest.mark.parametrize("configure", [
+    f'logging.basicConfig(filename="{LOG}", level=logging.DEBUG)',
+    f'logging.getLogger().addHandler(RotatingFileHandler("{LOG}", maxBytes=1000))',
+])
+def test_logging_configured_to_write_a_debug_log_is_reported(configure):
+    source = f"import logging\nfrom logging.handlers import RotatingFileHandler\n\n{configure}\n"
+    finding = reported_once(source)
+    assert finding.line == 4 and "remove the handler by hand" in finding.message

@@ -127,6 +127,10 @@ class Evaluator:
                 return _join([self._templates(a, seen) for a in node.args]) if node.args else [(".",)]
             if name in PASS_THROUGH and len(node.args) == 1:
                 return self._templates(node.args[0], seen)
+        if isinstance(node, ast.Call):  # os.environ.get("LOG", "/tmp/x_debug.log"): it may be that path
+            literals = [a for a in [*node.args, *(k.value for k in node.keywords)]
+                        if isinstance(a, (ast.Constant, ast.JoinedStr))]
+            return [(HOLE,)] + [t for a in literals for t in self._templates(a, seen)]
         if isinstance(node, ast.Name) and self.names is not None and node not in seen:
             return self._name(node, seen | {node})
         return [(HOLE,)]
