@@ -37,8 +37,9 @@ class RemoveDebugFileWrites(Rule):
         name such as "app.fmt.describe", or ".peer" for a method whatever its object), plus pure
         methods of values whose type is known (`"…".format`, `datetime.now().isoformat()`).
         `sorted`/`list`/`", ".join`/a comprehension/`*x` over a name may consume an iterator, so they
-        are pure only over a literal display, a string, or `*args`/`**kwargs`. A shadowed name (a local `def str`, `from clock import time`,
-        `import vendored as time`) is not the allowlisted one. Anything else is an effect: a method
+        are pure only over a literal display, a string, or `*args`/`**kwargs`. A shadowed name (a
+        local `def str`, `from clock import time`, `import vendored as time`) is not the allowlisted
+        one. Anything else is an effect: a method
         call on an object of unknown type (`queue.get()`, `worker.join()`), `await`, `yield`, `:=`.
         An effect evaluated unconditionally is kept as a statement of its own where the write was
         (`f.write(f"{queue.get()}")` becomes `queue.get()`); one evaluated only sometimes (`a if c
@@ -105,7 +106,8 @@ class RemoveDebugFileWrites(Rule):
             params={"files": ["/tmp/*debug*.log"]},
         ),
         Example(
-            before='def fail(exc):\n    with open("/var/log/worker/errors.log", "a") as f:\n        f.write(str(exc))\n',
+            before='def fail(exc):\n    with open("/var/log/worker/errors.log", "a") as f:\n'
+            "        f.write(str(exc))\n",
             after=None,
             params={"files": ["/tmp/*debug*.log"]},
         ),

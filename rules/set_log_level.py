@@ -72,8 +72,10 @@ class SetLogLevel(Rule):
             after=None,
         ),
         Example(
-            before='import logging, os\nlogging.basicConfig(level=getattr(logging, os.getenv("LOG_LEVEL", "info").upper()))\n',
-            after='import logging, os\nlogging.basicConfig(level=getattr(logging, os.getenv("LOG_LEVEL", "warning").upper()))\n',
+            before="import logging, os\n"
+            'logging.basicConfig(level=getattr(logging, os.getenv("LOG_LEVEL", "info").upper()))\n',
+            after="import logging, os\n"
+            'logging.basicConfig(level=getattr(logging, os.getenv("LOG_LEVEL", "warning").upper()))\n',
         ),
         Example(
             before="from logging import DEBUG, getLogger\ngetLogger().handlers[0].setLevel(DEBUG)\n",

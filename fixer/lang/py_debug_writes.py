@@ -135,7 +135,8 @@ class Analysis:
         if spec is not None:
             kind, path_node = spec.kind, argument(call, *spec.path)
             mode_node = argument(call, *spec.mode) if spec.mode else None
-        elif isinstance(func, ast.Attribute) and func.attr in PATH_METHODS and self.evaluator.is_path_object(func.value):
+        elif isinstance(func, ast.Attribute) and func.attr in PATH_METHODS and \
+                self.evaluator.is_path_object(func.value):
             kind, path_node = PATH_METHODS[func.attr], func.value
             mode_node = argument(call, 0, "mode") if kind == "file" else None
         elif _last_name(func) == "open" and (name is None or not name.startswith("builtins.")):
@@ -157,8 +158,8 @@ class Analysis:
             if writes is False:
                 return None
             if writes is None:
-                problem, evidence = f"it is opened with a mode the rule cannot read (`{self.spans.short(mode_node)}`)", \
-                    "mode unknown"
+                mode = self.spans.short(mode_node)
+                problem, evidence = f"it is opened with a mode the rule cannot read (`{mode}`)", "mode unknown"
         return Opener(call, kind, path_node, self._shown(path_node), certainty, problem, evidence)
 
     def _writes(self, kind: str, mode: ast.AST | None) -> bool | None:

@@ -6,8 +6,9 @@ through the module's imports, plus a few methods on values whose type is known (
 `.format`, `datetime.now().isoformat()`). A call that iterates its argument (`sorted`, `list`,
 `", ".join`, a comprehension, `*x`) is pure only over a literal display, a string or
 `*args`/`**kwargs`: over another name it may consume an iterator. Everything else is an effect:
-calls on objects of unknown type, `await`, `yield`, `:=`. An effect can be kept as a statement of its own when it is evaluated unconditionally and does not
-sit inside a comprehension or lambda; otherwise it blocks the removal.
+calls on objects of unknown type, `await`, `yield`, `:=`. An effect can be kept as a statement of its
+own when it is evaluated unconditionally and does not sit inside a comprehension or lambda; otherwise
+it blocks the removal.
 """
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ PURE_CALLS: dict[str, str | None] = {
     "time.localtime": None, "time.gmtime": None,
     **{f"os.{name}": NUMBER for name in ("getpid", "getppid", "getuid", "getgid")},
     "os.getcwd": STR, "os.getenv": None, "os.environ.get": None, "os.path.basename": STR, "os.path.dirname": STR,
-    "os.path.join": STR, "os.fspath": None, **{f"pathlib.{name}": None for name in ("Path", "PurePath", "PosixPath")}, "socket.gethostname": STR, "platform.node": STR,
+    "os.path.join": STR, "os.fspath": None, "socket.gethostname": STR, "platform.node": STR,
+    **{f"pathlib.{name}": None for name in ("Path", "PurePath", "PosixPath")},
     "threading.current_thread": THREAD, "threading.main_thread": THREAD, "threading.get_ident": NUMBER,
     "threading.get_native_id": NUMBER, "threading.active_count": NUMBER,
     **{f"traceback.{name}": None for name in ("format_exc", "format_exception", "format_exception_only",

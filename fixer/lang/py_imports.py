@@ -16,7 +16,8 @@ def without_names(text: str, drop: set[str], add: tuple[str, ...] = ()) -> str |
         return None
     line = module.body[0]
     stmt = line.body[0]
-    if len(line.body) != 1 or not isinstance(stmt, (cst.Import, cst.ImportFrom)) or isinstance(stmt.names, cst.ImportStar):
+    if len(line.body) != 1 or not isinstance(stmt, (cst.Import, cst.ImportFrom)) or \
+            isinstance(stmt.names, cst.ImportStar):
         return None
     plain = isinstance(stmt, cst.Import)
     pending = [] if plain else list(add)
