@@ -610,3 +610,31 @@ def test_logging_configured_to_write_a_debug_log_is_reported(configure):
     source = f"import logging\nfrom logging.handlers import RotatingFileHandler\n\n{configure}\n"
     finding = reported_once(source)
     assert finding.line == 4 and "remove the handler by hand" in finding.message
+
+
+def test_a_local_path_variable_read_by_several_removed_writes_goes_and_one_read_elsewhere_stays():
+    source = f'''
+        def handle(request):
+            log_path = "{LOG}"
+            with open(log_path, "a") as f:
+                f.write("start")
+            request.run()
+            open(log_path, "a").write("end")
+            return request
+
+
+        def report(request):
+            log_path = "{LOG}"
+            open(log_path, "a").write("report")
+            return log_path
+    '''
+    assert fixed(source) == textwrap.dedent(f'''
+        def handle(request):
+            request.run()
+            return request
+
+
+        def report(request):
+            log_path = "{LOG}"
+            return log_path
+    ''')

@@ -196,7 +196,9 @@ class Analysis:
         do goes whole: `try:` whose body was only debug writes and whose handlers only `pass`, and
         `if <pure test>:` (no `else`) whose body was only debug writes."""
         chosen = {id(d.stmt): (d.stmt, d.keep) for d in decisions if d.fixed}
-        chosen.update((id(s), (s, [])) for d in decisions if d.fixed for s in d.also)
+        for site in {id(s): s for d in decisions if d.fixed for s in d.also}.values():
+            if all(any(id(a) in chosen for a in self.names.ancestors(use)) for use in self._reads(site)):
+                chosen[id(site)] = (site, [])  # a local path variable nothing else reads
         pending = [self.names.parent(stmt) for stmt, _ in chosen.values()] if chosen else []
         looked: set[int] = set()
         while pending:
@@ -454,7 +456,8 @@ class Analysis:
         return Decision(decision.stmt, decision.path, False, message, "default files pattern: configure `files`")
 
     def _path_variables(self, stmt: ast.stmt, opener: Opener) -> list[ast.stmt]:
-        """A function-local `path = "/tmp/x_debug.log"` read only by this write goes with it."""
+        """A function-local `path = "/tmp/x_debug.log"` this write reads: it goes too when nothing
+        but removed writes reads it (decided in `removals`)."""
         node = opener.path_node
         if not isinstance(node, ast.Name):
             return []
@@ -464,9 +467,12 @@ class Analysis:
         site = bindings[0].node
         if not isinstance(site, ast.Assign) or len(site.targets) != 1 or self.policy.effects([site.value]):
             return []
-        if all(contains(stmt, use) for use in self.names.uses(bindings[0])):
-            return [site]
-        return []
+        return [site]
+
+    def _reads(self, site: ast.Assign) -> list[ast.Name]:
+        name = site.targets[0].id
+        binding = self._binding_of(name, site)
+        return self.names.uses(binding) if binding else [site]
 
     def _shared_lines(self, decisions: list[Decision]) -> list[Decision]:
         """A write sharing its line (`x = 1; open(P).write(s)`) with code that stays is reported."""
