@@ -114,7 +114,8 @@ def test_bot_identity_when_git_has_none(tmp_path, monkeypatch):
         monkeypatch.delenv(var, raising=False)
     home = tmp_path / "home"
     home.mkdir()
-    repo = init_repo(tmp_path / "r", {"app/worker.py": WORKER}, identity=False)
+    files = '[rules.remove-debug-file-writes]\nfiles = ["/tmp/*debug*.log"]\n'
+    repo = init_repo(tmp_path / "r", {"app/worker.py": WORKER, "fixer.toml": files}, identity=False)
     proc = run_fixer_process("apply", cwd=repo.working_tree_dir,
                              env={"HOME": str(home), "XDG_CONFIG_HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1"})
     assert proc.returncode == 0, proc.stderr

@@ -9,6 +9,7 @@ import pytest
 from conftest import init_repo, run_cli, run_fixer_process, run_on_terminal, write_files
 
 DEBUG = 'def f():\n    open("/tmp/a_debug.log", "a").write("x")\n    return 1\n'
+FILES = '[rules.remove-debug-file-writes]\nfiles = ["/tmp/*debug*.log"]\n'  # unset: report only
 
 
 @pytest.mark.parametrize(
@@ -92,7 +93,7 @@ def test_rules_list_and_single_rule_docs():
 
 
 def test_json_output_schema(tmp_path):
-    repo = init_repo(tmp_path / "r", {"a.py": DEBUG})
+    repo = init_repo(tmp_path / "r", {"a.py": DEBUG, "fixer.toml": FILES})
     result = run_cli("check", "--format", "json", cwd=repo.working_tree_dir)
     assert result.exit_code == 1
     data = json.loads(result.stdout)
@@ -104,14 +105,14 @@ def test_json_output_schema(tmp_path):
 
 
 def test_diff_is_plain_when_no_color_even_on_a_tty(tmp_path):
-    repo = init_repo(tmp_path / "r", {"a.py": DEBUG})
+    repo = init_repo(tmp_path / "r", {"a.py": DEBUG, "fixer.toml": FILES})
     proc = run_fixer_process("apply", "--dry-run", cwd=repo.working_tree_dir, env={"NO_COLOR": "1"})
     assert proc.returncode == 1
     assert "\x1b[" not in proc.stdout and "-    open(" in proc.stdout
 
 
 def test_colour_on_a_terminal(tmp_path):
-    repo = init_repo(tmp_path / "r", {"a.py": DEBUG})
+    repo = init_repo(tmp_path / "r", {"a.py": DEBUG, "fixer.toml": FILES})
     code, output = run_on_terminal("apply", "--dry-run", cwd=Path(repo.working_tree_dir))
     assert code == 1
     assert "\x1b[" in output and "open(" in output

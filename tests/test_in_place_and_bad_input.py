@@ -11,12 +11,14 @@ from conftest import init_repo, run_cli, write_files
 
 DEBUG = 'def f():\n    open("/tmp/a_debug.log", "a").write("x")\n    return 1\n'
 FIXED = "def f():\n    return 1\n"
+# remove-debug-file-writes only reports until `files` is configured.
+FILES = '[rules.remove-debug-file-writes]\nfiles = ["/tmp/*debug*.log"]\n'
 
 
 def plain_dir(tmp_path, files):
     root = tmp_path / "plain"
     root.mkdir()
-    write_files(root, files)
+    write_files(root, {**files, "fixer.toml": files.get("fixer.toml", "") + FILES})
     return root
 
 
@@ -32,7 +34,7 @@ def test_in_place_without_git_walks_the_tree_and_skips_vendor_dirs(tmp_path):
 
 
 def test_gitignored_files_are_not_touched(tmp_path):
-    repo = init_repo(tmp_path / "r", {".gitignore": "generated/\n", "app/a.py": DEBUG})
+    repo = init_repo(tmp_path / "r", {".gitignore": "generated/\n", "app/a.py": DEBUG, "fixer.toml": FILES})
     write_files(tmp_path / "r", {"generated/g.py": DEBUG, "new/untracked.py": DEBUG})
     refused = run_cli("apply", "--in-place", cwd=repo.working_tree_dir)  # never-committed work is protected too
     assert refused.exit_code == 2 and "new/untracked.py" in refused.stderr
@@ -111,11 +113,11 @@ def test_interrupted_write_leaves_the_old_file(tmp_path, monkeypatch):
     result = run_cli("apply", "--in-place", cwd=root)  # click turns the interrupt into "Aborted!"
     assert result.exit_code != 0
     assert (root / "a.py").read_text() == DEBUG
-    assert [p.name for p in root.iterdir()] == ["a.py"]
+    assert sorted(p.name for p in root.iterdir()) == ["a.py", "fixer.toml"]
 
 
 def test_in_place_refuses_to_overwrite_uncommitted_edits(tmp_path):
-    repo = init_repo(tmp_path / "r", {"app/a.py": DEBUG})
+    repo = init_repo(tmp_path / "r", {"app/a.py": DEBUG, "fixer.toml": FILES})
     path = tmp_path / "r/app/a.py"
     path.write_text(DEBUG + "# my edit\n")
     result = run_cli("apply", "--in-place", cwd=repo.working_tree_dir)

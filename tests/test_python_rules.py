@@ -108,10 +108,7 @@ def test_try_except_finally_and_base_exception():
 
 
         def only_debug_in_try():
-            try:
-                pass
-            except OSError:
-                pass
+            pass
     '''
     assert fix(before) == textwrap.dedent(after)
 
@@ -171,7 +168,7 @@ def test_with_block_doing_other_work_is_reported_not_touched():
     result = fix_text("w.py", textwrap.dedent(source), [debug_writes()])
     assert result.new == textwrap.dedent(source)
     assert [(f.line, f.fixed) for f in result.findings] == [(3, False)]
-    assert "it also does other work" in result.findings[0].message
+    assert "the `with` block also runs `state.clear()`" in result.findings[0].message
 
 
 def test_globs_fstrings_constants_path_objects_and_print_forms():
@@ -272,7 +269,7 @@ def test_set_log_level_styles():
     '''
     after = '''
         import logging
-        from logging import INFO, WARNING
+        from logging import WARNING
 
         logging.basicConfig(level=logging.WARNING, format="%(message)s")
         logging.getLogger("grpc").setLevel("WARNING")
@@ -284,8 +281,15 @@ def test_set_log_level_styles():
     assert fix(before, rule) == textwrap.dedent(after)
 
 
-def test_set_log_level_reports_a_bare_name_it_cannot_import():
+def test_set_log_level_imports_a_bare_name_in_place_of_the_old_one():
     source = "from logging import INFO, basicConfig\nbasicConfig(level=INFO)\n"
+    result = fix_text("a.py", source, [RULES["set-log-level"]()])
+    assert result.new == "from logging import WARNING, basicConfig\nbasicConfig(level=WARNING)\n"
+    assert [f.fixed for f in result.findings] == [True]
+
+
+def test_set_log_level_reports_a_bare_name_it_cannot_import():
+    source = "from logging import INFO, basicConfig\n\n\ndef f(WARNING):\n    basicConfig(level=INFO)\n"
     result = fix_text("a.py", source, [RULES["set-log-level"]()])
     assert result.new == source
     assert result.findings and not result.findings[0].fixed
@@ -345,8 +349,6 @@ def test_nested_debug_blocks_settle_in_one_run():
     '''
     after = '''
         def f():
-            if True:
-                pass
             return 1
     '''
     assert fix(before) == textwrap.dedent(after)
@@ -364,7 +366,7 @@ def test_one_line_blocks_class_bodies_match_and_parenthesised_with():
                 f.write("class body")
 
             def run(self, cmd):
-                if os.environ.get("TRACE"): open(P, "a").write(cmd)
+                if self.tracing(os.environ): open(P, "a").write(cmd)
                 with (open(P, "a") as f):
                     f.write("parens")
                 match cmd:
@@ -384,7 +386,7 @@ def test_one_line_blocks_class_bodies_match_and_parenthesised_with():
 
         class Worker:
             def run(self, cmd):
-                if os.environ.get("TRACE"): pass
+                if self.tracing(os.environ): pass
                 match cmd:
                     case "stop":
                         pass
@@ -398,20 +400,31 @@ def test_one_line_blocks_class_bodies_match_and_parenthesised_with():
     assert [(f.line, f.fixed) for f in result.findings if not f.fixed] == [(21, False)]
 
 
-def test_writes_whose_arguments_have_side_effects_are_reported():
+def test_writes_whose_arguments_have_side_effects_keep_them_or_are_reported():
     source = '''
+        import time
+
+
         def drain(queue, state):
             with open("/tmp/python_worker_debug.log", "a") as f:
                 f.write(str(queue.pop()))
             open("/tmp/python_worker_debug.log", "a").write(f"{(n := state.bump())}")
             with open("/tmp/python_worker_debug.log", "a") as f:
-                f.write(f"{len(queue)} {state.get('x')} {time.time():.3f} {', '.join(map(str, queue))}")
+                f.write(f"{len(queue)} {state.get('x')} {time.time():.3f}")
+            with open("/tmp/python_worker_debug.log", "a") as f:
+                f.write(", ".join(map(str, queue)))
             return n
     '''
     result = fix_text("w.py", textwrap.dedent(source), [debug_writes()])
-    lines = result.new.splitlines()
-    assert "f.write(str(queue.pop()))" in result.new
-    assert any("state.bump()" in line for line in lines)
-    assert "len(queue)" not in result.new
-    assert sorted((f.line, f.fixed) for f in result.findings) == [(3, False), (5, False), (6, True)]
-    assert all("side effects" in f.message for f in result.findings if not f.fixed)
+    assert result.new == textwrap.dedent('''
+        def drain(queue, state):
+            queue.pop()
+            (n := state.bump())
+            state.get('x')
+            with open("/tmp/python_worker_debug.log", "a") as f:
+                f.write(", ".join(map(str, queue)))
+            return n
+    ''')
+    assert sorted((f.line, f.fixed) for f in result.findings) == [(6, True), (8, True), (9, True), (11, False)]
+    [blocked] = [f for f in result.findings if not f.fixed]
+    assert "`map(str, queue)` iterates `queue`, which may be an iterator" in blocked.message

@@ -1,258 +1,345 @@
-"""Statement-level helpers for Python rules: block walking, line ranges, comments, unused imports."""
+"""Removing whole statements from Python source: line ranges, comments, emptied blocks, imports.
+
+Works on CPython's ast and the text's lines. Lines strictly between two sibling statements can only be
+blank lines, comments and clause headers, so comments are found by reading those lines; a comment
+indented deeper than a compound statement, after its last line, belongs to its block (LibCST's
+"footer"). Decisions:
+- a comment directly above a removed statement goes with it when it talks about debugging (debug,
+  tombstone, "log to file") and names nothing in the code that follows; otherwise it stays, attached to
+  that code (no blank line left between);
+- a comment inside a removed block after its last statement stays unless it is about the removed code;
+- a block left empty gets `pass`; an `else:` (or a `finally:` beside handlers) left empty goes;
+- no blank line is left right after a docstring or a signature;
+- imports used only by removed code go, even inside `try/except ImportError`.
+"""
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Callable, Iterator, Sequence
 
-from typing import TYPE_CHECKING
+from fixer.edits import Edit, LineIndex
+from fixer.lang.py_ast import Spans, blocks
 
-from fixer.lazy import LazyModule
-
-if TYPE_CHECKING:
-    from libcst.metadata import CodeRange, MetadataWrapper
-
-cst = LazyModule("libcst")
-
-from fixer.edits import Edit, LineIndex, delete_lines
-
-
-def blocks(module: cst.Module) -> list[tuple[cst.CSTNode, cst.CSTNode | None, Sequence[cst.BaseStatement]]]:
-    """Every statement list in the module as (block, owner, statements): the module body and each
-    indented block, with the node that owns the block (a def, an `else:`, a `finally:` ...)."""
-    found: list[tuple[cst.CSTNode, cst.CSTNode | None, Sequence[cst.BaseStatement]]] = [(module, None, module.body)]
-    owners: list[cst.CSTNode] = []
-
-    class Collector(cst.CSTVisitor):  # one visit: `node.children` would re-visit at every level
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            if isinstance(node, cst.IndentedBlock):
-                found.append((node, owners[-1] if owners else None, node.body))
-            owners.append(node)
-            return True
-
-        def on_leave(self, original_node: cst.CSTNode) -> None:
-            owners.pop()
-
-    module.visit(Collector())
-    return found
-
-
-def dotted(node: cst.BaseExpression) -> str | None:
-    """`logging.INFO` for an Attribute chain of Names, `open` for a Name, else None."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted(node.value)
-        return f"{base}.{node.attr.value}" if base else None
-    return None
-
-
-def statement_lines(stmt: cst.BaseStatement, positions) -> tuple[int, int]:
-    """First and last line of a statement, including the trailing comments of its own block."""
-    where: CodeRange = positions[stmt]
-    last = where.end.line
-    body = getattr(stmt, "body", None)
-    if isinstance(body, cst.IndentedBlock):
-        commented = [n for n, line in enumerate(body.footer, 1) if line.comment is not None]
-        last += commented[-1] if commented else 0
-    return where.start.line, last
-
-
-def attached_comments(stmt: cst.BaseStatement) -> list[str]:
-    """The comment lines directly above a statement (no blank line between), top to bottom."""
-    comments: list[str] = []
-    for line in reversed(stmt.leading_lines):
-        if line.comment is None:
-            break
-        comments.insert(0, line.comment.value)
-    return comments
+DEBUG_COMMENT = re.compile(r"(?i)debug|tombstone|\blog(?:ging)?\s+(?:it\s+)?to\s+(?:a\s+|the\s+)?file")
+STOP_WORDS = {"log", "logs", "logging", "file", "files", "write", "writes", "written", "the", "and", "for",
+              "this", "that", "with", "from", "into", "to", "a", "an", "of", "in", "on", "at", "is", "it"}
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+DEFINITIONS = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 @dataclass
 class Removal:
-    """Statements chosen for removal in one file, turned into edits block by block."""
+    stmt: ast.stmt
+    keep: list[str] = field(default_factory=list)  # statements put in its place
 
-    rule: str
-    index: LineIndex
-    positions: object
-    comment_pattern: re.Pattern[str]
-    edits: list[Edit] = field(default_factory=list)
-    removed_ranges: list[tuple[int, int]] = field(default_factory=list)  # 1-based inclusive lines
 
-    def remove_block_statements(
-        self, block: cst.CSTNode, owner: cst.CSTNode | None, chosen: list[cst.BaseStatement], total: int
-    ) -> None:
-        if len(chosen) == total and self._drop_clause(owner):
+@dataclass
+class _Unit:
+    """Removed statements sharing lines (`a; b`), as one range of lines."""
+
+    stmts: list[ast.stmt]
+    keep: list[str]
+    first: int = 0
+    last: int = 0
+
+
+class Layout:
+    def __init__(self, rule: str, tree: ast.Module, spans: Spans):
+        self.rule = rule
+        self.tree = tree
+        self.spans = spans
+        self.lines: LineIndex = spans.lines
+        self.removed: list[tuple[int, int]] = []  # 1-based inclusive line ranges
+        self.added: list[str] = []  # text put in place of removed code
+        self.edits: list[Edit] = []
+        self.where: dict[int, tuple[int, ast.AST]] = {}  # statement -> (position in its block, owner)
+
+    def remove(self, removals: list[Removal]) -> list[Edit]:
+        chosen = {id(r.stmt): r for r in removals}
+        for owner, field_name, block in list(blocks(self.tree)):
+            for position, stmt in enumerate(block):
+                self.where[id(stmt)] = (position, owner)
+        for owner, field_name, block in list(blocks(self.tree)):
+            picked = [s for s in block if id(s) in chosen]
+            if picked:
+                self._block(owner, field_name, block, picked, chosen)
+        removed_ids = set(chosen)
+        self.edits += unused_import_edits(self.rule, self.tree, self.spans, self.removed, "\n".join(self.added),
+                                          removed_ids)
+        return self.edits
+
+    # -- one block ----------------------------------------------------------------------------------------
+    def _block(self, owner, field_name: str, block: list[ast.stmt], picked: list[ast.stmt], chosen) -> None:
+        keep = [text for s in picked for text in chosen[id(s)].keep]
+        self.added += keep
+        if self._inline(block[0]):
+            self._inline_suite(block, picked, keep)
             return
-        for position, stmt in enumerate(chosen):
-            first, last = statement_lines(stmt, self.positions)
-            comments = attached_comments(stmt)
-            if comments and any(self.comment_pattern.search(c) for c in comments):
-                first -= len(comments)
-            self.removed_ranges.append((first, last))
-            if position == 0 and len(chosen) == total and not isinstance(block, cst.Module):
-                stmt_line = self.positions[stmt].start.line
-                line = self.index.line_text(stmt_line)
-                indent = line[: len(line) - len(line.lstrip(" \t"))]  # the block's own tabs or spaces
-                start = self.index.line_start(first)
-                self.edits.append(Edit(start, self.index.line_end(last), f"{indent}pass\n", self.rule, "block left empty"))
+        units = self._units(block, picked, chosen)
+        emptied = len(picked) == len(block)
+        picked_ids = {id(s) for s in picked}
+        if emptied and not keep and self._drop_clause(owner, field_name, block, units):
+            return
+        for position, unit in enumerate(units):
+            unit.first, unit.last = unit.stmts[0].lineno, max(s.end_lineno for s in unit.stmts)
+            comments = self._comments(unit, block, picked_ids)
+            replacement = unit.keep + comments
+            if emptied and not keep and position == 0 and not isinstance(owner, ast.Module):
+                replacement = comments + ["pass"]
+            self.removed.append((unit.first, unit.last))
+            if replacement:
+                indent = self.spans.indent(unit.stmts[0].lineno)
+                end = self.lines.line_end(unit.first)
+                newline = "\r\n" if self.lines.text[end - 2:end] == "\r\n" else "\n"  # the file's own
+                text = "".join(f"{indent}{line}{newline}" for line in replacement)
+                self.edits.append(Edit(self.lines.line_start(unit.first), self.lines.line_end(unit.last), text,
+                                       self.rule, "replaced debug write"))
             else:
-                self.edits.append(delete_lines(self.index.text, first, last, self.rule))
+                self._swallow_blank_lines_below(unit, block)
+                self.edits.append(_delete(self.lines, unit.first, unit.last, self.rule))
 
-    def _drop_clause(self, owner: cst.CSTNode | None) -> bool:
-        """An `else:`, or a `finally:` beside an `except`, left empty goes away whole (no `pass`)."""
-        if not isinstance(owner, (cst.Else, cst.Finally)):
+    def _inline(self, stmt: ast.stmt) -> bool:
+        """`if TRACE: open(LOG, "a").write(x)`: the block sits on its header's line."""
+        line = self.lines.line_text(stmt.lineno)
+        return line[: self.spans.column(stmt.lineno, stmt.col_offset)].rstrip().endswith(":")
+
+    def _inline_suite(self, block, picked, keep) -> None:
+        if len(picked) != len(block):
+            return  # the analysis reports writes sharing a line with code that stays
+        start, end = self.spans.start(block[0]), self.spans.end(block[-1])
+        # Not recorded as removed lines: the header stays, so names on its line still count as used.
+        self.edits.append(Edit(start, end, "; ".join(keep) or "pass", self.rule, "one-line block left empty"))
+
+    def _units(self, block, picked, chosen) -> list[_Unit]:
+        units: list[_Unit] = []
+        for stmt in picked:
+            if units and stmt.lineno <= units[-1].stmts[-1].end_lineno:
+                units[-1].stmts.append(stmt)
+                units[-1].keep += chosen[id(stmt)].keep
+            else:
+                units.append(_Unit([stmt], list(chosen[id(stmt)].keep)))
+        return units
+
+    # -- comments -----------------------------------------------------------------------------------------
+    def _comments(self, unit: _Unit, block, picked: set[int]) -> list[str]:
+        """Extend the unit over comments about it; return the comments inside it that stay."""
+        indent = self.spans.indent(unit.first)
+        following = _identifiers(self._next_surviving(unit, block, picked))
+        handles = _handles(unit.stmts)
+        above = self._attached_above(unit.first, indent, block, unit.stmts[0])
+        if above and all(_about_removed(self.lines.line_text(n), following, handles) for n in above):
+            unit.first = above[0]
+        kept = []
+        footer = self._footer(unit.last, indent) if isinstance(unit.stmts[-1], _COMPOUND) else []
+        for line in footer:
+            text = self.lines.line_text(line).strip()
+            if text and not _about_removed(text, following, handles):
+                kept.append(text)
+        if footer:
+            unit.last = footer[-1]
+        self.keep_above = bool(above) and unit.first != above[0]
+        return kept
+
+    def _attached_above(self, first: int, indent: str, block, stmt) -> list[int]:
+        index = self.where[id(stmt)][0]
+        floor = block[index - 1].end_lineno if index else 0
+        lines = []
+        n = first - 1
+        while n > floor:
+            text = self.lines.line_text(n)
+            if not text.lstrip().startswith("#") or self.spans.indent(n) != indent:
+                break
+            lines.insert(0, n)
+            n -= 1
+        return lines
+
+    def _footer(self, last: int, indent: str) -> list[int]:
+        """Comment lines after a compound statement that belong to its block (indented deeper)."""
+        found, n = [], last + 1
+        while n <= self.lines.line_count:
+            text = self.lines.line_text(n)
+            if text.strip() and (not text.lstrip().startswith("#") or len(self.spans.indent(n)) <= len(indent)):
+                break
+            if text.strip():
+                found.append(n)
+            n += 1
+        return list(range(last + 1, found[-1] + 1)) if found else []
+
+    def _next_surviving(self, unit: _Unit, block, picked_ids: set[int]) -> ast.stmt | None:
+        index = self.where[id(unit.stmts[-1])][0]
+        return next((s for s in block[index + 1:] if id(s) not in picked_ids), None)
+
+    # -- blank lines and clauses ------------------------------------------------------------------------------
+    def _swallow_blank_lines_below(self, unit: _Unit, block) -> None:
+        """After a kept comment or a docstring, the code that follows moves up to it."""
+        index, owner = self.where[id(unit.stmts[0])]
+        previous = block[index - 1] if index else None
+        docstring_above = previous is not None and index == 1 and _is_docstring(previous) and \
+            previous.end_lineno == unit.first - 1 and isinstance(owner, DEFINITIONS)
+        if not (self.keep_above or docstring_above):
+            return
+        n = unit.last + 1
+        while n <= self.lines.line_count and not self.lines.line_text(n).strip():
+            n += 1
+        if n > unit.last + 1 and n <= self.lines.line_count and self.spans.indent(n) == self.spans.indent(unit.first):
+            unit.last = n - 1
+            self.removed[-1] = (unit.first, unit.last)
+
+    def _drop_clause(self, owner, field_name: str, block, units: list[_Unit]) -> bool:
+        """An `else:`, or a `finally:` beside handlers, left empty goes away whole (no `pass`)."""
+        droppable = field_name == "orelse" and isinstance(owner, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try,
+                                                                   ast.TryStar))
+        droppable |= field_name == "finalbody" and bool(getattr(owner, "handlers", None))
+        if not droppable:
             return False
-        if isinstance(owner, cst.Finally) and owner not in self._finally_with_handlers:
+        header = block[0].lineno - 1
+        while header > 0 and (not self.lines.line_text(header).strip()
+                              or self.lines.line_text(header).lstrip().startswith("#")):
+            header -= 1
+        if not re.match(r"\s*(else|finally)\s*:", self.lines.line_text(header)):
             return False
-        first, last = statement_lines(owner, self.positions)
-        comments = attached_comments(owner)
-        if any(self.comment_pattern.search(c) for c in comments):
-            first -= len(comments)
-        self.removed_ranges.append((first, last))
-        self.edits.append(delete_lines(self.index.text, first, last, self.rule, "clause left empty"))
+        last = max(s.end_lineno for s in block)
+        footer = self._footer(last, self.spans.indent(header)) if isinstance(block[-1], _COMPOUND) else []
+        last = footer[-1] if footer else last
+        self.removed.append((header, last))
+        self.edits.append(_delete(self.lines, header, last, self.rule, "clause left empty"))
         return True
 
-    @cached_property
-    def _finally_with_handlers(self) -> set[cst.Finally]:
-        return {node.finalbody for node in self.positions if isinstance(node, cst.Try) and node.handlers and node.finalbody}
 
-    def contains(self, line: int) -> bool:
-        return any(first <= line <= last for first, last in self.removed_ranges)
+_COMPOUND = (ast.With, ast.AsyncWith, ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.TryStar,
+             ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match)
 
 
-def unused_import_edits(wrapper: MetadataWrapper, removal: Removal) -> list[Edit]:
+def _delete(lines: LineIndex, first: int, last: int, rule: str, message: str = "") -> Edit:
+    """`fixer.edits.delete_lines` on the index already built (one per file, not one per edit)."""
+    return Edit(lines.line_start(first), lines.line_end(last), "", rule, message, tidy=True)
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+
+
+def _identifiers(stmt: ast.stmt | None) -> set[str]:
+    """Names, attributes and keywords a statement mentions, with their snake_case parts, lowercased."""
+    if stmt is None:
+        return set()
+    found: set[str] = set()
+    for node in ast.walk(stmt):
+        name = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "arg", None) or \
+            (getattr(node, "name", None) if not isinstance(node, ast.ExceptHandler) else None)
+        if isinstance(name, str):
+            found.add(name.lower())
+            found.update(part for part in name.lower().split("_") if len(part) > 2)
+    return found
+
+
+def _handles(stmts: list[ast.stmt]) -> set[str]:
+    return {item.optional_vars.id.lower() for s in stmts if isinstance(s, (ast.With, ast.AsyncWith))
+            for item in s.items if isinstance(item.optional_vars, ast.Name)}
+
+
+def _about_removed(comment: str, following: set[str], handles: set[str]) -> bool:
+    """A comment talks about the removed debug write (not about the code that stays)."""
+    words = {w.lower() for w in WORD.findall(comment)}
+    if words & handles:
+        return True
+    if not DEBUG_COMMENT.search(comment):
+        return False
+    return not ((words - STOP_WORDS) & following)
+
+
+# -- imports ---------------------------------------------------------------------------------------------------
+def unused_import_edits(rule: str, tree: ast.Module, spans: Spans, removed: list[tuple[int, int]], added: str,
+                        removed_ids: set[int]) -> list[Edit]:
     """Edits removing imports whose every use sat in removed code (imports unused before stay).
 
     A name counts as still used if it occurs anywhere outside the removed lines, as code or as text
     (a string annotation, `__all__`, a comment): deliberately more conservative than scope analysis.
     """
-    positions = removal.positions
-    orphaned = _orphaned_aliases(wrapper.module, positions, removal)
-    if not orphaned:
-        return []
-    edits = []
-    for stmt_line in _import_lines(wrapper.module):
-        small = stmt_line.body[0]
-        names = small.names if not isinstance(small.names, cst.ImportStar) else ()
-        if not any(alias in orphaned for alias in names):
-            continue
-        first, last = positions[stmt_line].start.line, positions[stmt_line].end.line
-        if removal.contains(first):
-            continue
-        keep = [alias for alias in names if alias not in orphaned]
-        if not keep:
-            edits.append(delete_lines(removal.index.text, first, last, removal.rule, "import left unused"))
-        else:
-            keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            new = stmt_line.with_changes(body=[small.with_changes(names=keep)], leading_lines=[])
-            code = cst.Module(body=[new]).code
-            line = removal.index.line_text(first)
-            indent = line[: len(line) - len(line.lstrip(" \t"))]
-            start = removal.index.line_start(first)
-            edits.append(Edit(start, removal.index.line_end(last), indent + code.lstrip(), removal.rule, "import left unused"))
-    return edits
+    lines = spans.lines
+    removed_lines = {n for first, last in removed for n in range(first, last + 1)}
 
+    def gone(line: int) -> bool:
+        return line in removed_lines
 
-def _orphaned_aliases(module: cst.Module, positions, removal: Removal) -> set[cst.ImportAlias]:
-    bound: dict[cst.ImportAlias, str] = {}
-    import_lines: set[int] = set()
-    inside: set[str] = set()
-    outside: set[str] = set()
-
-    class Names(cst.CSTVisitor):
-        def _imports(self, node: cst.Import | cst.ImportFrom) -> bool:
-            where = positions[node]
-            import_lines.update(range(where.start.line, where.end.line + 1))
-            if not isinstance(node.names, cst.ImportStar):
-                for alias in node.names:
-                    bound[alias] = alias.asname.name.value if alias.asname else _top_name(alias.name, isinstance(node, cst.Import))
-            return False
-
-        def visit_Import(self, node: cst.Import) -> bool:
-            return self._imports(node)
-
-        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-            return self._imports(node)
-
-        def visit_Name(self, node: cst.Name) -> None:
-            (inside if removal.contains(positions[node].start.line) else outside).add(node.value)
-
-    module.visit(Names())
+    imports = [s for s in ast.walk(tree) if isinstance(s, (ast.Import, ast.ImportFrom)) and not gone(s.lineno)]
+    bound = {id(a): _bound_name(a, isinstance(s, ast.Import)) for s in imports for a in s.names if a.name != "*"}
+    inside, outside = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (inside if gone(node.lineno) else outside).add(node.id)
     candidates = {name for name in bound.values() if name in inside and name not in outside}
     if not candidates:
-        return set()
-    kept_text = "\n".join(
-        removal.index.line_text(n) for n in range(1, removal.index.line_count + 1)
-        if not removal.contains(n) and n not in import_lines
-    )
-    still_mentioned = {name for name in candidates if re.search(rf"(?<![\w]){re.escape(name)}(?!\w)", kept_text)}
-    return {alias for alias, name in bound.items() if name in candidates - still_mentioned}
+        return []
+    import_lines = {n for s in imports for n in range(s.lineno, s.end_lineno + 1)}
+    kept_text = "\n".join(lines.line_text(n) for n in range(1, lines.line_count + 1)
+                          if not gone(n) and n not in import_lines) + "\n" + added
+    orphaned = {name for name in candidates if not re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", kept_text)}
+    if not orphaned:
+        return []
+    return _ImportCleanup(rule, tree, spans, orphaned, bound, removed_ids, gone).edits(imports)
 
 
-def _top_name(name: cst.BaseExpression, plain_import: bool) -> str:
-    text = dotted(name) or ""
-    return text.split(".")[0] if plain_import else text.split(".")[-1]
+def _bound_name(alias: ast.alias, plain_import: bool) -> str:
+    return alias.asname or (alias.name.split(".")[0] if plain_import else alias.name)
 
 
-def _import_lines(module: cst.Module) -> Iterator[cst.SimpleStatementLine]:
-    for _, _, body in blocks(module):
-        for stmt in body:
-            if (
-                isinstance(stmt, cst.SimpleStatementLine)
-                and len(stmt.body) == 1
-                and isinstance(stmt.body[0], (cst.Import, cst.ImportFrom))
-            ):
-                yield stmt
+class _ImportCleanup:
+    def __init__(self, rule, tree, spans: Spans, orphaned: set[str], bound, removed_ids, gone):
+        self.rule, self.tree, self.spans = rule, tree, spans
+        self.orphaned, self.bound, self.removed_ids, self.gone = orphaned, bound, removed_ids, gone
+        self.where = {id(s): (owner, block) for owner, _, block in blocks(tree) for s in block}
+
+    def _dead(self, stmt: ast.stmt) -> bool:
+        """Removed, `pass`, or an import of orphaned names only."""
+        if id(stmt) in self.removed_ids or isinstance(stmt, ast.Pass):
+            return True
+        return isinstance(stmt, (ast.Import, ast.ImportFrom)) and all(
+            self.bound.get(id(a)) in self.orphaned for a in stmt.names)
+
+    def edits(self, imports) -> list[Edit]:
+        from fixer.lang.py_imports import without_names
+
+        out, dropped = [], set()
+        lines = self.spans.lines
+        for stmt in imports:
+            names = [a for a in stmt.names if self.bound.get(id(a)) in self.orphaned]
+            if not names or (isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__"):
+                continue
+            owner, block = self.where[id(stmt)]
+            if any(s is not stmt and s.lineno <= stmt.end_lineno and stmt.lineno <= s.end_lineno for s in block):
+                continue  # shares its line with other statements
+            if len(names) < len(stmt.names):
+                text = lines.text[lines.line_start(stmt.lineno):lines.line_end(stmt.end_lineno)]
+                new = without_names(text, {self.bound[id(a)] for a in names})
+                if new is not None:
+                    out.append(Edit(lines.line_start(stmt.lineno), lines.line_end(stmt.end_lineno), new, self.rule,
+                                    "import left unused"))
+                continue
+            if isinstance(owner, ast.Module) or not all(self._dead(s) for s in block):
+                out.append(_delete(lines, stmt.lineno, stmt.end_lineno, self.rule, "import left unused"))
+                continue
+            whole = self._whole_statement(owner)  # `try: import x / except ImportError: import y`
+            if whole is not None and id(whole) not in dropped:
+                dropped.add(id(whole))
+                out.append(_delete(lines, whole.lineno, whole.end_lineno, self.rule, "import left unused"))
+        return out
+
+    def _whole_statement(self, owner) -> ast.stmt | None:
+        node = owner
+        if isinstance(owner, ast.ExceptHandler):
+            node = next((t for t in ast.walk(self.tree) if isinstance(t, (ast.Try, ast.TryStar))
+                         and owner in t.handlers), None)
+        if not isinstance(node, (ast.Try, ast.TryStar, ast.If)) or self.gone(node.lineno):
+            return None
+        parts = [node.body, node.orelse, getattr(node, "finalbody", [])]
+        parts += [h.body for h in getattr(node, "handlers", [])]
+        if isinstance(node, ast.If) and not _pure_test(node.test):
+            return None
+        return node if all(self._dead(s) for part in parts for s in part) else None
 
 
-def string_value(node: cst.BaseExpression, constants: dict[str, str]) -> str | None:
-    """The value of a literal string, a constant name bound to one, or Path(<literal>)."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    if isinstance(node, cst.Name):
-        return constants.get(node.value)
-    if isinstance(node, cst.Call) and dotted(node.func) in ("Path", "pathlib.Path", "PurePath") and len(node.args) == 1:
-        return string_value(node.args[0].value, constants)
-    return None
-
-
-def module_constants(module: cst.Module) -> dict[str, str]:
-    """Module-level names assigned exactly once, to a literal string."""
-    seen: dict[str, int] = {}
-    values: dict[str, str] = {}
-    for stmt in module.body:
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            targets = []
-            if isinstance(small, cst.Assign):
-                targets = [t.target for t in small.targets]
-                value = small.value
-            elif isinstance(small, cst.AnnAssign) and small.value is not None:
-                targets = [small.target]
-                value = small.value
-            for target in targets:
-                if isinstance(target, cst.Name):
-                    seen[target.value] = seen.get(target.value, 0) + 1
-                    literal = string_value(value, {})
-                    if literal is not None:
-                        values[target.value] = literal
-    return {name: value for name, value in values.items() if seen[name] == 1}
-
-
-def format_string_matches(node: cst.FormattedString, accept: Callable[[str], bool]) -> bool:
-    """An f-string matches only if it does so whatever its placeholders hold (probed with an empty
-    and a non-empty value; a placeholder is taken to stay within one path component)."""
-    for probe in ("", "0-x.y"):
-        pieces = []
-        for part in node.parts:
-            if isinstance(part, cst.FormattedStringText):
-                pieces.append(part.value)
-            else:
-                pieces.append(probe)
-        if not accept("".join(pieces)):
-            return False
-    return True
+def _pure_test(test: ast.AST) -> bool:
+    """`if TYPE_CHECKING:` / `if sys.version_info >= (3, 11):` (no call to lose)."""
+    return not any(isinstance(n, (ast.Call, ast.Await, ast.NamedExpr)) for n in ast.walk(test))

@@ -1,0 +1,315 @@
+"""What a Python name refers to: scopes, bindings and imports, read from CPython's ast.
+
+`Names(tree)` walks a module once. `qualified(expr)` resolves `time.time` to "time.time" only when
+`time` is the module bound by `import time` (not a parameter, a local `def`, `from clock import time`
+or `import vendored as time`), and an unbound builtin name such as `str` to "builtins.str".
+Class bodies are invisible to the functions nested in them, as in Python.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass, field
+
+BUILTINS = frozenset(dir(builtins))
+
+
+@dataclass(eq=False)
+class Scope:
+    node: ast.AST
+    kind: str  # module, function, lambda, class, comprehension
+    parent: Scope | None
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    globals: set[str] = field(default_factory=set)
+    nonlocals: set[str] = field(default_factory=set)
+    star_import: bool = False
+
+
+@dataclass(eq=False)
+class Binding:
+    name: str
+    kind: str  # import, def, class, param, varargs, assign, for, with, walrus, del, other
+    node: ast.AST  # the binding site
+    scope: Scope
+    qualified: str | None = None  # imports: the dotted name bound
+    value: ast.expr | None = None  # `name = value`, a parameter's default, a for loop's iterable, a with's item
+
+    def describe(self) -> str:
+        what = {"import": "an import", "def": "a local def", "class": "a class", "param": "a parameter",
+                "assign": "an assignment"}.get(self.kind, "a binding")
+        return f"{what} (line {self.node.lineno})" if hasattr(self.node, "lineno") else what
+
+
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+class Names:
+    """Scopes and bindings of one module; every node is mapped to its scope and its parent."""
+
+    def __init__(self, tree: ast.Module):
+        self.module = Scope(tree, "module", None)
+        self.scopes: dict[int, Scope] = {}
+        self.parents: dict[int, ast.AST] = {}
+        self.loads: dict[str, list[ast.Name]] = {}  # every Name read (or deleted)
+        self._bound: set[int] = set()  # Name targets already bound by their statement
+        self._groups: dict[str, dict[int, list[ast.Name]]] = {}
+        self._visit(tree, self.module)
+
+    # -- queries ------------------------------------------------------------------------------
+    def scope(self, node: ast.AST) -> Scope:
+        return self.scopes.get(id(node), self.module)
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self.parents.get(id(node))
+
+    def ancestors(self, node: ast.AST):
+        current = self.parent(node)
+        while current is not None:
+            yield current
+            current = self.parent(current)
+
+    def statement(self, node: ast.AST) -> ast.stmt | None:
+        """The innermost statement containing `node` (itself if it is one)."""
+        current: ast.AST | None = node
+        while current is not None and not isinstance(current, ast.stmt):
+            current = self.parent(current)
+        return current
+
+    def resolve(self, name: str, scope: Scope) -> list[Binding] | None:
+        """The bindings `name` may refer to from `scope`: [] if unbound here (a builtin or undefined),
+        None if unknowable (a `from x import *` could have bound it; it is taken not to rebind builtins)."""
+        current: Scope | None = scope
+        first = True
+        while current is not None:
+            if current.kind == "class" and not first:
+                current = current.parent
+                continue
+            if name in current.globals:
+                current = self.module
+                continue
+            if name in current.bindings and name not in current.nonlocals:
+                return current.bindings[name]
+            if current.star_import and name not in BUILTINS:  # taken not to rebind builtins
+                return None
+            first = False
+            current = current.parent
+        return []
+
+    def resolve_node(self, node: ast.Name) -> list[Binding] | None:
+        return self.resolve(node.id, self.scope(node))
+
+    def qualified(self, node: ast.AST) -> str | None:
+        """`time.time`, `builtins.open`, `datetime.datetime.now`: the dotted name an expression
+        stands for, through the module's imports; None when it is not an imported or builtin name."""
+        if isinstance(node, ast.Attribute):
+            base = self.qualified(node.value)
+            return f"{base}.{node.attr}" if base else None
+        if not isinstance(node, ast.Name):
+            return None
+        bindings = self.resolve_node(node)
+        if bindings is None:
+            return None
+        if not bindings:
+            return f"builtins.{node.id}" if node.id in BUILTINS else None
+        if not all(b.kind == "import" for b in bindings):
+            return None
+        names = {b.qualified for b in bindings}
+        if len(names) == 1:
+            return names.pop()
+        fallback = [b for b in bindings if self._import_fallback(b)]
+        return fallback[0].qualified if len(fallback) == 1 else None
+
+    def _import_fallback(self, binding: Binding) -> bool:
+        """`try: import ujson as json / except ImportError: import json`: the fallback names the API
+        the code relies on (the first import is a drop-in replacement)."""
+        handler = self.parent(self.parent(binding.node))
+        return isinstance(handler, ast.ExceptHandler) and \
+            any(name in ("ImportError", "ModuleNotFoundError") for name in _names(handler.type))
+
+    def uses(self, binding: Binding) -> list[ast.Name]:
+        """Every load of the binding's name that may read this binding (those resolving to the list of
+        bindings it belongs to; grouped once per name, so asking for N bindings costs O(loads))."""
+        groups = self._groups.get(binding.name)
+        if groups is None:
+            groups = self._groups[binding.name] = {}
+            for load in self.loads.get(binding.name, ()):
+                resolved = self.resolve_node(load)
+                if resolved:
+                    groups.setdefault(id(resolved), []).append(load)
+        return groups.get(id(binding.scope.bindings.get(binding.name)), [])
+
+    # -- building -----------------------------------------------------------------------------
+    def _bind(self, scope: Scope, name: str, kind: str, node: ast.AST, qualified=None, value=None) -> None:
+        if name in scope.globals:
+            scope = self.module
+        elif name in scope.nonlocals:
+            outer = scope.parent
+            while outer is not None and (outer.kind == "class" or name not in outer.bindings):
+                outer = outer.parent
+            scope = outer or self.module
+        scope.bindings.setdefault(name, []).append(Binding(name, kind, node, scope, qualified, value))
+
+    def _visit(self, node: ast.AST, scope: Scope) -> None:
+        self.scopes[id(node)] = scope
+        handler = getattr(self, f"_visit_{type(node).__name__}", None)
+        if handler is not None:
+            handler(node, scope)
+        else:
+            self._children(node, scope)
+
+    def _children(self, node: ast.AST, scope: Scope, skip: tuple = ()) -> None:
+        for name, value in ast.iter_fields(node):
+            if name in skip:
+                continue
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.parents[id(item)] = node
+                        self._visit(item, scope)
+            elif isinstance(value, ast.AST):
+                self.parents[id(value)] = node
+                self._visit(value, scope)
+
+    def _adopt(self, node: ast.AST, child: ast.AST | None, scope: Scope) -> None:
+        if child is not None:
+            self.parents[id(child)] = node
+            self._visit(child, scope)
+
+    def _visit_Name(self, node: ast.Name, scope: Scope) -> None:
+        if not isinstance(node.ctx, ast.Store):  # `del name` reads the binding too
+            self.loads.setdefault(node.id, []).append(node)
+        if not isinstance(node.ctx, ast.Load) and id(node) not in self._bound:
+            self._bind(scope, node.id, "del" if isinstance(node.ctx, ast.Del) else "other", node)
+
+    def _bind_target(self, target: ast.AST, scope: Scope, kind: str, site: ast.AST, value: ast.expr | None) -> None:
+        if isinstance(target, ast.Name):
+            self._bound.add(id(target))
+            self._bind(scope, target.id, kind, site, value=value)
+
+    def _visit_Assign(self, node: ast.Assign, scope: Scope) -> None:
+        for target in node.targets:
+            self._bind_target(target, scope, "assign", node, node.value)
+        self._children(node, scope)
+
+    def _visit_AnnAssign(self, node: ast.AnnAssign, scope: Scope) -> None:
+        if node.value is not None:
+            self._bind_target(node.target, scope, "assign", node, node.value)
+        self._children(node, scope)
+
+    def _visit_For(self, node: ast.For | ast.AsyncFor, scope: Scope) -> None:
+        self._bind_target(node.target, scope, "for", node, node.iter)
+        self._children(node, scope)
+
+    _visit_AsyncFor = _visit_For
+
+    def _visit_withitem(self, node: ast.withitem, scope: Scope) -> None:
+        if node.optional_vars is not None:
+            self._bind_target(node.optional_vars, scope, "with", node, node.context_expr)
+        self._children(node, scope)
+
+    def _visit_NamedExpr(self, node: ast.NamedExpr, scope: Scope) -> None:
+        target_scope = scope
+        while target_scope.kind == "comprehension" and target_scope.parent is not None:
+            target_scope = target_scope.parent
+        self._bound.add(id(node.target))
+        self._bind(target_scope, node.target.id, "walrus", node, value=node.value)
+        self._children(node, scope)
+
+    def _visit_Import(self, node: ast.Import, scope: Scope) -> None:
+        for alias in node.names:
+            top = alias.name.split(".")[0]
+            self._bind(scope, alias.asname or top, "import", alias, alias.name if alias.asname else top)
+            self.scopes[id(alias)] = scope
+            self.parents[id(alias)] = node
+
+    def _visit_ImportFrom(self, node: ast.ImportFrom, scope: Scope) -> None:
+        module = "." * node.level + (node.module or "")
+        for alias in node.names:
+            self.scopes[id(alias)] = scope
+            self.parents[id(alias)] = node
+            if alias.name == "*":
+                scope.star_import = True
+            else:
+                self._bind(scope, alias.asname or alias.name, "import", alias, f"{module}.{alias.name}")
+
+    def _visit_Global(self, node: ast.Global, scope: Scope) -> None:
+        scope.globals.update(node.names)
+
+    def _visit_Nonlocal(self, node: ast.Nonlocal, scope: Scope) -> None:
+        scope.nonlocals.update(node.names)
+
+    def _visit_ExceptHandler(self, node: ast.ExceptHandler, scope: Scope) -> None:
+        if node.name:
+            self._bind(scope, node.name, "other", node)
+        self._children(node, scope)
+
+    def _visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
+        self._bind(scope, node.name, "def", node)
+        for child in [*node.decorator_list, *node.args.defaults, *filter(None, node.args.kw_defaults), node.returns]:
+            self._adopt(node, child, scope)
+        inner = Scope(node, "function", scope)
+        self._parameters(node, node.args, inner, annotations=scope)
+        for stmt in node.body:
+            self._adopt(node, stmt, inner)
+
+    _visit_AsyncFunctionDef = _visit_FunctionDef
+
+    def _visit_Lambda(self, node: ast.Lambda, scope: Scope) -> None:
+        for child in [*node.args.defaults, *filter(None, node.args.kw_defaults)]:
+            self._adopt(node, child, scope)
+        inner = Scope(node, "lambda", scope)
+        self._parameters(node, node.args, inner)
+        self._adopt(node, node.body, inner)
+
+    def _parameters(self, owner: ast.AST, args: ast.arguments, inner: Scope, annotations: Scope | None = None) -> None:
+        self.parents[id(args)] = owner
+        positional = [*args.posonlyargs, *args.args]
+        defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        pairs = [(a, d, "param") for a, d in zip(positional, defaults)]
+        pairs += [(a, d, "param") for a, d in zip(args.kwonlyargs, args.kw_defaults)]
+        pairs += [(a, None, "varargs") for a in (args.vararg, args.kwarg) if a is not None]  # a tuple, a dict
+        for arg, default, kind in pairs:
+            self.parents[id(arg)] = args
+            self.scopes[id(arg)] = inner
+            self._bind(inner, arg.arg, kind, arg, value=default)
+            if annotations is not None and arg.annotation is not None:
+                self._adopt(arg, arg.annotation, annotations)
+
+    def _visit_ClassDef(self, node: ast.ClassDef, scope: Scope) -> None:
+        self._bind(scope, node.name, "class", node)
+        for child in [*node.decorator_list, *node.bases, *node.keywords]:
+            self._adopt(node, child, scope)
+        inner = Scope(node, "class", scope)
+        for stmt in node.body:
+            self._adopt(node, stmt, inner)
+
+    def _comprehension(self, node, scope: Scope, parts: list[ast.AST]) -> None:
+        first, *rest = node.generators
+        self.parents[id(first)] = node
+        self._adopt(first, first.iter, scope)  # the first iterable is evaluated outside
+        inner = Scope(node, "comprehension", scope)
+        self.scopes[id(first)] = inner
+        self._adopt(first, first.target, inner)
+        for condition in first.ifs:
+            self._adopt(first, condition, inner)
+        for generator in rest:
+            self.parents[id(generator)] = node
+            self.scopes[id(generator)] = inner
+            self._children(generator, inner)
+        for part in parts:
+            self._adopt(node, part, inner)
+
+    def _visit_ListComp(self, node, scope: Scope) -> None:
+        self._comprehension(node, scope, [node.elt])
+
+    _visit_SetComp = _visit_GeneratorExp = _visit_ListComp
+
+    def _visit_DictComp(self, node: ast.DictComp, scope: Scope) -> None:
+        self._comprehension(node, scope, [node.key, node.value])
+
+
+def _names(node: ast.AST | None) -> list[str]:
+    if isinstance(node, ast.Tuple):
+        return [n.id for n in node.elts if isinstance(n, ast.Name)]
+    return [node.id] if isinstance(node, ast.Name) else []
