@@ -16,7 +16,13 @@ def main() -> None:
         from fixer.cli import run
 
         code = run()
-    sys.exit(exitcodes.INTERRUPTED if interrupt.happened else code)
+    if interrupt.happened:
+        # Everything is cleaned up by now. Exit at once: CPython remembers a Ctrl-C that landed in an
+        # eval()'d string (typer evaluates annotations) and would end the process by SIGINT instead of 130.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(exitcodes.INTERRUPTED)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

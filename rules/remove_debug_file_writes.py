@@ -150,10 +150,7 @@ class RemoveDebugFileWrites(Rule):
         from fixer.lang.py_debug_writes import Analysis
         from fixer.lang.pyblocks import Layout, Removal
 
-        parsed = py_ast.for_source(source)
-        if parsed is None:
-            return Outcome(findings=[self.finding(source, 0, py_ast.UNRELIABLE, False)])
-        tree, spans = parsed
+        tree, spans = py_ast.for_source(source)
         analysis = Analysis(tree, spans, self.options["files"], self.options["pure_calls"], self.configured)
         decisions = analysis.decisions(self.literal_regex)
         outcome = Outcome()

@@ -93,10 +93,7 @@ class SetLogLevel(Rule):
         from fixer.lang import py_ast
         from fixer.lang.py_log_levels import Levels
 
-        parsed = py_ast.for_source(source)
-        if parsed is None:
-            return Outcome(findings=[self.finding(source, 0, py_ast.UNRELIABLE, False)])
-        tree, spans = parsed
+        tree, spans = py_ast.for_source(source)
         levels = Levels(tree, spans, self.options["from"], self.options["to"])
         outcome = Outcome()
         for site in levels.sites():

@@ -159,3 +159,17 @@ def elixirc_warnings(paths: list[Path], out_dir: Path, root: Path) -> list[str]:
             where = lines[index + 1].strip() if index + 1 < len(lines) else ""
             warnings.append(f"{line} @ {where.split(':')[0]}")
     return warnings
+
+
+# `remove-debug-file-writes` only reports until `files` names the logs to remove: tests about other
+# things (git safety, files, interrupts, the CLI) configure it the way a user would.
+DEBUG_LOGS = '[rules.remove-debug-file-writes]\nfiles = ["/tmp/*debug*.log"]\n'
+
+
+def with_debug_logs(files: dict[str, str | bytes] | None) -> dict[str, str | bytes]:
+    """`files` plus a fixer.toml that lists the debug logs (appended to one the test wrote)."""
+    files = dict(files or {})
+    config = str(files.get("fixer.toml", ""))
+    if "[rules.remove-debug-file-writes]" not in config:
+        files["fixer.toml"] = config + DEBUG_LOGS
+    return files

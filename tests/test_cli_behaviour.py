@@ -11,7 +11,7 @@ from pathlib import Path
 import git
 import pytest
 
-from conftest import init_repo, run_cli, run_fixer_process, write_files
+from conftest import init_repo, run_cli, run_fixer_process, with_debug_logs, write_files
 
 DEBUG = 'def f():\n    open("/tmp/a_debug.log", "a").write("x")\n    return 1\n'
 FIXED = "def f():\n    return 1\n"
@@ -88,7 +88,7 @@ def test_branch_mode_names_a_file_that_is_not_committed(tmp_path):
 
 
 def test_diff_to_a_folder_that_does_not_exist_is_one_line_and_exit_2(tmp_path):
-    repo = init_repo(tmp_path / "r", {"a.py": DEBUG})
+    repo = init_repo(tmp_path / "r", with_debug_logs({"a.py": DEBUG}))
     target = "/nonexistent/dir/x.patch"
     proc = run_fixer_process("diff", "-o", target, cwd=Path(repo.working_tree_dir))
     assert proc.returncode == 2, proc.stderr
@@ -126,7 +126,7 @@ def test_help_reads_like_ruffs(command, tmp_path):
 
 
 def test_quiet_prints_findings_only(tmp_path):
-    repo = init_repo(tmp_path / "r", {"a.py": DEBUG})
+    repo = init_repo(tmp_path / "r", with_debug_logs({"a.py": DEBUG}))
     loud = run_cli("check", cwd=repo.working_tree_dir)
     quiet = run_cli("check", "-q", cwd=repo.working_tree_dir)
     assert loud.exit_code == quiet.exit_code == 1
@@ -239,18 +239,18 @@ def test_a_rule_table_adds_to_the_default_rules_and_the_run_says_which(tmp_path)
     })
     result = run_cli("check", cwd=repo.working_tree_dir)
     assert result.exit_code == 1
-    for expected in ("removed debug write", "log level INFO -> WARNING", "lib/a.ex:3"):
+    for expected in ("debug write to /tmp/a_debug.log", "log level INFO -> WARNING", "lib/a.ex:3"):
         assert expected in result.stdout  # configuring one rule did not switch the others off
     line = next(line for line in result.stderr.splitlines() if line.startswith("rules ("))
     assert "set-log-level" in line and "remove-debug-calls" in line and "fixer.toml" in line
 
 
 @pytest.mark.parametrize("config, ran, skipped", [
-    ('[fixer]\nselect = ["remove-debug-calls"]\n', ["lib/a.ex:3"], ["removed debug write"]),
-    ('[fixer]\nextend-select = ["set-log-level"]\n', ["lib/a.ex:3", "removed debug write", "log level INFO"], []),
+    ('[fixer]\nselect = ["remove-debug-calls"]\n', ["lib/a.ex:3"], ["debug write to /tmp/a_debug.log"]),
+    ('[fixer]\nextend-select = ["set-log-level"]\n', ["lib/a.ex:3", "debug write to /tmp/a_debug.log", "log level INFO"], []),
     ('[fixer]\nselect = ["remove-debug-file-writes"]\n[rules.remove-debug-calls]\nenabled = false\n',
-     ["removed debug write"], ["lib/a.ex:3", "log level"]),
-    ('[rules.remove-debug-file-writes]\nenabled = false\n', ["lib/a.ex:3"], ["removed debug write", "log level"]),
+     ["debug write to /tmp/a_debug.log"], ["lib/a.ex:3", "log level"]),
+    ('[rules.remove-debug-file-writes]\nenabled = false\n', ["lib/a.ex:3"], ["debug write to /tmp/a_debug.log", "log level"]),
 ])
 def test_select_and_extend_select_like_ruff(tmp_path, config, ran, skipped):
     repo = init_repo(tmp_path / "r", {
@@ -363,7 +363,8 @@ def test_pre_commit_hooks_pass_when_only_excluded_files_are_staged(tmp_path):
     import yaml
 
     hooks = {h["id"]: h for h in yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())}
-    repo = init_repo(tmp_path / "r", {"fixer.toml": '[fixer]\nexclude = ["vendor/**"]\n', "a.py": DEBUG, "vendor/v.py": DEBUG})
+    repo = init_repo(tmp_path / "r", with_debug_logs({"fixer.toml": '[fixer]\nexclude = ["vendor/**"]\n', "a.py": DEBUG,
+                                                "vendor/v.py": DEBUG}))
     cwd = repo.working_tree_dir
 
     def hook(hook_id: str, *files: str):

@@ -13,7 +13,13 @@ from pathlib import Path
 import git
 import pytest
 
-from conftest import init_repo, run_cli, write_files
+from conftest import init_repo as _init_repo, run_cli, write_files, with_debug_logs
+
+
+def init_repo(root, files=None, **options):
+    """A test repo whose fixer.toml lists the debug logs, so `remove-debug-file-writes` removes them."""
+    return _init_repo(root, with_debug_logs(files), **options)
+
 
 DEBUG = 'def f():\n    open("/tmp/a_debug.log", "a").write("x")\n    return 1\n'
 FIXED = "def f():\n    return 1\n"
@@ -22,7 +28,7 @@ FIXED = "def f():\n    return 1\n"
 def plain_dir(tmp_path, files) -> Path:
     root = tmp_path / "plain"
     root.mkdir()
-    write_files(root, files)
+    write_files(root, with_debug_logs(files))
     return root
 
 
@@ -332,4 +338,4 @@ def test_in_place_outside_git_takes_turns_on_the_folder_lock(tmp_path):
     assert refused.exit_code == 2 and "another fixer run" in one_error_line(refused.stderr)
     assert (root / "a.py").read_text() == DEBUG
     assert run_cli("apply", "--in-place", cwd=root).exit_code == 0
-    assert [p.name for p in root.iterdir()] == ["a.py"]  # the lock is the folder itself: nothing created
+    assert sorted(p.name for p in root.iterdir()) == ["a.py", "fixer.toml"]  # the lock is the folder itself: nothing created

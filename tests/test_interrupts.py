@@ -14,7 +14,13 @@ from pathlib import Path
 import git
 import pytest
 
-from conftest import init_repo
+from conftest import init_repo as _init_repo, with_debug_logs
+
+
+def init_repo(root, files=None, **options):
+    """A test repo whose fixer.toml lists the debug logs, so `remove-debug-file-writes` removes them."""
+    return _init_repo(root, with_debug_logs(files), **options)
+
 
 FILES = 40
 FUNCTIONS = 6
@@ -50,29 +56,42 @@ def _copy(template: Path, target: Path) -> git.Repo:
     return git.Repo(target)
 
 
-def _start(args: list[str], cwd: Path) -> subprocess.Popen:
+def _start(args: list[str], cwd: Path, importtime: bool = False) -> subprocess.Popen:
     # A session of its own, so Ctrl-C can be sent to the whole group like a terminal does.
-    return subprocess.Popen([sys.executable, "-m", "fixer", *args], cwd=cwd, stdout=subprocess.PIPE,
+    flags = ["-X", "importtime"] if importtime else []
+    return subprocess.Popen([sys.executable, *flags, "-m", "fixer", *args], cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, start_new_session=True)
 
 
 def _timed_run(args: list[str], cwd: Path) -> float:
+    """Seconds the run takes once fixer's own code started (the span the interrupts are spread over)."""
+    proc = _start(args, cwd, importtime=True)
+    for line in proc.stderr:
+        if line.rstrip().endswith("| fixer.cli"):
+            break
     started = time.monotonic()
-    proc = _start(args, cwd)
-    out, err = proc.communicate(timeout=600)
+    _, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err
     return time.monotonic() - started
 
 
 def _interrupt(args: list[str], cwd: Path, delay: float, group: bool) -> tuple[int, str]:
-    proc = _start(args, cwd)
+    """Ctrl-C `delay` seconds after fixer's own code started (a signal during the interpreter's start-up,
+    before any of fixer runs, is Python's to report, not fixer's)."""
+    proc = _start(args, cwd, importtime=True)
+    seen: list[str] = []
+    for line in proc.stderr:  # -X importtime reports each module once it is imported
+        seen.append(line)
+        if line.rstrip().endswith("| fixer.cli"):  # imported once the Ctrl-C handler is in place
+            break
     time.sleep(delay)
     if proc.poll() is None:
         if group:
             os.killpg(proc.pid, signal.SIGINT)
         else:
             os.kill(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=600)
+    _, rest = proc.communicate(timeout=600)
+    err = "".join(line for line in seen + rest.splitlines(keepends=True) if not line.startswith("import time:"))
     return proc.returncode, err
 
 

@@ -12,7 +12,13 @@ from pathlib import Path
 
 import git
 
-from conftest import init_repo, run_cli
+from conftest import init_repo as _init_repo, run_cli, with_debug_logs
+
+
+def init_repo(root, files=None, **options):
+    """A test repo whose fixer.toml lists the debug logs, so `remove-debug-file-writes` removes them."""
+    return _init_repo(root, with_debug_logs(files), **options)
+
 
 WORKER = 'def start():\n    with open("/tmp/worker_debug.log", "a") as f:\n        f.write("x")\n    serve()\n'
 SECRET = "ghs_REMOTE_SECRET_0123456789"

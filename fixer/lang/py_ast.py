@@ -6,15 +6,12 @@ positions are converted to character offsets here because ast columns count UTF-
 from __future__ import annotations
 
 import ast
-import re
 from functools import lru_cache
 from typing import Iterator
 
 from fixer.edits import LineIndex
 
 BLOCK_FIELDS = ("body", "orelse", "finalbody")
-LONE_CR = re.compile(r"\r(?!\n)")
-UNRELIABLE = "lines end with a lone CR (old Mac style), which the rule cannot map to positions: not analysed"
 
 
 @lru_cache(maxsize=16)
@@ -23,16 +20,9 @@ def parse(text: str) -> ast.Module:
     return ast.parse(text)
 
 
-def positions_reliable(text: str) -> bool:
-    """ast counts a lone CR as a line break, our line index does not: such files are left alone."""
-    return "\r" not in text or not LONE_CR.search(text)
-
-
-def for_source(source) -> tuple[ast.Module, "Spans"] | None:
+def for_source(source) -> tuple[ast.Module, "Spans"]:
     """A rule's view of a `fixer.rule.Source`: its ast (shared by every rule through the source's
-    cache) and spans; None when ast positions cannot be trusted (lone CR line breaks)."""
-    if not positions_reliable(source.text):
-        return None
+    cache) and spans. ast and `LineIndex` count lines alike ("\n", "\r\n" and a lone "\r")."""
     return source.cached("python.ast", parse), Spans(source.lines)
 
 

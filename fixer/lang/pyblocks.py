@@ -91,7 +91,7 @@ class Layout:
             if replacement:
                 indent = self.spans.indent(unit.stmts[0].lineno)
                 end = self.lines.line_end(unit.first)
-                newline = "\r\n" if self.lines.text[end - 2:end] == "\r\n" else "\n"  # the file's own
+                newline = line_break(self.lines.text[:end])  # the file's own
                 text = "".join(f"{indent}{line}{newline}" for line in replacement)
                 self.edits.append(Edit(self.lines.line_start(unit.first), self.lines.line_end(unit.last), text,
                                        self.rule, "replaced debug write"))
@@ -343,3 +343,11 @@ class _ImportCleanup:
 def _pure_test(test: ast.AST) -> bool:
     """`if TYPE_CHECKING:` / `if sys.version_info >= (3, 11):` (no call to lose)."""
     return not any(isinstance(n, (ast.Call, ast.Await, ast.NamedExpr)) for n in ast.walk(test))
+
+
+def line_break(text: str) -> str:
+    """The line break `text` ends with ("\r\n", a lone "\r" or "\n"; "\n" when it has none)."""
+    for ending in ("\r\n", "\r", "\n"):
+        if text.endswith(ending):
+            return ending
+    return "\n"
