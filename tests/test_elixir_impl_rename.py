@@ -872,3 +872,144 @@ def test_overridable_defaults_get_impl(elixir_tools, tmp_path):
     context = {"add-impl": [rule.gather("lib/base.ex", source)]}
     after = fixed(source, rule, context)
     assert after == source.replace("  def handle(x), do: {:child", "  @impl Base\n  def handle(x), do: {:child")
+
+
+# -- property: generated clauses with rebinding, repeated pattern vars, pins, nested fns ----------
+
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NAMES = ["_a", "_b", "_c", "a", "b"]
+
+
+@st.composite
+def int_expr(draw, visible: frozenset) -> str:
+    choices = sorted(visible)
+    kind = draw(st.integers(0, 2)) if choices else 0
+    if kind == 0:
+        return str(draw(st.integers(0, 9)))
+    name = draw(st.sampled_from(choices))
+    return name if kind == 1 else f"{name} + {draw(st.integers(1, 5))}"
+
+
+@st.composite
+def statement(draw, visible: frozenset, depth: int, pad: str) -> tuple[list[str], frozenset]:
+    """Lines of one statement and the variables visible after it (all hold integers)."""
+    v = draw(st.sampled_from(NAMES))
+    w = draw(st.sampled_from([n for n in NAMES if n != v]))
+    e = draw(int_expr(visible))
+    k = draw(st.integers(0, 5))
+    inner = visible | {w}
+    e2 = draw(int_expr(inner))
+    kind = draw(st.integers(0, 11 if depth else 10))
+    after = visible | {v}
+    if kind == 0:
+        return [f"{pad}{v} = {e}"], after
+    if kind == 1:  # a repeated pattern variable
+        return [f"{pad}{{{v}, {v}}} = {{{k}, {k}}}"], after
+    if kind == 2:  # siblings: `e` does not see `w = ...`
+        return [f"{pad}{v} = elem({{{w} = {k}, {e}}}, 1)"], after | {w}
+    if kind == 3 and visible:  # pin, and a clause binding
+        pinned = draw(st.sampled_from(sorted(visible)))
+        return [f"{pad}{v} =", f"{pad}  case {e} do", f"{pad}    ^{pinned} -> {pinned}",
+                f"{pad}    {w} -> {e2}", f"{pad}  end"], after
+    if kind == 4:
+        return [f"{pad}{v} = Enum.sum(for {w} <- [1, 2], {w} > {k}, do: {e2})"], after
+    if kind == 5:
+        return [f"{pad}{v} = with {{:ok, {w}}} when {w} >= 0 <- {{:ok, {e}}}, do: {e2}"], after
+    if kind == 6:  # a binary: size() reads a variable bound earlier in the same pattern
+        return [f"{pad}<<{w}::8, {v}::size({w})-unit(8)>> = <<1, {k}>>"], after | {w}
+    if kind == 7:
+        return [f"{pad}{v} =", f"{pad}  cond do", f"{pad}    ({w} = {e}) > {k} -> {e2}", f"{pad}    true -> {k}",
+                f"{pad}  end"], after
+    if kind == 8:  # guard
+        return [f"{pad}{v} =", f"{pad}  case {e} do", f"{pad}    {w} when {w} > {k} -> {e2}", f"{pad}    _ -> {k}",
+                f"{pad}  end"], after
+    if kind == 9:  # if: nothing bound inside leaks
+        return [f"{pad}{v} = if {e} > {k}, do: ({w} = {e}; {w} + 1), else: {k}"], after
+    if kind == 10:  # short circuit: the left side binds outside
+        return [f"{pad}{v} = (({w} = {e}) > {k} && {w}) || {k}"], after | {w}
+    body, _ = draw(block(inner, depth - 1, pad + "    "))  # a nested fn that may shadow
+    return [f"{pad}{v} =", f"{pad}  (fn {w} ->", *body, f"{pad}   end).({e})"], after
+
+
+@st.composite
+def block(draw, visible: frozenset, depth: int, pad: str) -> tuple[list[str], frozenset]:
+    lines: list[str] = []
+    for _ in range(draw(st.integers(1, 4))):
+        more, visible = draw(statement(visible, depth, pad))
+        lines.extend(more)
+    shown = draw(st.lists(st.sampled_from(sorted(visible)), max_size=3, unique=True)) if visible else []
+    lines.append(f"{pad}{' + '.join(shown) if shown else '0'}")
+    return lines, visible
+
+
+@st.composite
+def program(draw, number: int) -> str:
+    params = draw(st.lists(st.sampled_from(NAMES), min_size=2, max_size=2, unique=True))
+    repeated = draw(st.booleans())
+    head = f"{{{params[0]}, {params[0]}}}, {params[1]}" if repeated else ", ".join(params)
+    body, _ = draw(block(frozenset(params), 2, "    "))
+    call = "{3, 3}, 4" if repeated else "3, 4"
+    return "\n".join([f"defmodule Prop{number} do", f"  def f({head}) do", *body, "  end", "",
+                      f"  def run, do: f({call})", "end", ""])
+
+
+@st.composite
+def programs(draw) -> list[str]:
+    return [draw(program(number)) for number in range(30)]
+
+
+def underscored_names(warnings: list[str]) -> set[str]:
+    import re
+
+    return {m.group(1) for w in warnings for m in [re.search(r'underscored variable "(\\w+)" (?:is used|appears)', w)] if m}
+
+
+# One Elixir process compiles each side in turn, runs every module's run/0 and unloads them again.
+COMPILE_AND_RUN = """
+for {side, file} <- Enum.zip(["before", "after"], System.argv()) do
+  {:ok, modules, warnings} = Kernel.ParallelCompiler.compile([file])
+  for {_file, _line, message} <- warnings, do: IO.puts("#{side}\\twarning\\t#{hd(String.split(message, "\\n"))}")
+  for module <- Enum.sort(modules), function_exported?(module, :run, 0) do
+    IO.puts("#{side}\\tresult\\t#{inspect(module)} #{inspect(module.run())}")
+  end
+  for module <- modules, do: (:code.purge(module); :code.delete(module))
+end
+"""
+
+
+def compile_both(tmp_path: Path, before: str, after: str) -> dict[str, dict[str, list[str]]]:
+    files = []
+    for side, text in (("before", before), ("after", after)):
+        path = tmp_path / side / "lib" / "prop.ex"
+        path.parent.mkdir(parents=True)
+        path.write_text(text)
+        files.append(str(path))
+    proc = subprocess.run([require_tool("elixir"), "-e", COMPILE_AND_RUN, *files], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    found: dict[str, dict[str, list[str]]] = {"before": {"warning": [], "result": []}, "after": {"warning": [], "result": []}}
+    for line in proc.stdout.splitlines():
+        side, kind, text = line.split("\t", 2)
+        found[side][kind].append(text)
+    return found
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])  # shrinking would recompile for minutes
+@given(programs())
+def test_property_renames_never_break_or_warn_more(elixir_tools, tmp_path_factory, sources):
+    tmp_path = tmp_path_factory.mktemp("prop")
+    before = "\n".join(sources)
+    result = fix_text("lib/prop.ex", before, [rename()])
+    assert result.errors == [], result.errors
+    reported = {f.message.split()[0] for f in result.findings if not f.fixed}
+    found = compile_both(tmp_path, before, result.new)
+    warned, clean = found["before"]["warning"], found["after"]["warning"]
+    assert found["after"]["result"] == found["before"]["result"]
+    assert len(found["after"]["result"]) == len(sources)
+    assert not Counter(clean) - Counter(warned), list(Counter(clean) - Counter(warned))
+    # every underscored-variable warning left is one the rule reported
+    assert underscored_names(clean) <= reported, (underscored_names(clean), reported)
+    assert result.fixes() or not underscored_names(warned)
