@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # the tree-sitter side is imported inside check(): `fixer rul
 
 NEAR_HINT = 20  # lines
 UNDERSCORED = re.compile(r"_[a-z]\w*[?!]?\Z")
-BINDING_CALL = re.compile(r"(?<![\w.:])binding\(\s*\)")
+BINDING_CALL = re.compile(rb"(?<![\w.:])binding\(\s*\)")
 
 
 class RenameUsedUnderscored(Rule):
@@ -127,9 +127,10 @@ class RenameUsedUnderscored(Rule):
         else:
             analysis = analyze(doc, lambda name: bool(UNDERSCORED.match(name)) and not name.startswith("__"))
             planned = [(v, v.name.lstrip("_")) for v in analysis.variables if v.reads or len(v.bindings) > 1]
+        blockers = _Blockers(doc, analysis)
         for variable, new_name in planned:
             start, _ = doc.span(variable.bindings[0])
-            problem = _blocker(variable, new_name, doc, analysis)
+            problem = blockers.why_not(variable, new_name)
             if problem is not None:
                 message = f"{_warning(variable)}, but it is not renamed to {new_name}: {problem}"
                 outcome.findings.append(self._finding(source, start, message, False, problem))
@@ -163,21 +164,29 @@ def _warning(variable: Variable) -> str:
     return f"{variable.name} appears more than once in one match"
 
 
-def _blocker(variable: Variable, new_name: str, doc: Doc, analysis: Analysis) -> str | None:
-    """Why renaming this binding could change or break the code, or None."""
-    from fixer.lang.elixir_vars import is_variable_name, name_taken
+class _Blockers:
+    """Why renaming a binding could change or break the code; the indexes are built once per file."""
 
-    scope = variable.scope
-    if not is_variable_name(new_name):
-        return f"{new_name} cannot name a variable"
-    if name_taken(scope, new_name, doc):
-        return f"{new_name} already occurs in this clause"
-    inside = lambda node: scope.start_byte <= node.start_byte and node.end_byte <= scope.end_byte
-    if any(doc.node_text(n) == variable.name and inside(n) for n in analysis.unresolved):
-        return f"a read of {variable.name} here resolves to no binding (a macro may bind it)"
-    if BINDING_CALL.search(doc.node_text(scope)):
-        return "the clause calls binding(), whose result would change"
-    return None
+    def __init__(self, doc: Doc, analysis: Analysis):
+        self.doc = doc
+        self.unresolved: dict[str, list[int]] = {}
+        for node in analysis.unresolved:
+            self.unresolved.setdefault(doc.node_text(node), []).append(node.start_byte)
+        self.binding_calls = [m.start() for m in BINDING_CALL.finditer(doc.data)]
+
+    def why_not(self, variable: Variable, new_name: str) -> str | None:
+        from fixer.lang.elixir_vars import is_variable_name, name_taken, within
+
+        scope = variable.scope
+        if not is_variable_name(new_name):
+            return f"{new_name} cannot name a variable"
+        if name_taken(scope, new_name, self.doc):
+            return f"{new_name} already occurs in this clause"
+        if within(sorted(self.unresolved.get(variable.name, [])), scope):
+            return f"a read of {variable.name} here resolves to no binding (a macro may bind it)"
+        if within(self.binding_calls, scope):
+            return "the clause calls binding(), whose result would change"
+        return None
 
 
 def _distance(scope, line: int) -> int:

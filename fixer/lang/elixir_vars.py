@@ -36,6 +36,9 @@ collected in `Analysis.unresolved`.
 """
 from __future__ import annotations
 
+import re
+import weakref
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -84,9 +87,30 @@ def analyze(doc: Doc, wanted: Callable[[str], bool]) -> Analysis:
 def name_taken(scope: Node, name: str, doc: Doc) -> bool:
     """True when an identifier spelled `name` may be a variable somewhere in the clause (generated
     code inside `quote`, function names, fields and attribute names do not count)."""
-    size = len(name.encode())
-    return any(node.end_byte - node.start_byte == size and doc.node_text(node) == name
-               for node in _variable_like(scope, doc))
+    return within(_variable_like_index(doc).get(name, ()), scope)
+
+
+def within(starts, node: Node) -> bool:
+    """True when one of the sorted byte offsets `starts` lies inside `node`."""
+    index = bisect_left(starts, node.start_byte)
+    return index < len(starts) and starts[index] < node.end_byte
+
+
+_INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _variable_like_index(doc: Doc) -> dict[str, list[int]]:
+    """name -> sorted start bytes of the identifiers that may be variables, built once per Doc (so
+    checking N renames costs one walk, not N)."""
+    index = _INDEXES.get(doc)
+    if index is None:
+        index = {}
+        for node in _variable_like(doc.tree.root_node, doc):
+            index.setdefault(doc.node_text(node), []).append(node.start_byte)
+        for starts in index.values():
+            starts.sort()
+        _INDEXES[doc] = index
+    return index
 
 
 def is_variable_name(name: str) -> bool:
@@ -175,12 +199,26 @@ def _named(node: Node) -> list[Node]:
     return [c for c in node.named_children if c.type != "comment"]
 
 
+WORD = re.compile(rb"[A-Za-z_][\w]*[?!]?")
+
+
 class _Resolver:
     def __init__(self, doc: Doc, wanted: Callable[[str], bool]):
         self.doc = doc
         self.wanted = wanted
         self.found: list[Variable] = []
         self.unresolved: list[Node] = []
+        # Where a wanted name may occur: subtrees without one hold nothing to resolve and are skipped.
+        names: dict[bytes, bool] = {}
+        self.spots = [m.start() for m in WORD.finditer(doc.data)
+                      if names.setdefault(m.group(), self._wanted_word(m.group()))]
+
+    def _wanted_word(self, word: bytes) -> bool:
+        name = word.decode("utf-8", "replace")
+        return name != "_" and not name.startswith("__") and self.wanted(name)
+
+    def relevant(self, node: Node) -> bool:
+        return within(self.spots, node)
 
     def text(self, node: Node) -> str:
         return self.doc.node_text(node)
@@ -201,6 +239,8 @@ class _Resolver:
 
     # -- expressions ------------------------------------------------------------------------------
     def expr(self, node: Node, ctx: _Ctx) -> None:
+        if not self.relevant(node):
+            return
         if ctx.quoted:
             self.quoted(node, ctx)
             return
@@ -234,6 +274,7 @@ class _Resolver:
 
     def siblings(self, nodes: list[Node], ctx: _Ctx) -> None:
         """Arguments of one call: none sees another's bindings; all bindings are visible after."""
+        nodes = [node for node in nodes if self.relevant(node)]
         if len(nodes) <= 1:
             for node in nodes:
                 self.expr(node, ctx)
@@ -353,6 +394,8 @@ class _Resolver:
 
     # -- patterns ---------------------------------------------------------------------------------
     def pattern(self, node: Node, ctx: _Ctx, binder: _Binder) -> None:
+        if not self.relevant(node):
+            return
         kind = node.type
         if kind == "identifier":
             name = self._name(node)
