@@ -275,10 +275,11 @@ RENAME_CASES = {
           end
 
           def branches(input) do
-            _seen = cond do
-              (_size = length(input)) > 2 -> {:big, _size}
-              true -> :small
-            end
+            _seen =
+              cond do
+                (_size = length(input)) > 2 -> {:big, _size}
+                true -> :small
+              end
 
             result =
               try do
@@ -350,10 +351,11 @@ RENAME_CASES = {
           end
 
           def branches(input) do
-            seen = cond do
-              (size = length(input)) > 2 -> {:big, size}
-              true -> :small
-            end
+            seen =
+              cond do
+                (size = length(input)) > 2 -> {:big, size}
+                true -> :small
+              end
 
             result =
               try do
@@ -423,6 +425,198 @@ RENAME_CASES = {
           defp _double(value), do: value * 2
         end
     ''')),
+    # more forms: pipes into case, captures, implicit try, structs, reduce, sigils, defguard, unless,
+    # with/else, receive/after, map update, nested fns and interpolations, dynamic calls.
+    "forms.ex": (ex('''
+        defmodule Forms do
+          def pipe_case(_x) do
+            _x
+            |> case do
+              {:ok, _v} -> _v
+              _ -> nil
+            end
+          end
+
+          def capture(_n, list), do: Enum.map(list, &(&1 + _n))
+          def capture2(list, _mod), do: Enum.map(list, &_mod.to_string/1)
+
+          def implicit(_x) do
+            risky(_x)
+          rescue
+            _e in RuntimeError -> {_x, _e}
+          catch
+            _k, _v -> {_k, _v}
+          else
+            _r -> _r
+          after
+            :ok
+          end
+
+          def structs(%URI{host: _host} = _uri), do: {_host, _uri.port}
+          def reduce(list), do: Enum.reduce(list, [], fn x, _acc -> [x | _acc] end)
+          def comp(list), do: for(_x <- list, into: %{}, do: {_x, 1})
+
+          def reduce_for(list) do
+            for _x <- list, reduce: 0 do
+              _acc -> _acc + _x
+            end
+          end
+
+          def sigil(_name), do: ~r/#{_name}/
+          defguard is_small(_v) when is_integer(_v) and _v < 10
+          def unless_(_flag), do: unless(_flag, do: :no, else: _flag)
+
+          def with_else(_a) do
+            with {:ok, _b} <- _a do
+              _b
+            else
+              _err -> _err
+            end
+          end
+
+          def receive_after(_t) do
+            receive do
+              _m -> _m
+            after
+              _t -> :timeout
+            end
+          end
+
+          def map_update(_m), do: %{_m | a: 1}
+          def nested_fn(_x), do: fn -> fn -> _x end end
+          def interp_nested(_x), do: "a #{"b #{_x}"}"
+          def dyn_call(_f), do: _f.(1)
+          def risky(x), do: x
+
+          def run do
+            {pipe_case({:ok, 1}), capture(1, [1]), capture2([:a], Atom), implicit(2),
+             structs(URI.parse("http://h:81")), reduce([1, 2]), comp([1]), reduce_for([1, 2]),
+             Regex.source(sigil("ab")), is_small(3), unless_(true), with_else({:ok, 4}),
+             with_else(:error), receive_after(0), map_update(%{a: 0}), nested_fn(5).().(),
+             interp_nested(6), dyn_call(&(&1 + 1))}
+          end
+        end
+    '''), ex('''
+        defmodule Forms do
+          def pipe_case(x) do
+            x
+            |> case do
+              {:ok, v} -> v
+              _ -> nil
+            end
+          end
+
+          def capture(n, list), do: Enum.map(list, &(&1 + n))
+          def capture2(list, mod), do: Enum.map(list, &mod.to_string/1)
+
+          def implicit(x) do
+            risky(x)
+          rescue
+            e in RuntimeError -> {x, e}
+          catch
+            k, v -> {k, v}
+          else
+            r -> r
+          after
+            :ok
+          end
+
+          def structs(%URI{host: host} = uri), do: {host, uri.port}
+          def reduce(list), do: Enum.reduce(list, [], fn x, acc -> [x | acc] end)
+          def comp(list), do: for(x <- list, into: %{}, do: {x, 1})
+
+          def reduce_for(list) do
+            for x <- list, reduce: 0 do
+              acc -> acc + x
+            end
+          end
+
+          def sigil(name), do: ~r/#{name}/
+          defguard is_small(v) when is_integer(v) and v < 10
+          def unless_(flag), do: unless(flag, do: :no, else: flag)
+
+          def with_else(a) do
+            with {:ok, b} <- a do
+              b
+            else
+              err -> err
+            end
+          end
+
+          def receive_after(t) do
+            receive do
+              m -> m
+            after
+              t -> :timeout
+            end
+          end
+
+          def map_update(m), do: %{m | a: 1}
+          def nested_fn(x), do: fn -> fn -> x end end
+          def interp_nested(x), do: "a #{"b #{x}"}"
+          def dyn_call(f), do: f.(1)
+          def risky(x), do: x
+
+          def run do
+            {pipe_case({:ok, 1}), capture(1, [1]), capture2([:a], Atom), implicit(2),
+             structs(URI.parse("http://h:81")), reduce([1, 2]), comp([1]), reduce_for([1, 2]),
+             Regex.source(sigil("ab")), is_small(3), unless_(true), with_else({:ok, 4}),
+             with_else(:error), receive_after(0), map_update(%{a: 0}), nested_fn(5).().(),
+             interp_nested(6), dyn_call(&(&1 + 1))}
+          end
+        end
+    ''')),
+    # a quote nested in quoted code unquotes nothing of ours: `_a` is not read (renaming it would
+    # make "variable a is unused").
+    "macros.ex": (ex('''
+        defmodule Macros do
+          defmacro outer(_a) do
+            quote do
+              defmacro inner(b) do
+                quote do
+                  {unquote(b), unquote(unquote(_a))}
+                end
+              end
+            end
+          end
+
+          defmacro defcall(_name, _args) do
+            quote do
+              def unquote(_name)(unquote_splicing(_args)), do: {unquote(_name), unquote_splicing(_args)}
+            end
+          end
+        end
+
+        defmodule MacrosUser do
+          require Macros
+          Macros.defcall(:pair, [:a, :b])
+          def run, do: pair(:a, :b)
+        end
+    '''), ex('''
+        defmodule Macros do
+          defmacro outer(_a) do
+            quote do
+              defmacro inner(b) do
+                quote do
+                  {unquote(b), unquote(unquote(_a))}
+                end
+              end
+            end
+          end
+
+          defmacro defcall(name, args) do
+            quote do
+              def unquote(name)(unquote_splicing(args)), do: {unquote(name), unquote_splicing(args)}
+            end
+          end
+        end
+
+        defmodule MacrosUser do
+          require Macros
+          Macros.defcall(:pair, [:a, :b])
+          def run, do: pair(:a, :b)
+        end
+    ''')),
 }
 
 
@@ -434,9 +628,9 @@ def test_rename_cases_have_exact_outputs():
 def test_rename_cases_compile_cleaner_and_compute_the_same(elixir_tools, tmp_path):
     before = {name: pair[0] for name, pair in RENAME_CASES.items()}
     after = {name: fixed(pair[0], rename()) for name, pair in RENAME_CASES.items()}
-    warned, _ = check_with_toolchain(tmp_path, before, after, calls=["TraceUser.run()", "Fields.run()", "Pairs.run()",
-                                                                     "Scopes.run()", "Lookalikes.run()"],
-                                     gone=(UNDERSCORED_USED, REPEATED))
+    calls = ["TraceUser.run()", "Fields.run()", "Pairs.run()", "Scopes.run()", "Lookalikes.run()", "Forms.run()",
+             "MacrosUser.run()"]
+    warned, _ = check_with_toolchain(tmp_path, before, after, calls=calls, gone=(UNDERSCORED_USED, REPEATED))
     # the cases are real: each file warned before
     for name in before:
         assert any(UNDERSCORED_USED in w and w.endswith(f"lib/{name}") for w in warned), name
@@ -531,6 +725,14 @@ def test_generated_code_inside_quote_is_never_renamed():
             quote do
               x = 1
               {x, unquote(_x)}
+            end
+          end
+
+          # var!(_result) is the caller's variable: renaming it would change what callers see
+          defmacro set_caller(value) do
+            quote do
+              var!(_result) = unquote(value)
+              var!(_result)
             end
           end
         end

@@ -27,7 +27,8 @@ The scoping model, walked in evaluation order:
 - `defmodule` bodies and do-blocks of other macros see the enclosing bindings and leak nothing.
 - Quoted code is data: inside `quote` nothing is a variable of the clause except what `unquote` /
   `unquote_splicing` evaluates, in the scope around the `quote`. `quote` options (`bind_quoted:`)
-  are read there too; with `bind_quoted` or `unquote: false` the body holds no unquote at all.
+  are read there too; with `bind_quoted` or `unquote: false` the body holds no unquote at all, and
+  neither does a `quote` nested in quoted code (Elixir turns unquoting off inside it).
 - Not variables: function names (call targets, the right of `|>`, `&name/arity`), fields after a
   dot, module attribute names, keyword keys, typespec attributes, binary type specifiers, and
   anything inside strings/sigils/comments except interpolations.
@@ -195,6 +196,12 @@ def _function_reference(node: Node) -> bool:
     return target is not None and target.type == "dot" and target.child_by_field_name("left") is not None
 
 
+def _operand(node: Node) -> Node | None:
+    """The operand of a unary operator (`&(&1 + x)` has the parentheses as operands too)."""
+    named = _named(node)
+    return named[-1] if named else None
+
+
 def _named(node: Node) -> list[Node]:
     return [c for c in node.named_children if c.type != "comment"]
 
@@ -352,7 +359,7 @@ class _Resolver:
 
     def unary(self, node: Node, ctx: _Ctx) -> None:
         op = operator_of(node)
-        operand = node.child_by_field_name("operand")
+        operand = _operand(node)
         if operand is None:
             return
         if op == "@":
@@ -403,7 +410,7 @@ class _Resolver:
                 binder.bind(node, name)
         elif kind == "unary_operator":
             op = operator_of(node)
-            operand = node.child_by_field_name("operand")
+            operand = _operand(node)
             if op == "^":
                 self.expr(operand, ctx)  # a pin reads the binding from before the match
             elif op != "@" and operand is not None:
@@ -552,8 +559,7 @@ class _Resolver:
                     self.siblings(call_arguments(current), ctx.unquoted())
                     continue
                 if name == "quote":
-                    self.quote(current, [], None, ctx)
-                    continue
+                    continue  # a quote inside quoted code unquotes nothing of ours (Elixir disables it)
             if current.type in OPAQUE:
                 stack.extend(c for c in current.named_children if c.type == "interpolation")
             else:
@@ -716,6 +722,8 @@ def _variable_like(scope: Node, doc: Doc):
                 stack.extend((child, depth - 1) for child in call_arguments(node))
                 continue
             if name == "quote":
+                if depth:
+                    continue  # a quote inside quoted code: no unquote in it reaches us
                 options, bodies, unquoting = quote_parts(node, doc)
                 stack.extend((child, depth) for child in options)
                 if unquoting:
