@@ -107,6 +107,18 @@ class AddImpl(Rule):
             "  @impl GenServer\n  def handle_call({:get, key}, _from, state), do: {:reply, Map.get(state, key), state}\n"
             "  def handle_call(:all, _from, state), do: {:reply, state, state}\n\n  defp helper(x), do: x\nend\n",
         ),
+        Example(  # defdelegate implements a callback too
+            before="defmodule Cache do\n  use GenServer\n\n  @impl true\n  def init(state), do: {:ok, state}\n\n"
+            "  defdelegate handle_call(request, from, state), to: Cache.Calls\nend\n",
+            after="defmodule Cache do\n  use GenServer\n\n  @impl true\n  def init(state), do: {:ok, state}\n\n"
+            "  @impl true\n  defdelegate handle_call(request, from, state), to: Cache.Calls\nend\n",
+        ),
+        Example(  # each @impl reaches its definition past `require`, `@doc`, a comment or a `for`
+            before="defmodule Worker do\n  use GenServer\n\n  @impl true\n  require Logger\n  @doc \"Starts.\"\n"
+            "  # state is a list\n  def init(state), do: {:ok, state}\n\n  @impl true\n  for message <- [:ping, :pong] do\n"
+            "    def handle_cast(unquote(message), state), do: {:noreply, [unquote(message) | state]}\n  end\nend\n",
+            after=None,
+        ),
         Example(
             before="defmodule Quiet do\n  use GenServer\n  def init(state), do: {:ok, state}\nend\n",
             after=None,

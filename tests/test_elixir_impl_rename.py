@@ -1074,6 +1074,30 @@ def test_overridable_defaults_get_impl(elixir_tools, tmp_path):
     context = {"add-impl": [rule.gather("lib/base.ex", source)]}
     after = fixed(source, rule, context)
     assert after == source.replace("  def handle(x), do: {:child", "  @impl Base\n  def handle(x), do: {:child")
+    check_with_toolchain(tmp_path, {"base.ex": source}, {"base.ex": after},
+                         gone=("@impl was not set for function handle/1",))
+
+
+def test_private_definitions_take_a_pending_impl_and_conditional_defs_get_their_own(elixir_tools, tmp_path):
+    source = ex('''
+        defmodule Conditional do
+          use GenServer
+
+          @impl true
+          defp helper(state), do: state
+
+          def init(state), do: {:ok, helper(state)}
+
+          if Code.ensure_loaded?(GenServer) do
+            def handle_info(_message, state), do: {:noreply, state}
+          end
+        end
+    ''')
+    after = fixed(source, add_impl())
+    assert after == source.replace("  def init", "  @impl true\n  def init").replace(
+        "    def handle_info", "    @impl true\n    def handle_info")
+    check_with_toolchain(tmp_path, {"conditional.ex": source}, {"conditional.ex": after},
+                         gone=("@impl was not set",))
 
 
 # -- property: generated clauses with rebinding, repeated pattern vars, pins, nested fns ----------
