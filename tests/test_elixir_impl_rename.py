@@ -1239,3 +1239,12 @@ def test_property_renames_never_break_or_warn_more(elixir_tools, tmp_path_factor
     # every underscored-variable warning left is one the rule reported
     assert underscored_names(clean) <= reported, (underscored_names(clean), reported)
     assert result.fixes() or not underscored_names(warned)
+
+
+def test_long_pipelines_and_concatenations_are_resolved_without_deep_recursion():
+    pipeline = "_x" + "".join(f" |> f{i}()" for i in range(3000)) + " |> done"
+    concat = " <> ".join(["_y"] * 3000)
+    source = f"defmodule Long do\n  def a(_x), do: {pipeline}\n  def b(_y), do: {concat}\nend\n"
+    result = fix_text("lib/long.ex", source, [rename()])
+    assert result.errors == []
+    assert result.new == source.replace("_x", "x").replace("_y", "y")

@@ -196,6 +196,23 @@ def _function_reference(node: Node) -> bool:
     return target is not None and target.type == "dot" and target.child_by_field_name("left") is not None
 
 
+def _chain(node: Node, op: str) -> list[Node]:
+    """The operands of `a |> f() |> g()` or `a <> b <> c`, in order: one level of siblings however
+    long the chain (no recursion down it). A bare name piped into (`x |> f`) is a call, not a read."""
+    operands: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "binary_operator" and operator_of(current) == op:
+            right = current.child_by_field_name("right")
+            if not (op == "|>" and right.type == "identifier"):
+                stack.append(right)
+            stack.append(current.child_by_field_name("left"))
+        else:
+            operands.append(current)
+    return operands
+
+
 def _operand(node: Node) -> Node | None:
     """The operand of a unary operator (`&(&1 + x)` has the parentheses as operands too)."""
     named = _named(node)
@@ -349,13 +366,11 @@ class _Resolver:
         elif op in SHORT_CIRCUIT:
             self.expr(left, ctx)
             self.expr(right, ctx.with_env(ctx.env.child()))
-        elif op == "|>" and right.type == "identifier":
-            self.expr(left, ctx)  # `x |> f` calls f
         elif op == "::":
             self.expr(left, ctx)
             self.bit_spec(right, ctx, None)
         else:
-            self.siblings([left, right], ctx)
+            self.siblings(_chain(node, op), ctx)
 
     def unary(self, node: Node, ctx: _Ctx) -> None:
         op = operator_of(node)
