@@ -1248,3 +1248,21 @@ def test_long_pipelines_and_concatenations_are_resolved_without_deep_recursion()
     result = fix_text("lib/long.ex", source, [rename()])
     assert result.errors == []
     assert result.new == source.replace("_x", "x").replace("_y", "y")
+
+
+def test_name_taken_counts_only_what_may_be_a_variable_of_the_clause():
+    from fixer.lang.elixir import Doc
+    from fixer.lang.elixir_vars import name_taken
+
+    doc = Doc(ex('''
+        def count(m) do
+          total = m.size + @limit
+          quote do: size + unquote(limit)
+          "#{total} size"
+        end
+    '''))
+    scope = doc.tree.root_node.named_children[0]
+    taken = {name: name_taken(scope, name, doc) for name in ("count", "size", "limit", "total", "m", "absent")}
+    # `count` names the function, `size` is a field and quoted code, `@limit` an attribute; but
+    # `unquote(limit)` reads a variable of the clause.
+    assert taken == {"count": False, "size": False, "limit": True, "total": True, "m": True, "absent": False}

@@ -223,7 +223,7 @@ def _named(node: Node) -> list[Node]:
     return [c for c in node.named_children if c.type != "comment"]
 
 
-WORD = re.compile(rb"[A-Za-z_][\w]*[?!]?")
+WORD = re.compile(r"[^\W\d]\w*[?!]?")  # identifiers may be Unicode
 
 
 class _Resolver:
@@ -233,12 +233,11 @@ class _Resolver:
         self.found: list[Variable] = []
         self.unresolved: list[Node] = []
         # Where a wanted name may occur: subtrees without one hold nothing to resolve and are skipped.
-        names: dict[bytes, bool] = {}
-        self.spots = [m.start() for m in WORD.finditer(doc.data)
+        names: dict[str, bool] = {}
+        self.spots = [doc.byte(m.start()) for m in WORD.finditer(doc.text)
                       if names.setdefault(m.group(), self._wanted_word(m.group()))]
 
-    def _wanted_word(self, word: bytes) -> bool:
-        name = word.decode("utf-8", "replace")
+    def _wanted_word(self, name: str) -> bool:
         return name != "_" and not name.startswith("__") and self.wanted(name)
 
     def relevant(self, node: Node) -> bool:
