@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from typing import TYPE_CHECKING
@@ -173,15 +174,33 @@ class _Blockers:
         for node in analysis.unresolved:
             self.unresolved.setdefault(doc.node_text(node), []).append(node.start_byte)
         self.binding_calls = [m.start() for m in BINDING_CALL.finditer(doc.data)]
+        self._templates: list | None = None
+
+    def templates_within(self, scope) -> list[str]:
+        """Texts of the template sigils (`~H"<%= x %>"`) inside `scope`."""
+        if self._templates is None:
+            from fixer.lang.elixir_vars import template_sigils
+
+            self._templates = template_sigils(self.doc)
+        index = bisect.bisect_left(self._templates, (scope.start_byte,))
+        found = []
+        while index < len(self._templates) and self._templates[index][0] < scope.end_byte:
+            found.append(self._templates[index][1])
+            index += 1
+        return found
 
     def why_not(self, variable: Variable, new_name: str) -> str | None:
         from fixer.lang.elixir_vars import is_variable_name, name_taken, within
 
         scope = variable.scope
+        if any(read.type != "identifier" for read in variable.reads):
+            return f"a template sigil in this clause may read {variable.name} (its text is not edited)"
         if not is_variable_name(new_name):
             return f"{new_name} cannot name a variable"
         if name_taken(scope, new_name, self.doc):
             return f"{new_name} already occurs in this clause"
+        if any(re.search(rf"(?<![\w@.:]){re.escape(new_name)}(?![\w?!:(])", text) for text in self.templates_within(scope)):
+            return f"a template sigil in this clause mentions {new_name}"
         if within(sorted(self.unresolved.get(variable.name, [])), scope):
             return f"a read of {variable.name} here resolves to no binding (a macro may bind it)"
         if within(self.binding_calls, scope):

@@ -1266,3 +1266,37 @@ def test_name_taken_counts_only_what_may_be_a_variable_of_the_clause():
     # `count` names the function, `size` is a field and quoted code, `@limit` an attribute; but
     # `unquote(limit)` reads a variable of the clause.
     assert taken == {"count": False, "size": False, "limit": True, "total": True, "m": True, "absent": False}
+
+
+TEMPLATE = '''
+    defmodule Page do
+      def render(assigns) do
+        _title = String.upcase(assigns.name)
+        Logger.info(_title)
+
+        ~H"""
+        <h1><%= _title %></h1>
+        """
+      end
+
+      def other(assigns) do
+        _heading = "x"
+        Logger.info(_heading)
+        ~H"<p>{heading}</p>"
+      end
+    end
+'''
+
+
+def test_template_sigils_may_read_variables_so_they_are_reported():
+    assert fixed(TEMPLATE, rename()) == ex(TEMPLATE)
+    messages = reviews(TEMPLATE, rename())
+    assert any("_title" in m and "template" in m for m in messages)
+    assert any("_heading" in m and "template" in m for m in messages)
+    # the model counts the sigil as a read: remove-debug-calls never takes `count` for unused
+    from fixer.lang.elixir import Doc
+    from fixer.lang.elixir_vars import variables
+
+    doc = Doc('def f(assigns) do\n  count = 1\n  IO.inspect(count)\n  ~H"<p><%= count %></p>"\nend\n')
+    (count,) = variables(doc, lambda name: name == "count")
+    assert [read.type for read in count.reads] == ["identifier", "sigil"]

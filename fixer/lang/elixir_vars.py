@@ -31,7 +31,9 @@ The scoping model, walked in evaluation order:
   neither does a `quote` nested in quoted code (Elixir turns unquoting off inside it).
 - Not variables: function names (call targets, the right of `|>`, `&name/arity`), fields after a
   dot, module attribute names, keyword keys, typespec attributes, binary type specifiers, and
-  anything inside strings/sigils/comments except interpolations.
+  anything inside strings/sigils/comments except interpolations. Template sigils (`~H`, `~E`...
+  holding `<%` or `{`) compile their text as code: a variable whose name appears there gets the
+  sigil node itself as a read (not an identifier: a rename must not edit it).
 A read no binding reaches (a zero-arity call without parentheses, a variable a macro binds) is
 collected in `Analysis.unresolved`.
 """
@@ -112,6 +114,26 @@ def _variable_like_index(doc: Doc) -> dict[str, list[int]]:
             starts.sort()
         _INDEXES[doc] = index
     return index
+
+
+def template_sigils(doc: Doc) -> list[tuple[int, str]]:
+    """(start byte, text) of every template sigil (see `_is_template`), in source order."""
+    found = []
+    stack = [doc.tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "sigil":
+            text = doc.node_text(node)
+            if _is_template(text):
+                found.append((node.start_byte, text))
+        elif node.type not in ("comment", "string", "charlist"):
+            stack.extend(node.named_children)
+    return sorted(found)
+
+
+def _is_template(sigil_text: str) -> bool:
+    """An uppercase sigil (no interpolation of its own) holding EEx/HEEx code: `~H"<%= x %>"`, `~H"{x}"`."""
+    return len(sigil_text) > 1 and sigil_text[1].isupper() and ("<%" in sigil_text or "{" in sigil_text)
 
 
 def is_variable_name(name: str) -> bool:
@@ -224,6 +246,7 @@ def _named(node: Node) -> list[Node]:
 
 
 WORD = re.compile(r"[^\W\d]\w*[?!]?")  # identifiers may be Unicode
+TEMPLATE_WORD = re.compile(r"(?<![\w@.:])([^\W\d]\w*)(?![\w?!:(])")
 
 
 class _Resolver:
@@ -286,6 +309,8 @@ class _Resolver:
             self.block(node, ctx)
         elif kind in OPAQUE:
             self.siblings([c for c in node.named_children if c.type == "interpolation"], ctx)
+            if kind == "sigil":
+                self.template(node, ctx)
         elif kind == "interpolation":
             self.block(node, ctx)
         elif kind == "dot":
@@ -294,6 +319,23 @@ class _Resolver:
                 self.expr(left, ctx)
         elif node.named_child_count:
             self.siblings(_named(node), ctx)
+
+    def template(self, node: Node, ctx: _Ctx) -> None:
+        """A template sigil (`~H`, `~E`, `~L`...: `<%= x %>`, `{x}`) compiles its text as code that may
+        read variables. Each name it mentions counts the sigil node itself as a read, so the variable
+        is never taken for unused; renaming it is then left to a person (its text is not edited)."""
+        text = self.text(node)
+        if not _is_template(text):
+            return
+        seen: set[str] = set()
+        for match in TEMPLATE_WORD.finditer(text):
+            name = match.group(1)
+            if name in seen or name == "_" or name.startswith("__") or not self.wanted(name):
+                continue
+            seen.add(name)
+            variable = ctx.env.lookup(name)
+            if variable is not None:
+                variable.reads.append(node)
 
     def siblings(self, nodes: list[Node], ctx: _Ctx) -> None:
         """Arguments of one call: none sees another's bindings; all bindings are visible after."""
