@@ -1127,7 +1127,7 @@ def statement(draw, visible: frozenset, depth: int, pad: str) -> tuple[list[str]
     k = draw(st.integers(0, 5))
     inner = visible | {w}
     e2 = draw(int_expr(inner))
-    kind = draw(st.integers(0, 11 if depth else 10))
+    kind = draw(st.integers(0, 14 if depth else 13))
     after = visible | {v}
     if kind == 0:
         return [f"{pad}{v} = {e}"], after
@@ -1155,6 +1155,13 @@ def statement(draw, visible: frozenset, depth: int, pad: str) -> tuple[list[str]
         return [f"{pad}{v} = if {e} > {k}, do: ({w} = {e}; {w} + 1), else: {k}"], after
     if kind == 10:  # short circuit: the left side binds outside
         return [f"{pad}{v} = (({w} = {e}) > {k} && {w}) || {k}"], after | {w}
+    if kind == 11:  # a case subject binds outside; the clause sees it
+        return [f"{pad}{v} =", f"{pad}  case {w} = {e} do", f"{pad}    _ -> {e2}", f"{pad}  end"], after | {w}
+    if kind == 12:  # interpolation reads
+        return [f'{pad}{v} = String.length("#{{{e}}}-#{{{e}}}")'], after
+    if kind == 13:
+        return [f"{pad}{v} =", f"{pad}  try do", f"{pad}    {e} + {k}", f"{pad}  rescue", f"{pad}    _ -> {k}",
+                f"{pad}  end"], after
     body, _ = draw(block(inner, depth - 1, pad + "    "))  # a nested fn that may shadow
     return [f"{pad}{v} =", f"{pad}  (fn {w} ->", *body, f"{pad}   end).({e})"], after
 
