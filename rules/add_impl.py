@@ -158,40 +158,30 @@ class AddImpl(Rule):
         return outcome
 
     def _module(self, source: Source, doc, plan, outcome: Outcome) -> None:
-        from fixer.lang.elixir_impl import VERSION_DEPENDENT
-
-        missing = [c for c in plan.callbacks if not c.covered and self._wanted(c)]
+        missing = [c for c in plan.callbacks if not c.covered]
         for callback in missing:
-            if callback.uncertain:
-                callback.reason = "an earlier @impl may reach it past a macro call that may define functions"
-            elif (callback.behaviour, callback.name, callback.arity) in VERSION_DEPENDENT:
-                callback.reason = VERSION_DEPENDENT[(callback.behaviour, callback.name, callback.arity)]
-            elif _indent(source, doc, callback.first.node) is None:
-                callback.reason = "its definition shares its line with other code"
-        blocked = [c for c in missing if c.reason]
-        if not plan.has_impl and (blocked or plan.computed_names):
+            callback.reason = _blocker(source, doc, callback)
+        if not plan.has_impl:
             # One @impl makes the compiler check every callback: annotate all of them or none.
-            why = "some callbacks of this module cannot be annotated" if blocked else \
-                "a definition's name is computed (unquote), it may be a callback"
-            for callback in missing:
-                callback.reason = callback.reason or f"{why}, and annotating only some would add warnings"
-        done: set[int] = set()
-        for callback in missing:
-            node = callback.first.node
-            start, end = doc.span(node)
-            label = f"{callback.name}/{callback.arity}"
+            left = [c for c in missing if c.reason or not self._wanted(c)]
+            if left or plan.computed_names:
+                why = (f"{left[0].name}/{left[0].arity} cannot be annotated" if left else
+                       "a definition's name is computed (unquote) and may be a callback")
+                for callback in missing:
+                    callback.reason = callback.reason or f"{why}, and annotating only some callbacks adds warnings"
+        annotated: set[int] = set()
+        for callback in (c for c in missing if self._wanted(c)):
+            start, _ = doc.span(callback.first.node)
+            label = f"{callback.name}/{callback.arity} ({callback.behaviour} callback)"
             if callback.reason:
-                message = f"{label} callback ({callback.behaviour}) lacks @impl, not added: {callback.reason}"
+                message = f"{label} lacks @impl, not added: {callback.reason}"
                 outcome.findings.append(self._finding(source, start, message, False, callback.reason))
-                continue
-            if start in done:  # one definition covering two callback arities (default arguments)
-                continue
-            done.add(start)
-            value = _value(plan, callback)
-            line_start = source.lines.line_start(source.lines.line_of(start))
-            outcome.edits.append(Edit(line_start, line_start, f"{_indent(source, doc, node)}@impl {value}\n", self.id))
-            message = f"added @impl {value} to {label} ({callback.behaviour} callback)"
-            outcome.findings.append(self._finding(source, start, message, True, f"{callback.behaviour} callback"))
+            elif start not in annotated:  # one definition may cover two arities (default arguments)
+                annotated.add(start)
+                value = callback.behaviour if plan.style is not None else "true"
+                line_start = source.lines.line_start(source.lines.line_of(start))
+                outcome.edits.append(Edit(line_start, line_start, f"{_indent(source, doc, callback.first.node)}@impl {value}\n", self.id))
+                outcome.findings.append(self._finding(source, start, f"added @impl {value} to {label}", True, f"{callback.behaviour} callback"))
 
     def _finding(self, source: Source, offset: int, message: str, fixed: bool, evidence: str):
         return dataclasses.replace(self.finding(source, offset, message, fixed), evidence=evidence)
@@ -212,5 +202,14 @@ def _indent(source: Source, doc, node) -> str | None:
     return None if indent.strip() else indent
 
 
-def _value(plan, callback) -> str:
-    return callback.behaviour if plan.style is not None else "true"
+def _blocker(source: Source, doc, callback) -> str | None:
+    """Why `@impl` cannot be added safely above this callback's first clause, or None."""
+    from fixer.lang.elixir_impl import VERSION_DEPENDENT
+
+    if callback.uncertain:
+        return "an earlier @impl may reach it past a macro call that may define functions"
+    if (callback.behaviour, callback.name, callback.arity) in VERSION_DEPENDENT:
+        return VERSION_DEPENDENT[(callback.behaviour, callback.name, callback.arity)]
+    if _indent(source, doc, callback.first.node) is None:
+        return "its definition shares its line with other code"
+    return None

@@ -11,7 +11,6 @@ import textwrap
 from collections import Counter
 from pathlib import Path
 
-import pytest
 
 from conftest import elixir_parses, elixirc_warnings, mix_format_clean, require_tool
 from fixer.engine import fix_text
@@ -1307,3 +1306,20 @@ def test_template_sigils_may_read_variables_so_they_are_reported():
     doc = Doc('def f(assigns) do\n  count = 1\n  IO.inspect(count)\n  ~H"<p><%= count %></p>"\nend\n')
     (count,) = variables(doc, lambda name: name == "count")
     assert [read.type for read in count.reads] == ["identifier", "sigil"]
+
+
+def test_always_mode_with_a_function_filter_never_annotates_only_some(elixir_tools):
+    source = '''
+        defmodule App do
+          use Application
+
+          def start(_type, _args), do: Supervisor.start_link([], strategy: :one_for_one)
+
+          def stop(_state), do: :ok
+        end
+    '''
+    rule = add_impl(mode="always", functions=["Application.stop/1"])
+    assert fixed(source, rule) == ex(source)
+    assert any("stop/1" in m and "start/2" in m for m in reviews(source, rule))
+    both = add_impl(mode="always", functions=["start/2", "stop/1"])
+    assert fixed(source, both).count("@impl true") == 2

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from fixer.lang.elixir import Doc, call_arguments, call_name, operator_of
-from fixer.lang.elixir_defs import Event, FunctionHead, attribute, module_events, module_statements, modules
+from fixer.lang.elixir_defs import Event, attribute, module_events, module_statements, modules
 
 PUBLIC = frozenset({"def", "defmacro", "defdelegate", "defguard"})
 # Callbacks that exist only in some versions: annotating them elsewhere warns "no behaviour
