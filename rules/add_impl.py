@@ -75,8 +75,9 @@ class AddImpl(Rule):
         (`use X`, ...) that may or may not define functions itself (a second `@impl` would warn
         "redefining @impl attribute"); a callback only newer versions define (GenServer's
         `format_status/1`). In `mode = "always"` a module is annotated all or nothing: if any of
-        its callbacks cannot be annotated (or a definition's name is computed, `def unquote(name)`),
-        none is, since one `@impl` makes the compiler warn about every callback without one.
+        its callbacks cannot be annotated, is left out by `functions`, or a definition's name is
+        computed (`def unquote(name)`), none is, since one `@impl` makes the compiler warn about
+        every callback without one.
         Private functions, other arities, `@impl false` and modules inside `quote` are left alone.
     """
 
