@@ -619,7 +619,7 @@ class _Resolver:
             if current.type in OPAQUE:
                 stack.extend(c for c in current.named_children if c.type == "interpolation")
             else:
-                stack.extend(current.named_children)
+                stack.extend(c for c in current.named_children if self.relevant(c))
 
     # -- special forms ----------------------------------------------------------------------------
     def unquote(self, node, args, do_block, ctx) -> None:
@@ -704,10 +704,7 @@ class _Resolver:
             if arg.type in ("keywords", "pair"):  # into:, uniq:, reduce: are evaluated outside the generators
                 reduce = reduce or "reduce:" in self.text(arg).split()
                 self.expr(arg, ctx)
-            elif arg.type == "bitstring" and len(_named(arg)) == 1 and _named(arg)[0].type == "binary_operator" \
-                    and operator_of(_named(arg)[0]) == "<-":
-                self.expr(_named(arg)[0], inner)  # <<c <- bytes>>
-            else:
+            else:  # generators (`<-`, `<<c <- bytes>>`) and filters, in order
                 self.expr(arg, inner)
         if do_block is not None:
             if reduce:
