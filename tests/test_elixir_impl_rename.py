@@ -1,8 +1,9 @@
 """`add-impl` and `rename-used-underscored` on code shaped like real libraries (issue 8, classes 2, 8, 9).
 
-Every fixed output is checked with the real toolchain: it parses (`Code.string_to_quoted!`), stays
-`mix format`-clean, compiles with no new warning and without the targeted one, and computes the same
-values as the original.
+Every fixed output is checked with the real toolchain (one Elixir process per test, see ORACLE): it
+parses (`Code.string_to_quoted!`), stays formatter-clean where the input was (`Code.format_string!`,
+what `mix format` runs), compiles (`Kernel.ParallelCompiler`, what `elixirc` runs) with no new warning
+and without the targeted one, and computes and prints the same as the original.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 
-from conftest import elixir_parses, elixirc_warnings, mix_format_clean, require_tool
+from conftest import require_tool
 from fixer.engine import fix_text
 from fixer.rule import all_rules
 
@@ -49,40 +50,82 @@ def ex(source: str) -> str:
 
 # -- the oracle --------------------------------------------------------------------------------
 
-def compile_side(root: Path, files: dict[str, str], calls: list[str]) -> tuple[list[str], str]:
-    """Write, parse and compile `files` under root/lib; return (warnings, printed results of `calls`)."""
+# One Elixir process checks both sides with the parser (Code.string_to_quoted!), the formatter that
+# `mix format` runs (Code.format_string!), the compiler that `elixirc` runs (Kernel.ParallelCompiler),
+# and evaluates `calls` on each side (modules are unloaded in between).
+ORACLE = r"""
+[calls_file | files] = System.argv()
+calls = String.split(File.read!(calls_file), "\n", trim: true)
+
+for side <- ["before", "after"] do
+  side_files = Enum.filter(files, &String.contains?(&1, "/#{side}/"))
+
+  for file <- side_files do
+    text = File.read!(file)
+    Code.string_to_quoted!(text, file: file)
+    clean = IO.iodata_to_binary([Code.format_string!(text), "\n"]) == text
+    IO.puts("#{side}\tformatted\t#{Path.basename(file)} #{clean}")
+  end
+
+  {:ok, modules, warnings} = Kernel.ParallelCompiler.compile(side_files)
+
+  for {file, _line, message} <- warnings do
+    IO.puts("#{side}\twarning\t#{hd(String.split(message, "\n"))} @ lib/#{Path.basename(file)}")
+  end
+
+  for call <- calls do
+    {value, _binding} = Code.eval_string(call)
+    IO.puts("#{side}\tresult\t#{call} => #{inspect(value)}")
+  end
+
+  for module <- modules, do: (:code.purge(module); :code.delete(module))
+end
+"""
+SIDES = ("before", "after")
+
+
+def toolchain(tmp_path: Path, before: dict[str, str], after: dict[str, str], calls=()) -> dict[str, dict[str, list[str]]]:
+    """{side: {"warning"|"result"|"formatted"|"printed": lines}} for both sides, from one Elixir run."""
     paths = []
-    for name, text in files.items():
-        path = root / "lib" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        paths.append(path)
-    elixir_parses(paths)
-    warnings = elixirc_warnings(paths, root / "ebin", root)
-    output = ""
-    if calls:
-        script = "\n".join(f"IO.inspect({call}, label: {call!r})" for call in calls)
-        proc = subprocess.run([require_tool("elixir"), "-pa", str(root / "ebin"), "-e", script],
-                              capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, proc.stderr
-        output = proc.stdout
-    return warnings, output
+    for side, files in zip(SIDES, (before, after)):
+        for name, text in files.items():
+            path = tmp_path / side / "lib" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+            paths.append(str(path))
+    calls_file = tmp_path / "calls.txt"
+    calls_file.write_text("\n".join(calls))
+    proc = subprocess.run([require_tool("elixir"), "-e", ORACLE, str(calls_file), *paths], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    found: dict[str, dict[str, list[str]]] = {side: {} for side in SIDES}
+    side = SIDES[0]
+    for line in proc.stdout.splitlines():
+        parts = line.split("\t", 2)
+        if len(parts) == 3 and parts[0] in SIDES:
+            side, kind, text = parts
+        else:
+            kind, text = "printed", line  # output of the code under test
+        found[side].setdefault(kind, []).append(text)
+    return found
 
 
 def check_with_toolchain(tmp_path: Path, before: dict[str, str], after: dict[str, str], calls=(),
                          gone=(UNDERSCORED_USED,)) -> tuple[list[str], list[str]]:
-    """Both sides compile; `after` has no warning matching `gone`, no warning `before` lacked, the same
-    results for `calls`, and is formatter-clean wherever `before` was."""
-    require_tool("mix")
-    warned, out_before = compile_side(tmp_path / "before", before, list(calls))
-    clean, out_after = compile_side(tmp_path / "after", after, list(calls))
-    assert out_after == out_before
+    """Both sides parse and compile; `after` has no warning matching `gone`, no warning `before` lacked,
+    the same results and output for `calls`, and is formatter-clean wherever `before` was."""
+    found = toolchain(tmp_path, before, after, calls)
+    warned, clean = found["before"].get("warning", []), found["after"].get("warning", [])
+    for kind in ("result", "printed"):
+        assert found["after"].get(kind) == found["before"].get(kind), kind
+    assert len(found["after"].get("result", [])) == len(calls)
     assert not [w for w in clean if any(g in w for g in gone)], clean
     new = Counter(clean) - Counter(warned)
     assert not new, f"new warnings: {list(new)}"
-    for name in before:
-        if mix_format_clean([tmp_path / "before" / "lib" / name], tmp_path / "before"):
-            assert mix_format_clean([tmp_path / "after" / "lib" / name], tmp_path / "after"), name
+    formatted = dict(zip(SIDES, (dict(line.rsplit(" ", 1) for line in found[side]["formatted"]) for side in SIDES)))
+    for name, clean_before in formatted["before"].items():
+        if clean_before == "true":
+            assert formatted["after"][name] == "true", f"{name} is no longer mix-format clean"
     return warned, clean
 
 
@@ -1198,36 +1241,6 @@ def underscored_names(warnings: list[str]) -> set[str]:
     return {m.group(1) for w in warnings for m in [re.search(r'underscored variable "(\\w+)" (?:is used|appears)', w)] if m}
 
 
-# One Elixir process compiles each side in turn, runs every module's run/0 and unloads them again.
-COMPILE_AND_RUN = """
-for {side, file} <- Enum.zip(["before", "after"], System.argv()) do
-  {:ok, modules, warnings} = Kernel.ParallelCompiler.compile([file])
-  for {_file, _line, message} <- warnings, do: IO.puts("#{side}\\twarning\\t#{hd(String.split(message, "\\n"))}")
-  for module <- Enum.sort(modules), function_exported?(module, :run, 0) do
-    IO.puts("#{side}\\tresult\\t#{inspect(module)} #{inspect(module.run())}")
-  end
-  for module <- modules, do: (:code.purge(module); :code.delete(module))
-end
-"""
-
-
-def compile_both(tmp_path: Path, before: str, after: str) -> dict[str, dict[str, list[str]]]:
-    files = []
-    for side, text in (("before", before), ("after", after)):
-        path = tmp_path / side / "lib" / "prop.ex"
-        path.parent.mkdir(parents=True)
-        path.write_text(text)
-        files.append(str(path))
-    proc = subprocess.run([require_tool("elixir"), "-e", COMPILE_AND_RUN, *files], capture_output=True, text=True,
-                          timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    found: dict[str, dict[str, list[str]]] = {"before": {"warning": [], "result": []}, "after": {"warning": [], "result": []}}
-    for line in proc.stdout.splitlines():
-        side, kind, text = line.split("\t", 2)
-        found[side][kind].append(text)
-    return found
-
-
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
           phases=[Phase.explicit, Phase.reuse, Phase.generate])  # shrinking would recompile for minutes
 @given(programs())
@@ -1237,11 +1250,8 @@ def test_property_renames_never_break_or_warn_more(elixir_tools, tmp_path_factor
     result = fix_text("lib/prop.ex", before, [rename()])
     assert result.errors == [], result.errors
     reported = {f.message.split()[0] for f in result.findings if not f.fixed}
-    found = compile_both(tmp_path, before, result.new)
-    warned, clean = found["before"]["warning"], found["after"]["warning"]
-    assert found["after"]["result"] == found["before"]["result"]
-    assert len(found["after"]["result"]) == len(sources)
-    assert not Counter(clean) - Counter(warned), list(Counter(clean) - Counter(warned))
+    calls = [f"Prop{number}.run()" for number in range(len(sources))]
+    warned, clean = check_with_toolchain(tmp_path, {"prop.ex": before}, {"prop.ex": result.new}, calls, gone=())
     # every underscored-variable warning left is one the rule reported
     assert underscored_names(clean) <= reported, (underscored_names(clean), reported)
     assert result.fixes() or not underscored_names(warned)
