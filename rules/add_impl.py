@@ -1,11 +1,9 @@
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from fixer.edits import Edit
-from fixer.lang import elixir
-from fixer.lang.elixir import Doc, call_arguments, call_name
-from fixer.lang.elixir_defs import attribute, function_head, module_statements, modules
 from fixer.rule import ConfigError, Example, Outcome, Param, Rule, Source
 
 GEN_SERVER = ["init/1", "handle_call/3", "handle_cast/2", "handle_info/2", "handle_continue/2", "terminate/2",
@@ -27,8 +25,8 @@ KNOWN_CALLBACKS: dict[str, list[str]] = {
     "Mix.Task": ["run/1"],
 }
 # `use X` that declares behaviour X.
-USE_DECLARES = {"Application", "GenServer", "Supervisor", "DynamicSupervisor", "Phoenix.Channel", "Phoenix.LiveView",
-                "Phoenix.LiveComponent", "Mix.Task"}
+USE_DECLARES = frozenset({"Application", "GenServer", "Supervisor", "DynamicSupervisor", "Phoenix.Channel",
+                          "Phoenix.LiveView", "Phoenix.LiveComponent", "Mix.Task"})
 SIGNATURE = re.compile(r"^([a-z_][\w?!]*)/(\d+)$")
 
 
@@ -39,11 +37,15 @@ class AddImpl(Rule):
         In a module that `use`s or declares `@behaviour` for a behaviour with known callbacks
         (Application, GenServer, Supervisor, DynamicSupervisor, :gen_statem, Plug, Phoenix.Channel,
         Phoenix.LiveView, Phoenix.LiveComponent, Mix.Task, and behaviours defined in this repo by
-        their `@callback` specs), inserts `@impl true` before the first clause of each callback
-        that lacks one, directly above the `def` (so after its `@doc`/`@spec`), with the def's
-        indentation. By default only modules that already have an `@impl` are fixed, which is
-        exactly when the compiler warns; `mode = "always"` adds it regardless. A module that writes
-        `@impl SomeBehaviour` gets that style. `functions` narrows the fix to given callbacks.
+        their `@callback`/`@macrocallback` specs, named directly, through `alias`, `__MODULE__.X`
+        or a nested module's automatic alias), inserts `@impl true` before the first clause of each
+        callback that has no `@impl` on any clause, directly above the definition (so after its
+        `@doc`/`@spec`), with its indentation. Every definition form counts: `def`, `defmacro`,
+        `defdelegate`, and clauses a module-level `for`/`if` generates. An `@impl` counts for the
+        next definition even with `require`, `alias`, `@doc` or comments in between (as the compiler
+        does), so no second one is added. By default only modules that already have an `@impl` are
+        fixed, which is exactly when the compiler warns; `mode = "always"` annotates the others too.
+        A module that writes `@impl SomeBehaviour` gets that style. `functions` narrows the fix.
 
     Why:
         Once one callback has `@impl`, Elixir warns "module attribute @impl was not set for function
@@ -67,9 +69,16 @@ class AddImpl(Rule):
         def stop(_state), do: :ok
 
     Fix safety:
-        Safe: one line is inserted, only for a public def whose name and arity match a callback of
-        a behaviour the module declares. Private functions, other arities and functions already
-        preceded by any `@impl` are left alone.
+        Safe: one line is inserted, only for a public definition whose name and arity match a
+        callback of a behaviour the module declares. Reported instead ("needs review"): a callback
+        whose definition shares its line; one after an `@impl` separated from it by a macro call
+        (`use X`, ...) that may or may not define functions itself (a second `@impl` would warn
+        "redefining @impl attribute"); a callback only newer versions define (GenServer's
+        `format_status/1`). In `mode = "always"` a module is annotated all or nothing: if any of
+        its callbacks cannot be annotated, is left out by `functions`, or a definition's name is
+        computed (`def unquote(name)`), none is, since one `@impl` makes the compiler warn about
+        every callback without one.
+        Private functions, other arities, `@impl false` and modules inside `quote` are left alone.
     """
 
     id = "add-impl"
@@ -99,6 +108,18 @@ class AddImpl(Rule):
             "  @impl GenServer\n  def handle_call({:get, key}, _from, state), do: {:reply, Map.get(state, key), state}\n"
             "  def handle_call(:all, _from, state), do: {:reply, state, state}\n\n  defp helper(x), do: x\nend\n",
         ),
+        Example(  # defdelegate implements a callback too
+            before="defmodule Cache do\n  use GenServer\n\n  @impl true\n  def init(state), do: {:ok, state}\n\n"
+            "  defdelegate handle_call(request, from, state), to: Cache.Calls\nend\n",
+            after="defmodule Cache do\n  use GenServer\n\n  @impl true\n  def init(state), do: {:ok, state}\n\n"
+            "  @impl true\n  defdelegate handle_call(request, from, state), to: Cache.Calls\nend\n",
+        ),
+        Example(  # each @impl reaches its definition past `require`, `@doc`, a comment or a `for`
+            before="defmodule Worker do\n  use GenServer\n\n  @impl true\n  require Logger\n  @doc \"Starts.\"\n"
+            "  # state is a list\n  def init(state), do: {:ok, state}\n\n  @impl true\n  for message <- [:ping, :pong] do\n"
+            "    def handle_cast(unquote(message), state), do: {:noreply, [unquote(message) | state]}\n  end\nend\n",
+            after=None,
+        ),
         Example(
             before="defmodule Quiet do\n  use GenServer\n  def init(state), do: {:ok, state}\nend\n",
             after=None,
@@ -118,125 +139,78 @@ class AddImpl(Rule):
 
     def gather(self, path: str, text: str) -> dict[str, list[str]]:
         """Behaviours defined in the repo: module name -> ['name/arity', ...] from @callback specs."""
-        doc = Doc(text)
-        found: dict[str, list[str]] = {}
-        for module, block in modules(doc):
-            callbacks = []
-            for stmt in module_statements(block):
-                attr = attribute(stmt, doc)
-                if attr and attr[0] in ("callback", "macrocallback") and attr[1] is not None:
-                    signature = _callback_signature(attr[1], doc)
-                    if signature:
-                        callbacks.append(signature)
-            if callbacks:
-                found[module] = callbacks
-        return found
+        from fixer.lang.elixir import Doc
+        from fixer.lang.elixir_impl import declared_callbacks
+
+        return declared_callbacks(Doc(text))
 
     def check(self, source: Source) -> Outcome:
+        from fixer.lang.elixir import Doc
+        from fixer.lang.elixir_impl import module_plans
+
         doc = source.cached("elixir.doc", Doc)
         known = dict(KNOWN_CALLBACKS)
         for facts in source.context.get(self.id, []):
             known.update(facts or {})
         outcome = Outcome()
-        for module, block in modules(doc):
-            self._module(source, doc, module, block, known, outcome)
+        for _module, plan in module_plans(doc, known, USE_DECLARES):
+            if plan.has_impl or self.options["mode"] == "always":
+                self._module(source, doc, plan, outcome)
         return outcome
 
-    def _module(self, source: Source, doc: Doc, module: str, block, known, outcome: Outcome) -> None:
-        body = module_statements(block)
-        behaviours = _behaviours(body, doc)
-        callbacks: dict[tuple[str, int], str] = {}
-        for behaviour in behaviours:
-            for signature in known.get(behaviour, []):
-                name, arity = signature.rsplit("/", 1)
-                callbacks.setdefault((name, int(arity)), behaviour)
-        if not callbacks:
-            return
-        impl_values = [attribute(s, doc) for s in body]
-        impl_values = [value for value in impl_values if value and value[0] == "impl"]
-        if not impl_values and self.options["mode"] == "warn":
-            return
-        module_style = any(v[1] is not None and v[1].type == "alias" for v in impl_values)
-        seen: set[tuple[str, int]] = set()
-        annotated = False
-        pending: list[tuple[str, object]] = []
-        for stmt in body:
-            attr = attribute(stmt, doc)
-            if attr is not None:
-                annotated = annotated or attr[0] == "impl"
-                continue
-            head = function_head(stmt, doc)
-            if head is None:
-                annotated = False
-                continue
-            matching = [key for key in callbacks if key[0] == head.name and head.has_arity(key[1])]
-            first_clause = all(key not in seen for key in matching)
-            seen.update(matching)
-            if head.kind == "def" and matching and first_clause and not annotated and self._wanted(matching, callbacks):
-                pending.append((callbacks[matching[0]], head))
-            elif annotated:
-                # A later clause carrying @impl covers the function too: don't add a second one.
-                pending = [(b, h) for b, h in pending if (h.name, h.min_arity) != (head.name, head.min_arity)]
-            annotated = False
-        for behaviour, head in pending:
-            self._insert(source, doc, head, behaviour if module_style else "true", outcome)
+    def _module(self, source: Source, doc, plan, outcome: Outcome) -> None:
+        missing = [c for c in plan.callbacks if not c.covered]
+        for callback in missing:
+            callback.reason = _blocker(source, doc, callback)
+        if not plan.has_impl:
+            # One @impl makes the compiler check every callback: annotate all of them or none.
+            left = [c for c in missing if c.reason or not self._wanted(c)]
+            if left or plan.computed_names:
+                why = (f"{left[0].name}/{left[0].arity} cannot be annotated" if left else
+                       "a definition's name is computed (unquote) and may be a callback")
+                for callback in missing:
+                    callback.reason = callback.reason or f"{why}, and annotating only some callbacks adds warnings"
+        annotated: set[int] = set()
+        for callback in (c for c in missing if self._wanted(c)):
+            start, _ = doc.span(callback.first.node)
+            label = f"{callback.name}/{callback.arity} ({callback.behaviour} callback)"
+            if callback.reason:
+                message = f"{label} lacks @impl, not added: {callback.reason}"
+                outcome.findings.append(self._finding(source, start, message, False, callback.reason))
+            elif start not in annotated:  # one definition may cover two arities (default arguments)
+                annotated.add(start)
+                value = callback.behaviour if plan.style is not None else "true"
+                line_start = source.lines.line_start(source.lines.line_of(start))
+                outcome.edits.append(Edit(line_start, line_start, f"{_indent(source, doc, callback.first.node)}@impl {value}\n", self.id))
+                outcome.findings.append(self._finding(source, start, f"added @impl {value} to {label}", True, f"{callback.behaviour} callback"))
 
-    def _wanted(self, matching, callbacks) -> bool:
+    def _finding(self, source: Source, offset: int, message: str, fixed: bool, evidence: str):
+        return dataclasses.replace(self.finding(source, offset, message, fixed), evidence=evidence)
+
+    def _wanted(self, callback) -> bool:
         wanted = self.options["functions"]
         if not wanted:
             return True
         # "Application.stop/1", "MyApp.Application.stop/1" and "stop/1" all name stop/1.
-        names = {f"{n}/{a}" for n, a in matching}
-        return any(w.rsplit(".", 1)[-1] in names for w in wanted)
-
-    def _insert(self, source: Source, doc: Doc, head, value: str, outcome: Outcome) -> None:
-        start, _ = doc.span(head.node)
-        line = source.lines.line_of(start)
-        line_start = source.lines.line_start(line)
-        indent = doc.text[line_start:start]
-        if indent.strip():
-            outcome.findings.append(self.finding(source, start, f"{head.name}/{head.min_arity} lacks @impl but shares its line; add it by hand", False))
-            return
-        outcome.edits.append(Edit(line_start, line_start, f"{indent}@impl {value}\n", self.id))
-        outcome.findings.append(self.finding(source, start, f"added @impl {value} to {head.name}/{head.max_arity}", True))
+        return any(w.rsplit(".", 1)[-1] == f"{callback.name}/{callback.arity}" for w in wanted)
 
 
-def _behaviours(body, doc: Doc) -> list[str]:
-    aliases: dict[str, str] = {}
-    found: list[str] = []
-    for stmt in body:
-        attr = attribute(stmt, doc)
-        if attr and attr[0] == "behaviour" and attr[1] is not None:
-            name = doc.node_text(attr[1])
-            found.append(aliases.get(name, name))
-            continue
-        name = call_name(stmt, doc) if stmt.type == "call" else None
-        args = call_arguments(stmt) if name in ("use", "alias") else []
-        if name == "use" and args and args[0].type == "alias":
-            used = doc.node_text(args[0])
-            used = aliases.get(used, used)
-            if used in USE_DECLARES:
-                found.append(used)
-        elif name == "alias" and args and args[0].type == "alias":
-            full = doc.node_text(args[0])
-            short = full.rsplit(".", 1)[-1]
-            for pair in (a for a in args[1:] if a.type == "keywords"):
-                match = re.search(r"as:\s*([A-Z][\w.]*)", doc.node_text(pair))
-                if match:
-                    short = match.group(1)
-            aliases[short] = full
-    return found
+def _indent(source: Source, doc, node) -> str | None:
+    """The whitespace before the definition on its line, or None when other code precedes it there."""
+    start, _ = doc.span(node)
+    line_start = source.lines.line_start(source.lines.line_of(start))
+    indent = doc.text[line_start:start]
+    return None if indent.strip() else indent
 
 
-def _callback_signature(spec, doc: Doc) -> str | None:
-    """'name/arity' from the `name(args) :: return` of a @callback."""
-    node = spec
-    while node.type == "binary_operator" and elixir.operator_of(node) in ("::", "when"):
-        node = node.child_by_field_name("left")
-    if node.type == "identifier":
-        return f"{doc.node_text(node)}/0"
-    if node.type == "call":
-        target = node.child_by_field_name("target")
-        if target is not None and target.type == "identifier":
-            return f"{doc.node_text(target)}/{len(call_arguments(node))}"
+def _blocker(source: Source, doc, callback) -> str | None:
+    """Why `@impl` cannot be added safely above this callback's first clause, or None."""
+    from fixer.lang.elixir_impl import VERSION_DEPENDENT
+
+    if callback.uncertain:
+        return "an earlier @impl may reach it past a macro call that may define functions"
+    if (callback.behaviour, callback.name, callback.arity) in VERSION_DEPENDENT:
+        return VERSION_DEPENDENT[(callback.behaviour, callback.name, callback.arity)]
+    if _indent(source, doc, callback.first.node) is None:
+        return "its definition shares its line with other code"
     return None

@@ -1,4 +1,5 @@
-"""Elixir module structure from tree-sitter nodes: modules, attributes, function heads and arities."""
+"""Elixir module structure from tree-sitter nodes: modules, attributes, function heads and arities,
+and the module-level events that decide which definition an `@impl` belongs to."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,6 +11,15 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
 DEF_KINDS = ("def", "defp", "defmacro", "defmacrop")
+# Every form that defines a function clause (and so takes a pending @impl).
+DEFINITION_KINDS = DEF_KINDS + ("defdelegate", "defguard", "defguardp")
+# Module-level forms known to define functions of their own (they take a pending @impl too).
+DEFINING_FORMS = frozenset({"defstruct", "defexception"})
+# Module-level forms known to define no function.
+NEUTRAL_FORMS = frozenset({"require", "alias", "import", "defmodule", "defprotocol", "defimpl", "defoverridable",
+                           "Module.register_attribute", "Module.put_attribute"})
+# Module-level blocks whose body runs at compile time in the module (definitions inside them count).
+MODULE_BLOCKS = frozenset({"for", "if", "unless", "case", "cond"})
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,8 @@ def modules(doc: Doc) -> list[tuple[str, Node]]:
 
     def walk(node: Node, prefix: str) -> None:
         for child in node.named_children:
+            if child.type == "call" and call_name(child, doc) == "quote":
+                continue  # a module inside `quote` is generated code
             if child.type == "call" and call_name(child, doc) == "defmodule":
                 args = call_arguments(child)
                 block = next((c for c in child.children if c.type == "do_block"), None)
@@ -66,7 +78,7 @@ def function_head(node: Node, doc: Doc) -> FunctionHead | None:
     if node.type != "call":
         return None
     kind = call_name(node, doc)
-    if kind not in DEF_KINDS:
+    if kind not in DEFINITION_KINDS:
         return None
     args = call_arguments(node)
     if not args:
@@ -88,3 +100,51 @@ def function_head(node: Node, doc: Doc) -> FunctionHead | None:
 
 def module_statements(block: Node) -> list[Node]:
     return statements(block)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One module-level step that matters to `@impl`, in source order.
+
+    kind: "impl" (an `@impl` attribute), "definition" (takes a pending @impl; `head` is None when the
+    name is computed, e.g. `def unquote(name)(...)`, or for defstruct/defexception), "opaque" (a
+    macro call that may or may not define functions).
+    """
+
+    kind: str
+    node: Node
+    form: str = ""  # the call: def, defdelegate, defstruct, use, ...
+    head: FunctionHead | None = None
+    nested: bool = False  # inside a module-level for/if/unless/case/cond
+
+
+def module_events(block: Node, doc: Doc, nested: bool = False) -> list[Event]:
+    events: list[Event] = []
+    for stmt in statements(block):
+        attr = attribute(stmt, doc)
+        if attr is not None:
+            if attr[0] == "impl":
+                events.append(Event("impl", stmt, nested=nested))
+            continue
+        name = call_name(stmt, doc) if stmt.type == "call" else None
+        if name in DEFINITION_KINDS or name in DEFINING_FORMS:
+            events.append(Event("definition", stmt, name, function_head(stmt, doc), nested))
+        elif name in MODULE_BLOCKS:
+            for part in _block_parts(stmt):
+                events.extend(module_events(part, doc, nested=True))
+        elif name not in NEUTRAL_FORMS and stmt.type == "call":
+            events.append(Event("opaque", stmt, name or "", nested=nested))
+    return events
+
+
+def _block_parts(node: Node) -> list[Node]:
+    """The statement containers of a module-level for/if/case: do/else blocks and clause bodies."""
+    parts = []
+    for block in (c for c in node.children if c.type == "do_block"):
+        parts.append(block)
+        for child in block.named_children:
+            if child.type == "else_block":
+                parts.append(child)
+            if child.type == "stab_clause" and child.child_by_field_name("right") is not None:
+                parts.append(child.child_by_field_name("right"))
+    return parts
