@@ -1,0 +1,844 @@
+"""remove-debug-calls' work: find the debug calls of one Elixir file, judge each (leftover, on purpose,
+or for a person), and plan edits that keep what the code returns, what it does, and its layout.
+
+The pieces: `elixir_names` says what a call names (aliases, imports, local definitions),
+`elixir_intent` weighs the evidence, `elixir_purity` says what may disappear with a call, and
+`elixir_layout` composes the edits and checks that `mix format` would lay them out the same way.
+Every file costs one pass over its candidate calls: nothing here is per-edit over the whole text.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
+
+from tree_sitter import Node
+
+from fixer.lang import elixir
+from fixer.lang.elixir import BLOCKS, Doc, call_arguments, call_name, operator_of
+from fixer.lang.elixir_intent import LEFTOVER, Clue, Intent, Verdict
+from fixer.lang.elixir_layout import (Keep, Plan, Rewrite, first_on_line, line_indent, shift, shiftable,
+                                      soft_break_between, statement_root, whole_lines)
+from fixer.lang.elixir_names import EXPORTS, Names, call_arity, definition_part, in_quote, keyword_options
+from fixer.lang.elixir_purity import impure_parts
+from fixer.lang.elixir_vars import name_taken, variables
+
+IDENTITY = frozenset({"IO.inspect", "Kernel.dbg"})  # return their item
+TAPS = frozenset({"Kernel.tap", "Kernel.then"})
+LOGGER_LEVELS = ("debug", "info", "notice", "warning", "warn", "error", "critical", "alert", "emergency")
+BANNERS = frozenset({"IO.puts", "IO.write"} | {f"Logger.{level}" for level in LOGGER_LEVELS})
+WATCHED = ("inspect", "dbg", "puts", "write", "pry")
+RESERVED_ATTRIBUTES = {"doc", "moduledoc", "typedoc", "impl", "spec", "type", "typep", "opaque", "callback",
+                       "macrocallback", "optional_callbacks", "behaviour", "derive", "enforce_keys", "compile",
+                       "deprecated", "dialyzer", "external_resource", "file", "on_load", "on_definition",
+                       "before_compile", "after_compile", "after_verify", "vsn", "since"}
+# A comment right above a deleted statement goes with it when it talks about debugging.
+COMMENT_GOES = re.compile(r"(?i)debug|inspect|\blog(?:ging|s)?\b|\bdbg\b|\btrace\b|\bpry\b")
+LINE_LENGTH = 98
+# Binary operator precedence, lowest first (Elixir's operator table).
+PRECEDENCE = {op: level for level, ops in enumerate([
+    ("<-", "\\\\"), ("when",), ("::",), ("|",), ("=>",), ("=",), ("||", "|||", "or"), ("&&", "&&&", "and"),
+    ("==", "!=", "=~", "===", "!=="), ("<", ">", "<=", ">="),
+    ("|>", "<<<", ">>>", "<<~", "~>>", "<~", "~>", "<~>"), ("in", "not in"),
+    ("++", "--", "+++", "---", "..", "<>"), ("+", "-"), ("*", "/"), ("**",),
+]) for op in ops}
+RIGHT_ASSOCIATIVE = {"++", "--", "+++", "---", "..", "<>", "=", "::", "when", "|", "<-", "\\\\", "=>", "**"}
+LOGICAL = {"||", "|||", "or", "&&", "&&&", "and"}
+
+
+@dataclass
+class Target:
+    call: Node
+    name: str  # canonical: IO.inspect, Kernel.dbg, IEx.pry, :dbg.tracer, IO.puts, ...
+    shown: str  # as written
+    kind: str  # identity / banner / halt
+    how: str = ""  # "through import IO", "through alias IO, as: Out"
+    clues: list[Clue] = field(default_factory=list)
+
+
+@dataclass
+class Decision:
+    plans: list[Plan]
+    message: str
+    removed: tuple[int, int]  # character range that disappears
+    kept: list[tuple[int, int]] = field(default_factory=list)  # ranges inside it that stay
+
+
+class Finder:
+    def __init__(self, rule, source, doc: Doc):
+        self.rule = rule
+        self.source = source
+        self.doc = doc
+        self.lines = source.lines
+        self.names = Names(doc)
+        self.comments = doc.comment_lines()
+        self.intent = Intent(doc, self.names, source.path, self.comments, self.lines)
+        self.rewrite = Rewrite(doc.text, self.lines, rule.id)
+        self.calls = {_canonical(c) for c in rule.options["calls"]}
+        self.messages = [re.compile(p) for p in rule.options["messages"]]
+        self.line_length = rule.options.get("line_length", LINE_LENGTH)
+        self.outcome_findings = []
+        self.fixed: dict[int, Decision] = {}  # call node id -> what was done
+        self.regions: list[tuple[int, int, bool]] = []  # (start, end, kept?) of fixed calls
+
+    # -- the pass -------------------------------------------------------------------------------------
+    def run(self):
+        from fixer.rule import Outcome
+
+        targets = [t for t in map(self._target, self._candidates()) if t is not None]
+        # Inner calls first: an outer call then knows which of its parts are fixed debug calls.
+        for target in sorted(targets, key=lambda t: (t.call.end_byte, -t.call.start_byte)):
+            self._handle(target)
+        if self.fixed:
+            self._bookkeeping()
+        return Outcome(self.rewrite.edits(), self.outcome_findings)
+
+    def _candidates(self) -> list[Node]:
+        pattern = _candidate_pattern(self.calls, bool(self.messages), "import IO" in self.doc.text)
+        found: dict[int, Node] = {}
+        for match in pattern.finditer(self.doc.text):
+            node = self.doc.node_at(match.start(), match.end())
+            start_byte = self.doc.byte(match.start())
+            while node is not None and node.type not in BLOCKS:
+                target = node.child_by_field_name("target") if node.type == "call" else None
+                if target is not None and target.start_byte == start_byte:
+                    found.setdefault(node.id, node)
+                    break
+                node = node.parent
+        return list(found.values())
+
+    def _target(self, call: Node) -> Target | None:
+        if elixir.in_opaque(call) or in_quote(call, self.doc) or definition_part(call, self.doc):
+            return None
+        shown = call_name(call, self.doc) or ""
+        resolution = self.names.resolve(call)
+        if resolution.unsure:
+            if shown.rsplit(".", 1)[-1] in WATCHED and self._would_watch(shown):
+                self._review(call, f"{shown} may not be the debug call it looks like: {resolution.unsure}",
+                             "name not resolved: " + resolution.unsure)
+            return None
+        name = resolution.name
+        if name is None:
+            return None
+        how = f" (through {resolution.how})" if resolution.how and resolution.how.startswith(("import", "alias")) else ""
+        kind, clue = self._kind(call, name, shown)
+        if kind is None:
+            return None
+        return Target(call, name, shown, kind, how, [clue] if clue else [])
+
+    def _would_watch(self, shown: str) -> bool:
+        short = shown.rsplit(".", 1)[-1]
+        return short == "inspect" and "IO.inspect" in self.calls or short == "dbg" and "Kernel.dbg" in self.calls \
+            or short == "pry" and "IEx.pry" in self.calls
+
+    def _kind(self, call: Node, name: str, shown: str) -> tuple[str | None, Clue | None]:
+        if name in IDENTITY and name in self.calls:
+            strong = name == "Kernel.dbg"
+            return "identity", Clue(LEFTOVER, "dbg is a debugging macro", True) if strong else None
+        if name == "IEx.pry" and name in self.calls:
+            return "halt", Clue(LEFTOVER, "IEx.pry stops the process for a debugger", True)
+        if name.startswith(":dbg.") and ":dbg" in self.calls:
+            return "halt", Clue(LEFTOVER, ":dbg traces calls (the Erlang debugger)", True)
+        if name in self.calls or shown in self.calls:
+            return "banner", Clue(LEFTOVER, f"{shown} is listed in `calls`", True)
+        if name in BANNERS and self.messages:
+            message = self._message(call)
+            for pattern in self.messages:
+                if message is not None and pattern.search(message):
+                    return "banner", Clue(LEFTOVER, f"its message matches {pattern.pattern!r}", True)
+        return None, None
+
+    def _message(self, node: Node) -> str | None:
+        strings = [a for a in call_arguments(node) if a.type == "string"]
+        if not strings:
+            return None
+        raw = self.doc.node_text(strings[0])
+        body = raw[3:-3] if raw.startswith('"""') else raw[1:-1]
+        return body.encode("utf-8").decode("unicode_escape", errors="ignore") if "\\" in body else body
+
+    # -- one call ---------------------------------------------------------------------------------------
+    def _handle(self, target: Target) -> None:
+        call = target.call
+        where = self._position(target)
+        kind, node = where[0], where[1]
+        options, device = self._options_and_device(target)
+        clues = list(target.clues)
+        if kind in ("stage", "tap"):
+            clues.append(self._stage_clue(node, kind))
+        elif kind == "value":
+            clues.append(Clue(LEFTOVER, "wraps a value other code uses", True))
+        elif kind == "return" and target.kind == "identity":
+            function = self.intent.function_of(call)
+            owner = function.label if function is not None else "its block"
+            clues.append(Clue(LEFTOVER, f"returns its argument as the value of {owner}"))
+        verdict = self.intent.judge(call, clues, options, device, discarded=kind == "statement")
+        if verdict.action == "leave":
+            return
+        decision = self._decide(target, kind, node)
+        if verdict.action == "review":
+            reason = verdict.reason() if not isinstance(decision, str) else f"{decision}, and {verdict.reason()}"
+            self._review(call, f"{target.shown}{target.how} needs review: {reason}", verdict.evidence())
+            return
+        if isinstance(decision, str):
+            message = f"{target.shown}{target.how} is a debug leftover ({_phrases(verdict)}) but {decision}; remove it by hand"
+            self._review(call, message, verdict.evidence() + "; not fixed: " + decision)
+            return
+        for plan in decision.plans:
+            self.rewrite.add(plan)
+        self.fixed[call.id] = decision
+        self.regions.append((*decision.removed, False))
+        self.regions.extend((start, end, True) for start, end in decision.kept)
+        message = f"{decision.message}{target.how} (debug leftover: {_phrases(verdict)})"
+        self._finding(call, message, True, verdict.evidence())
+
+    def _position(self, target: Target) -> tuple[str, Node]:
+        """("stage"|"tap"|"capture"|"callback"|"statement"|"return"|"value", the node that goes)."""
+        call = target.call
+        tap = self._tap_stage(call)
+        if tap is not None:
+            return "tap", tap
+        capture = self._capture_of(call)
+        if capture is not None:
+            return "capture", capture
+        parent = call.parent
+        if parent is not None and parent.type == "binary_operator" and operator_of(parent) == "|>" \
+                and parent.child_by_field_name("right") == call:
+            if self._discarded(parent):
+                return "statement", parent  # `state |> IO.inspect()` on its own: the whole statement goes
+            return "stage", parent
+        if parent is not None and parent.type in BLOCKS:
+            if self._discarded(call):
+                return "statement", call
+            if parent.type == "body" and parent.parent is not None and parent.parent.type == "stab_clause" \
+                    and parent.parent.parent is not None and parent.parent.parent.type == "anonymous_function" \
+                    and call.prev_named_sibling is None:
+                return "callback", call
+            return "return", call
+        if parent is not None and parent.type == "pair" and self._is_def_do(parent):
+            return "return", call
+        return "value", call
+
+    def _discarded(self, node: Node) -> bool:
+        """A statement whose value nobody reads: not the last of its block, or the last of a block
+        whose value is dropped."""
+        parent = node.parent
+        if parent is None or parent.type not in BLOCKS:
+            return False
+        return _next_statement(node) is not None or self._discards_last(parent)
+
+    def _discards_last(self, block: Node) -> bool:
+        """The last expression of a module body, a file, or a test block: nobody reads its value."""
+        if block.type == "source":
+            return True
+        owner = block.parent
+        name = call_name(owner, self.doc) if owner is not None and owner.type == "call" else None
+        return name in ("defmodule", "test", "describe")
+
+    def _is_def_do(self, pair: Node) -> bool:
+        call = pair.parent.parent.parent if pair.parent is not None and pair.parent.parent is not None else None
+        return call is not None and call.type == "call" and call_name(call, self.doc) in ("def", "defp", "defmacro", "defmacrop")
+
+    def _stage_clue(self, pipe: Node, kind: str) -> Clue:
+        if kind == "tap":
+            return Clue(LEFTOVER, "a tap/then stage that only inspects", True)
+        parent = pipe.parent
+        continues = parent is not None and parent.type == "binary_operator" and operator_of(parent) == "|>"
+        used = continues or not (parent is not None and parent.type in BLOCKS)
+        if used:
+            return Clue(LEFTOVER, "a pipeline stage that passes the value through", True)
+        return Clue(LEFTOVER, "ends a pipeline")
+
+    def _capture_of(self, node: Node) -> Node | None:
+        current = node.parent
+        while current is not None and current.type not in BLOCKS:
+            if current.type == "unary_operator" and operator_of(current) == "&":
+                return current
+            current = current.parent
+        return None
+
+    def _tap_stage(self, call: Node) -> Node | None:
+        """The `|> tap(...)`/`|> then(...)` pipe whose function only inspects its argument."""
+        holder = self._tap_holder(call)
+        if holder is None:
+            return None
+        pipe = holder.parent
+        if pipe is None or pipe.type != "binary_operator" or operator_of(pipe) != "|>" \
+                or pipe.child_by_field_name("right") != holder:
+            return None
+        return pipe
+
+    def _tap_holder(self, call: Node) -> Node | None:
+        resolution_of = self.names.resolve
+        node = call
+        capture = None
+        while node.parent is not None and node.parent.type == "binary_operator" and operator_of(node.parent) == "/":
+            node = node.parent
+        if node.parent is not None and node.parent.type == "unary_operator" and operator_of(node.parent) == "&":
+            capture = node.parent
+        if capture is not None:
+            holder = capture.parent.parent if capture.parent is not None and capture.parent.type == "arguments" else None
+            if holder is None or holder.type != "call" or resolution_of(holder).name not in TAPS:
+                return None
+            if len(call_arguments(holder)) != 1:
+                return None
+            return holder if self._passes_through(call, holder, captured=True) else None
+        body = call.parent
+        if body is None or body.type != "body":
+            return None
+        clause, fn = body.parent, body.parent.parent if body.parent is not None else None
+        if fn is None or fn.type != "anonymous_function" or sum(c.type == "stab_clause" for c in fn.children) != 1:
+            return None
+        arguments = fn.parent
+        holder = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+        if holder is None or holder.type != "call" or resolution_of(holder).name not in TAPS \
+                or len(call_arguments(holder)) != 1:
+            return None
+        return holder if self._passes_through(call, holder, captured=False, body=body) else None
+
+    def _passes_through(self, call: Node, holder: Node, captured: bool, body: Node | None = None) -> bool:
+        """tap ignores its function's value; then returns it, so it must be the debug call's item."""
+        is_tap = self.names.resolve(holder).name == "Kernel.tap"
+        if body is not None:
+            for statement in elixir.statements(body):
+                if statement.type != "call" or statement != call and not self._is_debug_call(statement):
+                    return False
+                if impure_parts(call_arguments(statement), self.doc):
+                    return False
+            if not is_tap and elixir.statements(body)[-1] != call:
+                return False
+        if is_tap:
+            return True
+        if self.names.resolve(call).name not in IDENTITY:
+            return False
+        if captured:
+            args = call_arguments(call)
+            return not args or self.doc.node_text(args[0]) == "&1"
+        clause = body.parent
+        params = clause.child_by_field_name("left") if clause is not None else None
+        item = self._item(call, call_arity(call))
+        return params is not None and item is not None and self.doc.node_text(params).strip() == self.doc.node_text(item)
+
+    def _is_debug_call(self, node: Node) -> bool:
+        name = self.names.resolve(node).name
+        return name is not None and self._kind(node, name, call_name(node, self.doc) or "")[0] is not None
+
+    def _options_and_device(self, target: Target) -> tuple[list[Node], Node | None]:
+        """The arguments that only shape the output (options, label), and the device if any."""
+        if target.name != "IO.inspect" and target.name != "Kernel.dbg":
+            args = call_arguments(target.call)
+            device = args[0] if target.name in ("IO.puts", "IO.write") and len(args) == 2 else None
+            return [], device
+        args = call_arguments(target.call)
+        arity = call_arity(target.call)
+        if target.name == "IO.inspect" and arity == 3:
+            explicit_device = len(args) == 3
+            return args[2:] if explicit_device else args[1:], args[0] if explicit_device else None
+        if arity == 2:
+            return args[-1:], None
+        return [], None
+
+    # -- planning ---------------------------------------------------------------------------------------
+    def _decide(self, target: Target, kind: str, node: Node) -> Decision | str:
+        """The plans that remove the call (a Decision), or why it cannot be fixed safely (a str)."""
+        if kind == "capture":
+            return f"it is captured as a function value (`{self._short(node)}`)"
+        if kind == "callback":
+            return "it is the whole body of an anonymous function (its caller uses the value)"
+        if kind in ("stage", "tap"):
+            return self._remove_stage(target, node)
+        if kind == "statement":
+            return self._remove_statement(target, node)
+        if target.kind == "halt":
+            return "its result is used"
+        if target.kind == "banner":
+            return self._banner_value(target)
+        return self._unwrap(target)
+
+    def _remove_stage(self, target: Target, pipe: Node) -> Decision | str:
+        if target.kind != "identity" and pipe.child_by_field_name("right") == target.call:
+            return "a banner or trace call used as a pipeline stage returns something else"
+        call = pipe.child_by_field_name("right")
+        if call == target.call:
+            arity = call_arity(call)
+            if target.name == "IO.inspect" and arity == 3:
+                return "the piped value is the device, not the item it returns"
+            bad = self._impure_options(target)
+            if bad:
+                return bad
+        left = pipe.child_by_field_name("left")
+        operator = pipe.child_by_field_name("operator") or pipe.children[1]
+        op_start, end = self.doc.char(operator.start_byte), self.doc.char(pipe.end_byte)
+        removed = (op_start, end)
+        message = f"removed {target.shown} pipeline stage" if target.kind == "identity" or call != target.call \
+            else f"removed {target.shown} stage"
+        left_is_pipe = left.type == "binary_operator" and operator_of(left) == "|>"
+        continues = pipe.parent is not None and pipe.parent.type == "binary_operator" and operator_of(pipe.parent) == "|>"
+        if not left_is_pipe and not continues and left.end_point[0] != pipe.end_point[0]:
+            # `x =\n  value\n  |> IO.inspect()`: what is left is no pipeline; lay it out as a value.
+            placed = self._place(pipe, [Keep(*self.doc.span(left))], left)
+            if isinstance(placed, str):
+                return placed
+            return Decision(placed, message, removed, [self.doc.span(left)])
+        lines = whole_lines(self.lines, op_start, end)
+        if lines is not None:
+            first, last = self._with_debug_comments(*lines)
+            plan = Plan(self.lines.line_start(first), self.lines.line_end(last), tidy=True, message="pipeline stage")
+        else:
+            plan = Plan(self.doc.char(left.end_byte), end, [])
+        return Decision([plan], message, removed)
+
+    def _remove_statement(self, target: Target, statement: Node) -> Decision | str:
+        """Delete a statement whose value is discarded, keeping the work inside its arguments."""
+        start, end = self.doc.span(statement)
+        scanned = call_arguments(target.call)
+        if statement != target.call:  # `value |> IO.inspect(...)`
+            scanned = [statement.child_by_field_name("left")] + scanned
+        parts = self._impure(scanned)
+        partial = [p for p, kind in parts if kind == "partial"]
+        if partial:
+            return f"deleting it would skip `{self._short(partial[0])}`, which may raise"
+        if not first_on_line(self.lines, start):
+            return "it shares its line with other code"
+        if parts:
+            return self._keep_parts(target, statement, [p for p, _ in parts])
+        lines = whole_lines(self.lines, start, end)
+        if lines is None:
+            return "it shares its line with other code"
+        first, last = self._with_debug_comments(*lines)
+        plan = Plan(self.lines.line_start(first), self.lines.line_end(last), tidy=True, message="statement")
+        return Decision([plan], f"removed {target.shown} statement", (start, end))
+
+    def _keep_parts(self, target: Target, statement: Node, parts: list[Node]) -> Decision | str:
+        """Replace the statement by the parts of its arguments that do work, one statement each."""
+        start, end = self.doc.span(statement)
+        if len(parts) > 1 and any(p.start_point[0] != p.end_point[0] for p in parts):
+            return "the work inside it spans several lines"
+        indent = line_indent(self.lines, self.lines.line_of(start))
+        pieces: list[str | Keep] = []
+        for number, part in enumerate(parts):
+            keep = self._keep(part, indent)
+            if keep is None:
+                return "the work inside it holds a multi-line string that cannot move"
+            if number:
+                pieces.append("\n" + " " * indent)
+            pieces.append(keep)
+        kept = [self.doc.span(p) for p in parts]
+        shown = ", ".join(f"`{self._short(p)}`" for p in parts)
+        message = f"replaced {target.shown} with {shown}, the work inside it"
+        return Decision([Plan(start, end, pieces)], message, (start, end), kept)
+
+    def _keep(self, node: Node, base_indent: int) -> Keep | None:
+        start, end = self.doc.span(node)
+        delta = base_indent - line_indent(self.lines, self.lines.line_of(start))
+        if delta and node.start_point[0] != node.end_point[0] and not shiftable(node, self.doc):
+            return None
+        return Keep(start, end, delta)
+
+    def _banner_value(self, target: Target) -> Decision | str:
+        parts = self._impure(call_arguments(target.call))
+        if parts:
+            return "its result is used and its arguments do work"
+        placed = self._place(target.call, [":ok"], None)
+        if isinstance(placed, str):
+            return placed
+        return Decision(placed, f"replaced {target.shown} (used as a value) with :ok", self.doc.span(target.call))
+
+    def _unwrap(self, target: Target) -> Decision | str:
+        call = target.call
+        item = self._item(call, call_arity(call))
+        if item is None:
+            return "it has no argument to keep, and its value is used"
+        bad = self._impure_options(target)
+        if bad:
+            return bad
+        if item.type == "call" and _no_parens_with_args(item) and call.parent is not None \
+                and call.parent.type not in BLOCKS and call.parent.type != "binary_operator":
+            return "its argument is a call without parentheses"
+        prefix, suffix = ("[", "]") if item.type == "keywords" else \
+            ("(", ")") if _needs_parens(item, call, self.doc) else ("", "")
+        keep = Keep(*self.doc.span(item))
+        pieces = [p for p in (prefix, keep, suffix) if p != ""]
+        placed = self._place(call, pieces, item)
+        if isinstance(placed, str):
+            return placed
+        return Decision(placed, f"replaced {target.shown} with its argument", self.doc.span(call), [self.doc.span(item)])
+
+    def _impure_options(self, target: Target) -> str | None:
+        options, device = self._options_and_device(target)
+        parts = self._impure(options + ([device] if device is not None else []))
+        if parts:
+            return f"its options do work (`{self._short(parts[0][0])}`)"
+        return None
+
+    def _item(self, call: Node, arity: int) -> Node | None:
+        """What IO.inspect/dbg return: IO.inspect(item, opts), IO.inspect(device, item, opts), dbg(code, opts)."""
+        args = call_arguments(call)
+        piped = arity > len(args)
+        if piped:
+            parent = call.parent
+            return parent.child_by_field_name("left") if arity != 3 else (args[0] if args else None)
+        if not args:
+            return None
+        if arity == 3 and self.names.resolve(call).name == "IO.inspect":
+            return args[1]
+        return args[0]
+
+    def _impure(self, nodes: list[Node]) -> list[tuple[Node, str]]:
+        """Impure parts, seeing through debug calls that are themselves being fixed."""
+        parts: list[tuple[Node, str]] = []
+        for node, kind in impure_parts(nodes, self.doc):
+            decision = self.fixed.get(node.id) if node.type == "call" else None
+            if decision is None:
+                parts.append((node, kind))
+                continue
+            inner = [n for n in (self._item(node, call_arity(node)),) if n is not None]
+            parts.extend(self._impure(inner))
+        return parts
+
+    # -- layout -----------------------------------------------------------------------------------------
+    def _place(self, node: Node, pieces: list[str | Keep], item: Node | None) -> list[Plan] | str:
+        """Plans that put `pieces` where `node` is, laid out as `mix format` would (or why not)."""
+        start, end = self.doc.span(node)
+        base = line_indent(self.lines, self.lines.line_of(start))
+        text, pieces = self._shifted(pieces, base)
+        if pieces is None:
+            return "its argument holds a multi-line string that cannot move"
+        root = statement_root(node)
+        parent = node.parent
+        if parent == root and parent.type == "binary_operator" and operator_of(parent) == "=" \
+                and parent.child_by_field_name("right") == node:
+            return self._place_match(root, node, pieces, text, item)
+        soft = soft_break_between(node, root, self.doc) if node != root else None
+        if soft is None:
+            return [Plan(start, end, pieces)]
+        if soft.type in ("pair", "keywords", "arguments") and self._is_def_do(node.parent) and "\n" not in text:
+            return self._place_def_do(node, pieces, text)
+        return "unwrapping it would change how `mix format` lays out the lines around it"
+
+    def _shifted(self, pieces: list[str | Keep], base: int) -> tuple[str, list | None]:
+        """Shift the kept ranges so their lines sit under `base`; also return the plain text."""
+        out: list[str | Keep] = []
+        text = []
+        for piece in pieces:
+            if isinstance(piece, str):
+                out.append(piece)
+                text.append(piece)
+                continue
+            node = self.doc.node_at(piece.start, piece.end)
+            delta = base - line_indent(self.lines, self.lines.line_of(piece.start))
+            raw = self.doc.text[piece.start:piece.end]
+            if "\n" in raw and delta and not shiftable(node, self.doc):
+                return "", None
+            moved = shift(raw, delta)
+            if moved is None:
+                return "", None
+            out.append(Keep(piece.start, piece.end, delta))
+            text.append(moved)
+        return "".join(text), out
+
+    def _place_match(self, match: Node, node: Node, pieces, text: str, item: Node | None) -> list[Plan] | str:
+        """`lhs = <node>` where the `=` line break is re-flowed: join if it fits, else break after `=`."""
+        left = match.child_by_field_name("left")
+        if left.start_point[0] != left.end_point[0]:
+            return "unwrapping it would change how `mix format` lays out the lines around it"
+        start, _ = self.doc.span(match)
+        left_start, left_end = self.doc.span(left)
+        _, end = self.doc.span(node)
+        line = self.lines.line_of(start)
+        prefix = self.doc.text[self.lines.line_start(line):start]
+        indent = line_indent(self.lines, line)
+        suffix = self.doc.text[end:self.lines.line_end(self.lines.line_of(end))].rstrip("\n")
+        lhs = self.doc.text[left_start:left_end]
+        if "\n" not in text:
+            if len(prefix) + len(lhs) + 3 + len(text) + len(suffix) <= self.line_length:
+                return [Plan(start, end, [Keep(left_start, left_end), " = ", *pieces])]
+            if indent + 2 + len(text) + len(suffix) <= self.line_length:
+                return [Plan(start, end, [Keep(left_start, left_end), " =\n" + " " * (indent + 2), *self._rebase(pieces, indent + 2)])]
+            return "its argument does not fit on a line"
+        shape = _multiline_shape(item, self.doc) if item is not None else None
+        if shape == "joins":
+            return [Plan(start, end, [Keep(left_start, left_end), " = ", *self._rebase(pieces, indent)])]
+        if shape == "breaks":
+            return [Plan(start, end, [Keep(left_start, left_end), " =\n" + " " * (indent + 2), *self._rebase(pieces, indent + 2)])]
+        return "unwrapping it would change how `mix format` lays out the lines around it"
+
+    def _rebase(self, pieces, base: int) -> list:
+        out = []
+        for piece in pieces:
+            if isinstance(piece, Keep):
+                piece = Keep(piece.start, piece.end, base - line_indent(self.lines, self.lines.line_of(piece.start)))
+            out.append(piece)
+        return out
+
+    def _place_def_do(self, node: Node, pieces, text: str) -> list[Plan] | str:
+        """`def f(x), do: <node>`: the value goes right after `do:` if the line fits."""
+        pair = node.parent
+        keyword = pair.children[0]
+        k_start, k_end = self.doc.span(keyword)
+        start, end = self.doc.span(node)
+        line = self.lines.line_of(k_start)
+        head = self.doc.text[self.lines.line_start(line):k_start] + "do: "
+        suffix = self.doc.text[end:self.lines.line_end(self.lines.line_of(end))].rstrip("\n")
+        if len(head) + len(text) + len(suffix) <= self.line_length:
+            return [Plan(k_start, end, ["do: ", *pieces])]
+        indent = line_indent(self.lines, self.lines.line_of(start))
+        if "\n" in self.doc.node_text(keyword) and indent + len(text) + len(suffix) <= self.line_length:
+            return [Plan(start, end, pieces)]
+        return "its argument does not fit on a line"
+
+    # -- bookkeeping after removals -----------------------------------------------------------------------
+    def _bookkeeping(self) -> None:
+        self._gone_index = _Regions(self.regions)
+        self._mark_unused_variables()
+        self._drop_unused_attributes()
+        self._drop_unused_directives()
+
+    def _gone(self, node: Node) -> bool:
+        return self._gone_index.gone(*self.doc.span(node))
+
+    def _mark_unused_variables(self) -> None:
+        """Prefix with `_` a variable whose only reads were in removed debug code (no new warning)."""
+        for variable in variables(self.doc, lambda name: not name.startswith("_")):
+            if not variable.reads or not all(self._gone(read) for read in variable.reads):
+                continue
+            if any(self._gone(binding) for binding in variable.bindings):
+                continue
+            new_name = "_" + variable.name
+            start, _ = self.doc.span(variable.bindings[0])
+            if name_taken(variable.scope, new_name, self.doc):
+                message = f"{variable.name} is unused once the debug code goes, but {new_name} is taken"
+                self._finding_at(start, message, False, "rename blocked: name taken")
+                continue
+            for binding in variable.bindings:
+                self.rewrite.add(Plan(*self.doc.span(binding), [new_name]))
+            message = f"renamed {variable.name} to {new_name}: its only uses were in removed debug code"
+            self._finding_at(start, message, True, "keeps the compiler quiet: variable only read by debug code")
+
+    def _drop_unused_attributes(self) -> None:
+        """A module attribute read only by removed debug code would warn "set but never used": its
+        definitions in that module go too (plain literal values), or it is reported."""
+        reads: dict[tuple[int, str], list[Node]] = {}
+        definitions: dict[tuple[int, str], list[tuple[Node, Node]]] = {}
+        for match in re.finditer(r"@([a-z_]\w*)", self.doc.text):
+            node = self.doc.node_at(match.start(), match.start() + 1)
+            attribute = node.parent if node is not None and node.type == "@" else None
+            if attribute is None or attribute.type != "unary_operator" or elixir.in_opaque(attribute):
+                continue
+            module = self.names.module_of(attribute)
+            if module is None:
+                continue
+            operand = attribute.child_by_field_name("operand")
+            key = (module.block.id, match.group(1))
+            if operand is not None and operand.type == "identifier":
+                reads.setdefault(key, []).append(attribute)
+            elif operand is not None and operand.type == "call" and call_arguments(operand):
+                definitions.setdefault(key, []).append((attribute, call_arguments(operand)[0]))
+        for key, nodes in reads.items():
+            name = key[1]
+            if name in RESERVED_ATTRIBUTES or key not in definitions or not all(self._gone(n) for n in nodes):
+                continue
+            if re.search(rf"Module\.\w+\([^)]*:{re.escape(name)}\b", self.doc.text):
+                continue  # read through Module functions too
+            for definition, value in definitions[key]:
+                self._drop_attribute(name, definition, value)
+
+    def _drop_attribute(self, name: str, definition: Node, value: Node) -> None:
+        start, end = self.doc.span(definition)
+        lines = whole_lines(self.lines, start, end) if definition.parent is not None and definition.parent.type in BLOCKS else None
+        if lines is None or impure_parts([value], self.doc):
+            message = f"@{name} is only used by the removed debug code; remove it by hand"
+            self._finding_at(start, message, False, "attribute only read by debug code; its value may do work")
+            return
+        first, last = self._with_debug_comments(*lines)
+        self.rewrite.add(Plan(self.lines.line_start(first), self.lines.line_end(last), tidy=True, message="unused attribute"))
+        self._finding_at(start, f"removed @{name}: only the removed debug code used it", True,
+                         "keeps the compiler quiet: attribute only read by debug code")
+
+    def _drop_unused_directives(self) -> None:
+        """`alias`, `import IO` and `require IEx` whose only uses were in removed debug code would warn
+        "unused alias/import": they go too (or are reported when they share a line)."""
+        for block_id, directives in self.names.directives.items():
+            for directive in directives:
+                if directive.kind == "alias" and directive.short:
+                    uses = self._alias_uses(directive)
+                    label = f"alias {directive.short}"
+                elif directive.kind == "import" and directive.target == "IO":
+                    uses = self._import_uses(directive)
+                    label = "import IO"
+                elif directive.kind == "require" and directive.target == "IEx" and "as" not in self.doc.node_text(directive.node):
+                    uses = self._alias_uses(replace(directive, short="IEx"))
+                    label = "require IEx"
+                else:
+                    continue
+                if not uses or not all(self._gone(n) for n in uses):
+                    continue
+                self._drop_directive(directive.node, label)
+
+    def _alias_uses(self, directive) -> list[Node]:
+        scope = directive.node.parent
+        text = self.doc.text
+        uses = []
+        pattern = re.compile(rf"(?<![\w.]){re.escape(directive.short)}\b")
+        _, end = self.doc.span(scope)
+        for match in pattern.finditer(text, self.doc.char(directive.node.end_byte), end):
+            node = self.doc.node_at(match.start(), match.end())
+            if node is not None and node.type == "alias" and not elixir.in_opaque(node):
+                uses.append(node)
+        return uses
+
+    def _import_uses(self, directive) -> list[Node]:
+        scope = directive.node.parent
+        names = "|".join(sorted(EXPORTS["IO"]))
+        uses = []
+        _, end = self.doc.span(scope)
+        for match in re.finditer(rf"(?<![\w.:@]){'(?:' + names + ')'}\b", self.doc.text, self.doc.char(directive.node.end_byte), end):
+            node = self.doc.node_at(match.start(), match.end())
+            if node is None or node.type != "identifier" or elixir.in_opaque(node):
+                continue
+            call = node.parent
+            if call is not None and call.type == "call" and call.child_by_field_name("target") == node:
+                if self.names.resolve(call).name and self.names.resolve(call).name.startswith("IO."):
+                    uses.append(call)
+            else:
+                uses.append(node)  # a variable of that name, or a capture: count it as a use
+        return uses
+
+    def _drop_directive(self, node: Node, label: str) -> None:
+        start, end = self.doc.span(node)
+        lines = whole_lines(self.lines, start, end)
+        if lines is None:
+            self._finding_at(start, f"{label} is only used by the removed debug code; remove it by hand", False,
+                             "directive only used by debug code")
+            return
+        self.rewrite.add(Plan(self.lines.line_start(lines[0]), self.lines.line_end(lines[1]), tidy=True, message=label))
+        self._finding_at(start, f"removed {label}: only the removed debug code used it", True,
+                         "keeps the compiler quiet: directive only used by debug code")
+
+    # -- helpers --------------------------------------------------------------------------------------------
+    def _with_debug_comments(self, first: int, last: int) -> tuple[int, int]:
+        above = []
+        line = first - 1
+        while line in self.comments:
+            above.insert(0, line)
+            line -= 1
+        if above and any(COMMENT_GOES.search(self.lines.line_text(n)) for n in above):
+            first = above[0]
+        return first, last
+
+    def _short(self, node: Node) -> str:
+        text = " ".join(self.doc.node_text(node).split())
+        return text if len(text) <= 40 else text[:37] + "..."
+
+    def _review(self, node: Node, message: str, evidence: str) -> None:
+        self._finding(node, message, False, evidence)
+
+    def _finding(self, node: Node, message: str, fixed: bool, evidence: str) -> None:
+        start, end = self.doc.span(node)
+        finding = self.rule.finding(self.source, start, message, fixed, end)
+        self.outcome_findings.append(replace(finding, evidence=evidence))
+
+    def _finding_at(self, offset: int, message: str, fixed: bool, evidence: str) -> None:
+        finding = self.rule.finding(self.source, offset, message, fixed)
+        self.outcome_findings.append(replace(finding, evidence=evidence))
+
+
+class _Regions:
+    """Removed and kept character ranges, properly nested; a range is gone when the innermost region
+    holding it was removed."""
+
+    def __init__(self, regions: list[tuple[int, int, bool]]):
+        ordered = sorted(set(regions), key=lambda r: (r[0], -r[1], r[2]))
+        self.regions = ordered
+        self.starts = [r[0] for r in ordered]
+        self.parent: list[int] = []
+        stack: list[int] = []
+        for index, (start, end, _) in enumerate(ordered):
+            while stack and not (ordered[stack[-1]][0] <= start and end <= ordered[stack[-1]][1]):
+                stack.pop()
+            self.parent.append(stack[-1] if stack else -1)
+            stack.append(index)
+
+    def gone(self, start: int, end: int) -> bool:
+        index = bisect_right(self.starts, start) - 1
+        while index >= 0:
+            region_start, region_end, kept = self.regions[index]
+            if region_start <= start and end <= region_end:
+                return not kept
+            index = self.parent[index]
+        return False
+
+
+def _next_statement(node: Node) -> Node | None:
+    sibling = node.next_named_sibling
+    while sibling is not None and sibling.type in ("comment", "stab_clause"):
+        sibling = sibling.next_named_sibling
+    return sibling
+
+
+def _phrases(verdict: Verdict) -> str:
+    return ", ".join(c.phrase for c in verdict.side(LEFTOVER))
+
+
+def _canonical(name: str) -> str:
+    return {"dbg": "Kernel.dbg", "pry": "IEx.pry"}.get(name, name.removeprefix("Elixir."))
+
+
+def _candidate_pattern(calls: set[str], banners: bool, import_io: bool) -> re.Pattern[str]:
+    words = ["inspect", "dbg", "pry"]
+    if banners or import_io:
+        words += ["puts", "write"]
+    alternatives = [r"(?:[A-Z]\w*\.)*(?:" + "|".join(words) + r")\b", r":dbg\.\w+"]
+    if banners:
+        alternatives.append(r"Logger\.\w+")
+    for call in sorted(calls):
+        if call not in IDENTITY and call not in ("IEx.pry", ":dbg"):
+            alternatives.append(re.escape(call) + r"\b")
+    return re.compile(r"(?<![\w.:@])(?:" + "|".join(alternatives) + r")")
+
+
+def _no_parens_with_args(node: Node) -> bool:
+    return bool(call_arguments(node)) and not any(
+        c.type == "arguments" and c.children and c.children[0].type == "(" for c in node.children)
+
+
+def _multiline_shape(item: Node, doc: Doc) -> str | None:
+    """How the formatter lays out `x = <item>` for a multi-line item: "joins" (`x = [`), "breaks"
+    (`x =` then the item on its own lines), or None (not known)."""
+    if item.type in ("list", "map", "tuple", "struct", "bitstring", "anonymous_function"):
+        return "joins"
+    if item.type == "call" and any(c.type == "do_block" for c in item.children):
+        return "breaks"
+    if item.type == "binary_operator":
+        return "breaks"
+    if item.type == "call":
+        args = next((c for c in item.children if c.type == "arguments"), None)
+        if args is not None and args.children and args.children[0].type == "(" and len(args.children) > 1 \
+                and args.children[0].end_point[0] != args.children[1].start_point[0]:
+            return "breaks"
+    return None
+
+
+def _needs_parens(item: Node, call: Node, doc: Doc) -> bool:
+    """Would splicing `item` in place of the call change how the parent operator groups it (or would
+    `mix format` add parentheses there)?"""
+    parent = call.parent
+    if parent is None:
+        return False
+    if item.type == "unary_operator":
+        return operator_of(item) == "&" and parent.type in ("binary_operator", "unary_operator", "dot", "access_call")
+    if item.type != "binary_operator":
+        return False
+    if parent.type in ("unary_operator", "dot", "access_call"):
+        return True
+    if parent.type != "binary_operator":
+        return False
+    inner_op, outer_op = operator_of(item) or "", operator_of(parent) or ""
+    if inner_op in LOGICAL and outer_op in LOGICAL and inner_op != outer_op:
+        return True
+    inner = PRECEDENCE.get(inner_op, -1)
+    outer = PRECEDENCE.get(outer_op, len(PRECEDENCE))
+    if inner != outer:
+        return inner < outer
+    is_left = parent.child_by_field_name("left") == call
+    right_assoc = outer_op in RIGHT_ASSOCIATIVE
+    return is_left == right_assoc
