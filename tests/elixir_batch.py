@@ -33,31 +33,34 @@ end
 '''
 
 
-def _batch(script: str, texts: list[str], suffix: str) -> list[str | None]:
-    """Write the texts to files, run the script once over the folder, read back `<file><suffix>`
-    (None where the script wrote `<file>.err` instead)."""
+def _batch(script: str, texts: list[str], suffixes: tuple[str, ...]) -> list[tuple[str | None, ...]]:
+    """Write the texts to files, run the script once over the folder, read back `<file><suffix>` for
+    each suffix (None where the script did not write it, e.g. a parse error)."""
     require_tool("elixir")
     with tempfile.TemporaryDirectory(prefix="fixer-elixir-batch-") as folder:
         root = Path(folder)
         for number, text in enumerate(texts):
             (root / f"{number:05d}.ex").write_text(text, encoding="utf-8")
-        proc = subprocess.run(["elixir", "-e", script, str(root)], capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(["elixir", "-e", script, str(root)], capture_output=True, text=True, timeout=900)
         assert proc.returncode == 0, proc.stderr
-        results: list[str | None] = []
+        results = []
         for number in range(len(texts)):
-            out = root / f"{number:05d}.ex{suffix}"
-            results.append(out.read_text(encoding="utf-8") if out.exists() else None)
+            outs = []
+            for suffix in suffixes:
+                out = root / f"{number:05d}.ex{suffix}"
+                outs.append(out.read_text(encoding="utf-8") if out.exists() else None)
+            results.append(tuple(outs))
         return results
 
 
 def formatted(texts: list[str]) -> list[str | None]:
     """What `mix format` makes of each text (None: it does not parse)."""
-    return _batch(FORMAT, texts, ".fmt")
+    return [out for out, in _batch(FORMAT, texts, (".fmt",))]
 
 
 def quoted(texts: list[str]) -> list[str | None]:
     """The quoted AST of each text without line metadata, as Elixir prints it (None: parse error)."""
-    return _batch(QUOTED, texts, ".ast")
+    return [out for out, in _batch(QUOTED, texts, (".ast",))]
 
 
 RUN = r'''
@@ -66,17 +69,22 @@ Code.compiler_options(ignore_module_conflict: true)
 {:ok, _} = Application.ensure_all_started(:ex_unit)
 for f <- Enum.sort(Path.wildcard(Path.join(dir, "*.ex"))) do
   parent = self()
-  errors =
+
+  err =
     ExUnit.CaptureIO.capture_io(:stderr, fn ->
       out =
         ExUnit.CaptureIO.capture_io(fn ->
+          # A fresh process per script: its own mailbox and process dictionary.
           value =
-            try do
-              {value, _binding} = Code.eval_string(File.read!(f), [], file: f)
-              {:ok, value}
-            rescue
-              e -> {:raised, e.__struct__}
-            end
+            Task.async(fn ->
+              try do
+                {value, _binding} = Code.eval_string(File.read!(f), [], file: f)
+                {:ok, value}
+              rescue
+                e -> {:raised, e.__struct__}
+              end
+            end)
+            |> Task.await(120_000)
 
           send(parent, {:value, value})
         end)
@@ -85,16 +93,19 @@ for f <- Enum.sort(Path.wildcard(Path.join(dir, "*.ex"))) do
     end)
 
   receive do
-    {:value, value} ->
-      receive do
-        {:out, out} -> File.write!(f <> ".run", inspect({value, out, errors}, limit: :infinity, printable_limit: :infinity))
-      end
+    {:value, value} -> File.write!(f <> ".value", inspect(value, limit: :infinity, printable_limit: :infinity))
   end
+
+  receive do
+    {:out, out} -> File.write!(f <> ".out", out)
+  end
+
+  File.write!(f <> ".err", err)
 end
 '''
 
 
-def run_scripts(scripts: list[str]) -> list[str | None]:
-    """Evaluate each script in one `elixir` process: `{{:ok, value} | {:raised, Module}, stdout, stderr}`
-    as Elixir inspects it (None: the runner itself failed on it)."""
-    return _batch(RUN, scripts, ".run")
+def run_scripts(scripts: list[str]) -> list[tuple[str, str, str]]:
+    """Evaluate each script in one `elixir` process: (`{:ok, value}` or `{:raised, Module}` as Elixir
+    inspects it, what it printed on stdout, what it printed on stderr)."""
+    return [(value or "", out or "", err or "") for value, out, err in _batch(RUN, scripts, (".value", ".out", ".err"))]

@@ -139,7 +139,7 @@ class Finder:
             return "halt", Clue(LEFTOVER, "IEx.pry stops the process for a debugger", True)
         if name.startswith(":dbg.") and ":dbg" in self.calls:
             return "halt", Clue(LEFTOVER, ":dbg traces calls (the Erlang debugger)", True)
-        if name in self.calls or shown in self.calls:
+        if name in self.calls or "." not in shown and shown in self.calls and call_name(call, self.doc) == shown:
             return "banner", Clue(LEFTOVER, f"{shown} is listed in `calls`", True)
         if name in BANNERS and self.messages:
             message = self._message(call)
@@ -166,7 +166,9 @@ class Finder:
         if kind in ("stage", "tap"):
             clues.append(self._stage_clue(node, kind))
         elif kind == "value":
-            clues.append(Clue(LEFTOVER, "wraps a value other code uses", True))
+            # Inside `assert`, the value is what the test checks: weaker evidence.
+            asserted = self.intent.asserted(call)
+            clues.append(Clue(LEFTOVER, "wraps a value other code uses", not asserted))
         elif kind == "return" and target.kind == "identity":
             function = self.intent.function_of(call)
             owner = function.label if function is not None else "its block"
@@ -603,6 +605,8 @@ class Finder:
                 continue
             if any(self._gone(binding) for binding in variable.bindings):
                 continue
+            if len(variable.bindings) > 1:
+                continue  # `{x, x} = pair`: the repeat is a use; `{_x, _x}` would warn instead
             new_name = "_" + variable.name
             start, _ = self.doc.span(variable.bindings[0])
             if name_taken(variable.scope, new_name, self.doc):
@@ -691,7 +695,8 @@ class Finder:
         names = "|".join(sorted(EXPORTS["IO"]))
         uses = []
         _, end = self.doc.span(scope)
-        for match in re.finditer(rf"(?<![\w.:@]){'(?:' + names + ')'}\b", self.doc.text, self.doc.char(directive.node.end_byte), end):
+        pattern = re.compile(rf"(?<![\w.:@])(?:{names})\b")
+        for match in pattern.finditer(self.doc.text, self.doc.char(directive.node.end_byte), end):
             node = self.doc.node_at(match.start(), match.end())
             if node is None or node.type != "identifier" or elixir.in_opaque(node):
                 continue

@@ -209,6 +209,9 @@ class Intent:
             return f"a command-line module ({module.name}.main/1)"
         return None
 
+    def asserted(self, node: Node) -> bool:
+        return self._inside(node, ASSERTIONS, stop_at_fn=True) is not None
+
     def _inside(self, node: Node, names: frozenset[str], stop_at_fn: bool = False) -> str | None:
         current = node.parent
         while current is not None:
