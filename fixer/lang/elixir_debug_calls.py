@@ -17,8 +17,7 @@ from tree_sitter import Node
 from fixer.lang import elixir
 from fixer.lang.elixir import BLOCKS, Doc, call_arguments, call_name, operator_of
 from fixer.lang.elixir_intent import LEFTOVER, Clue, Intent, Verdict
-from fixer.lang.elixir_layout import (Keep, Plan, Rewrite, first_on_line, line_indent, shift, shiftable,
-                                      soft_break_between, statement_root, whole_lines)
+from fixer.lang.elixir_layout import Keep, Placer, Plan, Rewrite, first_on_line, line_indent, whole_lines
 from fixer.lang.elixir_names import EXPORTS, Names, call_arity, definition_part, in_quote, keyword_options
 from fixer.lang.elixir_purity import impure_parts
 from fixer.lang.elixir_vars import name_taken, variables
@@ -44,6 +43,8 @@ PRECEDENCE = {op: level for level, ops in enumerate([
 ]) for op in ops}
 RIGHT_ASSOCIATIVE = {"++", "--", "+++", "---", "..", "<>", "=", "::", "when", "|", "<-", "\\\\", "=>", "**"}
 LOGICAL = {"||", "|||", "or", "&&", "&&&", "and"}
+# Parent operators whose operands `mix format` always parenthesises when they are other operators.
+REQUIRED_PARENS = {"|>", "<<<", ">>>", "<~", "~>", "<<~", "~>>", "<~>", "<|>", "^^^", "in", "++", "--", "..", "<>"}
 
 
 @dataclass
@@ -74,9 +75,9 @@ class Finder:
         self.comments = doc.comment_lines()
         self.intent = Intent(doc, self.names, source.path, self.comments, self.lines)
         self.rewrite = Rewrite(doc.text, self.lines, rule.id)
+        self.placer = Placer(doc, self.lines, rule.options.get("line_length", LINE_LENGTH))
         self.calls = {_canonical(c) for c in rule.options["calls"]}
         self.messages = [re.compile(p) for p in rule.options["messages"]]
-        self.line_length = rule.options.get("line_length", LINE_LENGTH)
         self.outcome_findings = []
         self.fixed: dict[int, Decision] = {}  # call node id -> what was done
         self.regions: list[tuple[int, int, bool]] = []  # (start, end, kept?) of fixed calls
@@ -377,7 +378,7 @@ class Finder:
         continues = pipe.parent is not None and pipe.parent.type == "binary_operator" and operator_of(pipe.parent) == "|>"
         if not left_is_pipe and not continues and left.end_point[0] != pipe.end_point[0]:
             # `x =\n  value\n  |> IO.inspect()`: what is left is no pipeline; lay it out as a value.
-            placed = self._place(pipe, [Keep(*self.doc.span(left))], left)
+            placed = self.placer.place(pipe, [Keep(*self.doc.span(left))], left)
             if isinstance(placed, str):
                 return placed
             return Decision(placed, message, removed, [self.doc.span(left)])
@@ -418,7 +419,7 @@ class Finder:
         indent = line_indent(self.lines, self.lines.line_of(start))
         pieces: list[str | Keep] = []
         for number, part in enumerate(parts):
-            keep = self._keep(part, indent)
+            keep = self.placer.keep(part, indent)
             if keep is None:
                 return "the work inside it holds a multi-line string that cannot move"
             if number:
@@ -429,18 +430,11 @@ class Finder:
         message = f"replaced {target.shown} with {shown}, the work inside it"
         return Decision([Plan(start, end, pieces)], message, (start, end), kept)
 
-    def _keep(self, node: Node, base_indent: int) -> Keep | None:
-        start, end = self.doc.span(node)
-        delta = base_indent - line_indent(self.lines, self.lines.line_of(start))
-        if delta and node.start_point[0] != node.end_point[0] and not shiftable(node, self.doc):
-            return None
-        return Keep(start, end, delta)
-
     def _banner_value(self, target: Target) -> Decision | str:
         parts = self._impure(call_arguments(target.call))
         if parts:
             return "its result is used and its arguments do work"
-        placed = self._place(target.call, [":ok"], None)
+        placed = self.placer.place(target.call, [":ok"], None)
         if isinstance(placed, str):
             return placed
         return Decision(placed, f"replaced {target.shown} (used as a value) with :ok", self.doc.span(target.call))
@@ -460,7 +454,7 @@ class Finder:
             ("(", ")") if _needs_parens(item, call, self.doc) else ("", "")
         keep = Keep(*self.doc.span(item))
         pieces = [p for p in (prefix, keep, suffix) if p != ""]
-        placed = self._place(call, pieces, item)
+        placed = self.placer.place(call, pieces, item)
         if isinstance(placed, str):
             return placed
         return Decision(placed, f"replaced {target.shown} with its argument", self.doc.span(call), [self.doc.span(item)])
@@ -496,97 +490,6 @@ class Finder:
             inner = [n for n in (self._item(node, call_arity(node)),) if n is not None]
             parts.extend(self._impure(inner))
         return parts
-
-    # -- layout -----------------------------------------------------------------------------------------
-    def _place(self, node: Node, pieces: list[str | Keep], item: Node | None) -> list[Plan] | str:
-        """Plans that put `pieces` where `node` is, laid out as `mix format` would (or why not)."""
-        start, end = self.doc.span(node)
-        base = line_indent(self.lines, self.lines.line_of(start))
-        text, pieces = self._shifted(pieces, base)
-        if pieces is None:
-            return "its argument holds a multi-line string that cannot move"
-        root = statement_root(node)
-        parent = node.parent
-        if parent == root and parent.type == "binary_operator" and operator_of(parent) == "=" \
-                and parent.child_by_field_name("right") == node:
-            return self._place_match(root, node, pieces, text, item)
-        soft = soft_break_between(node, root, self.doc) if node != root else None
-        if soft is None:
-            return [Plan(start, end, pieces)]
-        if soft.type in ("pair", "keywords", "arguments") and self._is_def_do(node.parent) and "\n" not in text:
-            return self._place_def_do(node, pieces, text)
-        return "unwrapping it would change how `mix format` lays out the lines around it"
-
-    def _shifted(self, pieces: list[str | Keep], base: int) -> tuple[str, list | None]:
-        """Shift the kept ranges so their lines sit under `base`; also return the plain text."""
-        out: list[str | Keep] = []
-        text = []
-        for piece in pieces:
-            if isinstance(piece, str):
-                out.append(piece)
-                text.append(piece)
-                continue
-            node = self.doc.node_at(piece.start, piece.end)
-            delta = base - line_indent(self.lines, self.lines.line_of(piece.start))
-            raw = self.doc.text[piece.start:piece.end]
-            if "\n" in raw and delta and not shiftable(node, self.doc):
-                return "", None
-            moved = shift(raw, delta)
-            if moved is None:
-                return "", None
-            out.append(Keep(piece.start, piece.end, delta))
-            text.append(moved)
-        return "".join(text), out
-
-    def _place_match(self, match: Node, node: Node, pieces, text: str, item: Node | None) -> list[Plan] | str:
-        """`lhs = <node>` where the `=` line break is re-flowed: join if it fits, else break after `=`."""
-        left = match.child_by_field_name("left")
-        if left.start_point[0] != left.end_point[0]:
-            return "unwrapping it would change how `mix format` lays out the lines around it"
-        start, _ = self.doc.span(match)
-        left_start, left_end = self.doc.span(left)
-        _, end = self.doc.span(node)
-        line = self.lines.line_of(start)
-        prefix = self.doc.text[self.lines.line_start(line):start]
-        indent = line_indent(self.lines, line)
-        suffix = self.doc.text[end:self.lines.line_end(self.lines.line_of(end))].rstrip("\n")
-        lhs = self.doc.text[left_start:left_end]
-        if "\n" not in text:
-            if len(prefix) + len(lhs) + 3 + len(text) + len(suffix) <= self.line_length:
-                return [Plan(start, end, [Keep(left_start, left_end), " = ", *pieces])]
-            if indent + 2 + len(text) + len(suffix) <= self.line_length:
-                return [Plan(start, end, [Keep(left_start, left_end), " =\n" + " " * (indent + 2), *self._rebase(pieces, indent + 2)])]
-            return "its argument does not fit on a line"
-        shape = _multiline_shape(item, self.doc) if item is not None else None
-        if shape == "joins":
-            return [Plan(start, end, [Keep(left_start, left_end), " = ", *self._rebase(pieces, indent)])]
-        if shape == "breaks":
-            return [Plan(start, end, [Keep(left_start, left_end), " =\n" + " " * (indent + 2), *self._rebase(pieces, indent + 2)])]
-        return "unwrapping it would change how `mix format` lays out the lines around it"
-
-    def _rebase(self, pieces, base: int) -> list:
-        out = []
-        for piece in pieces:
-            if isinstance(piece, Keep):
-                piece = Keep(piece.start, piece.end, base - line_indent(self.lines, self.lines.line_of(piece.start)))
-            out.append(piece)
-        return out
-
-    def _place_def_do(self, node: Node, pieces, text: str) -> list[Plan] | str:
-        """`def f(x), do: <node>`: the value goes right after `do:` if the line fits."""
-        pair = node.parent
-        keyword = pair.children[0]
-        k_start, k_end = self.doc.span(keyword)
-        start, end = self.doc.span(node)
-        line = self.lines.line_of(k_start)
-        head = self.doc.text[self.lines.line_start(line):k_start] + "do: "
-        suffix = self.doc.text[end:self.lines.line_end(self.lines.line_of(end))].rstrip("\n")
-        if len(head) + len(text) + len(suffix) <= self.line_length:
-            return [Plan(k_start, end, ["do: ", *pieces])]
-        indent = line_indent(self.lines, self.lines.line_of(start))
-        if "\n" in self.doc.node_text(keyword) and indent + len(text) + len(suffix) <= self.line_length:
-            return [Plan(start, end, pieces)]
-        return "its argument does not fit on a line"
 
     # -- bookkeeping after removals -----------------------------------------------------------------------
     def _bookkeeping(self) -> None:
@@ -806,26 +709,9 @@ def _no_parens_with_args(node: Node) -> bool:
         c.type == "arguments" and c.children and c.children[0].type == "(" for c in node.children)
 
 
-def _multiline_shape(item: Node, doc: Doc) -> str | None:
-    """How the formatter lays out `x = <item>` for a multi-line item: "joins" (`x = [`), "breaks"
-    (`x =` then the item on its own lines), or None (not known)."""
-    if item.type in ("list", "map", "tuple", "struct", "bitstring", "anonymous_function"):
-        return "joins"
-    if item.type == "call" and any(c.type == "do_block" for c in item.children):
-        return "breaks"
-    if item.type == "binary_operator":
-        return "breaks"
-    if item.type == "call":
-        args = next((c for c in item.children if c.type == "arguments"), None)
-        if args is not None and args.children and args.children[0].type == "(" and len(args.children) > 1 \
-                and args.children[0].end_point[0] != args.children[1].start_point[0]:
-            return "breaks"
-    return None
-
-
 def _needs_parens(item: Node, call: Node, doc: Doc) -> bool:
-    """Would splicing `item` in place of the call change how the parent operator groups it (or would
-    `mix format` add parentheses there)?"""
+    """Would splicing `item` in place of the call change how the parent operator groups it, or would
+    `mix format` put parentheses there (it follows the same rule, in Code.Formatter)?"""
     parent = call.parent
     if parent is None:
         return False
@@ -842,8 +728,8 @@ def _needs_parens(item: Node, call: Node, doc: Doc) -> bool:
         return True
     inner = PRECEDENCE.get(inner_op, -1)
     outer = PRECEDENCE.get(outer_op, len(PRECEDENCE))
-    if inner != outer:
-        return inner < outer
-    is_left = parent.child_by_field_name("left") == call
-    right_assoc = outer_op in RIGHT_ASSOCIATIVE
-    return is_left == right_assoc
+    side = "left" if parent.child_by_field_name("left") == call else "right"
+    assoc = "right" if outer_op in RIGHT_ASSOCIATIVE else "left"
+    if inner == outer and side == assoc:
+        return False
+    return outer_op in REQUIRED_PARENS or outer > inner or inner == outer

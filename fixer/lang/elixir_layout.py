@@ -14,6 +14,7 @@ Two tools:
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
@@ -159,6 +160,34 @@ def statement_root(node: Node) -> Node:
     return current
 
 
+def reflow_root(node: Node) -> Node:
+    """The expression the formatter lays out on its own when `node` changes: the statement that holds
+    it, or the element of the nearest enclosing bracket that is broken after its opening (the
+    formatter keeps those lines whatever their length)."""
+    current = node
+    while current.parent is not None and current.parent.type not in BLOCKS:
+        parent = current.parent
+        owner = parent.parent
+        if parent.type == "arguments" and owner is not None and any(c.type == "do_block" for c in owner.children):
+            return parent  # the head of `with ... do`, `case ... do`: laid out apart from its block
+        bracket = parent
+        while bracket is not None and bracket.type in ("keywords", "map_content"):
+            bracket = bracket.parent
+        if bracket is not None and bracket.type in ("list", "tuple", "map", "struct", "bitstring", "arguments") \
+                and _opener_broken(bracket):
+            return current
+        current = parent
+    return current
+
+
+def _opener_broken(node: Node) -> bool:
+    """`[`, `(`, `{`, `%{`, `<<` followed by a line break."""
+    for before, after in zip(node.children, node.children[1:]):
+        if before.type in OPENERS or before.type == "{":
+            return before.end_point[0] != after.start_point[0]
+    return False
+
+
 def soft_break_between(node: Node, root: Node, doc: Doc) -> Node | None:
     """The first node from `node` (exclusive) up to `root` (inclusive) that has a line break of its
     own that the formatter re-flows by length; None when every break on the way is one it keeps."""
@@ -238,3 +267,264 @@ class Spans:
     def covers(self, start: int, end: int) -> bool:
         index = bisect_left(self.starts, start + 1) - 1
         return index >= 0 and self.spans[index][0] <= start and end <= self.spans[index][1]
+
+
+# -- placing a kept expression where a call was ------------------------------------------------------
+
+DO_BLOCK_CALL_SHAPE = "breaks"
+LAYOUT_CHANGES = "unwrapping it would change how `mix format` lays out the lines around it"
+
+
+class Placer:
+    """Decides the text that replaces a node (a call being unwrapped, a pipeline losing its only
+    stage), so that formatted input stays formatted."""
+
+    def __init__(self, doc: Doc, lines: LineIndex, line_length: int):
+        self.doc = doc
+        self.lines = lines
+        self.line_length = line_length
+
+    def place(self, node: Node, pieces: list[str | Keep], item: Node | None) -> list[Plan] | str:
+        """Plans that put `pieces` where `node` is, or why that cannot be laid out safely."""
+        start, end = self.doc.span(node)
+        root = reflow_root(node)
+        parent = node.parent
+        if parent == root and parent.type == "binary_operator" and operator_of(parent) == "=" \
+                and parent.child_by_field_name("right") == node:
+            return self._place_match(root, node, pieces, item)
+        moved = self._moved(pieces, line_indent(self.lines, self.lines.line_of(start)))
+        if isinstance(moved, str):
+            return moved
+        pieces, text = moved
+        if "\n" in text and not first_on_line(self.lines, start) and (item is None or multiline_shape(item) != "joins"):
+            return LAYOUT_CHANGES  # mid-line, only brackets keep the line's indentation (`case %{`)
+        if node == root:
+            return [Plan(start, end, pieces)]
+        if item is not None and _merges_into_chain(item, node) \
+                and parent.start_point[0] != parent.end_point[0]:
+            return LAYOUT_CHANGES
+        soft = soft_break_between(node, root, self.doc)
+        if soft is None:
+            return [Plan(start, end, pieces)]
+        if "\n" in text:
+            return LAYOUT_CHANGES
+        if soft.type in ("pair", "keywords", "arguments") and _def_do_value(node, self.doc):
+            return self._place_def_do(node, pieces, text)
+        return self._reflow(root, node, pieces, text)
+
+    def keep(self, node: Node, base: int) -> Keep | None:
+        """A Keep of `node` whose lines move under column `base` (None if they cannot move)."""
+        start, end = self.doc.span(node)
+        own = self._base_of(node)
+        if own is None:
+            return None
+        delta = base - own
+        if delta and node.start_point[0] != node.end_point[0] and not shiftable(node, self.doc):
+            return None
+        return Keep(start, end, delta)
+
+    def _base_of(self, node: Node) -> int | None:
+        """The indentation the node's continuation lines are relative to: the line its closing token
+        starts (`}`, `end`, `)`), or the line it starts when it starts one; None when neither."""
+        first = self.lines.line_of(self.doc.char(node.start_byte))
+        if node.start_point[0] == node.end_point[0] or first_on_line(self.lines, self.doc.char(node.start_byte)):
+            return line_indent(self.lines, first)
+        last_token = node
+        while last_token.children:
+            last_token = last_token.children[-1]
+        last_start = self.doc.char(last_token.start_byte)
+        if last_token.type in CLOSERS or last_token.type in ("end", '"""', "'''") or last_token.type.startswith('"""'):
+            if first_on_line(self.lines, last_start):
+                return line_indent(self.lines, self.lines.line_of(last_start))
+        return None
+
+    def _moved(self, pieces: list[str | Keep], base: int) -> tuple[list, str] | str:
+        """The pieces with every Keep moved under `base`, and the text they make."""
+        out: list[str | Keep] = []
+        text = []
+        for piece in pieces:
+            if isinstance(piece, str):
+                out.append(piece)
+                text.append(piece)
+                continue
+            node = self._node(piece)
+            keep = self.keep(node, base) if node is not None else None
+            if keep is None:
+                return "its argument cannot move to its new place (a multi-line string, or an unusual layout)"
+            out.append(keep)
+            text.append(shift(self.doc.text[keep.start:keep.end], keep.shift) or "")
+        return out, "".join(text)
+
+    def _node(self, piece: Keep) -> Node | None:
+        node = self.doc.node_at(piece.start, piece.end)
+        while node is not None and self.doc.span(node) != (piece.start, piece.end):
+            if self.doc.span(node)[0] < piece.start or self.doc.span(node)[1] > piece.end:
+                node = node.parent if node.parent is not None and self.doc.span(node.parent) == (piece.start, piece.end) else None
+                break
+            node = node.parent
+        return node
+
+    def _place_match(self, match: Node, node: Node, pieces, item: Node | None) -> list[Plan] | str:
+        """`lhs = <node>`: the right side joins the `=` line if it fits, else goes on the next line
+        (multi-line values: containers and fns join, blocks, pipelines and broken calls break)."""
+        left = match.child_by_field_name("left")
+        if left.start_point[0] != left.end_point[0]:
+            return LAYOUT_CHANGES
+        start, _ = self.doc.span(match)
+        left_start, left_end = self.doc.span(left)
+        _, end = self.doc.span(node)
+        line = self.lines.line_of(start)
+        prefix = self.doc.text[self.lines.line_start(line):start]
+        indent = line_indent(self.lines, line)
+        suffix = self.doc.text[end:self.lines.line_end(self.lines.line_of(end))].rstrip("\n")
+        lhs = [Keep(left_start, left_end)]
+        width = len(prefix) + (left_end - left_start)
+        joined = self._moved(pieces, indent)
+        broken = self._moved(pieces, indent + 2)
+        if isinstance(joined, str) or isinstance(broken, str):
+            return joined if isinstance(joined, str) else broken
+        if "\n" not in joined[1]:
+            if width + 3 + len(joined[1]) + len(suffix) <= self.line_length:
+                return [Plan(start, end, [*lhs, " = ", *joined[0]])]
+            if indent + 2 + len(broken[1]) + len(suffix) <= self.line_length:
+                return [Plan(start, end, [*lhs, " =\n" + " " * (indent + 2), *broken[0]])]
+            return "its argument does not fit on a line"
+        shape = multiline_shape(item) if item is not None else None
+        if shape == "joins":
+            return [Plan(start, end, [*lhs, " = ", *joined[0]])]
+        if shape == "breaks":
+            return [Plan(start, end, [*lhs, " =\n" + " " * (indent + 2), *broken[0]])]
+        return LAYOUT_CHANGES
+
+    def _place_def_do(self, node: Node, pieces, text: str) -> list[Plan] | str:
+        """`def f(x), do: <node>`: the value goes right after `do:` if the line fits."""
+        keyword = node.parent.children[0]
+        k_start, _ = self.doc.span(keyword)
+        start, end = self.doc.span(node)
+        line = self.lines.line_of(k_start)
+        head = self.doc.text[self.lines.line_start(line):k_start] + "do: "
+        suffix = self.doc.text[end:self.lines.line_end(self.lines.line_of(end))].rstrip("\n")
+        if len(head) + len(text) + len(suffix) <= self.line_length:
+            return [Plan(k_start, end, ["do: ", *pieces])]
+        indent = line_indent(self.lines, self.lines.line_of(start))
+        if "\n" in self.doc.node_text(keyword) and indent + len(text) + len(suffix) <= self.line_length:
+            return [Plan(start, end, pieces)]
+        return "its argument does not fit on a line"
+
+    def _reflow(self, root: Node, node: Node, pieces, text: str) -> list[Plan] | str:
+        """The statement's line breaks are all ones the formatter re-flows by length: join them if the
+        statement then fits on one line; with a single break and the value on the line after it,
+        keep that break if the value's line fits. Otherwise: not predictable here."""
+        root_start, root_end = self.doc.span(root)
+        start, end = self.doc.span(node)
+        if _has_comment_or_multiline_string(root, node):
+            return LAYOUT_CHANGES
+        breaks = []
+        for lo, hi in ((root_start, start), (end, root_end)):
+            for match in _BREAK.finditer(self.doc.text, lo, hi):
+                joiner = _joiner(self.doc.text, match.start(), match.end())
+                if joiner is None:
+                    return LAYOUT_CHANGES
+                breaks.append((match.start(), match.end(), joiner))
+        line = self.lines.line_of(root_start)
+        prefix = self.doc.text[self.lines.line_start(line):root_start]
+        last = self.lines.line_of(root_end)
+        suffix = self.doc.text[root_end:self.lines.line_end(last)].rstrip("\n")
+        flat: list[str | Keep] = []
+        cursor = root_start
+        width = len(prefix) + len(suffix)
+        placed = False
+        for lo, hi, joiner in breaks:
+            if lo >= end and not placed:
+                flat.extend([Keep(cursor, start), *pieces])
+                width += (start - cursor) + len(text)
+                cursor, placed = end, True
+            flat.extend([Keep(cursor, lo), joiner])
+            width += (lo - cursor) + len(joiner)
+            cursor = hi
+        if not placed:
+            flat.extend([Keep(cursor, start), *pieces])
+            width += (start - cursor) + len(text)
+            cursor = end
+        flat.append(Keep(cursor, root_end))
+        width += root_end - cursor
+        if width <= self.line_length:
+            return [Plan(root_start, root_end, [p for p in flat if not isinstance(p, Keep) or p.start < p.end])]
+        if len(breaks) == 1 and breaks[0][1] <= start and first_on_line(self.lines, start):
+            node_line = self.lines.line_of(start)
+            line_text = self.doc.text[self.lines.line_start(node_line):start] + text \
+                + self.doc.text[end:self.lines.line_end(self.lines.line_of(end))].rstrip("\n")
+            if len(line_text) <= self.line_length:
+                return [Plan(start, end, pieces)]
+        return LAYOUT_CHANGES
+
+
+_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+_PIPE_START = re.compile(r"(?:\|>|~>>|<<~|~>|<~>|<~|<\|>|\||when\b|end\b|->|do\b)")
+
+
+def _joiner(text: str, lo: int, hi: int) -> str | None:
+    """What a soft line break between two tokens becomes on one line ("" or " "); None for a break
+    the formatter keeps (after an opening bracket, before a pipe or `end`, after `do`/`->`, before a
+    keyword list)."""
+    before = text[max(0, lo - 3):lo]
+    after = text[hi:hi + 40]
+    if before.endswith(("(", "[", "{", "<<")) or re.search(r"(?:->|\bdo)$", before):
+        return None
+    if _PIPE_START.match(after) or re.match(r"[a-z_]\w*[?!]?: ", after) or after.startswith("#"):
+        return None
+    if after.startswith((")", "]", "}", ">>", ",")):
+        return ""
+    return " "
+
+
+def _has_comment_or_multiline_string(root: Node, skip: Node) -> bool:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node == skip:
+            continue
+        if node.type == "comment":
+            return True
+        if node.type in STRING_TYPES and node.start_point[0] != node.end_point[0]:
+            return True
+        stack.extend(node.children)
+    return False
+
+
+def _def_do_value(node: Node, doc: Doc) -> bool:
+    """`node` is the value of the `do:` of a `def`-like one-liner."""
+    pair = node.parent
+    if pair is None or pair.type != "pair" or pair.children[0].type != "keyword" \
+            or not doc.node_text(pair.children[0]).startswith("do:"):
+        return False
+    call = pair.parent.parent.parent if pair.parent is not None and pair.parent.parent is not None else None
+    from fixer.lang.elixir import call_name
+
+    return call is not None and call.type == "call" and call_name(call, doc) in ("def", "defp", "defmacro", "defmacrop")
+
+
+def _merges_into_chain(item: Node, node: Node) -> bool:
+    """The item is an operator chain of the same precedence as the operator `node` is an operand of
+    (`IO.inspect(a |> b()) |> c()`): the formatter then lays out the whole chain as one."""
+    parent = node.parent
+    if item.type != "binary_operator" or parent is None or parent.type != "binary_operator":
+        return False
+    return operator_of(item) == operator_of(parent) or {operator_of(item), operator_of(parent)} <= PIPELINE_OPERATORS
+
+
+def multiline_shape(item: Node) -> str | None:
+    """How the formatter lays out `x = <item>` for a multi-line item: "joins" (`x = [`), "breaks"
+    (`x =` then the item on its own lines), or None (not known)."""
+    if item.type in ("list", "map", "tuple", "struct", "bitstring", "anonymous_function"):
+        return "joins"
+    if item.type == "call" and any(c.type == "do_block" for c in item.children):
+        return DO_BLOCK_CALL_SHAPE
+    if item.type == "binary_operator":
+        return "breaks"
+    if item.type == "call":
+        args = next((c for c in item.children if c.type == "arguments"), None)
+        if args is not None and args.children and args.children[0].type == "(" and len(args.children) > 1 \
+                and args.children[0].end_point[0] != args.children[1].start_point[0]:
+            return "breaks"
+    return None
