@@ -620,3 +620,61 @@ def test_a_repeated_pattern_variable_is_not_half_renamed(elixir_tools, tmp_path)
     assert result.new == text.replace('    IO.inspect(x, label: "same")\n', "")
     assert warnings_of(tmp_path, "before", text) == []
     assert warnings_of(tmp_path, "after", result.new) == []
+
+
+# -- more shapes seen in real code ----------------------------------------------------------------------
+
+EDGES = '''
+defmodule Edge do
+  require Logger
+  @limit IO.inspect(length([1, 2, 3]))
+
+  def each(list), do: for(x <- list, do: IO.inspect(x))
+
+  def nested(x) do
+    IO.inspect(dbg(x), label: "both")
+    Logger.info("value: #{IO.inspect(x)}")
+    y = x + @limit
+    dbg()
+    y
+  end
+
+  def rescued(conn) do
+    IO.inspect(conn[:assigns][:user])
+
+    try do
+      Map.fetch!(conn, :halted)
+    rescue
+      e ->
+        IO.inspect(e, label: "rescued")
+        reraise e, __STACKTRACE__
+    end
+  end
+
+  def commented(x) do
+    value =
+      IO.inspect(
+        # the interesting bit
+        x,
+        label: "x"
+      )
+
+    value
+  end
+end
+'''
+
+
+def test_nested_calls_attributes_interpolation_rescue_and_callbacks(elixir_tools, tmp_path):
+    result = run(EDGES)
+    new = result.new
+    assert "@limit length([1, 2, 3])" in new
+    assert "for(x <- list, do: IO.inspect(x))" in new  # unwrapping leaves a no-op: for a person
+    assert '    Logger.info("value: #{x}")\n    y = x + @limit\n    y\n' in new
+    assert "    IO.inspect(dbg(x)" not in new and "    dbg()\n" not in new
+    assert "IO.inspect(conn[:assigns][:user])" not in new and 'label: "rescued"' not in new
+    assert "# the interesting bit" in new  # the call holding the comment is left for a person
+    messages = reviews(result)
+    assert any("no-op" in m for m in messages) and any("comment inside it would be lost" in m for m in messages)
+    assert_formatted(EDGES.lstrip(), new)
+    assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", EDGES)

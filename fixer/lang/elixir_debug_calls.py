@@ -212,14 +212,29 @@ class Finder:
         if parent is not None and parent.type in BLOCKS:
             if self._discarded(call):
                 return "statement", call
-            if parent.type == "body" and parent.parent is not None and parent.parent.type == "stab_clause" \
-                    and parent.parent.parent is not None and parent.parent.parent.type == "anonymous_function" \
-                    and call.prev_named_sibling is None:
+            if self._whole_body_of_callback(call):
                 return "callback", call
             return "return", call
         if parent is not None and parent.type == "pair" and self._is_def_do(parent):
             return "return", call
+        if parent is not None and parent.type == "pair" and self._owner_name(parent) == "for":
+            return "callback", call
         return "value", call
+
+    def _whole_body_of_callback(self, call: Node) -> bool:
+        """The call is all an `fn` clause or a `for` body does: unwrapping leaves a no-op callback."""
+        if call.prev_named_sibling is not None and call.prev_named_sibling.type != "comment":
+            return False
+        block = call.parent
+        owner = block.parent
+        if block.type == "body" and owner is not None and owner.type == "stab_clause":
+            return owner.parent is not None and owner.parent.type == "anonymous_function"
+        return block.type == "do_block" and owner is not None and owner.type == "call" \
+            and call_name(owner, self.doc) == "for"
+
+    def _owner_name(self, pair: Node) -> str | None:
+        call = pair.parent.parent.parent if pair.parent is not None and pair.parent.parent is not None else None
+        return call_name(call, self.doc) if call is not None and call.type == "call" else None
 
     def _discarded(self, node: Node) -> bool:
         """A statement whose value nobody reads: not the last of its block, or the last of a block
@@ -238,8 +253,7 @@ class Finder:
         return name in ("defmodule", "test", "describe")
 
     def _is_def_do(self, pair: Node) -> bool:
-        call = pair.parent.parent.parent if pair.parent is not None and pair.parent.parent is not None else None
-        return call is not None and call.type == "call" and call_name(call, self.doc) in ("def", "defp", "defmacro", "defmacrop")
+        return self._owner_name(pair) in ("def", "defp", "defmacro", "defmacrop")
 
     def _stage_clue(self, pipe: Node, kind: str) -> Clue:
         if kind == "tap":
@@ -346,7 +360,7 @@ class Finder:
         if kind == "capture":
             return f"it is captured as a function value (`{self._short(node)}`)"
         if kind == "callback":
-            return "it is the whole body of an anonymous function (its caller uses the value)"
+            return "it is all its fn or for body does (unwrapping would leave a no-op)"
         if kind in ("stage", "tap"):
             return self._remove_stage(target, node)
         if kind == "statement":
@@ -447,6 +461,8 @@ class Finder:
         bad = self._impure_options(target)
         if bad:
             return bad
+        if _comment_between(call, item):
+            return "a comment inside it would be lost"
         if item.type == "call" and _no_parens_with_args(item) and call.parent is not None \
                 and call.parent.type not in BLOCKS and call.parent.type != "binary_operator":
             return "its argument is a call without parentheses"
@@ -702,6 +718,19 @@ def _candidate_pattern(calls: set[str], banners: bool, import_io: bool) -> re.Pa
         if call not in IDENTITY and call not in ("IEx.pry", ":dbg"):
             alternatives.append(re.escape(call) + r"\b")
     return re.compile(r"(?<![\w.:@])(?:" + "|".join(alternatives) + r")")
+
+
+def _comment_between(call: Node, item: Node) -> bool:
+    """A comment inside `call` but outside `item` (it would disappear with the call)."""
+    stack = [call]
+    while stack:
+        node = stack.pop()
+        if node == item:
+            continue
+        if node.type == "comment":
+            return True
+        stack.extend(node.children)
+    return False
 
 
 def _no_parens_with_args(node: Node) -> bool:
