@@ -131,6 +131,31 @@ class RemoveDebugCalls(Rule):
             "  def each(list), do: Enum.each(list, &IO.inspect/1)\nend\n",
             after=None,
         ),
+        Example(  # work inside the inspected value stays; IO reached through an alias is resolved
+            before="defmodule Pool do\n  alias IO, as: Out\n\n  def ping(pid) do\n"
+            '    Out.inspect(%{sent: send(pid, :ping)}, label: "ping")\n    :ok\n  end\nend\n',
+            after="defmodule Pool do\n  def ping(pid) do\n    send(pid, :ping)\n    :ok\n  end\nend\n",
+        ),
+        Example(  # the kept expression is re-indented as mix format would
+            before="defmodule Sign do\n  def classify(n) do\n    dbg(\n      case n do\n        0 -> :zero\n"
+            "        _ -> :nonzero\n      end\n    )\n  end\nend\n",
+            after="defmodule Sign do\n  def classify(n) do\n    case n do\n      0 -> :zero\n      _ -> :nonzero\n"
+            "    end\n  end\nend\n",
+        ),
+        Example(  # IO is another module here
+            before='defmodule Report do\n  alias Report.Printer, as: IO\n\n  def render(rows), do: IO.inspect(rows, label: "rows")\nend\n',
+            after=None,
+        ),
+        Example(  # a definition named dbg, and quoted code, are not calls
+            before="defmodule Tracing do\n  import Kernel, except: [dbg: 1]\n\n  defmacro dbg(code) do\n    quote do\n"
+            '      IO.inspect(unquote(code), label: "trace")\n    end\n  end\nend\n',
+            after=None,
+        ),
+        Example(  # printing is this function's job
+            before="defmodule Tree do\n  def print_tree(tree) do\n    IO.inspect(tree.root, label: \"root\")\n"
+            "    Enum.each(tree.children, &print_tree/1)\n  end\nend\n",
+            after=None,
+        ),
     )
 
     @classmethod

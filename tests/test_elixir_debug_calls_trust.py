@@ -10,8 +10,6 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-import pytest
-
 import elixir_batch
 from conftest import elixirc_warnings, run_cli
 from fixer.engine import fix_text

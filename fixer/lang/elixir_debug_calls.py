@@ -15,10 +15,10 @@ from dataclasses import dataclass, field, replace
 from tree_sitter import Node
 
 from fixer.lang import elixir
-from fixer.lang.elixir import BLOCKS, Doc, call_arguments, call_name, operator_of
+from fixer.lang.elixir import BLOCKS, Doc, call_arguments, call_name, in_quote, operator_of
 from fixer.lang.elixir_intent import LEFTOVER, Clue, Intent, Verdict
-from fixer.lang.elixir_layout import Keep, Placer, Plan, Rewrite, first_on_line, line_indent, whole_lines
-from fixer.lang.elixir_names import EXPORTS, Names, call_arity, definition_part, in_quote, keyword_options
+from fixer.lang.elixir_layout import Keep, Placer, Plan, Rewrite, first_on_line, has_outside, line_indent, whole_lines
+from fixer.lang.elixir_names import EXPORTS, Names, call_arity, definition_part
 from fixer.lang.elixir_purity import impure_parts
 from fixer.lang.elixir_vars import name_taken, variables
 
@@ -461,7 +461,7 @@ class Finder:
         bad = self._impure_options(target)
         if bad:
             return bad
-        if _comment_between(call, item):
+        if has_outside(call, item):
             return "a comment inside it would be lost"
         if item.type == "call" and _no_parens_with_args(item) and call.parent is not None \
                 and call.parent.type not in BLOCKS and call.parent.type != "binary_operator":
@@ -718,19 +718,6 @@ def _candidate_pattern(calls: set[str], banners: bool, import_io: bool) -> re.Pa
         if call not in IDENTITY and call not in ("IEx.pry", ":dbg"):
             alternatives.append(re.escape(call) + r"\b")
     return re.compile(r"(?<![\w.:@])(?:" + "|".join(alternatives) + r")")
-
-
-def _comment_between(call: Node, item: Node) -> bool:
-    """A comment inside `call` but outside `item` (it would disappear with the call)."""
-    stack = [call]
-    while stack:
-        node = stack.pop()
-        if node == item:
-            continue
-        if node.type == "comment":
-            return True
-        stack.extend(node.children)
-    return False
 
 
 def _no_parens_with_args(node: Node) -> bool:

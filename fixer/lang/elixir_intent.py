@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from fixer.lang.elixir import BLOCKS, Doc, call_arguments, call_name, operator_of, statements
+from fixer.lang.elixir import Doc, call_arguments, call_name, operator_of, statements
 from fixer.lang.elixir_names import DEF_LIKE, Names, def_name_and_arities, keyword_options
 
 PRINTING_WORDS = frozenset({"inspect", "print", "pp", "puts", "flush", "dump", "show", "display", "main", "write",
@@ -282,6 +282,3 @@ def _head_identifiers(def_call: Node, doc: Doc):
     for param in call_arguments(head):
         yield from _identifiers(param)
 
-
-def is_block_statement(node: Node) -> bool:
-    return node.parent is not None and node.parent.type in BLOCKS

@@ -15,17 +15,15 @@ Two tools:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
 from fixer.edits import Edit, LineIndex, apply_edits
-from fixer.lang.elixir import BLOCKS, Doc, operator_of
+from fixer.lang.elixir import BLOCKS, Doc, call_name, operator_of
 
 OPENERS = frozenset({"(", "[", "{", "<<", "%{"})
 CLOSERS = frozenset({")", "]", "}", ">>"})
-CONTAINER_TYPES = frozenset({"list", "tuple", "map", "struct", "bitstring", "arguments", "access_call"})
 PIPELINE_OPERATORS = frozenset({"|>", "~>>", "<<~", "~>", "<~", "<~>", "<|>"})
 STRING_TYPES = frozenset({"string", "charlist", "sigil"})
 
@@ -152,14 +150,6 @@ def line_indent(lines: LineIndex, line: int) -> int:
 
 # -- which line breaks the formatter keeps ---------------------------------------------------------
 
-def statement_root(node: Node) -> Node:
-    """The expression of its block that holds `node` (the whole statement the formatter lays out)."""
-    current = node
-    while current.parent is not None and current.parent.type not in BLOCKS:
-        current = current.parent
-    return current
-
-
 def reflow_root(node: Node) -> Node:
     """The expression the formatter lays out on its own when `node` changes: the statement that holds
     it, or the element of the nearest enclosing bracket that is broken after its opening (the
@@ -245,28 +235,6 @@ def whole_lines(lines: LineIndex, start: int, end: int) -> tuple[int, int] | Non
     if not first_on_line(lines, start) or not ends_line(lines, end):
         return None
     return lines.line_of(start), lines.line_of(max(start, end - 1))
-
-
-def line_span(lines: LineIndex, first: int, last: int) -> tuple[int, int]:
-    return lines.line_start(first), lines.line_end(last)
-
-
-class Spans:
-    """Sorted, non-overlapping character ranges with O(log n) containment queries."""
-
-    def __init__(self, spans: list[tuple[int, int]]):
-        merged: list[tuple[int, int]] = []
-        for start, end in sorted(spans):
-            if merged and start < merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-            else:
-                merged.append((start, end))
-        self.starts = [s for s, _ in merged]
-        self.spans = merged
-
-    def covers(self, start: int, end: int) -> bool:
-        index = bisect_left(self.starts, start + 1) - 1
-        return index >= 0 and self.spans[index][0] <= start and end <= self.spans[index][1]
 
 
 # -- placing a kept expression where a call was ------------------------------------------------------
@@ -417,7 +385,7 @@ class Placer:
         keep that break if the value's line fits. Otherwise: not predictable here."""
         root_start, root_end = self.doc.span(root)
         start, end = self.doc.span(node)
-        if _has_comment_or_multiline_string(root, node):
+        if has_outside(root, node, multiline_strings=True):
             return LAYOUT_CHANGES
         breaks = []
         for lo, hi in ((root_start, start), (end, root_end)):
@@ -478,7 +446,9 @@ def _joiner(text: str, lo: int, hi: int) -> str | None:
     return " "
 
 
-def _has_comment_or_multiline_string(root: Node, skip: Node) -> bool:
+def has_outside(root: Node, skip: Node, multiline_strings: bool = False) -> bool:
+    """A comment (and, if asked, a multi-line string) inside `root` but outside `skip`: text that a
+    re-flow or an unwrapping would damage or drop."""
     stack = [root]
     while stack:
         node = stack.pop()
@@ -486,7 +456,7 @@ def _has_comment_or_multiline_string(root: Node, skip: Node) -> bool:
             continue
         if node.type == "comment":
             return True
-        if node.type in STRING_TYPES and node.start_point[0] != node.end_point[0]:
+        if multiline_strings and node.type in STRING_TYPES and node.start_point[0] != node.end_point[0]:
             return True
         stack.extend(node.children)
     return False
@@ -499,8 +469,6 @@ def _def_do_value(node: Node, doc: Doc) -> bool:
             or not doc.node_text(pair.children[0]).startswith("do:"):
         return False
     call = pair.parent.parent.parent if pair.parent is not None and pair.parent.parent is not None else None
-    from fixer.lang.elixir import call_name
-
     return call is not None and call.type == "call" and call_name(call, doc) in ("def", "defp", "defmacro", "defmacrop")
 
 

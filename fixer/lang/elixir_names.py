@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from fixer.lang.elixir import BLOCKS, Doc, call_arguments, call_name, operator_of
+from fixer.lang.elixir import BLOCKS, Doc, call_arguments, call_name, in_quote, operator_of
 
 DEF_LIKE = frozenset({"def", "defp", "defmacro", "defmacrop", "defdelegate", "defguard", "defguardp", "defn", "defnp"})
 TYPESPECS = frozenset({"spec", "callback", "macrocallback", "type", "typep", "opaque"})
@@ -391,16 +391,6 @@ def def_name_and_arities(call: Node, doc: Doc) -> tuple[str, set[int]] | None:
 
 
 # -- where a call sits -----------------------------------------------------------------------------
-
-def in_quote(node: Node, doc: Doc) -> bool:
-    """Inside `quote do ... end` / `quote(do: ...)`: code as data, not code that runs here."""
-    current = node.parent
-    while current is not None:
-        if current.type == "call" and call_name(current, doc) == "quote":
-            return True
-        current = current.parent
-    return False
-
 
 def definition_part(node: Node, doc: Doc) -> str | None:
     """Why `node` is part of a definition rather than a call: the head of a def-like, a typespec

@@ -63,10 +63,6 @@ def impure_parts(nodes: list[Node], doc: Doc) -> list[tuple[Node, str]]:
     return found
 
 
-def is_pure(node: Node, doc: Doc) -> bool:
-    return not impure_parts([node], doc)
-
-
 def _scan(node: Node, doc: Doc, found: list[tuple[Node, str]]) -> None:
     kind = node.type
     if kind in PURE_LEAVES:
