@@ -45,8 +45,9 @@ class RemoveDebugCalls(Rule):
         IO.inspect(...)`); the device or the inspect options come from the caller (`IO.inspect(x,
         opts)` with `opts` a parameter); the enclosing function's name says printing is its job
         (inspect, print, pp, puts, flush, dump, show, display, main, write, echo, render, report,
-        output, trace, debug, log, banner) or all it does is print; the module is a Mix task or a
-        command-line module (`main/1`); the file is a script (`.exs` outside `test/` and `config/`).
+        output, trace, debug, log, banner) or all it does is print for a user (`IO.puts`, `IO.write`,
+        `Mix.shell`); the module is a Mix task or a command-line module (`main/1`); the file is a
+        script (`.exs` outside `test/` and `config/`).
         Output on purpose is left alone, silently. Output on purpose that also carries strong
         leftover evidence (`dbg`, a debug comment, a pass-through stage or value) is reported as
         "needs review" with both reasons; so is a call with no evidence either way. Every finding's

@@ -13,6 +13,7 @@ Evidence that the output is on purpose ("purpose" clues):
   - the device or the inspect options come from the caller (`IO.inspect(device, x, opts)`)
   - printing is the enclosing function's job: its name says so (inspect/print/pp/puts/flush/dump/
     show/display/main/write/echo/render/report/output/trace/debug/log/banner), or all it does is print
+    (with `IO.puts`/`IO.write`/`Mix.shell`; a body of only `IO.inspect`s is debugging)
   - the module is a Mix task (`Mix.Tasks.*`, `use Mix.Task`) or a command-line module (`main/1`)
   - the file is a script whose output is its job (`.exs` outside `test/`, `config/` and `mix.exs`)
 Verdict: leftover clues and no purpose clue -> fix; a purpose clue and a strong leftover clue ->
@@ -183,13 +184,15 @@ class Intent:
         return [options["do"]] if "do" in options else []
 
     def _only_prints(self, function: Function) -> bool:
-        return bool(function.body) and all(self._is_output(s) for s in function.body)
+        """Every statement prints, and at least one prints for a user (`IO.puts`, not `IO.inspect`)."""
+        names = [self._output_name(s) for s in function.body]
+        return bool(names) and all(names) and any(n not in ("IO.inspect", "dbg") for n in names)
 
-    def _is_output(self, node: Node) -> bool:
+    def _output_name(self, node: Node) -> str | None:
         while node.type == "binary_operator" and operator_of(node) == "|>":
             node = node.child_by_field_name("right")
         name = call_name(node, self.doc) if node.type == "call" else None
-        return bool(name) and name.startswith(OUTPUT_PREFIXES)
+        return name if name and name.startswith(OUTPUT_PREFIXES) else None
 
     def _module_reason(self, node: Node) -> str | None:
         module = self.names.module_of(node)
