@@ -279,6 +279,26 @@ def test_ambiguous_or_unreadable_names_are_reported_not_guessed():
     assert any("may be an alias fixer cannot read" in m for m in messages), messages
 
 
+def test_kernel_inspect_in_a_module_with_generated_functions_is_not_reported():
+    source = '''
+    defmodule MyApp.Levels do
+      for level <- [:debug, :info] do
+        def unquote(level)(message), do: {unquote(level), inspect(message)}
+      end
+
+      def describe(value), do: "value: " <> inspect(value, pretty: true)
+
+      def trace(value) do
+        dbg(value)
+      end
+    end
+    '''
+    result = run(source)
+    assert result.new == textwrap.dedent(source).lstrip()
+    [message] = reviews(result)  # only dbg: a generated function might be named dbg
+    assert message.startswith("dbg may not be the debug call it looks like: the module defines functions")
+
+
 # -- 4. arity and the device argument -------------------------------------------------------------------
 
 ARITY = '''

@@ -26,7 +26,6 @@ IDENTITY = frozenset({"IO.inspect", "Kernel.dbg"})  # return their item
 TAPS = frozenset({"Kernel.tap", "Kernel.then"})
 LOGGER_LEVELS = ("debug", "info", "notice", "warning", "warn", "error", "critical", "alert", "emergency")
 BANNERS = frozenset({"IO.puts", "IO.write"} | {f"Logger.{level}" for level in LOGGER_LEVELS})
-WATCHED = ("inspect", "dbg", "puts", "write", "pry")
 RESERVED_ATTRIBUTES = {"doc", "moduledoc", "typedoc", "impl", "spec", "type", "typep", "opaque", "callback",
                        "macrocallback", "optional_callbacks", "behaviour", "derive", "enforce_keys", "compile",
                        "deprecated", "dialyzer", "external_resource", "file", "on_load", "on_definition",
@@ -114,7 +113,7 @@ class Finder:
         shown = call_name(call, self.doc) or ""
         resolution = self.names.resolve(call)
         if resolution.unsure:
-            if shown.rsplit(".", 1)[-1] in WATCHED and self._would_watch(shown):
+            if resolution.could_be and self._kind(call, resolution.could_be, shown)[0] is not None:
                 self._review(call, f"{shown} may not be the debug call it looks like: {resolution.unsure}",
                              "name not resolved: " + resolution.unsure)
             return None
@@ -126,11 +125,6 @@ class Finder:
         if kind is None:
             return None
         return Target(call, name, shown, kind, how, [clue] if clue else [])
-
-    def _would_watch(self, shown: str) -> bool:
-        short = shown.rsplit(".", 1)[-1]
-        return short == "inspect" and "IO.inspect" in self.calls or short == "dbg" and "Kernel.dbg" in self.calls \
-            or short == "pry" and "IEx.pry" in self.calls
 
     def _kind(self, call: Node, name: str, shown: str) -> tuple[str | None, Clue | None]:
         if name in IDENTITY and name in self.calls:
@@ -708,10 +702,11 @@ def _canonical(name: str) -> str:
 
 
 def _candidate_pattern(calls: set[str], banners: bool, import_io: bool) -> re.Pattern[str]:
-    words = ["inspect", "dbg", "pry"]
-    if banners or import_io:
-        words += ["puts", "write"]
-    alternatives = [r"(?:[A-Z]\w*\.)*(?:" + "|".join(words) + r")\b", r":dbg\.\w+"]
+    # Bare `inspect`/`puts`/`write` are Kernel's (or not debug calls) unless IO is imported.
+    bare = ["dbg", "pry"] + (["inspect", "puts", "write"] if import_io else [])
+    qualified = ["inspect", "dbg", "pry"] + (["puts", "write"] if banners or import_io else [])
+    alternatives = [r"(?:[A-Z]\w*\.)+(?:" + "|".join(qualified) + r")\b", r"(?:" + "|".join(bare) + r")\b",
+                    r":dbg\.\w+"]
     if banners:
         alternatives.append(r"Logger\.\w+")
     for call in sorted(calls):

@@ -44,6 +44,7 @@ class Resolution:
     name: str | None
     how: str = ""
     unsure: str = ""
+    could_be: str | None = None  # with `unsure`: what the plain reading would name
 
 
 @dataclass
@@ -252,7 +253,8 @@ class Names:
             written = self.doc.node_text(left)
             module = self.expand(left, call)
             if module is None:
-                return Resolution(None, unsure=f"{written} may be an alias fixer cannot read")
+                return Resolution(None, unsure=f"{written} may be an alias fixer cannot read",
+                                  could_be=f"{written.removeprefix('Elixir.')}.{function}")
             how = f"alias {module}, as: {written}" if module != written.removeprefix("Elixir.") else ""
             return Resolution(f"{module}.{function}", how)
         if target.type != "identifier":
@@ -278,12 +280,16 @@ class Names:
             elif provides is None and module_name in EXPORTS:
                 maybe.append(module_name)
         if module is not None and module.dynamic_defs and (providers or maybe):
-            return Resolution(None, unsure=f"the module defines functions with computed names; {name}/{arity} may be one")
+            plain = f"{(providers or maybe)[0]}.{name}"
+            return Resolution(None, unsure=f"the module defines functions with computed names; {name}/{arity} may be one",
+                              could_be=plain)
         if maybe:
-            return Resolution(None, unsure=f"an import of {maybe[0]} with a filter fixer cannot read may cover {name}/{arity}")
+            return Resolution(None, unsure=f"an import of {maybe[0]} with a filter fixer cannot read may cover {name}/{arity}",
+                              could_be=f"{maybe[0]}.{name}")
         if len(providers) > 1:
+            debug = next((p for p in providers if p != "Kernel" or name == "dbg"), providers[0])
             return Resolution(None, unsure=f"{name}/{arity} is imported from both {providers[0]} and {providers[1]} "
-                                           "(the compiler rejects the call)")
+                                           "(the compiler rejects the call)", could_be=f"{debug}.{name}")
         if providers:
             how = "" if providers[0] == "Kernel" else f"import {providers[0]}"
             return Resolution(f"{providers[0]}.{name}", how)
