@@ -9,12 +9,13 @@ BANNER_CALLS = ("IO.puts", "IO.write", "Logger.")
 
 
 class RemoveDebugCalls(Rule):
-    """Remove leftover `IO.inspect`/`dbg` calls and debug banners from Elixir code, keeping behaviour.
+    """Remove leftover `IO.inspect`/`dbg`/`IEx.pry`/`:dbg` calls and debug banners from Elixir, keeping behaviour.
 
     What it does:
-        Finds the calls named in `calls` (default `IO.inspect` and `dbg`) and the `IO.puts`/`IO.write`/
-        `Logger.*` calls whose literal message matches one of `messages`, decides for each whether it
-        is a debug leftover, and removes the leftovers without changing what the code returns or does:
+        Finds the calls named in `calls` (default `IO.inspect`, `dbg`, `IEx.pry` and any `:dbg`
+        function) and the `IO.puts`/`IO.write`/`Logger.*` calls whose literal message matches one of
+        `messages`, decides for each whether it is a debug leftover, and removes the leftovers without
+        changing what the code returns or does:
         - a statement whose value is unused is deleted, with all its lines; work inside its arguments
           (`IO.inspect(load_config())`, `send/2` inside an inspected map) stays as statements;
         - `x |> IO.inspect(label: "…")` loses that pipeline stage, and `|> tap(fn v -> IO.inspect(v)
@@ -22,9 +23,12 @@ class RemoveDebugCalls(Rule):
         - where the value is used (returned, matched, an argument or operand) the call becomes the
           value it returns: `IO.inspect(item, opts)`, `IO.inspect(device, item, opts)` and
           `dbg(code, opts)` all return their item; a banner used as a value becomes `:ok`;
+        - `IEx.pry()` and `:dbg.tracer()`/`:dbg.p(...)`/`:dbg.tpl(...)` statements are deleted (also
+          `{:ok, _} = :dbg.tracer()`, and a `require IEx; IEx.pry()` one-liner); used as a value,
+          they are reported;
         - a comment directly above a deleted statement that talks about debugging goes with it;
-        - a variable, module attribute, `alias` or `import IO` that only the removed code used is
-          renamed with `_` or removed, so the compiler prints no new "unused" warning.
+        - a variable, module attribute, `alias`, `import IO` or `require IEx` that only the removed
+          code used is renamed with `_` or removed, so the compiler prints no new "unused" warning.
 
     Names are resolved the way the compiler does, per module and lexically: `IO.inspect` under
     `alias My.Printer, as: IO` is not Kernel's and is left alone; `Out.inspect` under `alias IO, as:
@@ -36,26 +40,29 @@ class RemoveDebugCalls(Rule):
 
     Intent policy (what is removed, what is reported, and why):
         A call is removed only when there is evidence it is a debug leftover and none that the
-        output is on purpose. Evidence of a leftover: it is `dbg`; a comment above or after it says
-        debug/dbg/XXX/temporary/remove; it passes a value through (a middle pipeline stage, a
-        `tap`/`then` stage, a value other code uses); it has a `label:`; its value is discarded in a
-        function that does other work, or returned as the function's value; it runs at compile time
-        in a module body; its message matches `messages` or its name is listed in `calls`. Evidence
-        of output on purpose: a test captures or asserts it (`capture_io`, `with_io`, `assert
-        IO.inspect(...)`); the device or the inspect options come from the caller (`IO.inspect(x,
-        opts)` with `opts` a parameter); the enclosing function's name says printing is its job
-        (inspect, print, pp, puts, flush, dump, show, display, main, write, echo, render, report,
-        output, trace, debug, log, banner) or all it does is print for a user (`IO.puts`, `IO.write`,
-        `Mix.shell`); the module is a Mix task or a command-line module (`main/1`); the file is a
-        script (`.exs` outside `test/` and `config/`).
-        Output on purpose is left alone, silently. Output on purpose that also carries strong
-        leftover evidence (`dbg`, a debug comment, a pass-through stage or value) is reported as
-        "needs review" with both reasons; so is a call with no evidence either way. Every finding's
-        message says why, and its `evidence` field carries the same reasons.
+        output is on purpose.
+        Evidence of a leftover (strong ones marked *): *it is `dbg`, `IEx.pry` or `:dbg` tracing;
+        *a comment above or after it says debug/dbg/XXX/temporary/remove; *it passes a value
+        through (a middle pipeline stage, a `tap`/`then` stage, a value other code uses); *its
+        message matches `messages` or its name is listed in `calls`; it has a `label:`; its value is
+        discarded in a function that does other work, or returned as the function's value; it runs
+        at compile time in a module body.
+        Evidence of output on purpose: a test captures or asserts it (`capture_io`, `with_io`,
+        `assert IO.inspect(...)`); the device or the inspect options come from the caller
+        (`IO.inspect(x, opts)` with `opts` a parameter); the enclosing function's name says printing
+        is its job (inspect, print, pp, puts, flush, dump, show, display, main, write, echo, render,
+        report, output, trace, debug, log, banner) or all it does is print for a user (`IO.puts`,
+        `IO.write`, `Mix.shell`); the module is a Mix task or a command-line module (`main/1`); the
+        file is a script (`.exs` outside `test/` and `config/`).
+        Verdict: leftover evidence and no purpose -> removed. Purpose and only weak leftover evidence
+        -> left alone, silently. Purpose and strong leftover evidence -> "needs review" with both
+        reasons; so is a call with no evidence either way. Every finding's message says why, and its
+        `evidence` field carries the same reasons ("leftover: ...; on purpose: ...").
 
     Why:
         `IO.inspect` left in production code writes to stdout on every call, slows hot paths and leaks
-        data into logs; the compiler does not warn about it. Removing output that is the program's job
+        data into logs; a forgotten `IEx.pry` or `:dbg` trace stalls or floods a release; the compiler
+        warns about none of them (Credo flags them and fixes nothing). Removing output that is the program's job
         would be worse than leaving a leftover, so anything unclear goes to a person.
 
     Example:
@@ -91,7 +98,9 @@ class RemoveDebugCalls(Rule):
     language = "elixir"
     default_paths = ("lib/**/*.ex", "apps/*/lib/**/*.ex")  # umbrella apps too
     params = {
-        "calls": Param(list, ["IO.inspect", "dbg"], "Calls to remove (IO.inspect and dbg return their argument).", item_type=str),
+        "calls": Param(list, ["IO.inspect", "dbg", "IEx.pry", ":dbg"],
+                       "Calls to remove: IO.inspect and dbg (return their argument), IEx.pry, :dbg (any :dbg "
+                       "function); other names are removed as statements.", item_type=str),
         "messages": Param(list, [], "Regexes: IO.puts/IO.write/Logger.* calls whose literal message matches are removed.", item_type=str),
         "line_length": Param(int, 98, "The formatter's line_length (as in .formatter.exs): re-flowed lines must fit it."),
     }
@@ -151,6 +160,11 @@ class RemoveDebugCalls(Rule):
             before="defmodule Tracing do\n  import Kernel, except: [dbg: 1]\n\n  defmacro dbg(code) do\n    quote do\n"
             '      IO.inspect(unquote(code), label: "trace")\n    end\n  end\nend\n',
             after=None,
+        ),
+        Example(  # a debugger stop and a trace left behind, with the require only pry used
+            before="defmodule Shop do\n  require IEx\n\n  def pay(order) do\n    IEx.pry()\n    :dbg.tracer()\n"
+            "    :dbg.p(:all, :c)\n    {:ok, order.total}\n  end\nend\n",
+            after="defmodule Shop do\n  def pay(order) do\n    {:ok, order.total}\n  end\nend\n",
         ),
         Example(  # printing is this function's job
             before="defmodule Tree do\n  def print_tree(tree) do\n    IO.inspect(tree.root, label: \"root\")\n"

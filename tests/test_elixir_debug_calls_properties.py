@@ -1,10 +1,11 @@
 """Properties of remove-debug-calls over generated Elixir, checked in batches with the real toolchain.
 
 - Generated modules hold debug leftovers in every position (statement, pipeline stage, tap stage,
-  matched value, argument, case/if branch, returned value, work inside the inspected value, aliased and
-  imported IO, Kernel.dbg) next to decoys (definitions named dbg/inspect, quoted code, IO aliased to
-  another module, functions whose job is printing, docs): the decoys come back byte-identical, and the
-  quoted AST of the output equals the AST of the module written without the leftovers.
+  matched value, argument, case/if branch, returned value, work inside the inspected value, aliased
+  IO, Kernel.dbg, IEx.pry with its `require IEx`, :dbg tracing) next to decoys (definitions named
+  dbg/inspect, quoted code, IO aliased to another module, functions whose job is printing, docs): the
+  decoys come back byte-identical, and the quoted AST of the output equals the AST of the module
+  written without the leftovers.
 - A grid of formatted shapes (each context x value x call x label length): every unwrapping that is
   made is `mix format`-clean and quotes to the module with the call replaced by its value; every
   shape that is not fixed is reported.
@@ -45,6 +46,10 @@ LEFTOVERS = [
      "c =\n  case a do\n    0 -> :zero\n    _ -> b\n  end"),
     ("c = foo(IO.inspect(a - b), b)", "c = foo(a - b, b)"),
     ("c = IO.inspect(:ok, [])", "c = :ok"),
+    ("IEx.pry()", ""),
+    (":dbg.tracer()", ""),
+    ("{:ok, _} = :dbg.p(:all, :c)", ""),
+    (":dbg.tpl(Gen, :handle, :x)", ""),
 ]
 NEUTRAL = [
     "c = a + b",
@@ -128,6 +133,8 @@ def modules(draw, index: int):
     io_alias = draw(st.sampled_from(["", "Out", "Shown"])) if any("IO.inspect(" in b for b, _ in parts) else ""
     header_before = "  require Logger\n  def foo(x, y), do: {x, y}\n"
     header_after = header_before
+    if any("IEx.pry" in b for b, _ in parts):
+        header_before += "  require IEx\n"  # goes with the last pry
     body_before = "\n".join(b for b, _ in parts)
     body_after = "\n".join(a for _, a in parts)
     if io_alias:
@@ -152,8 +159,9 @@ def test_leftovers_go_decoys_stay_and_the_rest_quotes_the_same(elixir_tools, dat
         assert result.errors == [], (before, result.errors)
         for decoy in decoys:
             assert decoy in result.new, (decoy, result.new)
-        assert "IO.inspect(a" not in result.new.split("defmodule Gen")[-1] and "dbg(" not in \
-            result.new.split("defmodule Gen")[-1], (before, result.new, result.findings)
+        generated = result.new.split("defmodule Gen")[-1]
+        assert not any(left in generated for left in ("IO.inspect(a", "dbg(", "IEx.", ":dbg.")), \
+            (before, result.new, result.findings)
         outputs.append(result.new)
     quoted = elixir_batch.quoted([after for _, after, _ in cases] + outputs)
     expected, got = quoted[:len(cases)], quoted[len(cases):]

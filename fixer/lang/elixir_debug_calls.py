@@ -79,6 +79,7 @@ class Finder:
         self.messages = [re.compile(p) for p in rule.options["messages"]]
         self.outcome_findings = []
         self.fixed: dict[int, Decision] = {}  # call node id -> what was done
+        self.one_liners: set[int] = set()  # `require IEx` directives deleted with their pry
         self.regions: list[tuple[int, int, bool]] = []  # (start, end, kept?) of fixed calls
 
     # -- the pass -------------------------------------------------------------------------------------
@@ -203,6 +204,8 @@ class Finder:
             if self._discarded(parent):
                 return "statement", parent  # `state |> IO.inspect()` on its own: the whole statement goes
             return "stage", parent
+        if target.kind == "halt" and self._discarded_match(parent, call):
+            return "statement", parent  # `{:ok, _} = :dbg.tracer()`: the match only checks the call
         if parent is not None and parent.type in BLOCKS:
             if self._discarded(call):
                 return "statement", call
@@ -214,6 +217,22 @@ class Finder:
         if parent is not None and parent.type == "pair" and self._owner_name(parent) == "for":
             return "callback", call
         return "value", call
+
+    def _discarded_match(self, match: Node | None, call: Node) -> bool:
+        """`pattern = call` as a discarded statement whose pattern binds nothing anyone reads."""
+        if match is None or match.type != "binary_operator" or operator_of(match) != "=" \
+                or match.child_by_field_name("right") != call or not self._discarded(match):
+            return False
+        left = match.child_by_field_name("left")
+        stack = [left]
+        while stack:
+            node = stack.pop()
+            if node.type == "identifier" and not self.doc.node_text(node).startswith("_"):
+                return False
+            if node.type in ("unary_operator",) and operator_of(node) == "^":
+                return False  # a pinned value: the match is a check on it
+            stack.extend(node.children)
+        return True
 
     def _whole_body_of_callback(self, call: Node) -> bool:
         """The call is all an `fn` clause or a `for` body does: unwrapping leaves a no-op callback."""
@@ -402,13 +421,16 @@ class Finder:
         """Delete a statement whose value is discarded, keeping the work inside its arguments."""
         start, end = self.doc.span(statement)
         scanned = call_arguments(target.call)
-        if statement != target.call:  # `value |> IO.inspect(...)`
+        if statement != target.call and operator_of(statement) == "|>":  # `value |> IO.inspect(...)`
             scanned = [statement.child_by_field_name("left")] + scanned
         parts = self._impure(scanned)
         partial = [p for p, kind in parts if kind == "partial"]
         if partial:
             return f"deleting it would skip `{self._short(partial[0])}`, which may raise"
-        if not first_on_line(self.lines, start):
+        one_liner = self._require_one_liner(target, statement)
+        if one_liner is not None and not parts:
+            start = self.doc.char(one_liner.start_byte)
+        elif not first_on_line(self.lines, start):
             return "it shares its line with other code"
         if parts:
             return self._keep_parts(target, statement, [p for p, _ in parts])
@@ -417,7 +439,23 @@ class Finder:
             return "it shares its line with other code"
         first, last = self._with_debug_comments(*lines)
         plan = Plan(self.lines.line_start(first), self.lines.line_end(last), tidy=True, message="statement")
-        return Decision([plan], f"removed {target.shown} statement", (start, end))
+        also = " and the `require IEx` on its line" if one_liner is not None else ""
+        return Decision([plan], f"removed {target.shown} statement{also}", (start, end))
+
+    def _require_one_liner(self, target: Target, statement: Node) -> Node | None:
+        """`require IEx; IEx.pry()` on one line: the `require IEx` right before the pry statement,
+        when nothing else on the line and nothing after it uses IEx."""
+        if target.name != "IEx.pry":
+            return None
+        previous = statement.prev_named_sibling
+        if previous is None or previous.type != "call" or call_name(previous, self.doc) != "require" \
+                or self.doc.node_text(previous).split() != ["require", "IEx"] \
+                or previous.start_point[0] != statement.start_point[0]:
+            return None
+        if not first_on_line(self.lines, self.doc.char(previous.start_byte)):
+            return None
+        self.one_liners.add(previous.id)
+        return previous
 
     def _keep_parts(self, target: Target, statement: Node, parts: list[Node]) -> Decision | str:
         """Replace the statement by the parts of its arguments that do work, one statement each."""
@@ -582,7 +620,8 @@ class Finder:
                 elif directive.kind == "import" and directive.target == "IO":
                     uses = self._import_uses(directive)
                     label = "import IO"
-                elif directive.kind == "require" and directive.target == "IEx" and "as" not in self.doc.node_text(directive.node):
+                elif directive.kind == "require" and directive.target == "IEx" and directive.node.id not in self.one_liners \
+                        and "as" not in self.doc.node_text(directive.node):
                     uses = self._alias_uses(replace(directive, short="IEx"))
                     label = "require IEx"
                 else:

@@ -76,7 +76,7 @@ class Verdict:
         leftover = ", ".join(c.phrase for c in self.side(LEFTOVER))
         purpose = ", ".join(c.phrase for c in self.side(PURPOSE))
         if leftover and purpose:
-            return f"it looks like a debug leftover ({leftover}) but may print on purpose ({purpose})"
+            return f"it looks like a debug leftover ({leftover}) but may be there on purpose ({purpose})"
         return "nothing shows whether it is a debug leftover or output on purpose"
 
 
