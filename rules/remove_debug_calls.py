@@ -12,10 +12,10 @@ class RemoveDebugCalls(Rule):
     """Remove leftover `IO.inspect`/`dbg`/`IEx.pry`/`:dbg` calls and debug banners from Elixir, keeping behaviour.
 
     What it does:
-        Finds the calls named in `calls` (default `IO.inspect`, `dbg`, `IEx.pry` and any `:dbg`
-        function) and the `IO.puts`/`IO.write`/`Logger.*` calls whose literal message matches one of
-        `messages`, decides for each whether it is a debug leftover, and removes the leftovers without
-        changing what the code returns or does:
+        Finds the calls named in `calls` (default `IO.inspect` and `dbg`) and `debuggers` (default
+        `IEx.pry` and any `:dbg` function), and the `IO.puts`/`IO.write`/`Logger.*` calls whose literal
+        message matches one of `messages`, decides for each whether it is a debug leftover, and removes
+        the leftovers without changing what the code returns or does:
         - a statement whose value is unused is deleted, with all its lines; work inside its arguments
           (`IO.inspect(load_config())`, `send/2` inside an inspected map) stays as statements;
         - `x |> IO.inspect(label: "…")` loses that pipeline stage, and `|> tap(fn v -> IO.inspect(v)
@@ -48,10 +48,10 @@ class RemoveDebugCalls(Rule):
         discarded in a function that does other work, or returned as the function's value; it runs
         at compile time in a module body.
         Evidence of output on purpose: a test captures or asserts it (`capture_io`, `with_io`,
-        `assert IO.inspect(...)`); the device or the inspect options come from the caller
-        (`IO.inspect(x, opts)` with `opts` a parameter); the enclosing function's name says printing
-        is its job (inspect, print, pp, puts, flush, dump, show, display, main, write, echo, render,
-        report, output, trace, debug, log, banner) or all it does is print for a user (`IO.puts`,
+        `assert IO.inspect(...)`); the device or the inspect options come from the caller or a
+        variable (`IO.inspect(x, opts)`); the enclosing function's name says printing is its job
+        (inspect, print, pp, puts, flush, dump, show, display, main, write, echo, render, report,
+        output, trace, debug, log, banner) or all it does is print for a user (`IO.puts`,
         `IO.write`, `Mix.shell`); the module is a Mix task or a command-line module (`main/1`); the
         file is a script (`.exs` outside `test/` and `config/`).
         Verdict: leftover evidence and no purpose -> removed. Purpose and only weak leftover evidence
@@ -98,9 +98,10 @@ class RemoveDebugCalls(Rule):
     language = "elixir"
     default_paths = ("lib/**/*.ex", "apps/*/lib/**/*.ex")  # umbrella apps too
     params = {
-        "calls": Param(list, ["IO.inspect", "dbg", "IEx.pry", ":dbg"],
-                       "Calls to remove: IO.inspect and dbg (return their argument), IEx.pry, :dbg (any :dbg "
-                       "function); other names are removed as statements.", item_type=str),
+        "calls": Param(list, ["IO.inspect", "dbg"], "Calls to remove (IO.inspect and dbg return their argument).", item_type=str),
+        "debuggers": Param(list, ["IEx.pry", ":dbg"],
+                           "Debugger stops and tracers to remove as statements: IEx.pry, :dbg (any :dbg function).",
+                           item_type=str),
         "messages": Param(list, [], "Regexes: IO.puts/IO.write/Logger.* calls whose literal message matches are removed.", item_type=str),
         "line_length": Param(int, 98, "The formatter's line_length (as in .formatter.exs): re-flowed lines must fit it."),
     }
@@ -182,7 +183,8 @@ class RemoveDebugCalls(Rule):
                 raise ConfigError(f"{where}'rules.{cls.id}.messages': bad regex {pattern!r}: {exc}") from None
 
     def anchor_patterns(self) -> list[str]:
-        anchors = [r"(?<![\w.])" + re.escape(call) + r"\b" for call in self.options["calls"]]
+        names = self.options["calls"] + self.options["debuggers"]
+        anchors = [r"(?<![\w.])" + re.escape(call) + r"\b" for call in names]
         # Debug calls under another name: `import IO`, `alias IO, as: Out`, `Kernel.dbg`.
         anchors += [r"\bimport\s+IO\b", r"\balias\s+(?:IO|Kernel)\b", r"\bKernel\.dbg\b"]
         if self.options["messages"]:

@@ -141,7 +141,7 @@ def test_debugger_calls_in_scripts_and_iex_files_are_left_to_a_person():
     assert len(result.findings) == 2
 
 
-def test_calls_param_can_leave_debuggers_alone():
+def test_debuggers_param_can_leave_debuggers_alone():
     source = "defmodule A do\n  def f(x) do\n    IEx.pry()\n    IO.inspect(x)\n    x\n  end\nend\n"
-    result = fix_text("lib/a.ex", source, [RULE(calls=["IO.inspect"])])
+    result = fix_text("lib/a.ex", source, [RULE(debuggers=[])])
     assert result.new == "defmodule A do\n  def f(x) do\n    IEx.pry()\n    x\n  end\nend\n"

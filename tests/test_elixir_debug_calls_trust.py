@@ -696,3 +696,26 @@ def test_nested_calls_attributes_interpolation_rescue_and_callbacks(elixir_tools
     assert any("no-op" in m for m in messages) and any("comment inside it would be lost" in m for m in messages)
     assert_formatted(EDGES.lstrip(), new)
     assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", EDGES)
+
+
+def test_computed_inspect_options_mark_output_on_purpose():
+    source = '''
+    defmodule App.Inspector do
+      @defaults [pretty: true, limit: :infinity]
+
+      def report(value, extra) do
+        opts = Keyword.merge(@defaults, extra)
+        IO.inspect(value, opts)
+        :ok
+      end
+
+      def peek(value) do
+        IO.inspect(value, pretty: true)
+        :ok
+      end
+    end
+    '''
+    result = run(source)
+    assert 'IO.inspect(value, opts)' in result.new and "IO.inspect(value, pretty: true)" not in result.new
+    assert "def peek(_value) do" in result.new  # only the removed call read it
+    assert [f.fixed for f in result.findings] == [True, True]

@@ -75,7 +75,7 @@ class Finder:
         self.intent = Intent(doc, self.names, source.path, self.comments, self.lines)
         self.rewrite = Rewrite(doc.text, self.lines, rule.id)
         self.placer = Placer(doc, self.lines, rule.options.get("line_length", LINE_LENGTH))
-        self.calls = {_canonical(c) for c in rule.options["calls"]}
+        self.calls = {_canonical(c) for c in rule.options["calls"] + rule.options["debuggers"]}
         self.messages = [re.compile(p) for p in rule.options["messages"]]
         self.outcome_findings = []
         self.fixed: dict[int, Decision] = {}  # call node id -> what was done

@@ -10,7 +10,7 @@ Evidence that a call is a debug leftover ("leftover" clues; strong ones marked *
   - it runs at compile time in a module body, or at load time in a file outside any module
 Evidence that the output is on purpose ("purpose" clues):
   - the output is captured or asserted by a test (`capture_io`, `with_io`, `assert IO.inspect(..)`)
-  - the device or the inspect options come from the caller (`IO.inspect(device, x, opts)`)
+  - the device or the inspect options come from the caller or are computed (`IO.inspect(x, opts)`)
   - printing is the enclosing function's job: its name says so (inspect/print/pp/puts/flush/dump/
     show/display/main/write/echo/render/report/output/trace/debug/log/banner), or all it does is print
     (with `IO.puts`/`IO.write`/`Mix.shell`; a body of only `IO.inspect`s is debugging)
@@ -136,10 +136,14 @@ class Intent:
             yield Clue(PURPOSE, f"a test asserts on it ({asserted})")
         if device is not None and device.type != "atom":
             yield Clue(PURPOSE, f"prints to a device chosen by the code ({self.doc.node_text(device)})")
+        variables = [self.doc.node_text(n) for n in option_nodes if n.type == "identifier"]
+        passed = sorted({self.doc.node_text(n) for opt in option_nodes for n in _identifiers(opt)}
+                        & (function.params if function is not None else frozenset()))
+        if passed:
+            yield Clue(PURPOSE, f"the caller passes its options ({', '.join(passed)})")
+        elif variables:
+            yield Clue(PURPOSE, f"its options are computed ({variables[0]}), not written for a quick look")
         if function is not None:
-            passed = sorted({self.doc.node_text(n) for opt in option_nodes for n in _identifiers(opt)} & function.params)
-            if passed:
-                yield Clue(PURPOSE, f"the caller passes its options ({', '.join(passed)})")
             if function.words & PRINTING_WORDS:
                 yield Clue(PURPOSE, f"printing is the job of {function.label}")
             elif self._only_prints(function) and len(function.body) > 1:
