@@ -178,7 +178,8 @@ class Finder:
             self._review(call, f"{target.shown}{target.how} needs review: {reason}", verdict.evidence())
             return
         if isinstance(decision, str):
-            message = f"{target.shown}{target.how} is a debug leftover ({_phrases(verdict)}) but {decision}; remove it by hand"
+            message = f"{target.shown}{target.how} is a debug leftover ({_phrases(verdict)}) but {decision}; " \
+                "remove it by hand"
             self._review(call, message, verdict.evidence() + "; not fixed: " + decision)
             return
         for plan in decision.plans:
@@ -412,7 +413,7 @@ class Finder:
         lines = whole_lines(self.lines, op_start, end)
         if lines is not None:
             first, last = self._with_debug_comments(*lines)
-            plan = Plan(self.lines.line_start(first), self.lines.line_end(last), tidy=True, message="pipeline stage")
+            plan = self._lines_plan(first, last, "pipeline stage")
         else:
             plan = Plan(self.doc.char(left.end_byte), end, [])
         return Decision([plan], message, removed)
@@ -438,7 +439,7 @@ class Finder:
         if lines is None:
             return "it shares its line with other code"
         first, last = self._with_debug_comments(*lines)
-        plan = Plan(self.lines.line_start(first), self.lines.line_end(last), tidy=True, message="statement")
+        plan = self._lines_plan(first, last, "statement")
         also = " and the `require IEx` on its line" if one_liner is not None else ""
         return Decision([plan], f"removed {target.shown} statement{also}", (start, end))
 
@@ -599,13 +600,14 @@ class Finder:
 
     def _drop_attribute(self, name: str, definition: Node, value: Node) -> None:
         start, end = self.doc.span(definition)
-        lines = whole_lines(self.lines, start, end) if definition.parent is not None and definition.parent.type in BLOCKS else None
+        statement = definition.parent is not None and definition.parent.type in BLOCKS
+        lines = whole_lines(self.lines, start, end) if statement else None
         if lines is None or impure_parts([value], self.doc):
             message = f"@{name} is only used by the removed debug code; remove it by hand"
             self._finding_at(start, message, False, "attribute only read by debug code; its value may do work")
             return
         first, last = self._with_debug_comments(*lines)
-        self.rewrite.add(Plan(self.lines.line_start(first), self.lines.line_end(last), tidy=True, message="unused attribute"))
+        self.rewrite.add(self._lines_plan(first, last, "unused attribute"))
         self._finding_at(start, f"removed @{name}: only the removed debug code used it", True,
                          "keeps the compiler quiet: attribute only read by debug code")
 
@@ -620,8 +622,8 @@ class Finder:
                 elif directive.kind == "import" and directive.target == "IO":
                     uses = self._import_uses(directive)
                     label = "import IO"
-                elif directive.kind == "require" and directive.target == "IEx" and directive.node.id not in self.one_liners \
-                        and "as" not in self.doc.node_text(directive.node):
+                elif directive.kind == "require" and directive.target == "IEx" \
+                        and directive.node.id not in self.one_liners and "as" not in self.doc.node_text(directive.node):
                     uses = self._alias_uses(replace(directive, short="IEx"))
                     label = "require IEx"
                 else:
@@ -667,11 +669,15 @@ class Finder:
             self._finding_at(start, f"{label} is only used by the removed debug code; remove it by hand", False,
                              "directive only used by debug code")
             return
-        self.rewrite.add(Plan(self.lines.line_start(lines[0]), self.lines.line_end(lines[1]), tidy=True, message=label))
+        self.rewrite.add(self._lines_plan(*lines, label))
         self._finding_at(start, f"removed {label}: only the removed debug code used it", True,
                          "keeps the compiler quiet: directive only used by debug code")
 
     # -- helpers --------------------------------------------------------------------------------------------
+    def _lines_plan(self, first: int, last: int, message: str) -> Plan:
+        """Delete lines first..last (edits.py tidies the blank lines around them)."""
+        return Plan(self.lines.line_start(first), self.lines.line_end(last), tidy=True, message=message)
+
     def _with_debug_comments(self, first: int, last: int) -> tuple[int, int]:
         above = []
         line = first - 1

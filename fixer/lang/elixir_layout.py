@@ -210,7 +210,8 @@ def _has_soft_break(node: Node, doc: Doc) -> bool:
             continue
         if after.type in PIPELINE_OPERATORS or (after.type == "operator" and doc.node_text(after) in PIPELINE_OPERATORS):
             continue
-        if node.type == "binary_operator" and operator_of(node) in PIPELINE_OPERATORS and before == node.child_by_field_name("left"):
+        pipeline = node.type == "binary_operator" and operator_of(node) in PIPELINE_OPERATORS
+        if pipeline and before == node.child_by_field_name("left"):
             continue
         if before.type in ("->", "do") or after.type in ("end", "do_block"):
             continue
@@ -324,13 +325,9 @@ class Placer:
         return out, "".join(text)
 
     def _node(self, piece: Keep) -> Node | None:
+        """The node spanning exactly the kept range (None when it spans several)."""
         node = self.doc.node_at(piece.start, piece.end)
-        while node is not None and self.doc.span(node) != (piece.start, piece.end):
-            if self.doc.span(node)[0] < piece.start or self.doc.span(node)[1] > piece.end:
-                node = node.parent if node.parent is not None and self.doc.span(node.parent) == (piece.start, piece.end) else None
-                break
-            node = node.parent
-        return node
+        return node if node is not None and self.doc.span(node) == (piece.start, piece.end) else None
 
     def _place_match(self, match: Node, node: Node, pieces, item: Node | None) -> list[Plan] | str:
         """`lhs = <node>`: the right side joins the `=` line if it fits, else goes on the next line

@@ -284,8 +284,8 @@ class Names:
             return Resolution(None, unsure=f"the module defines functions with computed names; {name}/{arity} may be one",
                               could_be=plain)
         if maybe:
-            return Resolution(None, unsure=f"an import of {maybe[0]} with a filter fixer cannot read may cover {name}/{arity}",
-                              could_be=f"{maybe[0]}.{name}")
+            reason = f"an import of {maybe[0]} with a filter fixer cannot read may cover {name}/{arity}"
+            return Resolution(None, unsure=reason, could_be=f"{maybe[0]}.{name}")
         if len(providers) > 1:
             debug = next((p for p in providers if p != "Kernel" or name == "dbg"), providers[0])
             return Resolution(None, unsure=f"{name}/{arity} is imported from both {providers[0]} and {providers[1]} "
