@@ -52,8 +52,9 @@ class RemoveDebugCalls(Rule):
         variable (`IO.inspect(x, opts)`); the enclosing function's name says printing is its job
         (inspect, print, pp, puts, flush, dump, show, display, main, write, echo, render, report,
         output, trace, debug, log, banner) or all it does is print for a user (`IO.puts`,
-        `IO.write`, `Mix.shell`); the module is a Mix task or a command-line module (`main/1`); the
-        file is a script (`.exs` outside `test/` and `config/`).
+        `IO.write`, `Mix.shell`); an enclosing `if`/`unless` on a verbose/debug/trace/quiet flag
+        switches it on; the module is a Mix task or a command-line module (`main/1`); the file is a
+        script (`.exs` outside `test/` and `config/`).
         Verdict: leftover evidence and no purpose -> removed. Purpose and only weak leftover evidence
         -> left alone, silently. Purpose and strong leftover evidence -> "needs review" with both
         reasons; so is a call with no evidence either way. Every finding's message says why, and its

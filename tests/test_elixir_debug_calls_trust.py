@@ -687,13 +687,13 @@ def test_nested_calls_attributes_interpolation_rescue_and_callbacks(elixir_tools
     result = run(EDGES)
     new = result.new
     assert "@limit length([1, 2, 3])" in new
-    assert "for(x <- list, do: IO.inspect(x))" in new  # unwrapping leaves a no-op: for a person
+    assert "for(x <- list, do: IO.inspect(x))" in new  # unwrapping would leave a no-op: for a person
     assert '    Logger.info("value: #{x}")\n    y = x + @limit\n    y\n' in new
     assert "    IO.inspect(dbg(x)" not in new and "    dbg()\n" not in new
     assert "IO.inspect(conn[:assigns][:user])" not in new and 'label: "rescued"' not in new
     assert "# the interesting bit" in new  # the call holding the comment is left for a person
     messages = reviews(result)
-    assert any("no-op" in m for m in messages) and any("comment inside it would be lost" in m for m in messages)
+    assert any("does nothing" in m for m in messages) and any("comment inside it would be lost" in m for m in messages)
     assert_formatted(EDGES.lstrip(), new)
     assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", EDGES)
 
@@ -719,3 +719,27 @@ def test_computed_inspect_options_mark_output_on_purpose():
     assert 'IO.inspect(value, opts)' in result.new and "IO.inspect(value, pretty: true)" not in result.new
     assert "def peek(_value) do" in result.new  # only the removed call read it
     assert [f.fixed for f in result.findings] == [True, True]
+
+
+def test_flag_switched_output_stays_and_branches_that_only_print_are_not_hollowed_out():
+    source = '''
+    defmodule Noop do
+      def run(x, opts) do
+        if opts[:verbose], do: IO.inspect(x, label: "x")
+        if x > 5, do: IO.inspect(x)
+
+        case x do
+          1 -> IO.inspect(x)
+          _ -> :ok
+        end
+
+        y = if x > 2, do: IO.inspect(x), else: 0
+        {x, y}
+      end
+    end
+    '''
+    result = run(source)
+    text = textwrap.dedent(source).lstrip()
+    assert result.new == text.replace("do: IO.inspect(x), else: 0", "do: x, else: 0")
+    messages = reviews(result)
+    assert len(messages) == 2 and all("would leave code that does nothing" in m for m in messages)

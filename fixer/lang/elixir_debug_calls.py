@@ -24,6 +24,7 @@ from fixer.lang.elixir_vars import name_taken, variables
 
 IDENTITY = frozenset({"IO.inspect", "Kernel.dbg"})  # return their item
 TAPS = frozenset({"Kernel.tap", "Kernel.then"})
+CONDITIONALS = frozenset({"if", "unless", "case", "cond"})
 LOGGER_LEVELS = ("debug", "info", "notice", "warning", "warn", "error", "critical", "alert", "emergency")
 BANNERS = frozenset({"IO.puts", "IO.write"} | {f"Logger.{level}" for level in LOGGER_LEVELS})
 RESERVED_ATTRIBUTES = {"doc", "moduledoc", "typedoc", "impl", "spec", "type", "typep", "opaque", "callback",
@@ -191,7 +192,7 @@ class Finder:
         self._finding(call, message, True, verdict.evidence())
 
     def _position(self, target: Target) -> tuple[str, Node]:
-        """("stage"|"tap"|"capture"|"callback"|"statement"|"return"|"value", the node that goes)."""
+        """("stage"|"tap"|"capture"|"noop"|"statement"|"return"|"value", the node that goes)."""
         call = target.call
         tap = self._tap_stage(call)
         if tap is not None:
@@ -210,13 +211,13 @@ class Finder:
         if parent is not None and parent.type in BLOCKS:
             if self._discarded(call):
                 return "statement", call
-            if self._whole_body_of_callback(call):
-                return "callback", call
+            if self._noop_after_unwrap(call):
+                return "noop", call
             return "return", call
         if parent is not None and parent.type == "pair" and self._is_def_do(parent):
             return "return", call
-        if parent is not None and parent.type == "pair" and self._owner_name(parent) == "for":
-            return "callback", call
+        if parent is not None and parent.type == "pair" and self._noop_branch(parent):
+            return "noop", call
         return "value", call
 
     def _discarded_match(self, match: Node | None, call: Node) -> bool:
@@ -235,16 +236,34 @@ class Finder:
             stack.extend(node.children)
         return True
 
-    def _whole_body_of_callback(self, call: Node) -> bool:
-        """The call is all an `fn` clause or a `for` body does: unwrapping leaves a no-op callback."""
+    def _noop_after_unwrap(self, call: Node) -> bool:
+        """The call is all an `fn` clause, a `for` body, or a branch of a conditional whose value is
+        discarded does: unwrapping it would leave code that does nothing."""
         if call.prev_named_sibling is not None and call.prev_named_sibling.type != "comment":
             return False
         block = call.parent
         owner = block.parent
         if block.type == "body" and owner is not None and owner.type == "stab_clause":
-            return owner.parent is not None and owner.parent.type == "anonymous_function"
-        return block.type == "do_block" and owner is not None and owner.type == "call" \
-            and call_name(owner, self.doc) == "for"
+            holder = owner.parent
+            if holder is not None and holder.type == "anonymous_function":
+                return True
+            conditional = holder.parent if holder is not None and holder.type == "do_block" else None
+            return conditional is not None and call_name(conditional, self.doc) in CONDITIONALS \
+                and self._discarded(conditional)
+        if block.type == "else_block":
+            block, owner = owner, owner.parent if owner is not None else None
+        if block.type != "do_block" or owner is None or owner.type != "call":
+            return False
+        name = call_name(owner, self.doc)
+        return name == "for" or name in CONDITIONALS and self._discarded(owner)
+
+    def _noop_branch(self, pair: Node) -> bool:
+        """`for ..., do: call`, or `if c, do: call` whose value is discarded."""
+        name = self._owner_name(pair)
+        if name == "for":
+            return True
+        conditional = pair.parent.parent.parent
+        return name in CONDITIONALS and self._discarded(conditional)
 
     def _owner_name(self, pair: Node) -> str | None:
         call = pair.parent.parent.parent if pair.parent is not None and pair.parent.parent is not None else None
@@ -373,8 +392,8 @@ class Finder:
         """The plans that remove the call (a Decision), or why it cannot be fixed safely (a str)."""
         if kind == "capture":
             return f"it is captured as a function value (`{self._short(node)}`)"
-        if kind == "callback":
-            return "it is all its fn or for body does (unwrapping would leave a no-op)"
+        if kind == "noop":
+            return "it is all its fn, for or branch does (unwrapping would leave code that does nothing)"
         if kind in ("stage", "tap"):
             return self._remove_stage(target, node)
         if kind == "statement":

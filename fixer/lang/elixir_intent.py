@@ -14,6 +14,7 @@ Evidence that the output is on purpose ("purpose" clues):
   - printing is the enclosing function's job: its name says so (inspect/print/pp/puts/flush/dump/
     show/display/main/write/echo/render/report/output/trace/debug/log/banner), or all it does is print
     (with `IO.puts`/`IO.write`/`Mix.shell`; a body of only `IO.inspect`s is debugging)
+  - a flag switches it on: an enclosing `if`/`unless` on verbose/debug/trace/print/quiet/log
   - the module is a Mix task (`Mix.Tasks.*`, `use Mix.Task`) or a command-line module (`main/1`)
   - the file is a script whose output is its job (`.exs` outside `test/`, `config/` and `mix.exs`)
 Verdict: leftover clues and no purpose clue -> fix; a purpose clue and a strong leftover clue ->
@@ -38,6 +39,7 @@ CAPTURES = frozenset({"capture_io", "with_io", "ExUnit.CaptureIO.capture_io", "E
 ASSERTIONS = frozenset({"assert", "refute", "assert_raise", "assert_received", "assert_receive", "assert_in_delta"})
 OUTPUT_PREFIXES = ("IO.", "Mix.shell", "Mix.Shell", ":io.")  # printing for a user (Logger is another channel)
 DEBUG_COMMENT = re.compile(r"(?i)\b(?:debug(?:ging)?|dbg|xxx|temp(?:orary)?|tmp|remove\b)")
+FLAG = re.compile(r"(?i)verbos|debug|trace|print|quiet|silent|\blog")
 LEFTOVER, PURPOSE = "leftover", "purpose"
 
 
@@ -148,6 +150,9 @@ class Intent:
                 yield Clue(PURPOSE, f"printing is the job of {function.label}")
             elif self._only_prints(function) and len(function.body) > 1:
                 yield Clue(PURPOSE, f"{function.label} only prints")
+        flag = self._flag(call)
+        if flag:
+            yield Clue(PURPOSE, f"a flag switches it on (`{flag}`)")
         module_reason = self._module_reason(call)
         if module_reason:
             yield Clue(PURPOSE, module_reason)
@@ -214,6 +219,23 @@ class Intent:
             return f"a Mix task's output ({module.name})"
         if 1 in module.defs.get("main", set()):
             return f"a command-line module ({module.name}.main/1)"
+        return None
+
+    def _flag(self, node: Node) -> str | None:
+        """The condition of an enclosing `if`/`unless` that names a verbosity or debug switch."""
+        current = node.parent
+        while current is not None:
+            if current.type == "call":
+                name = call_name(current, self.doc)
+                if name in ("if", "unless"):
+                    args = call_arguments(current)
+                    condition = args[0] if args else None
+                    inside = condition is not None and condition.start_byte <= node.start_byte < condition.end_byte
+                    if condition is not None and not inside and FLAG.search(self.doc.node_text(condition)):
+                        return f"{name} {' '.join(self.doc.node_text(condition).split())[:40]}"
+                if name in DEF_LIKE or name == "defmodule":
+                    return None
+            current = current.parent
         return None
 
     def asserted(self, node: Node) -> bool:
