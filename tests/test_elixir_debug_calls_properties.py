@@ -245,3 +245,50 @@ def test_every_unwrapping_in_the_shape_grid_is_mix_format_clean_and_keeps_the_as
     asts = elixir_batch.quoted(outputs + [shape[4] for shape, _, _ in changed])
     for (shape, text, new), got, want in zip(changed, asts[:len(changed)], asts[len(changed):]):
         assert got is not None and got == want, f"{shape[:3]}\n{text}\n--- fixer ---\n{new}"
+
+
+# -- two debug calls in one statement: decided together, so one pass reaches the formatter's layout --------
+
+PAIRS = {
+    "tuple": "x = {:ok, A, B}\nx\n",
+    "arguments": "x = foo(A, B)\nx\n",
+    "plus": "A + B\n",
+    "keyword": "x = foo(A, key: B)\nx\n",
+    "map": "%{a: A, b: B}\n",
+    "list": "[A, B]\n",
+    "nested": "x = NEST\nx\n",
+    "reply": "{:reply, A, B}\n",
+    "case": "case A do\n  _ -> B\nend\n",
+}
+PAIR_VALUES = {"var": "y", "long": LONG, "call": f"compute({LONG}, 1)"}
+PAIR_CALLS = {"inspect": lambda v, label: f'IO.inspect({v}, label: "{label}")', "dbg": lambda v, label: f"dbg({v})"}
+
+
+def test_two_calls_in_one_statement_settle_in_one_pass_and_stay_formatted(elixir_tools):
+    cases = []
+    for (context, body), (_, first), (_, second), (_, label), (_, outer), (_, inner) in itertools.product(
+            PAIRS.items(), PAIR_VALUES.items(), PAIR_VALUES.items(), LABELS.items(), PAIR_CALLS.items(),
+            PAIR_CALLS.items()):
+        if context == "nested":
+            before = body.replace("NEST", outer(f"foo({inner(second, label)})", "n"))
+            after = body.replace("NEST", f"foo({second})")
+        else:
+            before = body.replace("A", outer(first, label)).replace("B", inner(second, "m"))
+            after = body.replace("A", f"({first})").replace("B", f"({second})")
+        cases.append((_module(before), _module(after)))
+    formatted = elixir_batch.formatted([before for before, _ in cases])
+    changed = []
+    for (_, after), text in zip(cases, formatted):
+        result = fix_text("lib/m.ex", text, [RULE])
+        assert result.errors == [], (text, result.errors)  # includes: a second pass changes nothing
+        if result.new != text:
+            assert "IO.inspect" not in result.new and "dbg(" not in result.new, (text, result.new, result.findings)
+            changed.append((text, result.new, after))
+        else:
+            assert len([f for f in result.findings if not f.fixed]) == 2, (text, result.findings)
+    assert len(changed) > 0.8 * len(cases)
+    again = elixir_batch.formatted([new for _, new, _ in changed])
+    asts = elixir_batch.quoted([new for _, new, _ in changed] + [after for _, _, after in changed])
+    for (text, new, _), reformatted, got, want in zip(changed, again, asts[:len(changed)], asts[len(changed):]):
+        assert reformatted == new, f"{text}\n--- fixer ---\n{new}\n--- mix format ---\n{reformatted}"
+        assert got == want, f"{text}\n--- fixer ---\n{new}"

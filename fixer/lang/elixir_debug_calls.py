@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from heapq import heappop, heappush
 from dataclasses import dataclass, field, replace
 
 from tree_sitter import Node
@@ -17,7 +18,8 @@ from tree_sitter import Node
 from fixer.lang import elixir
 from fixer.lang.elixir import BLOCKS, Doc, call_arguments, call_name, in_quote, operator_of
 from fixer.lang.elixir_intent import LEFTOVER, Clue, Intent, Verdict
-from fixer.lang.elixir_layout import Keep, Placer, Plan, Rewrite, first_on_line, has_outside, line_indent, whole_lines
+from fixer.lang.elixir_layout import (LAYOUT_CHANGES, Keep, Pending, Placer, Plan, Rewrite, first_on_line, has_outside, line_indent,
+                                      whole_lines)
 from fixer.lang.elixir_names import EXPORTS, Names, call_arity, definition_part
 from fixer.lang.elixir_purity import impure_parts
 from fixer.lang.elixir_vars import name_taken, variables
@@ -59,7 +61,7 @@ class Target:
 
 @dataclass
 class Decision:
-    plans: list[Plan]
+    plans: list[Plan] | Pending
     message: str
     removed: tuple[int, int]  # character range that disappears
     kept: list[tuple[int, int]] = field(default_factory=list)  # ranges inside it that stay
@@ -75,13 +77,15 @@ class Finder:
         self.comments = doc.comment_lines()
         self.intent = Intent(doc, self.names, source.path, self.comments, self.lines)
         self.rewrite = Rewrite(doc.text, self.lines, rule.id)
-        self.placer = Placer(doc, self.lines, rule.options.get("line_length", LINE_LENGTH))
+        self.placer = Placer(doc, self.lines, rule.options.get("line_length", LINE_LENGTH), self.rewrite.render)
         self.calls = {_canonical(c) for c in rule.options["calls"] + rule.options["debuggers"]}
         self.messages = [re.compile(p) for p in rule.options["messages"]]
         self.outcome_findings = []
         self.fixed: dict[int, Decision] = {}  # call node id -> what was done
+        self.pending: dict[int, list[tuple[Target, Verdict, Decision]]] = {}  # statement id -> re-flows
+        self.waiting: list[tuple[int, int]] = []  # (statement end, statement id): pending, by end
+        self.poisoned: set[int] = set()  # statements whose re-flow holds a call that was decided apart
         self.one_liners: set[int] = set()  # `require IEx` directives deleted with their pry
-        self.regions: list[tuple[int, int, bool]] = []  # (start, end, kept?) of fixed calls
 
     # -- the pass -------------------------------------------------------------------------------------
     def run(self):
@@ -90,7 +94,13 @@ class Finder:
         targets = [t for t in map(self._target, self._candidates()) if t is not None]
         # Inner calls first: an outer call then knows which of its parts are fixed debug calls.
         for target in sorted(targets, key=lambda t: (t.call.end_byte, -t.call.start_byte)):
+            # A statement re-flow is decided once all of its calls are seen, before any call around it.
+            while self.waiting and self.waiting[0][0] < target.call.end_byte:
+                _, root_id = heappop(self.waiting)
+                self._reflow(self.pending.pop(root_id))
             self._handle(target)
+        while self.waiting:
+            self._reflow(self.pending.pop(heappop(self.waiting)[1]))
         if self.fixed:
             self._bookkeeping()
         return Outcome(self.rewrite.edits(), self.outcome_findings)
@@ -178,18 +188,54 @@ class Finder:
             reason = verdict.reason() if not isinstance(decision, str) else f"{decision}, and {verdict.reason()}"
             self._review(call, f"{target.shown}{target.how} needs review: {reason}", verdict.evidence())
             return
+        if self._around_pending(call):
+            decision = LAYOUT_CHANGES  # its statement's re-flow waits on a call inside it: both for a person
         if isinstance(decision, str):
-            message = f"{target.shown}{target.how} is a debug leftover ({_phrases(verdict)}) but {decision}; " \
-                "remove it by hand"
-            self._review(call, message, verdict.evidence() + "; not fixed: " + decision)
-            return
+            self._not_fixed(target, verdict, decision)
+        elif isinstance(decision.plans, Pending):
+            root = decision.plans.root
+            if root.id not in self.pending:
+                heappush(self.waiting, (root.end_byte, root.id))
+            self.pending.setdefault(root.id, []).append((target, verdict, decision))
+        else:
+            self._fixed(target, verdict, decision)
+
+    def _fixed(self, target: Target, verdict: Verdict, decision: Decision) -> None:
         for plan in decision.plans:
             self.rewrite.add(plan)
-        self.fixed[call.id] = decision
-        self.regions.append((*decision.removed, False))
-        self.regions.extend((start, end, True) for start, end in decision.kept)
+        self.fixed[target.call.id] = decision
         message = f"{decision.message}{target.how} (debug leftover: {_phrases(verdict)})"
-        self._finding(call, message, True, verdict.evidence())
+        self._finding(target.call, message, True, verdict.evidence())
+
+    def _not_fixed(self, target: Target, verdict: Verdict, reason: str) -> None:
+        message = f"{target.shown}{target.how} is a debug leftover ({_phrases(verdict)}) but {reason}; " \
+            "remove it by hand"
+        self._review(target.call, message, verdict.evidence() + "; not fixed: " + reason)
+
+    def _around_pending(self, call: Node) -> bool:
+        """A pending statement re-flow holds this call and a replacement inside it: poison that group
+        (decided apart, the two could disagree with what a second pass would do)."""
+        current = call.parent
+        while current is not None:
+            group = self.pending.get(current.id)
+            if group is not None:
+                inside = [d for t, _, d in group if call.start_byte <= t.call.start_byte and t.call.end_byte <= call.end_byte]
+                if inside:
+                    self.poisoned.add(current.id)
+                    return True
+            current = current.parent
+        return False
+
+    def _reflow(self, group: list[tuple[Target, Verdict, Decision]]) -> None:
+        """Replacements in one statement that re-flow it: all made, in one plan, or all reported."""
+        root = group[0][2].plans.root
+        placed = LAYOUT_CHANGES if root.id in self.poisoned else \
+            self.placer.reflow([decision.plans for _, _, decision in group])
+        for number, (target, verdict, decision) in enumerate(group):
+            if isinstance(placed, str):
+                self._not_fixed(target, verdict, placed)
+            else:
+                self._fixed(target, verdict, replace(decision, plans=placed if number == 0 else []))
 
     def _position(self, target: Target) -> tuple[str, Node]:
         """("stage"|"tap"|"capture"|"noop"|"statement"|"return"|"value", the node that goes)."""
@@ -561,7 +607,14 @@ class Finder:
 
     # -- bookkeeping after removals -----------------------------------------------------------------------
     def _bookkeeping(self) -> None:
-        self._gone_index = _Regions(self.regions)
+        # A fix whose edit overlaps another one is made in the engine's next pass: not gone yet.
+        deferred = {id(plan) for plan in self.rewrite.overlapping()}
+        regions = []
+        for decision in self.fixed.values():
+            if not any(id(plan) in deferred for plan in decision.plans):
+                regions.append((*decision.removed, False))
+                regions.extend((start, end, True) for start, end in decision.kept)
+        self._gone_index = _Regions(regions)
         self._mark_unused_variables()
         self._drop_unused_attributes()
         self._drop_unused_directives()

@@ -15,6 +15,7 @@ Two tools:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -54,12 +55,47 @@ class Rewrite:
         self.lines = lines
         self.rule = rule
         self.plans: list[Plan] = []
+        self._starts: list[tuple[int, int]] = []  # (start, index in plans), sorted: finds nested plans
 
     def add(self, plan: Plan) -> None:
+        insort(self._starts, (plan.start, len(self.plans)))
         self.plans.append(plan)
 
-    def edits(self) -> list[Edit]:
+    def render(self, start: int, end: int) -> str:
+        """The text of [start, end) with the plans made so far inside it applied."""
+        low = bisect_left(self._starts, (start, -1))
+        inside = []
+        for plan_start, index in self._starts[low:]:
+            if plan_start >= end:
+                break
+            plan = self.plans[index]
+            if plan.end <= end:
+                inside.append(plan)
+        if not inside:
+            return self.text[start:end]
+        return self._kept(Keep(start, end), self._forest(inside))
+
+    def overlapping(self) -> list[Plan]:
+        """Plans that overlap an earlier plan without nesting in it: their edits will be refused and
+        made by the engine's next pass, so nothing else in this pass may count on them."""
         ordered = sorted(self.plans, key=lambda p: (p.start, -p.end, p.tidy))
+        found, reach = [], -1
+        top: Plan | None = None
+        for plan in ordered:
+            if top is not None and plan.start < reach and not _contains(top, plan) and not _same_deletion(top, plan):
+                found.append(plan)
+                continue
+            if plan.start >= reach:
+                top, reach = plan, plan.end
+        return found
+
+    def edits(self) -> list[Edit]:
+        return [self._edit(plan, children) for plan, children in self._forest(self.plans)]
+
+    @staticmethod
+    def _forest(plans: list[Plan]) -> list[tuple[Plan, list]]:
+        """Plans nested by containment: (plan, children) trees, in text order."""
+        ordered = sorted(plans, key=lambda p: (p.start, -p.end, p.tidy))
         roots: list[tuple[Plan, list]] = []
         stack: list[tuple[Plan, list]] = []
         for plan in ordered:
@@ -71,7 +107,7 @@ class Rewrite:
             else:
                 roots.append(entry)  # overlapping plans become separate edits: the engine refuses one
             stack.append(entry)
-        return [self._edit(plan, children) for plan, children in roots]
+        return roots
 
     def _edit(self, plan: Plan, children: list) -> Edit:
         if plan.tidy:
@@ -100,6 +136,11 @@ class Rewrite:
         moved = [Edit(e.start - first, e.end - first, e.replacement, e.rule, e.message, e.tidy) for e in nested]
         new, _, _ = apply_edits(window, moved)
         return new[keep.start - first:len(new) - (last - keep.end)]
+
+
+def _same_deletion(one: Plan, other: Plan) -> bool:
+    """Two identical whole-line deletions (two debug calls in one tap stage) are one edit."""
+    return one.tidy and other.tidy and (one.start, one.end) == (other.start, other.end)
 
 
 def _contains(outer: Plan, inner: Plan) -> bool:
@@ -171,11 +212,25 @@ def reflow_root(node: Node) -> Node:
 
 
 def _opener_broken(node: Node) -> bool:
-    """`[`, `(`, `{`, `%{`, `<<` followed by a line break."""
+    """`[`, `(`, `{`, `%{`, `<<` followed by a line break that the formatter keeps (for a call's
+    parentheses, only with two or more arguments: `foo(\n  x\n)` becomes `foo(x)`)."""
+    if node.type == "arguments" and _items(node) < 2:
+        return False
     for before, after in zip(node.children, node.children[1:]):
         if before.type in OPENERS or before.type == "{":
             return before.end_point[0] != after.start_point[0]
     return False
+
+
+def _items(arguments: Node) -> int:
+    """Arguments of a call, each keyword pair counted alone."""
+    count = 0
+    for child in arguments.named_children:
+        if child.type == "keywords":
+            count += sum(1 for pair in child.named_children if pair.type == "pair")
+        elif child.type != "comment":
+            count += 1
+    return count
 
 
 def soft_break_between(node: Node, root: Node, doc: Doc) -> Node | None:
@@ -204,6 +259,8 @@ def _has_soft_break(node: Node, doc: Doc) -> bool:
         if before.end_point[0] == after.start_point[0] and not (before.type == "keyword" and before.text.endswith(b"\n")):
             continue
         if before.type in OPENERS or (before.type == "{" and node.type in ("map", "struct")):
+            if node.type == "arguments" and _items(node) < 2:
+                return True  # `foo(\n  x\n)`: the formatter joins it
             opener_broken = True
             continue
         if opener_broken and (after.type in CLOSERS or before.type == ","):
@@ -244,17 +301,31 @@ DO_BLOCK_CALL_SHAPE = "breaks"
 LAYOUT_CHANGES = "unwrapping it would change how `mix format` lays out the lines around it"
 
 
+@dataclass
+class Pending:
+    """A replacement whose layout depends on the other replacements in the same statement: decided
+    for all of them at once (`Placer.reflow`), so one pass reaches the formatter's layout."""
+
+    root: Node
+    node: Node
+    pieces: list
+    text: str
+
+
 class Placer:
     """Decides the text that replaces a node (a call being unwrapped, a pipeline losing its only
     stage), so that formatted input stays formatted."""
 
-    def __init__(self, doc: Doc, lines: LineIndex, line_length: int):
+    def __init__(self, doc: Doc, lines: LineIndex, line_length: int, measure=None):
         self.doc = doc
         self.lines = lines
         self.line_length = line_length
+        # The text of a range as it will be (nested fixes applied): what widths are measured on.
+        self.measure = measure or (lambda start, end: doc.text[start:end])
 
-    def place(self, node: Node, pieces: list[str | Keep], item: Node | None) -> list[Plan] | str:
-        """Plans that put `pieces` where `node` is, or why that cannot be laid out safely."""
+    def place(self, node: Node, pieces: list[str | Keep], item: Node | None) -> list[Plan] | Pending | str:
+        """Plans that put `pieces` where `node` is, a Pending re-flow of its statement, or why that
+        cannot be laid out safely."""
         start, end = self.doc.span(node)
         root = reflow_root(node)
         parent = node.parent
@@ -279,7 +350,7 @@ class Placer:
             return LAYOUT_CHANGES
         if soft.type in ("pair", "keywords", "arguments") and _def_do_value(node, self.doc):
             return self._place_def_do(node, pieces, text)
-        return self._reflow(root, node, pieces, text)
+        return Pending(root, node, pieces, text)
 
     def keep(self, node: Node, base: int) -> Keep | None:
         """A Keep of `node` whose lines move under column `base` (None if they cannot move)."""
@@ -321,7 +392,7 @@ class Placer:
             if keep is None:
                 return "its argument cannot move to its new place (a multi-line string, or an unusual layout)"
             out.append(keep)
-            text.append(shift(self.doc.text[keep.start:keep.end], keep.shift) or "")
+            text.append(shift(self.measure(keep.start, keep.end), keep.shift) or "")
         return out, "".join(text)
 
     def _node(self, piece: Keep) -> Node | None:
@@ -343,7 +414,7 @@ class Placer:
         indent = line_indent(self.lines, line)
         suffix = self.doc.text[end:self.lines.line_end(self.lines.line_of(end))].rstrip("\n")
         lhs = [Keep(left_start, left_end)]
-        width = len(prefix) + (left_end - left_start)
+        width = len(prefix) + len(self.measure(left_start, left_end))
         joined = self._moved(pieces, indent)
         broken = self._moved(pieces, indent + 2)
         if isinstance(joined, str) or isinstance(broken, str):
@@ -376,51 +447,50 @@ class Placer:
             return [Plan(start, end, pieces)]
         return "its argument does not fit on a line"
 
-    def _reflow(self, root: Node, node: Node, pieces, text: str) -> list[Plan] | str:
-        """The statement's line breaks are all ones the formatter re-flows by length: join them if the
-        statement then fits on one line; with a single break and the value on the line after it,
-        keep that break if the value's line fits. Otherwise: not predictable here."""
-        root_start, root_end = self.doc.span(root)
-        start, end = self.doc.span(node)
-        if has_outside(root, node, multiline_strings=True):
+    def reflow(self, members: list[Pending]) -> list[Plan] | str:
+        """Replacements in one statement whose line breaks are all ones the formatter re-flows by
+        length: join the breaks if the statement then fits on one line; with a single replacement,
+        a single break and the value on the line after it, keep that break if the line fits.
+        Otherwise the layout is not predictable here."""
+        root = members[0].root
+        members = sorted(members, key=lambda m: m.node.start_byte)
+        spans = [self.doc.span(m.node) for m in members]
+        if any(a[1] > b[0] for a, b in zip(spans, spans[1:])):
+            return LAYOUT_CHANGES  # nested replacements: measured apart, they could disagree
+        if has_outside(root, *[m.node for m in members], multiline_strings=True):
             return LAYOUT_CHANGES
+        root_start, root_end = self.doc.span(root)
+        gaps = [(root_start, spans[0][0])] + [(a[1], b[0]) for a, b in zip(spans, spans[1:])] + [(spans[-1][1], root_end)]
         breaks = []
-        for lo, hi in ((root_start, start), (end, root_end)):
+        for lo, hi in gaps:
             for match in _BREAK.finditer(self.doc.text, lo, hi):
-                joiner = _joiner(self.doc.text, match.start(), match.end())
+                joiner = _joiner(self.doc, match.start(), match.end())
                 if joiner is None:
                     return LAYOUT_CHANGES
                 breaks.append((match.start(), match.end(), joiner))
         line = self.lines.line_of(root_start)
         prefix = self.doc.text[self.lines.line_start(line):root_start]
-        last = self.lines.line_of(root_end)
-        suffix = self.doc.text[root_end:self.lines.line_end(last)].rstrip("\n")
+        suffix = self.doc.text[root_end:self.lines.line_end(self.lines.line_of(root_end))].rstrip("\n")
+        cuts = sorted([(lo, hi, [joiner], joiner) for lo, hi, joiner in breaks]
+                      + [(start, end, member.pieces, member.text) for (start, end), member in zip(spans, members)],
+                      key=lambda cut: cut[0])
         flat: list[str | Keep] = []
-        cursor = root_start
-        width = len(prefix) + len(suffix)
-        placed = False
-        for lo, hi, joiner in breaks:
-            if lo >= end and not placed:
-                flat.extend([Keep(cursor, start), *pieces])
-                width += (start - cursor) + len(text)
-                cursor, placed = end, True
-            flat.extend([Keep(cursor, lo), joiner])
-            width += (lo - cursor) + len(joiner)
+        width, cursor = len(prefix) + len(suffix), root_start
+        for lo, hi, pieces, text in cuts:
+            flat.extend([Keep(cursor, lo), *pieces])
+            width += len(self.measure(cursor, lo)) + len(text)
             cursor = hi
-        if not placed:
-            flat.extend([Keep(cursor, start), *pieces])
-            width += (start - cursor) + len(text)
-            cursor = end
         flat.append(Keep(cursor, root_end))
-        width += root_end - cursor
+        width += len(self.measure(cursor, root_end))
         if width <= self.line_length:
             return [Plan(root_start, root_end, [p for p in flat if not isinstance(p, Keep) or p.start < p.end])]
-        if len(breaks) == 1 and breaks[0][1] <= start and first_on_line(self.lines, start):
+        if len(members) == 1 and len(breaks) == 1 and breaks[0][1] <= spans[0][0] and first_on_line(self.lines, spans[0][0]):
+            start, end = spans[0]
             node_line = self.lines.line_of(start)
-            line_text = self.doc.text[self.lines.line_start(node_line):start] + text \
+            line_text = self.doc.text[self.lines.line_start(node_line):start] + members[0].text \
                 + self.doc.text[end:self.lines.line_end(self.lines.line_of(end))].rstrip("\n")
             if len(line_text) <= self.line_length:
-                return [Plan(start, end, pieces)]
+                return [Plan(start, end, members[0].pieces)]
         return LAYOUT_CHANGES
 
 
@@ -428,13 +498,18 @@ _BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _PIPE_START = re.compile(r"(?:\|>|~>>|<<~|~>|<~>|<~|<\|>|\||when\b|end\b|->|do\b)")
 
 
-def _joiner(text: str, lo: int, hi: int) -> str | None:
+def _joiner(doc: Doc, lo: int, hi: int) -> str | None:
     """What a soft line break between two tokens becomes on one line ("" or " "); None for a break
     the formatter keeps (after an opening bracket, before a pipe or `end`, after `do`/`->`, before a
     keyword list)."""
+    text = doc.text
     before = text[max(0, lo - 3):lo]
     after = text[hi:hi + 40]
-    if before.endswith(("(", "[", "{", "<<")) or re.search(r"(?:->|\bdo)$", before):
+    if before.endswith("("):
+        token = doc.node_at(lo - 1, lo)
+        holder = token.parent if token is not None else None
+        return "" if holder is not None and holder.type == "arguments" and _items(holder) < 2 else None
+    if before.endswith(("[", "{", "<<")) or re.search(r"(?:->|\bdo)$", before):
         return None
     if _PIPE_START.match(after) or re.match(r"[a-z_]\w*[?!]?: ", after) or after.startswith("#"):
         return None
@@ -443,13 +518,13 @@ def _joiner(text: str, lo: int, hi: int) -> str | None:
     return " "
 
 
-def has_outside(root: Node, skip: Node, multiline_strings: bool = False) -> bool:
-    """A comment (and, if asked, a multi-line string) inside `root` but outside `skip`: text that a
-    re-flow or an unwrapping would damage or drop."""
+def has_outside(root: Node, *skip: Node, multiline_strings: bool = False) -> bool:
+    """A comment (and, if asked, a multi-line string) inside `root` but outside the `skip` nodes:
+    text that a re-flow or an unwrapping would damage or drop."""
     stack = [root]
     while stack:
         node = stack.pop()
-        if node == skip:
+        if node in skip:
             continue
         if node.type == "comment":
             return True
@@ -489,7 +564,6 @@ def multiline_shape(item: Node) -> str | None:
         return "breaks"
     if item.type == "call":
         args = next((c for c in item.children if c.type == "arguments"), None)
-        if args is not None and args.children and args.children[0].type == "(" and len(args.children) > 1 \
-                and args.children[0].end_point[0] != args.children[1].start_point[0]:
+        if args is not None and args.children and args.children[0].type == "(" and _opener_broken(args):
             return "breaks"
     return None
