@@ -637,6 +637,11 @@ class Finder:
                 message = f"{variable.name} is unused once the debug code goes, but {new_name} is taken"
                 self._finding_at(start, message, False, "rename blocked: name taken")
                 continue
+            line = self.lines.line_of(start)
+            if len(self.lines.line_text(line)) >= self.placer.line_length:
+                message = f"{variable.name} is unused once the debug code goes, but {new_name} would make its line too long"
+                self._finding_at(start, message, False, "rename blocked: line length")
+                continue
             for binding in variable.bindings:
                 self.rewrite.add(Plan(*self.doc.span(binding), [new_name]))
             message = f"renamed {variable.name} to {new_name}: its only uses were in removed debug code"
