@@ -183,6 +183,16 @@ def call_name(node: Node, doc: Doc) -> str | None:
     return doc.node_text(target)
 
 
+def in_quote(node: Node, doc: Doc) -> bool:
+    """Inside `quote do ... end` / `quote(do: ...)`: code as data, not code that runs there."""
+    current = node.parent
+    while current is not None:
+        if current.type == "call" and call_name(current, doc) == "quote":
+            return True
+        current = current.parent
+    return False
+
+
 def call_arguments(node: Node) -> list[Node]:
     for child in node.children:
         if child.type == "arguments":

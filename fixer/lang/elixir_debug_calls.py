@@ -1,0 +1,868 @@
+"""remove-debug-calls' work: find the debug calls of one Elixir file, judge each (leftover, on purpose,
+or for a person), and plan edits that keep what the code returns, what it does, and its layout.
+
+The pieces: `elixir_names` says what a call names (aliases, imports, local definitions),
+`elixir_intent` weighs the evidence, `elixir_purity` says what may disappear with a call, and
+`elixir_layout` composes the edits and checks that `mix format` would lay them out the same way.
+Every file costs one pass over its candidate calls: nothing here is per-edit over the whole text.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from heapq import heappop, heappush
+from dataclasses import dataclass, field, replace
+
+from tree_sitter import Node
+
+from fixer.lang import elixir
+from fixer.lang.elixir import BLOCKS, Doc, call_arguments, call_name, in_quote, operator_of
+from fixer.lang.elixir_intent import LEFTOVER, Clue, Intent, Verdict
+from fixer.lang.elixir_layout import (LAYOUT_CHANGES, Keep, Pending, Placer, Plan, Rewrite, first_on_line, has_outside, line_indent,
+                                      whole_lines)
+from fixer.lang.elixir_names import EXPORTS, Names, call_arity, definition_part
+from fixer.lang.elixir_purity import impure_parts
+from fixer.lang.elixir_vars import name_taken, variables
+
+IDENTITY = frozenset({"IO.inspect", "Kernel.dbg"})  # return their item
+TAPS = frozenset({"Kernel.tap", "Kernel.then"})
+CONDITIONALS = frozenset({"if", "unless", "case", "cond"})
+LOGGER_LEVELS = ("debug", "info", "notice", "warning", "warn", "error", "critical", "alert", "emergency")
+BANNERS = frozenset({"IO.puts", "IO.write"} | {f"Logger.{level}" for level in LOGGER_LEVELS})
+RESERVED_ATTRIBUTES = {"doc", "moduledoc", "typedoc", "impl", "spec", "type", "typep", "opaque", "callback",
+                       "macrocallback", "optional_callbacks", "behaviour", "derive", "enforce_keys", "compile",
+                       "deprecated", "dialyzer", "external_resource", "file", "on_load", "on_definition",
+                       "before_compile", "after_compile", "after_verify", "vsn", "since"}
+# A comment right above a deleted statement goes with it when it talks about debugging.
+COMMENT_GOES = re.compile(r"(?i)debug|inspect|\blog(?:ging|s)?\b|\bdbg\b|\btrace\b|\bpry\b")
+LINE_LENGTH = 98
+# Binary operator precedence, lowest first (Elixir's operator table).
+PRECEDENCE = {op: level for level, ops in enumerate([
+    ("<-", "\\\\"), ("when",), ("::",), ("|",), ("=>",), ("=",), ("||", "|||", "or"), ("&&", "&&&", "and"),
+    ("==", "!=", "=~", "===", "!=="), ("<", ">", "<=", ">="),
+    ("|>", "<<<", ">>>", "<<~", "~>>", "<~", "~>", "<~>"), ("in", "not in"),
+    ("++", "--", "+++", "---", "..", "<>"), ("+", "-"), ("*", "/"), ("**",),
+]) for op in ops}
+RIGHT_ASSOCIATIVE = {"++", "--", "+++", "---", "..", "<>", "=", "::", "when", "|", "<-", "\\\\", "=>", "**"}
+LOGICAL = {"||", "|||", "or", "&&", "&&&", "and"}
+# Parent operators whose operands `mix format` always parenthesises when they are other operators.
+REQUIRED_PARENS = {"|>", "<<<", ">>>", "<~", "~>", "<<~", "~>>", "<~>", "<|>", "^^^", "in", "++", "--", "..", "<>"}
+
+
+@dataclass
+class Target:
+    call: Node
+    name: str  # canonical: IO.inspect, Kernel.dbg, IEx.pry, :dbg.tracer, IO.puts, ...
+    shown: str  # as written
+    kind: str  # identity / banner / halt
+    how: str = ""  # "through import IO", "through alias IO, as: Out"
+    clues: list[Clue] = field(default_factory=list)
+
+
+@dataclass
+class Decision:
+    plans: list[Plan] | Pending
+    message: str
+    removed: tuple[int, int]  # character range that disappears
+    kept: list[tuple[int, int]] = field(default_factory=list)  # ranges inside it that stay
+
+
+class Finder:
+    def __init__(self, rule, source, doc: Doc):
+        self.rule = rule
+        self.source = source
+        self.doc = doc
+        self.lines = source.lines
+        self.names = Names(doc)
+        self.comments = doc.comment_lines()
+        self.intent = Intent(doc, self.names, source.path, self.comments, self.lines)
+        self.rewrite = Rewrite(doc.text, self.lines, rule.id)
+        self.placer = Placer(doc, self.lines, rule.options.get("line_length", LINE_LENGTH), self.rewrite.render)
+        self.calls = {_canonical(c) for c in rule.options["calls"] + rule.options["debuggers"]}
+        self.messages = [re.compile(p) for p in rule.options["messages"]]
+        self.outcome_findings = []
+        self.fixed: dict[int, Decision] = {}  # call node id -> what was done
+        self.pending: dict[int, list[tuple[Target, Verdict, Decision]]] = {}  # statement id -> re-flows
+        self.waiting: list[tuple[int, int]] = []  # (statement end, statement id): pending, by end
+        self.poisoned: set[int] = set()  # statements whose re-flow holds a call that was decided apart
+        self.one_liners: set[int] = set()  # `require IEx` directives deleted with their pry
+
+    # -- the pass -------------------------------------------------------------------------------------
+    def run(self):
+        from fixer.rule import Outcome
+
+        targets = [t for t in map(self._target, self._candidates()) if t is not None]
+        # Inner calls first: an outer call then knows which of its parts are fixed debug calls.
+        for target in sorted(targets, key=lambda t: (t.call.end_byte, -t.call.start_byte)):
+            # A statement re-flow is decided once all of its calls are seen, before any call around it.
+            while self.waiting and self.waiting[0][0] < target.call.end_byte:
+                _, root_id = heappop(self.waiting)
+                self._reflow(self.pending.pop(root_id))
+            self._handle(target)
+        while self.waiting:
+            self._reflow(self.pending.pop(heappop(self.waiting)[1]))
+        if self.fixed:
+            self._bookkeeping()
+        return Outcome(self.rewrite.edits(), self.outcome_findings)
+
+    def _candidates(self) -> list[Node]:
+        pattern = _candidate_pattern(self.calls, bool(self.messages), "import IO" in self.doc.text)
+        found: dict[int, Node] = {}
+        for match in pattern.finditer(self.doc.text):
+            node = self.doc.node_at(match.start(), match.end())
+            start_byte = self.doc.byte(match.start())
+            while node is not None and node.type not in BLOCKS:
+                target = node.child_by_field_name("target") if node.type == "call" else None
+                if target is not None and target.start_byte == start_byte:
+                    found.setdefault(node.id, node)
+                    break
+                node = node.parent
+        return list(found.values())
+
+    def _target(self, call: Node) -> Target | None:
+        if elixir.in_opaque(call) or in_quote(call, self.doc) or definition_part(call, self.doc):
+            return None
+        shown = call_name(call, self.doc) or ""
+        resolution = self.names.resolve(call)
+        if resolution.unsure:
+            if resolution.could_be and self._kind(call, resolution.could_be, shown)[0] is not None:
+                self._review(call, f"{shown} may not be the debug call it looks like: {resolution.unsure}",
+                             "name not resolved: " + resolution.unsure)
+            return None
+        name = resolution.name
+        if name is None:
+            return None
+        how = f" (through {resolution.how})" if resolution.how and resolution.how.startswith(("import", "alias")) else ""
+        kind, clue = self._kind(call, name, shown)
+        if kind is None:
+            return None
+        return Target(call, name, shown, kind, how, [clue] if clue else [])
+
+    def _kind(self, call: Node, name: str, shown: str) -> tuple[str | None, Clue | None]:
+        if name in IDENTITY and name in self.calls:
+            strong = name == "Kernel.dbg"
+            return "identity", Clue(LEFTOVER, "dbg is a debugging macro", True) if strong else None
+        if name == "IEx.pry" and name in self.calls:
+            return "halt", Clue(LEFTOVER, "IEx.pry stops the process for a debugger", True)
+        if name.startswith(":dbg.") and ":dbg" in self.calls:
+            return "halt", Clue(LEFTOVER, ":dbg traces calls (the Erlang debugger)", True)
+        if name in self.calls or "." not in shown and shown in self.calls and call_name(call, self.doc) == shown:
+            return "banner", Clue(LEFTOVER, f"{shown} is listed in `calls`", True)
+        if name in BANNERS and self.messages:
+            message = self._message(call)
+            for pattern in self.messages:
+                if message is not None and pattern.search(message):
+                    return "banner", Clue(LEFTOVER, f"its message matches {pattern.pattern!r}", True)
+        return None, None
+
+    def _message(self, node: Node) -> str | None:
+        strings = [a for a in call_arguments(node) if a.type == "string"]
+        if not strings:
+            return None
+        raw = self.doc.node_text(strings[0])
+        body = raw[3:-3] if raw.startswith('"""') else raw[1:-1]
+        return body.encode("utf-8").decode("unicode_escape", errors="ignore") if "\\" in body else body
+
+    # -- one call ---------------------------------------------------------------------------------------
+    def _handle(self, target: Target) -> None:
+        call = target.call
+        where = self._position(target)
+        kind, node = where[0], where[1]
+        options, device = self._options_and_device(target)
+        clues = list(target.clues)
+        if kind in ("stage", "tap"):
+            clues.append(self._stage_clue(node, kind))
+        elif kind == "value":
+            # Inside `assert`, the value is what the test checks: weaker evidence.
+            asserted = self.intent.asserted(call)
+            clues.append(Clue(LEFTOVER, "wraps a value other code uses", not asserted))
+        elif kind == "return" and target.kind == "identity":
+            function = self.intent.function_of(call)
+            owner = function.label if function is not None else "its block"
+            clues.append(Clue(LEFTOVER, f"returns its argument as the value of {owner}"))
+        verdict = self.intent.judge(call, clues, options, device, discarded=kind == "statement")
+        if verdict.action == "leave":
+            return
+        decision = self._decide(target, kind, node)
+        if verdict.action == "review":
+            reason = verdict.reason() if not isinstance(decision, str) else f"{decision}, and {verdict.reason()}"
+            self._review(call, f"{target.shown}{target.how} needs review: {reason}", verdict.evidence())
+            return
+        if self._around_pending(call):
+            decision = LAYOUT_CHANGES  # its statement's re-flow waits on a call inside it: both for a person
+        if isinstance(decision, str):
+            self._not_fixed(target, verdict, decision)
+        elif isinstance(decision.plans, Pending):
+            root = decision.plans.root
+            if root.id not in self.pending:
+                heappush(self.waiting, (root.end_byte, root.id))
+            self.pending.setdefault(root.id, []).append((target, verdict, decision))
+        else:
+            self._fixed(target, verdict, decision)
+
+    def _fixed(self, target: Target, verdict: Verdict, decision: Decision) -> None:
+        for plan in decision.plans:
+            self.rewrite.add(plan)
+        self.fixed[target.call.id] = decision
+        message = f"{decision.message}{target.how} (debug leftover: {_phrases(verdict)})"
+        self._finding(target.call, message, True, verdict.evidence())
+
+    def _not_fixed(self, target: Target, verdict: Verdict, reason: str) -> None:
+        message = f"{target.shown}{target.how} is a debug leftover ({_phrases(verdict)}) but {reason}; " \
+            "remove it by hand"
+        self._review(target.call, message, verdict.evidence() + "; not fixed: " + reason)
+
+    def _around_pending(self, call: Node) -> bool:
+        """A pending statement re-flow holds this call and a replacement inside it: poison that group
+        (decided apart, the two could disagree with what a second pass would do)."""
+        current = call.parent
+        while current is not None:
+            group = self.pending.get(current.id)
+            if group is not None:
+                inside = [d for t, _, d in group if call.start_byte <= t.call.start_byte and t.call.end_byte <= call.end_byte]
+                if inside:
+                    self.poisoned.add(current.id)
+                    return True
+            current = current.parent
+        return False
+
+    def _reflow(self, group: list[tuple[Target, Verdict, Decision]]) -> None:
+        """Replacements in one statement that re-flow it: all made, in one plan, or all reported."""
+        root = group[0][2].plans.root
+        placed = LAYOUT_CHANGES if root.id in self.poisoned else \
+            self.placer.reflow([decision.plans for _, _, decision in group])
+        for number, (target, verdict, decision) in enumerate(group):
+            if isinstance(placed, str):
+                self._not_fixed(target, verdict, placed)
+            else:
+                self._fixed(target, verdict, replace(decision, plans=placed if number == 0 else []))
+
+    def _position(self, target: Target) -> tuple[str, Node]:
+        """("stage"|"tap"|"capture"|"noop"|"statement"|"return"|"value", the node that goes)."""
+        call = target.call
+        tap = self._tap_stage(call)
+        if tap is not None:
+            return "tap", tap
+        capture = self._capture_of(call)
+        if capture is not None:
+            return "capture", capture
+        parent = call.parent
+        if parent is not None and parent.type == "binary_operator" and operator_of(parent) == "|>" \
+                and parent.child_by_field_name("right") == call:
+            if self._discarded(parent):
+                return "statement", parent  # `state |> IO.inspect()` on its own: the whole statement goes
+            return "stage", parent
+        if target.kind == "halt" and self._discarded_match(parent, call):
+            return "statement", parent  # `{:ok, _} = :dbg.tracer()`: the match only checks the call
+        if parent is not None and parent.type in BLOCKS:
+            if self._discarded(call):
+                return "statement", call
+            if self._noop_after_unwrap(call):
+                return "noop", call
+            return "return", call
+        if parent is not None and parent.type == "pair" and self._is_def_do(parent):
+            return "return", call
+        if parent is not None and parent.type == "pair" and self._noop_branch(parent):
+            return "noop", call
+        return "value", call
+
+    def _discarded_match(self, match: Node | None, call: Node) -> bool:
+        """`pattern = call` as a discarded statement whose pattern binds nothing anyone reads."""
+        if match is None or match.type != "binary_operator" or operator_of(match) != "=" \
+                or match.child_by_field_name("right") != call or not self._discarded(match):
+            return False
+        left = match.child_by_field_name("left")
+        stack = [left]
+        while stack:
+            node = stack.pop()
+            if node.type == "identifier" and not self.doc.node_text(node).startswith("_"):
+                return False
+            if node.type in ("unary_operator",) and operator_of(node) == "^":
+                return False  # a pinned value: the match is a check on it
+            stack.extend(node.children)
+        return True
+
+    def _noop_after_unwrap(self, call: Node) -> bool:
+        """The call is all an `fn` clause, a `for` body, or a branch of a conditional whose value is
+        discarded does: unwrapping it would leave code that does nothing."""
+        if call.prev_named_sibling is not None and call.prev_named_sibling.type != "comment":
+            return False
+        block = call.parent
+        owner = block.parent
+        if block.type == "body" and owner is not None and owner.type == "stab_clause":
+            holder = owner.parent
+            if holder is not None and holder.type == "anonymous_function":
+                return True
+            conditional = holder.parent if holder is not None and holder.type == "do_block" else None
+            return conditional is not None and call_name(conditional, self.doc) in CONDITIONALS \
+                and self._discarded(conditional)
+        if block.type == "else_block":
+            block, owner = owner, owner.parent if owner is not None else None
+        if block.type != "do_block" or owner is None or owner.type != "call":
+            return False
+        name = call_name(owner, self.doc)
+        return name == "for" or name in CONDITIONALS and self._discarded(owner)
+
+    def _noop_branch(self, pair: Node) -> bool:
+        """`for ..., do: call`, or `if c, do: call` whose value is discarded."""
+        name = self._owner_name(pair)
+        if name == "for":
+            return True
+        conditional = pair.parent.parent.parent
+        return name in CONDITIONALS and self._discarded(conditional)
+
+    def _owner_name(self, pair: Node) -> str | None:
+        call = pair.parent.parent.parent if pair.parent is not None and pair.parent.parent is not None else None
+        return call_name(call, self.doc) if call is not None and call.type == "call" else None
+
+    def _discarded(self, node: Node) -> bool:
+        """A statement whose value nobody reads: not the last of its block, or the last of a block
+        whose value is dropped."""
+        parent = node.parent
+        if parent is None or parent.type not in BLOCKS:
+            return False
+        return _next_statement(node) is not None or self._discards_last(parent)
+
+    def _discards_last(self, block: Node) -> bool:
+        """The last expression of a module body, a file, or a test block: nobody reads its value."""
+        if block.type == "source":
+            return True
+        owner = block.parent
+        name = call_name(owner, self.doc) if owner is not None and owner.type == "call" else None
+        return name in ("defmodule", "test", "describe")
+
+    def _is_def_do(self, pair: Node) -> bool:
+        return self._owner_name(pair) in ("def", "defp", "defmacro", "defmacrop")
+
+    def _stage_clue(self, pipe: Node, kind: str) -> Clue:
+        if kind == "tap":
+            return Clue(LEFTOVER, "a tap/then stage that only inspects", True)
+        parent = pipe.parent
+        continues = parent is not None and parent.type == "binary_operator" and operator_of(parent) == "|>"
+        used = continues or not (parent is not None and parent.type in BLOCKS)
+        if used:
+            return Clue(LEFTOVER, "a pipeline stage that passes the value through", True)
+        return Clue(LEFTOVER, "ends a pipeline")
+
+    def _capture_of(self, node: Node) -> Node | None:
+        current = node.parent
+        while current is not None and current.type not in BLOCKS:
+            if current.type == "unary_operator" and operator_of(current) == "&":
+                return current
+            current = current.parent
+        return None
+
+    def _tap_stage(self, call: Node) -> Node | None:
+        """The `|> tap(...)`/`|> then(...)` pipe whose function only inspects its argument."""
+        holder = self._tap_holder(call)
+        if holder is None:
+            return None
+        pipe = holder.parent
+        if pipe is None or pipe.type != "binary_operator" or operator_of(pipe) != "|>" \
+                or pipe.child_by_field_name("right") != holder:
+            return None
+        return pipe
+
+    def _tap_holder(self, call: Node) -> Node | None:
+        resolution_of = self.names.resolve
+        node = call
+        capture = None
+        while node.parent is not None and node.parent.type == "binary_operator" and operator_of(node.parent) == "/":
+            node = node.parent
+        if node.parent is not None and node.parent.type == "unary_operator" and operator_of(node.parent) == "&":
+            capture = node.parent
+        if capture is not None:
+            holder = capture.parent.parent if capture.parent is not None and capture.parent.type == "arguments" else None
+            if holder is None or holder.type != "call" or resolution_of(holder).name not in TAPS:
+                return None
+            if len(call_arguments(holder)) != 1:
+                return None
+            return holder if self._passes_through(call, holder, captured=True) else None
+        body = call.parent
+        if body is None or body.type != "body":
+            return None
+        clause, fn = body.parent, body.parent.parent if body.parent is not None else None
+        if fn is None or fn.type != "anonymous_function" or sum(c.type == "stab_clause" for c in fn.children) != 1:
+            return None
+        arguments = fn.parent
+        holder = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+        if holder is None or holder.type != "call" or resolution_of(holder).name not in TAPS \
+                or len(call_arguments(holder)) != 1:
+            return None
+        return holder if self._passes_through(call, holder, captured=False, body=body) else None
+
+    def _passes_through(self, call: Node, holder: Node, captured: bool, body: Node | None = None) -> bool:
+        """tap ignores its function's value; then returns it, so it must be the debug call's item."""
+        is_tap = self.names.resolve(holder).name == "Kernel.tap"
+        if body is not None:
+            for statement in elixir.statements(body):
+                if statement.type != "call" or statement != call and not self._is_debug_call(statement):
+                    return False
+                if impure_parts(call_arguments(statement), self.doc):
+                    return False
+            if not is_tap and elixir.statements(body)[-1] != call:
+                return False
+        if is_tap:
+            return True
+        if self.names.resolve(call).name not in IDENTITY:
+            return False
+        if captured:
+            args = call_arguments(call)
+            return not args or self.doc.node_text(args[0]) == "&1"
+        clause = body.parent
+        params = clause.child_by_field_name("left") if clause is not None else None
+        item = self._item(call, call_arity(call))
+        return params is not None and item is not None and self.doc.node_text(params).strip() == self.doc.node_text(item)
+
+    def _is_debug_call(self, node: Node) -> bool:
+        name = self.names.resolve(node).name
+        return name is not None and self._kind(node, name, call_name(node, self.doc) or "")[0] is not None
+
+    def _options_and_device(self, target: Target) -> tuple[list[Node], Node | None]:
+        """The arguments that only shape the output (options, label), and the device if any."""
+        if target.name != "IO.inspect" and target.name != "Kernel.dbg":
+            args = call_arguments(target.call)
+            device = args[0] if target.name in ("IO.puts", "IO.write") and len(args) == 2 else None
+            return [], device
+        args = call_arguments(target.call)
+        arity = call_arity(target.call)
+        if target.name == "IO.inspect" and arity == 3:
+            explicit_device = len(args) == 3
+            return args[2:] if explicit_device else args[1:], args[0] if explicit_device else None
+        if arity == 2:
+            return args[-1:], None
+        return [], None
+
+    # -- planning ---------------------------------------------------------------------------------------
+    def _decide(self, target: Target, kind: str, node: Node) -> Decision | str:
+        """The plans that remove the call (a Decision), or why it cannot be fixed safely (a str)."""
+        if kind == "capture":
+            return f"it is captured as a function value (`{self._short(node)}`)"
+        if kind == "noop":
+            return "it is all its fn, for or branch does (unwrapping would leave code that does nothing)"
+        if kind in ("stage", "tap"):
+            return self._remove_stage(target, node)
+        if kind == "statement":
+            return self._remove_statement(target, node)
+        if target.kind == "halt":
+            return "its result is used"
+        if target.kind == "banner":
+            return self._banner_value(target)
+        return self._unwrap(target)
+
+    def _remove_stage(self, target: Target, pipe: Node) -> Decision | str:
+        if target.kind != "identity" and pipe.child_by_field_name("right") == target.call:
+            return "a banner or trace call used as a pipeline stage returns something else"
+        call = pipe.child_by_field_name("right")
+        if call == target.call:
+            arity = call_arity(call)
+            if target.name == "IO.inspect" and arity == 3:
+                return "the piped value is the device, not the item it returns"
+            bad = self._impure_options(target)
+            if bad:
+                return bad
+        left = pipe.child_by_field_name("left")
+        operator = pipe.child_by_field_name("operator") or pipe.children[1]
+        op_start, end = self.doc.char(operator.start_byte), self.doc.char(pipe.end_byte)
+        removed = (op_start, end)
+        message = f"removed {target.shown} pipeline stage" if target.kind == "identity" or call != target.call \
+            else f"removed {target.shown} stage"
+        left_is_pipe = left.type == "binary_operator" and operator_of(left) == "|>"
+        continues = pipe.parent is not None and pipe.parent.type == "binary_operator" and operator_of(pipe.parent) == "|>"
+        if not left_is_pipe and not continues and left.end_point[0] != pipe.end_point[0]:
+            # `x =\n  value\n  |> IO.inspect()`: what is left is no pipeline; lay it out as a value.
+            placed = self.placer.place(pipe, [Keep(*self.doc.span(left))], left)
+            if isinstance(placed, str):
+                return placed
+            return Decision(placed, message, removed, [self.doc.span(left)])
+        lines = whole_lines(self.lines, op_start, end)
+        if lines is not None:
+            first, last = self._with_debug_comments(*lines)
+            plan = self._lines_plan(first, last, "pipeline stage")
+        else:
+            plan = Plan(self.doc.char(left.end_byte), end, [])
+        return Decision([plan], message, removed)
+
+    def _remove_statement(self, target: Target, statement: Node) -> Decision | str:
+        """Delete a statement whose value is discarded, keeping the work inside its arguments."""
+        start, end = self.doc.span(statement)
+        scanned = call_arguments(target.call)
+        if statement != target.call and operator_of(statement) == "|>":  # `value |> IO.inspect(...)`
+            scanned = [statement.child_by_field_name("left")] + scanned
+        parts = self._impure(scanned)
+        partial = [p for p, kind in parts if kind == "partial"]
+        if partial:
+            return f"deleting it would skip `{self._short(partial[0])}`, which may raise"
+        one_liner = self._require_one_liner(target, statement)
+        if one_liner is not None and not parts:
+            start = self.doc.char(one_liner.start_byte)
+        elif not first_on_line(self.lines, start):
+            return "it shares its line with other code"
+        if parts:
+            return self._keep_parts(target, statement, [p for p, _ in parts])
+        lines = whole_lines(self.lines, start, end)
+        if lines is None:
+            return "it shares its line with other code"
+        first, last = self._with_debug_comments(*lines)
+        plan = self._lines_plan(first, last, "statement")
+        also = " and the `require IEx` on its line" if one_liner is not None else ""
+        return Decision([plan], f"removed {target.shown} statement{also}", (start, end))
+
+    def _require_one_liner(self, target: Target, statement: Node) -> Node | None:
+        """`require IEx; IEx.pry()` on one line: the `require IEx` right before the pry statement,
+        when nothing else on the line and nothing after it uses IEx."""
+        if target.name != "IEx.pry":
+            return None
+        previous = statement.prev_named_sibling
+        if previous is None or previous.type != "call" or call_name(previous, self.doc) != "require" \
+                or self.doc.node_text(previous).split() != ["require", "IEx"] \
+                or previous.start_point[0] != statement.start_point[0]:
+            return None
+        if not first_on_line(self.lines, self.doc.char(previous.start_byte)):
+            return None
+        self.one_liners.add(previous.id)
+        return previous
+
+    def _keep_parts(self, target: Target, statement: Node, parts: list[Node]) -> Decision | str:
+        """Replace the statement by the parts of its arguments that do work, one statement each."""
+        start, end = self.doc.span(statement)
+        if len(parts) > 1 and any(p.start_point[0] != p.end_point[0] for p in parts):
+            return "the work inside it spans several lines"
+        indent = line_indent(self.lines, self.lines.line_of(start))
+        pieces: list[str | Keep] = []
+        for number, part in enumerate(parts):
+            keep = self.placer.keep(part, indent)
+            if keep is None:
+                return "the work inside it holds a multi-line string that cannot move"
+            if number:
+                pieces.append("\n" + " " * indent)
+            pieces.append(keep)
+        kept = [self.doc.span(p) for p in parts]
+        shown = ", ".join(f"`{self._short(p)}`" for p in parts)
+        message = f"replaced {target.shown} with {shown}, the work inside it"
+        return Decision([Plan(start, end, pieces)], message, (start, end), kept)
+
+    def _banner_value(self, target: Target) -> Decision | str:
+        parts = self._impure(call_arguments(target.call))
+        if parts:
+            return "its result is used and its arguments do work"
+        placed = self.placer.place(target.call, [":ok"], None)
+        if isinstance(placed, str):
+            return placed
+        return Decision(placed, f"replaced {target.shown} (used as a value) with :ok", self.doc.span(target.call))
+
+    def _unwrap(self, target: Target) -> Decision | str:
+        call = target.call
+        item = self._item(call, call_arity(call))
+        if item is None:
+            return "it has no argument to keep, and its value is used"
+        bad = self._impure_options(target)
+        if bad:
+            return bad
+        if has_outside(call, item):
+            return "a comment inside it would be lost"
+        if item.type == "call" and _no_parens_with_args(item) and call.parent is not None \
+                and call.parent.type not in BLOCKS and call.parent.type != "binary_operator":
+            return "its argument is a call without parentheses"
+        prefix, suffix = ("[", "]") if item.type == "keywords" else \
+            ("(", ")") if _needs_parens(item, call, self.doc) else ("", "")
+        keep = Keep(*self.doc.span(item))
+        pieces = [p for p in (prefix, keep, suffix) if p != ""]
+        placed = self.placer.place(call, pieces, item)
+        if isinstance(placed, str):
+            return placed
+        return Decision(placed, f"replaced {target.shown} with its argument", self.doc.span(call), [self.doc.span(item)])
+
+    def _impure_options(self, target: Target) -> str | None:
+        options, device = self._options_and_device(target)
+        parts = self._impure(options + ([device] if device is not None else []))
+        if parts:
+            return f"its options do work (`{self._short(parts[0][0])}`)"
+        return None
+
+    def _item(self, call: Node, arity: int) -> Node | None:
+        """What IO.inspect/dbg return: IO.inspect(item, opts), IO.inspect(device, item, opts), dbg(code, opts)."""
+        args = call_arguments(call)
+        piped = arity > len(args)
+        if piped:
+            parent = call.parent
+            return parent.child_by_field_name("left") if arity != 3 else (args[0] if args else None)
+        if not args:
+            return None
+        if arity == 3 and self.names.resolve(call).name == "IO.inspect":
+            return args[1]
+        return args[0]
+
+    def _impure(self, nodes: list[Node]) -> list[tuple[Node, str]]:
+        """Impure parts, seeing through debug calls that are themselves being fixed."""
+        parts: list[tuple[Node, str]] = []
+        for node, kind in impure_parts(nodes, self.doc):
+            decision = self.fixed.get(node.id) if node.type == "call" else None
+            if decision is None:
+                parts.append((node, kind))
+                continue
+            inner = [n for n in (self._item(node, call_arity(node)),) if n is not None]
+            parts.extend(self._impure(inner))
+        return parts
+
+    # -- bookkeeping after removals -----------------------------------------------------------------------
+    def _bookkeeping(self) -> None:
+        # A fix whose edit overlaps another one is made in the engine's next pass: not gone yet.
+        deferred = {id(plan) for plan in self.rewrite.overlapping()}
+        regions = []
+        for decision in self.fixed.values():
+            if not any(id(plan) in deferred for plan in decision.plans):
+                regions.append((*decision.removed, False))
+                regions.extend((start, end, True) for start, end in decision.kept)
+        self._gone_index = _Regions(regions)
+        self._mark_unused_variables()
+        self._drop_unused_attributes()
+        self._drop_unused_directives()
+
+    def _gone(self, node: Node) -> bool:
+        return self._gone_index.gone(*self.doc.span(node))
+
+    def _mark_unused_variables(self) -> None:
+        """Prefix with `_` a variable whose only reads were in removed debug code (no new warning)."""
+        for variable in variables(self.doc, lambda name: not name.startswith("_")):
+            if not variable.reads or not all(self._gone(read) for read in variable.reads):
+                continue
+            if any(self._gone(binding) for binding in variable.bindings):
+                continue
+            if len(variable.bindings) > 1:
+                continue  # `{x, x} = pair`: the repeat is a use; `{_x, _x}` would warn instead
+            new_name = "_" + variable.name
+            start, _ = self.doc.span(variable.bindings[0])
+            if name_taken(variable.scope, new_name, self.doc):
+                message = f"{variable.name} is unused once the debug code goes, but {new_name} is taken"
+                self._finding_at(start, message, False, "rename blocked: name taken")
+                continue
+            line = self.lines.line_of(start)
+            if len(self.lines.line_text(line)) >= self.placer.line_length:
+                message = f"{variable.name} is unused once the debug code goes, but {new_name} would make its line too long"
+                self._finding_at(start, message, False, "rename blocked: line length")
+                continue
+            for binding in variable.bindings:
+                self.rewrite.add(Plan(*self.doc.span(binding), [new_name]))
+            message = f"renamed {variable.name} to {new_name}: its only uses were in removed debug code"
+            self._finding_at(start, message, True, "keeps the compiler quiet: variable only read by debug code")
+
+    def _drop_unused_attributes(self) -> None:
+        """A module attribute read only by removed debug code would warn "set but never used": its
+        definitions in that module go too (plain literal values), or it is reported."""
+        reads: dict[tuple[int, str], list[Node]] = {}
+        definitions: dict[tuple[int, str], list[tuple[Node, Node]]] = {}
+        for match in re.finditer(r"@([a-z_]\w*)", self.doc.text):
+            node = self.doc.node_at(match.start(), match.start() + 1)
+            attribute = node.parent if node is not None and node.type == "@" else None
+            if attribute is None or attribute.type != "unary_operator" or elixir.in_opaque(attribute):
+                continue
+            module = self.names.module_of(attribute)
+            if module is None:
+                continue
+            operand = attribute.child_by_field_name("operand")
+            key = (module.block.id, match.group(1))
+            if operand is not None and operand.type == "identifier":
+                reads.setdefault(key, []).append(attribute)
+            elif operand is not None and operand.type == "call" and call_arguments(operand):
+                definitions.setdefault(key, []).append((attribute, call_arguments(operand)[0]))
+        for key, nodes in reads.items():
+            name = key[1]
+            if name in RESERVED_ATTRIBUTES or key not in definitions or not all(self._gone(n) for n in nodes):
+                continue
+            if re.search(rf"Module\.\w+\([^)]*:{re.escape(name)}\b", self.doc.text):
+                continue  # read through Module functions too
+            for definition, value in definitions[key]:
+                self._drop_attribute(name, definition, value)
+
+    def _drop_attribute(self, name: str, definition: Node, value: Node) -> None:
+        start, end = self.doc.span(definition)
+        statement = definition.parent is not None and definition.parent.type in BLOCKS
+        lines = whole_lines(self.lines, start, end) if statement else None
+        if lines is None or impure_parts([value], self.doc):
+            message = f"@{name} is only used by the removed debug code; remove it by hand"
+            self._finding_at(start, message, False, "attribute only read by debug code; its value may do work")
+            return
+        first, last = self._with_debug_comments(*lines)
+        self.rewrite.add(self._lines_plan(first, last, "unused attribute"))
+        self._finding_at(start, f"removed @{name}: only the removed debug code used it", True,
+                         "keeps the compiler quiet: attribute only read by debug code")
+
+    def _drop_unused_directives(self) -> None:
+        """`alias`, `import IO` and `require IEx` whose only uses were in removed debug code would warn
+        "unused alias/import": they go too (or are reported when they share a line)."""
+        for block_id, directives in self.names.directives.items():
+            for directive in directives:
+                if directive.kind == "alias" and directive.short:
+                    uses = self._alias_uses(directive)
+                    label = f"alias {directive.short}"
+                elif directive.kind == "import" and directive.target == "IO":
+                    uses = self._import_uses(directive)
+                    label = "import IO"
+                elif directive.kind == "require" and directive.target == "IEx" \
+                        and directive.node.id not in self.one_liners and "as" not in self.doc.node_text(directive.node):
+                    uses = self._alias_uses(replace(directive, short="IEx"))
+                    label = "require IEx"
+                else:
+                    continue
+                if not uses or not all(self._gone(n) for n in uses):
+                    continue
+                self._drop_directive(directive.node, label)
+
+    def _alias_uses(self, directive) -> list[Node]:
+        scope = directive.node.parent
+        text = self.doc.text
+        uses = []
+        pattern = re.compile(rf"(?<![\w.]){re.escape(directive.short)}\b")
+        _, end = self.doc.span(scope)
+        for match in pattern.finditer(text, self.doc.char(directive.node.end_byte), end):
+            node = self.doc.node_at(match.start(), match.end())
+            if node is not None and node.type == "alias" and not elixir.in_opaque(node):
+                uses.append(node)
+        return uses
+
+    def _import_uses(self, directive) -> list[Node]:
+        scope = directive.node.parent
+        names = "|".join(sorted(EXPORTS["IO"]))
+        uses = []
+        _, end = self.doc.span(scope)
+        pattern = re.compile(rf"(?<![\w.:@])(?:{names})\b")
+        for match in pattern.finditer(self.doc.text, self.doc.char(directive.node.end_byte), end):
+            node = self.doc.node_at(match.start(), match.end())
+            if node is None or node.type != "identifier" or elixir.in_opaque(node):
+                continue
+            call = node.parent
+            if call is not None and call.type == "call" and call.child_by_field_name("target") == node:
+                if self.names.resolve(call).name and self.names.resolve(call).name.startswith("IO."):
+                    uses.append(call)
+            else:
+                uses.append(node)  # a variable of that name, or a capture: count it as a use
+        return uses
+
+    def _drop_directive(self, node: Node, label: str) -> None:
+        start, end = self.doc.span(node)
+        lines = whole_lines(self.lines, start, end)
+        if lines is None:
+            self._finding_at(start, f"{label} is only used by the removed debug code; remove it by hand", False,
+                             "directive only used by debug code")
+            return
+        self.rewrite.add(self._lines_plan(*lines, label))
+        self._finding_at(start, f"removed {label}: only the removed debug code used it", True,
+                         "keeps the compiler quiet: directive only used by debug code")
+
+    # -- helpers --------------------------------------------------------------------------------------------
+    def _lines_plan(self, first: int, last: int, message: str) -> Plan:
+        """Delete lines first..last (edits.py tidies the blank lines around them)."""
+        return Plan(self.lines.line_start(first), self.lines.line_end(last), tidy=True, message=message)
+
+    def _with_debug_comments(self, first: int, last: int) -> tuple[int, int]:
+        above = []
+        line = first - 1
+        while line in self.comments:
+            above.insert(0, line)
+            line -= 1
+        if above and any(COMMENT_GOES.search(self.lines.line_text(n)) for n in above):
+            first = above[0]
+        return first, last
+
+    def _short(self, node: Node) -> str:
+        text = " ".join(self.doc.node_text(node).split())
+        return text if len(text) <= 40 else text[:37] + "..."
+
+    def _review(self, node: Node, message: str, evidence: str) -> None:
+        self._finding(node, message, False, evidence)
+
+    def _finding(self, node: Node, message: str, fixed: bool, evidence: str) -> None:
+        start, end = self.doc.span(node)
+        finding = self.rule.finding(self.source, start, message, fixed, end)
+        self.outcome_findings.append(replace(finding, evidence=evidence))
+
+    def _finding_at(self, offset: int, message: str, fixed: bool, evidence: str) -> None:
+        finding = self.rule.finding(self.source, offset, message, fixed)
+        self.outcome_findings.append(replace(finding, evidence=evidence))
+
+
+class _Regions:
+    """Removed and kept character ranges, properly nested; a range is gone when the innermost region
+    holding it was removed."""
+
+    def __init__(self, regions: list[tuple[int, int, bool]]):
+        ordered = sorted(set(regions), key=lambda r: (r[0], -r[1], r[2]))
+        self.regions = ordered
+        self.starts = [r[0] for r in ordered]
+        self.parent: list[int] = []
+        stack: list[int] = []
+        for index, (start, end, _) in enumerate(ordered):
+            while stack and not (ordered[stack[-1]][0] <= start and end <= ordered[stack[-1]][1]):
+                stack.pop()
+            self.parent.append(stack[-1] if stack else -1)
+            stack.append(index)
+
+    def gone(self, start: int, end: int) -> bool:
+        index = bisect_right(self.starts, start) - 1
+        while index >= 0:
+            region_start, region_end, kept = self.regions[index]
+            if region_start <= start and end <= region_end:
+                return not kept
+            index = self.parent[index]
+        return False
+
+
+def _next_statement(node: Node) -> Node | None:
+    sibling = node.next_named_sibling
+    while sibling is not None and sibling.type in ("comment", "stab_clause"):
+        sibling = sibling.next_named_sibling
+    return sibling
+
+
+def _phrases(verdict: Verdict) -> str:
+    return ", ".join(c.phrase for c in verdict.side(LEFTOVER))
+
+
+def _canonical(name: str) -> str:
+    return {"dbg": "Kernel.dbg", "pry": "IEx.pry"}.get(name, name.removeprefix("Elixir."))
+
+
+def _candidate_pattern(calls: set[str], banners: bool, import_io: bool) -> re.Pattern[str]:
+    # Bare `inspect`/`puts`/`write` are Kernel's (or not debug calls) unless IO is imported.
+    bare = ["dbg", "pry"] + (["inspect", "puts", "write"] if import_io else [])
+    qualified = ["inspect", "dbg", "pry"] + (["puts", "write"] if banners or import_io else [])
+    alternatives = [r"(?:[A-Z]\w*\.)+(?:" + "|".join(qualified) + r")\b", r"(?:" + "|".join(bare) + r")\b",
+                    r":dbg\.\w+"]
+    if banners:
+        alternatives.append(r"Logger\.\w+")
+    for call in sorted(calls):
+        if call not in IDENTITY and call not in ("IEx.pry", ":dbg"):
+            alternatives.append(re.escape(call) + r"\b")
+    return re.compile(r"(?<![\w.:@])(?:" + "|".join(alternatives) + r")")
+
+
+def _no_parens_with_args(node: Node) -> bool:
+    return bool(call_arguments(node)) and not any(
+        c.type == "arguments" and c.children and c.children[0].type == "(" for c in node.children)
+
+
+def _needs_parens(item: Node, call: Node, doc: Doc) -> bool:
+    """Would splicing `item` in place of the call change how the parent operator groups it, or would
+    `mix format` put parentheses there (it follows the same rule, in Code.Formatter)?"""
+    parent = call.parent
+    if parent is None:
+        return False
+    if item.type == "unary_operator":
+        return operator_of(item) == "&" and parent.type in ("binary_operator", "unary_operator", "dot", "access_call")
+    if item.type != "binary_operator":
+        return False
+    if parent.type in ("unary_operator", "dot", "access_call"):
+        return True
+    if parent.type != "binary_operator":
+        return False
+    inner_op, outer_op = operator_of(item) or "", operator_of(parent) or ""
+    if inner_op in LOGICAL and outer_op in LOGICAL and inner_op != outer_op:
+        return True
+    inner = PRECEDENCE.get(inner_op, -1)
+    outer = PRECEDENCE.get(outer_op, len(PRECEDENCE))
+    side = "left" if parent.child_by_field_name("left") == call else "right"
+    assoc = "right" if outer_op in RIGHT_ASSOCIATIVE else "left"
+    if inner == outer and side == assoc:
+        return False
+    return outer_op in REQUIRED_PARENS or outer > inner or inner == outer
