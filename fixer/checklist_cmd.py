@@ -5,7 +5,6 @@ import json
 import sys
 from pathlib import Path
 
-from rich.table import Table
 from rich.text import Text
 
 from fixer import __version__, exitcodes, report
@@ -94,45 +93,75 @@ def _short(text: str, limit: int = 60) -> str:
 
 def undone_lines(item_result) -> list[str]:
     """One line per piece of the item's work that was not done, with the reason."""
-    return [f"{s.state}: {s.path}:{span_text(s.span)}: {s.message}" + (f" [{s.evidence}]" if s.evidence else "")
+    return [f"{s.state}: {s.path}:{span_text(s.span)}: {s.message}" +
+            (f" [{s.evidence}]" if s.evidence and s.evidence not in s.message else "")
             for s in item_result.undone]
 
 
+STYLES = {"fixed": "green", "covered": "green", "already done": "cyan", "manual": "yellow",
+          "not found": "red", "needs review": "yellow", "error": "bold red"}
+MAX_LISTED_FILES = 10  # a repository-wide item lists this many files it looked at (JSON has them all)
+
+
 def print_plan(result: ChecklistRun) -> None:
-    """The plan as a table: item -> rule -> files -> result (with detail and line-hint drift)."""
-    styles = {"fixed": "green", "covered": "green", "already done": "cyan", "manual": "yellow",
-              "not found": "red", "needs review": "yellow", "error": "bold red"}
-    table = Table(title=f"checklist {result.checklist}", title_justify="left", show_lines=True)
-    table.add_column("#", justify="right")
-    table.add_column("item", ratio=3)
-    table.add_column("rule", ratio=1)
-    table.add_column("files", ratio=2)
-    table.add_column("result", ratio=3)
+    """The plan on stderr, one block per item (item -> rule -> files -> result, line-hint drift and
+    what was left undone with the reason), filled to the width: a table would cut ids and paths. With
+    -q only what a person must look at: the work left undone."""
+    console = report.stderr()
+    columns = report.width(sys.stderr)
+    if report.is_quiet():
+        for r in result.results:
+            for line in (undone_lines(r) if r.entry.kind == "rule" else []):
+                _print(console, report.wrap(line, "    ", columns, first=f"item {r.entry.item.number}: "))
+        return
+    _print(console, [f"checklist {result.checklist}"])
     for r in result.results:
-        item = r.entry.item
-        outcome = Text(r.status, style=styles.get(r.status, ""))
-        hints = [h.describe() for h in r.hints]
-        for line in ([r.detail] if r.detail else []) + [h for h in hints if h not in r.detail]:
-            outcome.append("\n" + line)
-        table.add_row(str(item.number), Text(item.text), r.entry.rule or "manual",
-                      Text(_files_cell(r)), outcome)
+        _print(console, [""] + plan_block(r, columns))
     counts: dict[str, int] = {}
     for r in result.results:
         counts[r.status] = counts.get(r.status, 0) + 1
-    table.caption = ", ".join(f"{n} {status}" for status, n in counts.items())
-    console = report.stderr()
-    console.print(table)
-    # Whole lines (never wrapped) for what a person must look at: path, lines and reason stay greppable.
-    for r in result.results:
-        if r.entry.kind == "rule":
-            for line in undone_lines(r):
-                console.print(f"item {r.entry.item.number}: {line}", markup=False, soft_wrap=True)
+    _print(console, [""] + report.wrap(", ".join(f"{n} {status}" for status, n in counts.items()), "", columns))
 
 
-def _files_cell(r) -> str:
-    if r.entry.repository_wide:
-        return "\n".join(["(whole repository)", *r.files])
-    return "\n".join(r.entry.files)
+def plan_block(r, columns: int) -> list[str]:
+    """One item's lines: its text, then its rule, files, result, hints and undone work, each
+    filled to `columns` without cutting an id or a path."""
+    entry = r.entry
+    details = []
+    if entry.kind == "covered":
+        details.append(f"part of item {entry.covered_by} (rule: {entry.rule})")
+    elif entry.rule:
+        details.append(f"rule: {entry.rule}")
+    details += _file_lines(r)
+    hints = [h.describe() for h in r.hints]
+    details.append(f"result: {r.status}" + (f", {r.detail}" if r.detail else ""))
+    details += [h for h in hints if h not in r.detail]
+    details += undone_lines(r) if entry.kind == "rule" else []
+    return report.block(f"{entry.item.number}. ", entry.item.text, details, columns)
+
+
+def _file_lines(r) -> list[str]:
+    if r.entry.kind == "manual":
+        return []
+    if not r.entry.repository_wide:
+        return [f"file: {path}" for path in r.entry.files]
+    listed = [f"file: {path}" for path in r.files[:MAX_LISTED_FILES]]
+    more = len(r.files) - len(listed)
+    return [f"files: the whole repository (the rule applies to {len(r.files)})"] + listed + \
+        ([f"... and {more} more (`--format json` lists them all)"] if more > 0 else [])
+
+
+def _print(console, lines: list[str]) -> None:
+    """Lines as they are (never re-wrapped, never read as markup); a result's status in colour."""
+    for line in lines:
+        text = Text(line)
+        status = line.lstrip().removeprefix("result: ") if line.lstrip().startswith("result: ") else ""
+        for name, style in STYLES.items():
+            if status.startswith(name):
+                start = len(line) - len(status)
+                text.stylize(style, start, start + len(name))
+                break
+        console.print(text)
 
 
 def to_json(result: ChecklistRun, diff: str, branch=None) -> str:

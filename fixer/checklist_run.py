@@ -7,7 +7,6 @@ ALL of its work is done. Fixes that were made still land even when their item is
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -18,7 +17,7 @@ from fixer.config import Config
 from fixer.engine import fix_text
 from fixer.lang.enclosing import Outline, outline
 from fixer.model import FileResult
-from fixer.rule import ConfigError, Rule, Source, all_rules
+from fixer.rule import ConfigError, Rule, all_rules
 from fixer.textio import Decoded, InputError, decode
 
 TICKED = ("fixed", "already done", "covered")
@@ -226,48 +225,26 @@ def _already_done(entry: PlanEntry, rule: Rule, paths: list[str], files: _Files)
 
 
 def _sites(rule: Rule, path: str, original: str, base: FileResult, files: _Files) -> list[Site]:
-    """The rule's first look at the ORIGINAL file (its lines are the checklist's lines), each finding
-    marked by what became of it in `base`, the rule's full run on that text."""
-    if not rule.wants(path, original) or (shape := files.outline(path)) is None:
+    """What became of each thing the rule saw in the ORIGINAL file (its lines are the checklist's
+    lines), as the engine reports it for `base`, the rule's full run on that text: fixes that landed
+    and, with the reason, what was left for a person: the rule's own refusals and the spots the
+    engine held back (a second pass would change them again, a fix would leave a name undefined or
+    make the file unparsable). The engine's findings are already on the original lines."""
+    if not base.findings or (shape := files.outline(path)) is None:
         return []
-    try:
-        seen = rule.check(Source(path, original)).findings
-    except Exception:  # the same failure is in base.errors, reported with the item
-        return []
-    changed = _changed_lines(original, base.new)
-    later_fixes = base.fixes() > sum(1 for f in seen if f.fixed)  # a later pass fixed more
-    reasons = {f.line: f.message for f in base.findings if not f.fixed}
     lines = original.splitlines()
     sites = []
-    for finding in seen:
+    for finding in sorted(base.findings, key=lambda f: (f.line, f.column)):
         end = max(finding.end_line or shape.statement_end(finding.line), finding.line)
-        touched = [line for line in range(finding.line, end + 1) if line in changed]
-        if finding.fixed and touched:
-            state, message = "fixed", finding.message
-        elif finding.fixed:
-            state = "error" if base.errors else "needs review"
-            message = base.errors[0] if base.errors else reasons.get(finding.line, "the fix was not applied")
-        elif later_fixes and len(touched) == end - finding.line + 1:
-            state, message = "fixed", "fixed by a later pass of the rule"
-        else:
+        if not finding.fixed:
             state, message = "needs review", finding.message
+        elif base.errors:  # the file was left unchanged: the fix did not land
+            state, message = "error", base.errors[0]
+        else:
+            state, message = "fixed", finding.message
         sites.append(Site(path, finding.line, end, state, message, finding.evidence, shape.at(finding.line),
                           _haystack(lines, finding.line, end, shape, rule)))
     return sites
-
-
-def _changed_lines(old: str, new: str) -> set[int]:
-    """1-based lines of `old` that `new` deletes or rewrites (an insertion touches both neighbours)."""
-    if old == new:
-        return set()
-    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
-    changed: set[int] = set()
-    for op, i1, i2, _, _ in matcher.get_opcodes():
-        if op == "insert":
-            changed.update((i1, i1 + 1))
-        elif op != "equal":
-            changed.update(range(i1 + 1, i2 + 1))
-    return changed
 
 
 def _haystack(lines: list[str], start: int, end: int, shape: Outline, rule: Rule) -> str:

@@ -141,11 +141,12 @@ class Rule:
     def check(self, source: Source) -> Outcome:
         raise NotImplementedError
 
-    def finding(self, source: Source, offset: int, message: str, fixed: bool, end: int | None = None) -> Finding:
+    def finding(self, source: Source, offset: int, message: str, fixed: bool, end: int | None = None, *,
+                evidence: str = "") -> Finding:
         line = source.lines.line_of(offset)
         column = offset - source.lines.line_start(line) + 1
         end_line = source.lines.line_of(end) if end is not None else None
-        return Finding(self.id, source.path, line, message, fixed, column, end_line)
+        return Finding(self.id, source.path, line, message, fixed, column, end_line, evidence)
 
     # -- documentation -----------------------------------------------------------------------
     @classmethod

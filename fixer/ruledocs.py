@@ -65,25 +65,25 @@ def _parameter(name: str, value: str, doc: str, columns: int) -> list[str]:
 
 
 def fill_docstring(doc: str, columns: int) -> list[str]:
-    """Reflow each prose paragraph (same indent, no blank line) to `columns`, keeping section
-    headers, bullets and the code of Example sections as they are."""
+    """Reflow each prose paragraph (same indent, no blank line; a bullet with the lines indented
+    under its text) to `columns`, keeping section headers, bullets and the code of Example
+    sections as they are. A header starts a paragraph and its section is indented under it: a prose
+    line that happens to end with ":" is prose."""
     out: list[str] = []
     paragraph: list[str] = []
     indent = ""
+    hanging = ""  # where the paragraph's continuation lines start (deeper under a bullet)
     in_code = False
 
     def flush() -> None:
         if paragraph:
-            text = " ".join(part.strip() for part in paragraph)
-            bullet = BULLET.match(text)
-            hanging = indent + " " * (len(bullet.group(0)) if bullet else 0)
-            out.extend(wrap(text, hanging, columns, first=indent))
+            out.extend(wrap(" ".join(part.strip() for part in paragraph), hanging, columns, first=indent))
             paragraph.clear()
 
-    for line in doc.splitlines():
+    lines = doc.splitlines()
+    for number, line in enumerate(lines):
         stripped = line.strip()
-        if line and not line[0].isspace() and stripped.endswith(":"):  # a section header
-            flush()
+        if not paragraph and _is_header(line, lines[number + 1] if number + 1 < len(lines) else ""):
             in_code = stripped in CODE_SECTIONS
             out.append(line)
             continue
@@ -92,9 +92,18 @@ def fill_docstring(doc: str, columns: int) -> list[str]:
             out.append(line)
             continue
         lead = line[: len(line) - len(line.lstrip())]
-        if paragraph and (lead != indent or BULLET.match(stripped)):
+        bullet = BULLET.match(stripped)
+        if paragraph and (bullet or lead != hanging):
             flush()
-        indent = lead
+        if not paragraph:
+            indent = lead
+            hanging = lead + " " * (len(bullet.group(0)) if bullet else 0)
         paragraph.append(line)
     flush()
     return out
+
+
+def _is_header(line: str, following: str) -> bool:
+    """`Why:` at the margin, with its section indented under it (or a blank line) next."""
+    return bool(line) and not line[0].isspace() and line.rstrip().endswith(":") and \
+        (not following.strip() or following[0].isspace())

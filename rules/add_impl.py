@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from fixer.edits import Edit
@@ -185,7 +184,7 @@ class AddImpl(Rule):
                 outcome.findings.append(self._finding(source, start, f"added @impl {value} to {label}", True, f"{callback.behaviour} callback"))
 
     def _finding(self, source: Source, offset: int, message: str, fixed: bool, evidence: str):
-        return dataclasses.replace(self.finding(source, offset, message, fixed), evidence=evidence)
+        return self.finding(source, offset, message, fixed, evidence=evidence)
 
     def _wanted(self, callback) -> bool:
         wanted = self.options["functions"]

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from functools import cached_property
 
 from fixer.rule import Example, Outcome, Param, Rule, Source
@@ -156,8 +155,8 @@ class RemoveDebugFileWrites(Rule):
         outcome = Outcome()
         for decision in decisions:
             start, end = spans.start(decision.stmt), spans.end(decision.stmt)
-            finding = self.finding(source, start, decision.message, decision.fixed, end)
-            outcome.findings.append(replace(finding, evidence=decision.evidence))
+            outcome.findings.append(self.finding(source, start, decision.message, decision.fixed, end,
+                                                 evidence=decision.evidence))
         removals = [Removal(stmt, keep) for stmt, keep in analysis.removals(decisions)]
         if removals:
             outcome.edits = Layout(self.id, tree, spans).remove(removals)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import re
 from typing import TYPE_CHECKING
 
@@ -145,7 +144,7 @@ class RenameUsedUnderscored(Rule):
         return outcome
 
     def _finding(self, source: Source, offset: int, message: str, fixed: bool, evidence: str):
-        return dataclasses.replace(self.finding(source, offset, message, fixed), evidence=evidence)
+        return self.finding(source, offset, message, fixed, evidence=evidence)
 
     def _explicit(self, analysis: Analysis) -> list[tuple[Variable, str]]:
         chosen = []

@@ -774,12 +774,10 @@ class Finder:
 
     def _finding(self, node: Node, message: str, fixed: bool, evidence: str) -> None:
         start, end = self.doc.span(node)
-        finding = self.rule.finding(self.source, start, message, fixed, end)
-        self.outcome_findings.append(replace(finding, evidence=evidence))
+        self.outcome_findings.append(self.rule.finding(self.source, start, message, fixed, end, evidence=evidence))
 
     def _finding_at(self, offset: int, message: str, fixed: bool, evidence: str) -> None:
-        finding = self.rule.finding(self.source, offset, message, fixed)
-        self.outcome_findings.append(replace(finding, evidence=evidence))
+        self.outcome_findings.append(self.rule.finding(self.source, offset, message, fixed, evidence=evidence))
 
 
 class _Regions:
