@@ -1,0 +1,206 @@
+"""What remove-debugger-calls and remove-debug-prints share: a verdict per call (removed as a
+leftover, or left for a person, each with the evidence), the facts about a call's surroundings they
+both read (its statement, enclosing functions and guards, comments, `# noqa`), and the way from
+verdicts to an Outcome (statements removed through `pyblocks.Layout`, findings with evidence).
+
+Everything is decided on CPython's ast; side effects follow `py_effects.Policy`.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterator
+
+from fixer.lang import py_ast
+from fixer.lang.py_ast import Spans
+from fixer.lang.py_effects import Policy
+from fixer.lang.py_names import FUNCTIONS, Names
+from fixer.lang.pyblocks import Layout, Removal, collapse_guards
+
+NOQA = re.compile(r"#\s*noqa\b(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?", re.I)
+
+
+@dataclass
+class Verdict:
+    stmt: ast.AST  # what the finding points at; the statement removed when `fixed`
+    fixed: bool
+    message: str
+    evidence: str
+    keep: list[str] = field(default_factory=list)  # statements kept in its place (its effects)
+
+
+class Blocked(Exception):
+    """An effect in the arguments that cannot be kept as a statement of its own."""
+
+    def __init__(self, reason: str, evidence: str):
+        super().__init__(reason)
+        self.reason, self.evidence = reason, evidence
+
+
+class Module:
+    """One module's names, side-effect policy and lines, for deciding about calls in it."""
+
+    def __init__(self, tree: ast.Module, spans: Spans, extra_pure=()):
+        self.tree, self.spans = tree, spans
+        self.names = Names(tree)
+        self.policy = Policy(self.names, spans, extra_pure)
+
+    # -- where a call stands ------------------------------------------------------------------------
+    def statement_of(self, call: ast.Call) -> ast.Expr | None:
+        """The expression statement that is exactly this call (None when its value is used)."""
+        stmt = self.names.statement(call)
+        return stmt if isinstance(stmt, ast.Expr) and stmt.value is call else None
+
+    def functions(self, node: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+        """Enclosing function definitions, innermost first."""
+        for ancestor in self.names.ancestors(node):
+            if isinstance(ancestor, FUNCTIONS):
+                yield ancestor
+
+    def guards(self, node: ast.AST) -> Iterator[ast.If]:
+        """Enclosing `if`s whose body holds the node, up to its function."""
+        child = node
+        for ancestor in self.names.ancestors(node):
+            if isinstance(ancestor, (*FUNCTIONS, ast.Lambda, ast.ClassDef)):
+                return
+            if isinstance(ancestor, ast.If) and child is not ancestor.test:
+                yield ancestor
+            child = ancestor
+
+    def in_main_block(self, node: ast.AST) -> bool:
+        return any(_is_main_guard(g.test) for g in self.guards(node))
+
+    # -- comments -----------------------------------------------------------------------------------------
+    def trailing_comment(self, stmt: ast.stmt) -> str:
+        """The comment after the statement on its last line ('' if none)."""
+        line = self.spans.lines.line_text(stmt.end_lineno)
+        rest = line[self.spans.column(stmt.end_lineno, stmt.end_col_offset):].strip()
+        return rest if rest.startswith("#") else ""
+
+    def comment_above(self, stmt: ast.stmt) -> str:
+        """The comment line directly above a statement that starts its line, at its indent ('' if none)."""
+        lines = self.spans.lines
+        if stmt.lineno < 2 or lines.line_text(stmt.lineno)[: self._column(stmt)].strip():
+            return ""
+        above = lines.line_text(stmt.lineno - 1)
+        if not above.lstrip().startswith("#") or self.spans.indent(stmt.lineno - 1) != self.spans.indent(stmt.lineno):
+            return ""
+        return above.strip()
+
+    def noqa(self, stmt: ast.stmt, code: str) -> str:
+        """`# noqa` or `# noqa: CODE` on the statement's lines, as written ('' if none)."""
+        for n in range(stmt.lineno, stmt.end_lineno + 1):
+            match = NOQA.search(self.spans.lines.line_text(n))
+            if match and (not match.group("codes") or code.upper() in match.group("codes").upper()):
+                return match.group(0).strip()
+        return ""
+
+    def _column(self, stmt: ast.stmt) -> int:
+        return self.spans.column(stmt.lineno, stmt.col_offset)
+
+    # -- effects ------------------------------------------------------------------------------------------
+    def kept_effects(self, nodes: list[ast.AST]) -> list[str]:
+        """The statements that keep the effects of evaluating `nodes`; Blocked if one cannot stand alone."""
+        keep = []
+        for effect in self.policy.effects(nodes):
+            text = self.policy.statement(effect)
+            if text is None:
+                reason = effect.describe() if effect.reason.startswith("iterates") else \
+                    f"{effect.describe()} and cannot be kept as a statement of its own"
+                raise Blocked(reason, f"keeps `{effect.text}`: may have side effects")
+            keep.append(text)
+        return keep
+
+    def test_keep(self, test: ast.expr) -> list[str] | None:
+        """What to keep of an `if` test when the `if` goes: its effects as statements, or None."""
+        try:
+            return self.kept_effects([test])
+        except Blocked:
+            return None
+
+    def short(self, node: ast.AST, limit: int = 60) -> str:
+        return self.spans.short(node, limit)
+
+
+def kept_note(keep: list[str]) -> str:
+    if not keep:
+        return ""
+    shown = ", ".join(f"`{k}`" for k in keep)
+    return f"; kept {shown} as a statement: it may have side effects"
+
+
+def only_used_by(module: Module, stmt: ast.Import | ast.ImportFrom, removed: list[ast.AST]) -> bool:
+    """Every name the import binds is read, and only inside `removed` statements."""
+    names = module.names
+    removed_ids = {id(s) for s in removed}
+    for alias in stmt.names:
+        bindings = names.resolve(alias.asname or alias.name.split(".")[0], names.scope(alias)) or []
+        binding = next((b for b in bindings if b.node is alias), None)
+        uses = names.uses(binding) if binding else []
+        if not uses or not all(any(id(a) in removed_ids for a in names.ancestors(u)) for u in uses):
+            return False
+    return True
+
+
+def outcome(rule, source, analyse: Callable[[ast.Module, Spans], "Analysis | None"], comments: re.Pattern[str]):
+    """The Outcome of a leftover rule on one source: findings with evidence, and the removals."""
+    from fixer.rule import Outcome
+
+    parsed = py_ast.for_source(source)
+    if parsed is None:
+        return Outcome(findings=[rule.finding(source, 0, py_ast.UNRELIABLE, False)])
+    tree, spans = parsed
+    analysis = analyse(tree, spans)
+    if analysis is None:
+        return Outcome()
+    verdicts = analysis.verdicts()
+    result = Outcome()
+    for verdict in verdicts:
+        start, end = spans.start(verdict.stmt), spans.end(verdict.stmt)
+        finding = rule.finding(source, start, verdict.message, verdict.fixed, end)
+        result.findings.append(replace(finding, evidence=verdict.evidence))
+    chosen = {id(v.stmt): (v.stmt, v.keep) for v in verdicts if v.fixed}
+    for stmt in analysis.also([s for s, _ in chosen.values()]):
+        chosen[id(stmt)] = (stmt, [])
+    if chosen:
+        module = analysis.module
+        removals = collapse_guards(chosen, module.names.parent, module.test_keep)
+        result.edits = Layout(rule.id, tree, spans, comments).remove([Removal(s, k) for s, k in removals])
+    return result
+
+
+class Analysis:
+    """One rule's decisions on one module (subclasses: debugger calls, prints)."""
+
+    module: Module
+
+    def verdicts(self) -> list[Verdict]:
+        raise NotImplementedError
+
+    def also(self, removed: list[ast.AST]) -> list[ast.stmt]:
+        """Statements that go with the removed ones (e.g. `import pdb` in `import pdb; pdb.set_trace()`)."""
+        return []
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    """`if __name__ == "__main__":` (either order)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and \
+        any(isinstance(s, ast.Constant) and s.value == "__main__" for s in sides)
+
+
+def name_parts(name: str) -> list[str]:
+    """`_pdb_excepthook` -> ["pdb", "excepthook"]; `showTable` -> ["show", "table"]."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return [part for part in spaced.lower().split("_") if part]
+
+
+def last_name(func: ast.AST) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
