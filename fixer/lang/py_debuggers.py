@@ -9,7 +9,7 @@ import re
 
 from fixer.lang.py_ast import Spans
 from fixer.lang.py_leftovers import Analysis, Blocked, Module, Verdict, kept_note, last_name, name_parts, \
-    only_used_by
+    only_used_by, switch_in
 
 STOP, SHELL, POST = "stops in the debugger", "opens an interactive shell", "enters post-mortem debugging"
 TRACERS = ("pdb", "ipdb", "pudb", "pudb.remote", "remote_pdb", "rpdb", "web_pdb", "wdb", "pdbr", "pdbpp",
@@ -159,7 +159,7 @@ class Debuggers(Analysis):
         if tooling:
             return f"the module defines its own debugger entry `{tooling[1]}` (line {tooling[0]})", "debugger tooling"
         for guard in module.guards(call):
-            switch = _switch(guard.test, module)
+            switch = switch_in(guard.test, module, SWITCH, strings=True)
             if switch:
                 return f"it is guarded by `{switch}`, an opt-in debugging switch", "opt-in debugging switch"
         return None
@@ -202,16 +202,6 @@ class Debuggers(Analysis):
         parent = self.module.names.parent(stmt)
         siblings = [s for field in ("body", "orelse", "finalbody") for s in getattr(parent, field, None) or []]
         return any(s is not stmt and s.lineno <= stmt.end_lineno and stmt.lineno <= s.end_lineno for s in siblings)
-
-
-def _switch(test: ast.expr, module: Module) -> str:
-    """The part of an `if` test that names a debugging switch (`args.pdb`, `"LEDGER_DEBUG"`), or ''."""
-    for node in ast.walk(test):
-        text = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else \
-            node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
-        if text and SWITCH.search(text):
-            return module.short(node, 40)
-    return ""
 
 
 def _dunder_import(call: ast.Call, owner: str | None) -> str | None:

@@ -192,6 +192,17 @@ def _is_main_guard(test: ast.expr) -> bool:
         any(isinstance(s, ast.Constant) and s.value == "__main__" for s in sides)
 
 
+def switch_in(test: ast.expr, module: Module, switch: re.Pattern[str], strings: bool = False) -> str:
+    """The part of an `if` test naming a switch (`args.pdb`, `self.verbose`, with `strings` also
+    `"APP_DEBUG"`), or ''."""
+    for node in ast.walk(test):
+        text = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else \
+            node.value if strings and isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
+        if text and switch.search(text):
+            return module.short(node, 40)
+    return ""
+
+
 def name_parts(name: str) -> list[str]:
     """`_pdb_excepthook` -> ["pdb", "excepthook"]; `showTable` -> ["show", "table"]."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
