@@ -17,27 +17,32 @@ class RemoveDebugPrints(Rule):
         - its message starts with `DEBUG`, `debug:`, `>>>`, `!!!` or `XXX`, or matches one of
           `messages` (the literal start of the first argument: a string, an f-string, `"…" % x`);
         - it is a trace marker: `print("here")`, `print("got here 2")`, `print("entering load")`;
-        - it prints internals: `locals()`, `vars(…)`, `globals()`, `dir(…)`, `type(…)`, `id(…)`,
-          `x.__dict__`, a private attribute (`self._index`);
+        - it prints internals: `locals()`, `vars(…)`, `globals()`, `x.__dict__` anywhere in it;
+          `type(x)`, `id(x)`, `dir(x)` or a private attribute (`self._index`) printed as they are
+          (an argument, `repr(…)` of one, an f-string placeholder) in a print that is not a message
+          for the user (`f"Job failed: {type(exc).__name__}"` is one);
         - it uses a self-documenting f-string: `print(f"{total=}")`;
         - a comment on its line or directly above it says `debug`, `temporary`, `remove this`/`me`/
           `before`/`later` or `XXX` (the comment goes with it);
-        - it is the only print of a function that returns data, and it prints values rather than a
-          message for the user (not one starting with warning/error/usage/note/done/…).
+        - it is the only print of a function that returns data, and it prints values with at most a
+          label (`print("parse_row", fields)`), not a message for the user (prose of two words or
+          more, or a message starting with warning/error/usage/note/done/…).
 
-        Never removed, output on purpose: `print(…, file=…)` to any stream; the
-        `if __name__ == "__main__":` block; CLI entry points (functions named `main`/`cli`,
-        `@click.command`/`@app.command()`/`group`/`callback` functions, functions that build an
-        `argparse.ArgumentParser`, call `parse_args` or read `sys.argv`, functions called from the
-        `__main__` block, console scripts declared in a setup.py, Django `Command.handle`) and the
-        functions nested in them; `__repr__`/`__str__`/`__format__`/`__rich__` helpers; functions
-        whose job is printing (named `print_*`, `show*`, `display*`, `dump*`, `render*`, `report*`,
-        `log*`, `usage`, `banner` …, or whose statements are at least half prints); prints under an
-        output switch (`if verbose:`, `if args.debug:`, `if self.quiet:` …); output captured by
-        `redirect_stdout`; `# noqa: T201`; modules whose job is output (named `cli`, `__main__`,
-        `report`, `display`, `console`, `commands` …, in `scripts/`, `examples/`, `bin/`, `docs/` …,
-        or most of whose functions print without leftover evidence); and a script's top-level output
-        (a module that runs code when loaded).
+        Never removed, output on purpose: `print(…, file=…)` to any stream; `end=` (a prompt or a
+        progress line); the `if __name__ == "__main__":` block; CLI entry points (functions named
+        `main`/`cli`, `@click.command`/`@app.command()`/`group`/`callback` functions or functions
+        registered by `app.command()(f)`/`add_command(f)`, argparse sub-commands
+        (`set_defaults(func=f)`), functions that build an `argparse.ArgumentParser`, call
+        `parse_args` or read `sys.argv`, functions called from the `__main__` block, console scripts
+        declared in a setup.py, Django `Command.handle`) and the functions nested in them;
+        `__repr__`/`__str__`/`__format__`/`__rich__` helpers; functions whose job is printing (named
+        `print_*`, `show*`, `display*`, `dump*`, `render*`, `report*`, `log_*`, `debug`, `trace`,
+        `warn*`, `*_print`, `usage`, `banner` …, whose only statement is a print, or at least half of
+        whose statements print); prints under an output switch (`if verbose:`, `if args.debug:`,
+        `if self.quiet:` …); output captured by `redirect_stdout`; `# noqa: T201`; modules whose
+        job is output (named `cli`, `__main__`, `report`, `display`, `console`, `commands` …, in
+        `scripts/`, `examples/`, `bin/`, `docs/` …, or most of whose functions print without
+        leftover evidence); and a script's top-level output (a module that runs code when loaded).
 
         Reported ("needs review", with the reason), never removed: a print with leftover evidence in
         one of those places ("looks like a debug leftover (its message starts with "DEBUG"), but it

@@ -29,7 +29,9 @@ class RemoveDebuggerCalls(Rule):
         its own entry (`def set_trace`, a `pdb.Pdb` subclass: "debugger tooling"); the module
         patches the debugger (`mock.patch("pdb.set_trace")`, `pdb.set_trace = …`,
         `PYTHONBREAKPOINT`); an enclosing `if` names a switch (`if args.pdb:`,
-        `if os.environ.get("APP_DEBUG"):`: "opt-in debugging switch"); `# noqa: T100`. Also
+        `if os.environ.get("APP_DEBUG"):`: "opt-in debugging switch"); an `embed()` or
+        `code.interact()` in a command (a CLI entry point, a Django `Command.handle`, a module named
+        `shell`/`console`/`repl`/`cli`/`manage`: "a shell command"); `# noqa: T100`. Also
         reported: a call whose value is used (`x = breakpoint()`, in a lambda), `pdb.runcall(f)`
         and friends (they run `f`), remote-debugger setup (`debugpy.listen`, `wait_for_client`,
         `pydevd.settrace`), and a `set_trace()` that may come from `from … import *` or whose
@@ -107,5 +109,5 @@ class RemoveDebuggerCalls(Rule):
         from fixer.lang import py_debuggers, py_leftovers
 
         return py_leftovers.outcome(
-            self, source, lambda tree, spans: py_debuggers.analyse(tree, spans, self.options["pure_calls"]),
+            self, source, lambda tree, spans: py_debuggers.analyse(tree, spans, source.path, self.options["pure_calls"]),
             py_debuggers.COMMENTS)

@@ -380,3 +380,33 @@ def test_a_file_without_a_debugger_is_rejected_by_the_anchor():
 def test_check_on_text_with_an_anchor_but_no_target_returns_nothing():
     outcome = rule().check(Source("a.py", "x = 'breakpoint()'\n"))
     assert outcome.edits == [] and outcome.findings == []
+
+
+# -- adversarial: opening a shell on purpose, and other positions ----------------------------------------
+
+@pytest.mark.parametrize("source, path", [
+    ('import code\n\nfrom django.core.management.base import BaseCommand\n\n\nclass Command(BaseCommand):\n'
+     '    def handle(self, *args, **options):\n        code.interact(local={"app": self})\n',
+     "app/management/commands/console.py"),
+    ('import click\nfrom IPython import embed\n\n\n@click.command()\ndef shell_cmd():\n    embed(header="app shell")\n',
+     "app/tasks.py"),
+    ('from IPython import embed\n\n\ndef main():\n    embed()\n', "app/console.py"),
+])
+def test_a_shell_command_opens_a_shell_on_purpose(source, path):
+    result = same(source, path=path)
+    (finding,) = result.findings
+    assert not finding.fixed and finding.evidence == "a shell command"
+
+
+def test_a_breakpoint_in_a_match_case_and_a_function_left_with_its_docstring():
+    before = 'def route(cmd):\n    match cmd:\n        case "stop":\n            breakpoint()\n        case _:\n' \
+             '            return cmd\n\n\ndef todo():\n    """Not written yet."""\n    breakpoint()\n'
+    after = 'def route(cmd):\n    match cmd:\n        case "stop":\n            pass\n        case _:\n' \
+            '            return cmd\n\n\ndef todo():\n    """Not written yet."""\n'
+    assert fix(before) == after
+
+
+def test_starred_arguments_follow_the_policy():
+    assert fix("def f(*args):\n    breakpoint(*args)\n    return 1\n") == "def f(*args):\n    return 1\n"
+    (finding,) = same("def f(items):\n    breakpoint(*items)\n    return 1\n").findings
+    assert not finding.fixed and "iterates" in finding.message

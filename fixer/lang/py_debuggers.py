@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+from pathlib import PurePosixPath
 
 from fixer.lang.py_ast import Spans
 from fixer.lang.py_leftovers import Analysis, Blocked, Module, Verdict, kept_note, last_name, name_parts, \
@@ -36,10 +37,11 @@ TOOLING_WORDS = {"settrace", "breakpoint", "breakpointhook", "postmortem", "debu
                  "excepthook", "embed", "interact", "pm", "repl", "shell"}
 TOOLING_PAIRS = {("set", "trace"), ("post", "mortem")}
 SWITCH = re.compile(r"(?i)pdb|debug|breakpoint|post_?mortem|interactive|trace|embed|shell")
+SHELL_MODULES = {"shell", "console", "repl", "cli", "manage", "__main__", "commands", "command"}
 COMMENTS = re.compile(r"(?i)debug|breakpoint|\bpdb\b|set_trace|tombstone|\bstop (?:here|in)\b")
 
 
-def analyse(tree: ast.Module, spans: Spans, extra_pure=()) -> "Debuggers | None":
+def analyse(tree: ast.Module, spans: Spans, path: str, extra_pure=()) -> "Debuggers | None":
     """The analysis, or None when no call in the module can be a debugger's (one cheap walk)."""
     calls, aliases = [], set(CALL_NAMES)
     for node in ast.walk(tree):
@@ -48,13 +50,14 @@ def analyse(tree: ast.Module, spans: Spans, extra_pure=()) -> "Debuggers | None"
         elif isinstance(node, ast.ImportFrom):  # `from pdb import set_trace as st`
             aliases.update(a.asname for a in node.names if a.asname and a.name in CALL_NAMES)
     calls = [call for call in calls if last_name(call.func) in aliases]
-    return Debuggers(Module(tree, spans, extra_pure), calls) if calls else None
+    return Debuggers(Module(tree, spans, extra_pure), calls, path) if calls else None
 
 
 class Debuggers(Analysis):
-    def __init__(self, module: Module, calls: list[ast.Call]):
+    def __init__(self, module: Module, calls: list[ast.Call], path: str):
         self.module = module
         self.calls = calls
+        self.path = PurePosixPath(path)
         self._patch: tuple | None = None
         self._tooling: tuple | None = None
 
@@ -97,7 +100,7 @@ class Debuggers(Analysis):
         what = ENTRIES[name]
         if module.statement_of(call) is None:
             return self._report(stmt, shown, "its value is used (it is not a statement of its own)", "value is used")
-        left = self._intent(call, stmt)
+        left = self._intent(call, stmt, what)
         if left is not None:
             return self._report(stmt, shown, *left)
         try:
@@ -142,12 +145,18 @@ class Debuggers(Analysis):
         return ""
 
     # -- intent ---------------------------------------------------------------------------------------------
-    def _intent(self, call: ast.Call, stmt: ast.stmt) -> tuple[str, str] | None:
+    def _intent(self, call: ast.Call, stmt: ast.stmt, what: str) -> tuple[str, str] | None:
         """Why the debugger call may be there on purpose: (reason, evidence), or None."""
         module = self.module
         mark = module.noqa(stmt, "T100")
         if mark:
             return f"it is marked `{mark}`", "marked `# noqa`"
+        if what == SHELL:
+            entry = module.entry_function(call)
+            if entry:
+                return f"opening a shell is the job of `{entry[0]}`, a command ({entry[1]})", "a shell command"
+            if self.path.stem in SHELL_MODULES:
+                return f"opening a shell is the job of `{self.path.name}`, a console module", "a shell command"
         patch = self._patches()
         if patch:
             return f"the module patches the debugger (line {patch[0]}: `{patch[1]}`)", "the module patches the debugger"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Callable, Iterator
 
 from fixer.lang import py_ast
@@ -18,6 +19,8 @@ from fixer.lang.py_effects import Policy
 from fixer.lang.py_names import FUNCTIONS, Names
 from fixer.lang.pyblocks import Layout, Removal, collapse_guards
 
+ENTRY_NAMES = {"main", "cli", "run_cli", "entrypoint", "entry_point", "console_main"}
+CLI_DECORATORS = {"command", "group", "callback", "result_callback"}
 NOQA = re.compile(r"#\s*noqa\b(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?", re.I)
 
 
@@ -70,6 +73,64 @@ class Module:
 
     def in_main_block(self, node: ast.AST) -> bool:
         return any(_is_main_guard(g.test) for g in self.guards(node))
+
+    # -- command-line entry points ------------------------------------------------------------------------
+    def entry_point(self, function, targets=()) -> str:
+        """Why `function` is a command-line entry point ('' if nothing shows it is): its name, a
+        click/typer decorator or registration, an argparse `set_defaults(func=…)`, a call from the
+        `__main__` block, a console script (`targets`), a Django `Command.handle`, or parsing argv."""
+        names = self.names
+        if function.name in ENTRY_NAMES:
+            return f"named `{function.name}`"
+        for decorator in function.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if last_name(target) in CLI_DECORATORS:
+                return f"decorated `@{self.short(decorator, 30)}`"
+        owner = names.parent(function)
+        if isinstance(owner, ast.Module):
+            if function.name in targets:
+                return "a console script of the project"
+            if function.name in self.registered:
+                return self.registered[function.name]
+        if function.name == "handle" and isinstance(owner, ast.ClassDef) and \
+                any(last_name(b).endswith("Command") for b in owner.bases):
+            return "a management command"
+        for node in own_nodes(function):
+            if isinstance(node, ast.Call) and (names.qualified(node.func) == "argparse.ArgumentParser" or
+                                               last_name(node.func) in ("parse_args", "parse_known_args")):
+                return "it parses the command line"
+            if isinstance(node, ast.Attribute) and names.qualified(node) == "sys.argv":
+                return "it reads `sys.argv`"
+        return ""
+
+    def entry_function(self, node: ast.AST, targets=()) -> tuple[str, str] | None:
+        """(name, why) of the innermost enclosing function that is an entry point, if any."""
+        for function in self.functions(node):
+            why = self.entry_point(function, targets)
+            if why:
+                return function.name, why
+        return None
+
+    @cached_property
+    def registered(self) -> dict[str, str]:
+        """Module-level functions made commands by a call: `app.command()(f)`, `cli.add_command(f)`,
+        `parser.set_defaults(func=f)`, or a call from the `__main__` block."""
+        found: dict[str, str] = {}
+        for node in ast.walk(self.tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Call) and last_name(func.func) in CLI_DECORATORS:
+                how = f"registered by `{self.short(func, 30)}`"
+                found.update({a.id: how for a in node.args if isinstance(a, ast.Name)})
+            elif last_name(func) == "add_command" and node.args and isinstance(node.args[0], ast.Name):
+                found[node.args[0].id] = "registered by `add_command`"
+            elif last_name(func) == "set_defaults":
+                found.update({k.value.id: "an argparse sub-command (`set_defaults(func=…)`)" for k in node.keywords
+                              if k.arg == "func" and isinstance(k.value, ast.Name)})
+            elif isinstance(func, ast.Name) and self.in_main_block(node):
+                found.setdefault(func.id, "called from the `__main__` block")
+        return found
 
     # -- comments -----------------------------------------------------------------------------------------
     def trailing_comment(self, stmt: ast.stmt) -> str:
@@ -201,6 +262,17 @@ def switch_in(test: ast.expr, module: Module, switch: re.Pattern[str], strings: 
         if text and switch.search(text):
             return module.short(node, 40)
     return ""
+
+
+def own_nodes(function):
+    """The nodes of a function's own body (not those of nested functions, lambdas or classes)."""
+    pending = list(function.body)
+    while pending:
+        node = pending.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (*FUNCTIONS, ast.Lambda, ast.ClassDef)):
+                pending.append(child)
 
 
 def name_parts(name: str) -> list[str]:

@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 
 from fixer.lang.py_ast import Spans, argument
 from fixer.lang.py_leftovers import Analysis, Blocked, Module, Verdict, kept_note, last_name, name_parts, \
-    switch_in
+    own_nodes, switch_in
 from fixer.lang.py_names import FUNCTIONS
 
 PRINTERS = {"builtins.print": (99, "file"), "pprint.pprint": (1, "stream"), "pprint.pp": (1, "stream")}
@@ -31,15 +31,16 @@ USER_FACING = re.compile(r"(?i)^\s*(?:warning|warn|error|usage|note|hint|tip|inf
                          r"|please)\b")
 DEBUG_MARK = re.compile(r"(?i)\bdebug(?:ging)?\b|\btemp(?:orary)?\b|\bremove (?:this|me|before|later)\b|\bXXX\b")
 COMMENTS = re.compile(r"(?i)debug|tombstone|\bprint|\btemp(?:orary)?\b|\bremove (?:this|me|before|later)\b|\bxxx\b")
-INTERNALS = {f"builtins.{name}" for name in ("locals", "vars", "globals", "dir", "type", "id")}
+STRONG_INTERNALS = {f"builtins.{name}" for name in ("locals", "vars", "globals")}  # anywhere in the arguments
+WEAK_INTERNALS = {f"builtins.{name}" for name in ("dir", "type", "id")}  # printed as they are, not in a message
 PURE_INTERNALS = ("builtins.locals", "builtins.globals", "builtins.dir")  # reading them changes nothing
 DUNDERS = {"__repr__", "__str__", "__format__", "__rich__", "__rich_repr__", "_repr_pretty_", "__pretty__",
            "_repr_html_"}
-ENTRY_NAMES = {"main", "cli", "run_cli", "entrypoint", "entry_point", "console_main"}
-CLI_DECORATORS = {"command", "group", "callback", "result_callback"}
-PRINTING_WORDS = {"print", "show", "display", "dump", "render", "report", "echo", "emit", "usage", "help", "banner",
-                  "pretty", "pprint", "describe", "summary", "summarize", "summarise", "output", "write", "log", "say",
-                  "announce", "table", "draw", "repl", "prompt", "progress", "greet"}
+# A function named `print_table`, `show`, `debug`, `log_event`, `json_dump`, `pretty_print` prints on purpose.
+PRINTING_FIRST = {"print", "show", "display", "dump", "render", "report", "echo", "emit", "usage", "help", "banner",
+                  "pretty", "pprint", "describe", "summary", "summarize", "summarise", "output", "log", "say",
+                  "announce", "draw", "repl", "prompt", "progress", "greet", "debug", "trace", "warn", "notify"}
+PRINTING_LAST = {"print", "show", "display", "dump", "echo", "output", "pprint", "report", "usage", "help", "banner"}
 OUTPUT_MODULES = {"cli", "__main__", "main", "console", "display", "report", "reports", "reporting", "reporter",
                   "output", "outputs", "printer", "printers", "printing", "ui", "tui", "view", "views", "render",
                   "renderer", "formatter", "formatters", "pretty", "banner", "usage", "help", "demo", "example",
@@ -97,7 +98,6 @@ class Prints(Analysis):
         self.path = PurePosixPath(path)
         self.messages = [re.compile(p) for p in messages]
         self.entries = _targets_here(path, targets)
-        self.main_calls = self._called_from_main()
 
     def verdicts(self) -> list[Verdict]:
         judged = [(call, self._evidence(call)) for call in self.calls]
@@ -152,34 +152,43 @@ class Prints(Analysis):
         if call.args and all(_literal(a) for a in call.args) and TRACE.match(" ".join(map(_literal, call.args))):
             found.append(Why(f"it prints a trace marker message (`{self.module.short(call.args[0], 30)}`)",
                              "trace marker message"))
-        found += self._internals(call)
+        found += self._internals(call, _user_facing(call))
         stmt = self.module.statement_of(call)
         comment = self._debug_comment(stmt) if stmt is not None else ""
         if comment:
             found.append(Why(f"it is marked by a debug comment (`{comment}`)", "marked by a debug comment"))
-        if not found:
+        if not found and not _user_facing(call):
             data = self._data_function(call)
             if data:
                 found.append(Why(f"it is a data function's only print (`{data}` returns data and prints nothing else)",
                                  "a data function's only print"))
         return found
 
-    def _internals(self, call: ast.Call) -> list[Why]:
+    def _internals(self, call: ast.Call, user_facing: bool) -> list[Why]:
+        """`locals()`, `vars(x)`, `globals()`, `x.__dict__` anywhere in the arguments; `type(x)`, `id(x)`,
+        `dir(x)` and private attributes (`self._index`) printed as they are (an argument, `repr(…)` of
+        one, an f-string placeholder), unless the print is a message for the user."""
         names = self.module.names
-        for arg in [*call.args, *(k.value for k in call.keywords if k.arg not in ("sep", "end", "flush"))]:
+        arguments = [*call.args, *(k.value for k in call.keywords if k.arg not in ("sep", "end", "flush"))]
+        for arg in arguments:
             for node in ast.walk(arg):
-                if isinstance(node, ast.Call) and names.qualified(node.func) in INTERNALS or \
+                if isinstance(node, ast.Call) and names.qualified(node.func) in STRONG_INTERNALS or \
                         isinstance(node, ast.Attribute) and node.attr == "__dict__":
                     shown = self.module.short(node, 40)
                     return [Why(f"it prints `{shown}`", f"prints `{shown}`")]
-                if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
-                    shown = self.module.short(node, 40)
-                    return [Why(f"it prints internals `{shown}`", f"prints internals `{shown}`")]
-                if isinstance(node, ast.JoinedStr):
-                    text = _self_documenting(node)
-                    if text:
-                        return [Why(f"it uses a self-documenting f-string `{{{text}}}`",
-                                    f"self-documenting f-string `{{{text}}}`")]
+        if user_facing:
+            return []
+        for node in (n for arg in arguments for n in _shown_as_is(arg, names)):
+            if isinstance(node, ast.Call) and names.qualified(node.func) in WEAK_INTERNALS:
+                shown = self.module.short(node, 40)
+                return [Why(f"it prints `{shown}`", f"prints `{shown}`")]
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+                shown = self.module.short(node, 40)
+                return [Why(f"it prints internals `{shown}`", f"prints internals `{shown}`")]
+        for node in (n for arg in arguments for n in ast.walk(arg) if isinstance(n, ast.JoinedStr)):
+            text = _self_documenting(node)
+            if text:
+                return [Why(f"it uses a self-documenting f-string `{{{text}}}`", f"self-documenting f-string `{{{text}}}`")]
         return []
 
     def _debug_comment(self, stmt: ast.stmt) -> str:
@@ -197,7 +206,7 @@ class Prints(Analysis):
         values = [a for a in call.args if not _literal(a)]
         if not values or USER_FACING.match(_message(call)):
             return ""
-        own = list(_own_nodes(function))
+        own = list(own_nodes(function))
         prints = [n for n in own if id(n) in self.call_ids]
         returns = [n for n in own if isinstance(n, ast.Return) and n.value is not None and
                    not (isinstance(n.value, ast.Constant) and n.value.value is None)]
@@ -213,6 +222,9 @@ class Prints(Analysis):
         if stream is not None:
             shown = module.short(stream, 30)
             return Why(f"it writes to `{shown}`", f"writes to `{shown}` on purpose")
+        end = next((k.value for k in call.keywords if k.arg == "end"), None)
+        if end is not None and not (isinstance(end, ast.Constant) and end.value == "\n"):
+            return Why(f"it sets `end={module.short(end, 20)}` (a prompt or progress line)", "formats its own output")
         if module.in_main_block(call):
             return Why("it is in the `__main__` block", "in the `__main__` block")
         capture = self._captured(call)
@@ -234,41 +246,20 @@ class Prints(Analysis):
         name = function.name
         if name in DUNDERS:
             return Why(f"it is in `{name}`, which renders the object", "a `__repr__`/`__str__` helper")
-        entry = self._entry_point(function)
+        entry = self.module.entry_point(function, self.entries)
         if entry:
             return Why(f"it is in `{name}`, a CLI entry point ({entry})", f"in CLI entry point `{name}`")
-        if set(name_parts(name)) & PRINTING_WORDS:
+        parts = name_parts(name)
+        if parts and (parts[0] in PRINTING_FIRST or parts[-1] in PRINTING_LAST):
             return Why(f"printing is the job of `{name}` (its name says so)", "printing is the function's job")
         statements = [s for s in function.body if not _docstring(s)]
+        if len(statements) == 1 and isinstance(statements[0], ast.Expr) and id(statements[0].value) in self.call_ids:
+            return Why(f"printing is the job of `{name}` (its only statement prints)", "printing is the function's job")
         printing = [s for s in statements if isinstance(s, ast.Expr) and id(s.value) in self.plain]
         if len(printing) >= 2 and 2 * len(printing) >= len(statements):
             return Why(f"printing is the job of `{name}` ({len(printing)} of its {len(statements)} statements print)",
                        "printing is the function's job")
         return None
-
-    def _entry_point(self, function) -> str:
-        names = self.module.names
-        if function.name in ENTRY_NAMES:
-            return f"named `{function.name}`"
-        for decorator in function.decorator_list:
-            target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            if last_name(target) in CLI_DECORATORS:
-                return f"decorated `@{self.module.short(decorator, 30)}`"
-        if function.name in self.entries and isinstance(names.parent(function), ast.Module):
-            return "a console script of the project"
-        if function.name in self.main_calls and isinstance(names.parent(function), ast.Module):
-            return "called from the `__main__` block"
-        owner = names.parent(function)
-        if function.name == "handle" and isinstance(owner, ast.ClassDef) and \
-                any(last_name(b).endswith("Command") for b in owner.bases):
-            return "a management command"
-        for node in _own_nodes(function):
-            if isinstance(node, ast.Call) and (names.qualified(node.func) == "argparse.ArgumentParser" or
-                                               last_name(node.func) in ("parse_args", "parse_known_args")):
-                return "it parses the command line"
-            if isinstance(node, ast.Attribute) and names.qualified(node) == "sys.argv":
-                return "it reads `sys.argv`"
-        return ""
 
     def _stream(self, call: ast.Call) -> ast.expr | None:
         """The stream a print writes to (None for stdout)."""
@@ -316,13 +307,6 @@ class Prints(Analysis):
                 return True
         return False
 
-    def _called_from_main(self) -> set[str]:
-        found = set()
-        for stmt in self.module.tree.body:
-            if isinstance(stmt, ast.If) and self.module.in_main_block(stmt.body[0]):
-                found |= {n.func.id for n in ast.walk(stmt) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-        return found
-
 
 def _literal(node: ast.AST) -> str:
     """The text of a string literal or of an f-string without placeholders ('' otherwise)."""
@@ -347,6 +331,34 @@ def _message(call: ast.Call) -> str:
     return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
 
 
+def _user_facing(call: ast.Call) -> bool:
+    """A message for the user: it starts with warning/error/usage/done/…, or its literal text is prose
+    (two words or more: "Job failed:", "rows exported to"), not a label (`"rows"`, `"parse_row:"`)."""
+    message = _message(call)
+    if USER_FACING.match(message):
+        return True
+    text = " ".join(_literal_parts(a) for a in call.args)
+    return len(re.findall(r"[A-Za-z]{2,}(?=\s+[A-Za-z]{2,})", text)) >= 1
+
+
+def _literal_parts(node: ast.AST) -> str:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return " ".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    return ""
+
+
+def _shown_as_is(arg: ast.AST, names) -> list[ast.AST]:
+    """The values a print argument shows as they are: itself, what `repr`/`str` wraps, f-string
+    placeholders (not parts of larger expressions: `type(exc).__name__` names a class)."""
+    if isinstance(arg, ast.JoinedStr):
+        return [n for v in arg.values if isinstance(v, ast.FormattedValue) for n in _shown_as_is(v.value, names)]
+    if isinstance(arg, ast.Call) and names.qualified(arg.func) in ("builtins.repr", "builtins.str") and arg.args:
+        return [arg, *_shown_as_is(arg.args[0], names)]
+    return [arg]
+
+
 def _self_documenting(node: ast.JoinedStr) -> str:
     """`rows=` of `f"{rows=}"` (the text before the `=` as written), or ''."""
     for text, value in zip(node.values, node.values[1:]):
@@ -358,17 +370,6 @@ def _self_documenting(node: ast.JoinedStr) -> str:
             if re.sub(r"\s", "", literal[start:]) == target and not literal[start].isspace():
                 return literal[start:]
     return ""
-
-
-def _own_nodes(function):
-    """The nodes of a function's own body (not those of nested functions, lambdas or classes)."""
-    pending = list(function.body)
-    while pending:
-        node = pending.pop()
-        yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (*FUNCTIONS, ast.Lambda, ast.ClassDef)):
-                pending.append(child)
 
 
 def _docstring(stmt: ast.stmt) -> bool:
