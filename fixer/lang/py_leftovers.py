@@ -48,6 +48,7 @@ class Module:
         self.tree, self.spans = tree, spans
         self.names = Names(tree)
         self.policy = Policy(self.names, spans, extra_pure)
+        self._entries: dict[tuple, str] = {}
 
     # -- where a call stands ------------------------------------------------------------------------
     def statement_of(self, call: ast.Call) -> ast.Expr | None:
@@ -75,10 +76,17 @@ class Module:
         return any(_is_main_guard(g.test) for g in self.guards(node))
 
     # -- command-line entry points ------------------------------------------------------------------------
-    def entry_point(self, function, targets=()) -> str:
+    def entry_point(self, function, targets=frozenset()) -> str:
         """Why `function` is a command-line entry point ('' if nothing shows it is): its name, a
         click/typer decorator or registration, an argparse `set_defaults(func=…)`, a call from the
-        `__main__` block, a console script (`targets`), a Django `Command.handle`, or parsing argv."""
+        `__main__` block, a console script (`targets`), a Django `Command.handle`, or parsing argv.
+        Decided once per function (a function with N prints costs one walk, not N)."""
+        key = (id(function), frozenset(targets))
+        if key not in self._entries:
+            self._entries[key] = self._entry_point(function, targets)
+        return self._entries[key]
+
+    def _entry_point(self, function, targets) -> str:
         names = self.names
         if function.name in ENTRY_NAMES:
             return f"named `{function.name}`"

@@ -97,6 +97,8 @@ class Prints(Analysis):
         self.call_ids = {id(c) for c in self.calls}
         self.path = PurePosixPath(path)
         self.messages = [re.compile(p) for p in messages]
+        self._facts: dict[int, tuple[list[int], bool]] = {}
+        self._purposes: dict[int, Why | None] = {}
         self.entries = _targets_here(path, targets)
 
     def verdicts(self) -> list[Verdict]:
@@ -206,11 +208,18 @@ class Prints(Analysis):
         values = [a for a in call.args if not _literal(a)]
         if not values or USER_FACING.match(_message(call)):
             return ""
-        own = list(own_nodes(function))
-        prints = [n for n in own if id(n) in self.call_ids]
-        returns = [n for n in own if isinstance(n, ast.Return) and n.value is not None and
-                   not (isinstance(n.value, ast.Constant) and n.value.value is None)]
-        return function.name if prints == [call] and returns else ""
+        prints, returns = self._function_facts(function)
+        return function.name if prints == [id(call)] and returns else ""
+
+    def _function_facts(self, function) -> tuple[list[int], bool]:
+        """The prints of a function's own body, and whether it returns data (once per function)."""
+        if id(function) not in self._facts:
+            own = list(own_nodes(function))
+            prints = [id(n) for n in own if id(n) in self.call_ids]
+            returns = any(isinstance(n, ast.Return) and n.value is not None and
+                          not (isinstance(n.value, ast.Constant) and n.value.value is None) for n in own)
+            self._facts[id(function)] = (prints, returns)
+        return self._facts[id(function)]
 
     # -- evidence of output on purpose ----------------------------------------------------------------------
     def _purpose(self, call: ast.Call, stmt: ast.stmt) -> Why | None:
@@ -243,6 +252,11 @@ class Prints(Analysis):
         return self.module_job.get("module")
 
     def _function_purpose(self, function) -> Why | None:
+        if id(function) not in self._purposes:
+            self._purposes[id(function)] = self._judge_function(function)
+        return self._purposes[id(function)]
+
+    def _judge_function(self, function) -> Why | None:
         name = function.name
         if name in DUNDERS:
             return Why(f"it is in `{name}`, which renders the object", "a `__repr__`/`__str__` helper")
