@@ -134,7 +134,7 @@ def test_ledger_debugger_leftovers_go_tooling_and_decoys_stay(ledger):
     findings = check_json(root)
     root = apply_in_place(repo)
     assert_fixed_as_expected("ledger", files, root)
-    for path in ("ledger/debugtools.py", "ledger/search.py", "tests/test_debugtools.py"):
+    for path in ("ledger/debugtools.py", "ledger/search.py", "tests/check_debugtools.py"):
         assert (root / path).read_text() == files[path]
     fixed = [f for f in findings if f["fixable"]]
     assert len(fixed) == 11 and {f["rule"] for f in fixed} == {"remove-debugger-calls"}
@@ -142,7 +142,7 @@ def test_ledger_debugger_leftovers_go_tooling_and_decoys_stay(ledger):
                                               "enters post-mortem debugging"}
     left = {(f["path"], f["line"]): f["evidence"] for f in findings if not f["fixable"]}
     assert left == {("ledger/debugtools.py", 9): "debugger tooling", ("ledger/debugtools.py", 14): "debugger tooling",
-                    ("tests/test_debugtools.py", 15): "the module patches the debugger"}
+                    ("tests/check_debugtools.py", 16): "the module patches the debugger"}
     assert not [f for f in check_json(root) if f["fixable"]]
 
 
