@@ -36,9 +36,9 @@ class RemoveDebugPrints(Rule):
         `parse_args` or read `sys.argv`, functions called from the `__main__` block, console scripts
         declared in a setup.py, Django `Command.handle`) and the functions nested in them;
         `__repr__`/`__str__`/`__format__`/`__rich__` helpers; functions whose job is printing (named
-        `print_*`, `show*`, `display*`, `dump*`, `render*`, `report*`, `log_*`, `debug`, `trace`,
-        `warn*`, `*_print`, `usage`, `banner` …, whose only statement is a print, or at least half of
-        whose statements print); prints under an output switch (`if verbose:`, `if args.debug:`,
+        `print_*`, `show*`, `display*`, `dump*`, `render*`, `report*`, `write_*`, `log_*`, `debug`,
+        `trace`, `warn*`, `*_print`, `usage`, `banner` …, a module's `test()`/`demo()`, whose only
+        statement is a print, or at least half of whose statements print); prints under an output switch (`if verbose:`, `if args.debug:`,
         `if self.quiet:` …); output captured by `redirect_stdout`; `# noqa: T201`; modules whose
         job is output (named `cli`, `__main__`, `report`, `display`, `console`, `commands` …, in
         `scripts/`, `examples/`, `bin/`, `docs/` …, or most of whose functions print without

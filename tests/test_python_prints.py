@@ -306,3 +306,18 @@ def test_output_on_purpose_that_looks_like_debugging_is_never_removed(source):
 def test_user_facing_messages_are_not_taken_for_leftovers(source):
     result = same(source)
     assert all(not f.fixed for f in result.findings)
+
+
+@pytest.mark.parametrize("source", [
+    # user-facing messages built with `%` and `.format` (seen in CPython's turtle.py and lib2to3)
+    'def config_dict(filename):\n    cfg = {}\n    for line in read(filename):\n        if "=" not in line:\n'
+    '            print("Bad line in config-file %s:\\n%s" % (filename, line))\n            continue\n'
+    '        cfg[line] = 1\n    return cfg\n',
+    'def load(path):\n    try:\n        f = open(path)\n    except OSError as err:\n'
+    '        print("Can\'t open {}: {}".format(path, err))\n        return False\n    return f.read()\n',
+    # a demo function echoing its own arguments (CPython's bdb.py): not evidence of a leftover
+    "def bar(a):\n    print('bar(', a, ')')\n    return a / 2\n",
+])
+def test_messages_and_argument_echoes_are_not_a_data_functions_leftover(source):
+    result = same(source)
+    assert all(not f.fixed for f in result.findings)

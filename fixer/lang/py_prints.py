@@ -39,7 +39,8 @@ DUNDERS = {"__repr__", "__str__", "__format__", "__rich__", "__rich_repr__", "_r
 # A function named `print_table`, `show`, `debug`, `log_event`, `json_dump`, `pretty_print` prints on purpose.
 PRINTING_FIRST = {"print", "show", "display", "dump", "render", "report", "echo", "emit", "usage", "help", "banner",
                   "pretty", "pprint", "describe", "summary", "summarize", "summarise", "output", "log", "say",
-                  "announce", "draw", "repl", "prompt", "progress", "greet", "debug", "trace", "warn", "notify"}
+                  "announce", "draw", "repl", "prompt", "progress", "greet", "debug", "trace", "warn", "notify", "write"}
+DEMO_FUNCTIONS = {"test", "_test", "demo", "_demo", "selftest", "_selftest", "example"}  # a module's self-test
 PRINTING_LAST = {"print", "show", "display", "dump", "echo", "output", "pprint", "report", "usage", "help", "banner"}
 OUTPUT_MODULES = {"cli", "__main__", "main", "console", "display", "report", "reports", "reporting", "reporter",
                   "output", "outputs", "printer", "printers", "printing", "ui", "tui", "view", "views", "render",
@@ -209,7 +210,20 @@ class Prints(Analysis):
         if not values or USER_FACING.match(_message(call)):
             return ""
         prints, returns = self._function_facts(function)
-        return function.name if prints == [id(call)] and returns else ""
+        if prints != [id(call)] or not returns or not self._shows_computed(call, function):
+            return ""
+        return function.name
+
+    def _shows_computed(self, call: ast.Call, function) -> bool:
+        """The print shows something the function computed (a call, a local), not only echoes its
+        parameters (`print('bar(', a, ')')` in a demo of tracing)."""
+        params = {a.arg for a in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs,
+                                  function.args.vararg, function.args.kwarg] if a is not None}
+        for arg in call.args:
+            for node in ast.walk(arg):
+                if isinstance(node, ast.Call) or isinstance(node, ast.Name) and node.id not in params:
+                    return True
+        return False
 
     def _function_facts(self, function) -> tuple[list[int], bool]:
         """The prints of a function's own body, and whether it returns data (once per function)."""
@@ -264,6 +278,8 @@ class Prints(Analysis):
         if entry:
             return Why(f"it is in `{name}`, a CLI entry point ({entry})", f"in CLI entry point `{name}`")
         parts = name_parts(name)
+        if name in DEMO_FUNCTIONS:
+            return Why(f"it is in `{name}`, the module's self-test or demo", "printing is the function's job")
         if parts and (parts[0] in PRINTING_FIRST or parts[-1] in PRINTING_LAST):
             return Why(f"printing is the job of `{name}` (its name says so)", "printing is the function's job")
         statements = [s for s in function.body if not _docstring(s)]
@@ -351,8 +367,8 @@ def _user_facing(call: ast.Call) -> bool:
     message = _message(call)
     if USER_FACING.match(message):
         return True
-    text = " ".join(_literal_parts(a) for a in call.args)
-    return len(re.findall(r"[A-Za-z]{2,}(?=\s+[A-Za-z]{2,})", text)) >= 1
+    text = " ".join([message, *(_literal_parts(a) for a in call.args[1:])])
+    return bool(re.search(r"[A-Za-z']{2,}\s+[A-Za-z']{2,}", text))
 
 
 def _literal_parts(node: ast.AST) -> str:
