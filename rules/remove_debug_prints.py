@@ -39,7 +39,9 @@ class RemoveDebugPrints(Rule):
         `print_*`, `show*`, `display*`, `dump*`, `render*`, `report*`, `write_*`, `log_*`, `debug`,
         `trace`, `warn*`, `*_print`, `usage`, `banner` …, a module's `test()`/`demo()`, whose only
         statement is a print, or at least half of whose statements print); prints under an output switch (`if verbose:`, `if args.debug:`,
-        `if self.quiet:` …); output captured by `redirect_stdout`; `# noqa: T201`; modules whose
+        `if self.quiet:` …); output captured by `redirect_stdout`; a print in a block that also dumps diagnostics
+        (`traceback.print_exc(…)`, `sys.stderr.write(…)`); a comment on or above it saying it is
+        intended (`intentional`, `on purpose`, `deliberately`, `keep`, `do not remove`); `# noqa: T201`; modules whose
         job is output (named `cli`, `__main__`, `report`, `display`, `console`, `commands` …, in
         `scripts/`, `examples/`, `bin/`, `docs/` …, or most of whose functions print without
         leftover evidence); and a script's top-level output (a module that runs code when loaded).

@@ -31,7 +31,9 @@ class RemoveDebuggerCalls(Rule):
         `PYTHONBREAKPOINT`); an enclosing `if` names a switch (`if args.pdb:`,
         `if os.environ.get("APP_DEBUG"):`: "opt-in debugging switch"); an `embed()` or
         `code.interact()` in a command (a CLI entry point, a Django `Command.handle`, a module named
-        `shell`/`console`/`repl`/`cli`/`manage`: "a shell command"); `# noqa: T100`. Also
+        `shell`/`console`/`repl`/`cli`/`manage`: "a shell command"); a comment on or above it saying
+        it is intended (`intentional`, `on purpose`, `deliberately`, `keep`, `not a leftover`);
+        `# noqa: T100`. Also
         reported: a call whose value is used (`x = breakpoint()`, in a lambda), `pdb.runcall(f)`
         and friends (they run `f`), remote-debugger setup (`debugpy.listen`, `wait_for_client`,
         `pydevd.settrace`), and a `set_trace()` that may come from `from … import *` or whose

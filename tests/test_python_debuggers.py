@@ -410,3 +410,34 @@ def test_starred_arguments_follow_the_policy():
     assert fix("def f(*args):\n    breakpoint(*args)\n    return 1\n") == "def f(*args):\n    return 1\n"
     (finding,) = same("def f(items):\n    breakpoint(*items)\n    return 1\n").findings
     assert not finding.fixed and "iterates" in finding.message
+
+
+def test_a_debugger_installed_on_purpose_is_reported():
+    """A parser's `set_break()` wraps its parse method in a breaker that stops in pdb (the shape of
+    pyparsing's ParserElement.set_break); a comment says the call is intended."""
+    before = '''
+        class Grammar:
+            def set_break(self, enabled=True):
+                if enabled:
+                    parse = self.parse
+
+                    def breaker(text):
+                        import pdb
+
+                        # stopping here is intentional: set_break() asked for it
+                        pdb.set_trace()
+                        return parse(text)
+
+                    self.parse = breaker
+                return self
+    '''
+    (finding,) = same(before).findings
+    assert not finding.fixed
+
+
+@pytest.mark.parametrize("comment", ["# intentional: drop into the debugger", "# deliberately stop here",
+                                     "# keep: this is on purpose", "# not a leftover"])
+def test_a_comment_saying_the_call_is_intended_is_respected(comment):
+    before = f"def replay(journal):\n    {comment}\n    breakpoint()\n    return journal\n"
+    (finding,) = same(before).findings
+    assert not finding.fixed and finding.evidence == "a comment says it is intended"

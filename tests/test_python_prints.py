@@ -321,3 +321,31 @@ def test_user_facing_messages_are_not_taken_for_leftovers(source):
 def test_messages_and_argument_echoes_are_not_a_data_functions_leftover(source):
     result = same(source)
     assert all(not f.fixed for f in result.findings)
+
+
+def test_a_diagnostic_dump_beside_an_explicit_stream_write_is_output():
+    """A self-check that prints its internal state when an invariant fails, right after printing the
+    traceback to stdout (the shape of sortedcontainers' SortedList._check)."""
+    before = '''
+        import sys
+        import traceback
+
+
+        class Ring:
+            def _check(self):
+                try:
+                    assert len(self._slots) == self._size
+                except AssertionError:
+                    traceback.print_exc(file=sys.stdout)
+                    print("size", self._size)
+                    print("slots", self._slots)
+                    raise
+    '''
+    result = same(before)
+    assert result.findings and all(not f.fixed and f.evidence == "part of a block's output" for f in result.findings)
+
+
+def test_a_comment_saying_the_print_is_intended_is_respected():
+    before = 'def load(rows):\n    print("DEBUG rows", rows)  # intentional: shown in the demo\n    return rows\n'
+    (finding,) = same(before).findings
+    assert not finding.fixed and finding.evidence == "a comment says it is intended"

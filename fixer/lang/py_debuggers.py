@@ -34,9 +34,9 @@ CALL_NAMES = {name.rpartition(".")[2] for name in KNOWN}
 MODULES = {name.split(".")[0] for name in KNOWN} - {"builtins", "sys", "code"}
 ENTRY_NAMES = {"set_trace", "sset_trace", "post_mortem", "pm", "embed", "breakpoint"}  # as a module defines them
 TOOLING_WORDS = {"settrace", "breakpoint", "breakpointhook", "postmortem", "debugger", "pdb", "ipdb", "pudb",
-                 "excepthook", "embed", "interact", "pm", "repl", "shell"}
+                 "excepthook", "embed", "interact", "pm", "repl", "shell", "break", "breaker"}
 TOOLING_PAIRS = {("set", "trace"), ("post", "mortem")}
-SWITCH = re.compile(r"(?i)pdb|debug|breakpoint|post_?mortem|interactive|trace|embed|shell")
+SWITCH = re.compile(r"(?i)pdb|debug|break|post_?mortem|interactive|trace|embed|shell")
 SHELL_MODULES = {"shell", "console", "repl", "cli", "manage", "__main__", "commands", "command"}
 COMMENTS = re.compile(r"(?i)debug|breakpoint|\bpdb\b|set_trace|tombstone|\bstop (?:here|in)\b")
 
@@ -151,6 +151,9 @@ class Debuggers(Analysis):
         mark = module.noqa(stmt, "T100")
         if mark:
             return f"it is marked `{mark}`", "marked `# noqa`"
+        comment = module.intended(stmt)
+        if comment:
+            return f"a comment says it is there on purpose (`{comment}`)", "a comment says it is intended"
         if what == SHELL:
             entry = module.entry_function(call)
             if entry:
@@ -208,8 +211,7 @@ class Debuggers(Analysis):
         return self._tooling if self._tooling[0] else None
 
     def _shares_line(self, stmt: ast.stmt) -> bool:
-        parent = self.module.names.parent(stmt)
-        siblings = [s for field in ("body", "orelse", "finalbody") for s in getattr(parent, field, None) or []]
+        siblings = self.module.siblings(stmt)
         return any(s is not stmt and s.lineno <= stmt.end_lineno and stmt.lineno <= s.end_lineno for s in siblings)
 
 

@@ -21,6 +21,8 @@ from fixer.lang.pyblocks import Layout, Removal, collapse_guards
 
 ENTRY_NAMES = {"main", "cli", "run_cli", "entrypoint", "entry_point", "console_main"}
 CLI_DECORATORS = {"command", "group", "callback", "result_callback"}
+INTENDED = re.compile(r"(?i)\bintentional(?:ly)?\b|\bon purpose\b|\bdeliberate(?:ly)?\b|^#\s*keep\b"
+                      r"|\bnot an? (?:leftover|mistake|check-?in error)\b|\bdo(?: not|n'?t) remove\b")
 NOQA = re.compile(r"#\s*noqa\b(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?", re.I)
 
 
@@ -156,6 +158,22 @@ class Module:
         if not above.lstrip().startswith("#") or self.spans.indent(stmt.lineno - 1) != self.spans.indent(stmt.lineno):
             return ""
         return above.strip()
+
+    def intended(self, stmt: ast.stmt) -> str:
+        """A comment on the statement's line or directly above it saying it is there on purpose."""
+        for comment in (self.trailing_comment(stmt), self.comment_above(stmt)):
+            if comment and INTENDED.search(comment):
+                return comment if len(comment) <= 50 else comment[:49] + "…"
+        return ""
+
+    def siblings(self, stmt: ast.stmt) -> list[ast.stmt]:
+        """The statement list `stmt` belongs to."""
+        parent = self.names.parent(stmt)
+        for field_name in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field_name, None)
+            if isinstance(block, list) and any(s is stmt for s in block):
+                return block
+        return [stmt]
 
     def noqa(self, stmt: ast.stmt, code: str) -> str:
         """`# noqa` or `# noqa: CODE` on the statement's lines, as written ('' if none)."""

@@ -51,6 +51,8 @@ OUTPUT_FOLDERS = {"scripts", "script", "examples", "example", "demo", "demos", "
 SWITCH = re.compile(r"(?i)verbos|debug|trace|quiet|silent|dry_?run|show|print|echo|interactive|tty|\blog|loud|explain"
                     r"|stdout")
 CAPTURE = {"contextlib.redirect_stdout", "contextlib.redirect_stderr"}
+REPORTERS = {"traceback.print_exc", "traceback.print_exception", "traceback.print_stack", "traceback.print_tb",
+             "traceback.print_last", "sys.stdout.write", "sys.stderr.write"}  # explicit output beside a print
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class Prints(Analysis):
         self.messages = [re.compile(p) for p in messages]
         self._facts: dict[int, tuple[list[int], bool]] = {}
         self._purposes: dict[int, Why | None] = {}
+        self._blocks: dict[int, Why | None] = {}
         self.entries = _targets_here(path, targets)
 
     def verdicts(self) -> list[Verdict]:
@@ -241,6 +244,9 @@ class Prints(Analysis):
         mark = module.noqa(stmt, "T201") or module.noqa(stmt, "T203")
         if mark:
             return Why(f"it is marked `{mark}`", "marked `# noqa`")
+        comment = module.intended(stmt)
+        if comment:
+            return Why(f"a comment says it is there on purpose (`{comment}`)", "a comment says it is intended")
         stream = self._stream(call)
         if stream is not None:
             shown = module.short(stream, 30)
@@ -250,6 +256,10 @@ class Prints(Analysis):
             return Why(f"it sets `end={module.short(end, 20)}` (a prompt or progress line)", "formats its own output")
         if module.in_main_block(call):
             return Why("it is in the `__main__` block", "in the `__main__` block")
+        if module.statement_of(call) is not None:
+            report = self._block_output(module.siblings(stmt))
+            if report is not None:
+                return report
         capture = self._captured(call)
         if capture:
             return Why(f"its output is captured by `{capture}`", "output is captured")
@@ -290,6 +300,22 @@ class Prints(Analysis):
             return Why(f"printing is the job of `{name}` ({len(printing)} of its {len(statements)} statements print)",
                        "printing is the function's job")
         return None
+
+    def _block_output(self, block: list[ast.stmt]) -> Why | None:
+        """A block that also dumps diagnostics explicitly (`traceback.print_exc(file=sys.stdout)`,
+        `sys.stderr.write(…)`) is a report: its prints are part of it."""
+        if id(block) not in self._blocks:
+            self._blocks[id(block)] = None
+            for stmt in block:
+                call = stmt.value if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) else None
+                if call is None:
+                    continue
+                if self.module.names.qualified(call.func) in REPORTERS:
+                    shown = self.module.short(call, 50)
+                    self._blocks[id(block)] = Why(f"it is part of the output of its block, which also runs `{shown}`",
+                                                  "part of a block's output")
+                    break
+        return self._blocks[id(block)]
 
     def _stream(self, call: ast.Call) -> ast.expr | None:
         """The stream a print writes to (None for stdout)."""
