@@ -24,9 +24,10 @@ class RemoveDebugPrints(Rule):
         - it uses a self-documenting f-string: `print(f"{total=}")`;
         - a comment on its line or directly above it says `debug`, `temporary`, `remove this`/`me`/
           `before`/`later` or `XXX` (the comment goes with it);
-        - it is the only print of a function that returns data, and it prints values with at most a
-          label (`print("parse_row", fields)`), not a message for the user (prose of two words or
-          more, or a message starting with warning/error/usage/note/done/…).
+        - it is the only print of a function that returns data, and it prints what the function
+          computed (not only its parameters) with at most a label (`print("parse_row", fields)`),
+          not a message for the user (prose of two words or more, or a message starting with
+          warning/error/usage/note/done/…), and not in an `except` handler (`print(exc)` reports).
 
         Never removed, output on purpose: `print(…, file=…)` to any stream; `end=` (a prompt or a
         progress line); the `if __name__ == "__main__":` block; CLI entry points (functions named

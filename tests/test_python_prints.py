@@ -349,3 +349,17 @@ def test_a_comment_saying_the_print_is_intended_is_respected():
     before = 'def load(rows):\n    print("DEBUG rows", rows)  # intentional: shown in the demo\n    return rows\n'
     (finding,) = same(before).findings
     assert not finding.fixed and finding.evidence == "a comment says it is intended"
+
+
+def test_printing_the_caught_error_is_reporting_not_a_leftover():
+    """A handler that prints the error it caught (the shape of a GLib watch callback in PyGObject)."""
+    before = '''
+        def on_readable(sock):
+            try:
+                return bool(sock.recv(1))
+            except OSError as exc:
+                print(exc)
+                return False
+    '''
+    result = same(before)
+    assert all(not f.fixed for f in result.findings)

@@ -207,7 +207,7 @@ class Prints(Analysis):
         """The name of the function this print is the only print of, when that function returns data and
         the print shows values rather than a message for the user ('' otherwise)."""
         function = next(self.module.functions(call), None)
-        if function is None or self._stream(call) is not None:
+        if function is None or self._stream(call) is not None or self._in_handler(call, function):
             return ""
         values = [a for a in call.args if not _literal(a)]
         if not values or USER_FACING.match(_message(call)):
@@ -226,6 +226,15 @@ class Prints(Analysis):
             for node in ast.walk(arg):
                 if isinstance(node, ast.Call) or isinstance(node, ast.Name) and node.id not in params:
                     return True
+        return False
+
+    def _in_handler(self, call: ast.Call, function) -> bool:
+        """In an `except` handler a print reports the failure (`print(exc)`), on purpose."""
+        for ancestor in self.module.names.ancestors(call):
+            if ancestor is function:
+                return False
+            if isinstance(ancestor, ast.ExceptHandler):
+                return True
         return False
 
     def _function_facts(self, function) -> tuple[list[int], bool]:
