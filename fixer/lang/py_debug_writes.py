@@ -14,6 +14,7 @@ from fixer.lang.py_ast import Spans, argument, blocks, contains, string
 from fixer.lang.py_effects import Effect, Policy
 from fixer.lang.py_names import Binding, Names
 from fixer.lang.py_paths import HOLE, Evaluator, Matcher
+from fixer.lang.pyblocks import collapse_guards
 
 
 @dataclass(frozen=True)
@@ -199,31 +200,9 @@ class Analysis:
         for site in {id(s): s for d in decisions if d.fixed for s in d.also}.values():
             if all(any(id(a) in chosen for a in self.names.ancestors(use)) for use in self._reads(site)):
                 chosen[id(site)] = (site, [])  # a local path variable nothing else reads
-        pending = [self.names.parent(stmt) for stmt, _ in chosen.values()] if chosen else []
-        looked: set[int] = set()
-        while pending:
-            guard = pending.pop()
-            if guard is None or id(guard) in looked:
-                continue
-            looked.add(id(guard))
-            if id(guard) in chosen or not self._emptied(guard, chosen):
-                continue
-            for stmt in ast.walk(guard):
-                chosen.pop(id(stmt), None)
-            chosen[id(guard)] = (guard, [])
-            pending.append(self.names.parent(guard))
-        return list(chosen.values())
-
-    def _emptied(self, guard: ast.AST, chosen) -> bool:
-        def gone(block, allow_pass=False) -> bool:
-            return all((id(s) in chosen and not chosen[id(s)][1]) or (allow_pass and _trivial(s)) for s in block)
-
-        if isinstance(guard, (ast.Try, ast.TryStar)):
-            return bool(guard.handlers) and not guard.orelse and not guard.finalbody and gone(guard.body) and \
-                all(gone(h.body, allow_pass=True) for h in guard.handlers)
-        if isinstance(guard, ast.If):
-            return not guard.orelse and gone(guard.body) and not self.policy.effects([guard.test])
-        return False
+        if not chosen:
+            return []
+        return collapse_guards(chosen, self.names.parent, lambda test: None if self.policy.effects([test]) else [])
 
     # -- forms ------------------------------------------------------------------------------------------
     def _decide(self, opener: Opener) -> list[Decision]:
@@ -510,10 +489,6 @@ class Analysis:
                 for stmt in block:
                     self._blocks[id(stmt)] = by_line
         return self._blocks
-
-
-def _trivial(stmt: ast.stmt) -> bool:
-    return isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
 
 
 def _blocking(effect: Effect) -> str:

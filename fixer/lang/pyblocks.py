@@ -10,7 +10,10 @@ indented deeper than a compound statement, after its last line, belongs to its b
 - a comment inside a removed block after its last statement stays unless it is about the removed code;
 - a block left empty gets `pass`; an `else:` (or a `finally:` beside handlers) left empty goes;
 - no blank line is left right after a docstring or a signature;
-- imports used only by removed code go, even inside `try/except ImportError`.
+- a statement sharing its line with code that stays (`x = 1; breakpoint()`, `if x: y(); breakpoint()`)
+  is cut out with its `;`, the rest of the line untouched;
+- imports used only by removed code go, even inside `try/except ImportError`;
+- a guard left with nothing to do goes whole (`collapse_guards`).
 """
 from __future__ import annotations
 
@@ -45,12 +48,14 @@ class _Unit:
 
 
 class Layout:
-    def __init__(self, rule: str, tree: ast.Module, spans: Spans):
+    def __init__(self, rule: str, tree: ast.Module, spans: Spans, comments: re.Pattern[str] = DEBUG_COMMENT):
         self.rule = rule
         self.tree = tree
         self.spans = spans
+        self.comments = comments  # what a comment about the removed code says
         self.lines: LineIndex = spans.lines
         self.removed: list[tuple[int, int]] = []  # 1-based inclusive line ranges
+        self.cuts: list[tuple[int, int]] = []  # character ranges cut out of lines that stay
         self.added: list[str] = []  # text put in place of removed code
         self.edits: list[Edit] = []
         self.where: dict[int, tuple[int, ast.AST]] = {}  # statement -> (position in its block, owner)
@@ -66,11 +71,14 @@ class Layout:
                 self._block(owner, field_name, block, picked, chosen)
         removed_ids = set(chosen)
         self.edits += unused_import_edits(self.rule, self.tree, self.spans, self.removed, "\n".join(self.added),
-                                          removed_ids)
+                                          removed_ids, self.cuts)
         return self.edits
 
     # -- one block ----------------------------------------------------------------------------------------
     def _block(self, owner, field_name: str, block: list[ast.stmt], picked: list[ast.stmt], chosen) -> None:
+        picked = self._cut_shared_lines(block, picked, chosen)
+        if not picked:
+            return
         keep = [text for s in picked for text in chosen[id(s)].keep]
         self.added += keep
         if self._inline(block[0]):
@@ -111,6 +119,36 @@ class Layout:
         # Not recorded as removed lines: the header stays, so names on its line still count as used.
         self.edits.append(Edit(start, end, "; ".join(keep) or "pass", self.rule, "one-line block left empty"))
 
+    def _cut_shared_lines(self, block, picked, chosen) -> list[ast.stmt]:
+        """Cut out (with their `;`) the runs of picked statements that share a line with a statement
+        that stays; return the picked statements left for whole-line removal."""
+        picked_ids = {id(s) for s in picked}
+        runs: list[list[int]] = []  # consecutive picked statements, each on the line the previous ends on
+        for index, stmt in enumerate(block):
+            if id(stmt) not in picked_ids:
+                continue
+            if runs and runs[-1][-1] == index - 1 and block[index - 1].end_lineno == stmt.lineno:
+                runs[-1].append(index)
+            else:
+                runs.append([index])
+        cut: set[int] = set()
+        for run in runs:
+            first, last = block[run[0]], block[run[-1]]
+            before = block[run[0] - 1] if run[0] else None
+            after = block[run[-1] + 1] if run[-1] + 1 < len(block) else None
+            keep = [text for i in run for text in chosen[id(block[i])].keep]
+            if before is not None and before.end_lineno == first.lineno:
+                start, end, text = self.spans.end(before), self.spans.end(last), "".join(f"; {k}" for k in keep)
+            elif after is not None and after.lineno == last.end_lineno:
+                start, end, text = self.spans.start(first), self.spans.start(after), "".join(f"{k}; " for k in keep)
+            else:
+                continue
+            self.edits.append(Edit(start, end, text, self.rule, "statement cut from a shared line"))
+            self.cuts.append((self.spans.start(first), self.spans.end(last)))
+            self.added += keep
+            cut.update(id(block[i]) for i in run)
+        return [s for s in picked if id(s) not in cut]
+
     def _units(self, block, picked, chosen) -> list[_Unit]:
         units: list[_Unit] = []
         for stmt in picked:
@@ -128,13 +166,13 @@ class Layout:
         following = _identifiers(self._next_surviving(unit, block, picked))
         handles = _handles(unit.stmts)
         above = self._attached_above(unit.first, indent, block, unit.stmts[0])
-        if above and all(_about_removed(self.lines.line_text(n), following, handles) for n in above):
+        if above and all(_about_removed(self.lines.line_text(n), following, handles, self.comments) for n in above):
             unit.first = above[0]
         kept = []
         footer = self._footer(unit.last, indent) if isinstance(unit.stmts[-1], _COMPOUND) else []
         for line in footer:
             text = self.lines.line_text(line).strip()
-            if text and not _about_removed(text, following, handles):
+            if text and not _about_removed(text, following, handles, self.comments):
                 kept.append(text)
         if footer:
             unit.last = footer[-1]
@@ -239,46 +277,64 @@ def _handles(stmts: list[ast.stmt]) -> set[str]:
             for item in s.items if isinstance(item.optional_vars, ast.Name)}
 
 
-def _about_removed(comment: str, following: set[str], handles: set[str]) -> bool:
-    """A comment talks about the removed debug write (not about the code that stays)."""
+def _about_removed(comment: str, following: set[str], handles: set[str], debug=DEBUG_COMMENT) -> bool:
+    """A comment talks about the removed debug code (not about the code that stays)."""
     words = {w.lower() for w in WORD.findall(comment)}
     if words & handles:
         return True
-    if not DEBUG_COMMENT.search(comment):
+    if not debug.search(comment):
         return False
     return not ((words - STOP_WORDS) & following)
 
 
 # -- imports ---------------------------------------------------------------------------------------------------
 def unused_import_edits(rule: str, tree: ast.Module, spans: Spans, removed: list[tuple[int, int]], added: str,
-                        removed_ids: set[int]) -> list[Edit]:
+                        removed_ids: set[int], cuts: list[tuple[int, int]] = ()) -> list[Edit]:
     """Edits removing imports whose every use sat in removed code (imports unused before stay).
 
-    A name counts as still used if it occurs anywhere outside the removed lines, as code or as text
-    (a string annotation, `__all__`, a comment): deliberately more conservative than scope analysis.
+    A name counts as still used if it occurs anywhere outside the removed lines and `cuts` (character
+    ranges cut out of lines that stay), as code or as text (a string annotation, `__all__`, a
+    comment): deliberately more conservative than scope analysis.
     """
     lines = spans.lines
     removed_lines = {n for first, last in removed for n in range(first, last + 1)}
+    cut_lines: dict[int, list[tuple[int, int]]] = {}
+    for start, end in cuts:
+        for n in range(lines.line_of(start), lines.line_of(end) + 1):
+            cut_lines.setdefault(n, []).append((start, end))
 
     def gone(line: int) -> bool:
         return line in removed_lines
 
-    imports = [s for s in ast.walk(tree) if isinstance(s, (ast.Import, ast.ImportFrom)) and not gone(s.lineno)]
+    def cut(node: ast.AST) -> bool:
+        return node.lineno in cut_lines and any(s <= spans.start(node) < e for s, e in cut_lines[node.lineno])
+
+    imports = [s for s in ast.walk(tree) if isinstance(s, (ast.Import, ast.ImportFrom)) and not gone(s.lineno)
+               and id(s) not in removed_ids]
     bound = {id(a): _bound_name(a, isinstance(s, ast.Import)) for s in imports for a in s.names if a.name != "*"}
     inside, outside = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
-            (inside if gone(node.lineno) else outside).add(node.id)
+            (inside if gone(node.lineno) or cut(node) else outside).add(node.id)
     candidates = {name for name in bound.values() if name in inside and name not in outside}
     if not candidates:
         return []
     import_lines = {n for s in imports for n in range(s.lineno, s.end_lineno + 1)}
-    kept_text = "\n".join(lines.line_text(n) for n in range(1, lines.line_count + 1)
+    kept_text = "\n".join(_without_cuts(lines, n, cut_lines.get(n, ())) for n in range(1, lines.line_count + 1)
                           if not gone(n) and n not in import_lines) + "\n" + added
     orphaned = {name for name in candidates if not re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", kept_text)}
     if not orphaned:
         return []
     return _ImportCleanup(rule, tree, spans, orphaned, bound, removed_ids, gone).edits(imports)
+
+
+def _without_cuts(lines: LineIndex, n: int, cuts) -> str:
+    """Line `n`'s text with the cut ranges blanked out."""
+    text, start = lines.line_text(n), lines.line_start(n)
+    for first, last in cuts:
+        a, b = max(first - start, 0), min(last - start, len(text))
+        text = text[:a] + " " * max(b - a, 0) + text[b:]
+    return text
 
 
 def _bound_name(alias: ast.alias, plain_import: bool) -> str:
@@ -338,6 +394,47 @@ class _ImportCleanup:
         if isinstance(node, ast.If) and not _pure_test(node.test):
             return None
         return node if all(self._dead(s) for part in parts for s in part) else None
+
+
+# -- guards ----------------------------------------------------------------------------------------------------
+def collapse_guards(chosen: dict[int, tuple[ast.stmt, list[str]]], parent, test_keep) -> list[tuple[ast.stmt, list[str]]]:
+    """`chosen` (statement id -> (statement, what to keep in its place)) with each guard left with
+    nothing to do taking the place of its body: a `try:` whose body goes and whose handlers only
+    `pass`, and an `if` without `else` whose body goes, when `test_keep(test)` says what to keep of
+    its test (a list of statements, [] for a pure test; None: the test must stay, and so does the `if`)."""
+    pending = [parent(stmt) for stmt, _ in chosen.values()]
+    looked: set[int] = set()
+    while pending:
+        guard = pending.pop()
+        if guard is None or id(guard) in looked:
+            continue
+        looked.add(id(guard))
+        keep = None if id(guard) in chosen else _left_to_keep(guard, chosen, test_keep)
+        if keep is None:
+            continue
+        for stmt in ast.walk(guard):
+            chosen.pop(id(stmt), None)
+        chosen[id(guard)] = (guard, keep)
+        pending.append(parent(guard))
+    return list(chosen.values())
+
+
+def _left_to_keep(guard: ast.AST, chosen, test_keep) -> list[str] | None:
+    """What keeping `guard` would still do once its body goes ([] nothing), or None if it must stay."""
+    def gone(block, allow_pass=False) -> bool:
+        return all((id(s) in chosen and not chosen[id(s)][1]) or (allow_pass and _trivial(s)) for s in block)
+
+    if isinstance(guard, (ast.Try, ast.TryStar)):
+        emptied = bool(guard.handlers) and not guard.orelse and not guard.finalbody and gone(guard.body) and \
+            all(gone(h.body, allow_pass=True) for h in guard.handlers)
+        return [] if emptied else None
+    if isinstance(guard, ast.If) and not guard.orelse and gone(guard.body):
+        return test_keep(guard.test)
+    return None
+
+
+def _trivial(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
 
 
 def _pure_test(test: ast.AST) -> bool:
