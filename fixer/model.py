@@ -21,6 +21,11 @@ class Finding:
     end_line: int | None = None
     evidence: str = ""
 
+    @property
+    def evidence_note(self) -> str:
+        """The evidence, when the message does not already say it ("" otherwise)."""
+        return self.evidence if self.evidence and self.evidence not in self.message else ""
+
 
 @dataclass
 class FileResult:

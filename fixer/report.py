@@ -66,7 +66,7 @@ def print_findings(run: Run, console: Console, fixable_too: bool = True) -> None
         if finding.fixed and not fixable_too:
             continue
         tag = "fix" if finding.fixed else "needs review"
-        evidence = f" [{finding.evidence}]" if finding.evidence else ""
+        evidence = f" [{finding.evidence_note}]" if finding.evidence_note else ""
         console.print(
             Text(f"{finding.path}:{finding.line}:{finding.column}: ")
             + Text(f"[{finding.rule}] ", style="magenta")
