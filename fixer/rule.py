@@ -9,12 +9,12 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-import re
 import textwrap
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
 
+from fixer.anchors import Anchors
 from fixer.edits import Edit, LineIndex
 from fixer.lang import LANGUAGE_EXTENSIONS
 from fixer.model import Finding
@@ -118,8 +118,9 @@ class Rule:
         return list(self.anchors)
 
     @cached_property
-    def anchor_regex(self) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{a})" for a in self.anchor_patterns()))
+    def anchor_regex(self) -> Anchors:
+        """`.search(text)`: does one of the anchors match (each searched fast, see fixer.anchors)."""
+        return Anchors(self.anchor_patterns())
 
     def applies_to(self, path: str) -> bool:
         from fixer.globs import matches_any

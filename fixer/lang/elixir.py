@@ -161,6 +161,23 @@ def _comment_query():
     return Query(Language(tree_sitter_elixir.language()), "(comment) @comment")
 
 
+def word_starts(text: str, name: str) -> list[int]:
+    """Offsets where `name` is written as a whole word (a superset of where it is an identifier:
+    strings and comments count too). A literal search, not a regex scan of the whole text."""
+    found = []
+    at = text.find(name)
+    while at != -1:
+        end = at + len(name)
+        if (at == 0 or not _is_word_char(text[at - 1])) and (end == len(text) or not _is_word_char(text[end])):
+            found.append(at)
+        at = text.find(name, at + 1)
+    return found
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def in_opaque(node: Node) -> bool:
     """True when the node sits inside a string, sigil, charlist or comment (interpolations excepted)."""
     current = node

@@ -1,0 +1,221 @@
+"""What fixer does per file, counted (never timed): a file without a real target is read and
+searched, never parsed; analyses walk only the code around the names they resolve."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from conftest import run_cli
+from fixer.lang import elixir
+from fixer.lang.elixir import Doc, call_arguments, call_name
+from fixer.lang.elixir_defs import modules
+from fixer.lang.elixir_vars import analyze
+from fixer.rule import all_rules
+
+WORKER = textwrap.dedent('''\
+    defmodule Shop.Worker do
+      use GenServer
+
+      def init(opts), do: {:ok, opts}
+
+      def handle_call(:stats, _from, state), do: {:reply, state, state}
+      def handle_call(:reset, _from, _state), do: {:reply, :ok, %{}}
+
+      defp retry(fun, 0, _delay), do: fun.()
+      defp retry(fun, n, delay), do: retry(fun, n - 1, delay * 2)
+    end
+    ''')
+
+
+class Parses:
+    """Counts tree-sitter parses (every parse asks for the parser)."""
+
+    def __init__(self, monkeypatch):
+        self.calls = 0
+        real = elixir._parser
+
+        def counted():
+            self.calls += 1
+            return real()
+
+        monkeypatch.setattr(elixir, "_parser", counted)
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    return Parses(monkeypatch)
+
+
+def tree_of(root, files):
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def test_files_without_a_real_target_are_never_parsed(tmp_path, parses):
+    """`use GenServer` without any `@impl`, underscored names, `inspect`: every default Elixir rule's
+    anchor has something to look at, but no rule has a target, and the text alone says so."""
+    lonely = WORKER.replace("_from, _state", "from, _state").replace(", 0, _delay", ", 0, delay")
+    files = {f"lib/worker_{n}.ex": lonely.replace("Shop.Worker", f"Shop.Worker{n}") for n in range(20)}
+    root = tree_of(tmp_path, files)
+    result = run_cli("check", "--jobs", "1", cwd=root)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert parses.calls == 0
+
+
+def test_names_written_once_per_definition_are_never_resolved(tmp_path, parses, monkeypatch):
+    """`_from` in two clauses of handle_call is two variables, each written once: the tree is parsed
+    to see that, but no variable analysis runs."""
+    from fixer.lang import elixir_vars
+
+    analyses = []
+    monkeypatch.setattr(elixir_vars, "analyze", lambda *args: analyses.append(args))
+    root = tree_of(tmp_path, {f"lib/worker_{n}.ex": WORKER.replace("Shop.Worker", f"Shop.Worker{n}") for n in range(5)})
+    result = run_cli("check", "--jobs", "1", cwd=root)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert parses.calls == 5 and analyses == []
+
+
+def test_a_real_target_is_still_found_and_parsed(tmp_path, parses):
+    dirty = WORKER.replace("do: fun.()", "do: IO.inspect(fun.())").replace(
+        "def init(opts), do: {:ok, opts}", "def init(_opts), do: {:ok, _opts}")
+    root = tree_of(tmp_path, {"lib/worker.ex": dirty, "lib/clean.ex": WORKER})
+    result = run_cli("diff", "--jobs", "1", cwd=root)
+    assert result.exit_code == 1
+    assert "-  defp retry(fun, 0, _delay), do: IO.inspect(fun.())" in result.stdout
+    assert "+  def init(opts), do: {:ok, opts}" in result.stdout
+    assert 0 < parses.calls <= 6  # the one file with targets: its parse, validations, second pass
+
+
+def test_add_impl_in_always_mode_still_parses_modules_without_impl(tmp_path, parses):
+    root = tree_of(tmp_path, {"lib/worker.ex": WORKER, "fixer.toml": '[rules.add-impl]\nmode = "always"\n'})
+    result = run_cli("diff", "--rule", "add-impl", "--jobs", "1", cwd=root)
+    assert result.exit_code == 1 and "+  @impl true" in result.stdout
+    assert parses.calls > 0
+
+
+# -- walks limited to the code around the matches ---------------------------------------------------
+SOURCES = [
+    WORKER,
+    textwrap.dedent('''\
+        defmodule Outer do
+          defmodule Inner.Deep do
+            def f, do: "defmodule Fake do end"
+          end
+
+          defmodule __MODULE__.Self do
+          end
+
+          # defmodule Commented do
+          defmacro gen do
+            quote do
+              defmodule Generated do
+              end
+            end
+          end
+
+          def build(name) do
+            defmodule name do
+              def x, do: 1
+            end
+          end
+        end
+
+        defmodule Second, do: (def y, do: 2)
+        defmodule Third do
+          defmodule(Nested) do
+          end
+        end
+        '''),
+]
+
+
+def walked_modules(doc):
+    """The reference: a walk of the whole tree (what `modules` did before it looked up the text)."""
+    found = []
+
+    def walk(node, prefix):
+        for child in node.named_children:
+            if child.type == "call" and call_name(child, doc) == "quote":
+                continue
+            if child.type == "call" and call_name(child, doc) == "defmodule":
+                args = call_arguments(child)
+                block = next((c for c in child.children if c.type == "do_block"), None)
+                if args and block is not None:
+                    name = doc.node_text(args[0])
+                    full = f"{prefix}.{name}" if prefix and not name.startswith("__MODULE__") else name
+                    found.append((full, block))
+                    walk(block, full)
+                    continue
+            walk(child, prefix)
+
+    walk(doc.tree.root_node, "")
+    return found
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_modules_found_from_the_text_are_the_ones_a_whole_walk_finds(source):
+    doc = Doc(source)
+    assert [(name, block.id) for name, block in modules(doc)] == \
+        [(name, block.id) for name, block in walked_modules(doc)]
+
+
+VARIABLES = textwrap.dedent('''\
+    defmodule Vars do
+      for _name <- [:a, :b] do
+        def unquote(_name)(), do: unquote(_name)
+      end
+
+      def f({_x, _x}, state) do
+        _y = state.count
+        total = _y + 1
+        Enum.map(state.items, fn _item -> _item * total end)
+      end
+
+      def g(_state), do: :ok
+      def h(_state, state), do: state
+
+      defmacro m(_expr) do
+        quote do
+          _result = unquote(_expr)
+          _result
+        end
+      end
+    end
+    ''')
+
+
+def snapshot(analysis):
+    return sorted((v.name, v.scope.id, [n.start_byte for n in v.bindings], [n.start_byte for n in v.reads])
+                  for v in analysis.variables)
+
+
+@pytest.mark.parametrize("names", [{"_x"}, {"_name", "_state"}, {"_y", "_item", "_expr", "_result"}, {"total", "state"}])
+def test_resolving_some_names_gives_what_resolving_all_gives_for_them(names):
+    doc = Doc(VARIABLES)
+    everything = analyze(doc, lambda name: True)
+    narrowed = analyze(doc, lambda name: True, names)
+    expected = [entry for entry in snapshot(everything) if entry[0] in names]
+    assert snapshot(narrowed) == expected and expected
+
+
+def test_the_rename_rule_resolves_only_names_written_twice(monkeypatch):
+    from fixer.lang import elixir_vars
+    from fixer.rule import Source
+
+    seen = []
+    real = elixir_vars.analyze
+
+    def spy(doc, wanted, names=None):
+        seen.append(names)
+        return real(doc, wanted, names)
+
+    monkeypatch.setattr(elixir_vars, "analyze", spy)
+    rule = all_rules()["rename-used-underscored"]()
+    outcome = rule.check(Source("lib/vars.ex", VARIABLES))
+    # `_state` is written once in g and once in h: two variables, not resolved.
+    assert seen == [{"_name", "_x", "_y", "_item", "_expr", "_result"}]
+    assert {f.message.split(" ")[1] for f in outcome.findings if f.fixed} >= {"_x", "_y", "_item", "_expr"}
