@@ -204,13 +204,18 @@ class Attempt:
 
     def _record(self, findings: list[Finding]) -> None:
         seen = {(f.rule, f.line, f.column, f.message) for f in self.findings}
+        kept = list(self.findings)
+        fixed_at: dict[tuple[str, int], int] = {}  # (rule, line) -> position of its latest fix
         for finding in findings:
             if (finding.rule, finding.line, finding.column, finding.message) in seen:
                 continue
-            if finding.fixed:  # a later pass fixed what an earlier one left: that report is stale
-                self.findings = [f for f in self.findings
-                                 if f.fixed or f.rule != finding.rule or f.line != finding.line]
-            self.findings.append(finding)
+            if finding.fixed:
+                fixed_at[(finding.rule, finding.line)] = len(kept)
+            kept.append(finding)
+        # A later pass fixed what an earlier one left: the reports before that fix are stale. One
+        # filter at the end, not one per fix (that was quadratic in the fixes of a file).
+        self.findings = [f for position, f in enumerate(kept)
+                         if f.fixed or fixed_at.get((f.rule, f.line), -1) < position]
 
     # -- the final check ---------------------------------------------------------------------
     def unsettled(self) -> list[tuple[int, int, str]]:

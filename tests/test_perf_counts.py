@@ -219,3 +219,76 @@ def test_the_rename_rule_resolves_only_names_written_twice(monkeypatch):
     # `_state` is written once in g and once in h: two variables, not resolved.
     assert seen == [{"_name", "_x", "_y", "_item", "_expr", "_result"}]
     assert {f.message.split(" ")[1] for f in outcome.findings if f.fixed} >= {"_x", "_y", "_item", "_expr"}
+
+
+# -- cost linear in the fixes of a file: Python lines executed, counted ------------------------------
+def lines_run(action) -> int:
+    """How many lines of Python `action()` executes (a count, not a time: the same on any machine)."""
+    import sys
+
+    count = 0
+
+    def tracer(frame, event, arg):
+        nonlocal count
+        if event == "line":
+            count += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        action()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def many_inspects(count: int) -> str:
+    body = "".join(f"  def f{n}(x) do\n    IO.inspect(x, label: \"f{n}\")\n    x + {n}\n  end\n\n" for n in range(count))
+    return f"defmodule Many do\n{body}end\n"
+
+
+def many_debug_writes(count: int) -> str:
+    body = "".join(f'def f{n}(x):\n    with open("/tmp/app_debug.log", "a") as log:\n        log.write(f"{{x}} {n}\\n")\n'
+                   f"    return x + {n}\n\n\n" for n in range(count))
+    return "import os\n\n\n" + body
+
+
+@pytest.mark.parametrize("path, make, rule", [
+    ("lib/many.ex", many_inspects, lambda: all_rules()["remove-debug-calls"]()),
+    ("app/many.py", many_debug_writes, lambda: all_rules()["remove-debug-file-writes"](files=["/tmp/*debug*.log"])),
+])
+def test_eight_times_the_fixes_cost_at_most_eight_times_the_work(path, make, rule):
+    """Work that grows faster than the fixes (a list rebuilt per fix, a search of every function per
+    module-level name) shows up as more than 8x the lines run for 8x the fixes."""
+    from fixer.engine import fix_text
+
+    rules = [rule()]
+    fix_text(path, make(3), rules)  # imports and caches out of the count
+    counts = {}
+    for fixes in (40, 320):
+        text = make(fixes)
+        results = []
+        counts[fixes] = lines_run(lambda: results.append(fix_text(path, text, rules)))
+        assert results[0].fixes() == fixes and not results[0].errors
+    assert counts[320] <= 8 * counts[40], counts
+
+
+def test_symbols_are_the_standard_ones_built_in_linear_time():
+    import symtable
+    from pathlib import Path
+
+    import fixer
+    from fixer.lang.python import _symbols
+
+    def tables(table):
+        yield table
+        for child in table.get_children():
+            yield from tables(child)
+
+    def described(symbols):
+        return [(s.get_name(), s.is_assigned(), s.is_imported(), s.is_namespace(), s.is_parameter(),
+                 s.is_referenced(), s.is_global(), s.is_local(), s.is_free()) for s in symbols]
+
+    source = (Path(fixer.__file__).parent / "engine.py").read_text() + "\nclass run: pass\ndef run(): pass\n"
+    for table in tables(symtable.symtable(source, "engine.py", "exec")):
+        assert described(_symbols(table)) == described(table.get_symbols())

@@ -45,7 +45,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from fixer.lang.elixir import OPAQUE, Doc, call_arguments, operator_of, word_starts
+from fixer.lang.elixir import OPAQUE, Doc, call_arguments, operator_of, word_positions
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -146,8 +146,8 @@ def may_share_a_scope(doc: Doc, names: Iterable[str]) -> set[str]:
     it is module-level code: a name that each definition writes once is no variable written twice.
     Costs a node lookup per occurrence, not a walk of the tree."""
     shared = set()
-    for name in names:
-        keys = [_definition_key(doc.node_at(at, at + len(name)), doc) for at in word_starts(doc.text, name)]
+    for name, starts in word_positions(doc.text, names).items():
+        keys = [_definition_key(doc.node_at(at, at + len(name)), doc) for at in starts]
         if len(keys) > 1 and (None in keys or len(set(keys)) < len(keys)):
             shared.add(name)
     return shared
@@ -300,8 +300,9 @@ class _Resolver:
             self.spots = [doc.byte(m.start()) for m in WORD.finditer(doc.text)
                           if verdicts.setdefault(m.group(), self._wanted_word(m.group()))]
         else:
-            self.spots = sorted(doc.byte(at) for name in names if self._wanted_word(name)
-                                for at in word_starts(doc.text, name))
+            wanted_names = [name for name in names if self._wanted_word(name)]
+            self.spots = sorted(doc.byte(at) for starts in word_positions(doc.text, wanted_names).values()
+                                for at in starts)
 
     def _wanted_word(self, name: str) -> bool:
         return name != "_" and not name.startswith("__") and self.wanted(name)
