@@ -27,6 +27,9 @@ MAX_PASSES = 5
 MAX_ROUNDS = 4  # fix, then re-fix with unsettled spots blocked, a few times at most
 VALIDATORS = {"python": python.validate, "elixir": elixir.validate}
 UNSETTLED = "a second pass of the rule would change it again"
+# Trees of a text no longer needed once a pass replaced it (tree-sitter's goes when the new text is
+# validated: its error count is read first).
+REPLACED_TREES = ("python.ast", "python.cst")
 Refusal = tuple[Edit, str, str]  # an edit that will not be made, the message and the evidence
 
 
@@ -129,7 +132,10 @@ class Attempt:
                 break  # no anchor left: the rule has nothing more to look at
             outcome = rule.check(self.source(current))
             if outcome.edits:
-                self._source = None  # the rule is done with this text's trees: free them before the next parse
+                # The rule is done with this text's trees: free them before the next parse (a tree is
+                # dozens of bytes per byte of source; two at once doubles a large file's memory).
+                self._source = None
+                textcache.forget(current, *REPLACED_TREES)
             edits, held = self._unblocked(current, outcome.edits)
             new, spans, dropped = self._apply(current, edits)
             # Later passes re-see the unfixable findings of the first at shifted lines: keep only fixes.

@@ -84,7 +84,9 @@ def _in_pool(work, rules, context, jobs, progress) -> dict[str, FileResult]:
     try:
         workers = ctx.Pool(jobs, initializer=_start_worker, initargs=() if forking else (rules, context))
         tasks = [(index, None) if forking else (index, work[index]) for index in rest]
-        chunk = max(1, min(16, len(rest) // (jobs * 8)))
+        # Small chunks: the last ones decide when the run ends, and a worker idles while another
+        # finishes a long one (a task costs a small tuple in a pipe, not the text).
+        chunk = max(1, min(8, len(rest) // (jobs * 32)))
         for index, packed in workers.imap(_fix_task, tasks, chunksize=chunk):
             path, text = work[index]
             results[path] = _unpack(path, text, packed)

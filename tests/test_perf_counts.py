@@ -292,3 +292,21 @@ def test_symbols_are_the_standard_ones_built_in_linear_time():
     source = (Path(fixer.__file__).parent / "engine.py").read_text() + "\nclass run: pass\ndef run(): pass\n"
     for table in tables(symtable.symtable(source, "engine.py", "exec")):
         assert described(_symbols(table)) == described(table.get_symbols())
+
+
+def test_a_run_keeps_no_text_of_the_files_it_leaves_alone(tmp_path):
+    """A repository of many files costs memory for the files being fixed, not for all of them."""
+    from fixer.config import load
+    from fixer.runner import run
+    from fixer.sources import WorkTree
+
+    files = {f"lib/worker_{n}.ex": WORKER.replace("Shop.Worker", f"Shop.Worker{n}") for n in range(30)}
+    files["lib/dirty.ex"] = WORKER.replace("do: fun.()", "do: IO.inspect(fun.())")
+    root = tree_of(tmp_path, files)
+    config = load(root)
+    config.jobs = 1
+    result = run(WorkTree(root), config, config.rules())
+    assert len(result.outcomes) == 31 and [o.result.path for o in result.changed] == ["lib/dirty.ex"]
+    held = {o.result.path for o in result.outcomes
+            if o.result.old or o.result.new or (o.decoded is not None and o.decoded.text)}
+    assert held == {"lib/dirty.ex"}
