@@ -12,15 +12,19 @@ says whether the goal for that line is met. Peers:
 - `ast-grep scan` with an `IO.inspect` removal rule, against fixer's remove-debug-calls;
 - `ruff check` as the native floor (it does less: no parse-then-rewrite of the targets).
 
-fixer runs as the CLI (`python -m fixer check`), start-up included, with $FIXER_JOBS processes (2 by
-default, the number of cores the targets are set for). To measure an older checkout, put it first on
-PYTHONPATH with `--fixer-path DIR`.
+fixer runs as the CLI (`python -m fixer check`), start-up included, with its default number of
+processes (every core; a worker is started only for enough text to fix), except where a scenario
+sets --jobs; the peers get `-j` as many cores (`--jobs`, 2 by default: the cores the targets are set
+for). fixer's modules are compiled to bytecode first, as `pip install` does. To measure an older
+checkout, put it first on PYTHONPATH with `--fixer-path DIR`.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import platform
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -64,6 +68,7 @@ class Row:
     rss_mb: float
     cpu: float = 0.0
     tree_mb: float = 0.0
+    median: float = 0.0
     note: str = ""
     ratio: str = ""
     target: str = ""
@@ -77,12 +82,16 @@ class Bench:
         self.scratch = Path(tempfile.mkdtemp(prefix="fixer-peers-"))
 
     # -- running tools ----------------------------------------------------------------------
-    def timed(self, command: list[str], env: dict | None = None, sample: bool = False) -> tuple[float, float, float, float]:
+    def timed(self, command: list[str], env: dict | None = None, sample: bool = False,
+              prepare=None) -> tuple[float, ...]:
         """(best wall seconds of --repeat runs, peak RSS MB of the largest single process, CPU
         seconds of the best run (worker processes included), peak MB of the whole process tree
-        (proportional set size summed over the tool and its workers, sampled))."""
+        (proportional set size summed over the tool and its workers, sampled), median wall seconds)."""
         best, rss, cpu, tree = float("inf"), 0.0, 0.0, 0.0
+        walls = []
         for _ in range(self.args.repeat):
+            if prepare:
+                prepare()
             errors = tempfile.TemporaryFile()  # not a pipe: a chatty tool would fill it and hang
             started = time.perf_counter()
             # Never from inside the tree: `python -m` would import the tree's own modules.
@@ -93,6 +102,7 @@ class Bench:
             _, status, usage = os.wait4(proc.pid, 0)
             proc.returncode = os.waitstatus_to_exitcode(status)
             wall = time.perf_counter() - started
+            walls.append(wall)
             if sampler:
                 tree = max(tree, sampler.stop())
             if wall < best:
@@ -103,14 +113,14 @@ class Bench:
             errors.close()
             if proc.returncode not in (0, 1) or "Traceback" in error:
                 raise SystemExit(f"{' '.join(command)} failed with {proc.returncode}:\n{error[-3000:]}")
-        return best, rss, cpu, tree
+        return best, rss, cpu, tree, statistics.median(walls)
 
     @staticmethod
     def environment(extra: dict | None) -> dict:
         # Bytecode as an installed package has it (pip compiles on install): a run must not pay for
         # compiling fixer's modules because the shell sets PYTHONDONTWRITEBYTECODE.
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        return {**env, **(extra or {})}
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "FIXER_JOBS")}
+        return {key: value for key, value in {**env, **(extra or {})}.items() if value is not None}
 
     def warm_bytecode(self) -> None:
         """Compile fixer's modules once, as `pip install` would, so no measured run compiles them."""
@@ -123,10 +133,12 @@ class Bench:
 
     def fixer(self, scenario: str, root: Path, jobs: int | None = None, note: str = "",
               rules: tuple[str, ...] = (), sample: bool = False) -> Row:
-        env = {"FIXER_JOBS": str(jobs or self.jobs), "PYTHONPATH": self._fixer_path()}
+        # Without `jobs`, fixer runs as users run it: its default (every core, a worker only when
+        # there is enough to fix). The peers get `-j` as many cores.
+        env = {"FIXER_JOBS": str(jobs) if jobs else None, "PYTHONPATH": self._fixer_path()}
         options = [option for rule in rules for option in ("--rule", rule)]
         measured = self.timed([sys.executable, "-m", "fixer", "check", "-C", str(root), *options], env, sample)
-        label = f"fixer (jobs {jobs or self.jobs}{', ' + ', '.join(rules) if rules else ''})"
+        label = f"fixer ({f'jobs {jobs}' if jobs else 'default jobs'}{', ' + ', '.join(rules) if rules else ''})"
         return self.add(Row(scenario, label, *measured, note=note))
 
     def _fixer_path(self) -> str:
@@ -134,9 +146,15 @@ class Bench:
         return os.pathsep.join(parts + [os.environ.get("PYTHONPATH", "")]).strip(os.pathsep)
 
     def libcst(self, scenario: str, root: Path) -> Row:
+        copy = root.with_name(root.name + "-libcst")
         command = [sys.executable, "-m", "libcst.tool", "codemod", "-x", "debug_writes.RemoveDebugWrites",
-                   "-j", str(self.jobs), "--no-format", "--hide-progress", str(root)]
-        measured = self.timed(command, {"PYTHONPATH": str(HERE / "codemods")})
+                   "-j", str(self.jobs), "--no-format", "--hide-progress", str(copy)]
+
+        def fresh_copy() -> None:  # the codemod rewrites the tree: every run starts from the original
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(root, copy)
+
+        measured = self.timed(command, {"PYTHONPATH": str(HERE / "codemods")}, prepare=fresh_copy)
         return self.add(Row(scenario, f"LibCST codemod CLI (-j {self.jobs})", *measured))
 
     def ruff(self, scenario: str, root: Path) -> Row:
@@ -176,7 +194,7 @@ class Bench:
             make(root, files, dirty)
             mine = self.fixer(scenario, root)
             ruff = self.ruff(scenario, root)
-            peer = self.libcst(scenario, root)  # last: it rewrites the tree
+            peer = self.libcst(scenario, root)
             ratio = peer.seconds / mine.seconds
             goal = 2.0 if dirty == files else 20.0
             peer.ratio = f"fixer {ratio:.1f}x faster ({peer.cpu / mine.cpu:.1f}x in CPU)"
@@ -270,9 +288,9 @@ def _verdict(ok: bool, goal: str) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    head = ["work", "tool", "seconds", "CPU s", "peak MB (largest process)", "peak MB (all processes)",
+    head = ["work", "tool", "best s", "median s", "CPU s", "peak MB (largest process)", "peak MB (all processes)",
             "ratio", "target", "note"]
-    body = [[r.scenario, r.tool, f"{r.seconds:.2f}", f"{r.cpu:.2f}", f"{r.rss_mb:.0f}",
+    body = [[r.scenario, r.tool, f"{r.seconds:.2f}", f"{r.median:.2f}", f"{r.cpu:.2f}", f"{r.rss_mb:.0f}",
              f"{r.tree_mb:.0f}" if r.tree_mb else "", r.ratio, r.target, r.note] for r in rows]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     lines += ["| " + " | ".join(cells) + " |" for cells in body]
@@ -306,8 +324,6 @@ def main() -> int:
             print(f"{name} …", file=sys.stderr, flush=True)
             SCENARIOS[name](bench)
     finally:
-        import shutil
-
         shutil.rmtree(bench.scratch, ignore_errors=True)
     print(table(bench.rows))
     print(f"\nMachine: {machine()}")

@@ -13,6 +13,7 @@ What it costs to go parallel is kept small (fork start method):
 """
 from __future__ import annotations
 
+import gc
 import os
 import signal
 from typing import Any, Callable
@@ -22,6 +23,7 @@ from fixer.model import FileResult
 
 ENV = "FIXER_JOBS"
 MIN_FILES_PER_JOB = 4  # below this many files to fix per process, stay in-process
+CHARS_PER_JOB = 256 * 1024  # by default, below this much text to fix per process, stay in-process
 
 _state: dict[str, Any] = {}  # a worker's rules and context, set once when it starts
 
@@ -33,11 +35,16 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def jobs_for(config, files: int) -> int:
-    """How many processes to fix `files` files with: --jobs / `jobs` / $FIXER_JOBS, else every core,
-    but never more than the work can use."""
-    wanted = getattr(config, "jobs", None) or _from_env() or default_jobs()
-    return max(1, min(wanted, files // MIN_FILES_PER_JOB))
+def jobs_for(config, files: int, chars: int | None = None) -> int:
+    """How many processes to fix `files` files (`chars` characters in all) with: --jobs / `jobs` /
+    $FIXER_JOBS, else every core, but never more than the work can use. By default a process is
+    started only for CHARS_PER_JOB characters of work (about a quarter of a second): on less, its
+    start-up costs more than it saves; a number of jobs asked for explicitly is used as given."""
+    asked = getattr(config, "jobs", None) or _from_env()
+    limit = files // MIN_FILES_PER_JOB
+    if not asked and chars is not None:
+        limit = min(limit, chars // CHARS_PER_JOB)
+    return max(1, min(asked or default_jobs(), limit))
 
 
 def _from_env() -> int | None:
@@ -81,6 +88,9 @@ def _in_pool(work, rules, context, jobs, progress) -> dict[str, FileResult]:
     ctx = multiprocessing.get_context("fork" if forking else "spawn")
     _state.update(rules=rules, context=context, work=work)
     workers = None
+    # Objects from before the fork are left out of the workers' garbage collections: a collection
+    # that visits them writes to every page they sit on, and each write copies a page into the worker.
+    gc.freeze()
     try:
         workers = ctx.Pool(jobs, initializer=_start_worker, initargs=() if forking else (rules, context))
         tasks = [(index, None) if forking else (index, work[index]) for index in rest]
@@ -100,6 +110,7 @@ def _in_pool(work, rules, context, jobs, progress) -> dict[str, FileResult]:
     finally:
         if workers is not None:
             workers.join()
+        gc.unfreeze()
         _state.clear()  # the parent keeps no extra references to the work
     return results
 

@@ -109,7 +109,8 @@ def run(source, config: Config, rules: list[Rule], progress: Callable[[str], Non
     if progress:
         for path in settled:
             progress(path)
-    results = pool.fix_all(work, rules, context, pool.jobs_for(config, len(work)), progress)
+    jobs = pool.jobs_for(config, len(work), sum(len(text) for _, text in work))
+    results = pool.fix_all(work, rules, context, jobs, progress)
     del work
     for path, decoded in decoded_of.items():
         result = results.pop(path)
