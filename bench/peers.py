@@ -83,13 +83,13 @@ class Bench:
 
     # -- running tools ----------------------------------------------------------------------
     def timed(self, command: list[str], env: dict | None = None, sample: bool = False,
-              prepare=None) -> tuple[float, ...]:
+              prepare=None, repeat: int | None = None) -> tuple[float, ...]:
         """(best wall seconds of --repeat runs, peak RSS MB of the largest single process, CPU
         seconds of the best run (worker processes included), peak MB of the whole process tree
         (proportional set size summed over the tool and its workers, sampled), median wall seconds)."""
         best, rss, cpu, tree = float("inf"), 0.0, 0.0, 0.0
         walls = []
-        for _ in range(self.args.repeat):
+        for _ in range(repeat or self.args.repeat):
             if prepare:
                 prepare()
             errors = tempfile.TemporaryFile()  # not a pipe: a chatty tool would fill it and hang
@@ -132,12 +132,13 @@ class Bench:
                        stdout=subprocess.DEVNULL)
 
     def fixer(self, scenario: str, root: Path, jobs: int | None = None, note: str = "",
-              rules: tuple[str, ...] = (), sample: bool = False) -> Row:
+              rules: tuple[str, ...] = (), sample: bool = False, repeat: int | None = None) -> Row:
         # Without `jobs`, fixer runs as users run it: its default (every core, a worker only when
         # there is enough to fix). The peers get `-j` as many cores.
         env = {"FIXER_JOBS": str(jobs) if jobs else None, "PYTHONPATH": self._fixer_path()}
         options = [option for rule in rules for option in ("--rule", rule)]
-        measured = self.timed([sys.executable, "-m", "fixer", "check", "-C", str(root), *options], env, sample)
+        measured = self.timed([sys.executable, "-m", "fixer", "check", "-C", str(root), *options], env, sample,
+                              repeat=repeat)
         label = f"fixer ({f'jobs {jobs}' if jobs else 'default jobs'}{', ' + ', '.join(rules) if rules else ''})"
         return self.add(Row(scenario, label, *measured, note=note))
 
@@ -249,7 +250,7 @@ class Bench:
         root = self.tree("mem", PY_CONFIG + EX_CONFIG.split("\n", 2)[2])
         trees.python_tree(root, files // 2, files // 200)
         trees.elixir_tree(root, files // 2, share=0.01)
-        row = self.fixer(f"{files} files, ~1 % to fix", root, sample=True)
+        row = self.fixer(f"{files} files, ~1 % to fix", root, sample=True, repeat=1)  # memory: one run says it
         peak = max(row.rss_mb, row.tree_mb)
         row.target = _verdict(peak <= 300, "peak <= 300 MB, all processes")
 
@@ -258,7 +259,8 @@ class Bench:
         for language, ext, config in (("elixir", "ex", EX_CONFIG), ("python", "py", PY_CONFIG)):
             root = self.tree("huge", config)
             trees.huge_file(root / "lib" / f"huge.{ext}", megabytes, language)
-            row = self.fixer(f"one {megabytes} MB {language} file (max_file_size raised)", root, jobs=1, sample=True)
+            row = self.fixer(f"one {megabytes} MB {language} file (max_file_size raised)", root, jobs=1, sample=True,
+                             repeat=1)  # minutes and gigabytes: run once
             row.note = f"{max(row.rss_mb, row.tree_mb) / megabytes:.1f} MB of memory per MB of file"
 
     def real_python(self) -> None:
