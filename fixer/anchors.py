@@ -25,8 +25,13 @@ class Anchor:
         self.pattern = pattern
         self.regex = re.compile(pattern)
         self.lead, self.literal = required_literals(pattern)
+        # A pattern that starts with its literal is searched by `re` itself at full speed; only one
+        # that starts with an assertion (a lookbehind, \b) needs to be tried where its literal is.
+        self.asserted = bool(self.lead) and not pattern.startswith(re.escape(self.lead[0]))
 
     def search(self, text: str) -> bool:
+        if self.lead and not self.asserted:
+            return self.regex.search(text) is not None
         if self.lead:
             find, match, lead = text.find, self.regex.match, self.lead
             at = find(lead)

@@ -123,6 +123,12 @@ class Rule:
         return Anchors(self.anchor_patterns())
 
     def applies_to(self, path: str) -> bool:
+        known = self.__dict__.setdefault("_applies", {})  # asked for every file several times a run
+        if path not in known:
+            known[path] = self._applies_to(path)
+        return known[path]
+
+    def _applies_to(self, path: str) -> bool:
         from fixer.globs import matches_any
 
         if not path.endswith(LANGUAGE_EXTENSIONS[self.language]):
