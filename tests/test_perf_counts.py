@@ -310,3 +310,23 @@ def test_a_run_keeps_no_text_of_the_files_it_leaves_alone(tmp_path):
     held = {o.result.path for o in result.outcomes
             if o.result.old or o.result.new or (o.decoded is not None and o.decoded.text)}
     assert held == {"lib/dirty.ex"}
+
+
+def test_check_on_files_without_targets_loads_no_parser_and_no_git_outside_a_repository(tmp_path):
+    """Outside a git repository, on files no rule has a target in, `check` costs start-up and
+    reading: GitPython (~0.1 s to import), tree-sitter and LibCST are never loaded."""
+    import subprocess
+    import sys
+
+    lonely = WORKER.replace("_from, _state", "from, _state").replace(", 0, _delay", ", 0, delay")
+    tree_of(tmp_path / "tree", {"lib/worker.ex": lonely, "app/debug_tools.py": "def log(x):\n    return x\n"})
+    script = (
+        "import runpy, sys\n"
+        f"sys.argv = ['fixer', 'check', '-C', {str(tmp_path / 'tree')!r}, '--jobs', '1']\n"
+        "try:\n    runpy.run_module('fixer', run_name='__main__')\n"
+        "except SystemExit as exc:\n    code = exc.code\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'git', 'tree_sitter', 'libcst'})\n"
+        "print('LOADED', loaded, 'EXIT', code, file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert "LOADED [] EXIT 0" in proc.stderr, proc.stderr[-2000:]
