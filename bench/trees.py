@@ -236,6 +236,80 @@ EX_DEBUG = [
     ("    schedule(state.interval)\n    {:ok, state}\n", "    IO.inspect(state, label: \"init\")\n    schedule(state.interval)\n    {:ok, state}\n"),
     ("    render(conn, :index, orders: orders)\n", "    IO.inspect(orders)\n    render(conn, :index, orders: orders)\n"),
 ]
+# A second leftover per kind of module, for the files that have two.
+EX_DEBUG_SECOND = [
+    ("    |> Repo.insert()\n", "    |> IO.inspect(label: \"insert\")\n    |> Repo.insert()\n"),
+    ("    schedule(state.interval)\n    {:noreply, state}\n",
+     "    IO.inspect(state.done, label: \"done\")\n    schedule(state.interval)\n    {:noreply, state}\n"),
+    ("    order = Orders{n}.get_order!(id)\n", "    order = Orders{n}.get_order!(id) |> IO.inspect()\n"),
+]
+# Documented helpers appended to the generated modules (6 on average, up to 60), so that file sizes vary
+# the way real ones do (a few hundred bytes to tens of KB, ~4 KB on average) and the docs, specs and
+# pattern-matching clauses that make up most of real Elixir sources are there to be parsed.
+EX_HELPERS = [
+    """
+  @doc \"\"\"
+  Normalizes the {k}th batch of `entries`: drops blanks, trims keys and
+  groups what is left by owner. Returns `{{:ok, groups}}` or `{{:error, reason}}`.
+
+  ## Examples
+
+      iex> normalize_{k}([%{{owner: "a", key: " x "}}])
+      {{:ok, %{{"a" => ["x"]}}}}
+  \"\"\"
+  @spec normalize_{k}([map()]) :: {{:ok, map()}} | {{:error, term()}}
+  def normalize_{k}(entries) when is_list(entries) do
+    entries
+    |> Enum.reject(&blank?/1)
+    |> Enum.group_by(& &1.owner, &String.trim(&1.key))
+    |> then(&{{:ok, &1}})
+  end
+
+  def normalize_{k}(_other), do: {{:error, :not_a_list}}
+""",
+    """
+  @doc "Fetches setting {k} from the application environment, with a default."
+  @spec setting_{k}(atom(), term()) :: term()
+  def setting_{k}(key, default \\\\ nil) do
+    :shop
+    |> Application.get_env(__MODULE__, [])
+    |> Keyword.get(key, default)
+  end
+""",
+    """
+  defp retry_{k}(fun, attempts, _delay) when attempts <= 0, do: fun.()
+
+  defp retry_{k}(fun, attempts, delay) do
+    case fun.() do
+      {{:ok, _}} = ok ->
+        ok
+
+      {{:error, reason}} ->
+        Logger.warning("attempt failed: #{{inspect(reason)}}, #{{attempts}} left")
+        Process.sleep(delay)
+        retry_{k}(fun, attempts - 1, delay * 2)
+    end
+  end
+""",
+    """
+  @doc \"\"\"
+  Builds the report row for entry {k}. Amounts are summed per currency;
+  entries without a currency are counted under `:unknown`.
+  \"\"\"
+  def report_row_{k}(%{{id: id, amounts: amounts}} = entry) do
+    totals =
+      Enum.reduce(amounts, %{{}}, fn %{{currency: currency, value: value}}, acc ->
+        Map.update(acc, currency || :unknown, value, &(&1 + value))
+      end)
+
+    %{{id: id, totals: totals, label: Map.get(entry, :label, "entry #{{id}}")}}
+  end
+""",
+]
+
+
+# Real Elixir projects: most files have no debug call at all, a few percent have one or two.
+REALISTIC_SHARE = 0.03
 
 
 def python_tree(root: Path, files: int, dirty: int, seed: int = 11) -> list[Path]:
@@ -312,22 +386,31 @@ def _is_docstring(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
 
 
-def elixir_tree(root: Path, files: int, dirty_every: int = 3, seed: int = 5) -> int:
-    """`files` generated modules (contexts, GenServers, controllers); IO.inspect in every
-    `dirty_every`-th one. Returns how many got debug calls."""
+def elixir_tree(root: Path, files: int, share: float = REALISTIC_SHARE, seed: int = 5) -> int:
+    """`files` generated modules (contexts, GenServers, controllers); IO.inspect planted in a `share`
+    of them (one call, or two in every third of those). Returns how many got debug calls."""
     rng = random.Random(seed)
     dirty = 0
     for n in range(files):
         kind = n % len(EX_MODULES)
-        text = EX_MODULES[kind].format(n=n)
-        if rng.randrange(dirty_every) == 0:
+        text = _with_helpers(EX_MODULES[kind].format(n=n), rng)
+        if rng.random() < share:
             old, new = EX_DEBUG[kind]
             text = text.replace(old, new, 1)
+            if rng.randrange(3) == 0:
+                old, new = (part.replace("{n}", str(n)) for part in EX_DEBUG_SECOND[kind])
+                text = text.replace(old, new, 1)
             dirty += 1
         path = root / "apps" / f"app{n % 7}" / "lib" / f"area{n // 50}" / f"mod_{n}.ex"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     return dirty
+
+
+def _with_helpers(module: str, rng: random.Random) -> str:
+    count = min(int(rng.expovariate(1 / 6)), 60)  # mostly small modules, a few large ones
+    extra = "".join(EX_HELPERS[rng.randrange(len(EX_HELPERS))].format(k=k) for k in range(count))
+    return module[: module.rindex("end\n")] + extra + "end\n"
 
 
 def elixir_many_fixes(path: Path, fixes: int) -> None:

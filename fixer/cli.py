@@ -64,7 +64,7 @@ def guarded(verbose: bool, quiet: bool, action):
     """Run a command's work: expected failures (config, git, input, file system) are one line and
     exit 2; --verbose adds the traceback."""
     from fixer import interrupts, report
-    from fixer.gitops import GitError
+    from fixer.errors import GitError
     from fixer.rule import ConfigError
     from fixer.session import Failure
     from fixer.textio import InputError

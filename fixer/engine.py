@@ -27,6 +27,9 @@ MAX_PASSES = 5
 MAX_ROUNDS = 4  # fix, then re-fix with unsettled spots blocked, a few times at most
 VALIDATORS = {"python": python.validate, "elixir": elixir.validate}
 UNSETTLED = "a second pass of the rule would change it again"
+# Trees of a text no longer needed once a pass replaced it (tree-sitter's goes when the new text is
+# validated: its error count is read first).
+REPLACED_TREES = ("python.ast", "python.cst")
 Refusal = tuple[Edit, str, str]  # an edit that will not be made, the message and the evidence
 
 
@@ -129,7 +132,10 @@ class Attempt:
                 break  # no anchor left: the rule has nothing more to look at
             outcome = rule.check(self.source(current))
             if outcome.edits:
-                self._source = None  # the rule is done with this text's trees: free them before the next parse
+                # The rule is done with this text's trees: free them before the next parse (a tree is
+                # dozens of bytes per byte of source; two at once doubles a large file's memory).
+                self._source = None
+                textcache.forget(current, *REPLACED_TREES)
             edits, held = self._unblocked(current, outcome.edits)
             new, spans, dropped = self._apply(current, edits)
             # Later passes re-see the unfixable findings of the first at shifted lines: keep only fixes.
@@ -204,13 +210,18 @@ class Attempt:
 
     def _record(self, findings: list[Finding]) -> None:
         seen = {(f.rule, f.line, f.column, f.message) for f in self.findings}
+        kept = list(self.findings)
+        fixed_at: dict[tuple[str, int], int] = {}  # (rule, line) -> position of its latest fix
         for finding in findings:
             if (finding.rule, finding.line, finding.column, finding.message) in seen:
                 continue
-            if finding.fixed:  # a later pass fixed what an earlier one left: that report is stale
-                self.findings = [f for f in self.findings
-                                 if f.fixed or f.rule != finding.rule or f.line != finding.line]
-            self.findings.append(finding)
+            if finding.fixed:
+                fixed_at[(finding.rule, finding.line)] = len(kept)
+            kept.append(finding)
+        # A later pass fixed what an earlier one left: the reports before that fix are stale. One
+        # filter at the end, not one per fix (that was quadratic in the fixes of a file).
+        self.findings = [f for position, f in enumerate(kept)
+                         if f.fixed or fixed_at.get((f.rule, f.line), -1) < position]
 
     # -- the final check ---------------------------------------------------------------------
     def unsettled(self) -> list[tuple[int, int, str]]:

@@ -4,19 +4,26 @@ Files go to the workers in order and come back in order (`imap`), each fixed by 
 engine with the same rules and context, so the output does not depend on the number of processes.
 Small runs stay in-process: starting workers costs more than it saves. Workers ignore Ctrl-C; the
 parent terminates them and re-raises KeyboardInterrupt at once.
+
+What it costs to go parallel is kept small (fork start method):
+- the parent fixes the first file of each language itself before the workers start, so the rules'
+  modules, the parsers and their caches are loaded once and inherited, not loaded again per worker;
+- the workers inherit the list of files too: a task is an index, no text is pickled to a worker;
+- a worker sends back only what changed (the new text, if any, stages and findings), in chunks.
 """
 from __future__ import annotations
 
-import multiprocessing
+import gc
 import os
 import signal
 from typing import Any, Callable
 
-from fixer.engine import fix_text
+from fixer.engine import fix_text, language_of
 from fixer.model import FileResult
 
 ENV = "FIXER_JOBS"
 MIN_FILES_PER_JOB = 4  # below this many files to fix per process, stay in-process
+CHARS_PER_JOB = 256 * 1024  # by default, below this much text to fix per process, stay in-process
 
 _state: dict[str, Any] = {}  # a worker's rules and context, set once when it starts
 
@@ -28,11 +35,16 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def jobs_for(config, files: int) -> int:
-    """How many processes to fix `files` files with: --jobs / `jobs` / $FIXER_JOBS, else every core,
-    but never more than the work can use."""
-    wanted = getattr(config, "jobs", None) or _from_env() or default_jobs()
-    return max(1, min(wanted, files // MIN_FILES_PER_JOB))
+def jobs_for(config, files: int, chars: int | None = None) -> int:
+    """How many processes to fix `files` files (`chars` characters in all) with: --jobs / `jobs` /
+    $FIXER_JOBS, else every core, but never more than the work can use. By default a process is
+    started only for CHARS_PER_JOB characters of work (about a quarter of a second): on less, its
+    start-up costs more than it saves; a number of jobs asked for explicitly is used as given."""
+    asked = getattr(config, "jobs", None) or _from_env()
+    limit = files // MIN_FILES_PER_JOB
+    if not asked and chars is not None:
+        limit = min(limit, chars // CHARS_PER_JOB)
+    return max(1, min(asked or default_jobs(), limit))
 
 
 def _from_env() -> int | None:
@@ -60,39 +72,71 @@ def fix_all(work: list[tuple[str, str]], rules, context, jobs: int,
 
 
 def _in_pool(work, rules, context, jobs, progress) -> dict[str, FileResult]:
-    texts = dict(work)
-    methods = multiprocessing.get_all_start_methods()
-    # fork shares the rules and context with the workers for free; elsewhere they are pickled once.
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    workers = ctx.Pool(jobs, initializer=_start_worker, initargs=(rules, context))
-    chunk = max(1, min(16, len(work) // (jobs * 8)))
+    import multiprocessing
+
     results: dict[str, FileResult] = {}
+    warm = _first_of_each_language(work)
+    for index in warm:
+        path, text = work[index]
+        results[path] = fix_text(path, text, rules, context)
+        if progress:
+            progress(path)
+    rest = [index for index in range(len(work)) if index not in warm]
+    # fork shares the rules, the context and the texts with the workers for free; elsewhere (spawn)
+    # the rules and context are pickled once per worker and each text with its task.
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if forking else "spawn")
+    _state.update(rules=rules, context=context, work=work)
+    workers = None
+    # Objects from before the fork are left out of the workers' garbage collections: a collection
+    # that visits them writes to every page they sit on, and each write copies a page into the worker.
+    gc.freeze()
     try:
-        for path, packed in workers.imap(_fix_one, work, chunksize=chunk):
-            results[path] = _unpack(path, texts[path], packed)
+        workers = ctx.Pool(jobs, initializer=_start_worker, initargs=() if forking else (rules, context))
+        tasks = [(index, None) if forking else (index, work[index]) for index in rest]
+        # Small chunks: the last ones decide when the run ends, and a worker idles while another
+        # finishes a long one (a task costs a small tuple in a pipe, not the text).
+        chunk = max(1, min(8, len(rest) // (jobs * 32)))
+        for index, packed in workers.imap(_fix_task, tasks, chunksize=chunk):
+            path, text = work[index]
+            results[path] = _unpack(path, text, packed)
             if progress:
                 progress(path)
         workers.close()
     except BaseException:
-        workers.terminate()  # Ctrl-C or an error: stop the workers now, don't wait for them
+        if workers is not None:
+            workers.terminate()  # Ctrl-C or an error: stop the workers now, don't wait for them
         raise
     finally:
-        workers.join()
+        if workers is not None:
+            workers.join()
+        gc.unfreeze()
+        _state.clear()  # the parent keeps no extra references to the work
     return results
 
 
-def _start_worker(rules, context) -> None:
+def _first_of_each_language(work: list[tuple[str, str]]) -> list[int]:
+    seen: dict[str | None, int] = {}
+    for index, (path, _) in enumerate(work):
+        seen.setdefault(language_of(path), index)
+    return sorted(seen.values())
+
+
+def _start_worker(rules=None, context=None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and terminates us
-    _state["rules"], _state["context"] = rules, context
+    if rules is not None:
+        _state["rules"], _state["context"] = rules, context
 
 
-def _fix_one(item: tuple[str, str]):
-    path, text = item
+def _fix_task(task):
+    """(index into `work`, None) with fork: the worker inherited `work`; (index, (path, text)) with spawn."""
+    index, item = task
+    path, text = item if item is not None else _state["work"][index]
     result = fix_text(path, text, _state["rules"], _state["context"])
     # The parent has the original text: send back only what changed.
     new = None if result.new == text else result.new
     stages = [(rule, None if stage == result.new else stage) for rule, stage in result.stages]
-    return path, (new, stages, result.findings, result.errors)
+    return index, (new, stages, result.findings, result.errors)
 
 
 def _unpack(path: str, text: str, packed) -> FileResult:

@@ -62,22 +62,29 @@ def print_diff(text: str) -> None:
 
 
 def print_findings(run: Run, console: Console, fixable_too: bool = True) -> None:
+    lines = []
     for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.column)):
         if finding.fixed and not fixable_too:
             continue
         tag = "fix" if finding.fixed else "needs review"
         evidence = f" [{finding.evidence_note}]" if finding.evidence_note else ""
-        console.print(
+        lines.append(
             Text(f"{finding.path}:{finding.line}:{finding.column}: ")
             + Text(f"[{finding.rule}] ", style="magenta")
             + Text(f"{finding.message} ({tag})")
             + Text(evidence, style="dim")
         )
+    _print_lines(console, lines)
 
 
 def print_errors(run: Run, console: Console) -> None:
-    for path, message in run.errors:
-        console.print(Text("error: ", style="bold red") + Text(f"{path}: {message}"))
+    _print_lines(console, [Text("error: ", style="bold red") + Text(f"{path}: {message}") for path, message in run.errors])
+
+
+def _print_lines(console: Console, lines: list[Text]) -> None:
+    """One print for many lines (rich's cost is per call: ~0.3 ms each, a second for 3,000 findings)."""
+    if lines:
+        console.print(Text("\n").join(lines))
 
 
 def error(message: str) -> None:

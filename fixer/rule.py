@@ -9,12 +9,12 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-import re
 import textwrap
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
 
+from fixer.anchors import Anchors
 from fixer.edits import Edit, LineIndex
 from fixer.lang import LANGUAGE_EXTENSIONS
 from fixer.model import Finding
@@ -118,10 +118,17 @@ class Rule:
         return list(self.anchors)
 
     @cached_property
-    def anchor_regex(self) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{a})" for a in self.anchor_patterns()))
+    def anchor_regex(self) -> Anchors:
+        """`.search(text)`: does one of the anchors match (each searched fast, see fixer.anchors)."""
+        return Anchors(self.anchor_patterns())
 
     def applies_to(self, path: str) -> bool:
+        known = self.__dict__.setdefault("_applies", {})  # asked for every file several times a run
+        if path not in known:
+            known[path] = self._applies_to(path)
+        return known[path]
+
+    def _applies_to(self, path: str) -> bool:
         from fixer.globs import matches_any
 
         if not path.endswith(LANGUAGE_EXTENSIONS[self.language]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 from fixer.config import Config
 from fixer import pool
@@ -79,59 +79,86 @@ def run(source, config: Config, rules: list[Rule], progress: Callable[[str], Non
     """Fix every candidate file (or just `only`), returning results; nothing is written.
 
     Files no rule's anchor matches are settled here without the engine; the others go through the
-    engine, on `config.jobs` processes when there are enough of them (see fixer.pool)."""
+    engine, on `config.jobs` processes when there are enough of them (see fixer.pool).
+
+    Memory stays proportional to the files being fixed, not to the repository: a file no rule
+    wants, or one the rules leave as it was with nothing to report, keeps its path and no text."""
     outcome = Run(rules)
     paths = only if only is not None else candidates(source, config, rules)
-    texts: dict[str, Decoded] = {}
+    gathering = Gathering(config, rules)
+    work: list[tuple[str, str]] = []
+    decoded_of: dict[str, Decoded] = {}
+    settled: list[str] = []
     for path in paths:
         try:
             data = source.read(path)
             if data is None:
                 continue
-            texts[path] = decode(data, config.max_file_size)
+            decoded = decode(data, config.max_file_size)
         except InputError as exc:
             outcome.outcomes.append(FileOutcome(FileResult(path, "", "", errors=[str(exc)])))
-    context = gather_context(source, config, rules, texts)
-    work = []
-    for path, decoded in texts.items():
+            continue
+        gathering.add(path, decoded.text)
         if any(rule.wants(path, decoded.text) for rule in rules):
             work.append((path, decoded.text))
-        elif progress:
+            decoded_of[path] = decoded
+        else:
+            settled.append(path)
+            outcome.outcomes.append(FileOutcome(FileResult(path, "", "")))
+    context = gathering.finish(source) if (work or settled) else {}
+    if progress:
+        for path in settled:
             progress(path)
-    results = pool.fix_all(work, rules, context, pool.jobs_for(config, len(work)), progress)
-    for path, decoded in texts.items():
-        result = results.get(path) or FileResult(path, decoded.text, decoded.text)
-        outcome.outcomes.append(FileOutcome(result, decoded))
+    jobs = pool.jobs_for(config, len(work), sum(len(text) for _, text in work))
+    results = pool.fix_all(work, rules, context, jobs, progress)
+    del work
+    for path, decoded in decoded_of.items():
+        result = results.pop(path)
+        if result.changed or result.findings or result.errors:
+            outcome.outcomes.append(FileOutcome(result, decoded))
+        else:
+            outcome.outcomes.append(FileOutcome(FileResult(path, "", "")))
     outcome.outcomes.sort(key=lambda o: o.result.path)
     return outcome
 
 
-def gather_context(source, config: Config, rules: list[Rule], texts: dict[str, Decoded]) -> dict:
-    """Facts some rules need from other files of the repo (e.g. behaviours' @callback specs)."""
-    context: dict = {}
-    needing = [rule for rule in rules if rule.context_anchor]
-    if not needing:
-        return context
-    from fixer.globs import matches_any
-    from fixer.rule import LANGUAGE_EXTENSIONS
+class Gathering:
+    """Facts some rules need from other files of the repo (e.g. behaviours' @callback specs),
+    taken from the files as they are read, then from the repo's other files of the rule's language
+    (behaviours may live anywhere: an umbrella's other app, a shared lib), in the listing's order."""
 
-    # Behaviours may live anywhere in the repo (an umbrella's other app, a shared lib), not only in
-    # the files the rule fixes: read every file of the rule's language that the config allows.
-    listed = source.files() if texts else []
-    for rule in needing:
-        everything = [p for p in listed if p.endswith(LANGUAGE_EXTENSIONS[rule.language])
-                      and not (config.exclude and matches_any(p, config.exclude))]
-        anchor = re.compile(rule.context_anchor)
-        facts = []
-        for path in everything:
-            decoded = texts.get(path)
-            if decoded is None:
-                try:
-                    data = source.read(path)
-                    decoded = decode(data, config.max_file_size) if data is not None else None
-                except InputError:
-                    decoded = None
-            if decoded is not None and anchor.search(decoded.text):
-                facts.append(rule.gather(path, decoded.text))
-        context[rule.id] = facts
-    return context
+    def __init__(self, config: Config, rules: list[Rule]):
+        self.config = config
+        self.needing = [(rule, re.compile(rule.context_anchor)) for rule in rules if rule.context_anchor]
+        self.facts: dict[str, dict[str, Any]] = {rule.id: {} for rule, _ in self.needing}
+        self.read: set[str] = set()
+
+    def _gathered(self, rule: Rule, path: str) -> bool:
+        from fixer.rule import LANGUAGE_EXTENSIONS
+
+        return path.endswith(LANGUAGE_EXTENSIONS[rule.language]) and \
+            not (self.config.exclude and matches_any(path, self.config.exclude))
+
+    def add(self, path: str, text: str) -> None:
+        if not self.needing:
+            return
+        self.read.add(path)
+        for rule, anchor in self.needing:
+            if self._gathered(rule, path) and anchor.search(text):
+                self.facts[rule.id][path] = rule.gather(path, text)
+
+    def finish(self, source) -> dict:
+        if not self.needing:
+            return {}
+        listed = source.files()
+        for path in listed:
+            if path in self.read or not any(self._gathered(rule, path) for rule, _ in self.needing):
+                continue
+            try:
+                data = source.read(path)
+                text = decode(data, self.config.max_file_size).text if data is not None else None
+            except InputError:
+                text = None
+            if text is not None:
+                self.add(path, text)
+        return {rule_id: [facts[path] for path in listed if path in facts] for rule_id, facts in self.facts.items()}

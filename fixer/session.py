@@ -30,25 +30,37 @@ class Workspace:
 
 
 def workspace(directory: Optional[Path], config_path: Optional[Path]) -> Workspace:
-    from fixer.gitops import maybe_repo
-
     start = (directory or Path.cwd()).resolve()
     if not start.is_dir():
         raise Failure(f"{directory or start}: not a directory")
-    repo = maybe_repo(start)
+    repo = None
+    if _may_be_in_repo(start):  # else GitPython (~0.1 s to import) would find no repository either
+        from fixer.gitops import maybe_repo
+
+        repo = maybe_repo(start)
     root = Path(repo.working_tree_dir).resolve() if repo is not None and repo.working_tree_dir else start
     if config_path is not None and not config_path.is_absolute():
         config_path = start / config_path
     return Workspace(root, repo, load(root, config_path, start), start)
 
 
+def _may_be_in_repo(start: Path) -> bool:
+    """False only when GitPython's search would find no repository: no folder from `start` up holds
+    a `.git` entry or is itself a git directory."""
+    for folder in (start, *start.parents):
+        if os.path.lexists(folder / ".git") or (folder / "refs").is_dir() and (folder / "HEAD").exists():
+            return True
+    return False
+
+
 def source_for(ws: Workspace, working_tree: bool, base: str | None = None):
     """The working tree, or (the branch modes) the commit `base`/HEAD of the repository."""
-    from fixer.gitops import open_repo, resolve_base
     from fixer.sources import CommitTree, WorkTree
 
     if working_tree:
         return WorkTree(ws.root, ws.repo)
+    from fixer.gitops import open_repo, resolve_base
+
     repo = ws.repo if ws.repo is not None else open_repo(ws.root)
     return CommitTree(repo, resolve_base(repo, base))
 

@@ -23,6 +23,8 @@ class WorkTree:
         self.repo = repo
         self.fingerprints: dict[str, str] = {}
         self.stale_temps: list[str] = []
+        self._top = str(self.root)
+        self._plain_dirs: dict[str, bool] = {}  # folder -> reached through no symlink (see _direct)
 
     def files(self) -> list[str]:
         names = self._listed()
@@ -42,20 +44,24 @@ class WorkTree:
             names = sorted({name for name in listed.split("\0") if name})
             return [n for n in names if os.path.lexists(self.root / n)]
         found = []
-        for folder, dirs, files in os.walk(self.root):
-            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not _is_venv(Path(folder) / d))
-            for name in files:
-                found.append((Path(folder) / name).relative_to(self.root).as_posix())
+        top = self._top
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not _is_venv(os.path.join(folder, d)))
+            prefix = os.path.relpath(folder, top).replace(os.sep, "/") + "/" if folder != top else ""
+            found.extend(prefix + name for name in files)
         return sorted(found)
 
     def read(self, path: str) -> bytes | None:
         """The file's bytes; None when it is reached through a symlink that stays inside the repo
         (the link's target is processed under its own name)."""
-        real = real_path(self.root, path)
-        if real != self.root / path:
-            return None
+        real = self._direct(path)
+        if real is None:
+            real = real_path(self.root, path)
+            if real != self.root / path:
+                return None
         try:
-            data = real.read_bytes()
+            with open(real, "rb") as handle:
+                data = handle.read()
         except PermissionError:
             raise InputError("permission denied on read") from None
         except IsADirectoryError:
@@ -66,9 +72,34 @@ class WorkTree:
     def mode(self, path: str) -> int:
         return stat.S_IMODE((self.root / path).stat().st_mode)
 
+    def _direct(self, path: str) -> str | None:
+        """The file's full path when no part of it is a symlink (then it is its own real path, inside
+        the repository); None otherwise, or on any error, for `real_path` to decide and explain.
 
-def _is_venv(path: Path) -> bool:
-    return (path / "pyvenv.cfg").exists()
+        Every file of a folder shares the folder's answer: one realpath per folder, then one lstat
+        per file, instead of an lstat of every path component of every file."""
+        if path.startswith("/") or os.path.normpath(path) != path or path.startswith(".."):
+            return None  # not a plain path below the root
+        folder, _, _ = path.rpartition("/")
+        plain = self._plain_dirs.get(folder)
+        if plain is None:
+            full = os.path.join(self._top, folder) if folder else self._top
+            try:
+                plain = os.path.realpath(full, strict=True) == os.path.normpath(full)
+            except (OSError, RuntimeError):
+                plain = False
+            self._plain_dirs[folder] = plain
+        if not plain:
+            return None
+        full = os.path.join(self._top, path)
+        try:
+            return None if stat.S_ISLNK(os.lstat(full).st_mode) else full
+        except OSError:
+            return None
+
+
+def _is_venv(path: str) -> bool:
+    return os.path.exists(os.path.join(path, "pyvenv.cfg"))
 
 
 class CommitTree:

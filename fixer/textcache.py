@@ -29,9 +29,12 @@ def per_text(kind: str, text: str, build: Callable[[], Any]) -> Any:
     return value
 
 
-def forget(text: str, kind: str) -> None:
+def forget(text: str, *kinds: str) -> None:
     """Drop what was built from `text` (e.g. a syntax tree the size of dozens of copies of the text)."""
-    _entries.pop((kind, id(text)), None)
+    for kind in kinds:
+        entry = _entries.get((kind, id(text)))
+        if entry is not None and entry[0] is text:
+            del _entries[(kind, id(text))]
 
 
 def clear() -> None:

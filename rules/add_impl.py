@@ -27,6 +27,7 @@ KNOWN_CALLBACKS: dict[str, list[str]] = {
 USE_DECLARES = frozenset({"Application", "GenServer", "Supervisor", "DynamicSupervisor", "Phoenix.Channel",
                           "Phoenix.LiveView", "Phoenix.LiveComponent", "Mix.Task"})
 SIGNATURE = re.compile(r"^([a-z_][\w?!]*)/(\d+)$")
+IMPL = re.compile(r"@\s*impl\b")  # led by a literal: a fast search
 
 
 class AddImpl(Rule):
@@ -135,6 +136,11 @@ class AddImpl(Rule):
         for item in values["functions"]:
             if not SIGNATURE.match(item.rsplit(".", 1)[-1] if "/" in item else item):
                 raise ConfigError(f"{where}'rules.{cls.id}.functions': {item!r} is not 'name/arity'")
+
+    def wants(self, path: str, text: str) -> bool:
+        # In "warn" mode only a module that already has an @impl is annotated (the compiler warns
+        # only then): a file with no @impl at all is never parsed.
+        return super().wants(path, text) and (self.options["mode"] == "always" or IMPL.search(text) is not None)
 
     def gather(self, path: str, text: str) -> dict[str, list[str]]:
         """Behaviours defined in the repo: module name -> ['name/arity', ...] from @callback specs."""

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # the tree-sitter side is imported inside check(): `fixer rul
 
 NEAR_HINT = 20  # lines
 UNDERSCORED = re.compile(r"_[a-z]\w*[?!]?\Z")
+UNDERSCORED_WORD = re.compile(r"_[a-z]\w*[?!]?")  # led by a literal: a fast search
 BINDING_CALL = re.compile(rb"(?<![\w.:])binding\(\s*\)")
 
 
@@ -115,9 +116,14 @@ class RenameUsedUnderscored(Rule):
             if "line" in item and not isinstance(item["line"], int):
                 raise ConfigError(f"{where}'rules.{cls.id}.renames': 'line' must be an integer")
 
+    def wants(self, path: str, text: str) -> bool:
+        # The compiler warns about an underscored variable read after its binding, or bound twice in
+        # one match: either way its name is written twice. A file where none is never parsed.
+        return super().wants(path, text) and bool(self.options["renames"] or repeated_names(text))
+
     def check(self, source: Source) -> Outcome:
         from fixer.lang.elixir import Doc
-        from fixer.lang.elixir_vars import analyze
+        from fixer.lang.elixir_vars import analyze, may_share_a_scope
 
         doc = source.cached("elixir.doc", Doc)
         outcome = Outcome()
@@ -127,7 +133,10 @@ class RenameUsedUnderscored(Rule):
             analysis = analyze(doc, names.__contains__)
             planned = self._explicit(analysis)
         else:
-            analysis = analyze(doc, lambda name: bool(UNDERSCORED.match(name)) and not name.startswith("__"))
+            names = may_share_a_scope(doc, source.cached("rename.repeated", repeated_names))
+            if not names:
+                return outcome  # each underscored name is written once per definition: no warning
+            analysis = analyze(doc, lambda name: bool(UNDERSCORED.match(name)) and not name.startswith("__"), names)
             planned = [(v, v.name.lstrip("_")) for v in analysis.variables if v.reads or len(v.bindings) > 1]
         blockers = _Blockers(doc, analysis)
         for variable, new_name in planned:
@@ -160,6 +169,19 @@ class RenameUsedUnderscored(Rule):
         return chosen
 
 
+def repeated_names(text: str) -> set[str]:
+    """Underscored names written at least twice (in code, strings or comments alike: a superset)."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for match in UNDERSCORED_WORD.finditer(text):
+        at = match.start()
+        if at and (text[at - 1].isalnum() or text[at - 1] in "_@:"):
+            continue  # part of a longer word, an attribute or an atom: never a variable
+        name = match.group()
+        (repeated if name in seen else seen).add(name)
+    return repeated
+
+
 def _warning(variable: Variable) -> str:
     if variable.reads:
         return f"{variable.name} is used after being set"
@@ -174,7 +196,7 @@ class _Blockers:
         self.unresolved: dict[str, list[int]] = {}
         for node in analysis.unresolved:
             self.unresolved.setdefault(doc.node_text(node), []).append(node.start_byte)
-        self.binding_calls = [m.start() for m in BINDING_CALL.finditer(doc.data)]
+        self._binding_calls: list[int] | None = None
         self._templates: list | None = None
 
     def templates_within(self, scope) -> list[str]:
@@ -204,7 +226,9 @@ class _Blockers:
             return f"a template sigil in this clause mentions {new_name}"
         if within(sorted(self.unresolved.get(variable.name, [])), scope):
             return f"a read of {variable.name} here resolves to no binding (a macro may bind it)"
-        if within(self.binding_calls, scope):
+        if self._binding_calls is None:
+            self._binding_calls = [m.start() for m in BINDING_CALL.finditer(self.doc.data)]
+        if within(self._binding_calls, scope):
             return "the clause calls binding(), whose result would change"
         return None
 

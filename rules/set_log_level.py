@@ -45,7 +45,7 @@ class SetLogLevel(Rule):
     language = "python"
     default_enabled = False
     default_paths = ("**/*.py",)
-    anchors = ("basicConfig|setLevel|dictConfig",)  # no \b: 4x faster, and ast confirms the call
+    anchors = ("basicConfig", "setLevel", "dictConfig")  # literals: the fastest search; ast confirms the call
     params = {
         "from": Param(str, "INFO", "The level to replace.", choices=LEVELS),
         "to": Param(str, "WARNING", "The level to set.", choices=LEVELS),

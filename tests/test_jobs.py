@@ -192,3 +192,18 @@ def test_workers_ignore_sigint():
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_by_default_a_process_is_started_only_for_enough_text(tmp_path, pooled, monkeypatch):
+    """Every core by default, but a worker only for CHARS_PER_JOB characters to fix: on less its
+    start-up costs more than it saves. An explicit --jobs is used as given."""
+    monkeypatch.delenv(pool.ENV, raising=False)
+    monkeypatch.setattr(pool, "default_jobs", lambda: 2)
+    root = generated_repo(tmp_path / "repo")
+    assert run_cli("check", cwd=root).exit_code == 2
+    assert pooled == []  # some 30 small files: less than a worker's worth
+    monkeypatch.setattr(pool, "CHARS_PER_JOB", 1000)
+    assert run_cli("check", cwd=root).exit_code == 2
+    monkeypatch.setattr(pool, "CHARS_PER_JOB", 10 ** 9)
+    assert run_cli("check", "--jobs", "2", cwd=root).exit_code == 2
+    assert [jobs for _, jobs in pooled] == [2, 2]

@@ -161,6 +161,43 @@ def _comment_query():
     return Query(Language(tree_sitter_elixir.language()), "(comment) @comment")
 
 
+FEW_NAMES = 8  # up to this many names, one literal search each; more: one pass over the words
+WORD_RUN = re.compile(r"\w+")
+
+
+def word_positions(text: str, names) -> dict[str, list[int]]:
+    """name -> offsets where it is written as a whole word, for each of `names`: linear in the text
+    however many names (a search per name would be quadratic for a file with thousands of them)."""
+    names = set(names)
+    if len(names) <= FEW_NAMES:
+        return {name: word_starts(text, name) for name in names}
+    found: dict[str, list[int]] = {name: [] for name in names}
+    for match in WORD_RUN.finditer(text):
+        word, end = match.group(), match.end()
+        if word in found:
+            found[word].append(match.start())
+        if end < len(text) and text[end] in "?!" and word + text[end] in found:
+            found[word + text[end]].append(match.start())
+    return found
+
+
+def word_starts(text: str, name: str) -> list[int]:
+    """Offsets where `name` is written as a whole word (a superset of where it is an identifier:
+    strings and comments count too). A literal search, not a regex scan of the whole text."""
+    found = []
+    at = text.find(name)
+    while at != -1:
+        end = at + len(name)
+        if (at == 0 or not _is_word_char(text[at - 1])) and (end == len(text) or not _is_word_char(text[end])):
+            found.append(at)
+        at = text.find(name, at + 1)
+    return found
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def in_opaque(node: Node) -> bool:
     """True when the node sits inside a string, sigil, charlist or comment (interpolations excepted)."""
     current = node

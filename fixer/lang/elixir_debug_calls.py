@@ -22,7 +22,7 @@ from fixer.lang.elixir_layout import (LAYOUT_CHANGES, Keep, Pending, Placer, Pla
                                       whole_lines)
 from fixer.lang.elixir_names import EXPORTS, Names, call_arity, definition_part
 from fixer.lang.elixir_purity import impure_parts
-from fixer.lang.elixir_vars import name_taken, variables
+from fixer.lang.elixir_vars import WORD, name_taken, variables
 
 IDENTITY = frozenset({"IO.inspect", "Kernel.dbg"})  # return their item
 TAPS = frozenset({"Kernel.tap", "Kernel.then"})
@@ -624,7 +624,12 @@ class Finder:
 
     def _mark_unused_variables(self) -> None:
         """Prefix with `_` a variable whose only reads were in removed debug code (no new warning)."""
-        for variable in variables(self.doc, lambda name: not name.startswith("_")):
+        # Such a variable is read in removed code: only the names written there need resolving.
+        removed = {m.group() for start, end, kept in self._gone_index.regions if not kept
+                   for m in WORD.finditer(self.doc.text, start, end)}
+        if not removed:
+            return
+        for variable in variables(self.doc, lambda name: not name.startswith("_"), removed):
             if not variable.reads or not all(self._gone(read) for read in variable.reads):
                 continue
             if any(self._gone(binding) for binding in variable.bindings):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fixer.lang.elixir import Doc, call_arguments, call_name, operator_of, statements
+from fixer.lang.elixir import Doc, call_arguments, call_name, operator_of, statements, word_starts
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -36,26 +36,54 @@ class FunctionHead:
 
 
 def modules(doc: Doc) -> list[tuple[str, Node]]:
-    """(full module name, do_block) for every defmodule, nested ones with their parent's prefix."""
-    found: list[tuple[str, Node]] = []
+    """(full module name, do_block) for every defmodule, nested ones with their parent's prefix, in
+    source order. Modules inside `quote` are generated code and left out.
 
-    def walk(node: Node, prefix: str) -> None:
-        for child in node.named_children:
-            if child.type == "call" and call_name(child, doc) == "quote":
-                continue  # a module inside `quote` is generated code
-            if child.type == "call" and call_name(child, doc) == "defmodule":
-                args = call_arguments(child)
-                block = next((c for c in child.children if c.type == "do_block"), None)
-                if args and block is not None:
-                    name = doc.node_text(args[0])
-                    full = f"{prefix}.{name}" if prefix and not name.startswith("__MODULE__") else name
-                    found.append((full, block))
-                    walk(block, full)
-                    continue
-            walk(child, prefix)
-
-    walk(doc.tree.root_node, "")
+    Found where "defmodule" is written, then climbing to the root: a few nodes per module instead of
+    a walk of the whole tree."""
+    names: dict[int, str | None] = {}  # a defmodule call's id -> its full name (None: left out)
+    found = []
+    for at in word_starts(doc.text, "defmodule"):
+        node = doc.node_at(at, at + len("defmodule"))
+        call = node.parent if node is not None and node.type == "identifier" else None
+        if call is None or call.type != "call" or call.child_by_field_name("target") != node:
+            continue  # in a string, a comment, an atom: not a call of defmodule
+        parts = _module_parts(call)
+        full = _module_name(call, doc, names) if parts is not None else None
+        if full is not None:
+            found.append((full, parts[1]))
     return found
+
+
+def _module_parts(call: Node) -> tuple[Node, Node] | None:
+    """(name argument, do_block) of a `defmodule Name do ... end` call."""
+    args = call_arguments(call)
+    block = next((c for c in call.children if c.type == "do_block"), None)
+    return (args[0], block) if args and block is not None else None
+
+
+def _module_name(call: Node, doc: Doc, names: dict[int, str | None]) -> str | None:
+    """The full name of a defmodule call, or None when it sits in a `quote` (or where no walk from
+    the root through modules' bodies reaches it, e.g. in another defmodule's arguments)."""
+    if call.id in names:
+        return names[call.id]
+    prefix: str | None = ""
+    child, parent = call, call.parent
+    while parent is not None:
+        if parent.type == "call":
+            kind = call_name(parent, doc)
+            if kind == "quote":
+                prefix = None
+                break
+            parts = _module_parts(parent) if kind == "defmodule" else None
+            if parts is not None:
+                prefix = _module_name(parent, doc, names) if child == parts[1] else None
+                break
+        child, parent = parent, parent.parent
+    name = doc.node_text(_module_parts(call)[0])
+    full = None if prefix is None else f"{prefix}.{name}" if prefix and not name.startswith("__MODULE__") else name
+    names[call.id] = full
+    return full
 
 
 def attribute(node: Node, doc: Doc) -> tuple[str, Node | None] | None:

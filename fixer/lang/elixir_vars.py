@@ -43,9 +43,9 @@ import re
 import weakref
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from fixer.lang.elixir import OPAQUE, Doc, call_arguments, operator_of
+from fixer.lang.elixir import OPAQUE, Doc, call_arguments, operator_of, word_positions
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -76,13 +76,18 @@ class Analysis:
     unresolved: list[Node]  # reads of wanted names that no binding reaches
 
 
-def variables(doc: Doc, wanted: Callable[[str], bool]) -> list[Variable]:
+def variables(doc: Doc, wanted: Callable[[str], bool], names: Iterable[str] | None = None) -> list[Variable]:
     """Binding groups of the variables whose name passes `wanted`, each with the reads resolved to it."""
-    return analyze(doc, wanted).variables
+    return analyze(doc, wanted, names).variables
 
 
-def analyze(doc: Doc, wanted: Callable[[str], bool]) -> Analysis:
-    resolver = _Resolver(doc, wanted)
+def analyze(doc: Doc, wanted: Callable[[str], bool], names: Iterable[str] | None = None) -> Analysis:
+    """The variables whose name passes `wanted` (and, when `names` is given, is one of them).
+
+    Only the subtrees where such a name is written are walked: with a few `names`, that is a few
+    clauses of the file, whatever its size. A name's binding groups depend only on where that name
+    occurs and on the scopes around it, so narrowing to `names` changes nothing for those names."""
+    resolver = _Resolver(doc, wanted, None if names is None else set(names))
     root = doc.tree.root_node
     resolver.block(root, _Ctx(_Env(None, root)))
     return Analysis(resolver.found, resolver.unresolved)
@@ -130,6 +135,39 @@ def template_sigils(doc: Doc) -> list[tuple[int, str]]:
         elif node.type not in ("comment", "string", "charlist"):
             stack.extend(node.named_children)
     return sorted(found)
+
+
+def may_share_a_scope(doc: Doc, names: Iterable[str]) -> set[str]:
+    """The names of `names` that may be one variable written twice: written twice inside one
+    definition (`def`, `defp`, ...), or written twice when one of them is outside every definition
+    or inside an `unquote` (module-level code, whose variables `unquote` carries into definitions).
+
+    A variable's bindings and reads all lie in one clause, and a clause lies in one definition unless
+    it is module-level code: a name that each definition writes once is no variable written twice.
+    Costs a node lookup per occurrence, not a walk of the tree."""
+    shared = set()
+    for name, starts in word_positions(doc.text, names).items():
+        keys = [_definition_key(doc.node_at(at, at + len(name)), doc) for at in starts]
+        if len(keys) > 1 and (None in keys or len(set(keys)) < len(keys)):
+            shared.add(name)
+    return shared
+
+
+def _definition_key(node: Node | None, doc: Doc) -> int | None:
+    """The id of the outermost definition call around `node`; None outside every definition or
+    inside an `unquote` (code that runs where the definition is made)."""
+    key = None
+    while node is not None:
+        if node.type == "call":
+            target = node.child_by_field_name("target")
+            if target is not None and target.type == "identifier":
+                name = doc.node_text(target)
+                if name in UNQUOTES:
+                    return None
+                if name in DEFINITIONS:
+                    key = node.id
+        node = node.parent
+    return key
 
 
 def _is_template(sigil_text: str) -> bool:
@@ -251,15 +289,20 @@ TEMPLATE_WORD = re.compile(r"(?<![\w@.:])([^\W\d]\w*)(?![\w?!:(])")
 
 
 class _Resolver:
-    def __init__(self, doc: Doc, wanted: Callable[[str], bool]):
+    def __init__(self, doc: Doc, wanted: Callable[[str], bool], names: set[str] | None = None):
         self.doc = doc
-        self.wanted = wanted
+        self.wanted = wanted if names is None else (lambda name: name in names and wanted(name))
         self.found: list[Variable] = []
         self.unresolved: list[Node] = []
         # Where a wanted name may occur: subtrees without one hold nothing to resolve and are skipped.
-        names: dict[str, bool] = {}
-        self.spots = [doc.byte(m.start()) for m in WORD.finditer(doc.text)
-                      if names.setdefault(m.group(), self._wanted_word(m.group()))]
+        if names is None:
+            verdicts: dict[str, bool] = {}
+            self.spots = [doc.byte(m.start()) for m in WORD.finditer(doc.text)
+                          if verdicts.setdefault(m.group(), self._wanted_word(m.group()))]
+        else:
+            wanted_names = [name for name in names if self._wanted_word(name)]
+            self.spots = sorted(doc.byte(at) for starts in word_positions(doc.text, wanted_names).values()
+                                for at in starts)
 
     def _wanted_word(self, name: str) -> bool:
         return name != "_" and not name.startswith("__") and self.wanted(name)
