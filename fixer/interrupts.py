@@ -25,7 +25,10 @@ def check() -> None:
 
 def _on_sigint(signum, frame) -> None:
     _state["hit"] = True
-    raise KeyboardInterrupt
+    if _state["depth"] > 0:
+        raise KeyboardInterrupt
+    # After the command: its work is done and reported; the process is only exiting, so the late
+    # Ctrl-C must not turn a finished run into a death by SIGINT.
 
 
 class Outcome:
@@ -35,9 +38,11 @@ class Outcome:
 
 
 @contextmanager
-def handled() -> Iterator[Outcome]:
+def handled(restore: bool = True) -> Iterator[Outcome]:
     """Around a whole command: install the handler; an interrupt (or any error after one) ends
-    here, and the outermost level prints the one line. The flag lives only as long as the command."""
+    here, and the outermost level prints the one line. The flag lives only as long as the command.
+    `restore=False` (the process entry point) keeps the handler on afterwards, so a Ctrl-C that lands
+    while the process exits is ignored instead of killing it."""
     outermost = _state["depth"] == 0
     if outermost:
         _state["hit"] = False
@@ -61,7 +66,7 @@ def handled() -> Iterator[Outcome]:
         outcome.happened = _state["hit"]
         if outermost:
             _state["hit"] = False
-            if previous is not None:
+            if previous is not None and restore:
                 signal.signal(signal.SIGINT, previous)
     if outermost and outcome.happened:
         print("fixer: interrupted", file=sys.stderr, flush=True)

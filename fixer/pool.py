@@ -16,7 +16,8 @@ from __future__ import annotations
 import gc
 import os
 import signal
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 from fixer.engine import fix_text, language_of
 from fixer.model import FileResult
@@ -92,7 +93,8 @@ def _in_pool(work, rules, context, jobs, progress) -> dict[str, FileResult]:
     # that visits them writes to every page they sit on, and each write copies a page into the worker.
     gc.freeze()
     try:
-        workers = ctx.Pool(jobs, initializer=_start_worker, initargs=() if forking else (rules, context))
+        with _sigint_held():
+            workers = ctx.Pool(jobs, initializer=_start_worker, initargs=() if forking else (rules, context))
         tasks = [(index, None) if forking else (index, work[index]) for index in rest]
         # Small chunks: the last ones decide when the run ends, and a worker idles while another
         # finishes a long one (a task costs a small tuple in a pipe, not the text).
@@ -122,8 +124,25 @@ def _first_of_each_language(work: list[tuple[str, str]]) -> list[int]:
     return sorted(seen.values())
 
 
+@contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Ctrl-C held back while the workers are started: a worker inherits the held signal and ignores
+    it before it can land (a worker killed half-started prints a traceback, and can leave the pool
+    waiting for it forever). The parent gets a held Ctrl-C as soon as the workers exist."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _start_worker(rules=None, context=None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and terminates us
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a held one is now dropped
     if rules is not None:
         _state["rules"], _state["context"] = rules, context
 

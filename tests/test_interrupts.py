@@ -223,3 +223,27 @@ def test_an_interrupt_a_library_turned_into_another_error_is_still_an_interrupt(
     assert not returned, f"the run went on and reported: {returned[0].errors} (would be '{would_be}')"
     assert interrupt.happened and not interrupts.happened()  # the flag does not outlive the command
     assert capsys.readouterr().err == "fixer: interrupted\n"
+
+
+def test_ctrl_c_once_the_command_is_done_does_not_kill_the_exiting_process():
+    """The entry point keeps its handler after the command: a Ctrl-C that lands while the process is
+    exiting (work done, summary printed) leaves the command's own exit status, not death by SIGINT."""
+    from fixer import interrupts
+
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        with interrupts.handled(restore=False) as outcome:
+            pass
+        signal.raise_signal(signal.SIGINT)  # would raise KeyboardInterrupt with Python's default handler
+        assert not outcome.happened
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_a_nested_command_restores_the_callers_handler():
+    from fixer import interrupts
+
+    previous = signal.getsignal(signal.SIGINT)
+    with interrupts.handled():
+        assert signal.getsignal(signal.SIGINT) is not previous
+    assert signal.getsignal(signal.SIGINT) is previous

@@ -207,3 +207,34 @@ def test_by_default_a_process_is_started_only_for_enough_text(tmp_path, pooled, 
     monkeypatch.setattr(pool, "CHARS_PER_JOB", 10 ** 9)
     assert run_cli("check", "--jobs", "2", cwd=root).exit_code == 2
     assert [jobs for _, jobs in pooled] == [2, 2]
+
+
+def test_a_ctrl_c_while_the_workers_start_never_kills_a_half_started_worker(tmp_path):
+    """Ctrl-C to the whole process group while a worker is being forked: the worker holds it and then
+    ignores it (one killed before its initializer ran printed a traceback, and the pool waited for it
+    forever); the parent gets it once the workers exist and stops them."""
+    import subprocess
+    import sys
+
+    script = """
+import os, signal, sys
+from fixer import interrupts, pool
+
+real = pool._start_worker
+
+def start_worker(*args):
+    if os.getpid() != parent:
+        os.killpg(0, signal.SIGINT)  # lands in the new worker (held) and in the parent (held too)
+    real(*args)
+
+parent = os.getpid()
+pool._start_worker = start_worker
+work = [(f"app/m{n}.py", "x = 1\\n" * 50) for n in range(40)]
+with interrupts.handled() as outcome:
+    pool.fix_all(work, [], {}, jobs=2)
+print("INTERRUPTED" if outcome.happened else "FINISHED", flush=True)
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          start_new_session=True)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stdout.strip() == "INTERRUPTED", (proc.stdout, proc.stderr)
