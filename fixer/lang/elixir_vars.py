@@ -41,8 +41,9 @@ from __future__ import annotations
 
 import re
 import weakref
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from fixer.lang.elixir import OPAQUE, Doc, call_arguments, operator_of, word_positions
@@ -144,30 +145,63 @@ def may_share_a_scope(doc: Doc, names: Iterable[str]) -> set[str]:
 
     A variable's bindings and reads all lie in one clause, and a clause lies in one definition unless
     it is module-level code: a name that each definition writes once is no variable written twice.
-    Costs a node lookup per occurrence, not a walk of the tree."""
+    The definitions and `unquote`s are found by one native query, and each occurrence is placed by a
+    binary search: no walk up the tree (in a 3,000-stage pipeline that walk is cubic)."""
+    regions = _Regions(doc)
     shared = set()
     for name, starts in word_positions(doc.text, names).items():
-        keys = [_definition_key(doc.node_at(at, at + len(name)), doc) for at in starts]
+        keys = [regions.definition_key(doc.byte(at)) for at in starts]
         if len(keys) > 1 and (None in keys or len(set(keys)) < len(keys)):
             shared.add(name)
     return shared
 
 
-def _definition_key(node: Node | None, doc: Doc) -> int | None:
-    """The id of the outermost definition call around `node`; None outside every definition or
-    inside an `unquote` (code that runs where the definition is made)."""
-    key = None
-    while node is not None:
-        if node.type == "call":
-            target = node.child_by_field_name("target")
-            if target is not None and target.type == "identifier":
-                name = doc.node_text(target)
-                if name in UNQUOTES:
-                    return None
-                if name in DEFINITIONS:
-                    key = node.id
-        node = node.parent
-    return key
+class _Regions:
+    """Byte ranges of the outermost definition calls and of the `unquote` calls of a document."""
+
+    def __init__(self, doc: Doc) -> None:
+        from tree_sitter import QueryCursor
+
+        definitions, unquotes = [], []
+        for _, match in QueryCursor(_calls_query()).matches(doc.tree.root_node):
+            call, name = match["call"][0], doc.node_text(match["name"][0])
+            (unquotes if name in UNQUOTES else definitions).append((call.start_byte, call.end_byte))
+        self.definitions = _outermost(definitions)
+        self.unquotes = _outermost(unquotes)
+        self._definition_starts = [start for start, _ in self.definitions]
+        self._unquote_starts = [start for start, _ in self.unquotes]
+
+    def definition_key(self, at: int) -> int | None:
+        """The start of the outermost definition around byte `at`; None outside every definition or
+        inside an `unquote` (code that runs where the definition is made)."""
+        if _within(self.unquotes, self._unquote_starts, at) is not None:
+            return None
+        return _within(self.definitions, self._definition_starts, at)
+
+
+def _outermost(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(ranges, key=lambda r: (r[0], -r[1])):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end))
+    return kept
+
+
+def _within(ranges: list[tuple[int, int]], starts: list[int], at: int) -> int | None:
+    index = bisect_right(starts, at) - 1
+    if index >= 0 and at < ranges[index][1]:
+        return ranges[index][0]
+    return None
+
+
+@lru_cache(maxsize=1)
+def _calls_query():
+    import tree_sitter_elixir
+    from tree_sitter import Language, Query
+
+    words = " ".join(f'"{name}"' for name in sorted(DEFINITIONS | UNQUOTES))
+    return Query(Language(tree_sitter_elixir.language()),
+                 f"(call target: (identifier) @name (#any-of? @name {words})) @call")
 
 
 def _is_template(sigil_text: str) -> bool:
