@@ -91,7 +91,8 @@ class RemoveDebugPrints(Rule):
         "pure_calls": Param(list, [], "More callables without side effects: imported names (\"app.fmt.describe\") "
                             "or, with a leading dot, method names whatever the object (\".peer\").", item_type=str),
     }
-    anchors = (r"\b(?:print|pprint|pp)\s*\(", r"\bimport\b[^\n]*\b(?:print|pprint|pp)\s+as\s+\w")
+    anchors = (r"\bprint\s*\(", r"\bpprint\s*\(", r"\bpp\s*\(",  # one literal each (see fixer.anchors)
+               r"\bimport\b[^\n]*\b(?:print|pprint|pp)\s+as\s+\w")
     examples = (
         Example(
             before='def parse_row(line):\n    fields = line.split(",")\n    print(f"{fields=}")\n'

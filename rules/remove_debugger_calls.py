@@ -71,11 +71,18 @@ class RemoveDebuggerCalls(Rule):
         "pure_calls": Param(list, [], "More callables without side effects: imported names (\"app.fmt.describe\") "
                             "or, with a leading dot, method names whatever the object (\".peer\").", item_type=str),
     }
+    # One anchor per name, each led by its literal (see fixer.anchors: an alternation is tried at
+    # every position of every file).
     anchors = (
-        r"\b(?:breakpoint|s?set_trace|post_mortem|pm|embed|settrace|break_into_debugger|wait_for_client"
-        r"|wait_for_attach|enable_attach|breakpointhook|__breakpointhook__)\s*\(",
-        r"\b(?:pdb|ipdb|pudb)\.run\w*\s*\(|\bcode\.interact\b|\bdebugpy\.(?:listen|connect)\b",
-        r"\b(?:s?set_trace|post_mortem|pm|embed|interact|breakpoint)\s+as\s+\w",  # `from pdb import set_trace as st`
+        *(rf"\b{name}\s*\(" for name in (
+            "breakpoint", "set_trace", "sset_trace", "post_mortem", "pm", "embed", "settrace",
+            "break_into_debugger", "wait_for_client", "wait_for_attach", "enable_attach", "breakpointhook",
+            "__breakpointhook__")),
+        *(rf"\b{module}\.run\w*\s*\(" for module in ("pdb", "ipdb", "pudb")),
+        r"\bcode\.interact\b", r"\bdebugpy\.listen\b", r"\bdebugpy\.connect\b",
+        # `from pdb import set_trace as st`
+        *(rf"\b{name}\s+as\s+\w" for name in ("set_trace", "sset_trace", "post_mortem", "pm", "embed",
+                                                "interact", "breakpoint")),
     )
     examples = (
         Example(
