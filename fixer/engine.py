@@ -182,7 +182,7 @@ class Attempt:
             if reason is None:
                 kept.append(edit)
             else:
-                held.append((edit, f"needs review, not changed: {reason}", reason))
+                held.append((edit, f"not changed: {reason}", reason))
         return kept, held
 
     def _to_original(self, text: str, findings: list[Finding]) -> list[Finding]:
