@@ -138,10 +138,12 @@ class Attempt:
                 textcache.forget(current, *REPLACED_TREES)
             edits, held = self._unblocked(current, outcome.edits)
             new, spans, dropped = self._apply(current, edits)
-            # Later passes re-see the unfixable findings of the first at shifted lines: keep only fixes.
+            # Later passes re-see the unfixable findings of the first at shifted lines: keep only fixes,
+            # and note which of the earlier reports still hold.
             findings = outcome.findings if attempt == 0 else [f for f in outcome.findings if f.fixed]
             findings = _unfix(self.path, current, findings, held + dropped, report=attempt == 0)
-            self._record(self._to_original(current, findings))
+            still = [] if attempt == 0 else [f for f in outcome.findings if not f.fixed]
+            self._record(self._to_original(current, findings), self._to_original(current, still))
             if new == current:
                 break
             self.trail.add(spans)
@@ -208,20 +210,27 @@ class Attempt:
             moved.append(replace(finding, line=line, column=column, end_line=end_line))
         return moved
 
-    def _record(self, findings: list[Finding]) -> None:
+    def _record(self, findings: list[Finding], still: list[Finding]) -> None:
+        """Add a pass's findings. An earlier pass's report on a line this pass fixed is stale (the
+        fix was what it waited for) unless this pass reports it again (`still`): a report is never
+        hidden by another site's fix on its line."""
         seen = {(f.rule, f.line, f.column, f.message) for f in self.findings}
+        earlier = len(self.findings)
         kept = list(self.findings)
-        fixed_at: dict[tuple[str, int], int] = {}  # (rule, line) -> position of its latest fix
+        fixed_lines = set()
         for finding in findings:
             if (finding.rule, finding.line, finding.column, finding.message) in seen:
                 continue
             if finding.fixed:
-                fixed_at[(finding.rule, finding.line)] = len(kept)
+                fixed_lines.add((finding.rule, finding.line))
             kept.append(finding)
-        # A later pass fixed what an earlier one left: the reports before that fix are stale. One
-        # filter at the end, not one per fix (that was quadratic in the fixes of a file).
+        if not fixed_lines or not earlier:
+            self.findings = kept
+            return
+        holding = {(f.rule, f.line, f.message) for f in still}
         self.findings = [f for position, f in enumerate(kept)
-                         if f.fixed or fixed_at.get((f.rule, f.line), -1) < position]
+                         if f.fixed or position >= earlier or (f.rule, f.line) not in fixed_lines
+                         or (f.rule, f.line, f.message) in holding]
 
     # -- the final check ---------------------------------------------------------------------
     def unsettled(self) -> list[tuple[int, int, str]]:

@@ -289,3 +289,41 @@ def test_trail_maps_untouched_text_back_exactly(data):
         low, high = trail.to_original(offset, offset + 1)
         if text[offset] not in "XY" and high - low == 1 and text[offset] != original[low]:
             raise AssertionError((offset, low, text, original))
+
+
+# -- findings of several passes on one line ---------------------------------------------------
+class Calls(Rule):
+    """Replaces `fix()` by `ok()`, reports `keep()`; `nest(fix())` becomes `fix()` (a second pass
+    fixes what the first revealed): several sites on one line, over several passes."""
+
+    id = "calls"
+    language = "python"
+    anchors = (r"\w\(",)
+
+    def check(self, source):
+        import re
+
+        outcome = Outcome()
+        for match in re.finditer(r"nest\(fix\(\)\)|fix\(\)|keep\(\)", source.text):
+            word = match.group()
+            if word == "keep()":
+                outcome.findings.append(self.finding(source, match.start(), "kept: keep() is needed", False))
+                continue
+            replacement = "fix()" if word.startswith("nest") else "ok()"
+            outcome.edits.append(Edit(match.start(), match.end(), replacement, self.id))
+            outcome.findings.append(self.finding(source, match.start(), f"replaced {word}", True))
+        return outcome
+
+
+def test_a_refusal_on_the_line_of_a_fix_in_the_same_pass_is_reported():
+    result = fix_text("app/a.py", "x = [keep(), fix()]\n", [Calls()])
+    assert result.new == "x = [keep(), ok()]\n"
+    assert sorted((f.message, f.fixed) for f in result.findings) == [
+        ("kept: keep() is needed", False), ("replaced fix()", True)]
+
+
+def test_a_refusal_still_true_after_a_later_pass_fixed_its_line_is_reported():
+    result = fix_text("app/a.py", "x = [keep(), nest(fix())]\n", [Calls()])
+    assert result.new == "x = [keep(), ok()]\n"
+    messages = sorted((f.message, f.fixed) for f in result.findings)
+    assert ("kept: keep() is needed", False) in messages, messages
