@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 import textwrap
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,6 +19,14 @@ from fixer.anchors import Anchors
 from fixer.edits import Edit, LineIndex
 from fixer.lang import LANGUAGE_EXTENSIONS
 from fixer.model import Finding
+
+def _check_regexes(patterns: list[str], label: str) -> None:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{label}: bad regex {pattern!r}: {exc}") from None
+
 
 class ConfigError(Exception):
     """A configuration problem: the message names the key and, where known, the file."""
@@ -30,6 +39,7 @@ class Param:
     doc: str
     choices: tuple[str, ...] = ()
     item_type: type | None = None  # for lists
+    regex: bool = False  # each item must compile as a Python regex
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,8 @@ class Rule:
                 raise ConfigError(f"{where}'{label}' must be a list of {spec.item_type.__name__}")
             if spec.choices and value not in spec.choices:
                 raise ConfigError(f"{where}'{label}' must be one of {', '.join(spec.choices)}, got {value!r}")
+            if spec.regex:
+                _check_regexes(value, f"{where}'{label}'")
             values[key] = value
         cls.check_options(values, where)
         return values

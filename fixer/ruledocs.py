@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 
-from fixer.layout import width, wrap
+from fixer.layout import wrap
 
 CODE_SECTIONS = ("Example:", "Examples:")
 BULLET = re.compile(r"([-*] |\d+\. )")

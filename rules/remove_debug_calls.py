@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from fixer.rule import ConfigError, Example, Outcome, Param, Rule, Source
+from fixer.rule import Example, Outcome, Param, Rule, Source
 
 # Kept light at import: the work lives in fixer.lang.elixir_debug_calls, imported by check().
 BANNER_CALLS = ("IO.puts", "IO.write", "Logger.")
@@ -103,7 +103,8 @@ class RemoveDebugCalls(Rule):
         "debuggers": Param(list, ["IEx.pry", ":dbg"],
                            "Debugger stops and tracers to remove as statements: IEx.pry, :dbg (any :dbg function).",
                            item_type=str),
-        "messages": Param(list, [], "Regexes: IO.puts/IO.write/Logger.* calls whose literal message matches are removed.", item_type=str),
+        "messages": Param(list, [], "Regexes: IO.puts/IO.write/Logger.* calls whose literal message matches are removed.",
+                          item_type=str, regex=True),
         "line_length": Param(int, 98, "The formatter's line_length (as in .formatter.exs): re-flowed lines must fit it."),
     }
     examples = (
@@ -174,14 +175,6 @@ class RemoveDebugCalls(Rule):
             after=None,
         ),
     )
-
-    @classmethod
-    def check_options(cls, values, where):
-        for pattern in values["messages"]:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ConfigError(f"{where}'rules.{cls.id}.messages': bad regex {pattern!r}: {exc}") from None
 
     def anchor_patterns(self) -> list[str]:
         names = self.options["calls"] + self.options["debuggers"]

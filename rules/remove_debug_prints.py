@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import re
-
-from fixer.rule import ConfigError, Example, Outcome, Param, Rule, Source
+from fixer.rule import Example, Outcome, Param, Rule, Source
 
 
 class RemoveDebugPrints(Rule):
@@ -87,7 +85,7 @@ class RemoveDebugPrints(Rule):
     context_anchor = r"console_scripts|gui_scripts"
     params = {
         "messages": Param(list, [], "Regexes: prints whose message (the literal start of the first argument) matches "
-                          "are leftovers too, e.g. \"^\\\\[trace\\\\]\".", item_type=str),
+                          "are leftovers too, e.g. \"^\\\\[trace\\\\]\".", item_type=str, regex=True),
         "pure_calls": Param(list, [], "More callables without side effects: imported names (\"app.fmt.describe\") "
                             "or, with a leading dot, method names whatever the object (\".peer\").", item_type=str),
     }
@@ -126,14 +124,6 @@ class RemoveDebugPrints(Rule):
             after=None,
         ),
     )
-
-    @classmethod
-    def check_options(cls, values, where):
-        for pattern in values["messages"]:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ConfigError(f"{where}'rules.{cls.id}.messages': bad regex {pattern!r}: {exc}") from None
 
     def gather(self, path: str, text: str) -> list[str]:
         """Console-script targets (`pkg.cli:main`) a setup.py declares: they are CLI entry points."""

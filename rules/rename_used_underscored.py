@@ -8,8 +8,6 @@ from fixer.edits import Edit
 from fixer.rule import ConfigError, Example, Outcome, Param, Rule, Source
 
 if TYPE_CHECKING:  # the tree-sitter side is imported inside check(): `fixer rules` stays fast
-    from tree_sitter import Node
-
     from fixer.lang.elixir import Doc
     from fixer.lang.elixir_vars import Analysis, Variable
 

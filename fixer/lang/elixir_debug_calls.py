@@ -381,7 +381,7 @@ class Finder:
         body = call.parent
         if body is None or body.type != "body":
             return None
-        clause, fn = body.parent, body.parent.parent if body.parent is not None else None
+        fn = body.parent.parent if body.parent is not None else None
         if fn is None or fn.type != "anonymous_function" or sum(c.type == "stab_clause" for c in fn.children) != 1:
             return None
         arguments = fn.parent

@@ -108,14 +108,21 @@ def function_head(node: Node, doc: Doc) -> FunctionHead | None:
     kind = call_name(node, doc)
     if kind not in DEFINITION_KINDS:
         return None
-    args = call_arguments(node)
+    head = definition_head(node, doc)
+    return None if head is None else FunctionHead(node, kind, *head)
+
+
+def definition_head(call: Node, doc: Doc) -> tuple[str, int, int, Node] | None:
+    """(name, fewest arguments, most arguments, the `name(args)` head) of any def-like call:
+    `defmacro dbg(code, opts \\\\ [])` gives ("dbg", 1, 2, ...); None for a computed name."""
+    args = call_arguments(call)
     if not args:
         return None
     head = args[0]
     if head.type == "binary_operator" and operator_of(head) == "when":
         head = head.child_by_field_name("left")
     if head.type == "identifier":
-        return FunctionHead(node, kind, doc.node_text(head), 0, 0, head)
+        return doc.node_text(head), 0, 0, head
     if head.type != "call":
         return None
     target = head.child_by_field_name("target")
@@ -123,7 +130,7 @@ def function_head(node: Node, doc: Doc) -> FunctionHead | None:
         return None
     params = call_arguments(head)
     defaults = sum(1 for p in params if p.type == "binary_operator" and operator_of(p) == "\\\\")
-    return FunctionHead(node, kind, doc.node_text(target), len(params) - defaults, len(params), head)
+    return doc.node_text(target), len(params) - defaults, len(params), head
 
 
 def module_statements(block: Node) -> list[Node]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from fixer.lang.elixir import BLOCKS, Doc, call_arguments, call_name, in_quote, operator_of
+from fixer.lang.elixir_defs import definition_head
 
 DEF_LIKE = frozenset({"def", "defp", "defmacro", "defmacrop", "defdelegate", "defguard", "defguardp", "defn", "defnp"})
 TYPESPECS = frozenset({"spec", "callback", "macrocallback", "type", "typep", "opaque"})
@@ -378,22 +379,11 @@ def call_arity(call: Node) -> int:
 
 def def_name_and_arities(call: Node, doc: Doc) -> tuple[str, set[int]] | None:
     """("dbg", {1, 2}) for `defmacro dbg(code, opts \\\\ [])`; None for a computed name."""
-    args = call_arguments(call)
-    if not args:
+    head = definition_head(call, doc)
+    if head is None:
         return None
-    head = args[0]
-    if head.type == "binary_operator" and operator_of(head) == "when":
-        head = head.child_by_field_name("left")
-    if head.type == "identifier":
-        return doc.node_text(head), {0}
-    if head.type != "call":
-        return None
-    target = head.child_by_field_name("target")
-    if target is None or target.type != "identifier":
-        return None
-    params = call_arguments(head)
-    defaults = sum(1 for p in params if p.type == "binary_operator" and operator_of(p) == "\\\\")
-    return doc.node_text(target), set(range(len(params) - defaults, len(params) + 1))
+    name, fewest, most, _ = head
+    return name, set(range(fewest, most + 1))
 
 
 # -- where a call sits -----------------------------------------------------------------------------
@@ -401,7 +391,7 @@ def def_name_and_arities(call: Node, doc: Doc) -> tuple[str, set[int]] | None:
 def definition_part(node: Node, doc: Doc) -> str | None:
     """Why `node` is part of a definition rather than a call: the head of a def-like, a typespec
     attribute, or an import/defoverridable option list. None for code that runs."""
-    child, current = node, node.parent
+    current = node.parent
     while current is not None:
         if current.type == "call":
             name = call_name(current, doc)
@@ -417,5 +407,5 @@ def definition_part(node: Node, doc: Doc) -> str | None:
                 return f"a @{doc.node_text(target)}"
         if current.type in BLOCKS:
             return None
-        child, current = current, current.parent
+        current = current.parent
     return None
