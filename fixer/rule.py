@@ -85,6 +85,8 @@ class Rule:
     examples: ClassVar[tuple[Example, ...]] = ()
     # Rules that need facts from other files (e.g. behaviour callbacks) set this and `gather`.
     context_anchor: ClassVar[str | None] = None
+    # Other files (by name, e.g. "pyproject.toml") whose facts `gather` reads too, whatever their language.
+    context_files: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, **options: Any):
         self.options = self.validate_options(options)

@@ -136,8 +136,8 @@ class Gathering:
     def _gathered(self, rule: Rule, path: str) -> bool:
         from fixer.rule import LANGUAGE_EXTENSIONS
 
-        return path.endswith(LANGUAGE_EXTENSIONS[rule.language]) and \
-            not (self.config.exclude and matches_any(path, self.config.exclude))
+        wanted = path.endswith(LANGUAGE_EXTENSIONS[rule.language]) or path.rpartition("/")[2] in rule.context_files
+        return wanted and not (self.config.exclude and matches_any(path, self.config.exclude))
 
     def add(self, path: str, text: str) -> None:
         if not self.needing:

@@ -20,20 +20,28 @@ class RemoveDebugPrints(Rule):
           (an argument, `repr(…)` of one, an f-string placeholder) in a print that is not a message
           for the user (`f"Job failed: {type(exc).__name__}"` is one);
         - it uses a self-documenting f-string: `print(f"{total=}")`;
-        - a comment on its line or directly above it says `debug`, `temporary`, `remove this`/`me`/
-          `before`/`later` or `XXX` (the comment goes with it);
+        - a comment on its line or directly above it is about the print: `# debug`, `# DEBUG: …`,
+          `# temporary print`, `# XXX`, `# remove this`/`before merge`/`later` (the comment goes with
+          it); not a sentence using the word about other code (`# temporary build directory; …`,
+          `# debug the slow migration below …`);
         - it is the only print of a function that returns data, and it prints what the function
           computed (not only its parameters) with at most a label (`print("parse_row", fields)`),
           not a message for the user (prose of two words or more, or a message starting with
           warning/error/usage/note/done/…), and not in an `except` handler (`print(exc)` reports).
+        Those last two alone are weak: with a prose message, or (a data function's print) in a module
+        with an `if __name__ == "__main__":` block, whose caller may discard the value, it is reported.
 
         Never removed, output on purpose: `print(…, file=…)` to any stream; `end=` (a prompt or a
         progress line); the `if __name__ == "__main__":` block; CLI entry points (functions named
         `main`/`cli`, `@click.command`/`@app.command()`/`group`/`callback` functions or functions
         registered by `app.command()(f)`/`add_command(f)`, argparse sub-commands
         (`set_defaults(func=f)`), functions that build an `argparse.ArgumentParser`, call
-        `parse_args` or read `sys.argv`, functions called from the `__main__` block, console scripts
-        declared in a setup.py, Django `Command.handle`) and the functions nested in them;
+        `parse_args` or read `sys.argv`, functions called from the `__main__` block, functions run by
+        `typer.run(f)`/`fire.Fire(f)`, console scripts declared in a setup.py, `pyproject.toml`
+        (`[project.scripts]`, `[project.gui-scripts]`, `[tool.poetry.scripts]`) or `setup.cfg`
+        (`console_scripts`/`gui_scripts`), Django `Command.handle`) and the functions nested in them;
+        functions whose output is asserted: by a doctest in their docstring with expected output, or
+        by a test that calls them and reads `capsys`/`capfd` or uses `redirect_stdout`/`capture_output`;
         `__repr__`/`__str__`/`__format__`/`__rich__` helpers; functions whose job is printing (named
         `print_*`, `show*`, `display*`, `dump*`, `render*`, `report*`, `write_*`, `log_*`, `debug`,
         `trace`, `warn*`, `*_print`, `usage`, `banner` …, a module's `test()`/`demo()`, whose only
@@ -82,7 +90,8 @@ class RemoveDebugPrints(Rule):
     language = "python"
     default_enabled = False
     default_paths = ("**/*.py",)
-    context_anchor = r"console_scripts|gui_scripts"
+    context_anchor = r"console_scripts|gui_scripts|\.(?:scripts|gui-scripts)\]|\b(?:capsys|capfd|redirect_stdout|capture_output)\b"
+    context_files = ("pyproject.toml", "setup.cfg")
     params = {
         "messages": Param(list, [], "Regexes: prints whose message (the literal start of the first argument) matches "
                           "are leftovers too, e.g. \"^\\\\[trace\\\\]\".", item_type=str, regex=True),
@@ -125,16 +134,17 @@ class RemoveDebugPrints(Rule):
         ),
     )
 
-    def gather(self, path: str, text: str) -> list[str]:
-        """Console-script targets (`pkg.cli:main`) a setup.py declares: they are CLI entry points."""
-        from fixer.lang.py_prints import console_targets
+    def gather(self, path: str, text: str) -> dict[str, list[str]]:
+        """Console-script targets (`pkg.cli:main`) a setup.py, pyproject.toml or setup.cfg declares (CLI
+        entry points), and the functions whose printed output a test asserts."""
+        from fixer.lang.py_prints import gathered
 
-        return console_targets(text)
+        return gathered(path, text)
 
     def check(self, source: Source) -> Outcome:
         from fixer.lang import py_leftovers, py_prints
 
-        targets = [target for facts in source.context.get(self.id, []) for target in facts or ()]
+        targets = [facts for facts in source.context.get(self.id, []) if facts]
         return py_leftovers.outcome(
             self, source, lambda tree, spans: py_prints.analyse(tree, spans, source.path, self.options, targets),
             py_prints.COMMENTS)

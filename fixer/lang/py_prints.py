@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import PurePosixPath
 
 from fixer.lang.py_ast import Spans, argument
@@ -29,8 +30,15 @@ TRACE = re.compile(r"(?i)^\s*(?:(?:got |i'?m |we'?re )?here\s*\d*|reached(?: her
 USER_FACING = re.compile(r"(?i)^\s*(?:warning|warn|error|usage|note|hint|tip|info|success|failed|failure|done|saved"
                          r"|wrote|written|created|deleted|removed|skipping|skipped|found|no|cannot|could not|unable"
                          r"|please)\b")
-DEBUG_MARK = re.compile(r"(?i)\bdebug(?:ging)?\b|\btemp(?:orary)?\b|\bremove (?:this|me|before|later)\b|\bXXX\b")
-COMMENTS = re.compile(r"(?i)debug|tombstone|\bprint|\btemp(?:orary)?\b|\bremove (?:this|me|before|later)\b|\bxxx\b")
+# A comment about the print itself (`# debug`, `# DEBUG: rows`, `# temporary print`, `# remove before merge`),
+# not one using the word in its ordinary sense about other code (`# temporary build directory; removed in …`,
+# `# debug the slow migration below with EXPLAIN`).
+_ABOUT_THE_PRINT = (r"^\s*#+\s*(?:(?:debug(?:ging)?|temp(?:orary)?|xxx)\b\s*(?:$|[:!.(\[-]|(?:print|output|line|code"
+                        r"|statement|only|stuff)s?\b)|(?:for |while )?debugging\s*[.!]?\s*$"
+                        r"|.*\b(?:debug|temp(?:orary)?) (?:print|output|line|code|statement)s?\b"
+                        r"|.*\bremove (?:this|me|it|before|later|after|when)\b)")
+DEBUG_MARK = re.compile("(?i)" + _ABOUT_THE_PRINT)
+COMMENTS = re.compile("(?i)" + _ABOUT_THE_PRINT + r"|^\s*#+\s*(?:tombstone|print)\b")
 STRONG_INTERNALS = {f"builtins.{name}" for name in ("locals", "vars", "globals")}  # anywhere in the arguments
 WEAK_INTERNALS = {f"builtins.{name}" for name in ("dir", "type", "id")}  # printed as they are, not in a message
 PURE_INTERNALS = ("builtins.locals", "builtins.globals", "builtins.dir")  # reading them changes nothing
@@ -51,8 +59,13 @@ OUTPUT_FOLDERS = {"scripts", "script", "examples", "example", "demo", "demos", "
 SWITCH = re.compile(r"(?i)verbos|debug|trace|quiet|silent|dry_?run|show|print|echo|interactive|tty|\blog|loud|explain"
                     r"|stdout")
 CAPTURE = {"contextlib.redirect_stdout", "contextlib.redirect_stderr"}
+CLI_WRAPPERS = {"typer.run", "fire.Fire"}
 REPORTERS = {"traceback.print_exc", "traceback.print_exception", "traceback.print_stack", "traceback.print_tb",
              "traceback.print_last", "sys.stdout.write", "sys.stderr.write"}  # explicit output beside a print
+
+
+DATA_ONLY, DEBUG_COMMENT = "a data function's only print", "marked by a debug comment"
+WEAK_EVIDENCE = {DATA_ONLY, DEBUG_COMMENT}  # not enough on their own against a sign of output
 
 
 @dataclass(frozen=True)
@@ -76,19 +89,90 @@ def analyse(tree: ast.Module, spans: Spans, path: str, options: dict, targets=()
     return Prints(module, calls, path, options.get("messages", ()), targets)
 
 
-def console_targets(text: str) -> list[str]:
-    """`module:function` of each console script a setup.py declares (its entry_points strings)."""
+def gathered(path: str, text: str) -> dict[str, list[str]]:
+    """What other files say about this module's functions: the console scripts a setup.py,
+    pyproject.toml or setup.cfg declares (`pkg.cli:main`), and the functions whose output a test
+    asserts (called in a test that reads `capsys`/`capfd` or uses `redirect_stdout`/`capture_output`)."""
+    name = path.rpartition("/")[2]
+    if name == "pyproject.toml":
+        return {"scripts": _pyproject_targets(text)}
+    if name == "setup.cfg":
+        return {"scripts": _setup_cfg_targets(text)}
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
+        return {}
+    facts = {"scripts": console_targets(tree)}
+    if _is_test_file(path):
+        facts["tested"] = _output_tested(tree)
+    return facts
+
+
+def console_targets(tree: ast.Module) -> list[str]:
+    """`module:function` of each console script a setup.py declares (its entry_points strings)."""
+    return [target for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            for target in [_entry_target(node.value, named=True)] if target]
+
+
+def _entry_target(text: str, named: bool = False) -> str:
+    """`pkg.cli:main` of `"pkg.cli:main"`, or of `"name = pkg.cli:main"` when `named`."""
+    name = r"[\w.-]+\s*=\s*" if named else ""
+    match = re.match(rf"^\s*{name}([\w.]+)\s*:\s*([\w.]+)", text)
+    return f"{match.group(1)}:{match.group(2)}" if match else ""
+
+
+def _pyproject_targets(text: str) -> list[str]:
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError):
         return []
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            match = re.match(r"^\s*[\w.-]+\s*=\s*([\w.]+)\s*:\s*([\w.]+)", node.value)
-            if match:
-                found.append(f"{match.group(1)}:{match.group(2)}")
-    return found
+    project, poetry = data.get("project", {}), data.get("tool", {}).get("poetry", {})
+    tables = [project.get("scripts"), project.get("gui-scripts"), poetry.get("scripts")]
+    values = [v.get("callable", "") if isinstance(v, dict) else v
+              for table in tables if isinstance(table, dict) for v in table.values()]
+    return [target for value in values if isinstance(value, str) for target in [_entry_target(value)] if target]
+
+
+def _setup_cfg_targets(text: str) -> list[str]:
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return []
+    if not parser.has_section("options.entry_points"):
+        return []
+    lines = [line for key in ("console_scripts", "gui_scripts")
+             for line in parser.get("options.entry_points", key, fallback="").splitlines()]
+    return [target for line in lines for target in [_entry_target(line, named=True)] if target]
+
+
+def _is_test_file(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    name = parts[-1]
+    return name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py") or \
+        any(part in ("test", "tests", "testing") for part in parts[:-1])
+
+
+OUTPUT_FIXTURES = {"capsys", "capfd", "capsysbinary", "capfdbinary"}
+OUTPUT_CAPTURE = re.compile(r"\b(?:redirect_stdout|capture_output|capsys|capfd)\b")
+
+
+def _output_tested(tree: ast.Module) -> list[str]:
+    """Names of the functions called by tests that capture and read stdout."""
+    found = set()
+    for function in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS)):
+        params = {a.arg for a in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]}
+        captures = params & OUTPUT_FIXTURES or any(
+            isinstance(n, (ast.Name, ast.Attribute, ast.keyword)) and OUTPUT_CAPTURE.fullmatch(
+                n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else n.arg or "")
+            for n in ast.walk(function))
+        if captures:
+            found.update(last_name(n.func) for n in ast.walk(function) if isinstance(n, ast.Call))
+    return sorted(name for name in found if name)
 
 
 class Prints(Analysis):
@@ -103,7 +187,10 @@ class Prints(Analysis):
         self._facts: dict[int, tuple[list[int], bool]] = {}
         self._purposes: dict[int, Why | None] = {}
         self._blocks: dict[int, Why | None] = {}
-        self.entries = _targets_here(path, targets)
+        scripts = [t for facts in targets for t in (facts.get("scripts", ()) if isinstance(facts, dict) else facts)]
+        self.entries = _targets_here(path, scripts)
+        self.tested = {n for facts in targets if isinstance(facts, dict) for n in facts.get("tested", ())}
+        self.wrapped = self._wrapped()
 
     def verdicts(self) -> list[Verdict]:
         judged = [(call, self._evidence(call)) for call in self.calls]
@@ -133,6 +220,10 @@ class Prints(Analysis):
             return Verdict(stmt, False, f"print {shown} has no evidence either way: it matches no debug pattern and "
                                         "nothing shows it is output on purpose; not removed",
                            "no evidence either way")
+        doubt = self._doubt(call, evidence)
+        if doubt is not None:
+            return Verdict(stmt, False, f"print {shown} looks like a debug leftover ({leftover}), but {doubt.message}; "
+                                        "not removed", doubt.evidence)
         if module.statement_of(call) is None:
             return Verdict(stmt, False, f"print {shown} looks like a debug leftover ({leftover}), but its value is "
                                         "used (it is not a statement of its own); not removed", "value is used")
@@ -143,6 +234,21 @@ class Prints(Analysis):
                                         f"{blocked.reason}; not removed", blocked.evidence)
         return Verdict(stmt, True, f"removed debug print {shown}: {leftover}{kept_note(keep)}", evidence[0].evidence,
                        keep)
+
+    def _doubt(self, call: ast.Call, evidence: list[Why]) -> Why | None:
+        """Why weak evidence (a debug comment, a data function's only print) is not enough here."""
+        if any(why.evidence not in WEAK_EVIDENCE for why in evidence):
+            return None
+        if _user_facing(call):
+            return Why("its message is prose for a reader, a sign of output on purpose", "message is prose")
+        if any(why.evidence == DATA_ONLY for why in evidence) and self._is_script:
+            return Why("the module is a script (it has an `if __name__ == \"__main__\":` block), whose caller may "
+                       "discard the returned value and keep only what is printed", "in a script")
+        return None
+
+    @cached_property
+    def _is_script(self) -> bool:
+        return any(isinstance(stmt, ast.If) and self.module.in_main_block(stmt.body[0]) for stmt in self.module.tree.body)
 
     # -- evidence of a leftover ---------------------------------------------------------------------------
     def _evidence(self, call: ast.Call) -> list[Why]:
@@ -162,12 +268,12 @@ class Prints(Analysis):
         stmt = self.module.statement_of(call)
         comment = self._debug_comment(stmt) if stmt is not None else ""
         if comment:
-            found.append(Why(f"it is marked by a debug comment (`{comment}`)", "marked by a debug comment"))
+            found.append(Why(f"it is marked by a debug comment (`{comment}`)", DEBUG_COMMENT))
         if not found and not _user_facing(call):
             data = self._data_function(call)
             if data:
                 found.append(Why(f"it is a data function's only print (`{data}` returns data and prints nothing else)",
-                                 "a data function's only print"))
+                                 DATA_ONLY))
         return found
 
     def _internals(self, call: ast.Call, user_facing: bool) -> list[Why]:
@@ -293,9 +399,15 @@ class Prints(Analysis):
         name = function.name
         if name in DUNDERS:
             return Why(f"it is in `{name}`, which renders the object", "a `__repr__`/`__str__` helper")
-        entry = self.module.entry_point(function, self.entries)
+        entry = self.module.entry_point(function, self.entries) or self.wrapped.get(name, "") * (
+            isinstance(self.module.names.parent(function), ast.Module))
         if entry:
             return Why(f"it is in `{name}`, a CLI entry point ({entry})", f"in CLI entry point `{name}`")
+        if _doctest_shows_output(function):
+            return Why(f"a doctest of `{name}` shows the output it prints", "output asserted by a doctest")
+        if name in self.tested:
+            return Why(f"a test reads the output of `{name}` (capsys/capfd/redirect_stdout)",
+                       "output asserted by a test")
         parts = name_parts(name)
         if name in DEMO_FUNCTIONS:
             return Why(f"it is in `{name}`, the module's self-test or demo", "printing is the function's job")
@@ -339,6 +451,16 @@ class Prints(Analysis):
                     if isinstance(expr, ast.Call) and self.module.names.qualified(expr.func) in CAPTURE:
                         return self.module.short(expr, 40)
         return ""
+
+    def _wrapped(self) -> dict[str, str]:
+        """Functions a CLI wrapper runs as the program: `typer.run(f)`, `fire.Fire(f)`."""
+        found = {}
+        for node in ast.walk(self.module.tree):
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
+                wrapper = self.module.names.qualified(node.func)
+                if wrapper in CLI_WRAPPERS:
+                    found[node.args[0].id] = f"run by `{wrapper}`"
+        return found
 
     # -- the module -----------------------------------------------------------------------------------------
     def _module_job(self, judged: list[tuple[ast.Call, list[Why]]]) -> dict[str, Why]:
@@ -435,6 +557,21 @@ def _self_documenting(node: ast.JoinedStr) -> str:
             if re.sub(r"\s", "", literal[start:]) == target and not literal[start].isspace():
                 return literal[start:]
     return ""
+
+
+def _doctest_shows_output(function) -> bool:
+    """The function's docstring has a doctest calling it with expected output lines."""
+    import doctest
+
+    docstring = ast.get_docstring(function, clean=True)
+    if not docstring or ">>>" not in docstring:
+        return False
+    try:
+        examples = doctest.DocTestParser().get_examples(docstring)
+    except ValueError:
+        return False
+    call = re.compile(rf"\b{re.escape(function.name)}\s*\(")
+    return any(example.want.strip() and call.search(example.source) for example in examples)
 
 
 def _docstring(stmt: ast.stmt) -> bool:
