@@ -18,10 +18,20 @@ class SetLogLevel(Rule):
         number (30), and a bare `INFO` imported from logging becomes `WARNING` (imported in its place
         when it is not, and `INFO` leaves the import when nothing else uses it). A level held in a
         constant or a parameter's default (`LEVEL = logging.INFO` … `basicConfig(level=LEVEL)`) is
-        rewritten where it is defined. The default of an environment lookup changes while the variable
-        can still override it: `os.getenv("LOG_LEVEL", "INFO")`, `os.getenv("LOG_LEVEL") or "INFO"`,
-        `os.environ.get("LOG_LEVEL", "info").upper()` (its case kept), also inside `getattr(logging,
-        …)`; both branches of `DEBUG if verbose else INFO` are looked at.
+        rewritten where it is defined, when nothing but level settings uses it. The default of a lookup
+        changes while the variable or setting can still override it: `os.getenv("LOG_LEVEL", "INFO")`,
+        `os.getenv("LOG_LEVEL") or "INFO"`, `os.environ.get("LOG_LEVEL", "info").upper()` (its case
+        kept), `cfg.get("level", logging.INFO)`, `int(os.getenv("LVL", "20"))`, also inside
+        `getattr(logging, …)`; both branches of `DEBUG if verbose else INFO` are looked at. In a
+        dictConfig only the levels of `root`, `loggers.*` and `handlers.*` are levels.
+
+        Reported ("needs review"), not changed: a level constant also used by something else
+        (`logger.log(LEVEL, …)`, `isEnabledFor(LEVEL)`); a level set under an opt-in switch (`if
+        args.verbose:`, `if options.debug:`); a dictConfig `"level"` under `filters`/`formatters` or
+        beside a `"()"` factory; any level in a test file (`tests/**`, `test_*.py`, `*_test.py`,
+        `conftest.py`); and, once per call, a level the rule cannot follow ("cannot tell the level"):
+        `setLevel(args.log_level)`, `max(logging.INFO, cfg["min"])`, `cfg["level"]`, a lookup without
+        a default, a dictConfig that is not a dict literal, `logging.config.fileConfig("logging.ini")`.
 
     Why:
         Workers that log every request at INFO flood production logs; the release checklist lowers
@@ -33,8 +43,9 @@ class SetLogLevel(Rule):
         logging.basicConfig(level=logging.WARNING, format="%(message)s")
 
     Fix safety:
-        Safe: only the level expression is edited, only where it equals `from`, and names resolve
-        through the module's imports. `setLevel` is changed only on a receiver known to be a logger or
+        Safe: only the level expression is edited, only where it equals `from` and sets a level (never a
+        log call's level, a switch's opt-in level or a test's), and names resolve through the module's
+        imports; what it cannot follow is reported, not skipped. `setLevel` is changed only on a receiver known to be a logger or
         handler (`logging.getLogger(…)`, `logging.root`, a `logging.*Handler(…)`, `.getChild(…)`, a
         name or `self.` attribute bound only to those, `for h in logger.handlers`); on anything else
         (a progress bar, a widget) it is reported, not changed. Never on by default: it runs only
@@ -45,7 +56,7 @@ class SetLogLevel(Rule):
     language = "python"
     default_enabled = False
     default_paths = ("**/*.py",)
-    anchors = ("basicConfig", "setLevel", "dictConfig")  # literals: the fastest search; ast confirms the call
+    anchors = ("basicConfig", "setLevel", "dictConfig", "fileConfig")  # literals: the fastest search; ast confirms the call
     params = {
         "from": Param(str, "INFO", "The level to replace.", choices=LEVELS),
         "to": Param(str, "WARNING", "The level to set.", choices=LEVELS),
@@ -91,20 +102,28 @@ class SetLogLevel(Rule):
 
     def check(self, source: Source) -> Outcome:
         from fixer.lang import py_ast
-        from fixer.lang.py_log_levels import Levels
+        from fixer.lang.py_log_levels import CANNOT_TELL, Levels, is_test_path
 
         tree, spans = py_ast.for_source(source)
         levels = Levels(tree, spans, self.options["from"], self.options["to"])
         outcome = Outcome()
+        in_tests = is_test_path(source.path)
         for site in levels.sites():
             start = spans.start(site.call)
+            if site.aside:
+                outcome.findings.append(self.finding(source, start, site.aside, False, evidence="not a level setting"))
             if site.problem:
-                outcome.findings.append(self.finding(source, start, site.problem, False))
-                continue
-            outcome.edits += [Edit(c.start, c.end, c.text, self.id) for c in site.changes]
-            message = f"log level {self.options['from']} -> {self.options['to']}"
-            outcome.findings.append(self.finding(source, start, message, True))
-        outcome.edits += self._import_edits(levels, spans)
+                evidence = "cannot tell the level" if site.problem.startswith(CANNOT_TELL) else "not rewritten"
+                outcome.findings.append(self.finding(source, start, site.problem, False, evidence=evidence))
+            elif site.changes and in_tests:
+                message = f"sets {self.options['from']} in a test file (tests set levels to check logging); not changed"
+                outcome.findings.append(self.finding(source, start, message, False, evidence="a test file"))
+            elif site.changes:
+                outcome.edits += [Edit(c.start, c.end, c.text, self.id) for c in site.changes]
+                message = f"log level {self.options['from']} -> {self.options['to']}"
+                outcome.findings.append(self.finding(source, start, message, True))
+        if not in_tests:
+            outcome.edits += self._import_edits(levels, spans)
         return outcome
 
     def _import_edits(self, levels, spans) -> list[Edit]:

@@ -12,13 +12,19 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from fixer.lang.py_ast import Spans, argument, keyword
 from fixer.lang.py_names import Names
 
 LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
 ENV_LOOKUPS = {"os.getenv", "os.environ.get"}
-SITE_NAMES = {"basicConfig", "setLevel", "dictConfig"}
+SITE_NAMES = {"basicConfig", "setLevel", "dictConfig", "fileConfig"}
+KNOWN_NAMES = {*LEVELS, "NOTSET", "WARN", "FATAL"}  # logging's level constants
+CANNOT_TELL = "cannot tell the level"
+# An `if` that makes a level opt-in: `if args.verbose:`, `if options.debug:`, `if self.quiet:`.
+SWITCH = re.compile(r"(?i)verbos|debug|quiet|\bloud|\btrace|\bargs\.|\boptions\.|\bopts\.")
+DICT_SECTIONS = ("loggers", "handlers")  # dictConfig sections whose entries' "level" is a level setting
 LOGGER_FACTORIES = {"logging.getLogger", "logging.Logger", "logging.LoggerAdapter", "logging.getLoggerClass"}
 QUOTED = re.compile(r"^([rRuU]?)('''|\"\"\"|'|\")(\w+)\2$")
 
@@ -29,17 +35,23 @@ class Change:
     end: int
     text: str
     problem: str = ""  # set instead of a change: why the level cannot be rewritten
+    aside: bool = False  # a problem reported beside the site's other changes, not blocking them
 
 
 def _problem(reason: str) -> Change:
     return Change(-1, -1, "", reason)
 
 
+def _unknown(reason: str) -> list[Change]:
+    return [_problem(f"{CANNOT_TELL} ({reason}); not changed")]
+
+
 @dataclass
 class Site:
     call: ast.Call
     changes: list[Change] = field(default_factory=list)
-    problem: str = ""
+    problem: str = ""  # the site is reported (needs review) instead of changed
+    aside: str = ""  # reported besides its changes (dictConfig keys that are not level settings)
 
 
 class Levels:
@@ -79,10 +91,16 @@ class Levels:
             changes = self._level(level) if level is not None else None
         elif name == "logging.config.dictConfig" and call.args:
             changes = self._dict_config(call.args[0])
+        elif name == "logging.config.fileConfig":
+            source = self.spans.short(call.args[0], 40) if call.args else "its file"
+            return Site(call, problem=f"{CANNOT_TELL}: `fileConfig` sets levels from {source}, a file this rule does not "
+                                      "rewrite; check its `level=` lines by hand")
         elif isinstance(call.func, ast.Attribute) and call.func.attr == "setLevel":
             level = argument(call, 0, "level")
             changes = self._level(level) if level is not None else None
             if changes and not self._logger(call.func.value, frozenset()):
+                if all(c.problem.startswith(CANNOT_TELL) for c in changes):
+                    return None  # an unknown level on something that may not be a logger: no evidence either way
                 receiver = self.spans.short(call.func.value, 40)
                 return Site(call, problem=f"`{receiver}.setLevel(…)` sets {self.old}, but `{receiver}` is not known "
                                           f"to be a logger or handler; not changed")
@@ -90,72 +108,134 @@ class Levels:
             return None
         if not changes:
             return None
+        aside = "; ".join(c.problem for c in changes if c.aside)
+        changes = [c for c in changes if not c.aside]
         problem = next((c.problem for c in changes if c.problem), "")
-        return Site(call, [] if problem else changes, problem)
+        if changes and not problem:
+            problem = self._switch(call)
+        return Site(call, [] if problem else changes, problem, aside)
+
+    def _switch(self, call: ast.Call) -> str:
+        """An `if` on a verbosity option around the call: the level is opt-in, not the shipped one."""
+        child = call
+        for ancestor in self.names.ancestors(call):
+            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                return ""
+            if isinstance(ancestor, ast.If) and child is not ancestor.test and SWITCH.search(self.spans.text(ancestor.test)):
+                return f"it sets {self.old} under `if {self.spans.short(ancestor.test, 40)}:`, an opt-in switch; not changed"
+            child = ancestor
+        return ""
 
     # -- levels ---------------------------------------------------------------------------------------------
-    def _level(self, node: ast.AST, any_case: bool = False, seen: frozenset = frozenset()) -> list | None:
-        """Changes turning `node` from the old level into the new one (None: it is not the old level)."""
+    def _level(self, node: ast.AST, any_case: bool = False, seen: frozenset = frozenset(),
+               digits: bool = False) -> list | None:
+        """Changes turning `node` from the old level into the new one (None: it is known to be another
+        level; a "cannot tell the level" problem when it is not a literal or a known constant)."""
         if isinstance(node, ast.Attribute):
-            if self.names.qualified(node) == f"logging.{self.old}":
+            qualified = self.names.qualified(node) or ""
+            if qualified == f"logging.{self.old}":
                 end = self.spans.end(node)
                 return [Change(end - len(self.old), end, self.new)]
-            return None
+            if qualified.startswith("logging.") and qualified[len("logging."):] in KNOWN_NAMES:
+                return None
+            return _unknown(f"`{self.spans.short(node, 40)}` is not a literal or a known constant")
         if isinstance(node, ast.Name):
             return self._name(node, seen)
         if isinstance(node, ast.Constant):
-            return self._constant(node, any_case)
+            return self._constant(node, any_case, digits)
         if isinstance(node, ast.Call):
-            return self._call(node, any_case, seen)
+            return self._call(node, any_case, seen, digits)
         if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
-            return self._any([self._level(v, any_case, seen) for v in node.values[1:]])
+            return self._any([self._level(v, any_case, seen, digits) for v in node.values[1:]])
         if isinstance(node, ast.IfExp):
-            return self._any([self._level(node.body, any_case, seen), self._level(node.orelse, any_case, seen)])
-        return None
+            return self._any([self._level(node.body, any_case, seen, digits),
+                              self._level(node.orelse, any_case, seen, digits)])
+        return _unknown(f"`{self.spans.short(node, 40)}` is computed")
 
     @staticmethod
     def _any(results: list) -> list | None:
         found = [c for r in results if r for c in r]
         return found or None
 
-    def _constant(self, node: ast.Constant, any_case: bool) -> list | None:
+    def _constant(self, node: ast.Constant, any_case: bool, digits: bool = False) -> list | None:
         value = node.value
         if isinstance(value, bool):
             return None
         if isinstance(value, int) and value == LEVELS[self.old]:
             return [Change(self.spans.start(node), self.spans.end(node), str(LEVELS[self.new]))]
+        if digits and isinstance(value, str) and value.isdigit() and int(value) == LEVELS[self.old]:
+            return self._quoted(node, str(LEVELS[self.new]))  # `int(os.getenv("LVL", "20"))`
         if not isinstance(value, str) or (value != self.old and not (any_case and value.upper() == self.old)):
             return None
+        inner = QUOTED.match(self.spans.text(node))
+        new = self.new if inner is None else self.new.lower() if inner.group(3).islower() else \
+            self.new.title() if inner.group(3).istitle() else self.new
+        return self._quoted(node, new)
+
+    def _quoted(self, node: ast.Constant, new: str) -> list:
         match = QUOTED.match(self.spans.text(node))
         if match is None:
-            return [_problem(f"the level {value!r} is written in a form the rule cannot rewrite")]
-        prefix, quote, inner = match.groups()
-        new = self.new.lower() if inner.islower() else self.new.title() if inner.istitle() else self.new
+            return [_problem(f"the level {node.value!r} is written in a form the rule cannot rewrite")]
+        prefix, quote, _ = match.groups()
         return [Change(self.spans.start(node), self.spans.end(node), f"{prefix}{quote}{new}{quote}")]
 
-    def _call(self, node: ast.Call, any_case: bool, seen) -> list | None:
+    def _call(self, node: ast.Call, any_case: bool, seen, digits: bool = False) -> list | None:
         name = self.names.qualified(node.func)
         if name in ("logging.getLevelName", "builtins.int", "builtins.str") and len(node.args) == 1:
-            return self._level(node.args[0], False, seen)
-        if name in ENV_LOOKUPS:  # the default is the level the code ships with
-            default = argument(node, 1, "default")
-            return self._level(default, any_case, seen) if default is not None else None
+            return self._level(node.args[0], False, seen, digits or name == "builtins.int")
+        default = argument(node, 1, "default")
+        if name in ENV_LOOKUPS or isinstance(node.func, ast.Attribute) and node.func.attr == "get":
+            # the default is the level the code ships with (`os.getenv("LOG_LEVEL", "INFO")`, `cfg.get("level", …)`)
+            if default is not None:
+                return self._level(default, any_case, seen, digits)
+            return _unknown(f"`{self.spans.short(node, 40)}` has no default")
         if name == "builtins.getattr" and len(node.args) >= 2 and self.names.qualified(node.args[0]) == "logging":
-            return self._any([self._level(a, False, seen) for a in node.args[1:]])
+            return self._any([self._level(a, False, seen, digits) for a in node.args[1:]])
         if isinstance(node.func, ast.Attribute) and node.func.attr in ("upper", "lower") and not node.args:
-            return self._level(node.func.value, True, seen)
-        return None
+            return self._level(node.func.value, True, seen, digits)
+        return _unknown(f"`{self.spans.short(node, 40)}` is computed")
 
     def _name(self, node: ast.Name, seen: frozenset) -> list | None:
-        if self.names.qualified(node) == f"logging.{self.old}":
+        qualified = self.names.qualified(node) or ""
+        if qualified == f"logging.{self.old}":
             return self._bare_name(node)
+        if qualified.startswith("logging.") and qualified[len("logging."):] in KNOWN_NAMES:
+            return None
         bindings = self.names.resolve_node(node) or []
         if len(bindings) != 1 or bindings[0].value is None or bindings[0].kind not in ("assign", "param"):
-            return None
+            return _unknown(f"`{node.id}` is not a constant or a parameter's default")
         value = bindings[0].value
         if value in seen:
             return None
-        return self._level(value, False, seen | {value})  # `LEVEL = logging.INFO`: rewritten where defined
+        changes = self._level(value, False, seen | {value})  # `LEVEL = logging.INFO`: rewritten where defined
+        if changes and not any(c.problem for c in changes):
+            other = next((use for use in self.names.uses(bindings[0]) if id(use) not in self._level_positions), None)
+            if other is not None:
+                used = self.spans.short(self.names.statement(other) or other, 40)
+                return [_problem(f"`{node.id}` is also used by `{used}` (line {other.lineno}): rewriting it where it is "
+                                 "defined would change that too; not changed")]
+        return changes
+
+    @cached_property
+    def _level_positions(self) -> set[int]:
+        """The nodes that are (parts of) a level given to a level-setting call."""
+        found = set()
+        for call in (n for n in ast.walk(self.tree) if isinstance(n, ast.Call) and _last(n.func) in SITE_NAMES):
+            level = keyword(call, "level") if _last(call.func) == "basicConfig" else \
+                argument(call, 0, "level") if _last(call.func) == "setLevel" else None
+            parts = [level] if level is not None else []
+            if _last(call.func) == "dictConfig" and call.args:
+                parts += [v for d in self._dicts(call.args[0]) for k, v in zip(d.keys, d.values)
+                          if isinstance(k, ast.Constant) and k.value == "level"]
+            found.update(id(n) for part in parts for n in ast.walk(part))
+        return found
+
+    def _dicts(self, node: ast.AST, seen: frozenset = frozenset()) -> list[ast.Dict]:
+        """The dict literals of a dictConfig argument, nested ones and those reached through names."""
+        node = self._dict(node, seen)
+        if node is None:
+            return []
+        return [node, *(d for v in node.values for d in self._dicts(v, seen | {node}))]
 
     def _bare_name(self, node: ast.Name) -> list:
         """`INFO` imported from logging: use the new level's imported name, importing it if needed."""
@@ -179,21 +259,60 @@ class Levels:
                         return binding.name
         return None
 
-    def _dict_config(self, node: ast.AST, seen: frozenset = frozenset()) -> list | None:
-        if isinstance(node, ast.Name):
+    def _dict(self, node: ast.AST, seen: frozenset = frozenset()) -> ast.Dict | None:
+        """The dict literal a dictConfig value is, through a name bound once (None if not one)."""
+        while isinstance(node, ast.Name):
             bindings = self.names.resolve_node(node) or []
-            if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].value not in seen:
-                return self._dict_config(bindings[0].value, seen | {bindings[0].value})
+            if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].value in seen:
+                return None
+            seen = seen | {bindings[0].value}
+            node = bindings[0].value
+        return node if isinstance(node, ast.Dict) else None
+
+    def _dict_config(self, node: ast.AST) -> list | None:
+        """Levels of `root`, `loggers.*` and `handlers.*`; a `"level"` anywhere else (filters, formatters,
+        a `"()"` factory's arguments) is reported aside when it is the old level."""
+        config = self._dict(node)
+        if config is None:
+            return _unknown(f"the configuration `{self.spans.short(node, 40)}` is not a dict literal")
+        results, aside = [], []
+        for key, value in _items(config):
+            if key == "root":
+                results.append(self._entry_level(value, "root", aside))
+            elif key in DICT_SECTIONS and (section := self._dict(value)) is not None:
+                results += [self._entry_level(v, f"{key}.{k}", aside) for k, v in _items(section)]
+            elif (section := self._dict(value)) is not None:
+                aside += [f"{key}.{k}" for k, v in _items(section) if self._old_level_in(v)]
+        changes = self._any(results) or []
+        if aside:
+            listed = ", ".join(f"`{where}`" for where in aside)
+            changes.append(Change(-1, -1, "", f'"level": {self.old} under {listed} is not a logger or handler level '
+                                             "(a filter's or formatter's option, or a `()` factory's argument); not "
+                                             "changed", aside=True))
+        return changes or None
+
+    def _entry_level(self, node: ast.AST, where: str, aside: list[str]) -> list | None:
+        entry = self._dict(node)
+        if entry is None:
             return None
-        if not isinstance(node, ast.Dict):
+        keys = {k: v for k, v in _items(entry)}
+        if "level" not in keys:
             return None
-        results = []
-        for key, value in zip(node.keys, node.values):
-            if isinstance(key, ast.Constant) and key.value == "level":
-                results.append(self._level(value))
-            elif isinstance(value, ast.Dict):
-                results.append(self._dict_config(value, seen))
-        return self._any(results)
+        if "()" in keys:  # a factory gets "level" as an argument: what it means is the factory's business
+            if self._old_level_in(entry):
+                aside.append(where)
+            return None
+        return self._level(keys["level"])
+
+    def _old_level_in(self, node: ast.AST) -> bool:
+        """The entry's "level" is the old level (only looked at: nothing is renamed or imported for it)."""
+        entry = self._dict(node)
+        level = next((v for k, v in _items(entry) if k == "level"), None) if entry is not None else None
+        renamed, import_new = len(self.renamed), self.import_new
+        changes = self._level(level) if level is not None else None
+        del self.renamed[renamed:]
+        self.import_new = import_new
+        return bool(changes) and not any(c.problem for c in changes)
 
     # -- receivers ------------------------------------------------------------------------------------------
     def _logger(self, node: ast.AST, seen: frozenset) -> bool:
@@ -261,6 +380,18 @@ class Levels:
             if drop or add:
                 out.append((stmt, drop, add))
         return out
+
+
+def is_test_path(path: str) -> bool:
+    """tests/**, test_*.py, *_test.py, conftest.py: tests set levels to check logging itself."""
+    parts = path.split("/")
+    name = parts[-1]
+    return name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py") or \
+        any(part in ("test", "tests", "testing") for part in parts[:-1])
+
+
+def _items(node: ast.Dict) -> list[tuple[str, ast.AST]]:
+    return [(k.value, v) for k, v in zip(node.keys, node.values) if isinstance(k, ast.Constant) and isinstance(k.value, str)]
 
 
 def _none(binding) -> bool:

@@ -18,6 +18,7 @@ from functools import cached_property
 from pathlib import PurePosixPath
 
 from fixer.lang.py_ast import Spans, argument
+from fixer.lang.py_log_levels import is_test_path
 from fixer.lang.py_leftovers import Analysis, Blocked, Module, Verdict, kept_note, last_name, name_parts, \
     own_nodes, switch_in
 from fixer.lang.py_names import FUNCTIONS
@@ -103,7 +104,7 @@ def gathered(path: str, text: str) -> dict[str, list[str]]:
     except (SyntaxError, ValueError):
         return {}
     facts = {"scripts": console_targets(tree)}
-    if _is_test_file(path):
+    if is_test_path(path):
         facts["tested"] = _output_tested(tree)
     return facts
 
@@ -148,13 +149,6 @@ def _setup_cfg_targets(text: str) -> list[str]:
     lines = [line for key in ("console_scripts", "gui_scripts")
              for line in parser.get("options.entry_points", key, fallback="").splitlines()]
     return [target for line in lines for target in [_entry_target(line, named=True)] if target]
-
-
-def _is_test_file(path: str) -> bool:
-    parts = PurePosixPath(path).parts
-    name = parts[-1]
-    return name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py") or \
-        any(part in ("test", "tests", "testing") for part in parts[:-1])
 
 
 OUTPUT_FIXTURES = {"capsys", "capfd", "capsysbinary", "capfdbinary"}
