@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from fixer.checklist_hints import Hint, HintReport, Site, attribute, span_text
 from fixer.checklist_parse import parse_checklist, tick
 from fixer.checklist_plan import REMOVAL_RULES, PlanEntry, plan
+from fixer.checklist_unread import unread_sites
 from fixer.config import Config
 from fixer.engine import fix_text
 from fixer.lang.enclosing import Outline, outline
@@ -87,6 +88,7 @@ class _Files:
     current: dict[str, str] = field(default_factory=dict)
     unreadable: dict[str, str] = field(default_factory=dict)
     outlines: dict[str, Outline | None] = field(default_factory=dict)
+    checklist: str = ""
 
     def __post_init__(self):
         self.available = set(self.source.files())
@@ -118,7 +120,7 @@ class _Files:
 def run_checklist(source, checklist_path: str, checklist_text: str, max_size: int | None = None,
                   config: Config | None = None) -> ChecklistRun:
     entries = plan(parse_checklist(checklist_text))
-    files = _Files(source, config or Config(), max_size)
+    files = _Files(source, config or Config(), max_size, checklist=checklist_path)
     results: dict[int, ItemResult] = {}
     for entry in entries:
         if entry.kind == "manual":
@@ -182,6 +184,7 @@ def _run_rule_entry(entry: PlanEntry, files: _Files) -> ItemResult:
             result.changes[path] = now.new
             result.fix_counts[path] = now.fixes()
             result.fixes += now.fixes()
+    result.sites += unread_sites(entry, files, files.checklist)
     result.status, result.detail = _status(entry, rule, result, errors, files)
     return result
 
