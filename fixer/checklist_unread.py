@@ -12,6 +12,7 @@ from fixer.globs import matches_any
 
 CONFIG_SUFFIXES = (".ini", ".cfg", ".conf", ".toml", ".yaml", ".yml", ".json")
 SCRIPT_SUFFIXES = (".sh", ".bash", ".zsh", ".pyw", ".service", *CONFIG_SUFFIXES)
+SECTION = re.compile(r"^\s*\[+([^\]]*)\]")
 WHY = {
     "set-log-level": ("a logging config file the rule does not rewrite sets {old} here", "level in a config file"),
     "remove-debug-file-writes": ("a script or config the rule does not read (not a .py file) names the debug log",
@@ -37,13 +38,22 @@ def unread_sites(entry, files, checklist: str) -> list[Site]:
             continue
         text = files.text(path)
         if text is None or (suffix == "" and not text.startswith("#!")) or (
-                entry.rule == "set-log-level" and suffix not in CONFIG_SUFFIXES):
+                entry.rule == "set-log-level" and not _logging_config(path, suffix, text)):
             continue
+        section = ""
         for number, line in enumerate(text.splitlines(), 1):
-            if finder.search(line):
+            section = header.group(1) if (header := SECTION.match(line)) else section
+            if finder.search(line) and "pytest" not in section:  # a test runner's capture level
                 sites.append(Site(path, number, number, "needs review", f"{message}: `{line.strip()[:60]}`",
                                   evidence, None, line.lower()))
     return sites
+
+
+def _logging_config(path: str, suffix: str, text: str) -> bool:
+    """A config file for logging: named for it (`logging.ini`, `log_config.yaml`) or shaped like one
+    (fileConfig's `[logger_root]`, dictConfig's `loggers:`)."""
+    return suffix in CONFIG_SUFFIXES and ("log" in PurePosixPath(path).name.lower() or
+                                          bool(re.search(r"\[logger_|\bloggers\b", text)))
 
 
 def _finder(entry) -> re.Pattern[str] | None:

@@ -66,3 +66,14 @@ def test_writes_in_non_python_scripts_are_needs_review(tmp_path):
 def test_a_fully_fixed_level_item_is_still_ticked(tmp_path):
     item = item_of(tmp_path, {"app/settings.py": SETTINGS, "README.md": "Logs at INFO level by default.\n"}, LEVEL_ITEM)
     assert (item["status"], item["ticked"], item["fixes"]) == ("fixed", True, 1)
+
+
+def test_test_runner_and_unrelated_config_levels_are_not_logging_config(tmp_path):
+    files = {
+        "app/settings.py": SETTINGS,
+        "pytest.ini": "[pytest]\nlog_level = INFO\n",
+        "pyproject.toml": '[project]\nname = "svc"\n\n[tool.pytest.ini_options]\nlog_level = "INFO"\n',
+        "lint.json": '{"rules": {"no-console": {"level": "info"}}}\n',
+    }
+    item = item_of(tmp_path, files, LEVEL_ITEM)
+    assert (item["status"], item["ticked"], item["fixes"]) == ("fixed", True, 1)
