@@ -107,11 +107,15 @@ def _in_pool(work, rules, context, jobs, progress) -> dict[str, FileResult]:
         workers.close()
     except BaseException:
         if workers is not None:
-            workers.terminate()  # Ctrl-C or an error: stop the workers now, don't wait for them
+            # Ctrl-C or an error: stop the workers now, don't wait for them. A second Ctrl-C must not
+            # cut this short: a pool left half-terminated makes the join below wait forever.
+            with _sigint_held():
+                workers.terminate()
         raise
     finally:
         if workers is not None:
-            workers.join()
+            with _sigint_held():
+                workers.join()
         gc.unfreeze()
         _state.clear()  # the parent keeps no extra references to the work
     return results
@@ -126,9 +130,10 @@ def _first_of_each_language(work: list[tuple[str, str]]) -> list[int]:
 
 @contextmanager
 def _sigint_held() -> Iterator[None]:
-    """Ctrl-C held back while the workers are started: a worker inherits the held signal and ignores
-    it before it can land (a worker killed half-started prints a traceback, and can leave the pool
-    waiting for it forever). The parent gets a held Ctrl-C as soon as the workers exist."""
+    """Ctrl-C held back while the workers are started or stopped. A worker inherits the held signal and
+    ignores it before it can land (a worker killed half-started prints a traceback, and can leave the
+    pool waiting for it forever); a pool's shutdown is never cut in half. The parent gets a held Ctrl-C
+    as soon as the block ends."""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return

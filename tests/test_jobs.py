@@ -238,3 +238,38 @@ print("INTERRUPTED" if outcome.happened else "FINISHED", flush=True)
                           start_new_session=True)
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.stdout.strip() == "INTERRUPTED", (proc.stdout, proc.stderr)
+
+
+def test_a_second_ctrl_c_while_the_workers_are_stopped_does_not_leave_them_running(tmp_path):
+    """An impatient user presses Ctrl-C twice: the second lands while the pool is being terminated.
+    The shutdown still completes (no worker left, no hang) and the run ends as interrupted."""
+    import subprocess
+    import sys
+
+    script = """
+import multiprocessing, signal
+import multiprocessing.pool as mp_pool
+from fixer import interrupts, pool
+
+real_terminate = mp_pool.Pool.terminate
+
+def terminate(self):
+    signal.raise_signal(signal.SIGINT)  # the second Ctrl-C, in the middle of the shutdown
+    real_terminate(self)
+
+mp_pool.Pool.terminate = terminate
+seen = []
+
+def progress(path):
+    seen.append(path)
+    if len(seen) == 3:
+        signal.raise_signal(signal.SIGINT)  # the first Ctrl-C
+
+work = [(f"app/m{n}.py", "x = 1\\n" * 50) for n in range(60)]
+with interrupts.handled() as outcome:
+    pool.fix_all(work, [], {}, jobs=2, progress=progress)
+print("INTERRUPTED" if outcome.happened else "FINISHED", len(multiprocessing.active_children()), flush=True)
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stdout.split() == ["INTERRUPTED", "0"], (proc.stdout, proc.stderr)
