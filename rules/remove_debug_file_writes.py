@@ -24,7 +24,8 @@ class RemoveDebugFileWrites(Rule):
         within one path component. A comment above a removed write that talks about debugging goes with
         it unless it names the code that follows; other comments stay attached to that code. A block
         left empty gets `pass`; an empty `else:` goes, and so does a guard left with nothing to do
-        (`try:` … `except …: pass`, `if <pure test>:` without `else`). Imports used only by removed
+        (`try:` … `except …: pass`, `if <pure test>:` whose other branches are gone too, a last
+        `elif <pure test>:`); an `elif` whose test has effects stays, with `pass`. Imports used only by removed
         code go too, also inside `try/except ImportError`; imports unused before stay.
 
         Side effects: an argument is pure when it is made of literals, names, attribute reads,

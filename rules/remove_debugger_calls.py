@@ -17,8 +17,10 @@ class RemoveDebuggerCalls(Rule):
         `def breakpoint` are not the debugger and are never touched.
 
         Every block position works: a block left empty gets `pass` (an empty `else:`/`finally:`
-        goes), an `if` (no `else`) whose body was only the call goes with it, keeping its test's
-        effects (`if i == 42: breakpoint()` goes whole); a call sharing its line with code that
+        goes), an `if` whose every branch was only the call goes with it, keeping its test's
+        effects (`if i == 42: breakpoint()` goes whole); an `elif` left empty keeps its test in the
+        chain (`elif q.pop(): pass`), and goes whole only when its test is pure and no branch after
+        it stays, so a test never runs more often than before; a call sharing its line with code that
         stays is cut out with its `;` (`x += 1; breakpoint()` -> `x += 1`); a comment above it that
         talks about debugging goes with it.
 

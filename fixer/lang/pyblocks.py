@@ -8,7 +8,9 @@ indented deeper than a compound statement, after its last line, belongs to its b
   tombstone, "log to file") and names nothing in the code that follows; otherwise it stays, attached to
   that code (no blank line left between);
 - a comment inside a removed block after its last statement stays unless it is about the removed code;
-- a block left empty gets `pass`; an `else:` (or a `finally:` beside handlers) left empty goes;
+- a block left empty gets `pass`; an `else:` (or a `finally:` beside handlers) left empty goes, and so
+  does an `elif` chain tail left empty whose tests are pure; an `elif` with effects in its test keeps it
+  (`elif q.pop(): pass`): moved out of the chain it would run every time;
 - no blank line is left right after a docstring or a signature;
 - a statement sharing its line with code that stays (`x = 1; breakpoint()`, `if x: y(); breakpoint()`)
   is cut out with its `;`, the rest of the line untouched;
@@ -231,12 +233,15 @@ class Layout:
         droppable |= field_name == "finalbody" and bool(getattr(owner, "handlers", None))
         if not droppable:
             return False
-        header = block[0].lineno - 1
-        while header > 0 and (not self.lines.line_text(header).strip()
-                              or self.lines.line_text(header).lstrip().startswith("#")):
-            header -= 1
-        if not re.match(r"\s*(else|finally)\s*:", self.lines.line_text(header)):
-            return False
+        if is_elif(block[0], owner):  # a whole `elif` branch (and the ones after it) goes
+            header = block[0].lineno
+        else:
+            header = block[0].lineno - 1
+            while header > 0 and (not self.lines.line_text(header).strip()
+                                  or self.lines.line_text(header).lstrip().startswith("#")):
+                header -= 1
+            if not re.match(r"\s*(else|finally)\s*:", self.lines.line_text(header)):
+                return False
         last = max(s.end_lineno for s in block)
         footer = self._footer(last, self.spans.indent(header)) if isinstance(block[-1], _COMPOUND) else []
         last = footer[-1] if footer else last
@@ -410,6 +415,8 @@ def collapse_guards(chosen: dict[int, tuple[ast.stmt, list[str]]], parent, test_
             continue
         looked.add(id(guard))
         keep = None if id(guard) in chosen else _left_to_keep(guard, chosen, test_keep)
+        if keep and is_elif(guard, parent(guard)):
+            continue  # its test's effects stay in the chain (`elif q.pop(): pass`), never after it
         if keep is None:
             continue
         for stmt in ast.walk(guard):
@@ -428,9 +435,16 @@ def _left_to_keep(guard: ast.AST, chosen, test_keep) -> list[str] | None:
         emptied = bool(guard.handlers) and not guard.orelse and not guard.finalbody and gone(guard.body) and \
             all(gone(h.body, allow_pass=True) for h in guard.handlers)
         return [] if emptied else None
-    if isinstance(guard, ast.If) and not guard.orelse and gone(guard.body):
-        return test_keep(guard.test)
+    if isinstance(guard, ast.If) and gone(guard.body) and gone(guard.orelse):
+        return test_keep(guard.test)  # an `elif`/`else` left empty went before (see `is_elif`)
     return None
+
+
+def is_elif(stmt: ast.AST, owner: ast.AST | None) -> bool:
+    """`stmt` is an `elif` of `owner`: the only statement of its `orelse`, at its column (an `if`
+    inside an `else:` block is indented deeper)."""
+    return isinstance(stmt, ast.If) and isinstance(owner, ast.If) and len(owner.orelse) == 1 and \
+        owner.orelse[0] is stmt and stmt.col_offset == owner.col_offset
 
 
 def _trivial(stmt: ast.stmt) -> bool:
