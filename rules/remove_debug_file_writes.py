@@ -64,7 +64,8 @@ class RemoveDebugFileWrites(Rule):
         Safe: only statements whose sole effect is writing to a matching debug log are removed, and
         their effectful parts are kept. Reported, never touched (the message says why): a `with` doing
         other work or also opening another file, a handle read after its block, an `open` that is not
-        the builtin, an effect that cannot stand alone, a path that only sometimes matches (a
+        the builtin (also any `open` or `print` in a module with a `from … import *`, which may
+        rebind them), an effect that cannot stand alone, a path that only sometimes matches (a
         parameter's default, an unknown directory), an unreadable mode, a logging handler on a debug
         log, a write inside a lambda, and any other form that opens a debug log for writing. Writes to
         other files are never touched.

@@ -49,7 +49,8 @@ class RemoveDebugPrints(Rule):
         one of those places ("looks like a debug leftover (its message starts with "DEBUG"), but it
         is in `main`, a CLI entry point"); a print with no evidence either way outside them; a
         leftover whose value is used (`x = print(…)`, in a lambda); a leftover whose arguments have
-        an effect that cannot stand alone.
+        an effect that cannot stand alone; a leftover in a module with a `from … import *`, which
+        may rebind `print`.
 
         Side effects follow the policy of remove-debug-file-writes (and `pure_calls`):
         `print("DEBUG next", queue.get())` becomes `queue.get()`. Block positions, one-line suites,

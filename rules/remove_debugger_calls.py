@@ -38,8 +38,9 @@ class RemoveDebuggerCalls(Rule):
         `# noqa: T100`. Also
         reported: a call whose value is used (`x = breakpoint()`, in a lambda), `pdb.runcall(f)`
         and friends (they run `f`), remote-debugger setup (`debugpy.listen`, `wait_for_client`,
-        `pydevd.settrace`), and a `set_trace()` that may come from `from … import *` or whose
-        module is not imported.
+        `pydevd.settrace`), a `set_trace()` that may come from `from … import *` or whose
+        module is not imported, and a `breakpoint()` in a module with a `from … import *` (it may
+        rebind the builtin; builtins such as `str` in the arguments are then effects, not pure).
 
         Side effects: the call's arguments follow the policy of remove-debug-file-writes (pure:
         literals, names, attribute reads, f-strings, allowlisted calls resolved through imports, and

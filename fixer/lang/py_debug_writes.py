@@ -133,7 +133,10 @@ class Analysis:
         name = self.names.qualified(func)
         spec = OPENERS.get(name)
         problem = evidence = ""
-        if spec is not None:
+        star = self.names.star_source(func)
+        if star:  # `from .compat import *` may rebind `open`
+            name = None
+        if spec is not None and not star:
             kind, path_node = spec.kind, argument(call, *spec.path)
             mode_node = argument(call, *spec.mode) if spec.mode else None
         elif isinstance(func, ast.Attribute) and func.attr in PATH_METHODS and \
@@ -142,11 +145,14 @@ class Analysis:
             mode_node = argument(call, 0, "mode") if kind == "file" else None
         elif _last_name(func) == "open" and (name is None or not name.startswith("builtins.")):
             kind, path_node, mode_node = "file", argument(call, 0, "file"), argument(call, 1, "mode")
-            if isinstance(func, ast.Name):
+            if star:
+                problem, evidence = f"`open` may come from `from {star} import *`", "name not resolved"
+            elif isinstance(func, ast.Name):
                 problem = f"`open` here is {self._describe(func)}, not the builtin"
+                evidence = "`open` is not the builtin"
             else:
                 problem = f"`{self.spans.short(func)}` is not the builtin `open`"
-            evidence = "`open` is not the builtin"
+                evidence = "`open` is not the builtin"
         else:
             return None
         if path_node is None:
@@ -265,6 +271,8 @@ class Analysis:
         return None
 
     def _written_file(self, call: ast.Call) -> ast.AST | None:
+        if self.names.star_source(call.func):  # a `print` a star import may rebind writes nowhere known
+            return None
         spec = WRITERS.get(self.names.qualified(call.func))
         return argument(call, *spec) if spec else None
 

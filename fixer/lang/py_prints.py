@@ -133,6 +133,10 @@ class Prints(Analysis):
             return Verdict(stmt, False, f"print {shown} has no evidence either way: it matches no debug pattern and "
                                         "nothing shows it is output on purpose; not removed",
                            "no evidence either way")
+        star = module.names.star_source(call.func)
+        if star:
+            return Verdict(stmt, False, f"print {shown} looks like a debug leftover ({leftover}), but `print` may "
+                                        f"come from `from {star} import *`; not removed", "name not resolved")
         if module.statement_of(call) is None:
             return Verdict(stmt, False, f"print {shown} looks like a debug leftover ({leftover}), but its value is "
                                         "used (it is not a statement of its own); not removed", "value is used")
