@@ -12,7 +12,9 @@ class RemoveDebuggerCalls(Rule):
         `pdb.Pdb(…).set_trace()`, `__import__("pdb").set_trace()`, `debugpy.breakpoint()`,
         `pdb.post_mortem()`, `pdb.pm()`, `IPython.embed()`, `code.interact()` — and the imports only
         they used (`import pdb; pdb.set_trace()` goes whole, so does `try: import ipdb as pdb` /
-        `except ImportError: import pdb`). Names are resolved through the module's imports: an
+        `except ImportError: import pdb`). A module-level import another file of the repo takes
+        through this module (`from .a import pdb` in a package's `__init__`, `import pkg.a` then
+        `pkg.a.pdb`, `mock.patch("pkg.a.pdb.set_trace")`) stays, reported with the file that takes it. Names are resolved through the module's imports: an
         `embed` or `set_trace` imported from elsewhere, a parameter called `pdb`, a local
         `def breakpoint` are not the debugger and are never touched.
 
@@ -63,13 +65,17 @@ class RemoveDebuggerCalls(Rule):
 
     Fix safety:
         Safe: only statements that are exactly a debugger call are removed, their effectful
-        arguments kept; imports go only when every read of them was in removed calls. Debugger
+        arguments kept; imports go only when every read of them was in removed calls and no other
+        file of the repo takes them through this module (found by reading each file's imports,
+        attribute chains and, in files mentioning `patch`/`setattr`, dotted strings). Debugger
         tooling, opt-in debugging and anything the rule cannot resolve are reported, never edited.
     """
 
     id = "remove-debugger-calls"
     language = "python"
     default_paths = ("**/*.py",)
+    # Files that may take a name from another module (fixer.lang.py_importers.ANCHOR).
+    context_anchor = r"import|patch|setattr"
     params = {
         "pure_calls": Param(list, [], "More callables without side effects: imported names (\"app.fmt.describe\") "
                             "or, with a leading dot, method names whatever the object (\".peer\").", item_type=str),
@@ -117,9 +123,15 @@ class RemoveDebuggerCalls(Rule):
         ),
     )
 
+    def gather(self, path: str, text: str):
+        """The names this file takes from the repo's other modules (see fixer.lang.py_importers)."""
+        from fixer.lang.py_importers import gather
+
+        return gather(path, text)
+
     def check(self, source: Source) -> Outcome:
-        from fixer.lang import py_debuggers, py_leftovers
+        from fixer.lang import py_debuggers, py_importers, py_leftovers
 
         return py_leftovers.outcome(
             self, source, lambda tree, spans: py_debuggers.analyse(tree, spans, source.path, self.options["pure_calls"]),
-            py_debuggers.COMMENTS)
+            py_debuggers.COMMENTS, py_importers.taken_in(source, self.id))

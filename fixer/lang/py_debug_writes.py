@@ -14,7 +14,7 @@ from fixer.lang.py_ast import Spans, argument, blocks, contains, string
 from fixer.lang.py_effects import Effect, Policy
 from fixer.lang.py_names import Binding, Names
 from fixer.lang.py_paths import HOLE, Evaluator, Matcher
-from fixer.lang.pyblocks import collapse_guards
+from fixer.lang.pyblocks import TAKEN, collapse_guards, kept_message
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,10 @@ class Refusal(Exception):
 
 
 class Analysis:
-    def __init__(self, tree: ast.Module, spans: Spans, patterns: list[str], pure_calls=(), configured=True):
+    def __init__(self, tree: ast.Module, spans: Spans, patterns: list[str], pure_calls=(), configured=True,
+                 taken=lambda name: None):
         self.tree = tree
+        self.taken = taken  # another file taking a module-level name (py_importers)
         self.spans = spans
         self.patterns = patterns
         self.matcher = Matcher(patterns)
@@ -401,6 +403,9 @@ class Analysis:
             if opener.kind not in ("file", "fd"):
                 raise Refusal("the rule does not remove this form", "form not removable")
             decisions = [self._settle(stmt, opener, [self._evaluated(opener)])]
+            who = self.taken(name) if binding.scope.kind == "module" else None
+            if who is not None:  # the handle stays for the other file; its writes here still go
+                decisions = [Decision(stmt, opener.shown, False, kept_message(self.spans.short(stmt), who), TAKEN)]
             return decisions + [self._settle(w, opener, [evaluated]) for w, evaluated in writes]
         except Refusal as refusal:
             return [self._report(s, opener, refusal.reason, refusal.evidence) for s in statements]
