@@ -122,6 +122,19 @@ def test_a_module_level_debug_handle_another_module_imports_is_kept():
     assert kept.evidence == "used through this module by another file"
 
 
+def test_an_import_only_a_removed_debug_write_used_is_kept_when_a_test_patches_it():
+    log = "/tmp/svc_debug.log"
+    a = f'import json\n\n\ndef save(state):\n    with open("{log}", "a") as f:\n        json.dump(state, f)\n' \
+        "    return state\n"
+    test = 'from unittest import mock\n\nimport pkg.a\n\n\ndef test_save():\n' \
+           '    with mock.patch("pkg.a.json.dump"):\n        assert pkg.a.save({}) == {}\n'
+    result = fixed("remove-debug-file-writes", "pkg/a.py", {"pkg/a.py": a, "tests/test_a.py": test}, files=[log])
+    assert result.new == "import json\n\n\ndef save(state):\n    return state\n"
+    (kept,) = [f for f in result.findings if not f.fixed]
+    assert kept.message == "kept `import json`: only removed code used it here, but `tests/test_a.py` patches " \
+                           "`pkg.a.json.dump`"
+
+
 # -- the whole run: the repo still imports and its tests still pass ---------------------------------------
 
 def test_apply_keeps_a_repo_importable_and_its_tests_passing(tmp_path):
