@@ -80,7 +80,7 @@ class RemoveDebugFileWrites(Rule):
     language = "python"
     default_paths = ("**/*.py",)
     # Files that may take a name from another module (fixer.lang.py_importers.ANCHOR).
-    context_anchor = r"import|patch|setattr"
+    context_anchor = r"import|patch"
     params = {
         "files": Param(list, DEFAULT_FILES, "Exact paths or globs of debug log files to remove (unset: only "
                        "report writes to /tmp/*debug*.log).", item_type=str),

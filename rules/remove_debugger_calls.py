@@ -67,7 +67,7 @@ class RemoveDebuggerCalls(Rule):
         Safe: only statements that are exactly a debugger call are removed, their effectful
         arguments kept; imports go only when every read of them was in removed calls and no other
         file of the repo takes them through this module (found by reading each file's imports,
-        attribute chains and, in files mentioning `patch`/`setattr`, dotted strings). Debugger
+        attribute chains and, in files mentioning `patch`, dotted strings). Debugger
         tooling, opt-in debugging and anything the rule cannot resolve are reported, never edited.
     """
 
@@ -75,7 +75,7 @@ class RemoveDebuggerCalls(Rule):
     language = "python"
     default_paths = ("**/*.py",)
     # Files that may take a name from another module (fixer.lang.py_importers.ANCHOR).
-    context_anchor = r"import|patch|setattr"
+    context_anchor = r"import|patch"
     params = {
         "pure_calls": Param(list, [], "More callables without side effects: imported names (\"app.fmt.describe\") "
                             "or, with a leading dot, method names whatever the object (\".peer\").", item_type=str),

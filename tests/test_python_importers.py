@@ -152,8 +152,8 @@ def test_apply_keeps_a_repo_importable_and_its_tests_passing(tmp_path):
                             "    return message\n",
         "src/svc/worker.py": "from svc.trace import TRACE, t\n\n\ndef run():\n    t('x')\n    TRACE.flush()\n"
                              "    return 1\n",
-        "tests/test_pkg.py": "import io\nfrom unittest import mock\n\nimport pkg\nimport pkg.b\nfrom svc import worker\n\n\n"
-                             "def test_emit():\n"
+        "tests/test_pkg.py": "import io\nfrom unittest import mock\n\nimport pkg\nimport pkg.b\n"
+                             "from svc import worker\n\n\ndef test_emit():\n"
                              '    with mock.patch("pkg.b.json.dumps"):\n'
                              "        assert pkg.b.emit({}, io.StringIO()) == {}\n\n\n"
                              "def test_pdb_is_reachable():\n"

@@ -2,15 +2,18 @@
 
 A module-level name that looks dead in its own module may be used through it: `pkg/__init__.py` does
 `from .a import traceback`, a test does `mock.patch("pkg.a.json.dump")`, a worker does
-`from svc.trace import TRACE`. `gather(path, text)` reads one file with regular expressions (no parse:
-it runs on every Python file of the repo) and returns the (module, name) pairs the file takes:
+`from svc.trace import TRACE`. `gather(path, text)` reads one file with `str.find` and regular
+expressions matched where it finds `import` (no parse, no regex tried at every position: it runs on
+every Python file of the repo) and returns the (module, name) pairs the file takes:
 
 - `from M import N` (relative `M` resolved against the file's package): N of M;
 - a dotted chain through an imported name (`import pkg.a` + `pkg.a.json.dump`, `from pkg import a` +
   `a.json`): each link, here N=a of pkg, json of pkg.a, dump of pkg.a.json;
-- a dotted string literal (`"pkg.a.json.dump"`, a `mock.patch` target) and `patch.object(a, "json")`:
-  each link the same way;
+- in a file mentioning `patch`, a dotted string literal (`"pkg.a.json.dump"`, a `mock.patch` or
+  `monkeypatch.setattr` target) and `patch.object(a, "json")`: each link the same way;
 - `from M import *`: every public name of M.
+Names of the standard library's modules are left out (a repo module is not named like one), so are
+strings elsewhere (`importlib.import_module("pkg.a")` followed by `getattr` is not seen).
 
 `Importers(facts)` indexes what every file took; `taken(path, name)` says which file takes `name`
 from the module at `path` (its dotted name from the repo-relative path, a leading `src/` stripped,
@@ -34,8 +37,8 @@ IMPORT = re.compile(rf"[ \t]*import[ \t]+({NAME}(?:\.{NAME})*(?:[ \t]+as[ \t]+{N
 ATTRIBUTES = re.compile(rf"(?:\.{NAME})+")  # after an imported name
 DOTTED_STRING = re.compile(rf"""(["'])({NAME}(?:\.{NAME})+)\1""")
 PATCH_OBJECT = re.compile(rf"""patch\.object\(\s*({NAME}(?:\.{NAME})*)\s*,\s*["']({NAME})["']""")
-PATCHING = ("patch", "setattr")  # a file naming attributes in strings: mock.patch, monkeypatch.setattr
-ANCHOR = r"import|patch|setattr"  # the rules' context_anchor: files that may take a name
+PATCHING = "patch"  # a file naming attributes in strings: mock.patch, monkeypatch.setattr("…")
+ANCHOR = r"import|patch"  # the rules' context_anchor: files that may take a name
 
 _last: list = [None, None, None]  # (path, text, facts): both leftover rules gather the same file in turn
 
@@ -79,7 +82,7 @@ def gather(path: str, text: str) -> tuple[str, list[tuple[str, str, str]]]:
         for name, alias in _names(match.group(1)) if match else ():
             if not _stdlib(name):
                 aliases[alias or name.split(".")[0]] = name if alias else name.split(".")[0]
-    if any(word in text for word in PATCHING):
+    if PATCHING in text:
         for match in DOTTED_STRING.finditer(text):
             dotted = match.group(2)
             if not _stdlib(dotted):
