@@ -166,7 +166,7 @@ class RemoveDebugFileWrites(Rule):
         from fixer.lang.pyblocks import Layout, Removal
 
         tree, spans = py_ast.for_source(source)
-        taken = taken_in(source, self.id)
+        taken = taken_in(source, source.context.get(self.id))
         analysis = Analysis(tree, spans, self.options["files"], self.options["pure_calls"], self.configured, taken)
         decisions = analysis.decisions(self.literal_regex)
         outcome = Outcome()

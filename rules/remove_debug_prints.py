@@ -83,7 +83,7 @@ class RemoveDebugPrints(Rule):
     language = "python"
     default_enabled = False
     default_paths = ("**/*.py",)
-    context_anchor = r"console_scripts|gui_scripts"
+    context_anchor = r"console_scripts|gui_scripts|import|patch"  # fixer.lang.py_importers.ANCHOR too
     params = {
         "messages": Param(list, [], "Regexes: prints whose message (the literal start of the first argument) matches "
                           "are leftovers too, e.g. \"^\\\\[trace\\\\]\".", item_type=str, regex=True),
@@ -126,16 +126,19 @@ class RemoveDebugPrints(Rule):
         ),
     )
 
-    def gather(self, path: str, text: str) -> list[str]:
-        """Console-script targets (`pkg.cli:main`) a setup.py declares: they are CLI entry points."""
+    def gather(self, path: str, text: str) -> tuple[list[str], tuple]:
+        """Console-script targets (`pkg.cli:main`) a setup.py declares: they are CLI entry points; and
+        the names this file takes from the repo's other modules (see fixer.lang.py_importers)."""
+        from fixer.lang.py_importers import gather
         from fixer.lang.py_prints import console_targets
 
-        return console_targets(text)
+        return console_targets(text) if "_scripts" in text else [], gather(path, text)
 
     def check(self, source: Source) -> Outcome:
-        from fixer.lang import py_leftovers, py_prints
+        from fixer.lang import py_importers, py_leftovers, py_prints
 
-        targets = [target for facts in source.context.get(self.id, []) for target in facts or ()]
+        gathered = source.context.get(self.id, [])
+        targets = [target for facts in gathered if facts for target in facts[0]]
         return py_leftovers.outcome(
             self, source, lambda tree, spans: py_prints.analyse(tree, spans, source.path, self.options, targets),
-            py_prints.COMMENTS)
+            py_prints.COMMENTS, py_importers.taken_in(source, gathered, lambda facts: facts[1]))

@@ -134,4 +134,4 @@ class RemoveDebuggerCalls(Rule):
 
         return py_leftovers.outcome(
             self, source, lambda tree, spans: py_debuggers.analyse(tree, spans, source.path, self.options["pure_calls"]),
-            py_debuggers.COMMENTS, py_importers.taken_in(source, self.id))
+            py_debuggers.COMMENTS, py_importers.taken_in(source, source.context.get(self.id)))

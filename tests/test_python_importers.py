@@ -135,6 +135,33 @@ def test_an_import_only_a_removed_debug_write_used_is_kept_when_a_test_patches_i
                            "`pkg.a.json.dump`"
 
 
+def test_remove_debug_prints_keeps_a_pprint_import_another_module_takes():
+    a = "from pprint import pprint\n\n\ndef load(rows):\n    pprint(locals())\n    return rows\n"
+    repo = {"pkg/a.py": a, "pkg/show.py": "from .a import pprint\n"}
+    context = {"remove-debug-prints": [RULES["remove-debug-prints"]().gather(p, t) for p, t in repo.items()]}
+    result = fix_text("pkg/a.py", a, [RULES["remove-debug-prints"]()], context)
+    assert result.new == "from pprint import pprint\n\n\ndef load(rows):\n    return rows\n"
+    (kept,) = [f for f in result.findings if not f.fixed]
+    assert "`pkg/show.py` imports `pkg.a.pprint`" in kept.message
+
+
+def test_the_index_is_built_once_a_rule_a_run_not_once_a_file(tmp_path, monkeypatch):
+    from fixer.lang import py_importers
+
+    built = []
+    real = py_importers.Importers.__init__
+    monkeypatch.setattr(py_importers.Importers, "__init__", lambda self, facts: built.append(1) or real(self, facts))
+    log = "/tmp/svc_debug.log"
+    files = {"fixer.toml": f'[rules.remove-debug-file-writes]\nfiles = ["{log}"]\n'}
+    for n in range(12):
+        files[f"app/m{n}.py"] = f'import pdb\n\n\ndef f(x):\n    pdb.set_trace()\n    open("{log}", "a").write(x)\n' \
+                                "    return x\n"
+    repo = init_repo(tmp_path / "svc", files)
+    result = run_cli("check", "--jobs", "1", cwd=Path(repo.working_tree_dir))
+    assert result.stdout.count("removed debugger call") == 12 and result.stdout.count("removed debug write") == 12
+    assert len(built) == 2  # remove-debugger-calls' and remove-debug-file-writes'
+
+
 # -- the whole run: the repo still imports and its tests still pass ---------------------------------------
 
 def test_apply_keeps_a_repo_importable_and_its_tests_passing(tmp_path):

@@ -198,18 +198,22 @@ class Importers:
         return None
 
 
-_index: list = [None, None]  # (gathered list, Importers): one index per run's context
+_indexes: dict[int, tuple[list, Importers]] = {}  # per gathered list (one a rule a run): built once
 
 
-def importers(context: dict, rule_id: str) -> Importers:
-    gathered = context.get(rule_id) or []
-    if _index[0] is not gathered:
-        _index[:] = [gathered, Importers(gathered)]
-    return _index[1]
+def importers(gathered: list | None, pick=None) -> Importers:
+    """The index of a rule's gathered facts (`pick` takes this module's part of each rule's facts)."""
+    gathered = gathered or []
+    cached = _indexes.get(id(gathered))
+    if cached is None or cached[0] is not gathered:
+        if len(_indexes) > 8:
+            _indexes.clear()
+        facts = gathered if pick is None else [pick(f) for f in gathered if f]
+        cached = _indexes[id(gathered)] = (gathered, Importers(facts))
+    return cached[1]
 
 
-def taken_in(source, rule_id: str):
-    """`taken(name)` for one source: the file taking a name from its module, through the context
-    gathered for `rule_id`."""
-    index = importers(source.context, rule_id)
+def taken_in(source, gathered: list | None, pick=None):
+    """`taken(name)` for one source: the other file taking a name from its module, if any."""
+    index = importers(gathered, pick)
     return lambda name: index.taken(source.path, name)
