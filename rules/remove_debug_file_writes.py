@@ -18,14 +18,19 @@ class RemoveDebugFileWrites(Rule):
         (`f.write`, `f.writelines`, `f.flush`, `print(…, file=f)`, `traceback.print_exc(file=f)`,
         `json.dump(x, f)`); one-line writes (`open(PATH, "a").write(…)`, `print(…, file=open(PATH))`,
         `Path(PATH).write_text(…)`); and a handle opened once (`LOG = open(PATH, "a")`,
-        `fd = os.open(PATH, …)`) together with its writes when every use of it is a write. PATH may be
+        `fd = os.open(PATH, …)`) together with its writes when every use of it is a write (a
+        module-level handle another file of the repo imports, `from svc.trace import TRACE`, stays,
+        reported; its writes in its own module still go). PATH may be
         a literal, a module constant, a local variable (removed with the write when nothing else reads
         it), an f-string, `os.path.join(…)` or `Path(…) / "…"` of those; a placeholder is taken to stay
         within one path component. A comment above a removed write that talks about debugging goes with
         it unless it names the code that follows; other comments stay attached to that code. A block
         left empty gets `pass`; an empty `else:` goes, and so does a guard left with nothing to do
-        (`try:` … `except …: pass`, `if <pure test>:` without `else`). Imports used only by removed
-        code go too, also inside `try/except ImportError`; imports unused before stay.
+        (`try:` … `except …: pass`, `if <pure test>:` whose other branches are gone too, a last
+        `elif <pure test>:`); an `elif` whose test has effects stays, with `pass`. Imports used only by removed
+        code go too, also inside `try/except ImportError`; imports unused before stay, and so does a
+        module-level import another file of the repo takes through this module (`from .a import
+        json`, `mock.patch("pkg.a.json.dump")`), reported.
 
         Side effects: an argument is pure when it is made of literals, names, attribute reads,
         subscripts, f-strings / `%` / `.format` of pure parts, arithmetic and comparisons, and calls
@@ -63,15 +68,19 @@ class RemoveDebugFileWrites(Rule):
         Safe: only statements whose sole effect is writing to a matching debug log are removed, and
         their effectful parts are kept. Reported, never touched (the message says why): a `with` doing
         other work or also opening another file, a handle read after its block, an `open` that is not
-        the builtin, an effect that cannot stand alone, a path that only sometimes matches (a
+        the builtin (also any `open` or `print` in a module with a `from … import *`, which may
+        rebind them), an effect that cannot stand alone, a path that only sometimes matches (a
         parameter's default, an unknown directory), an unreadable mode, a logging handler on a debug
-        log, a write inside a lambda, and any other form that opens a debug log for writing. Writes to
-        other files are never touched.
+        log, a write inside a lambda, and any other form that opens a debug log for writing. Kept and
+        reported: a module-level import or handle another file of the repo takes through this
+        module. Writes to other files are never touched.
     """
 
     id = "remove-debug-file-writes"
     language = "python"
     default_paths = ("**/*.py",)
+    # Files that may take a name from another module (fixer.lang.py_importers.ANCHOR).
+    context_anchor = r"import|patch"
     params = {
         "files": Param(list, DEFAULT_FILES, "Exact paths or globs of debug log files to remove (unset: only "
                        "report writes to /tmp/*debug*.log).", item_type=str),
@@ -144,13 +153,21 @@ class RemoveDebugFileWrites(Rule):
         if not values["files"]:
             raise ConfigError(f"{where}'rules.{cls.id}.files' must name at least one path or glob")
 
+    def gather(self, path: str, text: str):
+        """The names this file takes from the repo's other modules (see fixer.lang.py_importers)."""
+        from fixer.lang.py_importers import gather
+
+        return gather(path, text)
+
     def check(self, source: Source) -> Outcome:
         from fixer.lang import py_ast
         from fixer.lang.py_debug_writes import Analysis
+        from fixer.lang.py_importers import taken_in
         from fixer.lang.pyblocks import Layout, Removal
 
         tree, spans = py_ast.for_source(source)
-        analysis = Analysis(tree, spans, self.options["files"], self.options["pure_calls"], self.configured)
+        taken = taken_in(source, source.context.get(self.id))
+        analysis = Analysis(tree, spans, self.options["files"], self.options["pure_calls"], self.configured, taken)
         decisions = analysis.decisions(self.literal_regex)
         outcome = Outcome()
         for decision in decisions:
@@ -158,6 +175,8 @@ class RemoveDebugFileWrites(Rule):
             outcome.findings.append(self.finding(source, start, decision.message, decision.fixed, end,
                                                  evidence=decision.evidence))
         removals = [Removal(stmt, keep) for stmt, keep in analysis.removals(decisions)]
+        layout = Layout(self.id, tree, spans, taken=taken)
         if removals:
-            outcome.edits = Layout(self.id, tree, spans).remove(removals)
+            outcome.edits = layout.remove(removals)
+        outcome.findings += layout.findings(self, source)
         return outcome

@@ -3,6 +3,10 @@ from __future__ import annotations
 from fixer.rule import Example, Outcome, Param, Rule, Source
 
 
+# Files that say some function's output is wanted: console scripts, tests capturing output.
+PURPOSE_CONTEXT = r"console_scripts|gui_scripts|\.(?:scripts|gui-scripts)\]|\b(?:capsys|capfd|redirect_stdout|capture_output)\b"
+
+
 class RemoveDebugPrints(Rule):
     """Remove `print(...)` calls that are debug leftovers, on explicit evidence; report the doubtful ones.
 
@@ -57,7 +61,8 @@ class RemoveDebugPrints(Rule):
         one of those places ("looks like a debug leftover (its message starts with "DEBUG"), but it
         is in `main`, a CLI entry point"); a print with no evidence either way outside them; a
         leftover whose value is used (`x = print(…)`, in a lambda); a leftover whose arguments have
-        an effect that cannot stand alone.
+        an effect that cannot stand alone; a leftover in a module with a `from … import *`, which
+        may rebind `print`.
 
         Side effects follow the policy of remove-debug-file-writes (and `pure_calls`):
         `print("DEBUG next", queue.get())` becomes `queue.get()`. Block positions, one-line suites,
@@ -90,7 +95,9 @@ class RemoveDebugPrints(Rule):
     language = "python"
     default_enabled = False
     default_paths = ("**/*.py",)
-    context_anchor = r"console_scripts|gui_scripts|\.(?:scripts|gui-scripts)\]|\b(?:capsys|capfd|redirect_stdout|capture_output)\b"
+    # Files that say a function's output is wanted (its own gathering), and files that may take names
+    # from other modules (fixer.lang.py_importers.ANCHOR).
+    context_anchor = PURPOSE_CONTEXT + r"|import|patch"
     context_files = ("pyproject.toml", "setup.cfg")
     params = {
         "messages": Param(list, [], "Regexes: prints whose message (the literal start of the first argument) matches "
@@ -134,17 +141,23 @@ class RemoveDebugPrints(Rule):
         ),
     )
 
-    def gather(self, path: str, text: str) -> dict[str, list[str]]:
-        """Console-script targets (`pkg.cli:main`) a setup.py, pyproject.toml or setup.cfg declares (CLI
-        entry points), and the functions whose printed output a test asserts."""
+    def gather(self, path: str, text: str) -> tuple[dict[str, list[str]], tuple | None]:
+        """(console-script targets (`pkg.cli:main`) a setup.py, pyproject.toml or setup.cfg declares
+        and the functions whose printed output a test asserts; the names this file takes from the
+        repo's other modules (see fixer.lang.py_importers))."""
+        import re
+
+        from fixer.lang.py_importers import gather
         from fixer.lang.py_prints import gathered
 
-        return gathered(path, text)
+        own = gathered(path, text) if re.search(PURPOSE_CONTEXT, text) else {}
+        return own, gather(path, text) if path.endswith(".py") else None
 
     def check(self, source: Source) -> Outcome:
-        from fixer.lang import py_leftovers, py_prints
+        from fixer.lang import py_importers, py_leftovers, py_prints
 
-        targets = [facts for facts in source.context.get(self.id, []) if facts]
+        gathered = source.context.get(self.id, [])
+        targets = [facts[0] for facts in gathered if facts and facts[0]]
         return py_leftovers.outcome(
             self, source, lambda tree, spans: py_prints.analyse(tree, spans, source.path, self.options, targets),
-            py_prints.COMMENTS)
+            py_prints.COMMENTS, py_importers.taken_in(source, gathered, lambda facts: facts[1]))

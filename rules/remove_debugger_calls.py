@@ -12,13 +12,17 @@ class RemoveDebuggerCalls(Rule):
         `pdb.Pdb(…).set_trace()`, `__import__("pdb").set_trace()`, `debugpy.breakpoint()`,
         `pdb.post_mortem()`, `pdb.pm()`, `IPython.embed()`, `code.interact()` — and the imports only
         they used (`import pdb; pdb.set_trace()` goes whole, so does `try: import ipdb as pdb` /
-        `except ImportError: import pdb`). Names are resolved through the module's imports: an
+        `except ImportError: import pdb`). A module-level import another file of the repo takes
+        through this module (`from .a import pdb` in a package's `__init__`, `import pkg.a` then
+        `pkg.a.pdb`, `mock.patch("pkg.a.pdb.set_trace")`) stays, reported with the file that takes it. Names are resolved through the module's imports: an
         `embed` or `set_trace` imported from elsewhere, a parameter called `pdb`, a local
         `def breakpoint` are not the debugger and are never touched.
 
         Every block position works: a block left empty gets `pass` (an empty `else:`/`finally:`
-        goes), an `if` (no `else`) whose body was only the call goes with it, keeping its test's
-        effects (`if i == 42: breakpoint()` goes whole); a call sharing its line with code that
+        goes), an `if` whose every branch was only the call goes with it, keeping its test's
+        effects (`if i == 42: breakpoint()` goes whole); an `elif` left empty keeps its test in the
+        chain (`elif q.pop(): pass`), and goes whole only when its test is pure and no branch after
+        it stays, so a test never runs more often than before; a call sharing its line with code that
         stays is cut out with its `;` (`x += 1; breakpoint()` -> `x += 1`); a comment above it that
         talks about debugging goes with it.
 
@@ -36,8 +40,9 @@ class RemoveDebuggerCalls(Rule):
         `# noqa: T100`. Also
         reported: a call whose value is used (`x = breakpoint()`, in a lambda), `pdb.runcall(f)`
         and friends (they run `f`), remote-debugger setup (`debugpy.listen`, `wait_for_client`,
-        `pydevd.settrace`), and a `set_trace()` that may come from `from … import *` or whose
-        module is not imported.
+        `pydevd.settrace`), a `set_trace()` that may come from `from … import *` or whose
+        module is not imported, and a `breakpoint()` in a module with a `from … import *` (it may
+        rebind the builtin; builtins such as `str` in the arguments are then effects, not pure).
 
         Side effects: the call's arguments follow the policy of remove-debug-file-writes (pure:
         literals, names, attribute reads, f-strings, allowlisted calls resolved through imports, and
@@ -60,13 +65,17 @@ class RemoveDebuggerCalls(Rule):
 
     Fix safety:
         Safe: only statements that are exactly a debugger call are removed, their effectful
-        arguments kept; imports go only when every read of them was in removed calls. Debugger
+        arguments kept; imports go only when every read of them was in removed calls and no other
+        file of the repo takes them through this module (found by reading each file's imports,
+        attribute chains and, in files mentioning `patch`, dotted strings). Debugger
         tooling, opt-in debugging and anything the rule cannot resolve are reported, never edited.
     """
 
     id = "remove-debugger-calls"
     language = "python"
     default_paths = ("**/*.py",)
+    # Files that may take a name from another module (fixer.lang.py_importers.ANCHOR).
+    context_anchor = r"import|patch"
     params = {
         "pure_calls": Param(list, [], "More callables without side effects: imported names (\"app.fmt.describe\") "
                             "or, with a leading dot, method names whatever the object (\".peer\").", item_type=str),
@@ -114,9 +123,15 @@ class RemoveDebuggerCalls(Rule):
         ),
     )
 
+    def gather(self, path: str, text: str):
+        """The names this file takes from the repo's other modules (see fixer.lang.py_importers)."""
+        from fixer.lang.py_importers import gather
+
+        return gather(path, text)
+
     def check(self, source: Source) -> Outcome:
-        from fixer.lang import py_debuggers, py_leftovers
+        from fixer.lang import py_debuggers, py_importers, py_leftovers
 
         return py_leftovers.outcome(
             self, source, lambda tree, spans: py_debuggers.analyse(tree, spans, source.path, self.options["pure_calls"]),
-            py_debuggers.COMMENTS)
+            py_debuggers.COMMENTS, py_importers.taken_in(source, source.context.get(self.id)))

@@ -14,7 +14,7 @@ from fixer.lang.py_ast import Spans, argument, blocks, contains, string
 from fixer.lang.py_effects import Effect, Policy
 from fixer.lang.py_names import Binding, Names
 from fixer.lang.py_paths import HOLE, Evaluator, Matcher
-from fixer.lang.pyblocks import collapse_guards
+from fixer.lang.pyblocks import TAKEN, collapse_guards, kept_message
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,10 @@ class Refusal(Exception):
 
 
 class Analysis:
-    def __init__(self, tree: ast.Module, spans: Spans, patterns: list[str], pure_calls=(), configured=True):
+    def __init__(self, tree: ast.Module, spans: Spans, patterns: list[str], pure_calls=(), configured=True,
+                 taken=lambda name: None):
         self.tree = tree
+        self.taken = taken  # another file taking a module-level name (py_importers)
         self.spans = spans
         self.patterns = patterns
         self.matcher = Matcher(patterns)
@@ -133,7 +135,10 @@ class Analysis:
         name = self.names.qualified(func)
         spec = OPENERS.get(name)
         problem = evidence = ""
-        if spec is not None:
+        star = self.names.star_source(func)
+        if star:  # `from .compat import *` may rebind `open`
+            name = None
+        if spec is not None and not star:
             kind, path_node = spec.kind, argument(call, *spec.path)
             mode_node = argument(call, *spec.mode) if spec.mode else None
         elif isinstance(func, ast.Attribute) and func.attr in PATH_METHODS and \
@@ -142,11 +147,14 @@ class Analysis:
             mode_node = argument(call, 0, "mode") if kind == "file" else None
         elif _last_name(func) == "open" and (name is None or not name.startswith("builtins.")):
             kind, path_node, mode_node = "file", argument(call, 0, "file"), argument(call, 1, "mode")
-            if isinstance(func, ast.Name):
+            if star:
+                problem, evidence = f"`open` may come from `from {star} import *`", "name not resolved"
+            elif isinstance(func, ast.Name):
                 problem = f"`open` here is {self._describe(func)}, not the builtin"
+                evidence = "`open` is not the builtin"
             else:
                 problem = f"`{self.spans.short(func)}` is not the builtin `open`"
-            evidence = "`open` is not the builtin"
+                evidence = "`open` is not the builtin"
         else:
             return None
         if path_node is None:
@@ -265,6 +273,8 @@ class Analysis:
         return None
 
     def _written_file(self, call: ast.Call) -> ast.AST | None:
+        if self.names.star_source(call.func):  # a `print` a star import may rebind writes nowhere known
+            return None
         spec = WRITERS.get(self.names.qualified(call.func))
         return argument(call, *spec) if spec else None
 
@@ -393,6 +403,9 @@ class Analysis:
             if opener.kind not in ("file", "fd"):
                 raise Refusal("the rule does not remove this form", "form not removable")
             decisions = [self._settle(stmt, opener, [self._evaluated(opener)])]
+            who = self.taken(name) if binding.scope.kind == "module" else None
+            if who is not None:  # the handle stays for the other file; its writes here still go
+                decisions = [Decision(stmt, opener.shown, False, kept_message(self.spans.short(stmt), who), TAKEN)]
             return decisions + [self._settle(w, opener, [evaluated]) for w, evaluated in writes]
         except Refusal as refusal:
             return [self._report(s, opener, refusal.reason, refusal.evidence) for s in statements]

@@ -118,7 +118,7 @@ class Debuggers(Analysis):
         func = call.func
         arguments = [*call.args, *(k.value for k in call.keywords)]
         name = names.qualified(func)
-        if name in KNOWN:
+        if name in KNOWN and not names.star_source(func):
             return name, arguments
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
             inner = func.value
@@ -136,6 +136,9 @@ class Debuggers(Analysis):
         func = call.func
         if isinstance(func, ast.Name) and func.id in ENTRY_NAMES and names.resolve_node(func) is None:
             return f"`{func.id}` may come from a `from … import *`"
+        star = names.star_source(func)
+        if star and func.id in ENTRY_NAMES:
+            return f"`{func.id}` may come from `from {star} import *`"
         base = func
         while isinstance(base, ast.Attribute):
             base = base.value

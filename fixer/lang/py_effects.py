@@ -160,7 +160,8 @@ class Policy:
 
     def _call(self, node: ast.Call, found, conditional: bool, nested: bool) -> None:
         func = node.func
-        name = self.names.qualified(func)
+        # A builtin a `from … import *` may rebind is not known to be pure.
+        name = None if self.names.star_source(func) else self.names.qualified(func)
         receiver = self.kind(func.value) if isinstance(func, ast.Attribute) and name is None else None
         if name in self.pure or name in ITERATING:
             iterated = _iterated_arguments(name, node.args)

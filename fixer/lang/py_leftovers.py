@@ -17,7 +17,7 @@ from fixer.lang import py_ast
 from fixer.lang.py_ast import Spans
 from fixer.lang.py_effects import Policy
 from fixer.lang.py_names import FUNCTIONS, Names
-from fixer.lang.pyblocks import Layout, Removal, collapse_guards
+from fixer.lang.pyblocks import Kept, Layout, Removal, collapse_guards, kept_message
 
 ENTRY_NAMES = {"main", "cli", "run_cli", "entrypoint", "entry_point", "console_main"}
 CLI_DECORATORS = {"command", "group", "callback", "result_callback"}
@@ -230,8 +230,10 @@ def only_used_by(module: Module, stmt: ast.Import | ast.ImportFrom, removed: lis
     return True
 
 
-def outcome(rule, source, analyse: Callable[[ast.Module, Spans], "Analysis | None"], comments: re.Pattern[str]):
-    """The Outcome of a leftover rule on one source: findings with evidence, and the removals."""
+def outcome(rule, source, analyse: Callable[[ast.Module, Spans], "Analysis | None"], comments: re.Pattern[str],
+            taken=None):
+    """The Outcome of a leftover rule on one source: findings with evidence, and the removals.
+    `taken(name)`: another file taking a module-level name through this module (py_importers)."""
     from fixer.rule import Outcome
 
     parsed = py_ast.for_source(source)
@@ -248,13 +250,28 @@ def outcome(rule, source, analyse: Callable[[ast.Module, Spans], "Analysis | Non
         finding = rule.finding(source, start, verdict.message, verdict.fixed, end)
         result.findings.append(replace(finding, evidence=verdict.evidence))
     chosen = {id(v.stmt): (v.stmt, v.keep) for v in verdicts if v.fixed}
+    layout = Layout(rule.id, tree, spans, comments, taken)
     for stmt in analysis.also([s for s, _ in chosen.values()]):
-        chosen[id(stmt)] = (stmt, [])
+        who = _taken(stmt, analysis.module, layout.taken)
+        if who is None:
+            chosen[id(stmt)] = (stmt, [])
+        else:
+            layout.kept.append(Kept(stmt, kept_message(spans.short(stmt), who)))
     if chosen:
         module = analysis.module
         removals = collapse_guards(chosen, module.names.parent, module.test_keep)
-        result.edits = Layout(rule.id, tree, spans, comments).remove([Removal(s, k) for s, k in removals])
+        result.edits = layout.remove([Removal(s, k) for s, k in removals])
+    result.findings += layout.findings(rule, source)
     return result
+
+
+def _taken(stmt: ast.Import | ast.ImportFrom, module: Module, taken):
+    """Another file taking a name this module-level import binds (None: none, or not module-level)."""
+    if not isinstance(module.names.parent(stmt), ast.Module):
+        return None
+    plain = isinstance(stmt, ast.Import)
+    return next(filter(None, (taken(a.asname or (a.name.split(".")[0] if plain else a.name)) for a in stmt.names)),
+                None)
 
 
 class Analysis:

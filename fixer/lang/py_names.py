@@ -23,6 +23,7 @@ class Scope:
     globals: set[str] = field(default_factory=set)
     nonlocals: set[str] = field(default_factory=set)
     star_import: bool = False
+    stars: list[str] = field(default_factory=list)  # the modules of its `from … import *`
 
 
 @dataclass(eq=False)
@@ -95,6 +96,16 @@ class Names:
             first = False
             current = current.parent
         return []
+
+    def star_source(self, node: ast.AST) -> str:
+        """For a builtin name (`open`, `print`, `breakpoint`) no binding shadows, the module of a
+        `from … import *` that may rebind it ('' if none): `resolve` takes it for the builtin, a rule
+        removing a call to it must not."""
+        # Python allows `import *` only at module level.
+        if not self.module.stars or not isinstance(node, ast.Name) or node.id not in BUILTINS or \
+                self.resolve_node(node) != []:
+            return ""
+        return self.module.stars[0]
 
     def resolve_node(self, node: ast.Name) -> list[Binding] | None:
         return self.resolve(node.id, self.scope(node))
@@ -230,6 +241,7 @@ class Names:
             self.parents[id(alias)] = node
             if alias.name == "*":
                 scope.star_import = True
+                scope.stars.append(module)
             else:
                 self._bind(scope, alias.asname or alias.name, "import", alias, f"{module}.{alias.name}")
 

@@ -214,6 +214,10 @@ class Prints(Analysis):
             return Verdict(stmt, False, f"print {shown} has no evidence either way: it matches no debug pattern and "
                                         "nothing shows it is output on purpose; not removed",
                            "no evidence either way")
+        star = module.names.star_source(call.func)
+        if star:
+            return Verdict(stmt, False, f"print {shown} looks like a debug leftover ({leftover}), but `print` may "
+                                        f"come from `from {star} import *`; not removed", "name not resolved")
         doubt = self._doubt(call, evidence)
         if doubt is not None:
             return Verdict(stmt, False, f"print {shown} looks like a debug leftover ({leftover}), but {doubt.message}; "

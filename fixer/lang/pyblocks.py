@@ -8,7 +8,9 @@ indented deeper than a compound statement, after its last line, belongs to its b
   tombstone, "log to file") and names nothing in the code that follows; otherwise it stays, attached to
   that code (no blank line left between);
 - a comment inside a removed block after its last statement stays unless it is about the removed code;
-- a block left empty gets `pass`; an `else:` (or a `finally:` beside handlers) left empty goes;
+- a block left empty gets `pass`; an `else:` (or a `finally:` beside handlers) left empty goes, and so
+  does an `elif` chain tail left empty whose tests are pure; an `elif` with effects in its test keeps it
+  (`elif q.pop(): pass`): moved out of the chain it would run every time;
 - no blank line is left right after a docstring or a signature;
 - a statement sharing its line with code that stays (`x = 1; breakpoint()`, `if x: y(); breakpoint()`)
   is cut out with its `;`, the rest of the line untouched;
@@ -31,6 +33,19 @@ WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 DEFINITIONS = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
+TAKEN = "used through this module by another file"
+
+
+@dataclass
+class Kept:
+    stmt: ast.stmt
+    message: str
+
+
+def kept_message(shown: str, taken) -> str:
+    return f"kept `{shown}`: only removed code used it here, but {taken.describe()}"
+
+
 @dataclass
 class Removal:
     stmt: ast.stmt
@@ -48,8 +63,11 @@ class _Unit:
 
 
 class Layout:
-    def __init__(self, rule: str, tree: ast.Module, spans: Spans, comments: re.Pattern[str] = DEBUG_COMMENT):
+    def __init__(self, rule: str, tree: ast.Module, spans: Spans, comments: re.Pattern[str] = DEBUG_COMMENT,
+                 taken=None):
         self.rule = rule
+        self.taken = taken or (lambda name: None)  # another file taking a module-level name (py_importers)
+        self.kept: list[Kept] = []  # imports left in place for another file, reported
         self.tree = tree
         self.spans = spans
         self.comments = comments  # what a comment about the removed code says
@@ -71,8 +89,13 @@ class Layout:
                 self._block(owner, field_name, block, picked, chosen)
         removed_ids = set(chosen)
         self.edits += unused_import_edits(self.rule, self.tree, self.spans, self.removed, "\n".join(self.added),
-                                          removed_ids, self.cuts)
+                                          removed_ids, self.cuts, self.taken, self.kept)
         return self.edits
+
+    def findings(self, rule, source) -> list:
+        """"needs review" findings for the imports kept because another file takes them."""
+        return [rule.finding(source, self.spans.start(k.stmt), k.message, False, self.spans.end(k.stmt),
+                             evidence=TAKEN) for k in self.kept]
 
     # -- one block ----------------------------------------------------------------------------------------
     def _block(self, owner, field_name: str, block: list[ast.stmt], picked: list[ast.stmt], chosen) -> None:
@@ -231,12 +254,15 @@ class Layout:
         droppable |= field_name == "finalbody" and bool(getattr(owner, "handlers", None))
         if not droppable:
             return False
-        header = block[0].lineno - 1
-        while header > 0 and (not self.lines.line_text(header).strip()
-                              or self.lines.line_text(header).lstrip().startswith("#")):
-            header -= 1
-        if not re.match(r"\s*(else|finally)\s*:", self.lines.line_text(header)):
-            return False
+        if is_elif(block[0], owner):  # a whole `elif` branch (and the ones after it) goes
+            header = block[0].lineno
+        else:
+            header = block[0].lineno - 1
+            while header > 0 and (not self.lines.line_text(header).strip()
+                                  or self.lines.line_text(header).lstrip().startswith("#")):
+                header -= 1
+            if not re.match(r"\s*(else|finally)\s*:", self.lines.line_text(header)):
+                return False
         last = max(s.end_lineno for s in block)
         footer = self._footer(last, self.spans.indent(header)) if isinstance(block[-1], _COMPOUND) else []
         last = footer[-1] if footer else last
@@ -289,8 +315,10 @@ def _about_removed(comment: str, following: set[str], handles: set[str], debug=D
 
 # -- imports ---------------------------------------------------------------------------------------------------
 def unused_import_edits(rule: str, tree: ast.Module, spans: Spans, removed: list[tuple[int, int]], added: str,
-                        removed_ids: set[int], cuts: list[tuple[int, int]] = ()) -> list[Edit]:
+                        removed_ids: set[int], cuts: list[tuple[int, int]] = (), taken=lambda name: None,
+                        kept: list[Kept] | None = None) -> list[Edit]:
     """Edits removing imports whose every use sat in removed code (imports unused before stay).
+    A module-level one another file takes through this module (`taken(name)`) stays, noted in `kept`.
 
     A name counts as still used if it occurs anywhere outside the removed lines and `cuts` (character
     ranges cut out of lines that stay), as code or as text (a string annotation, `__all__`, a
@@ -323,9 +351,46 @@ def unused_import_edits(rule: str, tree: ast.Module, spans: Spans, removed: list
     kept_text = "\n".join(_without_cuts(lines, n, cut_lines.get(n, ())) for n in range(1, lines.line_count + 1)
                           if not gone(n) and n not in import_lines) + "\n" + added
     orphaned = {name for name in candidates if not re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", kept_text)}
+    orphaned -= _taken_elsewhere(imports, bound, orphaned, tree, spans, taken, kept if kept is not None else [])
     if not orphaned:
         return []
     return _ImportCleanup(rule, tree, spans, orphaned, bound, removed_ids, gone).edits(imports)
+
+
+def _taken_elsewhere(imports, bound, orphaned: set[str], tree, spans: Spans, taken, kept: list[Kept]) -> set[str]:
+    """The orphaned names a module-level import binds that another file takes through this module."""
+    found: dict[str, object] = {}
+    for name in orphaned:
+        who = taken(name)
+        if who is not None:
+            found[name] = who
+    if not found:
+        return set()
+    top = _module_level(tree)
+    names = set()
+    for stmt in imports:
+        here = [bound[id(a)] for a in stmt.names if bound.get(id(a)) in found]
+        if here and id(stmt) in top:
+            names.update(here)
+            shown = spans.short(stmt) if len(here) == len(stmt.names) else \
+                ", ".join(f"{bound[id(a)]}" for a in stmt.names if bound.get(id(a)) in found)
+            kept.append(Kept(stmt, kept_message(shown, found[here[0]])))
+    return names
+
+
+def _module_level(tree: ast.Module) -> set[int]:
+    """Statements binding module attributes: the module's, and those of its `if`/`try`/`with` blocks."""
+    found, pending = set(), list(tree.body)
+    while pending:
+        stmt = pending.pop()
+        found.add(id(stmt))
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for child in ast.iter_child_nodes(stmt):
+                if isinstance(child, ast.ExceptHandler):
+                    pending += child.body
+                elif isinstance(child, ast.stmt):
+                    pending.append(child)
+    return found
 
 
 def _without_cuts(lines: LineIndex, n: int, cuts) -> str:
@@ -410,6 +475,8 @@ def collapse_guards(chosen: dict[int, tuple[ast.stmt, list[str]]], parent, test_
             continue
         looked.add(id(guard))
         keep = None if id(guard) in chosen else _left_to_keep(guard, chosen, test_keep)
+        if keep and is_elif(guard, parent(guard)):
+            continue  # its test's effects stay in the chain (`elif q.pop(): pass`), never after it
         if keep is None:
             continue
         for stmt in ast.walk(guard):
@@ -428,9 +495,16 @@ def _left_to_keep(guard: ast.AST, chosen, test_keep) -> list[str] | None:
         emptied = bool(guard.handlers) and not guard.orelse and not guard.finalbody and gone(guard.body) and \
             all(gone(h.body, allow_pass=True) for h in guard.handlers)
         return [] if emptied else None
-    if isinstance(guard, ast.If) and not guard.orelse and gone(guard.body):
-        return test_keep(guard.test)
+    if isinstance(guard, ast.If) and gone(guard.body) and gone(guard.orelse):
+        return test_keep(guard.test)  # an `elif`/`else` left empty went before (see `is_elif`)
     return None
+
+
+def is_elif(stmt: ast.AST, owner: ast.AST | None) -> bool:
+    """`stmt` is an `elif` of `owner`: the only statement of its `orelse`, at its column (an `if`
+    inside an `else:` block is indented deeper)."""
+    return isinstance(stmt, ast.If) and isinstance(owner, ast.If) and len(owner.orelse) == 1 and \
+        owner.orelse[0] is stmt and stmt.col_offset == owner.col_offset
 
 
 def _trivial(stmt: ast.stmt) -> bool:
