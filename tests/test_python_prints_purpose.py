@@ -38,7 +38,8 @@ def test_console_scripts_declared_in_pyproject_or_setup_cfg_are_entry_points(pat
 
 
 def test_an_unparsable_pyproject_gathers_nothing():
-    assert not any(rule().gather("pyproject.toml", "[project.scripts\nx = 'a:b'\n").values())
+    own, importers = rule().gather("pyproject.toml", "[project.scripts\nx = 'a:b'\n")
+    assert not any(own.values()) and importers is None
 
 
 @pytest.mark.parametrize("wrapper", [
