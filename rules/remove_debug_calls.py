@@ -86,7 +86,10 @@ class RemoveDebugCalls(Rule):
         interpolations of those) disappear with a deleted call. Work inside a deleted call's
         arguments (any call fixer does not know to be pure, a binding) is kept as a statement of its
         own; an expression that does no work but may raise (`hd(list)`, `a + b`, `Map.fetch!/2`) is
-        reported instead, since deleting it could turn a crash into success. Options that do work
+        reported instead, since deleting it could turn a crash into success. An argument that is a
+        call without parentheses (`if x, do: 1, else: 2`, `Enum.map list, f`) is unwrapped only as
+        a whole statement or the right side of a match statement; as an operand, an argument or
+        the right of `<-` it would take in what follows it, so it is reported. Options that do work
         (`label: "#{send(...)}"`) block the fix. Captures (`&IO.inspect/1` outside `tap`), calls
         sharing a line with other code, and unwrappings whose new layout `mix format` would re-flow
         in a way fixer does not predict are reported, never rewritten; otherwise the kept expression

@@ -561,8 +561,9 @@ class Finder:
             return bad
         if has_outside(call, item):
             return "a comment inside it would be lost"
-        if item.type == "call" and _no_parens_with_args(item) and call.parent is not None \
-                and call.parent.type not in BLOCKS and call.parent.type != "binary_operator":
+        if item.type == "call" and _no_parens_with_args(item) and not _stands_alone(call):
+            # `if x, do: 1, else: 2` or `Enum.map list, f` spliced into an operand, an argument or a
+            # `<-` would take in what follows it; wrapped in parentheses, `mix format` rewrites it.
             return "its argument is a call without parentheses"
         prefix, suffix = ("[", "]") if item.type == "keywords" else \
             ("(", ")") if _needs_parens(item, call, self.doc) else ("", "")
@@ -841,8 +842,21 @@ def _candidate_pattern(calls: set[str], banners: bool, import_io: bool) -> re.Pa
 
 
 def _no_parens_with_args(node: Node) -> bool:
+    """`f a, b` (a do-block call, `case x do ... end`, is delimited by its `end`: not one of them)."""
+    if any(c.type == "do_block" for c in node.children):
+        return False
     return bool(call_arguments(node)) and not any(
         c.type == "arguments" and c.children and c.children[0].type == "(" for c in node.children)
+
+
+def _stands_alone(call: Node) -> bool:
+    """The call is a whole statement, or the right side of a match that is one: a call without
+    parentheses put there keeps every argument it had (`y = if x, do: 1, else: 2`)."""
+    parent = call.parent
+    if parent is None or parent.type in BLOCKS:
+        return True
+    return parent.type == "binary_operator" and operator_of(parent) == "=" \
+        and parent.child_by_field_name("right") == call and parent.parent is not None and parent.parent.type in BLOCKS
 
 
 def _needs_parens(item: Node, call: Node, doc: Doc) -> bool:

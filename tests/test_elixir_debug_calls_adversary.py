@@ -1,0 +1,94 @@
+"""remove-debug-calls against an adversarial tester's findings (wrong edits on code nobody here wrote).
+
+One section per class of wrong edit. Each checks the real outcome with the real toolchain: the
+quoted AST or compile of the result, the compiler's warnings before/after, and where behaviour
+matters, the functions run before/after with their values and printed output compared.
+"""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import elixir_batch
+from conftest import elixirc_warnings
+from fixer.engine import fix_text
+from fixer.rule import all_rules
+
+RULE = all_rules()["remove-debug-calls"]
+
+
+def run(source: str, path: str = "lib/app.ex"):
+    result = fix_text(path, textwrap.dedent(source).lstrip(), [RULE(paths=["**/*.ex", "**/*.exs"])])
+    assert result.errors == [], result.errors
+    return result
+
+
+def fixed(result) -> list[str]:
+    return [f.message for f in result.findings if f.fixed]
+
+
+def reviews(result) -> list[str]:
+    return [f.message for f in result.findings if not f.fixed]
+
+
+def warnings_of(tmp_path: Path, name: str, text: str) -> list[str]:
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "m.ex").write_text(text)
+    return [w.split(" @ ")[0] for w in elixirc_warnings([folder / "m.ex"], tmp_path / f"{name}-ebin", folder)]
+
+
+def same_run(before: str, after: str, calls: str) -> tuple[str, str, str, str]:
+    """Run `calls` after each text: (value before, value after, stdout before, stdout after)."""
+    (v1, out1, _), (v2, out2, _) = elixir_batch.run_scripts([before + calls, after + calls])
+    return v1, v2, out1, out2
+
+
+# -- 1. a call without parentheses is not spliced where it would regroup -------------------------------
+
+NO_PARENS = '''
+defmodule NoParens do
+  def plus(x), do: IO.inspect(if x, do: 1, else: 2) + 1
+
+  def listed(list), do: for(y <- IO.inspect(Enum.map list, &(&1 + 1)), do: y)
+
+  def same(x) do
+    IO.inspect(unless x, do: 1, else: 2) == 1
+  end
+
+  def piped(s) do
+    IO.inspect(Integer.parse s) |> elem(0)
+  end
+
+  def with_it(s) do
+    with {n, _} <- IO.inspect(Integer.parse s), do: n
+  end
+
+  def matched(x) do
+    y = IO.inspect(if x, do: 1, else: 2)
+    y
+  end
+
+  def last(x) do
+    IO.inspect(if x, do: 1, else: 2)
+  end
+end
+'''
+NO_PARENS_RUN = '{NoParens.plus(true), NoParens.listed([1]), NoParens.same(false), NoParens.piped("12"), ' \
+    'NoParens.with_it("7"), NoParens.matched(false), NoParens.last(true)}'
+
+
+def test_a_call_without_parentheses_is_unwrapped_only_where_it_stands_alone(elixir_tools):
+    result = run(NO_PARENS)
+    new = result.new
+    # Spliced as an operand it would regroup (`if x, do: 1, else: 2 + 1`): reported, left as is.
+    for kept in ("IO.inspect(if x, do: 1, else: 2) + 1", "IO.inspect(Enum.map list, &(&1 + 1))",
+                 "IO.inspect(unless x, do: 1, else: 2) == 1", "IO.inspect(Integer.parse s) |> elem(0)",
+                 "<- IO.inspect(Integer.parse s), do: n"):
+        assert kept in new, kept
+    assert sum("without parentheses" in m for m in reviews(result)) == 5, reviews(result)
+    # Standing alone (a statement's value, the right side of a match statement) it is safe.
+    assert "    y = if x, do: 1, else: 2\n" in new
+    assert "  def last(x) do\n    if x, do: 1, else: 2\n  end\n" in new
+    v1, v2, _, _ = same_run(NO_PARENS, new, NO_PARENS_RUN)
+    assert v1 == v2 == "{:ok, {2, [2], true, 12, 7, 2, 1}}"
