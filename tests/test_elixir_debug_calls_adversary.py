@@ -6,36 +6,8 @@ matters, the functions run before/after with their values and printed output com
 """
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
-
 import elixir_batch
-from conftest import elixirc_warnings
-from fixer.engine import fix_text
-from fixer.rule import all_rules
-
-RULE = all_rules()["remove-debug-calls"]
-
-
-def run(source: str, path: str = "lib/app.ex"):
-    result = fix_text(path, textwrap.dedent(source).lstrip(), [RULE(paths=["**/*.ex", "**/*.exs"])])
-    assert result.errors == [], result.errors
-    return result
-
-
-def fixed(result) -> list[str]:
-    return [f.message for f in result.findings if f.fixed]
-
-
-def reviews(result) -> list[str]:
-    return [f.message for f in result.findings if not f.fixed]
-
-
-def warnings_of(tmp_path: Path, name: str, text: str) -> list[str]:
-    folder = tmp_path / name
-    folder.mkdir()
-    (folder / "m.ex").write_text(text)
-    return [w.split(" @ ")[0] for w in elixirc_warnings([folder / "m.ex"], tmp_path / f"{name}-ebin", folder)]
+from test_elixir_debug_calls_trust import fixed, reviews, run, warnings_of  # noqa: F401 (shared helpers)
 
 
 def same_run(before: str, after: str, calls: str) -> tuple[str, str, str, str]:
