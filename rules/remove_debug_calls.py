@@ -82,11 +82,12 @@ class RemoveDebugCalls(Rule):
 
     Fix safety:
         Safe: the returned value is kept wherever it is used, and only known-pure expressions
-        (literals, variables, attributes, field reads, `inspect/1,2`, `self()`, containers and
-        interpolations of those) disappear with a deleted call. Work inside a deleted call's
-        arguments (any call fixer does not know to be pure, a binding) is kept as a statement of its
-        own; an expression that does no work but may raise (`hd(list)`, `a + b`, `Map.fetch!/2`) is
-        reported instead, since deleting it could turn a crash into success. An argument that is a
+        (literals, variables, attributes, Access reads `opts[:k]`, `inspect/1,2`, `self()`,
+        containers and interpolations of those) disappear with a deleted call. Work inside a deleted
+        call's arguments (any call fixer does not know to be pure, `Counter.next` without
+        parentheses, a binding) is kept as a statement of its own; an expression that does no work
+        but may raise (`hd(list)`, `Map.fetch!/2`, a field read `state.workers`, which raises
+        KeyError or is a call when `state` holds a module) is reported instead, since deleting it could turn a crash into success. An argument that is a
         call without parentheses (`if x, do: 1, else: 2`, `Enum.map list, f`) is unwrapped only as
         a whole statement or the right side of a match statement; as an operand, an argument or
         the right of `<-` it would take in what follows it, so it is reported. Options that do work

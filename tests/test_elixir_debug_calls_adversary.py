@@ -64,3 +64,52 @@ def test_a_call_without_parentheses_is_unwrapped_only_where_it_stands_alone(elix
     assert "  def last(x) do\n    if x, do: 1, else: 2\n  end\n" in new
     v1, v2, _, _ = same_run(NO_PARENS, new, NO_PARENS_RUN)
     assert v1 == v2 == "{:ok, {2, [2], true, 12, 7, 2, 1}}"
+
+
+# -- 2. a remote call without parentheses is a call; a field read may raise ----------------------------
+
+REMOTE = '''
+defmodule Counter do
+  def next, do: Process.put(:counter_calls, (Process.get(:counter_calls) || 0) + 1)
+end
+
+defmodule Remote do
+  def tick do
+    IO.inspect(Counter.next, label: "next")
+    :ok
+  end
+
+  def start(mod) do
+    IO.inspect(mod.next)
+    :started
+  end
+
+  def peek(state) do
+    IO.inspect(state.missing, label: "missing")
+    :peeked
+  end
+end
+'''
+REMOTE_RUN = '''
+a = Remote.tick()
+b = Remote.start(Counter)
+c = try do
+  Remote.peek(%{})
+rescue
+  KeyError -> :key_error
+end
+{a, b, c, Process.get(:counter_calls)}
+'''
+
+
+def test_a_remote_call_without_parentheses_is_kept_and_a_field_read_is_reported(elixir_tools):
+    result = run(REMOTE)
+    new = result.new
+    assert "IO.inspect" not in new.split("def tick")[1].split("def start")[0]
+    assert "    Counter.next\n    :ok\n" in new  # a call: its work stays as a statement
+    # `mod.next` may be a call (a module in a variable) or a field read that raises: for a person.
+    assert "IO.inspect(mod.next)" in new
+    assert 'IO.inspect(state.missing, label: "missing")' in new
+    assert any("state.missing" in m and "may raise" in m for m in reviews(result)), reviews(result)
+    v1, v2, _, _ = same_run(REMOTE, new, REMOTE_RUN)
+    assert v1 == v2 == "{:ok, {:ok, :started, :key_error, 2}}"
