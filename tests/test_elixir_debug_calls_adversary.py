@@ -113,3 +113,51 @@ def test_a_remote_call_without_parentheses_is_kept_and_a_field_read_is_reported(
     assert any("state.missing" in m and "may raise" in m for m in reviews(result)), reviews(result)
     v1, v2, _, _ = same_run(REMOTE, new, REMOTE_RUN)
     assert v1 == v2 == "{:ok, {:ok, :started, :key_error, 2}}"
+
+
+# -- 3 and 10. a needed rename that would change behaviour or is blocked: the call stays ---------------
+
+RENAMES = '''
+defmodule Renames do
+  def bound(user) do
+    IO.inspect(user, label: "user")
+    Enum.sort(Keyword.keys(binding()))
+  end
+
+  def kernel_bound(user) do
+    IO.inspect(user, label: "user")
+    length(Kernel.binding())
+  end
+
+  def template(user) do
+    IO.inspect(user, label: "user")
+    EEx.eval_string("<%= length(binding) %>", binding: binding())
+  end
+
+  def clash(_old, old) do
+    IO.inspect(old, label: "old")
+    :ok
+  end
+
+  def plain(user) do
+    IO.inspect(user, label: "user")
+    :plain
+  end
+end
+'''
+RENAMES_RUN = '{Renames.bound(1), Renames.kernel_bound(2), Renames.template(3), Renames.clash(1, 2), Renames.plain(4)}'
+
+
+def test_a_rename_that_binding_sees_or_that_is_blocked_leaves_the_call(elixir_tools, tmp_path):
+    result = run(RENAMES)
+    new = result.new
+    for name in ("bound", "kernel_bound", "template"):
+        body = new.split(f"def {name}(")[1].split("end\n")[0]
+        assert body.startswith("user)") and 'IO.inspect(user, label: "user")' in body, body
+    assert 'def clash(_old, old) do\n    IO.inspect(old, label: "old")' in new
+    assert "def plain(_user) do\n    :plain\n" in new  # no binding(), no clash: fixed as before
+    assert sum("binding()" in m for m in reviews(result)) == 3, reviews(result)
+    assert any("_old" in m and "taken" in m for m in reviews(result)), reviews(result)
+    assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", RENAMES)
+    v1, v2, _, _ = same_run(RENAMES, new, RENAMES_RUN)
+    assert v1 == v2 == '{:ok, {[:user], 1, "1", :ok, :plain}}'

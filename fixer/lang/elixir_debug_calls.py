@@ -22,7 +22,7 @@ from fixer.lang.elixir_layout import (LAYOUT_CHANGES, Keep, Pending, Placer, Pla
                                       whole_lines)
 from fixer.lang.elixir_names import EXPORTS, Names, call_arity, definition_part
 from fixer.lang.elixir_purity import impure_parts
-from fixer.lang.elixir_vars import WORD, name_taken, variables
+from fixer.lang.elixir_vars import WORD, calls_binding, name_taken, variables
 
 IDENTITY = frozenset({"IO.inspect", "Kernel.dbg"})  # return their item
 TAPS = frozenset({"Kernel.tap", "Kernel.then"})
@@ -65,6 +65,8 @@ class Decision:
     message: str
     removed: tuple[int, int]  # character range that disappears
     kept: list[tuple[int, int]] = field(default_factory=list)  # ranges inside it that stay
+    group: tuple[int, ...] = ()  # calls whose fixes share these plans (one statement re-flow)
+    finding: int = -1  # index of its finding in the outcome
 
 
 class Finder:
@@ -82,6 +84,7 @@ class Finder:
         self.messages = [re.compile(p) for p in rule.options["messages"]]
         self.outcome_findings = []
         self.fixed: dict[int, Decision] = {}  # call node id -> what was done
+        self.judged: dict[int, tuple[Target, Verdict]] = {}  # call node id -> why it was fixed
         self.pending: dict[int, list[tuple[Target, Verdict, Decision]]] = {}  # statement id -> re-flows
         self.waiting: list[tuple[int, int]] = []  # (statement end, statement id): pending, by end
         self.poisoned: set[int] = set()  # statements whose re-flow holds a call that was decided apart
@@ -103,7 +106,7 @@ class Finder:
             self._reflow(self.pending.pop(heappop(self.waiting)[1]))
         if self.fixed:
             self._bookkeeping()
-        return Outcome(self.rewrite.edits(), self.outcome_findings)
+        return Outcome(self.rewrite.edits(), [f for f in self.outcome_findings if f is not None])
 
     def _candidates(self) -> list[Node]:
         pattern = _candidate_pattern(self.calls, bool(self.messages), "import IO" in self.doc.text)
@@ -203,7 +206,8 @@ class Finder:
     def _fixed(self, target: Target, verdict: Verdict, decision: Decision) -> None:
         for plan in decision.plans:
             self.rewrite.add(plan)
-        self.fixed[target.call.id] = decision
+        self.fixed[target.call.id] = replace(decision, finding=len(self.outcome_findings))
+        self.judged[target.call.id] = (target, verdict)
         message = f"{decision.message}{target.how} (debug leftover: {_phrases(verdict)})"
         self._finding(target.call, message, True, verdict.evidence())
 
@@ -231,11 +235,12 @@ class Finder:
         root = group[0][2].plans.root
         placed = LAYOUT_CHANGES if root.id in self.poisoned else \
             self.placer.reflow([decision.plans for _, _, decision in group])
+        members = tuple(target.call.id for target, _, _ in group)
         for number, (target, verdict, decision) in enumerate(group):
             if isinstance(placed, str):
                 self._not_fixed(target, verdict, placed)
             else:
-                self._fixed(target, verdict, replace(decision, plans=placed if number == 0 else []))
+                self._fixed(target, verdict, replace(decision, plans=placed if number == 0 else [], group=members))
 
     def _position(self, target: Target) -> tuple[str, Node]:
         """("stage"|"tap"|"capture"|"noop"|"statement"|"return"|"value", the node that goes)."""
@@ -608,6 +613,23 @@ class Finder:
 
     # -- bookkeeping after removals -----------------------------------------------------------------------
     def _bookkeeping(self) -> None:
+        # A fix that would leave a variable unused where the `_` rename is blocked (or would change
+        # what `binding()` returns) is taken back, and the regions recomputed without it.
+        while True:
+            self._gone_index = self._regions()
+            renames, blocked = self._unused_variables()
+            if not blocked:
+                break
+            for variable, reason in blocked:
+                self._retract(variable, reason)
+            if not self.fixed:
+                return
+        for variable, new_name in renames:
+            self._rename(variable, new_name)
+        self._drop_unused_attributes()
+        self._drop_unused_directives()
+
+    def _regions(self) -> _Regions:
         # A fix whose edit overlaps another one is made in the engine's next pass: not gone yet.
         deferred = {id(plan) for plan in self.rewrite.overlapping()}
         regions = []
@@ -615,21 +637,35 @@ class Finder:
             if not any(id(plan) in deferred for plan in decision.plans):
                 regions.append((*decision.removed, False))
                 regions.extend((start, end, True) for start, end in decision.kept)
-        self._gone_index = _Regions(regions)
-        self._mark_unused_variables()
-        self._drop_unused_attributes()
-        self._drop_unused_directives()
+        return _Regions(regions)
+
+    def _retract(self, variable, reason: str) -> None:
+        """Undo the fixes that removed the variable's reads: the calls stay, reported with `reason`."""
+        spans = [self.doc.span(read) for read in variable.reads]
+        for call_id, decision in list(self.fixed.items()):
+            if call_id not in self.fixed or not any(_removes(decision, span) for span in spans):
+                continue
+            for member in decision.group or (call_id,):
+                undone = self.fixed.pop(member, None)
+                if undone is None:
+                    continue
+                self.rewrite.remove(undone.plans)
+                self.outcome_findings[undone.finding] = None
+                target, verdict = self.judged.pop(member)
+                self._not_fixed(target, verdict, reason)
 
     def _gone(self, node: Node) -> bool:
         return self._gone_index.gone(*self.doc.span(node))
 
-    def _mark_unused_variables(self) -> None:
-        """Prefix with `_` a variable whose only reads were in removed debug code (no new warning)."""
+    def _unused_variables(self) -> tuple[list, list]:
+        """Variables whose only reads were in removed debug code: (variable, new name) to rename
+        with `_` (no new warning), and (variable, why not) where the rename is blocked."""
         # Such a variable is read in removed code: only the names written there need resolving.
         removed = {m.group() for start, end, kept in self._gone_index.regions if not kept
                    for m in WORD.finditer(self.doc.text, start, end)}
+        renames, blocked = [], []
         if not removed:
-            return
+            return renames, blocked
         for variable in variables(self.doc, lambda name: not name.startswith("_"), removed):
             if not variable.reads or not all(self._gone(read) for read in variable.reads):
                 continue
@@ -639,19 +675,24 @@ class Finder:
                 continue  # `{x, x} = pair`: the repeat is a use; `{_x, _x}` would warn instead
             new_name = "_" + variable.name
             start, _ = self.doc.span(variable.bindings[0])
-            if name_taken(variable.scope, new_name, self.doc):
-                message = f"{variable.name} is unused once the debug code goes, but {new_name} is taken"
-                self._finding_at(start, message, False, "rename blocked: name taken")
-                continue
-            line = self.lines.line_of(start)
-            if len(self.lines.line_text(line)) >= self.placer.line_length:
-                message = f"{variable.name} is unused once the debug code goes, but {new_name} would make its line too long"
-                self._finding_at(start, message, False, "rename blocked: line length")
-                continue
-            for binding in variable.bindings:
-                self.rewrite.add(Plan(*self.doc.span(binding), [new_name]))
-            message = f"renamed {variable.name} to {new_name}: its only uses were in removed debug code"
-            self._finding_at(start, message, True, "keeps the compiler quiet: variable only read by debug code")
+            unused = f"{variable.name} would be unused once it goes"
+            if calls_binding(variable.scope, self.doc):
+                blocked.append((variable, f"{unused}, and renaming it to {new_name} would change what binding() "
+                                          "returns in this clause"))
+            elif name_taken(variable.scope, new_name, self.doc):
+                blocked.append((variable, f"{unused}, and {new_name} (the rename that keeps the compiler quiet) is taken"))
+            elif len(self.lines.line_text(self.lines.line_of(start))) >= self.placer.line_length:
+                blocked.append((variable, f"{unused}, and renaming it to {new_name} would make its line too long"))
+            else:
+                renames.append((variable, new_name))
+        return renames, blocked
+
+    def _rename(self, variable, new_name: str) -> None:
+        for binding in variable.bindings:
+            self.rewrite.add(Plan(*self.doc.span(binding), [new_name]))
+        start, _ = self.doc.span(variable.bindings[0])
+        message = f"renamed {variable.name} to {new_name}: its only uses were in removed debug code"
+        self._finding_at(start, message, True, "keeps the compiler quiet: variable only read by debug code")
 
     def _drop_unused_attributes(self) -> None:
         """A module attribute read only by removed debug code would warn "set but never used": its
@@ -810,6 +851,13 @@ class _Regions:
                 return not kept
             index = self.parent[index]
         return False
+
+
+def _removes(decision: Decision, span: tuple[int, int]) -> bool:
+    """The span lies in what the decision removes, not in a part it keeps."""
+    def inside(outer):
+        return outer[0] <= span[0] and span[1] <= outer[1]
+    return inside(decision.removed) and not any(inside(kept) for kept in decision.kept)
 
 
 def _next_statement(node: Node) -> Node | None:
