@@ -26,7 +26,8 @@ class RemoveDebugCalls(Rule):
         - `IEx.pry()` and `:dbg.tracer()`/`:dbg.p(...)`/`:dbg.tpl(...)` statements are deleted (also
           `{:ok, _} = :dbg.tracer()`, and a `require IEx; IEx.pry()` one-liner); used as a value,
           they are reported;
-        - a comment directly above a deleted statement that talks about debugging goes with it;
+        - the comment lines directly above a deleted statement that talk about debugging go with
+          it (from the nearest up; a comment about anything else, and all above it, stay);
         - a variable, module attribute, `alias`, `import IO` or `require IEx` that only the removed
           code used is renamed with `_` or removed, so the compiler prints no new "unused" warning;
           when that rename is blocked (the `_` name is taken, the line would grow too long, or the
@@ -44,12 +45,15 @@ class RemoveDebugCalls(Rule):
         A call is removed only when there is evidence it is a debug leftover and none that the
         output is on purpose.
         Evidence of a leftover (strong ones marked *): *it is `dbg`, `IEx.pry` or `:dbg` tracing;
-        *a comment above or after it says debug/dbg/XXX/temporary/remove; *it passes a value
+        *a comment above or after it says debug/dbg/XXX/temporary/remove (unless a comment there
+        says the output is wanted); *it passes a value
         through (a middle pipeline stage, a `tap`/`then` stage, a value other code uses); *its
         message matches `messages` or its name is listed in `calls`; it has a `label:`; its value is
         discarded in a function that does other work, or returned as the function's value; it runs
         at compile time in a module body.
-        Evidence of output on purpose: a test captures or asserts it (`capture_io`, `with_io`,
+        Evidence of output on purpose: a comment above or after it says so ("do not remove",
+        "keep", "intentional", "on purpose", "not a debug ...", "scraped", "expected output"); a
+        test captures or asserts it (`capture_io`, `with_io`,
         `assert IO.inspect(...)`); the device or the inspect options come from the caller or a
         variable (`IO.inspect(x, opts)`); the enclosing function's name says printing is its job
         (inspect, print, pp, puts, flush, dump, show, display, main, write, echo, render, report,

@@ -161,3 +161,43 @@ def test_a_rename_that_binding_sees_or_that_is_blocked_leaves_the_call(elixir_to
     assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", RENAMES)
     v1, v2, _, _ = same_run(RENAMES, new, RENAMES_RUN)
     assert v1 == v2 == '{:ok, {[:user], 1, "1", :ok, :plain}}'
+
+
+# -- 4 and 9. comments: intent phrases are purpose; only comments about debugging go --------------------
+
+COMMENTS = '''
+defmodule Comments do
+  def report(rows) do
+    # Do not remove: the ops dashboard scrapes this line from stdout.
+    IO.inspect(length(rows), label: "rows")
+    Enum.sum(rows)
+  end
+
+  def tally(rows) do
+    # Temporary debug output below.
+    # Intentional output, not a debug leftover.
+    IO.inspect(rows, label: "tally")
+    Enum.count(rows)
+  end
+
+  def retry(attempt) do
+    # Back off exponentially, capped at 30s (see ADR-7).
+    # debug output below
+    IO.inspect(attempt, label: "attempt")
+    min(30_000, 100 * Integer.pow(2, attempt))
+  end
+end
+'''
+
+
+def test_comments_that_say_the_output_is_wanted_keep_it_and_other_comments_stay():
+    result = run(COMMENTS)
+    new = result.new
+    assert "# Do not remove: the ops dashboard scrapes this line from stdout.\n" \
+        '    IO.inspect(length(rows), label: "rows")\n' in new
+    assert "# Intentional output, not a debug leftover.\n    IO.inspect(rows, label: \"tally\")\n" in new
+    assert "# Temporary debug output below." in new
+    # The debug comment goes with the call; the comment about backing off stays.
+    assert "    # Back off exponentially, capped at 30s (see ADR-7).\n" \
+        "    min(30_000, 100 * Integer.pow(2, attempt))\n" in new
+    assert "debug output below\n" not in new and 'label: "attempt"' not in new

@@ -17,7 +17,7 @@ from tree_sitter import Node
 
 from fixer.lang import elixir
 from fixer.lang.elixir import BLOCKS, Doc, call_arguments, call_name, in_quote, operator_of
-from fixer.lang.elixir_intent import LEFTOVER, Clue, Intent, Verdict
+from fixer.lang.elixir_intent import INTENT_COMMENT, LEFTOVER, Clue, Intent, Verdict
 from fixer.lang.elixir_layout import (LAYOUT_CHANGES, Keep, Pending, Placer, Plan, Rewrite, first_on_line, has_outside, line_indent,
                                       whole_lines)
 from fixer.lang.elixir_names import EXPORTS, Names, call_arity, definition_part
@@ -803,13 +803,13 @@ class Finder:
         return Plan(self.lines.line_start(first), self.lines.line_end(last), tidy=True, message=message)
 
     def _with_debug_comments(self, first: int, last: int) -> tuple[int, int]:
-        above = []
-        line = first - 1
-        while line in self.comments:
-            above.insert(0, line)
-            line -= 1
-        if above and any(COMMENT_GOES.search(self.lines.line_text(n)) for n in above):
-            first = above[0]
+        """Widen a deletion to the comment lines right above it that are about debugging (up to the
+        first one that is not: a comment about the code around it stays)."""
+        while first - 1 in self.comments:
+            text = self.lines.line_text(first - 1)
+            if not COMMENT_GOES.search(text) or INTENT_COMMENT.search(text):
+                break
+            first -= 1
         return first, last
 
     def _short(self, node: Node) -> str:

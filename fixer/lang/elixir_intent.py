@@ -2,13 +2,16 @@
 
 Evidence that a call is a debug leftover ("leftover" clues; strong ones marked *):
   * `dbg`, `IEx.pry`, `:dbg` tracing; a call named in `calls` or a banner matching `messages`
-  * a comment right above it (or after it) that says debug / dbg / XXX / temporary / remove
+  * a comment right above it (or after it) that says debug / dbg / XXX / temporary / remove, unless
+    one there says the output is wanted
   * it passes a value through: a middle pipeline stage, a `tap`/`then` stage, or a value another
     expression uses (an argument, an operand, the right side of `=`)
   - a `label:` (it names what is being looked at)
   - its value is discarded in a function that does other work, or returned as the function's value
   - it runs at compile time in a module body, or at load time in a file outside any module
 Evidence that the output is on purpose ("purpose" clues):
+  - a comment right above it (or after it) says so: "do not remove", "keep", "intentional", "on
+    purpose", "not a debug ...", "scraped", "expected output"
   - the output is captured or asserted by a test (`capture_io`, `with_io`, `assert IO.inspect(..)`)
   - the device or the inspect options come from the caller or are computed (`IO.inspect(x, opts)`)
   - printing is the enclosing function's job: its name says so (inspect/print/pp/puts/flush/dump/
@@ -39,6 +42,11 @@ CAPTURES = frozenset({"capture_io", "with_io", "ExUnit.CaptureIO.capture_io", "E
 ASSERTIONS = frozenset({"assert", "refute", "assert_raise", "assert_received", "assert_receive", "assert_in_delta"})
 OUTPUT_PREFIXES = ("IO.", "Mix.shell", "Mix.Shell", ":io.")  # printing for a user (Logger is another channel)
 DEBUG_COMMENT = re.compile(r"(?i)\b(?:debug(?:ging)?|dbg|xxx|temp(?:orary)?|tmp|remove\b)")
+# A comment saying the output is wanted: evidence of purpose, and it silences the debug words around
+# it ("not a debug leftover", "do not remove").
+INTENT_COMMENT = re.compile(r"(?i)\b(?:do\s+not|don'?t|never|must\s+not)\s+(?:remove|delete|drop|touch)|\bkeep\b"
+                            r"|\bintentional|\bon\s+purpose\b|\bdeliberate|\bnot?\s+(?:a\s+)?debug|\bscrape"
+                            r"|\bexpected\s+output\b")
 FLAG = re.compile(r"(?i)verbos|debug|trace|print|quiet|silent|\blog")
 LEFTOVER, PURPOSE = "leftover", "purpose"
 
@@ -112,8 +120,10 @@ class Intent:
         """`leftover`: clues the caller already knows (the call's kind and position)."""
         verdict = Verdict(list(leftover))
         add = verdict.clues.append
-        comment = self._debug_comment(call)
-        if comment:
+        comments = self._comments(call)
+        if any(INTENT_COMMENT.search(c) for c in comments):
+            add(Clue(PURPOSE, "a comment says the output is wanted"))
+        elif any(DEBUG_COMMENT.search(c) for c in comments):
             add(Clue(LEFTOVER, "under a debug comment", True))
         label = self._label(option_nodes)
         if label is not None:
@@ -255,17 +265,20 @@ class Intent:
             current = current.parent
         return None
 
-    def _debug_comment(self, call: Node) -> bool:
+    def _comments(self, call: Node) -> list[str]:
+        """The comment lines right above the call, and the comment after it on its last line."""
         first = self.lines.line_of(self.doc.char(call.start_byte))
         last = self.lines.line_of(self.doc.char(call.end_byte))
+        found = []
         line = first - 1
         while line in self.comment_lines:
-            if DEBUG_COMMENT.search(self.lines.line_text(line)):
-                return True
+            found.append(self.lines.line_text(line))
             line -= 1
         tail = self.lines.line_text(last)
         hash_at = tail.find("#", self.doc.char(call.end_byte) - self.lines.line_start(last))
-        return hash_at >= 0 and bool(DEBUG_COMMENT.search(tail[hash_at:]))
+        if hash_at >= 0:
+            found.append(tail[hash_at:])
+        return found
 
     def _label(self, option_nodes: list[Node]) -> str | None:
         options: dict[str, Node] = {}
