@@ -201,3 +201,43 @@ def test_comments_that_say_the_output_is_wanted_keep_it_and_other_comments_stay(
     assert "    # Back off exponentially, capped at 30s (see ADR-7).\n" \
         "    min(30_000, 100 * Integer.pow(2, attempt))\n" in new
     assert "debug output below\n" not in new and 'label: "attempt"' not in new
+
+
+# -- 5. output switched on by a flag through && / || / and / or ---------------------------------------
+
+FLAGS = '''
+defmodule Flags do
+  def load(rows, opts) do
+    opts[:verbose] && IO.inspect(rows, label: "rows")
+    length(rows)
+  end
+
+  def quietly(rows, quiet?) do
+    quiet? || IO.inspect(rows, label: "rows")
+    length(rows)
+  end
+
+  def traced(rows, trace) do
+    trace and IO.inspect(rows, label: "rows")
+    length(rows)
+  end
+
+  def maybe(rows, ready) do
+    ready && IO.inspect(rows, label: "rows")
+    length(rows)
+  end
+end
+'''
+
+
+def test_output_switched_on_by_a_flag_operator_is_left_alone_and_a_guarded_print_is_not_a_used_value():
+    result = run(FLAGS)
+    new = result.new
+    assert new == FLAGS.lstrip(), new
+    assert all("maybe" not in m for m in fixed(result))
+    # The unflagged guard: the inspect's value is the discarded statement's, so nothing "uses" it;
+    # unwrapped it would leave `ready && rows`, code that does nothing: for a person.
+    maybe = [f for f in result.findings if f.line == 18]
+    assert len(maybe) == 1 and not maybe[0].fixed, result.findings
+    assert "wraps a value other code uses" not in maybe[0].message
+    assert len(result.findings) == 1, [f.message for f in result.findings]

@@ -269,6 +269,9 @@ class Finder:
             return "return", call
         if parent is not None and parent.type == "pair" and self._noop_branch(parent):
             return "noop", call
+        if parent is not None and parent.type == "binary_operator" and operator_of(parent) in LOGICAL \
+                and parent.child_by_field_name("right") == call and self._discarded(parent):
+            return "noop", call  # `ready && IO.inspect(rows)` as a statement: a guarded print
         return "value", call
 
     def _discarded_match(self, match: Node | None, call: Node) -> bool:
@@ -444,7 +447,8 @@ class Finder:
         if kind == "capture":
             return f"it is captured as a function value (`{self._short(node)}`)"
         if kind == "noop":
-            return "it is all its fn, for or branch does (unwrapping would leave code that does nothing)"
+            return "it is all its fn, for, branch or `&&`/`||` operand does (unwrapping would leave code " \
+                "that does nothing)"
         if kind in ("stage", "tap"):
             return self._remove_stage(target, node)
         if kind == "statement":

@@ -17,7 +17,8 @@ Evidence that the output is on purpose ("purpose" clues):
   - printing is the enclosing function's job: its name says so (inspect/print/pp/puts/flush/dump/
     show/display/main/write/echo/render/report/output/trace/debug/log/banner), or all it does is print
     (with `IO.puts`/`IO.write`/`Mix.shell`; a body of only `IO.inspect`s is debugging)
-  - a flag switches it on: an enclosing `if`/`unless` on verbose/debug/trace/print/quiet/log
+  - a flag switches it on: an enclosing `if`/`unless` on verbose/debug/trace/print/quiet/log, or
+    such a flag left of an enclosing `&&`/`||`/`and`/`or`
   - the module is a Mix task (`Mix.Tasks.*`, `use Mix.Task`) or a command-line module (`main/1`)
   - the file is a script whose output is its job (`.exs` outside `test/`, `config/` and `mix.exs`)
 Verdict: leftover clues and no purpose clue -> fix; a purpose clue and a strong leftover clue ->
@@ -232,9 +233,14 @@ class Intent:
         return None
 
     def _flag(self, node: Node) -> str | None:
-        """The condition of an enclosing `if`/`unless` that names a verbosity or debug switch."""
+        """The condition of an enclosing `if`/`unless`, or the left operand of an enclosing `&&`,
+        `||`, `and`, `or` (`opts[:verbose] && IO.inspect(rows)`), that names a verbosity or debug switch."""
         current = node.parent
         while current is not None:
+            if current.type == "binary_operator" and operator_of(current) in ("&&", "||", "and", "or"):
+                left = current.child_by_field_name("left")
+                if left is not None and node.start_byte >= left.end_byte and FLAG.search(self.doc.node_text(left)):
+                    return f"{' '.join(self.doc.node_text(left).split())[:40]} {operator_of(current)}"
             if current.type == "call":
                 name = call_name(current, self.doc)
                 if name in ("if", "unless"):
