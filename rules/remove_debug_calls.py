@@ -24,7 +24,8 @@ class RemoveDebugCalls(Rule):
           value it returns: `IO.inspect(item, opts)`, `IO.inspect(device, item, opts)` and
           `dbg(code, opts)` all return their item; a banner used as a value becomes `:ok`;
         - `IEx.pry()` and `:dbg.tracer()`/`:dbg.p(...)`/`:dbg.tpl(...)` statements are deleted (also
-          `{:ok, _} = :dbg.tracer()`, and a `require IEx; IEx.pry()` one-liner); used as a value,
+          `{:ok, _} = :dbg.tracer()`, and a `require IEx; IEx.pry()` one-liner when no later
+          `IEx` call in its scope needs the require); used as a value,
           they are reported;
         - the comment lines directly above a deleted statement that talk about debugging go with
           it (from the nearest up; a comment about anything else, and all above it, stay);

@@ -241,3 +241,28 @@ def test_output_switched_on_by_a_flag_operator_is_left_alone_and_a_guarded_print
     assert len(maybe) == 1 and not maybe[0].fixed, result.findings
     assert "wraps a value other code uses" not in maybe[0].message
     assert len(result.findings) == 1, [f.message for f in result.findings]
+
+
+# -- 6. `require IEx` stays while a pry that is not removed needs it ----------------------------------
+
+PRY = '''
+defmodule Pry do
+  def run(x) do
+    require IEx; IEx.pry()
+    y = x + 1
+    if y > 100, do: IEx.pry(), else: :ok
+    y
+  end
+end
+'''
+
+
+def test_require_iex_stays_while_a_reported_pry_still_needs_it(elixir_tools, tmp_path):
+    result = run(PRY)
+    new = result.new
+    assert "require IEx" in new
+    assert "IEx.pry(), else: :ok" in new
+    assert any("IEx.pry" in m for m in reviews(result)), reviews(result)
+    assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", PRY) == []
+    v1, v2, _, _ = same_run(PRY, new, "Pry.run(1)")
+    assert v1 == v2 == "{:ok, 2}"

@@ -529,6 +529,8 @@ class Finder:
             return None
         if not first_on_line(self.lines, self.doc.char(previous.start_byte)):
             return None
+        if self._alias_uses_after(statement, "IEx"):
+            return None  # another pry may stay (reported): it needs the require
         self.one_liners.add(previous.id)
         return previous
 
@@ -761,12 +763,16 @@ class Finder:
                 self._drop_directive(directive.node, label)
 
     def _alias_uses(self, directive) -> list[Node]:
-        scope = directive.node.parent
+        return self._alias_uses_after(directive.node, directive.short)
+
+    def _alias_uses_after(self, node: Node, short: str) -> list[Node]:
+        """Uses of the alias `short` after `node`, in the block that holds it (its lexical scope)."""
+        scope = node.parent
         text = self.doc.text
         uses = []
-        pattern = re.compile(rf"(?<![\w.]){re.escape(directive.short)}\b")
+        pattern = re.compile(rf"(?<![\w.]){re.escape(short)}\b")
         _, end = self.doc.span(scope)
-        for match in pattern.finditer(text, self.doc.char(directive.node.end_byte), end):
+        for match in pattern.finditer(text, self.doc.char(node.end_byte), end):
             node = self.doc.node_at(match.start(), match.end())
             if node is not None and node.type == "alias" and not elixir.in_opaque(node):
                 uses.append(node)
