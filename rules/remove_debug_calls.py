@@ -59,7 +59,7 @@ class RemoveDebugCalls(Rule):
         variable (`IO.inspect(x, opts)`); the enclosing function's name says printing is its job
         (inspect, print, pp, puts, flush, dump, show, display, main, write, echo, render, report,
         output, trace, debug, log, banner) or all it does is print for a user (`IO.puts`,
-        `IO.write`, `Mix.shell`); an enclosing `if`/`unless` on a verbose/debug/trace/quiet flag,
+        `IO.write`, `Mix.shell`, also through `import IO` or an alias of IO); an enclosing `if`/`unless` on a verbose/debug/trace/quiet flag,
         or such a flag left of an enclosing `&&`/`||`/`and`/`or` (`opts[:verbose] && IO.inspect(rows)`),
         switches it on; the module is a Mix task or a command-line module (`main/1`); the file is a
         script (`.exs` outside `test/` and `config/`).

@@ -266,3 +266,34 @@ def test_require_iex_stays_while_a_reported_pry_still_needs_it(elixir_tools, tmp
     assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", PRY) == []
     v1, v2, _, _ = same_run(PRY, new, "Pry.run(1)")
     assert v1 == v2 == "{:ok, 2}"
+
+
+# -- 7. printing for a user through `import IO` or an alias of IO -------------------------------------
+
+PRINTERS = '''
+defmodule Printers do
+  import IO, only: [puts: 1]
+  alias IO, as: Out
+
+  def direct(rows) do
+    IO.puts("Rows:")
+    IO.inspect(rows)
+  end
+
+  def imported(rows) do
+    puts("Rows:")
+    IO.inspect(rows)
+  end
+
+  def aliased(rows) do
+    Out.puts("Rows:")
+    IO.inspect(rows)
+  end
+end
+'''
+
+
+def test_a_function_that_only_prints_through_import_or_alias_keeps_its_output():
+    result = run(PRINTERS)
+    assert result.new == PRINTERS.lstrip(), result.new
+    assert result.findings == [], [f.message for f in result.findings]

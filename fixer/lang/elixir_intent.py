@@ -211,7 +211,11 @@ class Intent:
     def _output_name(self, node: Node) -> str | None:
         while node.type == "binary_operator" and operator_of(node) == "|>":
             node = node.child_by_field_name("right")
-        name = call_name(node, self.doc) if node.type == "call" else None
+        if node.type != "call":
+            return None
+        # `puts` under `import IO`, `Out.puts` under `alias IO, as: Out`: resolved like the compiler.
+        name = self.names.resolve(node).name or call_name(node, self.doc)
+        name = name.removeprefix("Elixir.") if name else None
         return name if name and name.startswith(OUTPUT_PREFIXES) else None
 
     def _module_reason(self, node: Node) -> str | None:
