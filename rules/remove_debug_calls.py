@@ -61,7 +61,9 @@ class RemoveDebugCalls(Rule):
         output, trace, debug, log, banner) or all it does is print for a user (`IO.puts`,
         `IO.write`, `Mix.shell`, also through `import IO` or an alias of IO); an enclosing `if`/`unless` on a verbose/debug/trace/quiet flag,
         or such a flag left of an enclosing `&&`/`||`/`and`/`or` (`opts[:verbose] && IO.inspect(rows)`),
-        switches it on; the module is a Mix task or a command-line module (`main/1`); the file is a
+        switches it on; for a `:dbg` call, it is tracing tooling (a function that
+        only makes `:dbg` calls and returns a literal, or a module whose name or `@moduledoc` says
+        trace/tracing/debug/dbg); the module is a Mix task or a command-line module (`main/1`); the file is a
         script (`.exs` outside `test/` and `config/`).
         Verdict: leftover evidence and no purpose -> removed. Purpose and only weak leftover evidence
         -> left alone, silently. Purpose and strong leftover evidence -> "needs review" with both

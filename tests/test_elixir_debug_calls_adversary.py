@@ -297,3 +297,55 @@ def test_a_function_that_only_prints_through_import_or_alias_keeps_its_output():
     result = run(PRINTERS)
     assert result.new == PRINTERS.lstrip(), result.new
     assert result.findings == [], [f.message for f in result.findings]
+
+
+# -- 8. tracing tooling is not a leftover ---------------------------------------------------------------
+
+TOOLING = '''
+defmodule MyApp.Ops do
+  def calls(mod, fun) do
+    :dbg.tracer()
+    :dbg.p(:all, :c)
+    :dbg.tpl(mod, fun, :x)
+    :ok
+  end
+
+  def stop, do: (:dbg.stop_clear(); :ok)
+end
+
+defmodule MyApp.Tracing do
+  def messages(pid) do
+    :dbg.p(pid, [:m])
+    Process.monitor(pid)
+  end
+end
+
+defmodule MyApp.Console do
+  @moduledoc """
+  Debugging helpers for a remote console.
+  """
+  def watch(pid) do
+    :dbg.p(pid, [:m])
+    Process.monitor(pid)
+  end
+end
+
+defmodule MyApp.Shop do
+  def pay(order) do
+    :dbg.tracer()
+    {:ok, order}
+  end
+end
+'''
+
+
+def test_a_tracing_helper_is_reported_never_removed():
+    result = run(TOOLING)
+    new = result.new
+    assert new.split("defmodule MyApp.Shop")[0] == TOOLING.lstrip().split("defmodule MyApp.Shop")[0]
+    tooling = [f for f in result.findings if f.line < 31]
+    assert len(tooling) == 6 and not any(f.fixed for f in tooling), [f.message for f in tooling]
+    assert not any("which does other work" in f.message for f in tooling if f.line < 10)
+    assert all("needs review" in f.message and "tooling" in f.message for f in tooling), [f.message for f in tooling]
+    # A trace left in business code is still a leftover.
+    assert "  def pay(order) do\n    {:ok, order}\n" in new

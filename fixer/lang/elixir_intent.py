@@ -19,6 +19,8 @@ Evidence that the output is on purpose ("purpose" clues):
     (with `IO.puts`/`IO.write`/`Mix.shell`; a body of only `IO.inspect`s is debugging)
   - a flag switches it on: an enclosing `if`/`unless` on verbose/debug/trace/print/quiet/log, or
     such a flag left of an enclosing `&&`/`||`/`and`/`or`
+  - a `:dbg` call in tracing tooling: a function that only makes `:dbg` calls (and returns a
+    plain value), or a module whose name or `@moduledoc` says trace/tracer/tracing/debug/dbg
   - the module is a Mix task (`Mix.Tasks.*`, `use Mix.Task`) or a command-line module (`main/1`)
   - the file is a script whose output is its job (`.exs` outside `test/`, `config/` and `mix.exs`)
 Verdict: leftover clues and no purpose clue -> fix; a purpose clue and a strong leftover clue ->
@@ -50,6 +52,9 @@ INTENT_COMMENT = re.compile(r"(?i)\b(?:do\s+not|don'?t|never|must\s+not)\s+(?:re
                             r"|\bexpected\s+output\b")
 FLAG = re.compile(r"(?i)verbos|debug|trace|print|quiet|silent|\blog")
 LEFTOVER, PURPOSE = "leftover", "purpose"
+DEBUGGERS = (":dbg.", "IEx.")
+TOOLING_WORDS = re.compile(r"(?i)\b(?:trac(?:e|er|ers|ing)|debug(?:ger|ging)?|dbg)\b")
+MODULEDOC = re.compile(r'@moduledoc\s+(?:"""(.*?)"""|"((?:[^"\\]|\\.)*)")', re.S)
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,7 @@ class Intent:
         self.lines = lines
         self._functions: dict[int, Function | None] = {}
         self._module_purpose: dict[int, str | None] = {}
+        self._module_tooling: dict[int, str | None] = {}
         self.script = _is_script(self.path)
 
     # -- the verdict ------------------------------------------------------------------------------
@@ -131,7 +137,7 @@ class Intent:
             add(Clue(LEFTOVER, label))
         function = self.function_of(call)
         if discarded:
-            if function is not None and not self._only_prints(function):
+            if function is not None and not self._only_prints(function) and not self._only_tooling(function):
                 add(Clue(LEFTOVER, f"its value is discarded in {function.label}, which does other work"))
             elif function is None:
                 where = "a module body (runs at compile time)" if self.names.module_of(call) else "top-level code"
@@ -161,6 +167,10 @@ class Intent:
                 yield Clue(PURPOSE, f"printing is the job of {function.label}")
             elif self._only_prints(function) and len(function.body) > 1:
                 yield Clue(PURPOSE, f"{function.label} only prints")
+        if (self.names.resolve(call).name or "").startswith(":dbg."):
+            tooling = self._tooling(call, function)
+            if tooling:
+                yield Clue(PURPOSE, tooling)
         flag = self._flag(call)
         if flag:
             yield Clue(PURPOSE, f"a flag switches it on (`{flag}`)")
@@ -201,12 +211,46 @@ class Intent:
         if block is not None:
             return statements(block)
         options = keyword_options(call_arguments(node)[1:], self.doc)
-        return [options["do"]] if "do" in options else []
+        value = options.get("do")
+        if value is not None and value.type == "block":  # `do: (a(); b)`
+            return [c for c in value.named_children if c.type != "comment"]
+        return [value] if value is not None else []
 
     def _only_prints(self, function: Function) -> bool:
         """Every statement prints, and at least one prints for a user (`IO.puts`, not `IO.inspect`)."""
         names = [self._output_name(s) for s in function.body]
         return bool(names) and all(names) and any(n not in ("IO.inspect", "dbg") for n in names)
+
+    def _only_tooling(self, function: Function) -> bool:
+        """Every statement is a `:dbg`/`IEx` call or a literal (`:ok`), and one is `:dbg`:
+        a tracing helper (`def calls(m, f) do :dbg.tracer(); ...; :ok end`)."""
+        from fixer.lang.elixir_purity import impure_parts
+
+        names = [(self.names.resolve(s).name or "") if s.type == "call" else "" for s in function.body]
+        def literal(node: Node) -> bool:
+            return not impure_parts([node], self.doc) and not any(True for _ in _identifiers(node))
+
+        return any(n.startswith(":dbg.") for n in names) and all(
+            n.startswith(DEBUGGERS) or literal(s) for n, s in zip(names, function.body))
+
+    def _tooling(self, call: Node, function: Function | None) -> str | None:
+        """Why a debugger call is debugging tooling rather than a leftover."""
+        if function is not None and self._only_tooling(function):
+            return f"{function.label} is tracing tooling (all it does is :dbg calls)"
+        module = self.names.module_of(call)
+        if module is None:
+            return None
+        if module.block.id not in self._module_tooling:
+            self._module_tooling[module.block.id] = self._module_says_tooling(module)
+        return self._module_tooling[module.block.id]
+
+    def _module_says_tooling(self, module) -> str | None:
+        if any(TOOLING_WORDS.match(part) for part in module.name.split(".")):
+            return f"{module.name} is debugging tooling (its name says so)"
+        doc = MODULEDOC.search(self.doc.node_text(module.block))
+        if doc and TOOLING_WORDS.search(doc.group(1)):
+            return f"{module.name} is debugging tooling (its @moduledoc says so)"
+        return None
 
     def _output_name(self, node: Node) -> str | None:
         while node.type == "binary_operator" and operator_of(node) == "|>":
