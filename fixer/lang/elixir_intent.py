@@ -237,18 +237,13 @@ class Intent:
         """Why a debugger call is debugging tooling rather than a leftover."""
         if function is not None and self._only_tooling(function):
             return f"{function.label} is tracing tooling (all it does is :dbg calls)"
-        module = self.names.module_of(call)
-        if module is None:
-            return None
-        if module.block.id not in self._module_tooling:
-            self._module_tooling[module.block.id] = self._module_says_tooling(module)
-        return self._module_tooling[module.block.id]
+        return self._per_module(call, self._module_tooling, self._module_says_tooling)
 
     def _module_says_tooling(self, module) -> str | None:
         if any(TOOLING_WORDS.match(part) for part in module.name.split(".")):
             return f"{module.name} is debugging tooling (its name says so)"
         doc = MODULEDOC.search(self.doc.node_text(module.block))
-        if doc and TOOLING_WORDS.search(doc.group(1)):
+        if doc and TOOLING_WORDS.search(doc.group(1) or doc.group(2)):
             return f"{module.name} is debugging tooling (its @moduledoc says so)"
         return None
 
@@ -263,12 +258,16 @@ class Intent:
         return name if name and name.startswith(OUTPUT_PREFIXES) else None
 
     def _module_reason(self, node: Node) -> str | None:
+        return self._per_module(node, self._module_purpose, self._module_kind)
+
+    def _per_module(self, node: Node, cache: dict, compute) -> str | None:
+        """`compute(module)` for the module around `node`, once per module."""
         module = self.names.module_of(node)
         if module is None:
             return None
-        if module.block.id not in self._module_purpose:
-            self._module_purpose[module.block.id] = self._module_kind(module)
-        return self._module_purpose[module.block.id]
+        if module.block.id not in cache:
+            cache[module.block.id] = compute(module)
+        return cache[module.block.id]
 
     def _module_kind(self, module) -> str | None:
         if module.name.startswith("Mix.Tasks."):
