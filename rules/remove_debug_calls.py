@@ -40,7 +40,8 @@ class RemoveDebugCalls(Rule):
     module defines or imports in place of Kernel's is not. A name fixer cannot decide (an alias it
     cannot read, a call the compiler would reject as ambiguous) is reported. Nothing inside a
     string, heredoc, sigil, comment, `quote` block, definition head (`def inspect(...)`, `defmacro
-    dbg(...)`), `@spec`/`@callback` or `import ..., only:` list is ever a target.
+    dbg(...)`), `@spec`/`@callback` or `import ..., only:` list is ever a target; a debug call in a default
+    argument (`x \\\\ IO.inspect(:d)`) runs, but heads are never edited: it is reported.
 
     Intent policy (what is removed, what is reported, and why):
         A call is removed only when there is evidence it is a debug leftover and none that the

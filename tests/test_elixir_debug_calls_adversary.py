@@ -6,6 +6,8 @@ matters, the functions run before/after with their values and printed output com
 """
 from __future__ import annotations
 
+import textwrap
+
 import elixir_batch
 from test_elixir_debug_calls_trust import fixed, reviews, run, warnings_of  # noqa: F401 (shared helpers)
 
@@ -349,3 +351,18 @@ def test_a_tracing_helper_is_reported_never_removed():
     assert all("needs review" in f.message and "tooling" in f.message for f in tooling), [f.message for f in tooling]
     # A trace left in business code is still a leftover.
     assert "  def pay(order) do\n    {:ok, order}\n" in new
+
+
+# -- 11. a debug call in a default argument is reported, the head never edited --------------------------
+
+def test_a_debug_call_in_a_default_argument_is_reported():
+    source = '''
+    defmodule Defaults do
+      def all(x \\\\ IO.inspect(:default)), do: x
+      def inspect(value), do: value
+    end
+    '''
+    result = run(source)
+    assert result.new == textwrap.dedent(source).lstrip()
+    assert len(result.findings) == 1 and not result.findings[0].fixed
+    assert result.findings[0].line == 2 and "default argument" in result.findings[0].message

@@ -123,7 +123,11 @@ class Finder:
         return list(found.values())
 
     def _target(self, call: Node) -> Target | None:
-        if elixir.in_opaque(call) or in_quote(call, self.doc) or definition_part(call, self.doc):
+        if elixir.in_opaque(call) or in_quote(call, self.doc):
+            return None
+        part = definition_part(call, self.doc)
+        default = part is not None and part.startswith("the head") and _in_default(call)
+        if part is not None and not default:
             return None
         shown = call_name(call, self.doc) or ""
         resolution = self.names.resolve(call)
@@ -138,6 +142,10 @@ class Finder:
         how = f" (through {resolution.how})" if resolution.how and resolution.how.startswith(("import", "alias")) else ""
         kind, clue = self._kind(call, name, shown)
         if kind is None:
+            return None
+        if default:  # runs on every call that omits the argument, but heads are never edited
+            self._review(call, f"{shown}{how} needs review: it is in a default argument (`\\\\`), and fixer "
+                         "never edits a definition head", "in a default argument")
             return None
         return Target(call, name, shown, kind, how, [clue] if clue else [])
 
@@ -868,6 +876,18 @@ def _removes(decision: Decision, span: tuple[int, int]) -> bool:
     def inside(outer):
         return outer[0] <= span[0] and span[1] <= outer[1]
     return inside(decision.removed) and not any(inside(kept) for kept in decision.kept)
+
+
+def _in_default(node: Node) -> bool:
+    """The node is inside the default value (right of `\\\\`) of a parameter."""
+    current = node
+    while current.parent is not None and current.parent.type not in BLOCKS:
+        parent = current.parent
+        if parent.type == "binary_operator" and operator_of(parent) == "\\\\" \
+                and parent.child_by_field_name("right") == current:
+            return True
+        current = parent
+    return False
 
 
 def _next_statement(node: Node) -> Node | None:
