@@ -54,7 +54,7 @@ class RemoveDebugCalls(Rule):
         discarded in a function that does other work, or returned as the function's value; it runs
         at compile time in a module body.
         Evidence of output on purpose: a comment above or after it says so ("do not remove",
-        "keep", "intentional", "on purpose", "not a debug ...", "scraped", "expected output"); a
+        "keep this", "intentional", "on purpose", "not a debug ...", "scraped", "expected output"); a
         test captures or asserts it (`capture_io`, `with_io`,
         `assert IO.inspect(...)`); the device or the inspect options come from the caller or a
         variable (`IO.inspect(x, opts)`); the enclosing function's name says printing is its job

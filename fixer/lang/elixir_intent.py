@@ -10,7 +10,7 @@ Evidence that a call is a debug leftover ("leftover" clues; strong ones marked *
   - its value is discarded in a function that does other work, or returned as the function's value
   - it runs at compile time in a module body, or at load time in a file outside any module
 Evidence that the output is on purpose ("purpose" clues):
-  - a comment right above it (or after it) says so: "do not remove", "keep", "intentional", "on
+  - a comment right above it (or after it) says so: "do not remove", "keep this", "intentional", "on
     purpose", "not a debug ...", "scraped", "expected output"
   - the output is captured or asserted by a test (`capture_io`, `with_io`, `assert IO.inspect(..)`)
   - the device or the inspect options come from the caller or are computed (`IO.inspect(x, opts)`)
@@ -47,7 +47,8 @@ OUTPUT_PREFIXES = ("IO.", "Mix.shell", "Mix.Shell", ":io.")  # printing for a us
 DEBUG_COMMENT = re.compile(r"(?i)\b(?:debug(?:ging)?|dbg|xxx|temp(?:orary)?|tmp|remove\b)")
 # A comment saying the output is wanted: evidence of purpose, and it silences the debug words around
 # it ("not a debug leftover", "do not remove").
-INTENT_COMMENT = re.compile(r"(?i)\b(?:do\s+not|don'?t|never|must\s+not)\s+(?:remove|delete|drop|touch)|\bkeep\b"
+INTENT_COMMENT = re.compile(r"(?i)\b(?:do\s+not|don'?t|never|must\s+not)\s+(?:remove|delete|drop|touch)"
+                            r"|\bkeep\s+(?:it|this|that|the\s+(?:output|line|call|print))\b"
                             r"|\bintentional|\bon\s+purpose\b|\bdeliberate|\bnot?\s+(?:a\s+)?debug|\bscrape"
                             r"|\bexpected\s+output\b")
 FLAG = re.compile(r"(?i)verbos|debug|trace|print|quiet|silent|\blog")
