@@ -366,3 +366,19 @@ def test_a_debug_call_in_a_default_argument_is_reported():
     assert result.new == textwrap.dedent(source).lstrip()
     assert len(result.findings) == 1 and not result.findings[0].fixed
     assert result.findings[0].line == 2 and "default argument" in result.findings[0].message
+
+
+def test_a_negated_debug_word_in_a_trailing_comment_is_not_debug_evidence():
+    source = '''
+    defmodule Trailing do
+      def run(rows) do
+        dbg(rows) # not debug output: the support team reads it, do not remove
+        length(rows)
+      end
+    end
+    '''
+    result = run(source)
+    assert result.new == textwrap.dedent(source).lstrip()
+    [finding] = result.findings
+    assert not finding.fixed and "a comment says the output is wanted" in finding.message
+    assert "under a debug comment" not in finding.message
