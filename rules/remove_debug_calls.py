@@ -24,11 +24,15 @@ class RemoveDebugCalls(Rule):
           value it returns: `IO.inspect(item, opts)`, `IO.inspect(device, item, opts)` and
           `dbg(code, opts)` all return their item; a banner used as a value becomes `:ok`;
         - `IEx.pry()` and `:dbg.tracer()`/`:dbg.p(...)`/`:dbg.tpl(...)` statements are deleted (also
-          `{:ok, _} = :dbg.tracer()`, and a `require IEx; IEx.pry()` one-liner); used as a value,
+          `{:ok, _} = :dbg.tracer()`, and a `require IEx; IEx.pry()` one-liner when no later
+          `IEx` call in its scope needs the require); used as a value,
           they are reported;
-        - a comment directly above a deleted statement that talks about debugging goes with it;
+        - the comment lines directly above a deleted statement that talk about debugging go with
+          it (from the nearest up; a comment about anything else, and all above it, stay);
         - a variable, module attribute, `alias`, `import IO` or `require IEx` that only the removed
-          code used is renamed with `_` or removed, so the compiler prints no new "unused" warning.
+          code used is renamed with `_` or removed, so the compiler prints no new "unused" warning;
+          when that rename is blocked (the `_` name is taken, the line would grow too long, or the
+          clause calls `binding()`, whose result it would change), the call stays and is reported.
 
     Names are resolved the way the compiler does, per module and lexically: `IO.inspect` under
     `alias My.Printer, as: IO` is not Kernel's and is left alone; `Out.inspect` under `alias IO, as:
@@ -36,24 +40,31 @@ class RemoveDebugCalls(Rule):
     module defines or imports in place of Kernel's is not. A name fixer cannot decide (an alias it
     cannot read, a call the compiler would reject as ambiguous) is reported. Nothing inside a
     string, heredoc, sigil, comment, `quote` block, definition head (`def inspect(...)`, `defmacro
-    dbg(...)`), `@spec`/`@callback` or `import ..., only:` list is ever a target.
+    dbg(...)`), `@spec`/`@callback` or `import ..., only:` list is ever a target; a debug call in a default
+    argument (`x \\\\ IO.inspect(:d)`) runs, but heads are never edited: it is reported.
 
     Intent policy (what is removed, what is reported, and why):
         A call is removed only when there is evidence it is a debug leftover and none that the
         output is on purpose.
         Evidence of a leftover (strong ones marked *): *it is `dbg`, `IEx.pry` or `:dbg` tracing;
-        *a comment above or after it says debug/dbg/XXX/temporary/remove; *it passes a value
+        *a comment above or after it says debug/dbg/XXX/temporary/remove (unless a comment there
+        says the output is wanted); *it passes a value
         through (a middle pipeline stage, a `tap`/`then` stage, a value other code uses); *its
         message matches `messages` or its name is listed in `calls`; it has a `label:`; its value is
         discarded in a function that does other work, or returned as the function's value; it runs
         at compile time in a module body.
-        Evidence of output on purpose: a test captures or asserts it (`capture_io`, `with_io`,
+        Evidence of output on purpose: a comment above or after it says so ("do not remove",
+        "keep this", "intentional", "on purpose", "not a debug ...", "scraped", "expected output"); a
+        test captures or asserts it (`capture_io`, `with_io`,
         `assert IO.inspect(...)`); the device or the inspect options come from the caller or a
         variable (`IO.inspect(x, opts)`); the enclosing function's name says printing is its job
         (inspect, print, pp, puts, flush, dump, show, display, main, write, echo, render, report,
         output, trace, debug, log, banner) or all it does is print for a user (`IO.puts`,
-        `IO.write`, `Mix.shell`); an enclosing `if`/`unless` on a verbose/debug/trace/quiet flag
-        switches it on; the module is a Mix task or a command-line module (`main/1`); the file is a
+        `IO.write`, `Mix.shell`, also through `import IO` or an alias of IO); an enclosing `if`/`unless` on a verbose/debug/trace/quiet flag,
+        or such a flag left of an enclosing `&&`/`||`/`and`/`or` (`opts[:verbose] && IO.inspect(rows)`),
+        switches it on; for a `:dbg` call, it is tracing tooling (a function that
+        only makes `:dbg` calls and returns a literal, or a module whose name or `@moduledoc` says
+        trace/tracing/debug/dbg); the module is a Mix task or a command-line module (`main/1`); the file is a
         script (`.exs` outside `test/` and `config/`).
         Verdict: leftover evidence and no purpose -> removed. Purpose and only weak leftover evidence
         -> left alone, silently. Purpose and strong leftover evidence -> "needs review" with both
@@ -82,11 +93,15 @@ class RemoveDebugCalls(Rule):
 
     Fix safety:
         Safe: the returned value is kept wherever it is used, and only known-pure expressions
-        (literals, variables, attributes, field reads, `inspect/1,2`, `self()`, containers and
-        interpolations of those) disappear with a deleted call. Work inside a deleted call's
-        arguments (any call fixer does not know to be pure, a binding) is kept as a statement of its
-        own; an expression that does no work but may raise (`hd(list)`, `a + b`, `Map.fetch!/2`) is
-        reported instead, since deleting it could turn a crash into success. Options that do work
+        (literals, variables, attributes, Access reads `opts[:k]`, `inspect/1,2`, `self()`,
+        containers and interpolations of those) disappear with a deleted call. Work inside a deleted
+        call's arguments (any call fixer does not know to be pure, `Counter.next` without
+        parentheses, a binding) is kept as a statement of its own; an expression that does no work
+        but may raise (`hd(list)`, `Map.fetch!/2`, a field read `state.workers`, which raises
+        KeyError or is a call when `state` holds a module) is reported instead, since deleting it could turn a crash into success. An argument that is a
+        call without parentheses (`if x, do: 1, else: 2`, `Enum.map list, f`) is unwrapped only as
+        a whole statement or the right side of a match statement; as an operand, an argument or
+        the right of `<-` it would take in what follows it, so it is reported. Options that do work
         (`label: "#{send(...)}"`) block the fix. Captures (`&IO.inspect/1` outside `tap`), calls
         sharing a line with other code, and unwrappings whose new layout `mix format` would re-flow
         in a way fixer does not predict are reported, never rewritten; otherwise the kept expression

@@ -14,7 +14,6 @@ if TYPE_CHECKING:  # the tree-sitter side is imported inside check(): `fixer rul
 NEAR_HINT = 20  # lines
 UNDERSCORED = re.compile(r"_[a-z]\w*[?!]?\Z")
 UNDERSCORED_WORD = re.compile(r"_[a-z]\w*[?!]?")  # led by a literal: a fast search
-BINDING_CALL = re.compile(rb"(?<![\w.:])binding\(\s*\)")
 
 
 class RenameUsedUnderscored(Rule):
@@ -194,7 +193,6 @@ class _Blockers:
         self.unresolved: dict[str, list[int]] = {}
         for node in analysis.unresolved:
             self.unresolved.setdefault(doc.node_text(node), []).append(node.start_byte)
-        self._binding_calls: list[int] | None = None
         self._templates: list | None = None
 
     def templates_within(self, scope) -> list[str]:
@@ -211,7 +209,7 @@ class _Blockers:
         return found
 
     def why_not(self, variable: Variable, new_name: str) -> str | None:
-        from fixer.lang.elixir_vars import is_variable_name, name_taken, within
+        from fixer.lang.elixir_vars import calls_binding, is_variable_name, name_taken, within
 
         scope = variable.scope
         if any(read.type != "identifier" for read in variable.reads):
@@ -224,9 +222,7 @@ class _Blockers:
             return f"a template sigil in this clause mentions {new_name}"
         if within(sorted(self.unresolved.get(variable.name, [])), scope):
             return f"a read of {variable.name} here resolves to no binding (a macro may bind it)"
-        if self._binding_calls is None:
-            self._binding_calls = [m.start() for m in BINDING_CALL.finditer(self.doc.data)]
-        if within(self._binding_calls, scope):
+        if calls_binding(scope, self.doc):
             return "the clause calls binding(), whose result would change"
         return None
 

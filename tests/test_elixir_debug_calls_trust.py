@@ -227,7 +227,7 @@ def test_io_through_alias_import_and_kernel_dbg_are_debug_calls(elixir_tools, tm
 
       def handle(job) do
         Out.inspect(job, label: "job")
-        inspect(:stderr, job.id, label: "id")
+        inspect(:stderr, job[:id], label: "id")
         result = Kernel.dbg(job.payload)
         {:ok, result}
       end

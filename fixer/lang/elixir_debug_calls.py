@@ -17,12 +17,12 @@ from tree_sitter import Node
 
 from fixer.lang import elixir
 from fixer.lang.elixir import BLOCKS, Doc, call_arguments, call_name, in_quote, operator_of
-from fixer.lang.elixir_intent import LEFTOVER, Clue, Intent, Verdict
+from fixer.lang.elixir_intent import INTENT_COMMENT, LEFTOVER, Clue, Intent, Verdict
 from fixer.lang.elixir_layout import (LAYOUT_CHANGES, Keep, Pending, Placer, Plan, Rewrite, first_on_line, has_outside, line_indent,
                                       whole_lines)
 from fixer.lang.elixir_names import EXPORTS, Names, call_arity, definition_part
 from fixer.lang.elixir_purity import impure_parts
-from fixer.lang.elixir_vars import WORD, name_taken, variables
+from fixer.lang.elixir_vars import WORD, calls_binding, name_taken, variables
 
 IDENTITY = frozenset({"IO.inspect", "Kernel.dbg"})  # return their item
 TAPS = frozenset({"Kernel.tap", "Kernel.then"})
@@ -65,6 +65,8 @@ class Decision:
     message: str
     removed: tuple[int, int]  # character range that disappears
     kept: list[tuple[int, int]] = field(default_factory=list)  # ranges inside it that stay
+    group: tuple[int, ...] = ()  # calls whose fixes share these plans (one statement re-flow)
+    finding: int = -1  # index of its finding in the outcome
 
 
 class Finder:
@@ -82,6 +84,7 @@ class Finder:
         self.messages = [re.compile(p) for p in rule.options["messages"]]
         self.outcome_findings = []
         self.fixed: dict[int, Decision] = {}  # call node id -> what was done
+        self.judged: dict[int, tuple[Target, Verdict]] = {}  # call node id -> why it was fixed
         self.pending: dict[int, list[tuple[Target, Verdict, Decision]]] = {}  # statement id -> re-flows
         self.waiting: list[tuple[int, int]] = []  # (statement end, statement id): pending, by end
         self.poisoned: set[int] = set()  # statements whose re-flow holds a call that was decided apart
@@ -103,7 +106,7 @@ class Finder:
             self._reflow(self.pending.pop(heappop(self.waiting)[1]))
         if self.fixed:
             self._bookkeeping()
-        return Outcome(self.rewrite.edits(), self.outcome_findings)
+        return Outcome(self.rewrite.edits(), [f for f in self.outcome_findings if f is not None])
 
     def _candidates(self) -> list[Node]:
         pattern = _candidate_pattern(self.calls, bool(self.messages), "import IO" in self.doc.text)
@@ -120,7 +123,11 @@ class Finder:
         return list(found.values())
 
     def _target(self, call: Node) -> Target | None:
-        if elixir.in_opaque(call) or in_quote(call, self.doc) or definition_part(call, self.doc):
+        if elixir.in_opaque(call) or in_quote(call, self.doc):
+            return None
+        part = definition_part(call, self.doc)
+        default = part is not None and part.startswith("the head") and _in_default(call)
+        if part is not None and not default:
             return None
         shown = call_name(call, self.doc) or ""
         resolution = self.names.resolve(call)
@@ -135,6 +142,10 @@ class Finder:
         how = f" (through {resolution.how})" if resolution.how and resolution.how.startswith(("import", "alias")) else ""
         kind, clue = self._kind(call, name, shown)
         if kind is None:
+            return None
+        if default:  # runs on every call that omits the argument, but heads are never edited
+            self._review(call, f"{shown}{how} needs review: it is in a default argument (`\\\\`), and fixer "
+                         "never edits a definition head", "in a default argument")
             return None
         return Target(call, name, shown, kind, how, [clue] if clue else [])
 
@@ -203,7 +214,8 @@ class Finder:
     def _fixed(self, target: Target, verdict: Verdict, decision: Decision) -> None:
         for plan in decision.plans:
             self.rewrite.add(plan)
-        self.fixed[target.call.id] = decision
+        self.fixed[target.call.id] = replace(decision, finding=len(self.outcome_findings))
+        self.judged[target.call.id] = (target, verdict)
         message = f"{decision.message}{target.how} (debug leftover: {_phrases(verdict)})"
         self._finding(target.call, message, True, verdict.evidence())
 
@@ -231,11 +243,12 @@ class Finder:
         root = group[0][2].plans.root
         placed = LAYOUT_CHANGES if root.id in self.poisoned else \
             self.placer.reflow([decision.plans for _, _, decision in group])
+        members = tuple(target.call.id for target, _, _ in group)
         for number, (target, verdict, decision) in enumerate(group):
             if isinstance(placed, str):
                 self._not_fixed(target, verdict, placed)
             else:
-                self._fixed(target, verdict, replace(decision, plans=placed if number == 0 else []))
+                self._fixed(target, verdict, replace(decision, plans=placed if number == 0 else [], group=members))
 
     def _position(self, target: Target) -> tuple[str, Node]:
         """("stage"|"tap"|"capture"|"noop"|"statement"|"return"|"value", the node that goes)."""
@@ -264,6 +277,9 @@ class Finder:
             return "return", call
         if parent is not None and parent.type == "pair" and self._noop_branch(parent):
             return "noop", call
+        if parent is not None and parent.type == "binary_operator" and operator_of(parent) in LOGICAL \
+                and parent.child_by_field_name("right") == call and self._discarded(parent):
+            return "noop", call  # `ready && IO.inspect(rows)` as a statement: a guarded print
         return "value", call
 
     def _discarded_match(self, match: Node | None, call: Node) -> bool:
@@ -439,7 +455,8 @@ class Finder:
         if kind == "capture":
             return f"it is captured as a function value (`{self._short(node)}`)"
         if kind == "noop":
-            return "it is all its fn, for or branch does (unwrapping would leave code that does nothing)"
+            return "it is all its fn, for, branch or `&&`/`||` operand does (unwrapping would leave code " \
+                "that does nothing)"
         if kind in ("stage", "tap"):
             return self._remove_stage(target, node)
         if kind == "statement":
@@ -520,6 +537,8 @@ class Finder:
             return None
         if not first_on_line(self.lines, self.doc.char(previous.start_byte)):
             return None
+        if self._alias_uses_after(statement, "IEx"):
+            return None  # another pry may stay (reported): it needs the require
         self.one_liners.add(previous.id)
         return previous
 
@@ -561,8 +580,9 @@ class Finder:
             return bad
         if has_outside(call, item):
             return "a comment inside it would be lost"
-        if item.type == "call" and _no_parens_with_args(item) and call.parent is not None \
-                and call.parent.type not in BLOCKS and call.parent.type != "binary_operator":
+        if item.type == "call" and _no_parens_with_args(item) and not _stands_alone(call):
+            # `if x, do: 1, else: 2` or `Enum.map list, f` spliced into an operand, an argument or a
+            # `<-` would take in what follows it; wrapped in parentheses, `mix format` rewrites it.
             return "its argument is a call without parentheses"
         prefix, suffix = ("[", "]") if item.type == "keywords" else \
             ("(", ")") if _needs_parens(item, call, self.doc) else ("", "")
@@ -607,6 +627,23 @@ class Finder:
 
     # -- bookkeeping after removals -----------------------------------------------------------------------
     def _bookkeeping(self) -> None:
+        # A fix that would leave a variable unused where the `_` rename is blocked (or would change
+        # what `binding()` returns) is taken back, and the regions recomputed without it.
+        while True:
+            self._gone_index = self._regions()
+            renames, blocked = self._unused_variables()
+            if not blocked:
+                break
+            for variable, reason in blocked:
+                self._retract(variable, reason)
+            if not self.fixed:
+                return
+        for variable, new_name in renames:
+            self._rename(variable, new_name)
+        self._drop_unused_attributes()
+        self._drop_unused_directives()
+
+    def _regions(self) -> _Regions:
         # A fix whose edit overlaps another one is made in the engine's next pass: not gone yet.
         deferred = {id(plan) for plan in self.rewrite.overlapping()}
         regions = []
@@ -614,21 +651,35 @@ class Finder:
             if not any(id(plan) in deferred for plan in decision.plans):
                 regions.append((*decision.removed, False))
                 regions.extend((start, end, True) for start, end in decision.kept)
-        self._gone_index = _Regions(regions)
-        self._mark_unused_variables()
-        self._drop_unused_attributes()
-        self._drop_unused_directives()
+        return _Regions(regions)
+
+    def _retract(self, variable, reason: str) -> None:
+        """Undo the fixes that removed the variable's reads: the calls stay, reported with `reason`."""
+        spans = [self.doc.span(read) for read in variable.reads]
+        for call_id, decision in list(self.fixed.items()):
+            if call_id not in self.fixed or not any(_removes(decision, span) for span in spans):
+                continue
+            for member in decision.group or (call_id,):
+                undone = self.fixed.pop(member, None)
+                if undone is None:
+                    continue
+                self.rewrite.remove(undone.plans)
+                self.outcome_findings[undone.finding] = None
+                target, verdict = self.judged.pop(member)
+                self._not_fixed(target, verdict, reason)
 
     def _gone(self, node: Node) -> bool:
         return self._gone_index.gone(*self.doc.span(node))
 
-    def _mark_unused_variables(self) -> None:
-        """Prefix with `_` a variable whose only reads were in removed debug code (no new warning)."""
+    def _unused_variables(self) -> tuple[list, list]:
+        """Variables whose only reads were in removed debug code: (variable, new name) to rename
+        with `_` (no new warning), and (variable, why not) where the rename is blocked."""
         # Such a variable is read in removed code: only the names written there need resolving.
         removed = {m.group() for start, end, kept in self._gone_index.regions if not kept
                    for m in WORD.finditer(self.doc.text, start, end)}
+        renames, blocked = [], []
         if not removed:
-            return
+            return renames, blocked
         for variable in variables(self.doc, lambda name: not name.startswith("_"), removed):
             if not variable.reads or not all(self._gone(read) for read in variable.reads):
                 continue
@@ -638,19 +689,24 @@ class Finder:
                 continue  # `{x, x} = pair`: the repeat is a use; `{_x, _x}` would warn instead
             new_name = "_" + variable.name
             start, _ = self.doc.span(variable.bindings[0])
-            if name_taken(variable.scope, new_name, self.doc):
-                message = f"{variable.name} is unused once the debug code goes, but {new_name} is taken"
-                self._finding_at(start, message, False, "rename blocked: name taken")
-                continue
-            line = self.lines.line_of(start)
-            if len(self.lines.line_text(line)) >= self.placer.line_length:
-                message = f"{variable.name} is unused once the debug code goes, but {new_name} would make its line too long"
-                self._finding_at(start, message, False, "rename blocked: line length")
-                continue
-            for binding in variable.bindings:
-                self.rewrite.add(Plan(*self.doc.span(binding), [new_name]))
-            message = f"renamed {variable.name} to {new_name}: its only uses were in removed debug code"
-            self._finding_at(start, message, True, "keeps the compiler quiet: variable only read by debug code")
+            unused = f"{variable.name} would be unused once it goes"
+            if calls_binding(variable.scope, self.doc):
+                blocked.append((variable, f"{unused}, and renaming it to {new_name} would change what binding() "
+                                          "returns in this clause"))
+            elif name_taken(variable.scope, new_name, self.doc):
+                blocked.append((variable, f"{unused}, and {new_name} (the rename that keeps the compiler quiet) is taken"))
+            elif len(self.lines.line_text(self.lines.line_of(start))) >= self.placer.line_length:
+                blocked.append((variable, f"{unused}, and renaming it to {new_name} would make its line too long"))
+            else:
+                renames.append((variable, new_name))
+        return renames, blocked
+
+    def _rename(self, variable, new_name: str) -> None:
+        for binding in variable.bindings:
+            self.rewrite.add(Plan(*self.doc.span(binding), [new_name]))
+        start, _ = self.doc.span(variable.bindings[0])
+        message = f"renamed {variable.name} to {new_name}: its only uses were in removed debug code"
+        self._finding_at(start, message, True, "keeps the compiler quiet: variable only read by debug code")
 
     def _drop_unused_attributes(self) -> None:
         """A module attribute read only by removed debug code would warn "set but never used": its
@@ -715,12 +771,16 @@ class Finder:
                 self._drop_directive(directive.node, label)
 
     def _alias_uses(self, directive) -> list[Node]:
-        scope = directive.node.parent
+        return self._alias_uses_after(directive.node, directive.short)
+
+    def _alias_uses_after(self, node: Node, short: str) -> list[Node]:
+        """Uses of the alias `short` after `node`, in the block that holds it (its lexical scope)."""
+        scope = node.parent
         text = self.doc.text
         uses = []
-        pattern = re.compile(rf"(?<![\w.]){re.escape(directive.short)}\b")
+        pattern = re.compile(rf"(?<![\w.]){re.escape(short)}\b")
         _, end = self.doc.span(scope)
-        for match in pattern.finditer(text, self.doc.char(directive.node.end_byte), end):
+        for match in pattern.finditer(text, self.doc.char(node.end_byte), end):
             node = self.doc.node_at(match.start(), match.end())
             if node is not None and node.type == "alias" and not elixir.in_opaque(node):
                 uses.append(node)
@@ -761,13 +821,13 @@ class Finder:
         return Plan(self.lines.line_start(first), self.lines.line_end(last), tidy=True, message=message)
 
     def _with_debug_comments(self, first: int, last: int) -> tuple[int, int]:
-        above = []
-        line = first - 1
-        while line in self.comments:
-            above.insert(0, line)
-            line -= 1
-        if above and any(COMMENT_GOES.search(self.lines.line_text(n)) for n in above):
-            first = above[0]
+        """Widen a deletion to the comment lines right above it that are about debugging (up to the
+        first one that is not: a comment about the code around it stays)."""
+        while first - 1 in self.comments:
+            text = self.lines.line_text(first - 1)
+            if not COMMENT_GOES.search(text) or INTENT_COMMENT.search(text):
+                break
+            first -= 1
         return first, last
 
     def _short(self, node: Node) -> str:
@@ -811,6 +871,25 @@ class _Regions:
         return False
 
 
+def _removes(decision: Decision, span: tuple[int, int]) -> bool:
+    """The span lies in what the decision removes, not in a part it keeps."""
+    def inside(outer):
+        return outer[0] <= span[0] and span[1] <= outer[1]
+    return inside(decision.removed) and not any(inside(kept) for kept in decision.kept)
+
+
+def _in_default(node: Node) -> bool:
+    """The node is inside the default value (right of `\\\\`) of a parameter."""
+    current = node
+    while current.parent is not None and current.parent.type not in BLOCKS:
+        parent = current.parent
+        if parent.type == "binary_operator" and operator_of(parent) == "\\\\" \
+                and parent.child_by_field_name("right") == current:
+            return True
+        current = parent
+    return False
+
+
 def _next_statement(node: Node) -> Node | None:
     sibling = node.next_named_sibling
     while sibling is not None and sibling.type in ("comment", "stab_clause"):
@@ -841,8 +920,21 @@ def _candidate_pattern(calls: set[str], banners: bool, import_io: bool) -> re.Pa
 
 
 def _no_parens_with_args(node: Node) -> bool:
+    """`f a, b` (a do-block call, `case x do ... end`, is delimited by its `end`: not one of them)."""
+    if any(c.type == "do_block" for c in node.children):
+        return False
     return bool(call_arguments(node)) and not any(
         c.type == "arguments" and c.children and c.children[0].type == "(" for c in node.children)
+
+
+def _stands_alone(call: Node) -> bool:
+    """The call is a whole statement, or the right side of a match that is one: a call without
+    parentheses put there keeps every argument it had (`y = if x, do: 1, else: 2`)."""
+    parent = call.parent
+    if parent is None or parent.type in BLOCKS:
+        return True
+    return parent.type == "binary_operator" and operator_of(parent) == "=" \
+        and parent.child_by_field_name("right") == call and parent.parent is not None and parent.parent.type in BLOCKS
 
 
 def _needs_parens(item: Node, call: Node, doc: Doc) -> bool:

@@ -2,19 +2,25 @@
 
 Evidence that a call is a debug leftover ("leftover" clues; strong ones marked *):
   * `dbg`, `IEx.pry`, `:dbg` tracing; a call named in `calls` or a banner matching `messages`
-  * a comment right above it (or after it) that says debug / dbg / XXX / temporary / remove
+  * a comment right above it (or after it) that says debug / dbg / XXX / temporary / remove, unless
+    one there says the output is wanted
   * it passes a value through: a middle pipeline stage, a `tap`/`then` stage, or a value another
     expression uses (an argument, an operand, the right side of `=`)
   - a `label:` (it names what is being looked at)
   - its value is discarded in a function that does other work, or returned as the function's value
   - it runs at compile time in a module body, or at load time in a file outside any module
 Evidence that the output is on purpose ("purpose" clues):
+  - a comment right above it (or after it) says so: "do not remove", "keep this", "intentional", "on
+    purpose", "not a debug ...", "scraped", "expected output"
   - the output is captured or asserted by a test (`capture_io`, `with_io`, `assert IO.inspect(..)`)
   - the device or the inspect options come from the caller or are computed (`IO.inspect(x, opts)`)
   - printing is the enclosing function's job: its name says so (inspect/print/pp/puts/flush/dump/
     show/display/main/write/echo/render/report/output/trace/debug/log/banner), or all it does is print
     (with `IO.puts`/`IO.write`/`Mix.shell`; a body of only `IO.inspect`s is debugging)
-  - a flag switches it on: an enclosing `if`/`unless` on verbose/debug/trace/print/quiet/log
+  - a flag switches it on: an enclosing `if`/`unless` on verbose/debug/trace/print/quiet/log, or
+    such a flag left of an enclosing `&&`/`||`/`and`/`or`
+  - a `:dbg` call in tracing tooling: a function that only makes `:dbg` calls (and returns a
+    plain value), or a module whose name or `@moduledoc` says trace/tracer/tracing/debug/dbg
   - the module is a Mix task (`Mix.Tasks.*`, `use Mix.Task`) or a command-line module (`main/1`)
   - the file is a script whose output is its job (`.exs` outside `test/`, `config/` and `mix.exs`)
 Verdict: leftover clues and no purpose clue -> fix; a purpose clue and a strong leftover clue ->
@@ -39,8 +45,17 @@ CAPTURES = frozenset({"capture_io", "with_io", "ExUnit.CaptureIO.capture_io", "E
 ASSERTIONS = frozenset({"assert", "refute", "assert_raise", "assert_received", "assert_receive", "assert_in_delta"})
 OUTPUT_PREFIXES = ("IO.", "Mix.shell", "Mix.Shell", ":io.")  # printing for a user (Logger is another channel)
 DEBUG_COMMENT = re.compile(r"(?i)\b(?:debug(?:ging)?|dbg|xxx|temp(?:orary)?|tmp|remove\b)")
+# A comment saying the output is wanted: evidence of purpose, and it silences the debug words around
+# it ("not a debug leftover", "do not remove").
+INTENT_COMMENT = re.compile(r"(?i)\b(?:do\s+not|don'?t|never|must\s+not)\s+(?:remove|delete|drop|touch)"
+                            r"|\bkeep\s+(?:it|this|that|the\s+(?:output|line|call|print))\b"
+                            r"|\bintentional|\bon\s+purpose\b|\bdeliberate|\bnot?\s+(?:a\s+)?debug|\bscrape"
+                            r"|\bexpected\s+output\b")
 FLAG = re.compile(r"(?i)verbos|debug|trace|print|quiet|silent|\blog")
 LEFTOVER, PURPOSE = "leftover", "purpose"
+DEBUGGERS = (":dbg.", "IEx.")
+TOOLING_WORDS = re.compile(r"(?i)\b(?:trac(?:e|er|ers|ing)|debug(?:ger|ging)?|dbg)\b")
+MODULEDOC = re.compile(r'@moduledoc\s+(?:"""(.*?)"""|"((?:[^"\\]|\\.)*)")', re.S)
 
 
 @dataclass(frozen=True)
@@ -104,6 +119,7 @@ class Intent:
         self.lines = lines
         self._functions: dict[int, Function | None] = {}
         self._module_purpose: dict[int, str | None] = {}
+        self._module_tooling: dict[int, str | None] = {}
         self.script = _is_script(self.path)
 
     # -- the verdict ------------------------------------------------------------------------------
@@ -112,15 +128,17 @@ class Intent:
         """`leftover`: clues the caller already knows (the call's kind and position)."""
         verdict = Verdict(list(leftover))
         add = verdict.clues.append
-        comment = self._debug_comment(call)
-        if comment:
+        comments = self._comments(call)
+        if any(INTENT_COMMENT.search(c) for c in comments):
+            add(Clue(PURPOSE, "a comment says the output is wanted"))
+        elif any(DEBUG_COMMENT.search(c) for c in comments):
             add(Clue(LEFTOVER, "under a debug comment", True))
         label = self._label(option_nodes)
         if label is not None:
             add(Clue(LEFTOVER, label))
         function = self.function_of(call)
         if discarded:
-            if function is not None and not self._only_prints(function):
+            if function is not None and not self._only_prints(function) and not self._only_tooling(function):
                 add(Clue(LEFTOVER, f"its value is discarded in {function.label}, which does other work"))
             elif function is None:
                 where = "a module body (runs at compile time)" if self.names.module_of(call) else "top-level code"
@@ -150,6 +168,10 @@ class Intent:
                 yield Clue(PURPOSE, f"printing is the job of {function.label}")
             elif self._only_prints(function) and len(function.body) > 1:
                 yield Clue(PURPOSE, f"{function.label} only prints")
+        if (self.names.resolve(call).name or "").startswith(":dbg."):
+            tooling = self._tooling(call, function)
+            if tooling:
+                yield Clue(PURPOSE, tooling)
         flag = self._flag(call)
         if flag:
             yield Clue(PURPOSE, f"a flag switches it on (`{flag}`)")
@@ -190,26 +212,63 @@ class Intent:
         if block is not None:
             return statements(block)
         options = keyword_options(call_arguments(node)[1:], self.doc)
-        return [options["do"]] if "do" in options else []
+        value = options.get("do")
+        if value is not None and value.type == "block":  # `do: (a(); b)`
+            return [c for c in value.named_children if c.type != "comment"]
+        return [value] if value is not None else []
 
     def _only_prints(self, function: Function) -> bool:
         """Every statement prints, and at least one prints for a user (`IO.puts`, not `IO.inspect`)."""
         names = [self._output_name(s) for s in function.body]
         return bool(names) and all(names) and any(n not in ("IO.inspect", "dbg") for n in names)
 
+    def _only_tooling(self, function: Function) -> bool:
+        """Every statement is a `:dbg`/`IEx` call or a literal (`:ok`), and one is `:dbg`:
+        a tracing helper (`def calls(m, f) do :dbg.tracer(); ...; :ok end`)."""
+        from fixer.lang.elixir_purity import impure_parts
+
+        names = [(self.names.resolve(s).name or "") if s.type == "call" else "" for s in function.body]
+        def literal(node: Node) -> bool:
+            return not impure_parts([node], self.doc) and not any(True for _ in _identifiers(node))
+
+        return any(n.startswith(":dbg.") for n in names) and all(
+            n.startswith(DEBUGGERS) or literal(s) for n, s in zip(names, function.body))
+
+    def _tooling(self, call: Node, function: Function | None) -> str | None:
+        """Why a debugger call is debugging tooling rather than a leftover."""
+        if function is not None and self._only_tooling(function):
+            return f"{function.label} is tracing tooling (all it does is :dbg calls)"
+        return self._per_module(call, self._module_tooling, self._module_says_tooling)
+
+    def _module_says_tooling(self, module) -> str | None:
+        if any(TOOLING_WORDS.match(part) for part in module.name.split(".")):
+            return f"{module.name} is debugging tooling (its name says so)"
+        doc = MODULEDOC.search(self.doc.node_text(module.block))
+        if doc and TOOLING_WORDS.search(doc.group(1) or doc.group(2)):
+            return f"{module.name} is debugging tooling (its @moduledoc says so)"
+        return None
+
     def _output_name(self, node: Node) -> str | None:
         while node.type == "binary_operator" and operator_of(node) == "|>":
             node = node.child_by_field_name("right")
-        name = call_name(node, self.doc) if node.type == "call" else None
+        if node.type != "call":
+            return None
+        # `puts` under `import IO`, `Out.puts` under `alias IO, as: Out`: resolved like the compiler.
+        name = self.names.resolve(node).name or call_name(node, self.doc)
+        name = name.removeprefix("Elixir.") if name else None
         return name if name and name.startswith(OUTPUT_PREFIXES) else None
 
     def _module_reason(self, node: Node) -> str | None:
+        return self._per_module(node, self._module_purpose, self._module_kind)
+
+    def _per_module(self, node: Node, cache: dict, compute) -> str | None:
+        """`compute(module)` for the module around `node`, once per module."""
         module = self.names.module_of(node)
         if module is None:
             return None
-        if module.block.id not in self._module_purpose:
-            self._module_purpose[module.block.id] = self._module_kind(module)
-        return self._module_purpose[module.block.id]
+        if module.block.id not in cache:
+            cache[module.block.id] = compute(module)
+        return cache[module.block.id]
 
     def _module_kind(self, module) -> str | None:
         if module.name.startswith("Mix.Tasks."):
@@ -222,9 +281,14 @@ class Intent:
         return None
 
     def _flag(self, node: Node) -> str | None:
-        """The condition of an enclosing `if`/`unless` that names a verbosity or debug switch."""
+        """The condition of an enclosing `if`/`unless`, or the left operand of an enclosing `&&`,
+        `||`, `and`, `or` (`opts[:verbose] && IO.inspect(rows)`), that names a verbosity or debug switch."""
         current = node.parent
         while current is not None:
+            if current.type == "binary_operator" and operator_of(current) in ("&&", "||", "and", "or"):
+                left = current.child_by_field_name("left")
+                if left is not None and node.start_byte >= left.end_byte and FLAG.search(self.doc.node_text(left)):
+                    return f"{' '.join(self.doc.node_text(left).split())[:40]} {operator_of(current)}"
             if current.type == "call":
                 name = call_name(current, self.doc)
                 if name in ("if", "unless"):
@@ -255,17 +319,20 @@ class Intent:
             current = current.parent
         return None
 
-    def _debug_comment(self, call: Node) -> bool:
+    def _comments(self, call: Node) -> list[str]:
+        """The comment lines right above the call, and the comment after it on its last line."""
         first = self.lines.line_of(self.doc.char(call.start_byte))
         last = self.lines.line_of(self.doc.char(call.end_byte))
+        found = []
         line = first - 1
         while line in self.comment_lines:
-            if DEBUG_COMMENT.search(self.lines.line_text(line)):
-                return True
+            found.append(self.lines.line_text(line))
             line -= 1
         tail = self.lines.line_text(last)
         hash_at = tail.find("#", self.doc.char(call.end_byte) - self.lines.line_start(last))
-        return hash_at >= 0 and bool(DEBUG_COMMENT.search(tail[hash_at:]))
+        if hash_at >= 0:
+            found.append(tail[hash_at:])
+        return found
 
     def _label(self, option_nodes: list[Node]) -> str | None:
         options: dict[str, Node] = {}

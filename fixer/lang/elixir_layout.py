@@ -61,6 +61,12 @@ class Rewrite:
         insort(self._starts, (plan.start, len(self.plans)))
         self.plans.append(plan)
 
+    def remove(self, plans: list[Plan]) -> None:
+        """Take plans back (a fix undone)."""
+        gone = {id(plan) for plan in plans}
+        self.plans = [plan for plan in self.plans if id(plan) not in gone]
+        self._starts = sorted((plan.start, index) for index, plan in enumerate(self.plans))
+
     def render(self, start: int, end: int) -> str:
         """The text of [start, end) with the plans made so far inside it applied."""
         low = bisect_left(self._starts, (start, -1))

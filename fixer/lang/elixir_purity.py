@@ -4,15 +4,16 @@ Three kinds of sub-expression:
 - pure: no effect, and no failure on data of the type the code reads: literals, variables, module
   attributes, `fn` and `&` captures, containers and interpolations of pure values, operators over
   pure values (`==`, `&&`, `+`, `<>`, `++`, `in`), `inspect/1,2`, `self()`/`node()`/`binding()`, the
-  `is_*` guards, clock reads, field and Access reads (`state.workers`, `opts[:label]`), and reads such
-  as `length/1`, `map_size/1`, `Map.get/2`, `Map.keys/1`, `String.length/1`. These only fail when
-  the value is not the kind of data the code reads (documented policy: they count as reads of the
-  inspected data and go with the call).
-- partial: no effect, but may raise on well-typed data (`hd([])`, `tl/1`, `elem/2`,
-  `Map.fetch!/2`, `/`, `div/2`, `String.to_integer/1`, a map update `%{m | k: v}`): deleting it
+  `is_*` guards, clock reads, Access reads (`opts[:label]`), and reads such as `length/1`,
+  `map_size/1`, `Map.get/2`, `Map.keys/1`, `String.length/1`. These only fail when the value is
+  not the kind of data the code reads (documented policy: they count as reads of the inspected
+  data and go with the call).
+- partial: no effect, but may raise on well-typed data (`hd([])`, `tl/1`, `elem/2`, a field read
+  `state.workers` (KeyError; or a zero-arity call when `state` holds a module), `Map.fetch!/2`, `/`, `div/2`, `String.to_integer/1`, a map update `%{m | k: v}`): deleting it
   could turn a crash into success, so a person decides (the call is reported).
-- effect: anything else (a call fixer does not know, `send/2`, `GenServer.call/2`, a `case`, a
-  binding `x = ...`): kept, as a statement of its own, in evaluation order.
+- effect: anything else (a call fixer does not know, `send/2`, `GenServer.call/2`, `Counter.next`
+  without parentheses, a `case`, a binding `x = ...`): kept, as a statement of its own, in
+  evaluation order.
 """
 from __future__ import annotations
 
@@ -127,9 +128,14 @@ def _scan_call(node: Node, doc: Doc, found: list[tuple[Node, str]]) -> None:
         found.append((node, "effect"))
         return
     has_arguments = any(c.type == "arguments" for c in node.children)
-    if not has_arguments and target.type == "dot":  # `state.workers`: a field read (documented policy)
+    if not has_arguments and target.type == "dot":
         left = target.child_by_field_name("left") or target.children[0]
-        _scan(left, doc, found)
+        if left.type in ("alias", "atom") or doc.node_text(left) == "__MODULE__":
+            found.append((node, "effect"))  # `Counter.next`: a remote call without parentheses
+            return
+        # `state.workers` raises KeyError on a map without the key, and `mod.start` is a call when
+        # `mod` holds a module: neither may simply disappear.
+        _partial_or_effect(node, [left], doc, found)
         return
     name = doc.node_text(target)
     args = call_arguments(node)

@@ -107,6 +107,17 @@ def within(starts, node: Node) -> bool:
 
 
 _INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_BINDING_CALLS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# `binding()`, `Kernel.binding()`, `binding(context)`: reads every variable of the clause by name.
+BINDING_CALL = re.compile(rb"(?<![\w.:])(?:Kernel\.)?binding\(")
+
+
+def calls_binding(scope: Node, doc: Doc) -> bool:
+    """The clause calls `binding()`: renaming any of its variables changes that call's result."""
+    starts = _BINDING_CALLS.get(doc)
+    if starts is None:
+        starts = _BINDING_CALLS[doc] = [m.start() for m in BINDING_CALL.finditer(doc.data)]
+    return within(starts, scope)
 
 
 def _variable_like_index(doc: Doc) -> dict[str, list[int]]:
