@@ -9,7 +9,7 @@ import sys
 from contextlib import contextmanager
 from typing import Iterator
 
-_state = {"hit": False, "depth": 0}
+_state = {"hit": False, "depth": 0, "unraisable": None}
 
 
 def happened() -> bool:
@@ -26,9 +26,23 @@ def check() -> None:
 def _on_sigint(signum, frame) -> None:
     _state["hit"] = True
     if _state["depth"] > 0:
+        _quiet_destructors()
         raise KeyboardInterrupt
     # After the command: its work is done and reported; the process is only exiting, so the late
     # Ctrl-C must not turn a finished run into a death by SIGINT.
+
+
+def _quiet_destructors() -> None:
+    """An object a library was building when Ctrl-C landed is left half-made, and its `__del__` fails
+    later ("Exception ignored in: <function GitConfigParser.__del__ ...>", a traceback): a consequence
+    of the interrupt, not something to show. Python reports those through sys.unraisablehook."""
+    if _state["unraisable"] is None:
+        _state["unraisable"] = sys.unraisablehook
+        sys.unraisablehook = _drop
+
+
+def _drop(unraisable) -> None:
+    pass
 
 
 class Outcome:
@@ -68,5 +82,7 @@ def handled(restore: bool = True) -> Iterator[Outcome]:
             _state["hit"] = False
             if previous is not None and restore:
                 signal.signal(signal.SIGINT, previous)
+            if _state["unraisable"] is not None and restore:
+                sys.unraisablehook, _state["unraisable"] = _state["unraisable"], None
     if outermost and outcome.happened:
         print("fixer: interrupted", file=sys.stderr, flush=True)
