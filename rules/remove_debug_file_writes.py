@@ -178,5 +178,5 @@ class RemoveDebugFileWrites(Rule):
         layout = Layout(self.id, tree, spans, taken=taken)
         if removals:
             outcome.edits = layout.remove(removals)
-        outcome.findings += layout.findings(self, source)
+        outcome.findings = layout.settle(outcome.findings) + layout.findings(self, source)
         return outcome

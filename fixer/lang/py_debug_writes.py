@@ -14,7 +14,7 @@ from fixer.lang.py_ast import Spans, argument, blocks, contains, string
 from fixer.lang.py_effects import Effect, Policy
 from fixer.lang.py_names import Binding, Names
 from fixer.lang.py_paths import HOLE, Evaluator, Matcher
-from fixer.lang.pyblocks import TAKEN, collapse_guards, kept_message
+from fixer.lang.pyblocks import TAKEN, collapse_guards, joined, kept_message
 
 
 @dataclass(frozen=True)
@@ -483,15 +483,20 @@ class Analysis:
         return out
 
     def _neighbours(self, stmt: ast.stmt) -> list[ast.stmt]:
-        """Sibling statements on the same line(s) as `stmt`."""
-        by_line = self._block_index().get(id(stmt), {})
+        """Sibling statements on the same line(s) as `stmt`, or on its logical line (`x += 1; \\`)."""
+        by_line, block, index = self._block_index().get(id(stmt), ({}, [stmt], 0))
         found = []
         for line in range(stmt.lineno, stmt.end_lineno + 1):
             found += [s for s in by_line.get(line, ()) if s is not stmt]
+        if index and joined(self.spans, block[index - 1], stmt):
+            found.append(block[index - 1])
+        if index + 1 < len(block) and joined(self.spans, stmt, block[index + 1]):
+            found.append(block[index + 1])
         return found
 
-    def _block_index(self) -> dict[int, dict[int, list[ast.stmt]]]:
-        """For every statement: its block's statements by their first and last lines."""
+    def _block_index(self) -> dict[int, tuple[dict[int, list[ast.stmt]], list[ast.stmt], int]]:
+        """For every statement: its block's statements by their first and last lines, the block, and
+        its position there."""
         if self._blocks is None:
             self._blocks = {}
             for _, _, block in blocks(self.tree):
@@ -499,8 +504,8 @@ class Analysis:
                 for stmt in block:
                     for line in {stmt.lineno, stmt.end_lineno}:
                         by_line.setdefault(line, []).append(stmt)
-                for stmt in block:
-                    self._blocks[id(stmt)] = by_line
+                for index, stmt in enumerate(block):
+                    self._blocks[id(stmt)] = (by_line, block, index)
         return self._blocks
 
 

@@ -261,7 +261,7 @@ def outcome(rule, source, analyse: Callable[[ast.Module, Spans], "Analysis | Non
         module = analysis.module
         removals = collapse_guards(chosen, module.names.parent, module.test_keep)
         result.edits = layout.remove([Removal(s, k) for s, k in removals])
-    result.findings += layout.findings(rule, source)
+    result.findings = layout.settle(result.findings) + layout.findings(rule, source)
     return result
 
 

@@ -13,7 +13,11 @@ indented deeper than a compound statement, after its last line, belongs to its b
   (`elif q.pop(): pass`): moved out of the chain it would run every time;
 - no blank line is left right after a docstring or a signature;
 - a statement sharing its line with code that stays (`x = 1; breakpoint()`, `if x: y(); breakpoint()`)
-  is cut out with its `;`, the rest of the line untouched;
+  is cut out with its `;`, the rest of the line untouched; so is one on the same logical line through a
+  backslash (`x += 1; \\` + `breakpoint()`): deleting only its physical line would join the next
+  statement to the kept one;
+- whole lines are never deleted right after a line ending in a backslash (the next line would join
+  it): such a statement is left in place and reported (`Layout.refused`);
 - imports used only by removed code go, even inside `try/except ImportError`;
 - a guard left with nothing to do goes whole (`collapse_guards`).
 """
@@ -34,6 +38,21 @@ DEFINITIONS = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 TAKEN = "used through this module by another file"
+CONTINUED = "follows a backslash continuation"
+# What may separate two statements of one logical line: a `;` and backslash-newlines.
+_JOIN = re.compile(r"[ \t\f]*(?:\\(?:\r\n|\r|\n)[ \t\f]*)*;[ \t\f]*(?:\\(?:\r\n|\r|\n)[ \t\f]*)*")
+
+
+def joined(spans: Spans, first: ast.stmt, second: ast.stmt) -> bool:
+    """Sibling statements `first` then `second` on one logical line (`a; b`, or `a; \\` + `b`)."""
+    if first.end_lineno == second.lineno:
+        return True
+    return bool(_JOIN.fullmatch(spans.lines.text[spans.end(first):spans.start(second)]))
+
+
+def continues(line: str) -> bool:
+    """A line of code ending in a backslash: the next line joins it (a comment line never does)."""
+    return line.rstrip("\r\n").endswith("\\") and not line.lstrip().startswith("#")
 
 
 @dataclass
@@ -77,6 +96,7 @@ class Layout:
         self.added: list[str] = []  # text put in place of removed code
         self.edits: list[Edit] = []
         self.where: dict[int, tuple[int, ast.AST]] = {}  # statement -> (position in its block, owner)
+        self.refused: list[ast.stmt] = []  # left in place: deleting their lines would join two lines
 
     def remove(self, removals: list[Removal]) -> list[Edit]:
         chosen = {id(r.stmt): r for r in removals}
@@ -97,6 +117,17 @@ class Layout:
         return [rule.finding(source, self.spans.start(k.stmt), k.message, False, self.spans.end(k.stmt),
                              evidence=TAKEN) for k in self.kept]
 
+    def settle(self, findings: list) -> list:
+        """`findings` with those of the statements left in place (`refused`) turned "needs review"."""
+        from dataclasses import replace
+
+        spans = [(s.lineno, s.end_lineno) for s in self.refused]
+        if not spans:
+            return findings
+        return [replace(f, fixed=False, evidence=CONTINUED, message=f"{f.message}; not removed: the line before "
+                        f"ends in a backslash, so deleting this line would join the next one to it")
+                if f.fixed and any(a <= f.line <= b for a, b in spans) else f for f in findings]
+
     # -- one block ----------------------------------------------------------------------------------------
     def _block(self, owner, field_name: str, block: list[ast.stmt], picked: list[ast.stmt], chosen) -> None:
         picked = self._cut_shared_lines(block, picked, chosen)
@@ -111,6 +142,11 @@ class Layout:
         emptied = len(picked) == len(block)
         picked_ids = {id(s) for s in picked}
         if emptied and not keep and self._drop_clause(owner, field_name, block, units):
+            return
+        passed = emptied and not keep and not isinstance(owner, ast.Module)  # the first unit becomes `pass`
+        if any(continues(self.lines.line_text(u.stmts[0].lineno - 1)) for i, u in enumerate(units)
+               if u.stmts[0].lineno > 1 and not u.keep and not (passed and i == 0)):
+            self.refused += picked  # never delete the line a backslash joins to the one before
             return
         for position, unit in enumerate(units):
             unit.first, unit.last = unit.stmts[0].lineno, max(s.end_lineno for s in unit.stmts)
@@ -150,7 +186,7 @@ class Layout:
         for index, stmt in enumerate(block):
             if id(stmt) not in picked_ids:
                 continue
-            if runs and runs[-1][-1] == index - 1 and block[index - 1].end_lineno == stmt.lineno:
+            if runs and runs[-1][-1] == index - 1 and joined(self.spans, block[index - 1], stmt):
                 runs[-1].append(index)
             else:
                 runs.append([index])
@@ -160,9 +196,9 @@ class Layout:
             before = block[run[0] - 1] if run[0] else None
             after = block[run[-1] + 1] if run[-1] + 1 < len(block) else None
             keep = [text for i in run for text in chosen[id(block[i])].keep]
-            if before is not None and before.end_lineno == first.lineno:
+            if before is not None and joined(self.spans, before, first):
                 start, end, text = self.spans.end(before), self.spans.end(last), "".join(f"; {k}" for k in keep)
-            elif after is not None and after.lineno == last.end_lineno:
+            elif after is not None and joined(self.spans, last, after):
                 start, end, text = self.spans.start(first), self.spans.start(after), "".join(f"{k}; " for k in keep)
             else:
                 continue

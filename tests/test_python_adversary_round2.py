@@ -1,0 +1,132 @@
+"""The second adversarial round on the Python rules: backslash continuations, debug logs the program
+reads back, callables and iterators handed to the writing call, `__all__`, indirect debugger calls and
+`if __debug__:`. Where behaviour matters the code runs before and after the fix."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from leftover_support import RuleRunner
+
+DEBUGGERS = RuleRunner("remove-debugger-calls", "app/steps.py")
+PRINTS = RuleRunner("remove-debug-prints", "app/steps.py")
+LOG = "/tmp/round2_debug.log"
+WRITES = RuleRunner("remove-debug-file-writes", "app/steps.py")
+
+
+def results(text: str, calls: list[str]) -> list:
+    """Run the module with the debugging builtins stubbed; the value of each call expression."""
+    namespace = {"breakpoint": lambda *a, **k: None, "print": lambda *a, **k: None}
+    exec(compile(text, "steps.py", "exec"), namespace)
+    return [eval(call, namespace) for call in calls]
+
+
+def no_dangling_continuation(text: str) -> None:
+    """No line ending in a backslash or a `;` was left in front of removed code."""
+    for line in text.splitlines():
+        assert not line.rstrip().endswith(";"), line
+
+
+# -- 1. backslash continuations ------------------------------------------------------------------------
+CONTINUED = """\
+def k(x, c):
+    if c:
+        x += 1; \\
+            breakpoint()
+    return x * 10
+
+
+def k2(x):
+    for i in range(3):
+        x += i; \\
+breakpoint()
+    return x
+"""
+CALLS = ["k(1, False)", "k(1, True)", "k2(0)"]
+
+
+def test_a_continued_statement_goes_with_its_semicolon_and_backslash():
+    result = DEBUGGERS.run(CONTINUED)
+    assert "breakpoint" not in result.new
+    assert "        x += 1\n    return x * 10" in result.new
+    assert "        x += i\n    return x" in result.new
+    assert results(result.new, CALLS) == results(CONTINUED, CALLS) == [10, 20, 3]
+    assert all(f.fixed for f in result.findings)
+
+
+def test_a_leftover_continued_onto_the_next_statement_goes_with_its_backslash():
+    source = """\
+    def a(x):
+        breakpoint(); \\
+            x += 1
+        return x
+
+
+    def f(x):
+        breakpoint() ; \\
+        \\
+        x = 3
+        return x
+    """
+    result = DEBUGGERS.run(source)
+    assert "breakpoint" not in result.new and "\\" not in result.new
+    assert results(result.new, ["a(1)", "f(0)"]) == results(textwrap.dedent(source), ["a(1)", "f(0)"]) == [2, 3]
+
+
+def test_a_print_after_a_continued_statement_keeps_the_block_structure():
+    source = """\
+    def k(x, c):
+        if c:
+            x += 1; \\
+                print("DEBUG x =", x)
+        return x * 10
+    """
+    result = PRINTS.run(source)
+    no_dangling_continuation(result.new)
+    assert "print" not in result.new and "\\" not in result.new
+    assert results(result.new, ["k(1, False)", "k(1, True)"]) == [10, 20]
+
+
+def test_a_debug_write_continued_from_a_statement_that_stays_is_reported():
+    source = f"""\
+    def d(x, c):
+        if c:
+            x += 1; \\
+                open("{LOG}", "a").write("hi")
+        return x * 10
+    """
+    result = WRITES.run(source, files=[LOG])
+    assert result.new == textwrap.dedent(source)
+    [finding] = result.findings
+    assert not finding.fixed and "shares its line" in finding.message
+
+
+def test_a_leftover_a_header_continues_onto_goes_with_its_guard():
+    source = """\
+    def k(x, c):
+        if c(): \\
+            breakpoint()
+        return x
+    """
+    result = DEBUGGERS.run(source)
+    assert result.new.endswith("(x, c):\n    c()\n    return x\n")
+    assert all(f.fixed for f in result.findings)
+
+
+def test_a_whole_line_deletion_after_a_backslash_line_is_refused():
+    """The safety net behind `joined`: a line a backslash joins to the one before is never deleted."""
+    import ast
+
+    from fixer.edits import LineIndex
+    from fixer.lang.py_ast import Spans
+    from fixer.lang.pyblocks import Layout, Removal
+
+    text = "def k(x):\n    x += 1; \\\n    breakpoint()\n    return x\n"
+    tree = ast.parse(text)
+    spans = Spans(LineIndex(text))
+    layout = Layout("remove-debugger-calls", tree, spans)
+    layout._cut_shared_lines = lambda block, picked, chosen: picked  # as if `joined` had missed it
+    stmt = tree.body[0].body[1]
+    assert layout.remove([Removal(stmt)]) == []
+    assert layout.refused == [stmt]
