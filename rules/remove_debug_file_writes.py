@@ -71,7 +71,11 @@ class RemoveDebugFileWrites(Rule):
         the builtin (also any `open` or `print` in a module with a `from … import *`, which may
         rebind them), an effect that cannot stand alone, a path that only sometimes matches (a
         parameter's default, an unknown directory), an unreadable mode, a logging handler on a debug
-        log, a write inside a lambda, and any other form that opens a debug log for writing. Kept and
+        log, a write inside a lambda, a write sharing its logical line with other code (`x += 1; \\`),
+        every write to a log the module also reads, checks, deletes or creates (`open(PATH)`,
+        `os.path.getsize(PATH)`, `os.remove(PATH)`, `PATH.stat()`, `open(PATH, "a").close()`: the
+        path given literally, through a constant or a `Path`), and any other form that opens a debug
+        log for writing. Kept and
         reported: a module-level import or handle another file of the repo takes through this
         module. Writes to other files are never touched.
     """

@@ -130,3 +130,63 @@ def test_a_whole_line_deletion_after_a_backslash_line_is_refused():
     stmt = tree.body[0].body[1]
     assert layout.remove([Removal(stmt)]) == []
     assert layout.refused == [stmt]
+
+
+# -- 2. a debug log the program itself reads, checks, deletes or creates -------------------------------
+def reported_all(source: str, files=(LOG,)) -> list:
+    """The source stays as it is; every finding is "needs review"."""
+    result = WRITES.run(source, files=list(files))
+    assert result.new == textwrap.dedent(source)
+    assert result.findings and not any(f.fixed for f in result.findings)
+    return result.findings
+
+
+@pytest.mark.parametrize("use, line", [
+    ('n = len(open("{log}").read())', 'open("{log}")'),
+    ('n = Path("{log}").read_text()', 'Path("{log}").read_text()'),
+    ('n = os.path.getsize("{log}")', 'os.path.getsize("{log}")'),
+    ('os.remove("{log}")', 'os.remove("{log}")'),
+    ('os.chmod(DEBUG_LOG, 0o600)', "os.chmod(DEBUG_LOG, 0o600)"),
+    ('n = LOGFILE.stat().st_size', "LOGFILE.stat()"),
+    ('open(DEBUG_LOG, "a").close()', 'open(DEBUG_LOG, "a").close()'),
+])
+def test_a_log_the_module_also_uses_is_reported_at_every_write(use, line):
+    source = f"""\
+    import os
+    from pathlib import Path
+
+    DEBUG_LOG = "{LOG}"
+    LOGFILE = Path(DEBUG_LOG)
+
+
+    def a(x):
+        with open("{LOG}", "a") as f:
+            f.write(str(x))
+
+
+    def b(x):
+        open(DEBUG_LOG, "a").write(str(x))
+        LOGFILE.write_text(str(x))
+
+
+    def c():
+        {use.format(log=LOG)}
+    """
+    findings = reported_all(source)
+    writes = [f for f in findings if "also uses the log" in f.message]
+    assert len(writes) >= 3
+    assert all("line 19" in f.message for f in writes if f.line != 19)
+
+
+def test_a_log_read_only_in_another_path_does_not_stop_the_removal():
+    source = f"""\
+    import os
+
+
+    def a(x):
+        with open("{LOG}", "a") as f:
+            f.write(str(x))
+        return os.path.getsize("/tmp/other_debug.log")
+    """
+    result = WRITES.run(source, files=[LOG])
+    assert "open(" not in result.new and all(f.fixed for f in result.findings)

@@ -47,6 +47,9 @@ WRITERS = {
 }
 HANDLE_METHODS = {"write", "writelines", "flush", "close"}
 FD_FUNCTIONS = {"os.write", "os.close", "os.fsync"}
+# Functions taking a path among their first two arguments: reading, checking, moving or deleting a file.
+FILE_FUNCTIONS = ("os.", "shutil.", "builtins.open", "io.open", "codecs.open", "aiofiles.", "anyio.open_file")
+USED = "log used by the program"
 WRITE_FLAGS = re.compile(r"\bO_(?:WRONLY|RDWR|APPEND|CREAT|TRUNC)\b")
 
 
@@ -111,6 +114,7 @@ class Analysis:
             if id(opener.call) not in self.handled:
                 decisions += self._decide(opener)
         decisions = self._shared_lines(decisions)
+        decisions = self._used_logs(decisions)
         if not self.configured:
             decisions = [self._unconfigured(d) if d.fixed else d for d in decisions]
         return decisions
@@ -465,6 +469,46 @@ class Analysis:
         name = site.targets[0].id
         binding = self._binding_of(name, site)
         return self.names.uses(binding) if binding else [site]
+
+    def _used_logs(self, decisions: list[Decision]) -> list[Decision]:
+        """Every write to a log this module also reads, checks, deletes or creates is reported:
+        without the writes, `open(P).read()`, `os.remove(P)` or `P.stat()` would fail."""
+        uses = self._other_uses({d.path for d in decisions if d.fixed and not d.path.startswith("`")})
+        out = []
+        for decision in decisions:
+            use = uses.get(decision.path) if decision.fixed else None
+            if use is not None:
+                message = (f"writes to debug log {decision.path}, but this module also uses the log at line "
+                           f"{use.lineno} (`{self.spans.short(use)}`); not removed")
+                decision = Decision(decision.stmt, decision.path, False, message, USED)
+            out.append(decision)
+        return out
+
+    def _other_uses(self, paths: set[str]) -> dict[str, ast.Call]:
+        """For each of `paths`: the first call (other than a write) that reads, checks, deletes or
+        creates that file, the path given literally or through the same constant or `Path`."""
+        found: dict[str, ast.Call] = {}
+        if not paths:
+            return found
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call):
+                for target in self._path_arguments(node):
+                    shown = self._shown(target)
+                    if shown in paths and (shown not in found or node.lineno < found[shown].lineno):
+                        found[shown] = node
+        return found
+
+    def _path_arguments(self, call: ast.Call) -> list[ast.AST]:
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "close" and id(func.value) in self.openers:
+            return [self.openers[id(func.value)].path_node]  # `open(P, "a").close()` creates the file
+        if id(call) in self.openers:
+            return []
+        if (self.names.qualified(func) or "").startswith(FILE_FUNCTIONS):
+            return list(call.args[:2])
+        if isinstance(func, ast.Attribute) and self.evaluator.is_path_object(func.value):
+            return [func.value]  # `P.stat()`, `P.read_text()`, `P.unlink()`
+        return []
 
     def _shared_lines(self, decisions: list[Decision]) -> list[Decision]:
         """A write sharing its line (`x = 1; open(P).write(s)`) with code that stays is reported."""
