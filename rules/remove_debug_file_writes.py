@@ -48,6 +48,9 @@ class RemoveDebugFileWrites(Rule):
         An effect evaluated unconditionally is kept as a statement of its own where the write was
         (`f.write(f"{queue.get()}")` becomes `queue.get()`); one evaluated only sometimes (`a if c
         else q.pop()`) or inside a comprehension or lambda blocks the removal, and the finding names it.
+        So does a callable the write itself invokes, passed as `opener=`, `default=`, `cls=`,
+        `object_hook=` or `object_pairs_hook=` (allowlisted ones such as `default=str` excepted), and
+        `writelines(x)` over a name, which may consume an iterator.
 
         Default `files`: with `files` not configured, writes matching the default `/tmp/*debug*.log`
         are only reported ("not removed until `files` lists the logs to remove"): a service may keep

@@ -190,3 +190,52 @@ def test_a_log_read_only_in_another_path_does_not_stop_the_removal():
     """
     result = WRITES.run(source, files=[LOG])
     assert "open(" not in result.new and all(f.fixed for f in result.findings)
+
+
+# -- 3. callables the write invokes; 4. iterators it consumes --------------------------------------------
+HELPERS = """\
+import json
+import os
+
+seen = []
+
+
+def ser(o):
+    seen.append(o)
+    return str(o)
+
+
+def opener(path, flags):
+    seen.append(path)
+    return os.open(path, flags, 0o644)
+
+
+class Encoder(json.JSONEncoder):
+    def default(self, o):
+        seen.append(o)
+        return str(o)
+
+
+"""
+
+
+@pytest.mark.parametrize("write, named", [
+    (f'with open("{LOG}", "a", opener=opener) as f:\n        f.write(str(x))', "opener"),
+    (f'with open("{LOG}", "a") as f:\n        json.dump(x, f, default=ser)', "ser"),
+    (f'with open("{LOG}", "a") as f:\n        json.dump(x, f, cls=Encoder)', "Encoder"),
+    (f'open("{LOG}", "a").writelines(x)', "iterates `x`"),
+    (f'with open("{LOG}", "a") as f:\n        f.writelines(x)', "iterates `x`"),
+])
+def test_a_callable_or_iterator_handed_to_the_write_is_named_not_removed(write, named):
+    source = HELPERS + f"def step(x):\n    {write}\n    return len(seen)\n"
+    result = WRITES.run(source, files=[LOG])
+    assert result.new == source
+    [finding] = result.findings
+    assert not finding.fixed and named in finding.message
+
+
+def test_a_pure_default_and_a_literal_list_still_go():
+    source = HELPERS + (f'def step(x):\n    with open("{LOG}", "a") as f:\n        json.dump(x, f, default=str)\n'
+                        f'        f.writelines(["a\\n", "b\\n"])\n    return x\n')
+    result = WRITES.run(source, files=[LOG])
+    assert LOG not in result.new and all(f.fixed for f in result.findings)

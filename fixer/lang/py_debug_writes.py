@@ -50,6 +50,8 @@ FD_FUNCTIONS = {"os.write", "os.close", "os.fsync"}
 # Functions taking a path among their first two arguments: reading, checking, moving or deleting a file.
 FILE_FUNCTIONS = ("os.", "shutil.", "builtins.open", "io.open", "codecs.open", "aiofiles.", "anyio.open_file")
 USED = "log used by the program"
+# Keyword arguments a writing call invokes: `open(…, opener=f)`, `json.dump(…, default=f, cls=C)`.
+INVOKED = ("opener", "default", "cls", "object_hook", "object_pairs_hook")
 WRITE_FLAGS = re.compile(r"\bO_(?:WRONLY|RDWR|APPEND|CREAT|TRUNC)\b")
 
 
@@ -419,6 +421,7 @@ class Analysis:
         """Remove `stmt`, keeping its effects as statements, or refuse naming the effect that blocks it.
         `groups` are, in evaluation order, lists of evaluated expressions or nested removed writes."""
         self._check(opener)
+        self._hidden_effects(stmt)
         keep: list[str] = []
         for group in groups:
             if isinstance(group, Decision):
@@ -437,6 +440,25 @@ class Analysis:
         else:
             message, evidence = f"removed debug write to {path}", "writes only to a debug log"
         return Decision(stmt, path, True, message, evidence, keep, self._path_variables(stmt, opener))
+
+    def _hidden_effects(self, stmt: ast.stmt) -> None:
+        """Refuse what evaluating the arguments does not show: a callable the write invokes
+        (`opener=`, `default=`, `cls=` …) and an iterator `writelines` consumes."""
+        short = self.spans.short
+        for node in ast.walk(stmt):
+            if not isinstance(node, ast.Call):
+                continue
+            for keyword in node.keywords:
+                value = keyword.value
+                if keyword.arg in INVOKED and not isinstance(value, ast.Constant) and \
+                        self.names.qualified(value) not in self.policy.pure:
+                    raise Refusal(f"`{short(node)}` calls `{short(value)}` (its `{keyword.arg}=`), which may have "
+                                  f"side effects", f"calls `{short(value, 30)}`: may have side effects")
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "writelines" and node.args and \
+                    not self.policy.safe_iterable(node.args[0]):
+                what = short(node.args[0], 30)
+                raise Refusal(f"`{short(node)}` iterates `{what}`, which may be an iterator",
+                              f"iterates `{what}`: may be an iterator")
 
     def _report(self, stmt: ast.stmt, opener: Opener, reason: str, evidence: str) -> Decision:
         if opener.certainty != "sure" and not opener.problem:
