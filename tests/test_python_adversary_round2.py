@@ -239,3 +239,14 @@ def test_a_pure_default_and_a_literal_list_still_go():
                         f'        f.writelines(["a\\n", "b\\n"])\n    return x\n')
     result = WRITES.run(source, files=[LOG])
     assert LOG not in result.new and all(f.fixed for f in result.findings)
+
+
+# -- 5. names the module exports in `__all__` --------------------------------------------------------------
+@pytest.mark.parametrize("exported", ['__all__ = ["LOG", "note"]', '__all__ = ("note",)\n__all__ += ["LOG"]'])
+def test_a_module_level_handle_named_in_all_stays_and_is_reported(exported):
+    source = exported + f'\n\nLOG = open("{LOG}", "a")\n\n\ndef note(x):\n    LOG.write(str(x))\n'
+    result = WRITES.run(source, files=[LOG])
+    assert f'LOG = open("{LOG}", "a")' in result.new
+    line = source.splitlines().index(f'LOG = open("{LOG}", "a")') + 1
+    [handle] = [f for f in result.findings if f.line == line]
+    assert not handle.fixed and "`__all__`" in handle.message

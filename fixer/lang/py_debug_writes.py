@@ -14,7 +14,7 @@ from fixer.lang.py_ast import Spans, argument, blocks, contains, string
 from fixer.lang.py_effects import Effect, Policy
 from fixer.lang.py_names import Binding, Names
 from fixer.lang.py_paths import HOLE, Evaluator, Matcher
-from fixer.lang.pyblocks import TAKEN, collapse_guards, joined, kept_message
+from fixer.lang.pyblocks import EXPORTED, TAKEN, collapse_guards, exported, joined, kept_message
 
 
 @dataclass(frozen=True)
@@ -409,9 +409,13 @@ class Analysis:
             if opener.kind not in ("file", "fd"):
                 raise Refusal("the rule does not remove this form", "form not removable")
             decisions = [self._settle(stmt, opener, [self._evaluated(opener)])]
-            who = self.taken(name) if binding.scope.kind == "module" else None
+            module_level = binding.scope.kind == "module"
+            who = self.taken(name) if module_level else None
             if who is not None:  # the handle stays for the other file; its writes here still go
                 decisions = [Decision(stmt, opener.shown, False, kept_message(self.spans.short(stmt), who), TAKEN)]
+            elif module_level and name in exported(self.tree):  # so does one the module exports
+                message = f"kept `{self.spans.short(stmt)}`: `{name}` is listed in the module's `__all__`"
+                decisions = [Decision(stmt, opener.shown, False, message, EXPORTED)]
             return decisions + [self._settle(w, opener, [evaluated]) for w, evaluated in writes]
         except Refusal as refusal:
             return [self._report(s, opener, refusal.reason, refusal.evidence) for s in statements]

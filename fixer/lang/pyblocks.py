@@ -39,6 +39,26 @@ DEFINITIONS = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 TAKEN = "used through this module by another file"
 CONTINUED = "follows a backslash continuation"
+EXPORTED = "exported in `__all__`"
+
+
+def exported(tree: ast.Module) -> set[str]:
+    """The names the module lists in `__all__` (`__all__ = [...]`, `+=`, `.append`/`.extend`)."""
+    found: set[str] = set()
+    for stmt in tree.body:
+        value = None
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in stmt.targets):
+            value = stmt.value
+        elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) and isinstance(stmt.target, ast.Name) and \
+                stmt.target.id == "__all__":
+            value = stmt.value
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
+                isinstance(stmt.value.func, ast.Attribute) and isinstance(stmt.value.func.value, ast.Name) and \
+                stmt.value.func.value.id == "__all__":
+            value = stmt.value
+        if value is not None:
+            found.update(n.value for n in ast.walk(value) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+    return found
 # What may separate two statements of one logical line: a `;` and backslash-newlines.
 _JOIN = re.compile(r"[ \t\f]*(?:\\(?:\r\n|\r|\n)[ \t\f]*)*;[ \t\f]*(?:\\(?:\r\n|\r|\n)[ \t\f]*)*")
 
