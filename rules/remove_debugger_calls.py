@@ -41,7 +41,8 @@ class RemoveDebuggerCalls(Rule):
         reported: a call whose value is used (`x = breakpoint()`, in a lambda), `pdb.runcall(f)`
         and friends (they run `f`), remote-debugger setup (`debugpy.listen`, `wait_for_client`,
         `pydevd.settrace`), a `set_trace()` that may come from `from … import *` or whose
-        module is not imported, and a `breakpoint()` in a module with a `from … import *` (it may
+        module is not imported, a debugger entry given another name (`trace = pdb.set_trace`, the
+        binding and each `trace()` call), `set_trace()` on a debugger instance (`p = pdb.Pdb()`), and a `breakpoint()` in a module with a `from … import *` (it may
         rebind the builtin; builtins such as `str` in the arguments are then effects, not pure).
 
         Side effects: the call's arguments follow the policy of remove-debug-file-writes (pure:
@@ -89,6 +90,8 @@ class RemoveDebuggerCalls(Rule):
             "__breakpointhook__")),
         *(rf"\b{module}\.run\w*\s*\(" for module in ("pdb", "ipdb", "pudb")),
         r"\bcode\.interact\b", r"\bdebugpy\.listen\b", r"\bdebugpy\.connect\b",
+        # `trace = pdb.set_trace`: an entry given another name (reported)
+        *(rf"\b{name}\b(?!\s*\()" for name in ("set_trace", "post_mortem")),
         # `from pdb import set_trace as st`
         *(rf"\b{name}\s+as\s+\w" for name in ("set_trace", "sset_trace", "post_mortem", "pm", "embed",
                                                 "interact", "breakpoint")),

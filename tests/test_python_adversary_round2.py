@@ -250,3 +250,37 @@ def test_a_module_level_handle_named_in_all_stays_and_is_reported(exported):
     line = source.splitlines().index(f'LOG = open("{LOG}", "a")') + 1
     [handle] = [f for f in result.findings if f.line == line]
     assert not handle.fixed and "`__all__`" in handle.message
+
+
+# -- 7. a debugger reached through a name ---------------------------------------------------------------
+def test_a_debugger_entry_bound_to_a_name_is_reported_at_the_binding_and_the_calls():
+    source = """\
+    import pdb
+
+    trace = pdb.set_trace
+
+
+    def d(x):
+        trace()
+        return x
+    """
+    result = DEBUGGERS.same(source)
+    found = {f.line: f for f in result.findings}
+    assert set(found) == {3, 7} and not any(f.fixed for f in found.values())
+    assert "`pdb.set_trace`" in found[3].message and "line 7" in found[3].message
+    assert "`trace`" in found[7].message and "line 3" in found[7].message
+
+
+def test_set_trace_on_a_debugger_instance_is_reported():
+    source = """\
+    import pdb
+
+
+    def a(x):
+        p = pdb.Pdb()
+        p.set_trace()
+        return x
+    """
+    result = DEBUGGERS.same(source)
+    [finding] = result.findings
+    assert not finding.fixed and finding.line == 6 and "`pdb.Pdb`" in finding.message
