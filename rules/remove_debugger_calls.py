@@ -33,7 +33,8 @@ class RemoveDebuggerCalls(Rule):
         its own entry (`def set_trace`, a `pdb.Pdb` subclass: "debugger tooling"); the module
         patches the debugger (`mock.patch("pdb.set_trace")`, `pdb.set_trace = …`,
         `PYTHONBREAKPOINT`); an enclosing `if` names a switch (`if args.pdb:`,
-        `if os.environ.get("APP_DEBUG"):`: "opt-in debugging switch"); an `embed()` or
+        `if os.environ.get("APP_DEBUG"):`: "opt-in debugging switch"); an enclosing `if __debug__:`
+        (true unless Python runs with -O, so no switch: "guarded by `__debug__`"); an `embed()` or
         `code.interact()` in a command (a CLI entry point, a Django `Command.handle`, a module named
         `shell`/`console`/`repl`/`cli`/`manage`: "a shell command"); a comment on or above it saying
         it is intended (`intentional`, `on purpose`, `deliberately`, `keep`, `not a leftover`);

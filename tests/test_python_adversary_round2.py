@@ -284,3 +284,16 @@ def test_set_trace_on_a_debugger_instance_is_reported():
     result = DEBUGGERS.same(source)
     [finding] = result.findings
     assert not finding.fixed and finding.line == 6 and "`pdb.Pdb`" in finding.message
+
+
+# -- 8. `if __debug__:` ------------------------------------------------------------------------------------
+def test_a_debugger_under_dunder_debug_is_reported_with_the_accurate_reason():
+    source = """\
+    def a(x):
+        if __debug__:
+            breakpoint()
+        return x
+    """
+    [finding] = DEBUGGERS.same(source).findings
+    assert not finding.fixed and "opt-in" not in finding.message
+    assert "`__debug__` is true unless Python runs with -O" in finding.message

@@ -221,6 +221,9 @@ class Debuggers(Analysis):
         if tooling:
             return f"the module defines its own debugger entry `{tooling[1]}` (line {tooling[0]})", "debugger tooling"
         for guard in module.guards(call):
+            if any(isinstance(n, ast.Name) and n.id == "__debug__" for n in ast.walk(guard.test)):
+                return ("it is guarded by `__debug__`, but `__debug__` is true unless Python runs with -O: "
+                        "decide whether it ships", "guarded by `__debug__`")
             switch = switch_in(guard.test, module, SWITCH, strings=True)
             if switch:
                 return f"it is guarded by `{switch}`, an opt-in debugging switch", "opt-in debugging switch"
