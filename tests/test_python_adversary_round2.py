@@ -297,3 +297,20 @@ def test_a_debugger_under_dunder_debug_is_reported_with_the_accurate_reason():
     [finding] = DEBUGGERS.same(source).findings
     assert not finding.fixed and "opt-in" not in finding.message
     assert "`__debug__` is true unless Python runs with -O" in finding.message
+
+
+def test_an_import_only_removed_code_used_but_listed_in_all_stays_and_is_reported():
+    source = """\
+    import pdb
+
+    __all__ = ["pdb", "step"]
+
+
+    def step(x):
+        pdb.set_trace()
+        return x
+    """
+    result = DEBUGGERS.run(source)
+    assert result.new.startswith("import pdb\n") and "set_trace" not in result.new
+    [kept] = [f for f in result.findings if not f.fixed]
+    assert kept.line == 1 and "`__all__`" in kept.message

@@ -44,21 +44,8 @@ EXPORTED = "exported in `__all__`"
 
 def exported(tree: ast.Module) -> set[str]:
     """The names the module lists in `__all__` (`__all__ = [...]`, `+=`, `.append`/`.extend`)."""
-    found: set[str] = set()
-    for stmt in tree.body:
-        value = None
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in stmt.targets):
-            value = stmt.value
-        elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) and isinstance(stmt.target, ast.Name) and \
-                stmt.target.id == "__all__":
-            value = stmt.value
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
-                isinstance(stmt.value.func, ast.Attribute) and isinstance(stmt.value.func.value, ast.Name) and \
-                stmt.value.func.value.id == "__all__":
-            value = stmt.value
-        if value is not None:
-            found.update(n.value for n in ast.walk(value) if isinstance(n, ast.Constant) and isinstance(n.value, str))
-    return found
+    return {n.value for stmt in tree.body if _names_all(stmt) for n in ast.walk(stmt.value)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)}
 # What may separate two statements of one logical line: a `;` and backslash-newlines.
 _JOIN = re.compile(r"[ \t\f]*(?:\\(?:\r\n|\r|\n)[ \t\f]*)*;[ \t\f]*(?:\\(?:\r\n|\r|\n)[ \t\f]*)*")
 
@@ -79,6 +66,7 @@ def continues(line: str) -> bool:
 class Kept:
     stmt: ast.stmt
     message: str
+    evidence: str = TAKEN
 
 
 def kept_message(shown: str, taken) -> str:
@@ -135,7 +123,7 @@ class Layout:
     def findings(self, rule, source) -> list:
         """"needs review" findings for the imports kept because another file takes them."""
         return [rule.finding(source, self.spans.start(k.stmt), k.message, False, self.spans.end(k.stmt),
-                             evidence=TAKEN) for k in self.kept]
+                             evidence=k.evidence) for k in self.kept]
 
     def settle(self, findings: list) -> list:
         """`findings` with those of the statements left in place (`refused`) turned "needs review"."""
@@ -407,6 +395,8 @@ def unused_import_edits(rule: str, tree: ast.Module, spans: Spans, removed: list
     kept_text = "\n".join(_without_cuts(lines, n, cut_lines.get(n, ())) for n in range(1, lines.line_count + 1)
                           if not gone(n) and n not in import_lines) + "\n" + added
     orphaned = {name for name in candidates if not re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", kept_text)}
+    if kept is not None:
+        _kept_for_all(tree, imports, bound, candidates - orphaned, kept_text, kept, spans)
     orphaned -= _taken_elsewhere(imports, bound, orphaned, tree, spans, taken, kept if kept is not None else [])
     if not orphaned:
         return []
@@ -432,6 +422,36 @@ def _taken_elsewhere(imports, bound, orphaned: set[str], tree, spans: Spans, tak
                 ", ".join(f"{bound[id(a)]}" for a in stmt.names if bound.get(id(a)) in found)
             kept.append(Kept(stmt, kept_message(shown, found[here[0]])))
     return names
+
+
+def _kept_for_all(tree, imports, bound, names: set[str], kept_text: str, kept: list[Kept], spans: Spans) -> None:
+    """Note the module-level imports that stay only because `__all__` lists them."""
+    listed = names & exported(tree)
+    if not listed:
+        return
+    lines = spans.lines
+    all_lines = {n for s in tree.body if _names_all(s) for n in range(s.lineno, s.end_lineno + 1)}
+    # kept_text joins the kept lines in order; drop those of the `__all__` statements
+    without = "\n".join(line for n, line in enumerate(kept_text.split("\n"), 1)
+                        if not any(lines.line_text(m) == line for m in all_lines))
+    top = _module_level(tree)
+    for stmt in imports:
+        for alias in stmt.names:
+            name = bound.get(id(alias))
+            if name in listed and id(stmt) in top and \
+                    not re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", without):
+                kept.append(Kept(stmt, f"kept `{spans.short(stmt)}`: only removed code used `{name}` here, but "
+                                       f"the module lists it in its `__all__`", EXPORTED))
+
+
+def _names_all(stmt: ast.stmt) -> bool:
+    """A module-level statement setting or extending `__all__`."""
+    if getattr(stmt, "value", None) is None:
+        return False
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        targets = [getattr(stmt.value.func, "value", None)]
+    return any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets)
 
 
 def _module_level(tree: ast.Module) -> set[int]:
