@@ -80,7 +80,7 @@ class RemoveDebugFileWrites(Rule):
         path given literally, through a constant or a `Path`), and any other form that opens a debug
         log for writing. Kept and
         reported: a module-level import or handle another file of the repo takes through this
-        module, and a module-level handle the module lists in its `__all__`. Writes to other files are never touched.
+        module, and a module-level handle or import the module lists in its `__all__`. Writes to other files are never touched.
     """
 
     id = "remove-debug-file-writes"

@@ -69,7 +69,8 @@ class RemoveDebuggerCalls(Rule):
         Safe: only statements that are exactly a debugger call are removed, their effectful
         arguments kept; imports go only when every read of them was in removed calls and no other
         file of the repo takes them through this module (found by reading each file's imports,
-        attribute chains and, in files mentioning `patch`, dotted strings). Debugger
+        attribute chains and, in files mentioning `patch`, dotted strings) and the module's
+        `__all__` does not list them (then kept and reported). Debugger
         tooling, opt-in debugging and anything the rule cannot resolve are reported, never edited.
     """
 
