@@ -314,3 +314,24 @@ def test_an_import_only_removed_code_used_but_listed_in_all_stays_and_is_reporte
     assert result.new.startswith("import pdb\n") and "set_trace" not in result.new
     [kept] = [f for f in result.findings if not f.fixed]
     assert kept.line == 1 and "`__all__`" in kept.message
+
+
+def test_a_print_under_dunder_debug_is_reported_with_the_accurate_reason():
+    source = """\
+    def a(x):
+        if __debug__:
+            print("DEBUG x =", x)
+        return x
+    """
+    [finding] = PRINTS.same(source).findings
+    assert not finding.fixed and "output switch" not in finding.message
+    assert "`__debug__` is true unless Python runs with -O" in finding.message
+
+
+def test_an_opener_passed_by_position_is_named():
+    source = HELPERS + f'def step(x):\n    with open("{LOG}", "a", -1, None, None, None, True, opener) as f:\n' \
+                       '        f.write(str(x))\n    return x\n'
+    result = WRITES.run(source, files=[LOG])
+    assert result.new == source
+    [finding] = result.findings
+    assert not finding.fixed and "`opener`" in finding.message

@@ -452,11 +452,12 @@ class Analysis:
         for node in ast.walk(stmt):
             if not isinstance(node, ast.Call):
                 continue
-            for keyword in node.keywords:
-                value = keyword.value
-                if keyword.arg in INVOKED and not isinstance(value, ast.Constant) and \
-                        self.names.qualified(value) not in self.policy.pure:
-                    raise Refusal(f"`{short(node)}` calls `{short(value)}` (its `{keyword.arg}=`), which may have "
+            invoked = [(k.arg, k.value) for k in node.keywords if k.arg in INVOKED]
+            if self.names.qualified(node.func) in ("builtins.open", "io.open") and len(node.args) > 7:
+                invoked.append(("opener", node.args[7]))  # open(file, mode, buffering, …, closefd, opener)
+            for keyword, value in invoked:
+                if not isinstance(value, ast.Constant) and self.names.qualified(value) not in self.policy.pure:
+                    raise Refusal(f"`{short(node)}` calls `{short(value)}` (its `{keyword}`), which may have "
                                   f"side effects", f"calls `{short(value, 30)}`: may have side effects")
             if isinstance(node.func, ast.Attribute) and node.func.attr == "writelines" and node.args and \
                     not self.policy.safe_iterable(node.args[0]):

@@ -9,8 +9,8 @@ import re
 from pathlib import PurePosixPath
 
 from fixer.lang.py_ast import Spans
-from fixer.lang.py_leftovers import Analysis, Blocked, Module, Verdict, kept_note, last_name, name_parts, \
-    only_used_by, switch_in
+from fixer.lang.py_leftovers import DUNDER_DEBUG, Analysis, Blocked, Module, Verdict, dunder_debug, kept_note, \
+    last_name, name_parts, only_used_by, switch_in
 
 STOP, SHELL, POST = "stops in the debugger", "opens an interactive shell", "enters post-mortem debugging"
 TRACERS = ("pdb", "ipdb", "pudb", "pudb.remote", "remote_pdb", "rpdb", "web_pdb", "wdb", "pdbr", "pdbpp",
@@ -221,9 +221,8 @@ class Debuggers(Analysis):
         if tooling:
             return f"the module defines its own debugger entry `{tooling[1]}` (line {tooling[0]})", "debugger tooling"
         for guard in module.guards(call):
-            if any(isinstance(n, ast.Name) and n.id == "__debug__" for n in ast.walk(guard.test)):
-                return ("it is guarded by `__debug__`, but `__debug__` is true unless Python runs with -O: "
-                        "decide whether it ships", "guarded by `__debug__`")
+            if dunder_debug(guard.test):
+                return DUNDER_DEBUG
             switch = switch_in(guard.test, module, SWITCH, strings=True)
             if switch:
                 return f"it is guarded by `{switch}`, an opt-in debugging switch", "opt-in debugging switch"

@@ -296,6 +296,15 @@ def _is_main_guard(test: ast.expr) -> bool:
         any(isinstance(s, ast.Constant) and s.value == "__main__" for s in sides)
 
 
+DUNDER_DEBUG = ("it is guarded by `__debug__`, but `__debug__` is true unless Python runs with -O: decide whether "
+                "it ships", "guarded by `__debug__`")
+
+
+def dunder_debug(test: ast.expr) -> bool:
+    """An `if` test reading `__debug__` (no switch: it is true unless Python runs with -O)."""
+    return any(isinstance(n, ast.Name) and n.id == "__debug__" for n in ast.walk(test))
+
+
 def switch_in(test: ast.expr, module: Module, switch: re.Pattern[str], strings: bool = False) -> str:
     """The part of an `if` test naming a switch (`args.pdb`, `self.verbose`, with `strings` also
     `"APP_DEBUG"`), or ''."""
