@@ -335,3 +335,20 @@ def test_an_opener_passed_by_position_is_named():
     assert result.new == source
     [finding] = result.findings
     assert not finding.fixed and "`opener`" in finding.message
+
+
+# -- the importers index cache (the full suite filled it before the build-once test) -------------------
+def test_a_full_index_cache_keeps_the_indexes_in_use(monkeypatch):
+    from fixer.lang import py_importers
+
+    built = []
+    monkeypatch.setattr(py_importers, "_indexes", {})
+    monkeypatch.setattr(py_importers.Importers, "__init__", lambda self, facts: built.append(facts))
+    earlier = [[n] for n in range(8)]  # other runs' lists, still alive
+    for gathered in earlier:
+        py_importers.importers(gathered)
+    first, second = ["debuggers"], ["writes"]
+    for _ in range(3):  # two rules of one run, file after file
+        py_importers.importers(first)
+        py_importers.importers(second)
+    assert len(built) == 10
