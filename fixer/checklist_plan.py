@@ -27,6 +27,9 @@ CALLS = re.compile(REMOVE + r".*?`(?P<call>[A-Za-z_][\w.]*[?!]?)(?:/\d+)?`\s*"
 MESSAGE = re.compile(REMOVE + r".*?[\"“](?P<msg>[^\"”]+)[\"”](?:.*?" + IN_FILE + r")?", re.I)
 IMPL = re.compile(r"\badd\b.*?`@impl(?:\s+true)?`.*?`(?P<fun>(?:[A-Z][\w.]*\.)?[a-z_][\w?!]*/\d+)`", re.I)
 RENAME = re.compile(r"\brename\b.*?`(?P<from>_?[a-z]\w*)`\s+(?:to|as|into)\s+`(?P<to>[a-z_]\w*)`", re.I)
+# Remove `breakpoint()` calls / pdb.set_trace() / the debugger calls / the ipdb breakpoints (Python's).
+DEBUGGERS = re.compile(REMOVE + r".*?(?:\bbreakpoints?\b|\b[ip]?pdb\b|\bpudb\b|\bset_trace\b|\bpost_mortem\b"
+                       r"|\bdebugger\b)", re.I)
 SUB_REMOVAL = re.compile(REMOVE, re.I)
 QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -127,6 +130,10 @@ def _plan_item(item: ChecklistItem, earlier: list[PlanEntry]) -> PlanEntry:
             return rule("set-log-level", {"from": old, "to": new}, python_files)
     if match := FILE_WRITES.search(text):
         return rule("remove-debug-file-writes", {"files": [match.group("path")]}, files)
+    if DEBUGGERS.search(text) and not _elixir_call(text, files):
+        python_files = [f for f in files if f.endswith(".py")]
+        if python_files or not files:
+            return rule("remove-debugger-calls", {}, python_files)
     parent = _covering_entry(item, earlier)
     # A quoted message nested under a removal, or placed after one with line hints, names part of it.
     part_of = parent if parent is not None and (item.parent is not None or hints) else None
@@ -140,6 +147,13 @@ def _plan_item(item: ChecklistItem, earlier: list[PlanEntry]) -> PlanEntry:
         return PlanEntry(item, "covered", parent.rule, {}, parent.files, hints, covered_by=parent.item.number,
                          note=f"part of item {parent.item.number}", words=words)
     return PlanEntry(item, "manual", files=[], hints=hints, note="not a code change fixer can make")
+
+
+def _elixir_call(text: str, files: list[str]) -> bool:
+    """The item names an Elixir call (`IEx.pry`, `:dbg`) or an Elixir file."""
+    match = CALLS.search(text)
+    return any(f.endswith((".ex", ".exs")) for f in files) or \
+        bool(match and (match.group("call")[:1].isupper() or match.group("file")))
 
 
 def _elixir_targets(match: re.Match, files: list[str], parent: PlanEntry | None) -> list[str] | None:

@@ -207,7 +207,7 @@ def _already_done(entry: PlanEntry, rule: Rule, paths: list[str], files: _Files)
     texts = {path: files.current[path] for path in paths if path in files.current}
     options = entry.options
     where = "" if not entry.repository_wide else f" (looked at {len(paths)} file(s) in the repository)"
-    if entry.rule in REMOVAL_RULES:
+    if entry.rule in REMOVAL_RULES or entry.rule == "remove-debugger-calls":
         return "already done", f"nothing left to remove{where}"
     if entry.rule == "set-log-level":
         inverse = type(rule)(**{"from": options["to"], "to": options["from"]}, paths=list(paths) or ["**/*.py"])

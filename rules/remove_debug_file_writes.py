@@ -48,6 +48,9 @@ class RemoveDebugFileWrites(Rule):
         An effect evaluated unconditionally is kept as a statement of its own where the write was
         (`f.write(f"{queue.get()}")` becomes `queue.get()`); one evaluated only sometimes (`a if c
         else q.pop()`) or inside a comprehension or lambda blocks the removal, and the finding names it.
+        So does a callable the write itself invokes, passed as `opener=`, `default=`, `cls=`,
+        `object_hook=` or `object_pairs_hook=` (allowlisted ones such as `default=str` excepted), and
+        `writelines(x)` over a name, which may consume an iterator.
 
         Default `files`: with `files` not configured, writes matching the default `/tmp/*debug*.log`
         are only reported ("not removed until `files` lists the logs to remove"): a service may keep
@@ -71,9 +74,13 @@ class RemoveDebugFileWrites(Rule):
         the builtin (also any `open` or `print` in a module with a `from … import *`, which may
         rebind them), an effect that cannot stand alone, a path that only sometimes matches (a
         parameter's default, an unknown directory), an unreadable mode, a logging handler on a debug
-        log, a write inside a lambda, and any other form that opens a debug log for writing. Kept and
+        log, a write inside a lambda, a write sharing its logical line with other code (`x += 1; \\`),
+        every write to a log the module also reads, checks, deletes or creates (`open(PATH)`,
+        `os.path.getsize(PATH)`, `os.remove(PATH)`, `PATH.stat()`, `open(PATH, "a").close()`: the
+        path given literally, through a constant or a `Path`), and any other form that opens a debug
+        log for writing. Kept and
         reported: a module-level import or handle another file of the repo takes through this
-        module. Writes to other files are never touched.
+        module, and a module-level handle or import the module lists in its `__all__`. Writes to other files are never touched.
     """
 
     id = "remove-debug-file-writes"
@@ -178,5 +185,5 @@ class RemoveDebugFileWrites(Rule):
         layout = Layout(self.id, tree, spans, taken=taken)
         if removals:
             outcome.edits = layout.remove(removals)
-        outcome.findings += layout.findings(self, source)
+        outcome.findings = layout.settle(outcome.findings) + layout.findings(self, source)
         return outcome

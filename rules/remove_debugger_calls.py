@@ -33,7 +33,8 @@ class RemoveDebuggerCalls(Rule):
         its own entry (`def set_trace`, a `pdb.Pdb` subclass: "debugger tooling"); the module
         patches the debugger (`mock.patch("pdb.set_trace")`, `pdb.set_trace = …`,
         `PYTHONBREAKPOINT`); an enclosing `if` names a switch (`if args.pdb:`,
-        `if os.environ.get("APP_DEBUG"):`: "opt-in debugging switch"); an `embed()` or
+        `if os.environ.get("APP_DEBUG"):`: "opt-in debugging switch"); an enclosing `if __debug__:`
+        (true unless Python runs with -O, so no switch: "guarded by `__debug__`"); an `embed()` or
         `code.interact()` in a command (a CLI entry point, a Django `Command.handle`, a module named
         `shell`/`console`/`repl`/`cli`/`manage`: "a shell command"); a comment on or above it saying
         it is intended (`intentional`, `on purpose`, `deliberately`, `keep`, `not a leftover`);
@@ -41,7 +42,8 @@ class RemoveDebuggerCalls(Rule):
         reported: a call whose value is used (`x = breakpoint()`, in a lambda), `pdb.runcall(f)`
         and friends (they run `f`), remote-debugger setup (`debugpy.listen`, `wait_for_client`,
         `pydevd.settrace`), a `set_trace()` that may come from `from … import *` or whose
-        module is not imported, and a `breakpoint()` in a module with a `from … import *` (it may
+        module is not imported, a debugger entry given another name (`trace = pdb.set_trace`, the
+        binding and each `trace()` call), `set_trace()` on a debugger instance (`p = pdb.Pdb()`), and a `breakpoint()` in a module with a `from … import *` (it may
         rebind the builtin; builtins such as `str` in the arguments are then effects, not pure).
 
         Side effects: the call's arguments follow the policy of remove-debug-file-writes (pure:
@@ -67,7 +69,8 @@ class RemoveDebuggerCalls(Rule):
         Safe: only statements that are exactly a debugger call are removed, their effectful
         arguments kept; imports go only when every read of them was in removed calls and no other
         file of the repo takes them through this module (found by reading each file's imports,
-        attribute chains and, in files mentioning `patch`, dotted strings). Debugger
+        attribute chains and, in files mentioning `patch`, dotted strings) and the module's
+        `__all__` does not list them (then kept and reported). Debugger
         tooling, opt-in debugging and anything the rule cannot resolve are reported, never edited.
     """
 
@@ -89,6 +92,8 @@ class RemoveDebuggerCalls(Rule):
             "__breakpointhook__")),
         *(rf"\b{module}\.run\w*\s*\(" for module in ("pdb", "ipdb", "pudb")),
         r"\bcode\.interact\b", r"\bdebugpy\.listen\b", r"\bdebugpy\.connect\b",
+        # `trace = pdb.set_trace`: an entry given another name (reported)
+        *(rf"\b{name}\b(?!\s*\()" for name in ("set_trace", "post_mortem")),
         # `from pdb import set_trace as st`
         *(rf"\b{name}\s+as\s+\w" for name in ("set_trace", "sset_trace", "post_mortem", "pm", "embed",
                                                 "interact", "breakpoint")),

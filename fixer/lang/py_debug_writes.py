@@ -14,7 +14,7 @@ from fixer.lang.py_ast import Spans, argument, blocks, contains, string
 from fixer.lang.py_effects import Effect, Policy
 from fixer.lang.py_names import Binding, Names
 from fixer.lang.py_paths import HOLE, Evaluator, Matcher
-from fixer.lang.pyblocks import TAKEN, collapse_guards, kept_message
+from fixer.lang.pyblocks import EXPORTED, TAKEN, collapse_guards, exported, joined, kept_message
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,11 @@ WRITERS = {
 }
 HANDLE_METHODS = {"write", "writelines", "flush", "close"}
 FD_FUNCTIONS = {"os.write", "os.close", "os.fsync"}
+# Functions taking a path among their first two arguments: reading, checking, moving or deleting a file.
+FILE_FUNCTIONS = ("os.", "shutil.", "builtins.open", "io.open", "codecs.open", "aiofiles.", "anyio.open_file")
+USED = "log used by the program"
+# Keyword arguments a writing call invokes: `open(…, opener=f)`, `json.dump(…, default=f, cls=C)`.
+INVOKED = ("opener", "default", "cls", "object_hook", "object_pairs_hook")
 WRITE_FLAGS = re.compile(r"\bO_(?:WRONLY|RDWR|APPEND|CREAT|TRUNC)\b")
 
 
@@ -111,6 +116,7 @@ class Analysis:
             if id(opener.call) not in self.handled:
                 decisions += self._decide(opener)
         decisions = self._shared_lines(decisions)
+        decisions = self._used_logs(decisions)
         if not self.configured:
             decisions = [self._unconfigured(d) if d.fixed else d for d in decisions]
         return decisions
@@ -403,9 +409,13 @@ class Analysis:
             if opener.kind not in ("file", "fd"):
                 raise Refusal("the rule does not remove this form", "form not removable")
             decisions = [self._settle(stmt, opener, [self._evaluated(opener)])]
-            who = self.taken(name) if binding.scope.kind == "module" else None
+            module_level = binding.scope.kind == "module"
+            who = self.taken(name) if module_level else None
             if who is not None:  # the handle stays for the other file; its writes here still go
                 decisions = [Decision(stmt, opener.shown, False, kept_message(self.spans.short(stmt), who), TAKEN)]
+            elif module_level and name in exported(self.tree):  # so does one the module exports
+                message = f"kept `{self.spans.short(stmt)}`: `{name}` is listed in the module's `__all__`"
+                decisions = [Decision(stmt, opener.shown, False, message, EXPORTED)]
             return decisions + [self._settle(w, opener, [evaluated]) for w, evaluated in writes]
         except Refusal as refusal:
             return [self._report(s, opener, refusal.reason, refusal.evidence) for s in statements]
@@ -415,6 +425,7 @@ class Analysis:
         """Remove `stmt`, keeping its effects as statements, or refuse naming the effect that blocks it.
         `groups` are, in evaluation order, lists of evaluated expressions or nested removed writes."""
         self._check(opener)
+        self._hidden_effects(stmt)
         keep: list[str] = []
         for group in groups:
             if isinstance(group, Decision):
@@ -433,6 +444,26 @@ class Analysis:
         else:
             message, evidence = f"removed debug write to {path}", "writes only to a debug log"
         return Decision(stmt, path, True, message, evidence, keep, self._path_variables(stmt, opener))
+
+    def _hidden_effects(self, stmt: ast.stmt) -> None:
+        """Refuse what evaluating the arguments does not show: a callable the write invokes
+        (`opener=`, `default=`, `cls=` …) and an iterator `writelines` consumes."""
+        short = self.spans.short
+        for node in ast.walk(stmt):
+            if not isinstance(node, ast.Call):
+                continue
+            invoked = [(k.arg, k.value) for k in node.keywords if k.arg in INVOKED]
+            if self.names.qualified(node.func) in ("builtins.open", "io.open") and len(node.args) > 7:
+                invoked.append(("opener", node.args[7]))  # open(file, mode, buffering, …, closefd, opener)
+            for keyword, value in invoked:
+                if not isinstance(value, ast.Constant) and self.names.qualified(value) not in self.policy.pure:
+                    raise Refusal(f"`{short(node)}` calls `{short(value)}` (its `{keyword}`), which may have "
+                                  f"side effects", f"calls `{short(value, 30)}`: may have side effects")
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "writelines" and node.args and \
+                    not self.policy.safe_iterable(node.args[0]):
+                what = short(node.args[0], 30)
+                raise Refusal(f"`{short(node)}` iterates `{what}`, which may be an iterator",
+                              f"iterates `{what}`: may be an iterator")
 
     def _report(self, stmt: ast.stmt, opener: Opener, reason: str, evidence: str) -> Decision:
         if opener.certainty != "sure" and not opener.problem:
@@ -466,6 +497,46 @@ class Analysis:
         binding = self._binding_of(name, site)
         return self.names.uses(binding) if binding else [site]
 
+    def _used_logs(self, decisions: list[Decision]) -> list[Decision]:
+        """Every write to a log this module also reads, checks, deletes or creates is reported:
+        without the writes, `open(P).read()`, `os.remove(P)` or `P.stat()` would fail."""
+        uses = self._other_uses({d.path for d in decisions if d.fixed and not d.path.startswith("`")})
+        out = []
+        for decision in decisions:
+            use = uses.get(decision.path) if decision.fixed else None
+            if use is not None:
+                message = (f"writes to debug log {decision.path}, but this module also uses the log at line "
+                           f"{use.lineno} (`{self.spans.short(use)}`); not removed")
+                decision = Decision(decision.stmt, decision.path, False, message, USED)
+            out.append(decision)
+        return out
+
+    def _other_uses(self, paths: set[str]) -> dict[str, ast.Call]:
+        """For each of `paths`: the first call (other than a write) that reads, checks, deletes or
+        creates that file, the path given literally or through the same constant or `Path`."""
+        found: dict[str, ast.Call] = {}
+        if not paths:
+            return found
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call):
+                for target in self._path_arguments(node):
+                    shown = self._shown(target)
+                    if shown in paths and (shown not in found or node.lineno < found[shown].lineno):
+                        found[shown] = node
+        return found
+
+    def _path_arguments(self, call: ast.Call) -> list[ast.AST]:
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "close" and id(func.value) in self.openers:
+            return [self.openers[id(func.value)].path_node]  # `open(P, "a").close()` creates the file
+        if id(call) in self.openers:
+            return []
+        if (self.names.qualified(func) or "").startswith(FILE_FUNCTIONS):
+            return list(call.args[:2])
+        if isinstance(func, ast.Attribute) and self.evaluator.is_path_object(func.value):
+            return [func.value]  # `P.stat()`, `P.read_text()`, `P.unlink()`
+        return []
+
     def _shared_lines(self, decisions: list[Decision]) -> list[Decision]:
         """A write sharing its line (`x = 1; open(P).write(s)`) with code that stays is reported."""
         removed = {id(d.stmt) for d in decisions if d.fixed}
@@ -483,15 +554,20 @@ class Analysis:
         return out
 
     def _neighbours(self, stmt: ast.stmt) -> list[ast.stmt]:
-        """Sibling statements on the same line(s) as `stmt`."""
-        by_line = self._block_index().get(id(stmt), {})
+        """Sibling statements on the same line(s) as `stmt`, or on its logical line (`x += 1; \\`)."""
+        by_line, block, index = self._block_index().get(id(stmt), ({}, [stmt], 0))
         found = []
         for line in range(stmt.lineno, stmt.end_lineno + 1):
             found += [s for s in by_line.get(line, ()) if s is not stmt]
+        if index and joined(self.spans, block[index - 1], stmt):
+            found.append(block[index - 1])
+        if index + 1 < len(block) and joined(self.spans, stmt, block[index + 1]):
+            found.append(block[index + 1])
         return found
 
-    def _block_index(self) -> dict[int, dict[int, list[ast.stmt]]]:
-        """For every statement: its block's statements by their first and last lines."""
+    def _block_index(self) -> dict[int, tuple[dict[int, list[ast.stmt]], list[ast.stmt], int]]:
+        """For every statement: its block's statements by their first and last lines, the block, and
+        its position there."""
         if self._blocks is None:
             self._blocks = {}
             for _, _, block in blocks(self.tree):
@@ -499,8 +575,8 @@ class Analysis:
                 for stmt in block:
                     for line in {stmt.lineno, stmt.end_lineno}:
                         by_line.setdefault(line, []).append(stmt)
-                for stmt in block:
-                    self._blocks[id(stmt)] = by_line
+                for index, stmt in enumerate(block):
+                    self._blocks[id(stmt)] = (by_line, block, index)
         return self._blocks
 
 

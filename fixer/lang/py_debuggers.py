@@ -9,8 +9,8 @@ import re
 from pathlib import PurePosixPath
 
 from fixer.lang.py_ast import Spans
-from fixer.lang.py_leftovers import Analysis, Blocked, Module, Verdict, kept_note, last_name, name_parts, \
-    only_used_by, switch_in
+from fixer.lang.py_leftovers import DUNDER_DEBUG, Analysis, Blocked, Module, Verdict, dunder_debug, kept_note, \
+    last_name, name_parts, only_used_by, switch_in
 
 STOP, SHELL, POST = "stops in the debugger", "opens an interactive shell", "enters post-mortem debugging"
 TRACERS = ("pdb", "ipdb", "pudb", "pudb.remote", "remote_pdb", "rpdb", "web_pdb", "wdb", "pdbr", "pdbpp",
@@ -43,20 +43,25 @@ COMMENTS = re.compile(r"(?i)debug|breakpoint|\bpdb\b|set_trace|tombstone|\bstop 
 
 def analyse(tree: ast.Module, spans: Spans, path: str, extra_pure=()) -> "Debuggers | None":
     """The analysis, or None when no call in the module can be a debugger's (one cheap walk)."""
-    calls, aliases = [], set(CALL_NAMES)
+    calls, assigns, aliases = [], [], set(CALL_NAMES)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             calls.append(node)
+        elif isinstance(node, ast.Assign):
+            assigns.append(node)
         elif isinstance(node, ast.ImportFrom):  # `from pdb import set_trace as st`
             aliases.update(a.asname for a in node.names if a.asname and a.name in CALL_NAMES)
     calls = [call for call in calls if last_name(call.func) in aliases]
-    return Debuggers(Module(tree, spans, extra_pure), calls, path) if calls else None
+    # `trace = pdb.set_trace`: a debugger entry given another name
+    bound = [a for a in assigns if isinstance(a.value, (ast.Name, ast.Attribute)) and last_name(a.value) in aliases]
+    return Debuggers(Module(tree, spans, extra_pure), calls, path, bound) if calls or bound else None
 
 
 class Debuggers(Analysis):
-    def __init__(self, module: Module, calls: list[ast.Call], path: str):
+    def __init__(self, module: Module, calls: list[ast.Call], path: str, bound: list[ast.Assign] = ()):
         self.module = module
         self.calls = calls
+        self.bound = bound
         self.path = PurePosixPath(path)
         self._patch: tuple | None = None
         self._tooling: tuple | None = None
@@ -67,6 +72,33 @@ class Debuggers(Analysis):
             verdict = self._verdict(call)
             if verdict is not None:
                 out.append(verdict)
+        for stmt in self.bound:
+            out += self._bound_entry(stmt)
+        return out
+
+    def _bound_entry(self, stmt: ast.Assign) -> list[Verdict]:
+        """`trace = pdb.set_trace`: the binding and every call through it, reported (removing the
+        calls would leave the binding, and the binding may be used elsewhere)."""
+        names = self.module.names
+        name = names.qualified(stmt.value)
+        if name not in ENTRIES or names.star_source(stmt.value):
+            return []
+        calls = []
+        for target in (t for t in stmt.targets if isinstance(t, ast.Name)):
+            binding = next((b for b in names.resolve(target.id, names.scope(stmt)) or [] if b.node is stmt), None)
+            calls += [(target.id, use) for use in (names.uses(binding) if binding else [])
+                      if isinstance(names.parent(use), ast.Call) and names.parent(use).func is use]
+        lines = ", ".join(str(use.lineno) for _, use in calls)
+        through = f"; it is called at line{'s' if len(calls) > 1 else ''} {lines}" if calls else ""
+        out = [Verdict(stmt, False, f"`{self.module.short(stmt)}` gives the debugger entry `{name}` another name"
+                                    f"{through}: remove the binding and its calls by hand; not removed",
+                       "debugger bound to a name")]
+        for target, use in calls:
+            call = names.parent(use)
+            out.append(Verdict(names.statement(call), False,
+                               f"`{self.module.short(call)}` calls `{name}` through `{target}` (bound at line "
+                               f"{stmt.lineno}): remove it by hand with the binding; not removed",
+                               "debugger bound to a name"))
         return out
 
     def also(self, removed: list[ast.AST]) -> list[ast.stmt]:
@@ -88,6 +120,10 @@ class Debuggers(Analysis):
         stmt = module.names.statement(call)
         shown = f"`{module.short(call)}`"
         if name is None:
+            instance = self._instance(call.func)
+            if instance:
+                return self._report(stmt, shown, f"`{instance[0]}` is a `{instance[1]}` (line {instance[2]}): "
+                                                  "remove the debugger by hand", "debugger instance")
             reason = self._unresolved(call)
             return Verdict(stmt, False, f"{shown} may be a debugger call, but {reason}; not removed",
                            "name not resolved") if reason else None
@@ -129,6 +165,17 @@ class Debuggers(Analysis):
             if imported and f"{imported}.{func.attr}" in KNOWN:  # __import__("pdb").set_trace()
                 return f"{imported}.{func.attr}", arguments
         return None, arguments
+
+    def _instance(self, func: ast.AST) -> tuple[str, str, int] | None:
+        """`p.set_trace()` with `p = pdb.Pdb()`: (name, debugger class, line of the binding)."""
+        if not (isinstance(func, ast.Attribute) and func.attr in CALL_NAMES and isinstance(func.value, ast.Name)):
+            return None
+        names = self.module.names
+        for binding in names.resolve_node(func.value) or []:
+            value = binding.value
+            if isinstance(value, ast.Call) and names.qualified(value.func) in DEBUGGER_CLASSES:
+                return func.value.id, names.qualified(value.func), value.lineno
+        return None
 
     def _unresolved(self, call: ast.Call) -> str:
         """Why a call that looks like a debugger's cannot be resolved ('' if it plainly is not one)."""
@@ -174,6 +221,8 @@ class Debuggers(Analysis):
         if tooling:
             return f"the module defines its own debugger entry `{tooling[1]}` (line {tooling[0]})", "debugger tooling"
         for guard in module.guards(call):
+            if dunder_debug(guard.test):
+                return DUNDER_DEBUG
             switch = switch_in(guard.test, module, SWITCH, strings=True)
             if switch:
                 return f"it is guarded by `{switch}`, an opt-in debugging switch", "opt-in debugging switch"

@@ -179,10 +179,10 @@ class Policy:
 
     def _iterated(self, owner: ast.AST, iterable: ast.AST, found) -> None:
         """Iterating a name may consume an iterator (`list(it)`): only displays, strings and `*args` are safe."""
-        if not self._safe_iterable(iterable):
+        if not self.safe_iterable(iterable):
             self._effect(owner, found, f"iterates `{self.spans.short(iterable, 30)}`, which may be an iterator", False)
 
-    def _safe_iterable(self, node: ast.AST) -> bool:
+    def safe_iterable(self, node: ast.AST) -> bool:
         if isinstance(node, (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp,
                              ast.GeneratorExp, ast.JoinedStr)):
             return True

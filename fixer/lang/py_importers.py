@@ -206,8 +206,8 @@ def importers(gathered: list | None, pick=None) -> Importers:
     gathered = gathered or []
     cached = _indexes.get(id(gathered))
     if cached is None or cached[0] is not gathered:
-        if len(_indexes) > 8:
-            _indexes.clear()
+        while len(_indexes) >= 8:  # drop the oldest: clearing all would rebuild the other rule's index too
+            del _indexes[next(iter(_indexes))]
         facts = gathered if pick is None else [pick(f) for f in gathered if f]
         cached = _indexes[id(gathered)] = (gathered, Importers(facts))
     return cached[1]

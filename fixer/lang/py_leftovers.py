@@ -261,7 +261,7 @@ def outcome(rule, source, analyse: Callable[[ast.Module, Spans], "Analysis | Non
         module = analysis.module
         removals = collapse_guards(chosen, module.names.parent, module.test_keep)
         result.edits = layout.remove([Removal(s, k) for s, k in removals])
-    result.findings += layout.findings(rule, source)
+    result.findings = layout.settle(result.findings) + layout.findings(rule, source)
     return result
 
 
@@ -294,6 +294,15 @@ def _is_main_guard(test: ast.expr) -> bool:
     sides = [test.left, test.comparators[0]]
     return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and \
         any(isinstance(s, ast.Constant) and s.value == "__main__" for s in sides)
+
+
+DUNDER_DEBUG = ("it is guarded by `__debug__`, but `__debug__` is true unless Python runs with -O: decide whether "
+                "it ships", "guarded by `__debug__`")
+
+
+def dunder_debug(test: ast.expr) -> bool:
+    """An `if` test reading `__debug__` (no switch: it is true unless Python runs with -O)."""
+    return any(isinstance(n, ast.Name) and n.id == "__debug__" for n in ast.walk(test))
 
 
 def switch_in(test: ast.expr, module: Module, switch: re.Pattern[str], strings: bool = False) -> str:

@@ -19,8 +19,8 @@ from pathlib import PurePosixPath
 
 from fixer.lang.py_ast import Spans, argument
 from fixer.lang.py_log_levels import is_test_path
-from fixer.lang.py_leftovers import Analysis, Blocked, Module, Verdict, kept_note, last_name, name_parts, \
-    own_nodes, switch_in
+from fixer.lang.py_leftovers import DUNDER_DEBUG, Analysis, Blocked, Module, Verdict, dunder_debug, kept_note, \
+    last_name, name_parts, own_nodes, switch_in
 from fixer.lang.py_names import FUNCTIONS
 
 PRINTERS = {"builtins.print": (99, "file"), "pprint.pprint": (1, "stream"), "pprint.pp": (1, "stream")}
@@ -381,6 +381,8 @@ class Prints(Analysis):
             if why is not None:
                 return why
         for guard in module.guards(call):
+            if dunder_debug(guard.test):
+                return Why(*DUNDER_DEBUG)
             switch = switch_in(guard.test, module, SWITCH)
             if switch:
                 return Why(f"it is guarded by `{switch}`, an output switch", "guarded by an output switch")

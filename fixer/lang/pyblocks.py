@@ -13,7 +13,11 @@ indented deeper than a compound statement, after its last line, belongs to its b
   (`elif q.pop(): pass`): moved out of the chain it would run every time;
 - no blank line is left right after a docstring or a signature;
 - a statement sharing its line with code that stays (`x = 1; breakpoint()`, `if x: y(); breakpoint()`)
-  is cut out with its `;`, the rest of the line untouched;
+  is cut out with its `;`, the rest of the line untouched; so is one on the same logical line through a
+  backslash (`x += 1; \\` + `breakpoint()`): deleting only its physical line would join the next
+  statement to the kept one;
+- whole lines are never deleted right after a line ending in a backslash (the next line would join
+  it): such a statement is left in place and reported (`Layout.refused`);
 - imports used only by removed code go, even inside `try/except ImportError`;
 - a guard left with nothing to do goes whole (`collapse_guards`).
 """
@@ -34,12 +38,35 @@ DEFINITIONS = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 TAKEN = "used through this module by another file"
+CONTINUED = "follows a backslash continuation"
+EXPORTED = "exported in `__all__`"
+
+
+def exported(tree: ast.Module) -> set[str]:
+    """The names the module lists in `__all__` (`__all__ = [...]`, `+=`, `.append`/`.extend`)."""
+    return {n.value for stmt in tree.body if _names_all(stmt) for n in ast.walk(stmt.value)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+# What may separate two statements of one logical line: a `;` and backslash-newlines.
+_JOIN = re.compile(r"[ \t\f]*(?:\\(?:\r\n|\r|\n)[ \t\f]*)*;[ \t\f]*(?:\\(?:\r\n|\r|\n)[ \t\f]*)*")
+
+
+def joined(spans: Spans, first: ast.stmt, second: ast.stmt) -> bool:
+    """Sibling statements `first` then `second` on one logical line (`a; b`, or `a; \\` + `b`)."""
+    if first.end_lineno == second.lineno:
+        return True
+    return bool(_JOIN.fullmatch(spans.lines.text[spans.end(first):spans.start(second)]))
+
+
+def continues(line: str) -> bool:
+    """A line of code ending in a backslash: the next line joins it (a comment line never does)."""
+    return line.rstrip("\r\n").endswith("\\") and not line.lstrip().startswith("#")
 
 
 @dataclass
 class Kept:
     stmt: ast.stmt
     message: str
+    evidence: str = TAKEN
 
 
 def kept_message(shown: str, taken) -> str:
@@ -77,6 +104,7 @@ class Layout:
         self.added: list[str] = []  # text put in place of removed code
         self.edits: list[Edit] = []
         self.where: dict[int, tuple[int, ast.AST]] = {}  # statement -> (position in its block, owner)
+        self.refused: list[ast.stmt] = []  # left in place: deleting their lines would join two lines
 
     def remove(self, removals: list[Removal]) -> list[Edit]:
         chosen = {id(r.stmt): r for r in removals}
@@ -95,7 +123,18 @@ class Layout:
     def findings(self, rule, source) -> list:
         """"needs review" findings for the imports kept because another file takes them."""
         return [rule.finding(source, self.spans.start(k.stmt), k.message, False, self.spans.end(k.stmt),
-                             evidence=TAKEN) for k in self.kept]
+                             evidence=k.evidence) for k in self.kept]
+
+    def settle(self, findings: list) -> list:
+        """`findings` with those of the statements left in place (`refused`) turned "needs review"."""
+        from dataclasses import replace
+
+        spans = [(s.lineno, s.end_lineno) for s in self.refused]
+        if not spans:
+            return findings
+        return [replace(f, fixed=False, evidence=CONTINUED, message=f"{f.message}; not removed: the line before "
+                        f"ends in a backslash, so deleting this line would join the next one to it")
+                if f.fixed and any(a <= f.line <= b for a, b in spans) else f for f in findings]
 
     # -- one block ----------------------------------------------------------------------------------------
     def _block(self, owner, field_name: str, block: list[ast.stmt], picked: list[ast.stmt], chosen) -> None:
@@ -111,6 +150,11 @@ class Layout:
         emptied = len(picked) == len(block)
         picked_ids = {id(s) for s in picked}
         if emptied and not keep and self._drop_clause(owner, field_name, block, units):
+            return
+        passed = emptied and not keep and not isinstance(owner, ast.Module)  # the first unit becomes `pass`
+        if any(continues(self.lines.line_text(u.stmts[0].lineno - 1)) for i, u in enumerate(units)
+               if u.stmts[0].lineno > 1 and not u.keep and not (passed and i == 0)):
+            self.refused += picked  # never delete the line a backslash joins to the one before
             return
         for position, unit in enumerate(units):
             unit.first, unit.last = unit.stmts[0].lineno, max(s.end_lineno for s in unit.stmts)
@@ -150,7 +194,7 @@ class Layout:
         for index, stmt in enumerate(block):
             if id(stmt) not in picked_ids:
                 continue
-            if runs and runs[-1][-1] == index - 1 and block[index - 1].end_lineno == stmt.lineno:
+            if runs and runs[-1][-1] == index - 1 and joined(self.spans, block[index - 1], stmt):
                 runs[-1].append(index)
             else:
                 runs.append([index])
@@ -160,9 +204,9 @@ class Layout:
             before = block[run[0] - 1] if run[0] else None
             after = block[run[-1] + 1] if run[-1] + 1 < len(block) else None
             keep = [text for i in run for text in chosen[id(block[i])].keep]
-            if before is not None and before.end_lineno == first.lineno:
+            if before is not None and joined(self.spans, before, first):
                 start, end, text = self.spans.end(before), self.spans.end(last), "".join(f"; {k}" for k in keep)
-            elif after is not None and after.lineno == last.end_lineno:
+            elif after is not None and joined(self.spans, last, after):
                 start, end, text = self.spans.start(first), self.spans.start(after), "".join(f"{k}; " for k in keep)
             else:
                 continue
@@ -351,6 +395,8 @@ def unused_import_edits(rule: str, tree: ast.Module, spans: Spans, removed: list
     kept_text = "\n".join(_without_cuts(lines, n, cut_lines.get(n, ())) for n in range(1, lines.line_count + 1)
                           if not gone(n) and n not in import_lines) + "\n" + added
     orphaned = {name for name in candidates if not re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", kept_text)}
+    if kept is not None:
+        _kept_for_all(tree, imports, bound, candidates - orphaned, kept_text, kept, spans)
     orphaned -= _taken_elsewhere(imports, bound, orphaned, tree, spans, taken, kept if kept is not None else [])
     if not orphaned:
         return []
@@ -376,6 +422,36 @@ def _taken_elsewhere(imports, bound, orphaned: set[str], tree, spans: Spans, tak
                 ", ".join(f"{bound[id(a)]}" for a in stmt.names if bound.get(id(a)) in found)
             kept.append(Kept(stmt, kept_message(shown, found[here[0]])))
     return names
+
+
+def _kept_for_all(tree, imports, bound, names: set[str], kept_text: str, kept: list[Kept], spans: Spans) -> None:
+    """Note the module-level imports that stay only because `__all__` lists them."""
+    listed = names & exported(tree)
+    if not listed:
+        return
+    lines = spans.lines
+    all_lines = {n for s in tree.body if _names_all(s) for n in range(s.lineno, s.end_lineno + 1)}
+    # kept_text joins the kept lines in order; drop those of the `__all__` statements
+    without = "\n".join(line for n, line in enumerate(kept_text.split("\n"), 1)
+                        if not any(lines.line_text(m) == line for m in all_lines))
+    top = _module_level(tree)
+    for stmt in imports:
+        for alias in stmt.names:
+            name = bound.get(id(alias))
+            if name in listed and id(stmt) in top and \
+                    not re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", without):
+                kept.append(Kept(stmt, f"kept `{spans.short(stmt)}`: only removed code used `{name}` here, but "
+                                       f"the module lists it in its `__all__`", EXPORTED))
+
+
+def _names_all(stmt: ast.stmt) -> bool:
+    """A module-level statement setting or extending `__all__`."""
+    if getattr(stmt, "value", None) is None:
+        return False
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        targets = [getattr(stmt.value.func, "value", None)]
+    return any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets)
 
 
 def _module_level(tree: ast.Module) -> set[int]:
