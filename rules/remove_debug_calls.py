@@ -92,13 +92,22 @@ class RemoveDebugCalls(Rule):
         end
 
     Fix safety:
-        Safe: the returned value is kept wherever it is used, and only known-pure expressions
-        (literals, variables, attributes, Access reads `opts[:k]`, `inspect/1,2`, `self()`,
-        containers and interpolations of those) disappear with a deleted call. Work inside a deleted
-        call's arguments (any call fixer does not know to be pure, `Counter.next` without
-        parentheses, a binding) is kept as a statement of its own; an expression that does no work
-        but may raise (`hd(list)`, `Map.fetch!/2`, a field read `state.workers`, which raises
-        KeyError or is a call when `state` holds a module) is reported instead, since deleting it could turn a crash into success. An argument that is a
+        Safe: the returned value is kept wherever it is used, and only expressions that can
+        neither do work nor raise disappear with a deleted call: literals, atoms, variables, module
+        attributes, `fn`/`&` captures, containers of those (tuples, lists, `[h | t]`, maps,
+        keywords, structs), strings interpolating only literals or `inspect(...)`, comparisons,
+        `!`, `&&`/`||`, and `inspect/1,2`, `self()`, `node()`, `binding()`, `max`/`min`, the
+        `is_*` guards and clock reads (the list is `PURE_CALLS` in `fixer/lang/elixir_purity.py`).
+        Work inside a deleted call's arguments (any call fixer does not know to be pure,
+        `Counter.next` without parentheses, a binding) is kept as a whole statement of its own,
+        never a fragment: a short-circuit `x && f(x)` (`||`, `and`, `or`) stays whole, since its
+        right side runs only sometimes, and so does a bitstring with work in it. Anything that
+        does no work but may raise is reported instead, since deleting it could turn a crash into
+        success: arithmetic and every other operator (`x + y`, `s <> "!"`, `x..y`, `++`, `and`),
+        `length/1`, `map_size/1`, `abs/1`, `hd/1`, `Map.fetch!/2`, an Access read `opts[:k]`, a
+        field read `state.workers` (KeyError, or a call when `state` holds a module), `"#{x}"`
+        (String.Chars may be missing), `<<x::binary>>`, and `Kernel.+(x, 1)`; so is a `tap`
+        whose function could fail before inspecting (`&IO.inspect(&1.a)`, `fn %{a: a} -> ...`). An argument that is a
         call without parentheses (`if x, do: 1, else: 2`, `Enum.map list, f`) is unwrapped only as
         a whole statement or the right side of a match statement; as an operand, an argument or
         the right of `<-` it would take in what follows it, so it is reported. Options that do work

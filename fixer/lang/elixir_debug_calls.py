@@ -418,15 +418,21 @@ class Finder:
                     return False
             if not is_tap and elixir.statements(body)[-1] != call:
                 return False
+        clause = body.parent if body is not None else None
+        params = clause.child_by_field_name("left") if clause is not None else None
+        if not captured and (params is None or not re.fullmatch(r"\(?\s*[a-z_]\w*\s*\)?", self.doc.node_text(params))):
+            return False  # `fn %{a: a} -> ...`: the pattern may not match (FunctionClauseError)
+        if captured:
+            # `&IO.inspect(&1.a)` reads a field (it may raise): only `&1` itself may be inspected.
+            args = call_arguments(call)
+            if args and (self.doc.node_text(args[0]) != "&1" or impure_parts(args[1:], self.doc)):
+                return False
         if is_tap:
             return True
         if self.names.resolve(call).name not in IDENTITY:
             return False
         if captured:
-            args = call_arguments(call)
-            return not args or self.doc.node_text(args[0]) == "&1"
-        clause = body.parent
-        params = clause.child_by_field_name("left") if clause is not None else None
+            return True
         item = self._item(call, call_arity(call))
         return params is not None and item is not None and self.doc.node_text(params).strip() == self.doc.node_text(item)
 

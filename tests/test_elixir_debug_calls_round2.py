@@ -1,0 +1,206 @@
+"""remove-debug-calls against a second adversarial round: each class of wrong edit, checked with the
+real toolchain (the result compiles with the same warnings, and runs to the same values, exceptions and
+messages as before).
+"""
+from __future__ import annotations
+
+from test_elixir_debug_calls_adversary import same_run
+from test_elixir_debug_calls_trust import fixed, reviews, run, warnings_of  # noqa: F401 (shared helpers)
+
+# Runs each call in its own try, then collects the messages the calls sent to self().
+HARNESS = '''
+r = fn g -> try do g.() rescue e -> e.__struct__ end end
+flush = fn flush -> receive do m -> [m | flush.(flush)] after 0 -> [] end end
+'''
+
+
+def outcome(before: str, after: str, calls: list[str]) -> tuple[str, str]:
+    script = HARNESS + "{[" + ", ".join(f"r.(fn -> {c} end)" for c in calls) + "], flush.(flush)}"
+    v1, v2, _, _ = same_run(before, after, script)
+    return v1, v2
+
+
+def body_of(text: str, name: str) -> str:
+    return text.split(f"  def {name}(")[1].split("\n  end\n")[0]
+
+
+# -- 1. the work kept from a deleted call is a whole expression, never a fragment -----------------------
+
+FRAGMENTS = '''
+defmodule Frag do
+  def f(x), do: send(self(), {:f, x}) && x
+
+  def e(x) do
+    IO.inspect(<<f(x)::binary>>, label: "e")
+    :ok
+  end
+
+  def e2(x) do
+    IO.inspect(<<x::binary>>, label: "e2")
+    :ok
+  end
+
+  def h(x) do
+    IO.inspect(%{f(x) => 1}, label: "h")
+    :ok
+  end
+
+  def j(x) do
+    IO.inspect([f(x) | [1]], label: "j")
+    :ok
+  end
+
+  def k(x) do
+    IO.inspect([1 | x] ++ x, label: "k")
+    :ok
+  end
+end
+'''
+
+
+def test_kept_work_is_a_whole_expression_never_a_segment_pair_or_cons(elixir_tools, tmp_path):
+    result = run(FRAGMENTS)
+    new = result.new
+    for fragment in ("f(x)::binary\n", "f(x) => 1\n", "f(x) | [1]\n", "1 | x\n", "x::binary\n"):
+        assert f"    {fragment}" not in new, new
+    assert body_of(new, "h").endswith("do\n    f(x)\n    :ok")
+    assert body_of(new, "j").endswith("do\n    f(x)\n    :ok")
+    assert 'IO.inspect(<<x::binary>>, label: "e2")' in new  # building it may raise: for a person
+    assert 'IO.inspect([1 | x] ++ x, label: "k")' in new
+    assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", FRAGMENTS)
+    v1, v2 = outcome(FRAGMENTS, new, ['Frag.e("a")', "Frag.e(1)", "Frag.e2(1)", "Frag.h(1)", "Frag.j(2)",
+                                      "Frag.k(:a)"])
+    assert v1 == v2, (v1, v2)
+
+
+# -- 2. the right side of a short-circuit operator runs only sometimes ----------------------------------
+
+SHORT_CIRCUIT = '''
+defmodule Short do
+  def f(x), do: send(self(), {:f, x})
+
+  def c(x) do
+    IO.inspect(x && f(x), label: "c")
+    :ok
+  end
+
+  def d(x) do
+    IO.inspect(x || f(x), label: "d")
+    :ok
+  end
+
+  def l(x) do
+    IO.inspect(x and f(x), label: "l")
+    :ok
+  end
+
+  def m(x) do
+    IO.inspect(x != nil and f(x), label: "m")
+    :ok
+  end
+
+  def t(x) do
+    IO.inspect({x, x && f(x)}, label: "t")
+    :ok
+  end
+
+  def chain(x, y) do
+    IO.inspect(x && y && f(x), label: "chain")
+    :ok
+  end
+end
+'''
+
+
+def test_the_right_side_of_a_short_circuit_operator_is_never_made_unconditional(elixir_tools, tmp_path):
+    result = run(SHORT_CIRCUIT)
+    new = result.new
+    for name in ("c", "d", "l", "m", "t", "chain"):
+        body = body_of(new, name)
+        assert "\n    f(x)\n" not in body, body
+    assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", SHORT_CIRCUIT)
+    v1, v2 = outcome(SHORT_CIRCUIT, new, ["Short.c(nil)", "Short.c(1)", "Short.d(1)", "Short.d(nil)",
+                                          "Short.l(false)", "Short.l(true)", "Short.l(1)", "Short.m(nil)",
+                                          "Short.m(2)", "Short.t(nil)", "Short.t(3)", "Short.chain(4, nil)",
+                                          "Short.chain(5, 6)"])
+    assert v1 == v2, (v1, v2)
+
+
+# -- 3. what may raise is reported, never deleted --------------------------------------------------------
+
+MAY_RAISE = '''
+defmodule Raise do
+  def len(l) do
+    IO.inspect(length(l), label: "len")
+    :ok
+  end
+
+  def size(m) do
+    IO.inspect(map_size(m), label: "size")
+    :ok
+  end
+
+  def absolute(x) do
+    IO.inspect(abs(x), label: "abs")
+    :ok
+  end
+
+  def concat(s) do
+    IO.inspect(s <> "!", label: "concat")
+    :ok
+  end
+
+  def plus(x, y) do
+    IO.inspect(x + y, label: "plus")
+    :ok
+  end
+
+  def range(x, y) do
+    IO.inspect(x..y, label: "range")
+    :ok
+  end
+
+  def interpolated(x) do
+    IO.inspect("val=#{x}")
+    :ok
+  end
+
+  def access_only(m) do
+    IO.inspect(m[:a])
+    :ok
+  end
+
+  def field(m) do
+    m |> tap(&IO.inspect(&1.a))
+  end
+
+  def pattern(m) do
+    m |> tap(fn %{a: a} -> IO.inspect(a) end)
+  end
+
+  def access(m) do
+    m |> tap(fn x -> IO.inspect(x[:a] + 1) end)
+  end
+
+  def plain(m) do
+    m |> tap(&IO.inspect/1) |> tap(&IO.inspect(&1, label: "m")) |> Map.get(:a)
+  end
+end
+'''
+MAY_RAISE_CALLS = ["Raise.len(:no)", "Raise.size(:no)", "Raise.absolute(:no)", "Raise.concat(1)",
+                   "Raise.plus(1, :no)", "Raise.range(:a, 1)", "Raise.interpolated({1})", "Raise.access_only(1)",
+                   "Raise.field(%{})",
+                   "Raise.pattern(%{})", "Raise.access(%{})", "Raise.plain(%{a: 1})", "Raise.len([1])"]
+
+
+def test_expressions_that_may_raise_are_reported_and_plain_inspects_still_go(elixir_tools, tmp_path):
+    result = run(MAY_RAISE)
+    new = result.new
+    for name in ("len", "size", "absolute", "concat", "plus", "range", "interpolated", "access_only", "field",
+                 "pattern", "access"):
+        assert "IO.inspect" in body_of(new, name), name
+    assert body_of(new, "plain").endswith("do\n    m |> Map.get(:a)"), new
+    assert len(reviews(result)) == 11, reviews(result)
+    assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", MAY_RAISE)
+    v1, v2 = outcome(MAY_RAISE, new, MAY_RAISE_CALLS)
+    assert v1 == v2, (v1, v2)
