@@ -32,7 +32,9 @@ class RemoveDebugCalls(Rule):
         - a variable, module attribute, `alias`, `import IO` or `require IEx` that only the removed
           code used is renamed with `_` or removed, so the compiler prints no new "unused" warning;
           when that rename is blocked (the `_` name is taken, the line would grow too long, or the
-          clause calls `binding()`, whose result it would change), the call stays and is reported.
+          clause calls `binding()`, whose result it would change), the call stays and is reported;
+          `dbg()` without arguments and a deleted `binding()` read every variable in scope: when
+          one of them would be left unused, the call stays and is reported.
 
     Names are resolved the way the compiler does, per module and lexically: `IO.inspect` under
     `alias My.Printer, as: IO` is not Kernel's and is left alone; `Out.inspect` under `alias IO, as:

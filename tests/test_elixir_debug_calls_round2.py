@@ -204,3 +204,50 @@ def test_expressions_that_may_raise_are_reported_and_plain_inspects_still_go(eli
     assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", MAY_RAISE)
     v1, v2 = outcome(MAY_RAISE, new, MAY_RAISE_CALLS)
     assert v1 == v2, (v1, v2)
+
+
+# -- 4. `dbg()` and `binding()` read every variable: removing them must not leave one unused ------------
+
+BINDINGS = '''
+defmodule Bind do
+  def a(x) do
+    y = x + 1
+    dbg()
+    x
+  end
+
+  def piped(x) do
+    y = x + 1
+    binding() |> dbg()
+    x
+  end
+
+  def inspected(x) do
+    y = x + 1
+    IO.inspect(binding(), label: "b")
+    x
+  end
+
+  def kernel(x) do
+    y = x + 1
+    Kernel.dbg()
+    x
+  end
+
+  def used(x) do
+    y = x + 1
+    dbg()
+    y
+  end
+end
+'''
+
+
+def test_a_call_that_reads_every_variable_is_kept_when_a_variable_would_go_unused(elixir_tools, tmp_path):
+    result = run(BINDINGS)
+    new = result.new
+    for name in ("a", "piped", "inspected", "kernel"):
+        assert "dbg()" in body_of(new, name) or "IO.inspect(binding()" in body_of(new, name), name
+    assert body_of(new, "used").endswith("do\n    y = x + 1\n    y")
+    assert sum("y would be unused" in m for m in reviews(result)) == 4, reviews(result)
+    assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", BINDINGS)

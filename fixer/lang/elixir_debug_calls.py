@@ -89,6 +89,7 @@ class Finder:
         self.waiting: list[tuple[int, int]] = []  # (statement end, statement id): pending, by end
         self.poisoned: set[int] = set()  # statements whose re-flow holds a call that was decided apart
         self.one_liners: set[int] = set()  # `require IEx` directives deleted with their pry
+        self._every_variable = None  # every variable of the file, analysed when `dbg()` needs it
 
     # -- the pass -------------------------------------------------------------------------------------
     def run(self):
@@ -466,12 +467,42 @@ class Finder:
         if kind in ("stage", "tap"):
             return self._remove_stage(target, node)
         if kind == "statement":
+            unused = self._reads_every_variable(target, node)
+            if unused:
+                return unused
             return self._remove_statement(target, node)
         if target.kind == "halt":
             return "its result is used"
         if target.kind == "banner":
             return self._banner_value(target)
         return self._unwrap(target)
+
+    def _reads_every_variable(self, target: Target, statement: Node) -> str | None:
+        """`dbg()` and `binding()` read every variable in scope: deleting the statement must not
+        leave one of them unused (the compiler would warn). Why not, or None."""
+        call = target.call
+        bare_dbg = target.name == "Kernel.dbg" and call_arity(call) == 0
+        if not bare_dbg and not any(self._is_binding_call(n) for n in _descendants(statement)):
+            return None
+        start, end = statement.start_byte, statement.end_byte
+        unused = []
+        if self._every_variable is None:  # one analysis per file, however many such calls
+            self._every_variable = variables(self.doc, lambda name: not name.startswith("_"))
+        for variable in self._every_variable:
+            scope = variable.scope
+            if not (scope.start_byte <= start and end <= scope.end_byte) or not variable.bindings \
+                    or variable.bindings[0].start_byte >= start:
+                continue
+            if all(start <= read.start_byte < end for read in variable.reads):
+                unused.append(variable.name)
+        if not unused:
+            return None
+        names = ", ".join(sorted(set(unused)))
+        return f"it reads every variable in scope (binding), and {names} would be unused once it goes"
+
+    def _is_binding_call(self, node: Node) -> bool:
+        return node.type == "call" and call_name(node, self.doc) in ("binding", "Kernel.binding") \
+            and not call_arguments(node)
 
     def _remove_stage(self, target: Target, pipe: Node) -> Decision | str:
         if target.kind != "identity" and pipe.child_by_field_name("right") == target.call:
@@ -894,6 +925,14 @@ def _in_default(node: Node) -> bool:
             return True
         current = parent
     return False
+
+
+def _descendants(node: Node):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.named_children)
 
 
 def _next_statement(node: Node) -> Node | None:
