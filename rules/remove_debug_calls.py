@@ -31,8 +31,9 @@ class RemoveDebugCalls(Rule):
           it (from the nearest up; a comment about anything else, and all above it, stay);
         - a variable, module attribute, `alias`, `import IO` or `require IEx` that only the removed
           code used is renamed with `_` or removed, so the compiler prints no new "unused" warning;
-          when that rename is blocked (the `_` name is taken, the line would grow too long, or the
-          clause calls `binding()`, whose result it would change), the call stays and is reported;
+          when that rename is blocked (the `_` name is taken, the line would grow too long, the
+          clause calls `binding()`, whose result it would change, or the variable is bound in a
+          chained match `y = z = ...`, where the compiler would warn), the call stays and is reported;
           `dbg()` without arguments and a deleted `binding()` read every variable in scope: when
           one of them would be left unused, the call stays and is reported.
 

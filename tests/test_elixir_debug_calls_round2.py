@@ -251,3 +251,45 @@ def test_a_call_that_reads_every_variable_is_kept_when_a_variable_would_go_unuse
     assert body_of(new, "used").endswith("do\n    y = x + 1\n    y")
     assert sum("y would be unused" in m for m in reviews(result)) == 4, reviews(result)
     assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", BINDINGS)
+
+
+# -- 5. kept work that the compiler would call ignored ----------------------------------------------------
+
+IGNORED = '''
+defmodule Ignored do
+  def piped(x) do
+    x |> Kernel.+(1) |> IO.inspect(label: "x1")
+    :ok
+  end
+
+  def named(x) do
+    IO.inspect(Kernel.+(x, 1), label: "x1")
+    :ok
+  end
+
+  def chained(x) do
+    y = z = x + 1
+    IO.inspect({y, z}, label: "yz")
+    x
+  end
+
+  def single(x) do
+    y = x + 1
+    IO.inspect(y, label: "y")
+    x
+  end
+end
+'''
+
+
+def test_operators_called_by_name_and_chained_matches_are_reported(elixir_tools, tmp_path):
+    result = run(IGNORED)
+    new = result.new
+    for name in ("piped", "named", "chained"):
+        assert "IO.inspect" in body_of(new, name), name
+    assert body_of(new, "single").endswith("do\n    _y = x + 1\n    x")
+    assert any("chained match" in m for m in reviews(result)), reviews(result)
+    assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", IGNORED)
+    v1, v2 = outcome(IGNORED, new, ["Ignored.piped(:a)", "Ignored.named(:a)", "Ignored.chained(1)",
+                                    "Ignored.single(2)"])
+    assert v1 == v2, (v1, v2)

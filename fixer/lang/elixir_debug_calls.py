@@ -634,7 +634,9 @@ class Finder:
         options, device = self._options_and_device(target)
         parts = self._impure(options + ([device] if device is not None else []))
         if parts:
-            return f"its options do work (`{self._short(parts[0][0])}`)"
+            node, kind = parts[0]
+            what = "do work" if kind == "effect" else "do work or may raise"
+            return f"its options {what} (`{self._short(node)}`)"
         return None
 
     def _item(self, call: Node, arity: int) -> Node | None:
@@ -730,6 +732,9 @@ class Finder:
             if calls_binding(variable.scope, self.doc):
                 blocked.append((variable, f"{unused}, and renaming it to {new_name} would change what binding() "
                                           "returns in this clause"))
+            elif _in_chained_match(variable.bindings[0]):
+                blocked.append((variable, f"{unused}, and renaming it to {new_name} in a chained match "
+                                          "(`a = b = ...`) would make the compiler warn that a result is ignored"))
             elif name_taken(variable.scope, new_name, self.doc):
                 blocked.append((variable, f"{unused}, and {new_name} (the rename that keeps the compiler quiet) is taken"))
             elif len(self.lines.line_text(self.lines.line_of(start))) >= self.placer.line_length:
@@ -925,6 +930,17 @@ def _in_default(node: Node) -> bool:
             return True
         current = parent
     return False
+
+
+def _in_chained_match(binding: Node) -> bool:
+    """`y = z = x + 1`: the identifier is the left of a match that is itself matched (or matches one)."""
+    match = binding.parent
+    if match is None or match.type != "binary_operator" or operator_of(match) != "=" \
+            or match.child_by_field_name("left") != binding:
+        return False
+    right, outer = match.child_by_field_name("right"), match.parent
+    nested = outer is not None and outer.type == "binary_operator" and operator_of(outer) == "="
+    return nested or right is not None and right.type == "binary_operator" and operator_of(right) == "="
 
 
 def _descendants(node: Node):
