@@ -28,7 +28,9 @@ class RemoveDebugCalls(Rule):
           `IEx` call in its scope needs the require); used as a value,
           they are reported;
         - the comment lines directly above a deleted statement that talk about debugging go with
-          it (from the nearest up; a comment about anything else, and all above it, stay);
+          it (from the nearest up; a comment about anything else, and all above it, stay); a
+          comment after the call on its line stays, on a line of its own, unless it is about
+          debugging;
         - a variable, module attribute, `alias`, `import IO` or `require IEx` that only the removed
           code used is renamed with `_` or removed, so the compiler prints no new "unused" warning;
           when that rename is blocked (the `_` name is taken, the line would grow too long, the
@@ -56,7 +58,8 @@ class RemoveDebugCalls(Rule):
         message matches `messages` or its name is listed in `calls`; it has a `label:`; its value is
         discarded in a function that does other work, or returned as the function's value; it runs
         at compile time in a module body.
-        Evidence of output on purpose: a comment above or after it says so ("do not remove",
+        Evidence of output on purpose: a comment says so, anywhere in the comment lines right
+        above it, after it on its line, or on the line below it ("do not remove",
         "keep this", "intentional", "on purpose", "not a debug ...", "scraped", "expected output"); a
         test captures or asserts it (`capture_io`, `with_io`,
         `assert IO.inspect(...)`); the device or the inspect options come from the caller or a

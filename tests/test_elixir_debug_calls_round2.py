@@ -5,7 +5,7 @@ messages as before).
 from __future__ import annotations
 
 from test_elixir_debug_calls_adversary import same_run
-from test_elixir_debug_calls_trust import fixed, reviews, run, warnings_of  # noqa: F401 (shared helpers)
+from test_elixir_debug_calls_trust import assert_formatted, fixed, reviews, run, warnings_of  # noqa: F401
 
 # Runs each call in its own try, then collects the messages the calls sent to self().
 HARNESS = '''
@@ -293,3 +293,51 @@ def test_operators_called_by_name_and_chained_matches_are_reported(elixir_tools,
     v1, v2 = outcome(IGNORED, new, ["Ignored.piped(:a)", "Ignored.named(:a)", "Ignored.chained(1)",
                                     "Ignored.single(2)"])
     assert v1 == v2, (v1, v2)
+
+
+# -- 6. comments: a trailing note about other code stays; an intent comment below or higher up counts -----
+
+COMMENTED = '''
+defmodule Noted do
+  def a(x) do
+    y = x + 1
+    IO.inspect(y, label: "y") # NOTE: y can be nil when x is the sentinel
+    y * 2
+  end
+
+  def d(x) do
+    x
+    |> Kernel.*(2)
+    |> IO.inspect(label: "c") # returns the doubled value to the caller
+  end
+
+  def t(x) do
+    IO.inspect(x, label: "t") # temporary debug
+    x
+  end
+
+  def below(x) do
+    IO.inspect(x, label: "below")
+    # ^ intentional, do not remove
+    x
+  end
+
+  def block(x) do
+    # Keep this: support reads it.
+    # It shows the raw request.
+    IO.inspect(x, label: "raw")
+    x
+  end
+end
+'''
+
+
+def test_trailing_notes_stay_and_intent_comments_below_or_higher_up_keep_the_call(elixir_tools):
+    result = run(COMMENTED)
+    new = result.new
+    assert body_of(new, "a").endswith("do\n    y = x + 1\n    # NOTE: y can be nil when x is the sentinel\n    y * 2")
+    assert body_of(new, "d").endswith("do\n    x\n    |> Kernel.*(2)\n\n    # returns the doubled value to the caller")
+    assert body_of(new, "t").endswith("do\n    x")
+    assert 'IO.inspect(x, label: "below")\n    # ^ intentional' in new
+    assert 'IO.inspect(x, label: "raw")' in new
+    assert_formatted(new)

@@ -17,7 +17,7 @@ from tree_sitter import Node
 
 from fixer.lang import elixir
 from fixer.lang.elixir import BLOCKS, Doc, call_arguments, call_name, in_quote, operator_of
-from fixer.lang.elixir_intent import INTENT_COMMENT, LEFTOVER, Clue, Intent, Verdict
+from fixer.lang.elixir_intent import DEBUG_COMMENT, INTENT_COMMENT, LEFTOVER, Clue, Intent, Verdict
 from fixer.lang.elixir_layout import (LAYOUT_CHANGES, Keep, Pending, Placer, Plan, Rewrite, first_on_line, has_outside, line_indent,
                                       whole_lines)
 from fixer.lang.elixir_names import EXPORTS, Names, call_arity, definition_part
@@ -532,7 +532,7 @@ class Finder:
         lines = whole_lines(self.lines, op_start, end)
         if lines is not None:
             first, last = self._with_debug_comments(*lines)
-            plan = self._lines_plan(first, last, "pipeline stage")
+            plan = self._lines_plan(first, last, "pipeline stage", code_end=end, indent_line=lines[0])
         else:
             plan = Plan(self.doc.char(left.end_byte), end, [])
         return Decision([plan], message, removed)
@@ -558,7 +558,7 @@ class Finder:
         if lines is None:
             return "it shares its line with other code"
         first, last = self._with_debug_comments(*lines)
-        plan = self._lines_plan(first, last, "statement")
+        plan = self._lines_plan(first, last, "statement", code_end=end, indent_line=lines[0])
         also = " and the `require IEx` on its line" if one_liner is not None else ""
         return Decision([plan], f"removed {target.shown} statement{also}", (start, end))
 
@@ -858,8 +858,21 @@ class Finder:
                          "keeps the compiler quiet: directive only used by debug code")
 
     # -- helpers --------------------------------------------------------------------------------------------
-    def _lines_plan(self, first: int, last: int, message: str) -> Plan:
-        """Delete lines first..last (edits.py tidies the blank lines around them)."""
+    def _lines_plan(self, first: int, last: int, message: str, code_end: int | None = None,
+                    indent_line: int | None = None) -> Plan:
+        """Delete lines first..last (edits.py tidies the blank lines around them). A comment after
+        the code (ending at `code_end`) on the last line stays on a line of its own, indented as
+        `indent_line`, unless it is about debugging."""
+        if code_end is not None:
+            tail = self.lines.line_text(last)
+            hash_at = tail.find("#", code_end - self.lines.line_start(last))
+            comment = tail[hash_at:] if hash_at >= 0 else ""
+            if comment and not COMMENT_GOES.search(comment) and not DEBUG_COMMENT.search(comment):
+                indent = " " * line_indent(self.lines, indent_line if indent_line is not None else first)
+                # A comment closing its block: `mix format` puts a blank line above it.
+                closing = last < self.lines.line_count and re.match(r"\s*(?:end\b|[)\]}])", self.lines.line_text(last + 1))
+                return Plan(self.lines.line_start(first), self.lines.line_start(last) + hash_at,
+                            ["\n" + indent if closing else indent], message=message)
         return Plan(self.lines.line_start(first), self.lines.line_end(last), tidy=True, message=message)
 
     def _with_debug_comments(self, first: int, last: int) -> tuple[int, int]:
