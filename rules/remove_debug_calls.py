@@ -62,8 +62,10 @@ class RemoveDebugCalls(Rule):
         above it, after it on its line, or on the line below it ("do not remove",
         "keep this", "intentional", "on purpose", "not a debug ...", "scraped", "expected output"); a
         test captures or asserts it (`capture_io`, `with_io`,
-        `assert IO.inspect(...)`); the device or the inspect options come from the caller or a
-        variable (`IO.inspect(x, opts)`); the enclosing function's name says printing is its job
+        `assert IO.inspect(...)`), also from a test file (`test/**/*_test.exs`) that calls the
+        enclosing function inside `capture_io` (`capture_io(fn -> Greeter.greet("bob") end)`), or
+        a function of its module that reaches it through local calls; the device or the inspect
+        options come from the caller or a variable (`IO.inspect(x, opts)`); the enclosing function's name says printing is its job
         (inspect, print, pp, puts, flush, dump, show, display, main, write, echo, render, report,
         output, trace, debug, log, banner) or all it does is print for a user (`IO.puts`,
         `IO.write`, `Mix.shell`, also through `import IO` or an alias of IO); an enclosing `if`/`unless` on a verbose/debug/trace/quiet flag,
@@ -205,6 +207,14 @@ class RemoveDebugCalls(Rule):
             after=None,
         ),
     )
+
+    # Test files whose capture_io shows which functions print on purpose (gathered repo-wide).
+    context_anchor = r"capture_io|with_io"
+
+    def gather(self, path: str, text: str) -> list[str]:
+        from fixer.lang.elixir_captured import captured_calls
+
+        return captured_calls(path, text)
 
     def anchor_patterns(self) -> list[str]:
         names = self.options["calls"] + self.options["debuggers"]

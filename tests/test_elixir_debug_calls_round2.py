@@ -341,3 +341,55 @@ def test_trailing_notes_stay_and_intent_comments_below_or_higher_up_keep_the_cal
     assert 'IO.inspect(x, label: "below")\n    # ^ intentional' in new
     assert 'IO.inspect(x, label: "raw")' in new
     assert_formatted(new)
+
+
+# -- 7. output a test captures (in another file) is the function's job -----------------------------------
+
+GREETER = '''defmodule MyApp.Greeter do
+  def greet(name) do
+    IO.inspect(name, label: "greeting")
+    :ok
+  end
+
+  def welcome(name) do
+    format(name)
+  end
+
+  defp format(name) do
+    IO.inspect(name, label: "welcome")
+    name
+  end
+
+  def other(name) do
+    IO.inspect(name, label: "other")
+    name
+  end
+end
+'''
+GREETER_TEST = '''defmodule MyApp.GreeterTest do
+  use ExUnit.Case
+  import ExUnit.CaptureIO
+  alias MyApp.Greeter
+
+  test "greets" do
+    assert capture_io(fn -> Greeter.greet("bob") end) == "greeting: \\"bob\\"\\n"
+  end
+
+  test "welcomes" do
+    assert capture_io(fn -> MyApp.Greeter.welcome("amy") end) =~ "amy"
+  end
+end
+'''
+
+
+def test_output_that_a_test_captures_through_a_public_function_stays(tmp_path):
+    from conftest import init_repo, run_cli
+
+    init_repo(tmp_path, {"lib/greeter.ex": GREETER, "test/greeter_test.exs": GREETER_TEST})
+    result = run_cli("apply", "--in-place", cwd=tmp_path)
+    assert result.exit_code in (0, 1), result
+    lib = (tmp_path / "lib/greeter.ex").read_text()
+    assert 'IO.inspect(name, label: "greeting")' in lib
+    assert 'IO.inspect(name, label: "welcome")' in lib  # a helper of a captured function
+    assert 'label: "other"' not in lib
+    assert (tmp_path / "test/greeter_test.exs").read_text() == GREETER_TEST

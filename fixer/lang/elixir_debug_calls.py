@@ -17,10 +17,11 @@ from tree_sitter import Node
 
 from fixer.lang import elixir
 from fixer.lang.elixir import BLOCKS, Doc, call_arguments, call_name, in_quote, operator_of
-from fixer.lang.elixir_intent import DEBUG_COMMENT, INTENT_COMMENT, LEFTOVER, Clue, Intent, Verdict
+from fixer.lang.elixir_captured import Captured
+from fixer.lang.elixir_intent import DEBUG_COMMENT, INTENT_COMMENT, LEFTOVER, PURPOSE, Clue, Intent, Verdict
 from fixer.lang.elixir_layout import (LAYOUT_CHANGES, Keep, Pending, Placer, Plan, Rewrite, first_on_line, has_outside, line_indent,
                                       whole_lines)
-from fixer.lang.elixir_names import EXPORTS, Names, call_arity, definition_part
+from fixer.lang.elixir_names import DEF_LIKE, EXPORTS, Names, call_arity, def_name_and_arities, definition_part
 from fixer.lang.elixir_purity import impure_parts
 from fixer.lang.elixir_vars import WORD, calls_binding, name_taken, variables
 
@@ -89,6 +90,8 @@ class Finder:
         self.waiting: list[tuple[int, int]] = []  # (statement end, statement id): pending, by end
         self.poisoned: set[int] = set()  # statements whose re-flow holds a call that was decided apart
         self.one_liners: set[int] = set()  # `require IEx` directives deleted with their pry
+        captured = [name for facts in source.context.get(rule.id, []) for name in facts or ()]
+        self.captured = Captured(doc, captured)  # functions a test's capture_io reaches
         self._every_variable = None  # every variable of the file, analysed when `dbg()` needs it
 
     # -- the pass -------------------------------------------------------------------------------------
@@ -192,6 +195,12 @@ class Finder:
             function = self.intent.function_of(call)
             owner = function.label if function is not None else "its block"
             clues.append(Clue(LEFTOVER, f"returns its argument as the value of {owner}"))
+        function = self.intent.function_of(call)
+        head = def_name_and_arities(function.node, self.doc) \
+            if function is not None and call_name(function.node, self.doc) in DEF_LIKE else None
+        by = self.captured.by(self.names.module_of(call), head[0]) if head is not None else None
+        if by is not None:
+            clues.append(Clue(PURPOSE, f"a test captures its output (capture_io of {by})"))
         verdict = self.intent.judge(call, clues, options, device, discarded=kind == "statement")
         if verdict.action == "leave":
             return
