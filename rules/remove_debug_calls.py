@@ -16,8 +16,10 @@ class RemoveDebugCalls(Rule):
         `IEx.pry` and any `:dbg` function), and the `IO.puts`/`IO.write`/`Logger.*` calls whose literal
         message matches one of `messages`, decides for each whether it is a debug leftover, and removes
         the leftovers without changing what the code returns or does:
-        - a statement whose value is unused is deleted, with all its lines; work inside its arguments
-          (`IO.inspect(load_config())`, `send/2` inside an inspected map) stays as statements;
+        - a statement whose value is unused (also the last one of an `after` block or of the fn
+          given to `Enum.each`, whose value nobody reads) is deleted, with all its lines; work
+          inside its arguments (`IO.inspect(load_config())`, `send/2` inside an inspected map)
+          stays as statements;
         - `x |> IO.inspect(label: "…")` loses that pipeline stage, and `|> tap(fn v -> IO.inspect(v)
           end)` / `|> tap(&IO.inspect/1)` whose function only inspects loses the whole stage;
         - where the value is used (returned, matched, an argument or operand) the call becomes the

@@ -393,3 +393,48 @@ def test_output_that_a_test_captures_through_a_public_function_stays(tmp_path):
     assert 'IO.inspect(name, label: "welcome")' in lib  # a helper of a captured function
     assert 'label: "other"' not in lib
     assert (tmp_path / "test/greeter_test.exs").read_text() == GREETER_TEST
+
+
+# -- 8. a value nobody reads (an `after` block, the fn given to Enum.each) is not returned ----------------
+
+THROWN_AWAY = '''
+defmodule Thrown do
+  def t(x) do
+    try do
+      div(10, x)
+    after
+      send(self(), :after)
+      IO.inspect(x, label: "after")
+    end
+  end
+
+  def only(x) do
+    try do
+      div(10, x)
+    after
+      IO.inspect(x, label: "after")
+    end
+  end
+
+  def u(l) do
+    Enum.each(l, fn x ->
+      send(self(), {:each, x})
+      IO.inspect(x, label: "y")
+    end)
+
+    :ok
+  end
+end
+'''
+
+
+def test_a_value_nobody_reads_is_deleted_not_called_returned(elixir_tools, tmp_path):
+    result = run(THROWN_AWAY)
+    new = result.new
+    assert body_of(new, "t").endswith("after\n      send(self(), :after)\n    end")
+    assert body_of(new, "u").endswith("fn x ->\n      send(self(), {:each, x})\n    end)\n\n    :ok")
+    assert 'IO.inspect(x, label: "after")' in body_of(new, "only")  # deleting it would empty the block
+    assert not any("returns its argument" in f.message for f in result.findings), result.findings
+    assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", THROWN_AWAY)
+    v1, v2 = outcome(THROWN_AWAY, new, ["Thrown.t(2)", "Thrown.only(5)", "Thrown.u([1, 2])"])
+    assert v1 == v2, (v1, v2)

@@ -315,6 +315,8 @@ class Finder:
             return False
         block = call.parent
         owner = block.parent
+        if self._thrown_away(block):
+            return True
         if block.type == "body" and owner is not None and owner.type == "stab_clause":
             holder = owner.parent
             if holder is not None and holder.type == "anonymous_function":
@@ -353,9 +355,23 @@ class Finder:
         """The last expression of a module body, a file, or a test block: nobody reads its value."""
         if block.type == "source":
             return True
+        if self._thrown_away(block):
+            return len(elixir.statements(block)) > 1  # the only statement: deleting it empties the block
         owner = block.parent
         name = call_name(owner, self.doc) if owner is not None and owner.type == "call" else None
         return name in ("defmodule", "test", "describe")
+
+    def _thrown_away(self, block: Node) -> bool:
+        """The last value of an `after` block, or of the fn given to `Enum.each`: nobody reads it."""
+        if block.type == "after_block":
+            return True
+        clause = block.parent if block.type == "body" else None
+        fn = clause.parent if clause is not None and clause.type == "stab_clause" else None
+        if fn is None or fn.type != "anonymous_function" or fn.parent is None or fn.parent.type != "arguments":
+            return False
+        holder = fn.parent.parent
+        return holder is not None and holder.type == "call" and self.names.resolve(holder).name == "Enum.each" \
+            and call_arguments(holder)[-1] == fn
 
     def _is_def_do(self, pair: Node) -> bool:
         return self._owner_name(pair) in ("def", "defp", "defmacro", "defmacrop")
