@@ -16,10 +16,10 @@ class RemoveDebugCalls(Rule):
         `IEx.pry` and any `:dbg` function), and the `IO.puts`/`IO.write`/`Logger.*` calls whose literal
         message matches one of `messages`, decides for each whether it is a debug leftover, and removes
         the leftovers without changing what the code returns or does:
-        - a statement whose value is unused (also the last one of an `after` block or of the fn
-          given to `Enum.each`, whose value nobody reads) is deleted, with all its lines; work
-          inside its arguments (`IO.inspect(load_config())`, `send/2` inside an inspected map)
-          stays as statements;
+        - a statement whose value is unused (also the last one of an `after` block, of the fn
+          given to `Enum.each`, or of a `for` used as a statement: values nobody reads) is
+          deleted, with all its lines; work inside its arguments (`IO.inspect(load_config())`,
+          `send/2` inside an inspected map) stays as statements;
         - `x |> IO.inspect(label: "…")` loses that pipeline stage, and `|> tap(fn v -> IO.inspect(v)
           end)` / `|> tap(&IO.inspect/1)` whose function only inspects loses the whole stage;
         - where the value is used (returned, matched, an argument or operand) the call becomes the
@@ -61,9 +61,9 @@ class RemoveDebugCalls(Rule):
         discarded in a function that does other work, or returned as the function's value; it runs
         at compile time in a module body.
         Evidence of output on purpose: a comment says so, anywhere in the comment lines right
-        above it, after it on its line, or on the line below it ("do not remove",
-        "keep this", "intentional", "on purpose", "not a debug ...", "scraped", "expected output"); a
-        test captures or asserts it (`capture_io`, `with_io`,
+        above it, after it on its line, or on the line below it ("do not remove", "keep this",
+        "keep:", "needs this output", "intentional", "on purpose", "not a debug ...", "scraped",
+        "expected output"); a test captures or asserts it (`capture_io`, `with_io`,
         `assert IO.inspect(...)`), also from a test file (`test/**/*_test.exs`) that calls the
         enclosing function inside `capture_io` (`capture_io(fn -> Greeter.greet("bob") end)`), or
         a function of its module that reaches it through local calls; the device or the inspect

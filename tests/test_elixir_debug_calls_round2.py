@@ -322,6 +322,13 @@ defmodule Noted do
     x
   end
 
+  def tagged(y) do
+    # keep: ops need this output
+    # debug
+    IO.inspect(y, label: "y")
+    y
+  end
+
   def block(x) do
     # Keep this: support reads it.
     # It shows the raw request.
@@ -340,6 +347,7 @@ def test_trailing_notes_stay_and_intent_comments_below_or_higher_up_keep_the_cal
     assert body_of(new, "t").endswith("do\n    x")
     assert 'IO.inspect(x, label: "below")\n    # ^ intentional' in new
     assert 'IO.inspect(x, label: "raw")' in new
+    assert '# keep: ops need this output\n    # debug\n    IO.inspect(y, label: "y")' in new
     assert_formatted(new)
 
 
@@ -416,6 +424,15 @@ defmodule Thrown do
     end
   end
 
+  def v(l) do
+    for x <- l do
+      send(self(), {:for, x})
+      IO.inspect(x, label: "v")
+    end
+
+    :ok
+  end
+
   def u(l) do
     Enum.each(l, fn x ->
       send(self(), {:each, x})
@@ -433,8 +450,9 @@ def test_a_value_nobody_reads_is_deleted_not_called_returned(elixir_tools, tmp_p
     new = result.new
     assert body_of(new, "t").endswith("after\n      send(self(), :after)\n    end")
     assert body_of(new, "u").endswith("fn x ->\n      send(self(), {:each, x})\n    end)\n\n    :ok")
+    assert body_of(new, "v").endswith("for x <- l do\n      send(self(), {:for, x})\n    end\n\n    :ok")
     assert 'IO.inspect(x, label: "after")' in body_of(new, "only")  # deleting it would empty the block
     assert not any("returns its argument" in f.message for f in result.findings), result.findings
     assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", THROWN_AWAY)
-    v1, v2 = outcome(THROWN_AWAY, new, ["Thrown.t(2)", "Thrown.only(5)", "Thrown.u([1, 2])"])
+    v1, v2 = outcome(THROWN_AWAY, new, ["Thrown.t(2)", "Thrown.only(5)", "Thrown.u([1, 2])", "Thrown.v([3])"])
     assert v1 == v2, (v1, v2)

@@ -362,9 +362,13 @@ class Finder:
         return name in ("defmodule", "test", "describe")
 
     def _thrown_away(self, block: Node) -> bool:
-        """The last value of an `after` block, or of the fn given to `Enum.each`: nobody reads it."""
+        """The last value of an `after` block, of the fn given to `Enum.each`, or of the body of a
+        `for` whose result is discarded: nobody reads it."""
         if block.type == "after_block":
             return True
+        owner = block.parent if block.type == "do_block" else None
+        if owner is not None and owner.type == "call" and call_name(owner, self.doc) == "for":
+            return self._discarded(owner)
         clause = block.parent if block.type == "body" else None
         fn = clause.parent if clause is not None and clause.type == "stab_clause" else None
         if fn is None or fn.type != "anonymous_function" or fn.parent is None or fn.parent.type != "arguments":
