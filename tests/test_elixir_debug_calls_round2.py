@@ -104,6 +104,11 @@ defmodule Short do
     :ok
   end
 
+  def bounded(x) do
+    IO.inspect(x > 1 and x < 5, label: "bounded")
+    :ok
+  end
+
   def chain(x, y) do
     IO.inspect(x && y && f(x), label: "chain")
     :ok
@@ -118,10 +123,11 @@ def test_the_right_side_of_a_short_circuit_operator_is_never_made_unconditional(
     for name in ("c", "d", "l", "m", "t", "chain"):
         body = body_of(new, name)
         assert "\n    f(x)\n" not in body, body
+    assert body_of(new, "bounded").endswith("do\n    :ok")  # a comparison is a boolean: `and` cannot raise
     assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", SHORT_CIRCUIT)
     v1, v2 = outcome(SHORT_CIRCUIT, new, ["Short.c(nil)", "Short.c(1)", "Short.d(1)", "Short.d(nil)",
                                           "Short.l(false)", "Short.l(true)", "Short.l(1)", "Short.m(nil)",
-                                          "Short.m(2)", "Short.t(nil)", "Short.t(3)", "Short.chain(4, nil)",
+                                          "Short.m(2)", "Short.t(nil)", "Short.t(3)", "Short.bounded(3)", "Short.chain(4, nil)",
                                           "Short.chain(5, 6)"])
     assert v1 == v2, (v1, v2)
 

@@ -4,7 +4,8 @@ Three kinds of sub-expression:
 - pure: no effect and no failure, whatever the data: literals, atoms, variables, module attributes,
   `fn` and `&` captures, containers of pure values (tuples, lists and cons cells `[h | t]`, maps,
   keywords, structs), strings whose interpolations are literals or `inspect(...)`, the never-failing operators
-  (`==`, `!=`, `===`, `!==`, `<`, `>`, `<=`, `>=`, `!`, `&&`, `||`, `x in [literal list]`), and the
+  (`==`, `!=`, `===`, `!==`, `<`, `>`, `<=`, `>=`, `!`, `&&`, `||`, `x in [literal list]`, `and`/`or`
+  whose left side is always a boolean: `x > 1 and x < 5`), and the
   calls in PURE_CALLS: `inspect/1,2` (an inspect-only wrapper), `self()`, `node()`, `binding()`, the
   `is_*` guards, `max`/`min`, clock reads.
 - partial: no effect, but may raise (on data of another type too): every other operator (`+`, `<>`,
@@ -204,8 +205,23 @@ def _scan_short_circuit(node: Node, operator: str, left: Node, right: Node, doc:
         found.append((node, "partial"))
     elif inner:
         found.append((node, "effect"))
-    elif operator in STRICT_BOOLEAN and left.type != "boolean":
+    elif operator in STRICT_BOOLEAN and not _boolean(left, doc):
         found.append((node, "partial"))  # BadBooleanError on a left side that is not a boolean
+
+
+def _boolean(node: Node, doc: Doc) -> bool:
+    """Always a boolean: `true`, a comparison (`x > 1`), `!x`, an `is_*` guard, or `and`/`or` of those."""
+    if node.type == "boolean":
+        return True
+    if node.type == "binary_operator":
+        operator = operator_of(node)
+        if operator in STRICT_BOOLEAN:
+            return _boolean(node.child_by_field_name("left"), doc) and _boolean(node.child_by_field_name("right"), doc)
+        return operator in TOTAL_OPERATORS
+    if node.type == "unary_operator":
+        return operator_of(node) == "!"
+    target = node.child_by_field_name("target") if node.type == "call" else None
+    return target is not None and doc.node_text(target).startswith("is_") and doc.node_text(target) in PURE_CALLS
 
 
 def _scan_pipe(node: Node, left: Node, right: Node, doc: Doc, found: list[tuple[Node, str]]) -> None:
