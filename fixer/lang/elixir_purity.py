@@ -3,13 +3,13 @@
 Three kinds of sub-expression:
 - pure: no effect and no failure, whatever the data: literals, atoms, variables, module attributes,
   `fn` and `&` captures, containers of pure values (tuples, lists and cons cells `[h | t]`, maps,
-  keywords, structs), strings whose interpolations are literals or `inspect(...)`, the never-failing operators
-  (`==`, `!=`, `===`, `!==`, `<`, `>`, `<=`, `>=`, `!`, `&&`, `||`, `x in [literal list]`, `and`/`or`
-  whose left side is always a boolean: `x > 1 and x < 5`), and the
-  calls in PURE_CALLS: `inspect/1,2` (an inspect-only wrapper), `self()`, `node()`, `binding()`, the
-  `is_*` guards, `max`/`min`, clock reads.
+  keywords, structs), strings whose interpolations are literals or `inspect(...)`, the
+  never-failing operators (`==`, `!=`, `===`, `!==`, `<`, `>`, `<=`, `>=`, `!`, `&&`, `||`,
+  `x in [literal list]`, and `and`/`or` whose left side is always a boolean: `x > 1 and x < 5`),
+  and the calls in PURE_CALLS: `inspect/1,2` (an inspect-only wrapper), `self()`, `node()`,
+  `binding()`, the `is_*` guards, `max`/`min`, clock reads.
 - partial: no effect, but may raise (on data of another type too): every other operator (`+`, `<>`,
-  `++`, `..`, `and`, `not`, `-x`, `Kernel.+(x, 1)`, ...), Access and field reads (`opts[:k]`,
+  `++`, `..`, `and`/`or` on a left side that may not be a boolean, `not`, `-x`, `Kernel.+(x, 1)`, ...), Access and field reads (`opts[:k]`,
   `state.workers`), an interpolation of a non-literal (`"#{x}"`: String.Chars may be missing), a
   bitstring built from non-literals (`<<x::binary>>`), a map update `%{m | k: v}`, and the calls
   fixer knows do no work (`length/1`, `map_size/1`, `hd/1`, `Map.get/2`, `String.length/1`, ...):
