@@ -62,7 +62,7 @@ class RemoveDebugCalls(Rule):
         at compile time in a module body.
         Evidence of output on purpose: a comment says so, anywhere in the comment lines right
         above it, after it on its line, or on the line below it ("do not remove", "keep this",
-        "keep:", "needs this output", "intentional", "on purpose", "not a debug ...", "scraped",
+        "needs this output", "intentional", "on purpose", "not a debug ...", "scraped",
         "expected output"); a test captures or asserts it (`capture_io`, `with_io`,
         `assert IO.inspect(...)`), also from a test file (`test/**/*_test.exs`) that calls the
         enclosing function inside `capture_io` (`capture_io(fn -> Greeter.greet("bob") end)`), or

@@ -48,7 +48,7 @@ DEBUG_COMMENT = re.compile(r"(?i)\b(?:debug(?:ging)?|dbg|xxx|temp(?:orary)?|tmp|
 # A comment saying the output is wanted: evidence of purpose, and it silences the debug words around
 # it ("not a debug leftover", "do not remove").
 INTENT_COMMENT = re.compile(r"(?i)\b(?:do\s+not|don'?t|never|must\s+not)\s+(?:remove|delete|drop|touch)"
-                            r"|\bkeep\s+(?:it|this|that|the\s+(?:output|line|call|print))\b|^\s*#\s*keep\b\s*:"
+                            r"|\bkeep\s+(?:it|this|that|the\s+(?:output|line|call|print))\b"
                             r"|\bneeds?\s+(?:this|the|that)\s+output\b"
                             r"|\bintentional|\bon\s+purpose\b|\bdeliberate|\bnot?\s+(?:a\s+)?debug|\bscrape"
                             r"|\bexpected\s+output\b")
