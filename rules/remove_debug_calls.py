@@ -16,8 +16,10 @@ class RemoveDebugCalls(Rule):
         `IEx.pry` and any `:dbg` function), and the `IO.puts`/`IO.write`/`Logger.*` calls whose literal
         message matches one of `messages`, decides for each whether it is a debug leftover, and removes
         the leftovers without changing what the code returns or does:
-        - a statement whose value is unused is deleted, with all its lines; work inside its arguments
-          (`IO.inspect(load_config())`, `send/2` inside an inspected map) stays as statements;
+        - a statement whose value is unused (also the last one of an `after` block, of the fn
+          given to `Enum.each`, or of a `for` used as a statement: values nobody reads) is
+          deleted, with all its lines; work inside its arguments (`IO.inspect(load_config())`,
+          `send/2` inside an inspected map) stays as statements;
         - `x |> IO.inspect(label: "…")` loses that pipeline stage, and `|> tap(fn v -> IO.inspect(v)
           end)` / `|> tap(&IO.inspect/1)` whose function only inspects loses the whole stage;
         - where the value is used (returned, matched, an argument or operand) the call becomes the
@@ -28,11 +30,16 @@ class RemoveDebugCalls(Rule):
           `IEx` call in its scope needs the require); used as a value,
           they are reported;
         - the comment lines directly above a deleted statement that talk about debugging go with
-          it (from the nearest up; a comment about anything else, and all above it, stay);
+          it (from the nearest up; a comment about anything else, and all above it, stay); a
+          comment after the call on its line stays, on a line of its own, unless it is about
+          debugging;
         - a variable, module attribute, `alias`, `import IO` or `require IEx` that only the removed
           code used is renamed with `_` or removed, so the compiler prints no new "unused" warning;
-          when that rename is blocked (the `_` name is taken, the line would grow too long, or the
-          clause calls `binding()`, whose result it would change), the call stays and is reported.
+          when that rename is blocked (the `_` name is taken, the line would grow too long, the
+          clause calls `binding()`, whose result it would change, or the variable is bound in a
+          chained match `y = z = ...`, where the compiler would warn), the call stays and is reported;
+          `dbg()` without arguments and a deleted `binding()` read every variable in scope: when
+          one of them would be left unused, the call stays and is reported.
 
     Names are resolved the way the compiler does, per module and lexically: `IO.inspect` under
     `alias My.Printer, as: IO` is not Kernel's and is left alone; `Out.inspect` under `alias IO, as:
@@ -53,11 +60,14 @@ class RemoveDebugCalls(Rule):
         message matches `messages` or its name is listed in `calls`; it has a `label:`; its value is
         discarded in a function that does other work, or returned as the function's value; it runs
         at compile time in a module body.
-        Evidence of output on purpose: a comment above or after it says so ("do not remove",
-        "keep this", "intentional", "on purpose", "not a debug ...", "scraped", "expected output"); a
-        test captures or asserts it (`capture_io`, `with_io`,
-        `assert IO.inspect(...)`); the device or the inspect options come from the caller or a
-        variable (`IO.inspect(x, opts)`); the enclosing function's name says printing is its job
+        Evidence of output on purpose: a comment says so, anywhere in the comment lines right
+        above it, after it on its line, or on the line below it ("do not remove", "keep this",
+        "needs this output", "intentional", "on purpose", "not a debug ...", "scraped",
+        "expected output"); a test captures or asserts it (`capture_io`, `with_io`,
+        `assert IO.inspect(...)`), also from a test file (`test/**/*_test.exs`) that calls the
+        enclosing function inside `capture_io` (`capture_io(fn -> Greeter.greet("bob") end)`), or
+        a function of its module that reaches it through local calls; the device or the inspect
+        options come from the caller or a variable (`IO.inspect(x, opts)`); the enclosing function's name says printing is its job
         (inspect, print, pp, puts, flush, dump, show, display, main, write, echo, render, report,
         output, trace, debug, log, banner) or all it does is print for a user (`IO.puts`,
         `IO.write`, `Mix.shell`, also through `import IO` or an alias of IO); an enclosing `if`/`unless` on a verbose/debug/trace/quiet flag,
@@ -92,13 +102,22 @@ class RemoveDebugCalls(Rule):
         end
 
     Fix safety:
-        Safe: the returned value is kept wherever it is used, and only known-pure expressions
-        (literals, variables, attributes, Access reads `opts[:k]`, `inspect/1,2`, `self()`,
-        containers and interpolations of those) disappear with a deleted call. Work inside a deleted
-        call's arguments (any call fixer does not know to be pure, `Counter.next` without
-        parentheses, a binding) is kept as a statement of its own; an expression that does no work
-        but may raise (`hd(list)`, `Map.fetch!/2`, a field read `state.workers`, which raises
-        KeyError or is a call when `state` holds a module) is reported instead, since deleting it could turn a crash into success. An argument that is a
+        Safe: the returned value is kept wherever it is used, and only expressions that can
+        neither do work nor raise disappear with a deleted call: literals, atoms, variables, module
+        attributes, `fn`/`&` captures, containers of those (tuples, lists, `[h | t]`, maps,
+        keywords, structs), strings interpolating only literals or `inspect(...)`, comparisons,
+        `!`, `&&`/`||`, and `inspect/1,2`, `self()`, `node()`, `binding()`, `max`/`min`, the
+        `is_*` guards and clock reads (the list is `PURE_CALLS` in `fixer/lang/elixir_purity.py`).
+        Work inside a deleted call's arguments (any call fixer does not know to be pure,
+        `Counter.next` without parentheses, a binding) is kept as a whole statement of its own,
+        never a fragment: a short-circuit `x && f(x)` (`||`, `and`, `or`) stays whole, since its
+        right side runs only sometimes, and so does a bitstring with work in it. Anything that
+        does no work but may raise is reported instead, since deleting it could turn a crash into
+        success: arithmetic and every other operator (`x + y`, `s <> "!"`, `x..y`, `++`, `and`),
+        `length/1`, `map_size/1`, `abs/1`, `hd/1`, `Map.fetch!/2`, an Access read `opts[:k]`, a
+        field read `state.workers` (KeyError, or a call when `state` holds a module), `"#{x}"`
+        (String.Chars may be missing), `<<x::binary>>`, and `Kernel.+(x, 1)`; so is a `tap`
+        whose function could fail before inspecting (`&IO.inspect(&1.a)`, `fn %{a: a} -> ...`). An argument that is a
         call without parentheses (`if x, do: 1, else: 2`, `Enum.map list, f`) is unwrapped only as
         a whole statement or the right side of a match statement; as an operand, an argument or
         the right of `<-` it would take in what follows it, so it is reported. Options that do work
@@ -190,6 +209,14 @@ class RemoveDebugCalls(Rule):
             after=None,
         ),
     )
+
+    # Test files whose capture_io shows which functions print on purpose (gathered repo-wide).
+    context_anchor = r"capture_io|with_io"
+
+    def gather(self, path: str, text: str) -> list[str]:
+        from fixer.lang.elixir_captured import captured_calls
+
+        return captured_calls(path, text)
 
     def anchor_patterns(self) -> list[str]:
         names = self.options["calls"] + self.options["debuggers"]

@@ -33,7 +33,7 @@ LEFTOVERS = [
     ("Kernel.dbg({a, b})", ""),
     ('IO.inspect(:stderr, a, label: "a")', ""),
     ("IO.inspect(%{sent: send(self(), {:ping, a})})", "send(self(), {:ping, a})"),
-    ('IO.inspect("at #{Process.put(:last, a)}")', "Process.put(:last, a)"),
+    ('IO.inspect("at #{inspect(Process.put(:last, a))}")', "Process.put(:last, a)"),
     ("c = IO.inspect(a + 1)", "c = a + 1"),
     ('c = IO.inspect(b, label: "b") * 2', "c = b * 2"),
     ("c = Enum.sum([dbg(a), b])", "c = Enum.sum([a, b])"),

@@ -17,10 +17,11 @@ from tree_sitter import Node
 
 from fixer.lang import elixir
 from fixer.lang.elixir import BLOCKS, Doc, call_arguments, call_name, in_quote, operator_of
-from fixer.lang.elixir_intent import INTENT_COMMENT, LEFTOVER, Clue, Intent, Verdict
+from fixer.lang.elixir_captured import Captured
+from fixer.lang.elixir_intent import DEBUG_COMMENT, INTENT_COMMENT, LEFTOVER, PURPOSE, Clue, Intent, Verdict
 from fixer.lang.elixir_layout import (LAYOUT_CHANGES, Keep, Pending, Placer, Plan, Rewrite, first_on_line, has_outside, line_indent,
                                       whole_lines)
-from fixer.lang.elixir_names import EXPORTS, Names, call_arity, definition_part
+from fixer.lang.elixir_names import DEF_LIKE, EXPORTS, Names, call_arity, def_name_and_arities, definition_part
 from fixer.lang.elixir_purity import impure_parts
 from fixer.lang.elixir_vars import WORD, calls_binding, name_taken, variables
 
@@ -89,6 +90,9 @@ class Finder:
         self.waiting: list[tuple[int, int]] = []  # (statement end, statement id): pending, by end
         self.poisoned: set[int] = set()  # statements whose re-flow holds a call that was decided apart
         self.one_liners: set[int] = set()  # `require IEx` directives deleted with their pry
+        captured = [name for facts in source.context.get(rule.id, []) for name in facts or ()]
+        self.captured = Captured(doc, captured)  # functions a test's capture_io reaches
+        self._every_variable = None  # every variable of the file, analysed when `dbg()` needs it
 
     # -- the pass -------------------------------------------------------------------------------------
     def run(self):
@@ -191,6 +195,12 @@ class Finder:
             function = self.intent.function_of(call)
             owner = function.label if function is not None else "its block"
             clues.append(Clue(LEFTOVER, f"returns its argument as the value of {owner}"))
+        function = self.intent.function_of(call)
+        head = def_name_and_arities(function.node, self.doc) \
+            if function is not None and call_name(function.node, self.doc) in DEF_LIKE else None
+        by = self.captured.by(self.names.module_of(call), head[0]) if head is not None else None
+        if by is not None:
+            clues.append(Clue(PURPOSE, f"a test captures its output (capture_io of {by})"))
         verdict = self.intent.judge(call, clues, options, device, discarded=kind == "statement")
         if verdict.action == "leave":
             return
@@ -305,6 +315,8 @@ class Finder:
             return False
         block = call.parent
         owner = block.parent
+        if self._thrown_away(block):
+            return True
         if block.type == "body" and owner is not None and owner.type == "stab_clause":
             holder = owner.parent
             if holder is not None and holder.type == "anonymous_function":
@@ -343,9 +355,27 @@ class Finder:
         """The last expression of a module body, a file, or a test block: nobody reads its value."""
         if block.type == "source":
             return True
+        if self._thrown_away(block):
+            return len(elixir.statements(block)) > 1  # the only statement: deleting it empties the block
         owner = block.parent
         name = call_name(owner, self.doc) if owner is not None and owner.type == "call" else None
         return name in ("defmodule", "test", "describe")
+
+    def _thrown_away(self, block: Node) -> bool:
+        """The last value of an `after` block, of the fn given to `Enum.each`, or of the body of a
+        `for` whose result is discarded: nobody reads it."""
+        if block.type == "after_block":
+            return True
+        owner = block.parent if block.type == "do_block" else None
+        if owner is not None and owner.type == "call" and call_name(owner, self.doc) == "for":
+            return self._discarded(owner)
+        clause = block.parent if block.type == "body" else None
+        fn = clause.parent if clause is not None and clause.type == "stab_clause" else None
+        if fn is None or fn.type != "anonymous_function" or fn.parent is None or fn.parent.type != "arguments":
+            return False
+        holder = fn.parent.parent
+        return holder is not None and holder.type == "call" and self.names.resolve(holder).name == "Enum.each" \
+            and call_arguments(holder)[-1] == fn
 
     def _is_def_do(self, pair: Node) -> bool:
         return self._owner_name(pair) in ("def", "defp", "defmacro", "defmacrop")
@@ -418,15 +448,21 @@ class Finder:
                     return False
             if not is_tap and elixir.statements(body)[-1] != call:
                 return False
+        clause = body.parent if body is not None else None
+        params = clause.child_by_field_name("left") if clause is not None else None
+        if not captured and (params is None or not re.fullmatch(r"\(?\s*[a-z_]\w*\s*\)?", self.doc.node_text(params))):
+            return False  # `fn %{a: a} -> ...`: the pattern may not match (FunctionClauseError)
+        if captured:
+            # `&IO.inspect(&1.a)` reads a field (it may raise): only `&1` itself may be inspected.
+            args = call_arguments(call)
+            if args and (self.doc.node_text(args[0]) != "&1" or impure_parts(args[1:], self.doc)):
+                return False
         if is_tap:
             return True
         if self.names.resolve(call).name not in IDENTITY:
             return False
         if captured:
-            args = call_arguments(call)
-            return not args or self.doc.node_text(args[0]) == "&1"
-        clause = body.parent
-        params = clause.child_by_field_name("left") if clause is not None else None
+            return True
         item = self._item(call, call_arity(call))
         return params is not None and item is not None and self.doc.node_text(params).strip() == self.doc.node_text(item)
 
@@ -460,12 +496,42 @@ class Finder:
         if kind in ("stage", "tap"):
             return self._remove_stage(target, node)
         if kind == "statement":
+            unused = self._reads_every_variable(target, node)
+            if unused:
+                return unused
             return self._remove_statement(target, node)
         if target.kind == "halt":
             return "its result is used"
         if target.kind == "banner":
             return self._banner_value(target)
         return self._unwrap(target)
+
+    def _reads_every_variable(self, target: Target, statement: Node) -> str | None:
+        """`dbg()` and `binding()` read every variable in scope: deleting the statement must not
+        leave one of them unused (the compiler would warn). Why not, or None."""
+        call = target.call
+        bare_dbg = target.name == "Kernel.dbg" and call_arity(call) == 0
+        if not bare_dbg and not any(self._is_binding_call(n) for n in _descendants(statement)):
+            return None
+        start, end = statement.start_byte, statement.end_byte
+        unused = []
+        if self._every_variable is None:  # one analysis per file, however many such calls
+            self._every_variable = variables(self.doc, lambda name: not name.startswith("_"))
+        for variable in self._every_variable:
+            scope = variable.scope
+            if not (scope.start_byte <= start and end <= scope.end_byte) or not variable.bindings \
+                    or variable.bindings[0].start_byte >= start:
+                continue
+            if all(start <= read.start_byte < end for read in variable.reads):
+                unused.append(variable.name)
+        if not unused:
+            return None
+        names = ", ".join(sorted(set(unused)))
+        return f"it reads every variable in scope (binding), and {names} would be unused once it goes"
+
+    def _is_binding_call(self, node: Node) -> bool:
+        return node.type == "call" and call_name(node, self.doc) in ("binding", "Kernel.binding") \
+            and not call_arguments(node)
 
     def _remove_stage(self, target: Target, pipe: Node) -> Decision | str:
         if target.kind != "identity" and pipe.child_by_field_name("right") == target.call:
@@ -495,7 +561,7 @@ class Finder:
         lines = whole_lines(self.lines, op_start, end)
         if lines is not None:
             first, last = self._with_debug_comments(*lines)
-            plan = self._lines_plan(first, last, "pipeline stage")
+            plan = self._lines_plan(first, last, "pipeline stage", code_end=end, indent_line=lines[0])
         else:
             plan = Plan(self.doc.char(left.end_byte), end, [])
         return Decision([plan], message, removed)
@@ -521,7 +587,7 @@ class Finder:
         if lines is None:
             return "it shares its line with other code"
         first, last = self._with_debug_comments(*lines)
-        plan = self._lines_plan(first, last, "statement")
+        plan = self._lines_plan(first, last, "statement", code_end=end, indent_line=lines[0])
         also = " and the `require IEx` on its line" if one_liner is not None else ""
         return Decision([plan], f"removed {target.shown} statement{also}", (start, end))
 
@@ -597,7 +663,9 @@ class Finder:
         options, device = self._options_and_device(target)
         parts = self._impure(options + ([device] if device is not None else []))
         if parts:
-            return f"its options do work (`{self._short(parts[0][0])}`)"
+            node, kind = parts[0]
+            what = "do work" if kind == "effect" else "do work or may raise"
+            return f"its options {what} (`{self._short(node)}`)"
         return None
 
     def _item(self, call: Node, arity: int) -> Node | None:
@@ -693,6 +761,9 @@ class Finder:
             if calls_binding(variable.scope, self.doc):
                 blocked.append((variable, f"{unused}, and renaming it to {new_name} would change what binding() "
                                           "returns in this clause"))
+            elif _in_chained_match(variable.bindings[0]):
+                blocked.append((variable, f"{unused}, and renaming it to {new_name} in a chained match "
+                                          "(`a = b = ...`) would make the compiler warn that a result is ignored"))
             elif name_taken(variable.scope, new_name, self.doc):
                 blocked.append((variable, f"{unused}, and {new_name} (the rename that keeps the compiler quiet) is taken"))
             elif len(self.lines.line_text(self.lines.line_of(start))) >= self.placer.line_length:
@@ -816,8 +887,21 @@ class Finder:
                          "keeps the compiler quiet: directive only used by debug code")
 
     # -- helpers --------------------------------------------------------------------------------------------
-    def _lines_plan(self, first: int, last: int, message: str) -> Plan:
-        """Delete lines first..last (edits.py tidies the blank lines around them)."""
+    def _lines_plan(self, first: int, last: int, message: str, code_end: int | None = None,
+                    indent_line: int | None = None) -> Plan:
+        """Delete lines first..last (edits.py tidies the blank lines around them). A comment after
+        the code (ending at `code_end`) on the last line stays on a line of its own, indented as
+        `indent_line`, unless it is about debugging."""
+        if code_end is not None:
+            tail = self.lines.line_text(last)
+            hash_at = tail.find("#", code_end - self.lines.line_start(last))
+            comment = tail[hash_at:] if hash_at >= 0 else ""
+            if comment and not COMMENT_GOES.search(comment) and not DEBUG_COMMENT.search(comment):
+                indent = " " * line_indent(self.lines, indent_line if indent_line is not None else first)
+                # A comment closing its block: `mix format` puts a blank line above it.
+                closing = last < self.lines.line_count and re.match(r"\s*(?:end\b|[)\]}])", self.lines.line_text(last + 1))
+                return Plan(self.lines.line_start(first), self.lines.line_start(last) + hash_at,
+                            ["\n" + indent if closing else indent], message=message)
         return Plan(self.lines.line_start(first), self.lines.line_end(last), tidy=True, message=message)
 
     def _with_debug_comments(self, first: int, last: int) -> tuple[int, int]:
@@ -888,6 +972,25 @@ def _in_default(node: Node) -> bool:
             return True
         current = parent
     return False
+
+
+def _in_chained_match(binding: Node) -> bool:
+    """`y = z = x + 1`: the identifier is the left of a match that is itself matched (or matches one)."""
+    match = binding.parent
+    if match is None or match.type != "binary_operator" or operator_of(match) != "=" \
+            or match.child_by_field_name("left") != binding:
+        return False
+    right, outer = match.child_by_field_name("right"), match.parent
+    nested = outer is not None and outer.type == "binary_operator" and operator_of(outer) == "="
+    return nested or right is not None and right.type == "binary_operator" and operator_of(right) == "="
+
+
+def _descendants(node: Node):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.named_children)
 
 
 def _next_statement(node: Node) -> Node | None:

@@ -49,6 +49,7 @@ DEBUG_COMMENT = re.compile(r"(?i)\b(?:debug(?:ging)?|dbg|xxx|temp(?:orary)?|tmp|
 # it ("not a debug leftover", "do not remove").
 INTENT_COMMENT = re.compile(r"(?i)\b(?:do\s+not|don'?t|never|must\s+not)\s+(?:remove|delete|drop|touch)"
                             r"|\bkeep\s+(?:it|this|that|the\s+(?:output|line|call|print))\b"
+                            r"|\bneeds?\s+(?:this|the|that)\s+output\b"
                             r"|\bintentional|\bon\s+purpose\b|\bdeliberate|\bnot?\s+(?:a\s+)?debug|\bscrape"
                             r"|\bexpected\s+output\b")
 FLAG = re.compile(r"(?i)verbos|debug|trace|print|quiet|silent|\blog")
@@ -320,7 +321,8 @@ class Intent:
         return None
 
     def _comments(self, call: Node) -> list[str]:
-        """The comment lines right above the call, and the comment after it on its last line."""
+        """The comment lines right above the call, the comment after it on its last line, and an
+        intent comment on the line below it."""
         first = self.lines.line_of(self.doc.char(call.start_byte))
         last = self.lines.line_of(self.doc.char(call.end_byte))
         found = []
@@ -332,6 +334,9 @@ class Intent:
         hash_at = tail.find("#", self.doc.char(call.end_byte) - self.lines.line_start(last))
         if hash_at >= 0:
             found.append(tail[hash_at:])
+        below = last + 1  # `# ^ intentional, do not remove` under the call: only a word of intent counts
+        if below in self.comment_lines and INTENT_COMMENT.search(self.lines.line_text(below)):
+            found.append(self.lines.line_text(below))
         return found
 
     def _label(self, option_nodes: list[Node]) -> str | None:
