@@ -45,6 +45,29 @@ def _drop(unraisable) -> None:
     pass
 
 
+@contextmanager
+def held() -> Iterator[None]:
+    """Ctrl-C held back for the block, delivered as soon as it ends. Around starting and stopping
+    worker processes: a worker inherits the held signal and ignores it (`ignore`) before it can land
+    (a worker killed half-started prints a traceback, and can leave its pool waiting for it forever),
+    and a pool's shutdown is never cut in half."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def ignore() -> None:
+    """In a worker process: Ctrl-C is its parent's to handle; one held since the fork is dropped."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 class Outcome:
     """What `handled()` yields: whether the command it wrapped was interrupted."""
 

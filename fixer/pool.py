@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import gc
 import os
-import signal
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
+from fixer import interrupts
 from fixer.engine import fix_text, language_of
 from fixer.model import FileResult
 
@@ -93,7 +92,7 @@ def _in_pool(work, rules, context, jobs, progress) -> dict[str, FileResult]:
     # that visits them writes to every page they sit on, and each write copies a page into the worker.
     gc.freeze()
     try:
-        with _sigint_held():
+        with interrupts.held():
             workers = ctx.Pool(jobs, initializer=_start_worker, initargs=() if forking else (rules, context))
         tasks = [(index, None) if forking else (index, work[index]) for index in rest]
         # Small chunks: the last ones decide when the run ends, and a worker idles while another
@@ -109,12 +108,12 @@ def _in_pool(work, rules, context, jobs, progress) -> dict[str, FileResult]:
         if workers is not None:
             # Ctrl-C or an error: stop the workers now, don't wait for them. A second Ctrl-C must not
             # cut this short: a pool left half-terminated makes the join below wait forever.
-            with _sigint_held():
+            with interrupts.held():
                 workers.terminate()
         raise
     finally:
         if workers is not None:
-            with _sigint_held():
+            with interrupts.held():
                 workers.join()
         gc.unfreeze()
         _state.clear()  # the parent keeps no extra references to the work
@@ -128,26 +127,8 @@ def _first_of_each_language(work: list[tuple[str, str]]) -> list[int]:
     return sorted(seen.values())
 
 
-@contextmanager
-def _sigint_held() -> Iterator[None]:
-    """Ctrl-C held back while the workers are started or stopped. A worker inherits the held signal and
-    ignores it before it can land (a worker killed half-started prints a traceback, and can leave the
-    pool waiting for it forever); a pool's shutdown is never cut in half. The parent gets a held Ctrl-C
-    as soon as the block ends."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-
 def _start_worker(rules=None, context=None) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and terminates us
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a held one is now dropped
+    interrupts.ignore()  # the parent handles Ctrl-C and terminates us
     if rules is not None:
         _state["rules"], _state["context"] = rules, context
 

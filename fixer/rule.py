@@ -20,16 +20,17 @@ from fixer.edits import Edit, LineIndex
 from fixer.lang import LANGUAGE_EXTENSIONS
 from fixer.model import Finding
 
+
+class ConfigError(Exception):
+    """A configuration problem: the message names the key and, where known, the file."""
+
+
 def _check_regexes(patterns: list[str], label: str) -> None:
     for pattern in patterns:
         try:
             re.compile(pattern)
         except re.error as exc:
             raise ConfigError(f"{label}: bad regex {pattern!r}: {exc}") from None
-
-
-class ConfigError(Exception):
-    """A configuration problem: the message names the key and, where known, the file."""
 
 
 @dataclass(frozen=True)
