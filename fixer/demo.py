@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 import fixer
-from fixer import report
+from fixer import interrupts, report
 from fixer.session import Failure
 
 
@@ -44,7 +44,8 @@ def keep_dir(keep: Path) -> Path:
 
 
 def run_demo(keep: Path | None) -> int:
-    target = keep_dir(keep) if keep is not None else Path(tempfile.mkdtemp(prefix="fixer-demo-"))
+    with interrupts.held():  # a Ctrl-C between creating the folder and naming it would leave it behind
+        target = keep_dir(keep) if keep is not None else Path(tempfile.mkdtemp(prefix="fixer-demo-"))
     try:
         return _show(target, kept=keep is not None)
     finally:

@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from fixer import interrupts
 from fixer.textio import InputError
 
 TEMP_SUFFIX = ".fixer-tmp"
@@ -103,7 +104,8 @@ def check(root: Path, item: Replacement) -> Replacement:
 
 def write_temp(item: Replacement) -> None:
     """The new bytes in a temp file next to the target, flushed to disk, with the target's mode."""
-    fd, item.temp = tempfile.mkstemp(prefix=f".{item.target.name}.", suffix=TEMP_SUFFIX, dir=item.target.parent)
+    with interrupts.held():  # a Ctrl-C between creating the file and naming it would leave it behind
+        fd, item.temp = tempfile.mkstemp(prefix=f".{item.target.name}.", suffix=TEMP_SUFFIX, dir=item.target.parent)
     with os.fdopen(fd, "wb") as handle:
         handle.write(item.data)
         handle.flush()
@@ -187,7 +189,8 @@ def _roll_back(done: list[Replacement]) -> list[str]:
 
 def write_output(path: Path, data: bytes) -> None:
     """A file the user named for fixer's output (a patch): written whole through a temp file, or not at all."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    with interrupts.held():  # as in write_temp
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -285,3 +285,31 @@ print("INTERRUPTED" if outcome.happened else "FINISHED", flush=True)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert proc.stdout.strip() == "INTERRUPTED", (proc.stdout, proc.stderr)
     assert proc.stderr == "fixer: interrupted\n", proc.stderr
+
+
+def test_ctrl_c_while_a_temp_file_is_being_created_leaves_no_temp_file(tmp_path, monkeypatch):
+    """Ctrl-C landing inside mkstemp, after the file exists but before fixer knows its name (seen as
+    a `.h013.py.XXXX.fixer-tmp` left by an interrupted `apply --in-place`)."""
+    import tempfile
+
+    from fixer import fileguard, interrupts
+
+    real = tempfile.mkstemp
+
+    def interrupted_mkstemp(*args, **kwargs):
+        made = real(*args, **kwargs)
+        signal.raise_signal(signal.SIGINT)
+        return made
+
+    monkeypatch.setattr(tempfile, "mkstemp", interrupted_mkstemp)
+    target = tmp_path / "a.py"
+    target.write_text("x = 1\n")
+    item = fileguard.Replacement("a.py", b"y = 1\n", fileguard.fingerprint(b"x = 1\n"))
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        with interrupts.handled() as outcome:
+            fileguard.replace_file(tmp_path, item)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert outcome.happened
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py"]
