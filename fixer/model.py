@@ -1,7 +1,9 @@
 """Values the engine hands back: findings and per-file results."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
 
 @dataclass(frozen=True)
@@ -42,3 +44,30 @@ class FileResult:
 
     def fixes(self, rule: str | None = None) -> int:
         return sum(1 for f in self.findings if f.fixed and (rule is None or f.rule == rule))
+
+
+class Gathered(Sequence):
+    """A lazy rule's facts from other files: `gather(path, text)` runs on a kept file only when its
+    facts are first read, so a run whose files hold no real target never pays for it. `where(word)`
+    reads only the files whose text holds `word` (a module's name, say)."""
+
+    def __init__(self, gather: Callable[[str, str], Any], texts: list[tuple[str, str]]):
+        self._gather = gather
+        self._texts = texts
+        self._facts: dict[int, Any] = {}
+
+    def _fact(self, index: int) -> Any:
+        if index not in self._facts:
+            self._facts[index] = self._gather(*self._texts[index])
+        return self._facts[index]
+
+    def where(self, word: str) -> list[Any]:
+        return [self._fact(i) for i, (_, text) in enumerate(self._texts) if word in text]
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._fact(i) for i in range(len(self._texts))[index]]
+        return self._fact(range(len(self._texts))[index])
+
+    def __len__(self) -> int:
+        return len(self._texts)

@@ -88,6 +88,8 @@ class Rule:
     context_anchor: ClassVar[str | None] = None
     # Other files (by name, e.g. "pyproject.toml") whose facts `gather` reads too, whatever their language.
     context_files: ClassVar[tuple[str, ...]] = ()
+    # A costly `gather` (e.g. a parse of every test file) runs only when `check` first reads the facts.
+    lazy_context: ClassVar[bool] = False
 
     def __init__(self, **options: Any):
         self.options = self.validate_options(options)

@@ -9,7 +9,7 @@ from typing import Any, Callable
 from fixer.config import Config
 from fixer import pool
 from fixer.globs import matches_any
-from fixer.model import FileResult
+from fixer.model import FileResult, Gathered
 from fixer.rule import Rule
 from fixer.textio import Decoded, InputError, decode
 
@@ -145,7 +145,7 @@ class Gathering:
         self.read.add(path)
         for rule, anchor in self.needing:
             if self._gathered(rule, path) and anchor.search(text):
-                self.facts[rule.id][path] = rule.gather(path, text)
+                self.facts[rule.id][path] = (path, text) if rule.lazy_context else rule.gather(path, text)
 
     def finish(self, source) -> dict:
         if not self.needing:
@@ -161,4 +161,7 @@ class Gathering:
                 text = None
             if text is not None:
                 self.add(path, text)
-        return {rule_id: [facts[path] for path in listed if path in facts] for rule_id, facts in self.facts.items()}
+        lazy = {rule.id: rule for rule, _ in self.needing if rule.lazy_context}
+        return {rule_id: Gathered(lazy[rule_id].gather, [facts[p] for p in listed if p in facts]) if rule_id in lazy
+                else [facts[path] for path in listed if path in facts] for rule_id, facts in self.facts.items()}
+

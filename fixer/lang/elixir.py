@@ -146,19 +146,29 @@ class Doc:
         from tree_sitter import QueryCursor
 
         lines: set[int] = set()
-        for node in QueryCursor(_comment_query()).captures(self.tree.root_node).get("comment", []):
+        for node in QueryCursor(query("(comment) @comment")).captures(self.tree.root_node).get("comment", []):
             line_start = self.data.rfind(b"\n", 0, node.start_byte) + 1
             if not self.data[line_start:node.start_byte].strip():
                 lines.add(node.start_point[0] + 1)
         return lines
 
 
-@lru_cache(maxsize=1)
-def _comment_query():
+@lru_cache(maxsize=None)
+def query(pattern: str):
+    """A compiled tree-sitter query over Elixir (compiled once per pattern)."""
     import tree_sitter_elixir
     from tree_sitter import Language, Query
 
-    return Query(Language(tree_sitter_elixir.language()), "(comment) @comment")
+    return Query(Language(tree_sitter_elixir.language()), pattern)
+
+
+def outermost(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The (start, end) ranges no other range of the list contains, in order."""
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(ranges, key=lambda r: (r[0], -r[1])):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end))
+    return kept
 
 
 FEW_NAMES = 8  # up to this many names, one literal search each; more: one pass over the words

@@ -8,15 +8,19 @@ reaches it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from tree_sitter import Node
 
-from fixer.lang.elixir import Doc, call_name
+from fixer.lang.elixir import Doc, call_name, outermost
 from fixer.lang.elixir_names import DEF_LIKE, Module, def_name_and_arities
+from fixer.model import Gathered
 
 CAPTURES = frozenset({"capture_io", "with_io", "ExUnit.CaptureIO.capture_io", "ExUnit.CaptureIO.with_io"})
 TEST_FILE = re.compile(r"(?:^|/)test/(?:.*/)?[^/]*_test\.exs$")
 REMOTE = re.compile(r"^((?:[A-Z]\w*\.)*[A-Z]\w*)\.([a-z_]\w*[?!]?)$")
+CAPTURE_WORD = re.compile(rb"\b(?:capture_io|with_io)\b")
+REMOTE_WORD = re.compile(rb"(?<![\w.])(?:[A-Z]\w*\.)+[a-z_]\w*")  # a start: the tree gives the whole name
 
 
 def captured_calls(path: str, text: str) -> list[str]:
@@ -24,11 +28,27 @@ def captured_calls(path: str, text: str) -> list[str]:
     if not TEST_FILE.search(path):
         return []
     doc = Doc(text)
+    # Words found by a regex, then confirmed as call targets by the tree: a test file has thousands
+    # of nodes and few captures (a walk or a query over all of them costs several times as much).
+    captures = [call for call in _calls_named(doc, CAPTURE_WORD.finditer(doc.data)) if call[2] in CAPTURES]
     found: set[str] = set()
-    for capture in _calls(doc.tree.root_node, doc, lambda name: name in CAPTURES):
-        for call in _calls(capture, doc, lambda name: REMOTE.match(name) is not None):
-            found.add(call_name(call, doc) or "")
-    return sorted(found - {""})
+    for start, end in outermost([(c_start, c_end) for c_start, c_end, _ in captures]):
+        for c_start, c_end, name in _calls_named(doc, REMOTE_WORD.finditer(doc.data, start, end)):
+            if start <= c_start and c_end <= end and (c_start, c_end) != (start, end) and REMOTE.match(name):
+                found.add(name)
+    return sorted(found)
+
+
+def _calls_named(doc: Doc, words):
+    """(start byte, end byte, target text) of each call whose target holds one of the `words` (byte matches)."""
+    root = doc.tree.root_node
+    for word in words:
+        node = root.descendant_for_byte_range(word.start(), word.end())
+        while node is not None and node.type != "call":
+            node = node.parent
+        target = node.child_by_field_name("target") if node is not None else None
+        if target is not None and target.start_byte <= word.start() and word.end() <= target.end_byte:
+            yield node.start_byte, node.end_byte, doc.node_text(target)
 
 
 def _calls(root: Node, doc: Doc, wanted):
@@ -46,23 +66,31 @@ class Captured:
     """Which functions of the file's modules a test's capture_io reaches (directly, or through the
     module's own local calls)."""
 
-    def __init__(self, doc: Doc, calls: list[str]):
+    def __init__(self, doc: Doc, gathered: Sequence[list[str] | None]):
         self.doc = doc
-        self.calls = [REMOTE.match(c).groups() for c in calls if REMOTE.match(c)]
+        self.gathered = gathered  # captured_calls of each test file (read lazily: see Gathered)
         self._reached: dict[int, dict[str, str]] = {}
 
     def by(self, module: Module | None, function: str) -> str | None:
         """The captured call that reaches `function` (a name) of `module`, or None."""
-        if module is None or not self.calls:
+        if module is None:
             return None
         if module.block.id not in self._reached:
             self._reached[module.block.id] = self._reach(module)
         return self._reached[module.block.id].get(function)
 
+    def _calls_naming(self, module: Module) -> list[tuple[str, str]]:
+        # A test names the module by its full name or by a last part of it (`alias MyApp.Greeter`):
+        # either way its text holds the last part, and only such tests are read.
+        last = module.name.rpartition(".")[2]
+        facts = self.gathered.where(last) if isinstance(self.gathered, Gathered) else self.gathered
+        calls = [REMOTE.match(c).groups() for names in facts for c in names or () if REMOTE.match(c)]
+        return [(alias, fun) for alias, fun in calls if module.name == alias or module.name.endswith("." + alias)]
+
     def _reach(self, module: Module) -> dict[str, str]:
-        # An alias names the module by its full name or a last part of it (`alias MyApp.Greeter`).
-        roots = {fun: f"{alias}.{fun}" for alias, fun in self.calls
-                 if module.name == alias or module.name.endswith("." + alias)}
+        roots = {fun: f"{alias}.{fun}" for alias, fun in self._calls_naming(module)}
+        if not roots:
+            return {}
         definitions: dict[str, list[Node]] = {}
         for call in _calls(module.block, self.doc, lambda name: name in DEF_LIKE):
             head = def_name_and_arities(call, self.doc)

@@ -75,12 +75,6 @@ class Finder:
         self.rule = rule
         self.source = source
         self.doc = doc
-        self.lines = source.lines
-        self.names = Names(doc)
-        self.comments = doc.comment_lines()
-        self.intent = Intent(doc, self.names, source.path, self.comments, self.lines)
-        self.rewrite = Rewrite(doc.text, self.lines, rule.id)
-        self.placer = Placer(doc, self.lines, rule.options.get("line_length", LINE_LENGTH), self.rewrite.render)
         self.calls = {_canonical(c) for c in rule.options["calls"] + rule.options["debuggers"]}
         self.messages = [re.compile(p) for p in rule.options["messages"]]
         self.outcome_findings = []
@@ -90,15 +84,30 @@ class Finder:
         self.waiting: list[tuple[int, int]] = []  # (statement end, statement id): pending, by end
         self.poisoned: set[int] = set()  # statements whose re-flow holds a call that was decided apart
         self.one_liners: set[int] = set()  # `require IEx` directives deleted with their pry
-        captured = [name for facts in source.context.get(rule.id, []) for name in facts or ()]
-        self.captured = Captured(doc, captured)  # functions a test's capture_io reaches
+        # functions a test's capture_io reaches (the tests are read only once a call needs it)
+        self.captured = Captured(doc, source.context.get(rule.id, []))
         self._every_variable = None  # every variable of the file, analysed when `dbg()` needs it
+
+    def _prepare(self) -> None:
+        """What judging a call needs: built only for a file with a call to judge (most files that
+        wake the rule only mention a debug call in a doc or a comment)."""
+        self.lines = self.source.lines
+        self.names = Names(self.doc)
+        self.comments = self.doc.comment_lines()
+        self.intent = Intent(self.doc, self.names, self.source.path, self.comments, self.lines)
+        self.rewrite = Rewrite(self.doc.text, self.lines, self.rule.id)
+        self.placer = Placer(self.doc, self.lines, self.rule.options.get("line_length", LINE_LENGTH),
+                             self.rewrite.render)
 
     # -- the pass -------------------------------------------------------------------------------------
     def run(self):
         from fixer.rule import Outcome
 
-        targets = [t for t in map(self._target, self._candidates()) if t is not None]
+        candidates = self._candidates()
+        if not candidates:
+            return Outcome([], [])
+        self._prepare()
+        targets = [t for t in map(self._target, candidates) if t is not None]
         # Inner calls first: an outer call then knows which of its parts are fixed debug calls.
         for target in sorted(targets, key=lambda t: (t.call.end_byte, -t.call.start_byte)):
             # A statement re-flow is decided once all of its calls are seen, before any call around it.
@@ -153,6 +162,14 @@ class Finder:
             return None
         return Target(call, name, shown, kind, how, [clue] if clue else [])
 
+    def _captured_by(self, call: Node) -> str | None:
+        """The call of a test's capture_io that reaches the function `call` is in, if any."""
+        function = self.intent.function_of(call)
+        if function is None or call_name(function.node, self.doc) not in DEF_LIKE:
+            return None
+        head = def_name_and_arities(function.node, self.doc)
+        return self.captured.by(self.names.module_of(call), head[0]) if head is not None else None
+
     def _kind(self, call: Node, name: str, shown: str) -> tuple[str | None, Clue | None]:
         if name in IDENTITY and name in self.calls:
             strong = name == "Kernel.dbg"
@@ -195,13 +212,12 @@ class Finder:
             function = self.intent.function_of(call)
             owner = function.label if function is not None else "its block"
             clues.append(Clue(LEFTOVER, f"returns its argument as the value of {owner}"))
-        function = self.intent.function_of(call)
-        head = def_name_and_arities(function.node, self.doc) \
-            if function is not None and call_name(function.node, self.doc) in DEF_LIKE else None
-        by = self.captured.by(self.names.module_of(call), head[0]) if head is not None else None
+        verdict = self.intent.judge(call, clues, options, device, discarded=kind == "statement")
+        # One more reason to leave it cannot change "leave": the tests are read only when it can.
+        by = self._captured_by(call) if verdict.action != "leave" else None
         if by is not None:
             clues.append(Clue(PURPOSE, f"a test captures its output (capture_io of {by})"))
-        verdict = self.intent.judge(call, clues, options, device, discarded=kind == "statement")
+            verdict = self.intent.judge(call, clues, options, device, discarded=kind == "statement")
         if verdict.action == "leave":
             return
         decision = self._decide(target, kind, node)

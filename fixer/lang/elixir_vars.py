@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from fixer.lang.elixir import OPAQUE, Doc, call_arguments, operator_of, word_positions
+from fixer.lang.elixir import OPAQUE, Doc, call_arguments, operator_of, outermost, query, word_positions
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -177,8 +177,8 @@ class _Regions:
         for _, match in QueryCursor(_calls_query()).matches(doc.tree.root_node):
             call, name = match["call"][0], doc.node_text(match["name"][0])
             (unquotes if name in UNQUOTES else definitions).append((call.start_byte, call.end_byte))
-        self.definitions = _outermost(definitions)
-        self.unquotes = _outermost(unquotes)
+        self.definitions = outermost(definitions)
+        self.unquotes = outermost(unquotes)
         self._definition_starts = [start for start, _ in self.definitions]
         self._unquote_starts = [start for start, _ in self.unquotes]
 
@@ -190,14 +190,6 @@ class _Regions:
         return _within(self.definitions, self._definition_starts, at)
 
 
-def _outermost(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    kept: list[tuple[int, int]] = []
-    for start, end in sorted(ranges, key=lambda r: (r[0], -r[1])):
-        if not kept or start >= kept[-1][1]:
-            kept.append((start, end))
-    return kept
-
-
 def _within(ranges: list[tuple[int, int]], starts: list[int], at: int) -> int | None:
     index = bisect_right(starts, at) - 1
     if index >= 0 and at < ranges[index][1]:
@@ -205,14 +197,9 @@ def _within(ranges: list[tuple[int, int]], starts: list[int], at: int) -> int | 
     return None
 
 
-@lru_cache(maxsize=1)
 def _calls_query():
-    import tree_sitter_elixir
-    from tree_sitter import Language, Query
-
     words = " ".join(f'"{name}"' for name in sorted(DEFINITIONS | UNQUOTES))
-    return Query(Language(tree_sitter_elixir.language()),
-                 f"(call target: (identifier) @name (#any-of? @name {words})) @call")
+    return query(f"(call target: (identifier) @name (#any-of? @name {words})) @call")
 
 
 def _is_template(sigil_text: str) -> bool:
