@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gc
 import os
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from fixer import interrupts
 from fixer.engine import fix_text, language_of
@@ -24,6 +24,8 @@ from fixer.model import FileResult
 ENV = "FIXER_JOBS"
 MIN_FILES_PER_JOB = 4  # below this many files to fix per process, stay in-process
 CHARS_PER_JOB = 256 * 1024  # by default, below this much text to fix per process, stay in-process
+FILES_TO_SCAN_PER_JOB = 500  # reading and searching a file costs ~0.2 ms: a worker pays off from here
+SCAN_CHUNK = 32  # files a scanning worker takes at a time
 
 _state: dict[str, Any] = {}  # a worker's rules and context, set once when it starts
 
@@ -58,6 +60,39 @@ def _from_env() -> int | None:
     return int(value)
 
 
+def jobs_for_scan(config, files: int, source) -> int:
+    """How many processes read the files and search them for anchors: as for fixing, but a process
+    only for FILES_TO_SCAN_PER_JOB files, and only where a forked worker may read the source (the
+    working tree; a commit is read through one git process that workers must not share)."""
+    import multiprocessing
+
+    if not getattr(source, "parallel_reads", False) or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    asked = getattr(config, "jobs", None) or _from_env()
+    return max(1, min(asked or default_jobs(), files // FILES_TO_SCAN_PER_JOB))
+
+
+def scan_all(paths: list[str], scan: Callable[..., Any], jobs: int) -> Iterator[tuple[str, Any]]:
+    """(path, scan(path)) for every path, in order; on `jobs` forked processes when jobs > 1 (the
+    workers inherit `scan` and the paths: a task is a range of indexes)."""
+    if jobs <= 1:
+        for path in paths:
+            yield path, scan(path)
+        return
+    _state.update(scan=scan, paths=paths)
+    try:
+        ranges = [(start, min(start + SCAN_CHUNK, len(paths))) for start in range(0, len(paths), SCAN_CHUNK)]
+        for start, scanned in _pooled(jobs, _scan_task, ranges, forking=True):
+            yield from zip(paths[start:start + len(scanned)], scanned)
+    finally:
+        _state.clear()
+
+
+def _scan_task(task: tuple[int, int]):
+    start, end = task
+    return start, [_state["scan"](path, in_worker=True) for path in _state["paths"][start:end]]
+
+
 def fix_all(work: list[tuple[str, str]], rules, context, jobs: int,
             progress: Callable[[str], None] | None = None) -> dict[str, FileResult]:
     """path -> FileResult for every (path, text) of `work`."""
@@ -85,24 +120,36 @@ def _in_pool(work, rules, context, jobs, progress) -> dict[str, FileResult]:
     # fork shares the rules, the context and the texts with the workers for free; elsewhere (spawn)
     # the rules and context are pickled once per worker and each text with its task.
     forking = "fork" in multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if forking else "spawn")
     _state.update(rules=rules, context=context, work=work)
+    try:
+        tasks = [(index, None) if forking else (index, work[index]) for index in rest]
+        # Small chunks: the last ones decide when the run ends, and a worker idles while another
+        # finishes a long one (a task costs a small tuple in a pipe, not the text).
+        chunk = max(1, min(8, len(rest) // (jobs * 32)))
+        for index, packed in _pooled(jobs, _fix_task, tasks, forking, chunk, () if forking else (rules, context)):
+            path, text = work[index]
+            results[path] = _unpack(path, text, packed)
+            if progress:
+                progress(path)
+    finally:
+        _state.clear()  # the parent keeps no extra references to the work
+    return results
+
+
+def _pooled(jobs: int, task, tasks: list, forking: bool, chunk: int = 1, initargs: tuple = ()):
+    """task(t) for each of `tasks` on `jobs` worker processes, yielded in order. Ctrl-C or an error
+    stops the workers at once; what they inherit by fork is what `_state` holds now."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork" if forking else "spawn")
     workers = None
     # Objects from before the fork are left out of the workers' garbage collections: a collection
     # that visits them writes to every page they sit on, and each write copies a page into the worker.
     gc.freeze()
     try:
         with interrupts.held():
-            workers = ctx.Pool(jobs, initializer=_start_worker, initargs=() if forking else (rules, context))
-        tasks = [(index, None) if forking else (index, work[index]) for index in rest]
-        # Small chunks: the last ones decide when the run ends, and a worker idles while another
-        # finishes a long one (a task costs a small tuple in a pipe, not the text).
-        chunk = max(1, min(8, len(rest) // (jobs * 32)))
-        for index, packed in workers.imap(_fix_task, tasks, chunksize=chunk):
-            path, text = work[index]
-            results[path] = _unpack(path, text, packed)
-            if progress:
-                progress(path)
+            workers = ctx.Pool(jobs, initializer=_start_worker, initargs=initargs)
+        yield from workers.imap(task, tasks, chunksize=chunk)
         workers.close()
     except BaseException:
         if workers is not None:
@@ -116,8 +163,6 @@ def _in_pool(work, rules, context, jobs, progress) -> dict[str, FileResult]:
             with interrupts.held():
                 workers.join()
         gc.unfreeze()
-        _state.clear()  # the parent keeps no extra references to the work
-    return results
 
 
 def _first_of_each_language(work: list[tuple[str, str]]) -> list[int]:

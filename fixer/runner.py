@@ -78,8 +78,9 @@ def candidates(source, config: Config, rules: list[Rule]) -> list[str]:
 def run(source, config: Config, rules: list[Rule], progress: Callable[[str], None] | None = None, only: list[str] | None = None) -> Run:
     """Fix every candidate file (or just `only`), returning results; nothing is written.
 
-    Files no rule's anchor matches are settled here without the engine; the others go through the
-    engine, on `config.jobs` processes when there are enough of them (see fixer.pool).
+    Every file is read and searched for the rules' anchors (on several processes when there are many
+    files: see fixer.pool); files no rule's anchor matches are settled without the engine; the others
+    go through the engine, on `config.jobs` processes when there are enough of them.
 
     Memory stays proportional to the files being fixed, not to the repository: a file no rule
     wants, or one the rules leave as it was with nothing to report, keeps its path and no text."""
@@ -89,20 +90,19 @@ def run(source, config: Config, rules: list[Rule], progress: Callable[[str], Non
     work: list[tuple[str, str]] = []
     decoded_of: dict[str, Decoded] = {}
     settled: list[str] = []
-    for path in paths:
-        try:
-            data = source.read(path)
-            if data is None:
-                continue
-            decoded = decode(data, config.max_file_size)
-        except InputError as exc:
-            outcome.outcomes.append(FileOutcome(FileResult(path, "", "", errors=[str(exc)])))
+    scan = Scan(source, config, rules, gathering)
+    for path, scanned in pool.scan_all(paths, scan, pool.jobs_for_scan(config, len(paths), source)):
+        if scanned.fingerprint is not None:
+            source.fingerprints[path] = scanned.fingerprint  # read by a worker: the writer checks it
+        if scanned.error is not None:
+            outcome.outcomes.append(FileOutcome(FileResult(path, "", "", errors=[scanned.error])))
             continue
-        gathering.add(path, decoded.text)
-        if any(rule.wants(path, decoded.text) for rule in rules):
-            work.append((path, decoded.text))
-            decoded_of[path] = decoded
-        else:
+        if scanned.read:
+            gathering.record(path, scanned.facts)
+        if scanned.decoded is not None:
+            work.append((path, scanned.decoded.text))
+            decoded_of[path] = scanned.decoded
+        elif scanned.read:
             settled.append(path)
             outcome.outcomes.append(FileOutcome(FileResult(path, "", "")))
     context = gathering.finish(source) if (work or settled) else {}
@@ -122,6 +122,36 @@ def run(source, config: Config, rules: list[Rule], progress: Callable[[str], Non
     return outcome
 
 
+@dataclass
+class Scanned:
+    """What reading one file found: an error, or its facts for other files' rules, and its decoded
+    text when a rule's anchor matches it (only then does its text go on to the engine)."""
+    read: bool = False  # False: nothing to read (a symlink processed under its target's name)
+    error: str | None = None
+    decoded: Decoded | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    fingerprint: str | None = None  # of the bytes read, when a worker process read them
+
+
+class Scan:
+    """Reads one file and searches it for anchors: the same in the parent and in a worker."""
+
+    def __init__(self, source, config: Config, rules: list[Rule], gathering: Gathering):
+        self.source, self.config, self.rules, self.gathering = source, config, rules, gathering
+
+    def __call__(self, path: str, in_worker: bool = False) -> Scanned:
+        try:
+            data = self.source.read(path)
+            if data is None:
+                return Scanned()
+            decoded = decode(data, self.config.max_file_size)
+        except InputError as exc:
+            return Scanned(error=str(exc))
+        wanted = any(rule.wants(path, decoded.text) for rule in self.rules)
+        fingerprint = self.source.fingerprints.get(path) if in_worker else None
+        return Scanned(True, None, decoded if wanted else None, self.gathering.facts_of(path, decoded.text), fingerprint)
+
+
 class Gathering:
     """Facts some rules need from other files of the repo (e.g. behaviours' @callback specs),
     taken from the files as they are read, then from the repo's other files of the rule's language
@@ -139,13 +169,23 @@ class Gathering:
         wanted = path.endswith(LANGUAGE_EXTENSIONS[rule.language]) or path.rpartition("/")[2] in rule.context_files
         return wanted and not (self.config.exclude and matches_any(path, self.config.exclude))
 
-    def add(self, path: str, text: str) -> None:
-        if not self.needing:
-            return
-        self.read.add(path)
+    def facts_of(self, path: str, text: str) -> dict[str, Any]:
+        """rule id -> this file's facts, for each rule whose context anchor matches it (a lazy rule
+        keeps the text, for its `gather` to read only if asked)."""
+        facts = {}
         for rule, anchor in self.needing:
             if self._gathered(rule, path) and anchor.search(text):
-                self.facts[rule.id][path] = (path, text) if rule.lazy_context else rule.gather(path, text)
+                facts[rule.id] = (path, text) if rule.lazy_context else rule.gather(path, text)
+        return facts
+
+    def record(self, path: str, facts: dict[str, Any]) -> None:
+        self.read.add(path)
+        for rule_id, fact in facts.items():
+            self.facts[rule_id][path] = fact
+
+    def add(self, path: str, text: str) -> None:
+        if self.needing:
+            self.record(path, self.facts_of(path, text))
 
     def finish(self, source) -> dict:
         if not self.needing:

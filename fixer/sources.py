@@ -18,6 +18,8 @@ class WorkTree:
     a writer can tell whether the file changed on disk since. fixer's own temp files left by a killed
     run are never processed; a writer removes them (`stale_temp_files`)."""
 
+    parallel_reads = True  # plain file reads: forked workers may read too (see fixer.pool.scan_all)
+
     def __init__(self, root: Path, repo=None):
         self.root = root.resolve()
         self.repo = repo

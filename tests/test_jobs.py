@@ -273,3 +273,64 @@ print("INTERRUPTED" if outcome.happened else "FINISHED", len(multiprocessing.act
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.stdout.split() == ["INTERRUPTED", "0"], (proc.stdout, proc.stderr)
+
+
+# -- reading and searching the files on several processes ------------------------------------------
+
+@pytest.fixture
+def scanned_in_pool(monkeypatch):
+    """A worker reads files from 10 files a process on (500 by default), and the jobs each run used."""
+    monkeypatch.setattr(pool, "FILES_TO_SCAN_PER_JOB", 10)
+    used = []
+    real = pool.scan_all
+
+    def spy(paths, scan, jobs):
+        used.append(jobs)
+        return real(paths, scan, jobs)
+
+    monkeypatch.setattr(pool, "scan_all", spy)
+    return used
+
+
+@pytest.mark.parametrize("command", [("check", "--format", "json"), ("check",), ("diff",)])
+def test_files_read_on_several_processes_give_byte_identical_output(repo_root, scanned_in_pool, command):
+    one = run_cli(*command, "--jobs", "1", cwd=repo_root)
+    many = run_cli(*command, "--jobs", "2", cwd=repo_root)
+    assert scanned_in_pool == [1, 2]
+    assert one.exit_code == 2 and "app/m0.py" in one.stdout + one.stderr
+    assert (many.exit_code, many.stdout, many.stderr) == (one.exit_code, one.stdout, one.stderr)
+
+
+def test_files_read_by_workers_are_written_in_place_and_an_edit_made_meanwhile_is_kept(
+        tmp_path, scanned_in_pool, monkeypatch):
+    """The workers' fingerprints of what they read reach the writer: a file saved by an editor after
+    a worker read it is refused, the others are fixed."""
+    from fixer.sources import WorkTree
+
+    root = generated_repo(tmp_path / "repo")
+    expected = run_cli("diff", "--jobs", "1", cwd=root).stdout
+    mine = PY_DIRTY.format(n=3) + "# saved by the editor meanwhile\n"
+    real_read = WorkTree.read
+
+    def read_then_edit(self, path):
+        data = real_read(self, path)
+        if path == "app/m3.py":
+            (self.root / path).write_text(mine)
+        return data
+
+    monkeypatch.setattr(WorkTree, "read", read_then_edit)
+    result = run_cli("apply", "--in-place", "--force", "--jobs", "2", cwd=root)
+    assert scanned_in_pool[-1] == 2
+    assert result.exit_code == 2 and "app/m3.py" in result.stderr and "changed on disk" in result.stderr
+    assert (root / "app/m3.py").read_text() == mine
+    assert "open(" not in (root / "app/m0.py").read_text()  # the others were fixed
+    assert "IO.inspect" not in (root / "lib/gen/m1.ex").read_text()
+    assert "app/m0.py" in expected
+
+
+def test_a_commit_is_read_on_one_process(tmp_path, scanned_in_pool):
+    """Branch mode reads git's objects through one git process, which forked workers must not share."""
+    root = generated_repo(tmp_path / "repo")
+    result = run_cli("apply", "--dry-run", "--jobs", "2", cwd=root)  # branch mode: reads HEAD's tree
+    assert result.exit_code == 2
+    assert scanned_in_pool == [1]
