@@ -1,7 +1,7 @@
 """fixer side by side with the tools users would pick instead, on the same trees, in one run.
 
     pip install -e '.[bench]'
-    python bench/peers.py [--python-tree /usr/lib/python3.11] [--quick] [--only NAME ...]
+    python bench/peers.py [--python-tree /usr/lib/python3.11] [--elixir-tree DIR] [--quick] [--only NAME ...]
 
 Never part of the test suite. Each line of the table is one tool on one tree (wall time, and the
 peak RSS of the tool's main process); `ratio` compares it with fixer on the same tree, and `target`
@@ -162,11 +162,11 @@ class Bench:
         command = [self.tool("ruff"), "check", "--no-cache", "--exit-zero", "--quiet", "--isolated", str(root)]
         return self.add(Row(scenario, "ruff check", *self.timed(command)))
 
-    def ast_grep(self, scenario: str, root: Path) -> Row:
+    def ast_grep(self, scenario: str, root: Path, repeat: int | None = None) -> Row:
         rule = self.scratch / "io_inspect.yml"
         rule.write_text(AST_GREP_RULE)
         command = [self.tool("ast-grep"), "scan", "--rule", str(rule), "--json=compact", "-j", str(self.jobs), str(root)]
-        return self.add(Row(scenario, f"ast-grep scan (-j {self.jobs})", *self.timed(command)))
+        return self.add(Row(scenario, f"ast-grep scan (-j {self.jobs})", *self.timed(command, repeat=repeat)))
 
     @staticmethod
     def tool(name: str) -> str:
@@ -219,6 +219,18 @@ class Bench:
         peer.target = _verdict(ratio <= 1.0, "<= 1.0x ast-grep")
         every.ratio = f"{every.seconds / peer.seconds:.2f}x ast-grep's time"
 
+    def real_elixir(self) -> None:
+        """A real Elixir tree as it is (--elixir-tree): remove-debug-calls on .ex and .exs files
+        against ast-grep, which reads both."""
+        root = self.tree("rex", EX_CONFIG.replace('paths = ["**/*.ex"]', 'paths = ["**/*.ex", "**/*.exs"]'))
+        files = trees.copy_elixir_tree(Path(self.args.elixir_tree), root)
+        scenario = f"{self.args.elixir_tree}: {files} files"
+        mine = self.fixer(scenario, root, rules=("remove-debug-calls",), repeat=max(3, self.args.repeat))
+        peer = self.ast_grep(scenario, root, repeat=max(3, self.args.repeat))
+        ratio = mine.seconds / peer.seconds
+        peer.ratio = f"fixer takes {ratio:.2f}x ast-grep's time ({mine.cpu / peer.cpu:.2f}x in CPU)"
+        peer.target = _verdict(ratio <= 1.0, "<= 1.0x ast-grep")
+
     def many_fixes(self) -> None:
         sizes = (500, 1000, 2000) if self.args.quick else (1000, 2000, 5000)
         first = None
@@ -236,44 +248,33 @@ class Bench:
     def jobs_scaling(self) -> None:
         """--jobs 2 against --jobs 1, next to what two processes get on this machine at all.
 
-        The two are run turn about (1, 2, 1, 2, ...), at least 3 times each, and the best of each
-        counts: on a shared machine the speed of the cores drifts within a minute, and runs of one
-        setting in a row would measure the drift. The ceiling is the same measure for a pure-Python
-        loop split over two processes (no start-up, no reading, no coordination): fixer cannot scale
-        better than that here."""
+        The two are run turn about, in rounds (jobs 1, jobs 2, then a pure-Python loop on 1 and on 2
+        processes), at least 5 rounds: on a shared machine the speed of the cores drifts by a third
+        within a minute, and runs of one setting in a row would measure the drift. The loop's ratio is
+        this machine's ceiling at that moment (no start-up, no reading, no coordination)."""
         files = 500 if self.args.quick else 2000
         root = self.tree("jobs", PY_CONFIG + EX_CONFIG.split("\n", 2)[2])
         trees.python_tree(root, files // 2, files // 20)
         trees.elixir_tree(root, files // 2, share=0.1)
         scenario = f"{files} files (Python and Elixir, ~10 % to fix)"
         runs: dict[int, list[tuple[float, ...]]] = {1: [], 2: []}
-        for _ in range(max(3, self.args.repeat)):
+        loop: dict[int, list[float]] = {1: [], 2: []}
+        for _ in range(max(5, self.args.repeat)):
             for jobs in (1, 2):
                 env = {"FIXER_JOBS": str(jobs), "PYTHONPATH": self._fixer_path()}
                 runs[jobs].append(self.timed([sys.executable, "-m", "fixer", "check", "-C", str(root)], env, repeat=1))
+            for processes in (1, 2):
+                loop[processes].append(_loop_on(processes))
         one, two = (self.add(Row(scenario, f"fixer (jobs {jobs})", *_best_of(runs[jobs]))) for jobs in (1, 2))
-        speedup = one.seconds / two.seconds
-        ceiling = self.two_process_ceiling()
-        two.ratio = f"{speedup:.2f}x faster than jobs 1 (CPU {two.cpu / one.cpu:.2f}x of jobs 1)"
+        # Each round's runs follow one another within seconds: the ratio within a round is the steady
+        # measure, and the median of the rounds' ratios the figure.
+        speedup = statistics.median(a[0] / b[0] for a, b in zip(runs[1], runs[2]))
+        ceiling = statistics.median(a / b for a, b in zip(loop[1], loop[2]))
+        two.ratio = (f"{speedup:.2f}x faster than jobs 1 (median of {len(runs[1])} rounds; best against best "
+                     f"{one.seconds / two.seconds:.2f}x; CPU {two.cpu / one.cpu:.2f}x of jobs 1)")
         two.target = _verdict(speedup >= 1.7, ">= 1.7x")
-        two.note = f"this machine's ceiling for 2 processes: {ceiling:.2f}x (a pure-Python loop)"
-
-    def two_process_ceiling(self) -> float:
-        """Wall time of one process running a CPU-bound loop twice over that of two processes running
-        it once each, side by side (best of 3, turn about)."""
-        loop = "import sys\ns = 0\nfor i in range(int(sys.argv[1])): s += i\n"
-        units = 15_000_000
-        one, two = [], []
-        for _ in range(3):
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-c", loop, str(2 * units)], check=True)
-            one.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            procs = [subprocess.Popen([sys.executable, "-c", loop, str(units)]) for _ in range(2)]
-            for proc in procs:
-                proc.wait()
-            two.append(time.perf_counter() - started)
-        return min(one) / min(two)
+        two.note = (f"this machine's ceiling for 2 processes, measured in the same rounds: {ceiling:.2f}x "
+                    "(a pure-Python loop split over 2 processes)")
 
     def memory(self) -> None:
         files = 4000 if self.args.quick else 20000
@@ -308,11 +309,25 @@ SCENARIOS = {
     "python": Bench.generated_python,
     "real-python": Bench.real_python,
     "elixir": Bench.elixir_peers,
+    "real-elixir": Bench.real_elixir,
     "many-fixes": Bench.many_fixes,
     "jobs": Bench.jobs_scaling,
     "memory": Bench.memory,
     "huge": Bench.huge,
 }
+
+
+LOOP = "import sys\ns = 0\nfor i in range(int(sys.argv[1])): s += i\n"
+LOOP_UNITS = 40_000_000  # about as long as fixer's --jobs 1 run above, on this machine
+
+
+def _loop_on(processes: int) -> float:
+    """Wall seconds of a CPU-bound loop split over `processes` processes started side by side."""
+    started = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-c", LOOP, str(LOOP_UNITS // processes)]) for _ in range(processes)]
+    for proc in procs:
+        proc.wait()
+    return time.perf_counter() - started
 
 
 def _best_of(runs: list[tuple[float, ...]]) -> tuple[float, ...]:
@@ -346,6 +361,8 @@ def machine() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--python-tree", default=None, help="a real Python tree, e.g. /usr/lib/python3.11")
+    parser.add_argument("--elixir-tree", default=None,
+                        help="a real Elixir tree, e.g. Elixir's own sources (`apt-get source elixir`) or Phoenix")
     parser.add_argument("--limit", type=int, default=400, help="modules taken from --python-tree")
     parser.add_argument("--jobs", type=int, default=2, help="processes for fixer and the peers")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement (the best counts)")
@@ -355,7 +372,11 @@ def main() -> int:
     parser.add_argument("--max-file-size", type=int, default=64 * 1024 * 1024)
     args = parser.parse_args()
     bench = Bench(args)
-    chosen = args.only or [name for name in SCENARIOS if name != "real-python" or args.python_tree]
+    given = {"real-python": args.python_tree, "real-elixir": args.elixir_tree}
+    chosen = args.only or [name for name in SCENARIOS if given.get(name, True)]
+    for name in chosen:
+        if name in given and not given[name]:
+            parser.error(f"{name} needs --{name.replace('real-', '')}-tree")
     try:
         bench.warm_bytecode()
         for name in chosen:

@@ -346,6 +346,21 @@ def copy_python_tree(source: Path, root: Path, limit: int, dirty: int, seed: int
     return picked
 
 
+def copy_elixir_tree(source: Path, root: Path) -> int:
+    """Every .ex/.exs file of a real Elixir tree as it is (no build output, no dependencies); the
+    number of files copied."""
+    copied = 0
+    for path in sorted(source.rglob("*.ex*")):
+        parts = set(path.relative_to(source).parts)
+        if path.suffix not in (".ex", ".exs") or not path.is_file() or parts & {"_build", "deps", ".git"}:
+            continue
+        target = root / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+        copied += 1
+    return copied
+
+
 def plant_python(paths: list[Path]) -> None:
     """Add a debug-log `with` block at the start of (up to) three functions of each file."""
     for path in paths:
