@@ -29,6 +29,7 @@ from git.objects import Tree
 from git.objects.util import parse_date
 from gitdb.util import hex_to_bin
 
+from fixer import interrupts
 from fixer.errors import GitError
 from fixer.locking import fixer_dir
 
@@ -93,7 +94,8 @@ class ObjectWriter:
         self.repo = repo
         self.objects = Path(repo.common_dir, "objects").resolve()
         home = fixer_dir(repo)
-        self.quarantine = Path(tempfile.mkdtemp(prefix="objects-", dir=home))
+        with interrupts.held():  # as fileguard's temp files: a folder made but not yet named stays behind
+            self.quarantine = Path(tempfile.mkdtemp(prefix="objects-", dir=home))
         self.index = home / f"index-{self.quarantine.name.removeprefix('objects-')}"
         alternates = [_alternate(str(self.objects))]
         if os.environ.get("GIT_ALTERNATE_OBJECT_DIRECTORIES"):

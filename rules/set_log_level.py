@@ -102,7 +102,8 @@ class SetLogLevel(Rule):
 
     def check(self, source: Source) -> Outcome:
         from fixer.lang import py_ast
-        from fixer.lang.py_log_levels import CANNOT_TELL, Levels, is_test_path
+        from fixer.lang import is_test_path
+        from fixer.lang.py_log_levels import CANNOT_TELL, Levels
 
         tree, spans = py_ast.for_source(source)
         levels = Levels(tree, spans, self.options["from"], self.options["to"])

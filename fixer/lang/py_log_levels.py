@@ -382,14 +382,6 @@ class Levels:
         return out
 
 
-def is_test_path(path: str) -> bool:
-    """tests/**, test_*.py, *_test.py, conftest.py: tests set levels to check logging itself."""
-    parts = path.split("/")
-    name = parts[-1]
-    return name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py") or \
-        any(part in ("test", "tests", "testing") for part in parts[:-1])
-
-
 def _items(node: ast.Dict) -> list[tuple[str, ast.AST]]:
     return [(k.value, v) for k, v in zip(node.keys, node.values) if isinstance(k, ast.Constant) and isinstance(k.value, str)]
 

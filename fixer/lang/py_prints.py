@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import PurePosixPath
 
 from fixer.lang.py_ast import Spans, argument
-from fixer.lang.py_log_levels import is_test_path
+from fixer.lang import is_test_path
 from fixer.lang.py_leftovers import DUNDER_DEBUG, Analysis, Blocked, Module, Verdict, dunder_debug, kept_note, \
     last_name, name_parts, own_nodes, switch_in
 from fixer.lang.py_names import FUNCTIONS
