@@ -232,18 +232,21 @@ class Bench:
         peer.target = _verdict(ratio <= 1.0, "<= 1.0x ast-grep")
 
     def many_fixes(self) -> None:
+        """One file with more and more fixes, in each language: the cost of a fix must not grow."""
         sizes = (500, 1000, 2000) if self.args.quick else (1000, 2000, 5000)
-        first = None
-        for fixes in sizes:
-            root = self.tree("many", EX_CONFIG)
-            trees.elixir_many_fixes(root / "lib" / "many.ex", fixes)
-            row = self.fixer(f"one Elixir file with {fixes} fixes", root, jobs=1)
-            per_fix = row.cpu / fixes * 1000  # CPU time: steadier than wall time on a busy machine
-            row.note = f"{per_fix:.2f} ms CPU a fix"
-            first = first or per_fix
-            if fixes != sizes[0]:
-                row.ratio = f"{per_fix / first:.2f}x the cost per fix of {sizes[0]}"
-                row.target = _verdict(per_fix / first <= 1.5, "linear (<= 1.5x)")
+        for language, make, config, ext in (("Elixir", trees.elixir_many_fixes, EX_CONFIG, "ex"),
+                                            ("Python", trees.python_many_fixes, PY_CONFIG, "py")):
+            first = None
+            for fixes in sizes:
+                root = self.tree("many", config)
+                make(root / "lib" / f"many.{ext}", fixes)
+                row = self.fixer(f"one {language} file with {fixes} fixes", root, jobs=1)
+                per_fix = row.cpu / fixes * 1000  # CPU time: steadier than wall time on a busy machine
+                row.note = f"{per_fix:.2f} ms CPU a fix"
+                first = first or per_fix
+                if fixes != sizes[0]:
+                    row.ratio = f"{per_fix / first:.2f}x the cost per fix of {sizes[0]}"
+                    row.target = _verdict(per_fix / first <= 1.5, "linear (<= 1.5x)")
 
     def jobs_scaling(self) -> None:
         """--jobs 2 against --jobs 1, next to what two processes get on this machine at all.

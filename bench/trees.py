@@ -438,6 +438,16 @@ def elixir_many_fixes(path: Path, fixes: int) -> None:
     path.write_text("".join(parts))
 
 
+def python_many_fixes(path: Path, fixes: int) -> None:
+    """One module with `fixes` functions, each with a debug-log write to remove."""
+    parts = ["import logging\n\nlogger = logging.getLogger(__name__)\n\n"]
+    for n in range(fixes):
+        parts.append(f"\ndef f{n}(order):\n{_debug_block(4, n)}    logger.info(\"f{n} %s\", order)\n"
+                     f"    return order + {n}\n\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(parts))
+
+
 def huge_file(path: Path, megabytes: int, language: str) -> None:
     """A file of about `megabytes` MB: generated modules one after another, with debug code planted
     in one function out of 500."""
