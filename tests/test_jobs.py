@@ -334,3 +334,26 @@ def test_a_commit_is_read_on_one_process(tmp_path, scanned_in_pool):
     result = run_cli("apply", "--dry-run", "--jobs", "2", cwd=root)  # branch mode: reads HEAD's tree
     assert result.exit_code == 2
     assert scanned_in_pool == [1]
+
+
+def test_ctrl_c_while_workers_read_stops_them_and_reraises(repo_root, scanned_in_pool, monkeypatch):
+    from fixer.config import load
+    from fixer.runner import Gathering, run
+    from fixer.sources import WorkTree
+
+    config = load(repo_root)
+    config.jobs = 2
+    seen = []
+    real_record = Gathering.record
+
+    def interrupt(self, path, facts):
+        seen.append(path)
+        if len(seen) == 20:
+            raise KeyboardInterrupt
+        return real_record(self, path, facts)
+
+    monkeypatch.setattr(Gathering, "record", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        run(WorkTree(repo_root), config, config.rules())
+    assert scanned_in_pool == [2]
+    assert multiprocessing.active_children() == []
