@@ -68,14 +68,21 @@ def assert_fixed_as_expected(name: str, files: dict[str, str], root: Path) -> No
             compile(after, path, "exec")
 
 
+def fixed_as_expected(name: str, fixture) -> tuple[dict[str, str], Path, list[dict]]:
+    """Check the fixture's repo (its JSON findings), fix it in place, and compare every file with the
+    golden copy: (the files as written, the repo's root, the findings of the check)."""
+    files, repo = fixture
+    root = Path(repo.working_tree_dir)
+    findings = check_json(root)
+    apply_in_place(repo)
+    assert_fixed_as_expected(name, files, root)
+    return files, root, findings
+
+
 # -- the CLI tool ----------------------------------------------------------------------------------------
 
 def test_invtool_leftovers_go_and_intentional_prints_stay_byte_identical(invtool):
-    files, repo = invtool
-    root = Path(repo.working_tree_dir)
-    findings = check_json(root)
-    root = apply_in_place(repo)
-    assert_fixed_as_expected("invtool", files, root)
+    files, root, findings = fixed_as_expected("invtool", invtool)
     fixed = {(f["path"], f["line"]): f["evidence"] for f in findings if f["fixable"]}
     assert fixed == {
         ("invtool/core.py", 12): 'message starts with "DEBUG"',
@@ -129,11 +136,7 @@ def test_invtool_prints_the_same_user_facing_output_before_and_after(invtool):
 # -- the library -------------------------------------------------------------------------------------------
 
 def test_ledger_debugger_leftovers_go_tooling_and_decoys_stay(ledger):
-    files, repo = ledger
-    root = Path(repo.working_tree_dir)
-    findings = check_json(root)
-    root = apply_in_place(repo)
-    assert_fixed_as_expected("ledger", files, root)
+    files, root, findings = fixed_as_expected("ledger", ledger)
     for path in ("ledger/debugtools.py", "ledger/search.py", "tests/check_debugtools.py"):
         assert (root / path).read_text() == files[path]
     fixed = [f for f in findings if f["fixable"]]
