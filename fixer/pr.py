@@ -18,6 +18,7 @@ from git import GitCommandError, Repo
 from fixer import __version__, exitcodes, report
 from fixer.gitops import GitError, is_fixer_commit
 
+RULE_TRAILER = re.compile(r"^Rule: (\S+)$", re.M)
 SUMMARY = re.compile(r"^fixer: (?P<what>.+?) \((?P<fixes>\d+) fix(?:es)? in (?P<files>\d+) files?\)$")
 FILE_LINE = re.compile(r"^- (\S+): (\d+) fix(?:es)?$", re.M)
 REMOTE_URL = re.compile(r"(?:[:/])(?P<owner>[\w.-]+)/(?P<name>[\w.-]+?)(?:\.git)?/?$")
@@ -225,9 +226,7 @@ def pr_body(repo: Repo, fork_point, tip, options: PrOptions, checklist_result=No
         counted = FILE_LINE.findall(commit.message)
         if not counted:
             continue  # e.g. the commit that ticks the checklist
-        named = re.search(r"^Rule: (\S+)$", commit.message, re.M)
-        match = SUMMARY.match(commit.summary)
-        rule = named.group(1) if named else (match.group("what") if match else "")
+        rule = _rule_of(commit)
         fixes = sum(int(n) for _, n in counted)
         files = ", ".join(f"`{path}`" for path, _ in counted)
         lines.append(f"| {rule} | {_cell(files)} | {fixes} | {commit.hexsha[:10]} {_cell(commit.summary)} |")
@@ -245,14 +244,19 @@ def pr_body(repo: Repo, fork_point, tip, options: PrOptions, checklist_result=No
     return "\n".join(lines) + "\n"
 
 
+def _rule_of(commit) -> str:
+    """The rule a fixer commit is for: its `Rule:` trailer, else what its summary names."""
+    named = RULE_TRAILER.search(commit.message)
+    match = SUMMARY.match(commit.summary)
+    return named.group(1) if named else (match.group("what") if match else "")
+
+
 def evidence_section(commits) -> list[str]:
     """The fixes grouped by the evidence each rule gave for them (read from the commits' `Evidence:`
     lines), so a reviewer sees why every change was judged a leftover."""
     groups: dict[tuple[str, str], list] = {}
     for commit in commits:
-        named = re.search(r"^Rule: (\S+)$", commit.message, re.M)
-        match = SUMMARY.match(commit.summary)
-        rule = named.group(1) if named else (match.group("what") if match else "")
+        rule = _rule_of(commit)
         current = None
         for line in commit.message.splitlines():
             head = EVIDENCE_HEAD.match(line)
