@@ -94,7 +94,7 @@ def _short(text: str, limit: int = 60) -> str:
 def undone_lines(item_result) -> list[str]:
     """One line per piece of the item's work that was not done, with the reason."""
     return [f"{s.state}: {s.path}:{span_text(s.span)}: {s.message}" +
-            (f" [{s.evidence}]" if s.evidence and s.evidence not in s.message else "")
+            (f" [{s.evidence_note}]" if s.evidence_note else "")
             for s in item_result.undone]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fixer.lang.enclosing import Chain, Outline, describe, encloses
+from fixer.model import evidence_note
 
 NEAR = 20  # lines: how far code may have moved since the checklist was written
 MAX_POINTED_LINES = 200  # a hint wider than this is a region, not a place: look at its ends only
@@ -34,6 +35,10 @@ class Site:
     @property
     def span(self) -> tuple[int, int]:
         return self.start, self.end
+
+    @property
+    def evidence_note(self) -> str:
+        return evidence_note(self.evidence, self.message)
 
     def distance(self, said: tuple[int, int]) -> int:
         if self.end < said[0]:

@@ -6,6 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 
+def evidence_note(evidence: str, message: str) -> str:
+    """The evidence, when the message does not already say it ("" otherwise)."""
+    return evidence if evidence and evidence not in message else ""
+
+
 @dataclass(frozen=True)
 class Finding:
     """Something a rule saw. ``fixed`` says whether an edit for it was applied.
@@ -25,8 +30,7 @@ class Finding:
 
     @property
     def evidence_note(self) -> str:
-        """The evidence, when the message does not already say it ("" otherwise)."""
-        return self.evidence if self.evidence and self.evidence not in self.message else ""
+        return evidence_note(self.evidence, self.message)
 
 
 @dataclass
