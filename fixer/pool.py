@@ -42,11 +42,20 @@ def jobs_for(config, files: int, chars: int | None = None) -> int:
     $FIXER_JOBS, else every core, but never more than the work can use. By default a process is
     started only for CHARS_PER_JOB characters of work (about a quarter of a second): on less, its
     start-up costs more than it saves; a number of jobs asked for explicitly is used as given."""
-    asked = getattr(config, "jobs", None) or _from_env()
     limit = files // MIN_FILES_PER_JOB
-    if not asked and chars is not None:
+    if not _asked(config) and chars is not None:
         limit = min(limit, chars // CHARS_PER_JOB)
-    return max(1, min(asked or default_jobs(), limit))
+    return _jobs(config, limit)
+
+
+def _asked(config) -> int | None:
+    """The number of processes asked for: --jobs / `jobs` in the config, else $FIXER_JOBS."""
+    return getattr(config, "jobs", None) or _from_env()
+
+
+def _jobs(config, limit: int) -> int:
+    """The number asked for, else every core, but never more than `limit` (and at least one)."""
+    return max(1, min(_asked(config) or default_jobs(), limit))
 
 
 def _from_env() -> int | None:
@@ -68,8 +77,7 @@ def jobs_for_scan(config, files: int, source) -> int:
 
     if not getattr(source, "parallel_reads", False) or "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    asked = getattr(config, "jobs", None) or _from_env()
-    return max(1, min(asked or default_jobs(), files // FILES_TO_SCAN_PER_JOB))
+    return _jobs(config, files // FILES_TO_SCAN_PER_JOB)
 
 
 def scan_all(paths: list[str], scan: Callable[..., Any], jobs: int) -> Iterator[tuple[str, Any]]:
