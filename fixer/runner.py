@@ -179,13 +179,11 @@ class Gathering:
         return facts
 
     def record(self, path: str, facts: dict[str, Any]) -> None:
+        if not self.needing:
+            return
         self.read.add(path)
         for rule_id, fact in facts.items():
             self.facts[rule_id][path] = fact
-
-    def add(self, path: str, text: str) -> None:
-        if self.needing:
-            self.record(path, self.facts_of(path, text))
 
     def finish(self, source) -> dict:
         if not self.needing:
@@ -200,7 +198,7 @@ class Gathering:
             except InputError:
                 text = None
             if text is not None:
-                self.add(path, text)
+                self.record(path, self.facts_of(path, text))
         lazy = {rule.id: rule for rule, _ in self.needing if rule.lazy_context}
         return {rule_id: Gathered(lazy[rule_id].gather, [facts[p] for p in listed if p in facts]) if rule_id in lazy
                 else [facts[path] for path in listed if path in facts] for rule_id, facts in self.facts.items()}
