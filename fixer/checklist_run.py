@@ -184,7 +184,7 @@ def _run_rule_entry(entry: PlanEntry, files: _Files) -> ItemResult:
             result.changes[path] = now.new
             result.fix_counts[path] = now.fixes()
             result.fixes += now.fixes()
-    result.sites += unread_sites(entry, files, files.checklist)
+    result.sites += unread_sites(entry, files)
     result.status, result.detail = _status(entry, rule, result, errors, files)
     return result
 

@@ -20,7 +20,7 @@ WHY = {
 }
 
 
-def unread_sites(entry, files, checklist: str) -> list[Site]:
+def unread_sites(entry, files) -> list[Site]:
     """Needs-review sites in the repository's files the item's rule does not read (repository-wide
     items only: an item naming its file is about that file)."""
     finder = _finder(entry)
@@ -30,7 +30,7 @@ def unread_sites(entry, files, checklist: str) -> list[Site]:
     message = message.format(old=entry.options.get("from", ""))
     sites = []
     for path in sorted(files.available):
-        if path == checklist or path.endswith(".py") or (files.config.exclude and
+        if path == files.checklist or path.endswith(".py") or (files.config.exclude and
                                                          matches_any(path, files.config.exclude)):
             continue
         suffix = PurePosixPath(path).suffix
