@@ -1,6 +1,5 @@
 """`python -m fixer` and the `fixer` command. Ctrl-C is handled from the very first import on."""
 import os
-import signal
 import sys
 
 # `python -m fixer` puts the current directory first on sys.path; run in a repository, that would let
@@ -17,9 +16,6 @@ def main() -> None:
         from fixer.cli import run
 
         code = run()
-    # The work is done and reported. While the interpreter shuts down it puts SIGINT back to "die"
-    # unless it is ignored: a late Ctrl-C must not turn a finished run into a death by signal.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if interrupt.happened:
         # Everything is cleaned up by now. Exit at once: CPython remembers a Ctrl-C that landed in an
         # eval()'d string (typer evaluates annotations) and would end the process by SIGINT instead of 130.

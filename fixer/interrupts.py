@@ -78,8 +78,8 @@ class Outcome:
 def handled(restore: bool = True) -> Iterator[Outcome]:
     """Around a whole command: install the handler; an interrupt (or any error after one) ends
     here, and the outermost level prints the one line. The flag lives only as long as the command.
-    `restore=False` (the process entry point) keeps the handler on afterwards, so a Ctrl-C that lands
-    while the process exits is ignored instead of killing it."""
+    `restore=False` (the process entry point) ignores Ctrl-C afterwards, so one that lands while the
+    process exits does not kill it."""
     outermost = _state["depth"] == 0
     if outermost:
         _state["hit"] = False
@@ -103,8 +103,10 @@ def handled(restore: bool = True) -> Iterator[Outcome]:
         outcome.happened = _state["hit"]
         if outermost:
             _state["hit"] = False
-            if previous is not None and restore:
-                signal.signal(signal.SIGINT, previous)
+            if previous is not None:
+                # The entry point: while the interpreter shuts down it puts SIGINT back to "die"
+                # unless it is ignored, and a late Ctrl-C must not turn a finished run into a death.
+                signal.signal(signal.SIGINT, previous if restore else signal.SIG_IGN)
             if _state["unraisable"] is not None and restore:
                 sys.unraisablehook, _state["unraisable"] = _state["unraisable"], None
     if outermost and outcome.happened:
