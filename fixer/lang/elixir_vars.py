@@ -43,7 +43,6 @@ import re
 import weakref
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from fixer.lang.elixir import OPAQUE, Doc, call_arguments, operator_of, outermost, query, word_positions
