@@ -38,8 +38,8 @@ sys.path.insert(0, str(HERE))
 import memory  # noqa: E402
 import trees  # noqa: E402
 
-PY_CONFIG = f"""[fixer]
-max_file_size = {{max_size}}
+PY_CONFIG = """[fixer]
+max_file_size = {max_size}
 
 [rules.remove-debug-file-writes]
 paths = ["**/*.py"]
