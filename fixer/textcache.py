@@ -4,6 +4,10 @@ very text object is current, instead of being rebuilt by every rule, pass and ed
 Entries are keyed on the text object's identity and hold the text itself, so an id cannot be reused
 by another string while its entry lives. Only the few most recent texts are kept, and the engine
 clears the cache after each file: memory stays proportional to the file being fixed.
+
+`per_run` is the same for what a rule builds from its facts gathered from the whole repository (one
+list a rule a run, handed to every file's check): built once a run, not once a file, and never
+cleared by the engine.
 """
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from typing import Any, Callable
 MAX_TEXTS = 6  # the texts a rule pass can have in hand: before, after, and a validation candidate
 
 _entries: OrderedDict[tuple[str, int], tuple[str, Any]] = OrderedDict()
+_run_entries: OrderedDict[tuple[str, int], tuple[Any, Any]] = OrderedDict()
+MAX_RUN_ENTRIES = 8  # a few rules' run-wide values; the oldest goes first
 
 
 def per_text(kind: str, text: str, build: Callable[[], Any]) -> Any:
@@ -26,6 +32,19 @@ def per_text(kind: str, text: str, build: Callable[[], Any]) -> Any:
     _entries[key] = (text, value)
     while len(_entries) > MAX_TEXTS * 3:
         _entries.popitem(last=False)
+    return value
+
+
+def per_run(kind: str, gathered: Any, build: Callable[[], Any]) -> Any:
+    """`build()`'s value for this gathered-facts object, built at most once while it stays cached."""
+    key = (kind, id(gathered))
+    entry = _run_entries.get(key)
+    if entry is not None and entry[0] is gathered:
+        return entry[1]
+    value = build()
+    _run_entries[key] = (gathered, value)
+    while len(_run_entries) > MAX_RUN_ENTRIES:
+        _run_entries.popitem(last=False)
     return value
 
 

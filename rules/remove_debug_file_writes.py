@@ -86,7 +86,7 @@ class RemoveDebugFileWrites(Rule):
     id = "remove-debug-file-writes"
     language = "python"
     default_paths = ("**/*.py",)
-    # Files that may take a name from another module (fixer.lang.py_importers.ANCHOR).
+    # Files that may take a name from another module (`import`, or a `patch` naming it: fixer.lang.py_importers).
     context_anchor = r"import|patch"
     params = {
         "files": Param(list, DEFAULT_FILES, "Exact paths or globs of debug log files to remove (unset: only "

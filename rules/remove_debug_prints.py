@@ -96,7 +96,7 @@ class RemoveDebugPrints(Rule):
     default_enabled = False
     default_paths = ("**/*.py",)
     # Files that say a function's output is wanted (its own gathering), and files that may take names
-    # from other modules (fixer.lang.py_importers.ANCHOR).
+    # from other modules (`import`, or a `patch` naming them: fixer.lang.py_importers).
     context_anchor = PURPOSE_CONTEXT + r"|import|patch"
     context_files = ("pyproject.toml", "setup.cfg")
     params = {
@@ -157,7 +157,7 @@ class RemoveDebugPrints(Rule):
         from fixer.lang import py_importers, py_leftovers, py_prints
 
         gathered = source.context.get(self.id, [])
-        targets = [facts[0] for facts in gathered if facts and facts[0]]
+        repo = py_prints.repo_facts(gathered, lambda facts: facts[0])
         return py_leftovers.outcome(
-            self, source, lambda tree, spans: py_prints.analyse(tree, spans, source.path, self.options, targets),
+            self, source, lambda tree, spans: py_prints.analyse(tree, spans, source.path, self.options, repo),
             py_prints.COMMENTS, py_importers.taken_in(source, gathered, lambda facts: facts[1]))

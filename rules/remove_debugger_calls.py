@@ -77,7 +77,7 @@ class RemoveDebuggerCalls(Rule):
     id = "remove-debugger-calls"
     language = "python"
     default_paths = ("**/*.py",)
-    # Files that may take a name from another module (fixer.lang.py_importers.ANCHOR).
+    # Files that may take a name from another module (`import`, or a `patch` naming it: fixer.lang.py_importers).
     context_anchor = r"import|patch"
     params = {
         "pure_calls": Param(list, [], "More callables without side effects: imported names (\"app.fmt.describe\") "

@@ -339,10 +339,13 @@ def test_an_opener_passed_by_position_is_named():
 
 # -- the importers index cache (the full suite filled it before the build-once test) -------------------
 def test_a_full_index_cache_keeps_the_indexes_in_use(monkeypatch):
+    from collections import OrderedDict
+
+    from fixer import textcache
     from fixer.lang import py_importers
 
     built = []
-    monkeypatch.setattr(py_importers, "_indexes", {})
+    monkeypatch.setattr(textcache, "_run_entries", OrderedDict())
     monkeypatch.setattr(py_importers.Importers, "__init__", lambda self, facts: built.append(facts))
     earlier = [[n] for n in range(8)]  # other runs' lists, still alive
     for gathered in earlier:

@@ -107,3 +107,12 @@ def contains(outer: ast.AST, inner: ast.AST) -> bool:
     """`inner` lies within `outer`'s source span."""
     return (outer.lineno, outer.col_offset) <= (inner.lineno, inner.col_offset) and \
         (inner.end_lineno, inner.end_col_offset) <= (outer.end_lineno, outer.end_col_offset)
+
+
+def last_name(func: ast.AST | None) -> str:
+    """`open` for `open`, `io.open`, `self.open`: a call target's last name ("" for anything else)."""
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""

@@ -10,7 +10,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from fixer.lang.py_ast import Spans, argument, blocks, contains, string
+from fixer.lang.py_ast import Spans, argument, blocks, contains, last_name, string
 from fixer.lang.py_effects import Effect, Policy
 from fixer.lang.py_names import Binding, Names
 from fixer.lang.py_paths import HOLE, Evaluator, Matcher
@@ -133,7 +133,7 @@ class Analysis:
                 aliases.update(a.asname for a in node.names if a.asname and a.name in OPENER_NAMES)
         if not literal:
             return []
-        return [c for c in calls if _last_name(c.func) in aliases]
+        return [c for c in calls if last_name(c.func) in aliases]
 
     # -- openers --------------------------------------------------------------------------------------
     def _opener(self, call: ast.Call) -> Opener | None:
@@ -151,7 +151,7 @@ class Analysis:
                 self.evaluator.is_path_object(func.value):
             kind, path_node = PATH_METHODS[func.attr], func.value
             mode_node = argument(call, 0, "mode") if kind == "file" else None
-        elif _last_name(func) == "open" and (name is None or not name.startswith("builtins.")):
+        elif last_name(func) == "open" and (name is None or not name.startswith("builtins.")):
             kind, path_node, mode_node = "file", argument(call, 0, "file"), argument(call, 1, "mode")
             if star:
                 problem, evidence = f"`open` may come from `from {star} import *`", "name not resolved"
@@ -309,7 +309,7 @@ class Analysis:
         for item in stmt.items:
             opener = self.openers.get(id(item.context_expr))
             if opener is None or opener.kind not in ("file", "async"):
-                verb = "opens" if _last_name(getattr(item.context_expr, "func", None)) == "open" else "enters"
+                verb = "opens" if last_name(getattr(item.context_expr, "func", None)) == "open" else "enters"
                 raise Refusal(f"the `with` also {verb} `{self.spans.short(item.context_expr)}`", "with does other work")
             self._check(opener)
             openers.append(opener)
@@ -594,11 +594,3 @@ def _target(stmt: ast.Assign | ast.AnnAssign) -> ast.AST | None:
     if isinstance(stmt, ast.AnnAssign):
         return stmt.target
     return stmt.targets[0] if len(stmt.targets) == 1 else None
-
-
-def _last_name(func: ast.AST | None) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""

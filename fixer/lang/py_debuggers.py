@@ -8,9 +8,9 @@ import ast
 import re
 from pathlib import PurePosixPath
 
-from fixer.lang.py_ast import Spans
+from fixer.lang.py_ast import Spans, last_name
 from fixer.lang.py_leftovers import DUNDER_DEBUG, Analysis, Blocked, Module, Verdict, dunder_debug, kept_note, \
-    last_name, name_parts, only_used_by, switch_in
+    name_parts, only_used_by, switch_in
 
 STOP, SHELL, POST = "stops in the debugger", "opens an interactive shell", "enters post-mortem debugging"
 TRACERS = ("pdb", "ipdb", "pudb", "pudb.remote", "remote_pdb", "rpdb", "web_pdb", "wdb", "pdbr", "pdbpp",

@@ -38,7 +38,6 @@ ATTRIBUTES = re.compile(rf"(?:\.{NAME})+")  # after an imported name
 DOTTED_STRING = re.compile(rf"""(["'])({NAME}(?:\.{NAME})+)\1""")
 PATCH_OBJECT = re.compile(rf"""patch\.object\(\s*({NAME}(?:\.{NAME})*)\s*,\s*["']({NAME})["']""")
 PATCHING = "patch"  # a file naming attributes in strings: mock.patch, monkeypatch.setattr("…")
-ANCHOR = r"import|patch"  # the rules' context_anchor: files that may take a name
 
 _last: list = [None, None, None]  # (path, text, facts): both leftover rules gather the same file in turn
 
@@ -198,19 +197,14 @@ class Importers:
         return None
 
 
-_indexes: dict[int, tuple[list, Importers]] = {}  # per gathered list (one a rule a run): built once
-
-
 def importers(gathered: list | None, pick=None) -> Importers:
-    """The index of a rule's gathered facts (`pick` takes this module's part of each rule's facts)."""
+    """The index of a rule's gathered facts (`pick` takes this module's part of each rule's facts),
+    built once a run."""
+    from fixer import textcache
+
     gathered = gathered or []
-    cached = _indexes.get(id(gathered))
-    if cached is None or cached[0] is not gathered:
-        while len(_indexes) >= 8:  # drop the oldest: clearing all would rebuild the other rule's index too
-            del _indexes[next(iter(_indexes))]
-        facts = gathered if pick is None else [pick(f) for f in gathered if f]
-        cached = _indexes[id(gathered)] = (gathered, Importers(facts))
-    return cached[1]
+    return textcache.per_run("py_importers.index", gathered,
+                             lambda: Importers(gathered if pick is None else [pick(f) for f in gathered if f]))
 
 
 def taken_in(source, gathered: list | None, pick=None):

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Callable, Iterator
 
 from fixer.lang import py_ast
-from fixer.lang.py_ast import Spans
+from fixer.lang.py_ast import Spans, last_name
 from fixer.lang.py_effects import Policy
 from fixer.lang.py_names import FUNCTIONS, Names
 from fixer.lang.pyblocks import Kept, Layout, Removal, collapse_guards, kept_message
@@ -236,10 +236,7 @@ def outcome(rule, source, analyse: Callable[[ast.Module, Spans], "Analysis | Non
     `taken(name)`: another file taking a module-level name through this module (py_importers)."""
     from fixer.rule import Outcome
 
-    parsed = py_ast.for_source(source)
-    if parsed is None:
-        return Outcome(findings=[rule.finding(source, 0, py_ast.UNRELIABLE, False)])
-    tree, spans = parsed
+    tree, spans = py_ast.for_source(source)
     analysis = analyse(tree, spans)
     if analysis is None:
         return Outcome()
@@ -331,11 +328,3 @@ def name_parts(name: str) -> list[str]:
     """`_pdb_excepthook` -> ["pdb", "excepthook"]; `showTable` -> ["show", "table"]."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
     return [part for part in spaced.lower().split("_") if part]
-
-
-def last_name(func: ast.AST) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from fixer.lang.py_ast import Spans, argument, keyword
+from fixer.lang.py_ast import Spans, argument, keyword, last_name
 from fixer.lang.py_names import Names
 
 LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
@@ -68,7 +68,7 @@ class Levels:
         return self._names
 
     def sites(self) -> list[Site]:
-        calls = [n for n in ast.walk(self.tree) if isinstance(n, ast.Call) and _last(n.func) in SITE_NAMES]
+        calls = [n for n in ast.walk(self.tree) if isinstance(n, ast.Call) and last_name(n.func) in SITE_NAMES]
         found = []
         for call in sorted(calls, key=lambda c: (c.lineno, c.col_offset)):
             site = self._site(call)
@@ -220,11 +220,11 @@ class Levels:
     def _level_positions(self) -> set[int]:
         """The nodes that are (parts of) a level given to a level-setting call."""
         found = set()
-        for call in (n for n in ast.walk(self.tree) if isinstance(n, ast.Call) and _last(n.func) in SITE_NAMES):
-            level = keyword(call, "level") if _last(call.func) == "basicConfig" else \
-                argument(call, 0, "level") if _last(call.func) == "setLevel" else None
+        for call in (n for n in ast.walk(self.tree) if isinstance(n, ast.Call) and last_name(n.func) in SITE_NAMES):
+            level = keyword(call, "level") if last_name(call.func) == "basicConfig" else \
+                argument(call, 0, "level") if last_name(call.func) == "setLevel" else None
             parts = [level] if level is not None else []
-            if _last(call.func) == "dictConfig" and call.args:
+            if last_name(call.func) == "dictConfig" and call.args:
                 parts += [v for d in self._dicts(call.args[0]) for k, v in zip(d.keys, d.values)
                           if isinstance(k, ast.Constant) and k.value == "level"]
             found.update(id(n) for part in parts for n in ast.walk(part))
@@ -389,7 +389,3 @@ def _items(node: ast.Dict) -> list[tuple[str, ast.AST]]:
 def _none(binding) -> bool:
     """`_logger = None` before `_logger = logging.getLogger(…)`: calling setLevel rules None out."""
     return binding.kind == "assign" and isinstance(binding.value, ast.Constant) and binding.value.value is None
-
-
-def _last(func: ast.AST) -> str:
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""

@@ -22,7 +22,6 @@ class Scope:
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     globals: set[str] = field(default_factory=set)
     nonlocals: set[str] = field(default_factory=set)
-    star_import: bool = False
     stars: list[str] = field(default_factory=list)  # the modules of its `from … import *`
 
 
@@ -91,7 +90,7 @@ class Names:
                 continue
             if name in current.bindings and name not in current.nonlocals:
                 return current.bindings[name]
-            if current.star_import and name not in BUILTINS:  # taken not to rebind builtins
+            if current.stars and name not in BUILTINS:  # taken not to rebind builtins
                 return None
             first = False
             current = current.parent
@@ -240,7 +239,6 @@ class Names:
             self.scopes[id(alias)] = scope
             self.parents[id(alias)] = node
             if alias.name == "*":
-                scope.star_import = True
                 scope.stars.append(module)
             else:
                 self._bind(scope, alias.asname or alias.name, "import", alias, f"{module}.{alias.name}")

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePosixPath
 
-from fixer.lang.py_ast import Spans, argument
+from fixer.lang.py_ast import Spans, argument, keyword, last_name
 from fixer.lang import is_test_path
 from fixer.lang.py_leftovers import DUNDER_DEBUG, Analysis, Blocked, Module, Verdict, dunder_debug, kept_note, \
-    last_name, name_parts, own_nodes, switch_in
+    name_parts, own_nodes, switch_in
 from fixer.lang.py_names import FUNCTIONS
 
 PRINTERS = {"builtins.print": (99, "file"), "pprint.pprint": (1, "stream"), "pprint.pp": (1, "stream")}
@@ -75,7 +75,8 @@ class Why:
     evidence: str  # the short phrase
 
 
-def analyse(tree: ast.Module, spans: Spans, path: str, options: dict, targets=()) -> "Prints | None":
+def analyse(tree: ast.Module, spans: Spans, path: str, options: dict,
+            repo: tuple[list[str], set[str]] = ([], set())) -> "Prints | None":
     """The analysis, or None when no call in the module can be a print (one cheap walk)."""
     calls, aliases = [], set(CALL_NAMES)
     for node in ast.walk(tree):
@@ -87,7 +88,19 @@ def analyse(tree: ast.Module, spans: Spans, path: str, options: dict, targets=()
     if not calls:
         return None
     module = Module(tree, spans, [*PURE_INTERNALS, *options.get("pure_calls", ())])
-    return Prints(module, calls, path, options.get("messages", ()), targets)
+    return Prints(module, calls, path, options.get("messages", ()), repo)
+
+
+def repo_facts(gathered: list, pick) -> tuple[list[str], set[str]]:
+    """(the console-script targets, the functions whose output a test asserts) of the whole repo, from
+    a rule's gathered facts (`pick` takes this module's `gathered` part of each): built once a run."""
+    from fixer import textcache
+
+    def build():
+        facts = [pick(f) for f in gathered if f and pick(f)]
+        return [t for f in facts for t in f.get("scripts", ())], {n for f in facts for n in f.get("tested", ())}
+
+    return textcache.per_run("py_prints.repo", gathered, build)
 
 
 def gathered(path: str, text: str) -> dict[str, list[str]]:
@@ -170,7 +183,7 @@ def _output_tested(tree: ast.Module) -> list[str]:
 
 
 class Prints(Analysis):
-    def __init__(self, module: Module, calls: list[ast.Call], path: str, messages, targets):
+    def __init__(self, module: Module, calls: list[ast.Call], path: str, messages, repo):
         self.module = module
         names = module.names
         self.kinds = {id(c): names.qualified(c.func) for c in calls}
@@ -181,9 +194,8 @@ class Prints(Analysis):
         self._facts: dict[int, tuple[list[int], bool]] = {}
         self._purposes: dict[int, Why | None] = {}
         self._blocks: dict[int, Why | None] = {}
-        scripts = [t for facts in targets for t in (facts.get("scripts", ()) if isinstance(facts, dict) else facts)]
+        scripts, self.tested = repo  # the whole repo's (repo_facts)
         self.entries = _targets_here(path, scripts)
-        self.tested = {n for facts in targets if isinstance(facts, dict) for n in facts.get("tested", ())}
         self.wrapped = self._wrapped()
 
     def verdicts(self) -> list[Verdict]:
@@ -262,12 +274,13 @@ class Prints(Analysis):
         if call.args and all(_literal(a) for a in call.args) and TRACE.match(" ".join(map(_literal, call.args))):
             found.append(Why(f"it prints a trace marker message (`{self.module.short(call.args[0], 30)}`)",
                              "trace marker message"))
-        found += self._internals(call, _user_facing(call))
+        user_facing = _user_facing(call)
+        found += self._internals(call, user_facing)
         stmt = self.module.statement_of(call)
         comment = self._debug_comment(stmt) if stmt is not None else ""
         if comment:
             found.append(Why(f"it is marked by a debug comment (`{comment}`)", DEBUG_COMMENT))
-        if not found and not _user_facing(call):
+        if not found and not user_facing:
             data = self._data_function(call)
             if data:
                 found.append(Why(f"it is a data function's only print (`{data}` returns data and prints nothing else)",
@@ -364,7 +377,7 @@ class Prints(Analysis):
         if stream is not None:
             shown = module.short(stream, 30)
             return Why(f"it writes to `{shown}`", f"writes to `{shown}` on purpose")
-        end = next((k.value for k in call.keywords if k.arg == "end"), None)
+        end = keyword(call, "end")
         if end is not None and not (isinstance(end, ast.Constant) and end.value == "\n"):
             return Why(f"it sets `end={module.short(end, 20)}` (a prompt or progress line)", "formats its own output")
         if module.in_main_block(call):
