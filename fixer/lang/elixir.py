@@ -247,6 +247,15 @@ def call_arguments(node: Node) -> list[Node]:
     return []
 
 
+def descendants(node: Node):
+    """`node` and every named node under it (depth first, last child first)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.named_children)
+
+
 def has_do_block(node: Node) -> bool:
     return any(child.type == "do_block" for child in node.children)
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from tree_sitter import Node
 
-from fixer.lang.elixir import Doc, call_name, outermost
+from fixer.lang.elixir import Doc, call_name, descendants, outermost
 from fixer.lang.elixir_names import DEF_LIKE, Module, def_name_and_arities
 from fixer.model import Gathered
 
@@ -52,14 +52,11 @@ def _calls_named(doc: Doc, words):
 
 
 def _calls(root: Node, doc: Doc, wanted):
-    stack = [root]
-    while stack:
-        node = stack.pop()
+    for node in descendants(root):
         if node.type == "call" and node is not root:
             name = call_name(node, doc)
             if name is not None and wanted(name):
                 yield node
-        stack.extend(node.named_children)
 
 
 class Captured:

@@ -527,7 +527,7 @@ class Finder:
         leave one of them unused (the compiler would warn). Why not, or None."""
         call = target.call
         bare_dbg = target.name == "Kernel.dbg" and call_arity(call) == 0
-        if not bare_dbg and not any(self._is_binding_call(n) for n in _descendants(statement)):
+        if not bare_dbg and not any(self._is_binding_call(n) for n in elixir.descendants(statement)):
             return None
         start, end = statement.start_byte, statement.end_byte
         unused = []
@@ -1001,14 +1001,6 @@ def _in_chained_match(binding: Node) -> bool:
     return nested or right is not None and right.type == "binary_operator" and operator_of(right) == "="
 
 
-def _descendants(node: Node):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.named_children)
-
-
 def _next_statement(node: Node) -> Node | None:
     sibling = node.next_named_sibling
     while sibling is not None and sibling.type in ("comment", "stab_clause"):
@@ -1040,7 +1032,7 @@ def _candidate_pattern(calls: set[str], banners: bool, import_io: bool) -> re.Pa
 
 def _no_parens_with_args(node: Node) -> bool:
     """`f a, b` (a do-block call, `case x do ... end`, is delimited by its `end`: not one of them)."""
-    if any(c.type == "do_block" for c in node.children):
+    if elixir.has_do_block(node):
         return False
     return bool(call_arguments(node)) and not any(
         c.type == "arguments" and c.children and c.children[0].type == "(" for c in node.children)

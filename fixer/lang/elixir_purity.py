@@ -28,12 +28,11 @@ import re
 
 from tree_sitter import Node
 
-from fixer.lang.elixir import Doc, call_arguments, operator_of
+from fixer.lang.elixir import Doc, call_arguments, has_do_block, operator_of
 
 PURE_LEAVES = frozenset({"identifier", "atom", "integer", "float", "boolean", "nil", "char", "alias", "keyword",
                          "quoted_content", "escape_sequence", "comment", "anonymous_function", "quoted_keyword",
                          "quoted_atom", "sigil_name", "sigil_modifiers"})
-LITERALS = frozenset({"integer", "float", "char", "string", "charlist", "atom", "boolean", "nil"})
 # Sigils Elixir defines (no runtime work beyond building the value); a custom sigil_X may do anything.
 STANDARD_SIGILS = frozenset("sScCwWrRDTNU")
 # Building these never fails: only their elements can.
@@ -77,14 +76,8 @@ KERNEL_OPERATOR = re.compile(r"^Kernel\.[^\w\s]+$")
 def impure_parts(nodes: list[Node], doc: Doc) -> list[tuple[Node, str]]:
     """The sub-expressions of `nodes` that may not simply disappear, in evaluation order, each with
     its kind ("effect" or "partial"). Pure parts are left out. An "effect" part is always a whole
-    expression that may stand as a statement (never a bitstring segment, map pair or cons fragment)."""
-    found: list[tuple[Node, str]] = []
-    for node in nodes:
-        _scan(node, doc, found)
-    return found
-
-
-def _inner(nodes: list[Node], doc: Doc) -> list[tuple[Node, str]]:
+    expression that may stand as a statement (never a bitstring segment, map pair or cons fragment).
+    A missing node (None: an optional part left out) has none."""
     found: list[tuple[Node, str]] = []
     for node in nodes:
         if node is not None:
@@ -183,7 +176,7 @@ def _scan_binary(node: Node, doc: Doc, found: list[tuple[Node, str]]) -> None:
         _scan(left, doc, found)
         _scan(right, doc, found)
         return
-    if operator in ("in", "not in") and right.type == "list" and not _inner([right], doc):
+    if operator in ("in", "not in") and right.type == "list" and not impure_parts([right], doc):
         _scan(left, doc, found)  # `x in [1, 2]` expands to comparisons: it never raises
         return
     if operator in ("::", "when", "\\\\", "<-"):
@@ -200,7 +193,7 @@ def _scan_short_circuit(node: Node, operator: str, left: Node, right: Node, doc:
                         found: list[tuple[Node, str]]) -> None:
     """`x && f(x)`: with work on either side, the whole expression stays (its right side runs only
     sometimes); with something that may raise, a person decides (kept alone, `x && hd(x)` would warn)."""
-    inner = _inner([left, right], doc)
+    inner = impure_parts([left, right], doc)
     if any(kind == "partial" for _, kind in inner):
         found.append((node, "partial"))
     elif inner:
@@ -227,18 +220,10 @@ def _boolean(node: Node, doc: Doc) -> bool:
 def _scan_pipe(node: Node, left: Node, right: Node, doc: Doc, found: list[tuple[Node, str]]) -> None:
     """`x |> f(a)` is `f(x, a)`: judged as that call."""
     target = right.child_by_field_name("target") if right.type == "call" else None
-    if target is None or any(c.type == "do_block" for c in right.children):
+    if target is None or has_do_block(right):
         found.append((node, "effect"))
         return
-    name = doc.node_text(target)
-    operands = [left] + call_arguments(right)
-    if name in PURE_CALLS:
-        for operand in operands:
-            _scan(operand, doc, found)
-    elif name in PARTIAL_CALLS or KERNEL_OPERATOR.match(name):
-        found.append((node, "partial"))
-    else:
-        found.append((node, "effect"))
+    _scan_named_call(node, doc.node_text(target), [left] + call_arguments(right), doc, found)
 
 
 def _scan_bitstring(node: Node, doc: Doc, found: list[tuple[Node, str]]) -> None:
@@ -250,20 +235,20 @@ def _scan_bitstring(node: Node, doc: Doc, found: list[tuple[Node, str]]) -> None
         value, spec = segment, None
         if segment.type == "binary_operator" and operator_of(segment) == "::":
             value, spec = segment.child_by_field_name("left"), segment.child_by_field_name("right")
-        if value is None or value.type not in ("integer", "char", "string") or _inner([value], doc):
+        if value is None or value.type not in ("integer", "char", "string") or impure_parts([value], doc):
             safe = False
         if spec is not None and any(w not in SEGMENT_WORDS for w in re.findall(r"[a-z_]\w*", doc.node_text(spec))):
             safe = False
         values.append(value)
     if safe:
         return
-    inner = _inner(values, doc)
+    inner = impure_parts(values, doc)
     found.append((node, "effect" if any(kind == "effect" for _, kind in inner) else "partial"))
 
 
 def _scan_call(node: Node, doc: Doc, found: list[tuple[Node, str]]) -> None:
     target = node.child_by_field_name("target")
-    if any(c.type == "do_block" for c in node.children) or target is None:
+    if has_do_block(node) or target is None:
         found.append((node, "effect"))
         return
     has_arguments = any(c.type == "arguments" for c in node.children)
@@ -276,13 +261,16 @@ def _scan_call(node: Node, doc: Doc, found: list[tuple[Node, str]]) -> None:
         # `mod` holds a module: neither may simply disappear.
         found.append((node, "partial"))
         return
-    name = doc.node_text(target)
-    args = call_arguments(node)
+    _scan_named_call(node, doc.node_text(target), call_arguments(node), doc, found)
+
+
+def _scan_named_call(node: Node, name: str, operands: list[Node], doc: Doc, found: list[tuple[Node, str]]) -> None:
+    """A call of `name` on `operands`: pure when the function is and its operands are; a Kernel
+    function or operator that may raise is partial; any other call is an effect."""
     if name in PURE_CALLS:
-        for arg in args:
-            _scan(arg, doc, found)
-        return
-    if name in PARTIAL_CALLS or KERNEL_OPERATOR.match(name):
+        for operand in operands:
+            _scan(operand, doc, found)
+    elif name in PARTIAL_CALLS or KERNEL_OPERATOR.match(name):
         found.append((node, "partial"))
-        return
-    found.append((node, "effect"))
+    else:
+        found.append((node, "effect"))
