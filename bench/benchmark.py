@@ -95,9 +95,9 @@ def generate(root: Path, files: int, dirty: float, seed: int = 7) -> int:
 
 
 def measure(root: Path) -> dict:
-    from fixer.config import Config
-    from fixer.runner import run
-    from fixer.sources import WorkTree
+    from fixer.core.config import Config
+    from fixer.core.runner import run
+    from fixer.core.sources import WorkTree
 
     config = Config()
     rules = config.rules()

@@ -32,7 +32,7 @@ def source(fixes: int) -> str:
 
 
 def measure(fixes: int) -> tuple[float, int]:
-    from fixer.rule import Source, all_rules
+    from fixer.core.rule import Source, all_rules
 
     rule = all_rules()["remove-debug-calls"]()
     text = source(fixes)

@@ -22,10 +22,10 @@ def children_cpu() -> float:
 
 
 def main() -> int:
-    from fixer import pool
-    from fixer.config import load
-    from fixer.runner import Gathering, Scan, candidates
-    from fixer.sources import WorkTree
+    from fixer.core import pool
+    from fixer.core.config import load
+    from fixer.core.runner import Gathering, Scan, candidates
+    from fixer.core.sources import WorkTree
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("root", type=Path)

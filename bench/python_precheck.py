@@ -16,7 +16,7 @@ import sysconfig
 import time
 from pathlib import Path
 
-from fixer.rule import Source, all_rules
+from fixer.core.rule import Source, all_rules
 
 
 def modules(root: Path, limit: int) -> list[tuple[str, str]]:

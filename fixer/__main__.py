@@ -9,11 +9,11 @@ if sys.path and os.path.abspath(sys.path[0] or os.curdir) == os.getcwd():
 
 
 def main() -> None:
-    from fixer import exitcodes, interrupts
+    from fixer.core import exitcodes, interrupts
 
     code = exitcodes.INTERRUPTED
     with interrupts.handled(restore=False) as interrupt:
-        from fixer.cli import run
+        from fixer.cli.app import run
 
         code = run()
     if interrupt.happened:

@@ -11,7 +11,7 @@ import git
 import pytest
 from typer.testing import CliRunner
 
-from fixer.cli import app
+from fixer.cli.app import app
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SAMPLE = FIXTURES / "sample-service"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import textwrap
 
-from fixer.engine import fix_text
-from fixer.rule import all_rules
+from fixer.core.engine import fix_text
+from fixer.core.rule import all_rules
 
 
 class RuleRunner:

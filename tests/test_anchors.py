@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fixer.anchors import Anchor, Anchors, required_literals
-from fixer.rule import all_rules
+from fixer.core.anchors import Anchor, Anchors, required_literals
+from fixer.core.rule import all_rules
 
 PATTERNS = [
     r"(?<![\w.])IO\.inspect\b",

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE, elixir_parses, elixirc_warnings, init_repo, mix_format_clean, run_cli
-from fixer.checklist_parse import parse_checklist, tick
-from fixer.checklist_plan import plan
+from fixer.checklist.parse import parse_checklist, tick
+from fixer.checklist.plan import plan
 
 CHECKLISTS = Path(__file__).resolve().parent / "fixtures" / "checklists"
 LATER = CHECKLISTS / "snakepit-0.5-release.md"  # the seed's phrasings, line numbers from a later revision

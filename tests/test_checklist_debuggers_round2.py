@@ -7,8 +7,8 @@ import json
 import pytest
 
 from conftest import init_repo, run_cli
-from fixer.checklist_parse import parse_checklist
-from fixer.checklist_plan import plan
+from fixer.checklist.parse import parse_checklist
+from fixer.checklist.plan import plan
 
 CHECKLIST = """\
 # Release

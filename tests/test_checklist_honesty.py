@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import init_repo, run_cli
-from fixer.checklist_hints import Hint, Site, attribute
+from fixer.checklist.hints import Hint, Site, attribute
 from fixer.lang.enclosing import outline
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -175,8 +175,8 @@ def test_a_construct_a_rule_cannot_settle_costs_only_that_construct(service, mon
     reports the spot, and the item takes that report in: it is "needs review" (never ticked), names
     the place and the reason in the plan, the JSON and the PR body, and its other fixes (in that file
     and in others) and the other items still land."""
-    import fixer.checklist_run as checklist_run
-    from fixer.edits import Edit
+    import fixer.checklist.run as checklist_run
+    from fixer.core.edits import Edit
 
     real = checklist_run.all_rules()
 
@@ -319,8 +319,8 @@ def test_a_refused_write_stays_needs_review_whatever_else_touches_its_lines(tmp_
     of the rule annotates the refused write's lines (and claims a fix elsewhere), so every line of
     the refused write changes and the run makes more fixes than its first pass. The write is still
     there: the item is "needs review", never ticked."""
-    import fixer.checklist_run as checklist_run
-    from fixer.edits import Edit
+    import fixer.checklist.run as checklist_run
+    from fixer.core.edits import Edit
 
     real = checklist_run.all_rules()
 

@@ -138,7 +138,7 @@ def test_quiet_prints_findings_only(tmp_path):
 
 
 def test_rules_list_and_docs_fit_80_columns_when_piped(tmp_path):
-    from fixer.rule import all_rules
+    from fixer.core.rule import all_rules
 
     listing = run_fixer_process("rules", cwd=tmp_path, env={"COLUMNS": "80"})
     assert listing.returncode == 0
@@ -184,7 +184,7 @@ def test_summary_table_honours_columns_when_piped(tmp_path):
 
 
 def test_report_width_and_wrap_keep_ids_and_paths_whole(monkeypatch):
-    from fixer import report
+    from fixer.ui import report
 
     monkeypatch.setenv("COLUMNS", "40")
     assert report.width() == 40
@@ -346,9 +346,9 @@ def test_json_sarif_and_github_carry_each_findings_evidence(tmp_path):
 
 
 def test_formats_show_a_non_empty_evidence():
-    from fixer import formats
-    from fixer.model import FileResult, Finding
-    from fixer.runner import FileOutcome, Run
+    from fixer.ui import formats
+    from fixer.core.model import FileResult, Finding
+    from fixer.core.runner import FileOutcome, Run
 
     finding = Finding("remove-debug-calls", "lib/a.ex", 3, "kept IO.inspect", False, 5, 3, "its value is returned")
     run = Run([], [FileOutcome(FileResult("lib/a.ex", "x", "x", findings=[finding]))])

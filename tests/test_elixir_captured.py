@@ -1,5 +1,5 @@
 """remove-debug-calls' repo-wide gather: which `Alias.fun` calls a test's capture_io/with_io runs."""
-from fixer.lang.elixir_captured import captured_calls
+from fixer.rules.remove_debug_calls.captured import captured_calls
 
 TEST = '''defmodule Shop.ReceiptTest do
   use ExUnit.Case
@@ -73,7 +73,7 @@ def test_capture_words_that_are_not_capture_calls_and_calls_that_are_data_are_le
 
 
 def test_gathered_reads_a_kept_file_only_when_its_facts_are_asked_for_and_only_once():
-    from fixer.model import Gathered
+    from fixer.core.model import Gathered
 
     read = []
 
@@ -91,11 +91,11 @@ def test_gathered_reads_a_kept_file_only_when_its_facts_are_asked_for_and_only_o
 
 def test_a_repo_without_a_real_debug_call_never_parses_its_capture_tests(tmp_path, monkeypatch):
     """The gather is lazy: docs that mention IO.inspect wake the rule, but no test file is read."""
-    from fixer.lang import elixir_captured
-    from fixer.config import Config
-    from fixer.rule import all_rules
-    from fixer.runner import run
-    from fixer.sources import WorkTree
+    from fixer.rules.remove_debug_calls import captured as elixir_captured
+    from fixer.core.config import Config
+    from fixer.core.rule import all_rules
+    from fixer.core.runner import run
+    from fixer.core.sources import WorkTree
 
     (tmp_path / "lib").mkdir()
     (tmp_path / "test").mkdir()

@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import elixir_batch
-from fixer.engine import fix_text
-from fixer.rule import all_rules
+from fixer.core.engine import fix_text
+from fixer.core.rule import all_rules
 
 RULE = all_rules()["remove-debug-calls"](paths=["**/*.ex", "**/*.exs"])
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import elixir_batch
 from conftest import elixirc_warnings, run_cli
-from fixer.engine import fix_text
-from fixer.rule import all_rules
+from fixer.core.engine import fix_text
+from fixer.core.rule import all_rules
 
 RULE = all_rules()["remove-debug-calls"]
 EVERYWHERE = ["**/*.ex", "**/*.exs"]  # how users run it: tests, scripts, mix tasks too

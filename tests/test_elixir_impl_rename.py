@@ -14,8 +14,8 @@ from pathlib import Path
 
 
 from conftest import require_tool
-from fixer.engine import fix_text
-from fixer.rule import all_rules
+from fixer.core.engine import fix_text
+from fixer.core.rule import all_rules
 
 RULES = all_rules()
 UNDERSCORED_USED = "is used after being set"
@@ -814,8 +814,8 @@ def test_explicit_renames_follow_the_same_binding_groups():
 # -- the variable model (the contract remove-debug-calls relies on) -------------------------------
 
 def groups(source: str, name: str):
-    from fixer.lang.elixir import Doc
-    from fixer.lang.elixir_vars import variables
+    from fixer.lang.elixir.syntax import Doc
+    from fixer.lang.elixir.variables import variables
 
     doc = Doc(ex(source))
     found = [v for v in variables(doc, lambda n: n == name)]
@@ -1267,8 +1267,8 @@ def test_long_pipelines_and_concatenations_are_resolved_without_deep_recursion()
 
 
 def test_name_taken_counts_only_what_may_be_a_variable_of_the_clause():
-    from fixer.lang.elixir import Doc
-    from fixer.lang.elixir_vars import name_taken
+    from fixer.lang.elixir.syntax import Doc
+    from fixer.lang.elixir.variables import name_taken
 
     doc = Doc(ex('''
         def count(m) do
@@ -1310,8 +1310,8 @@ def test_template_sigils_may_read_variables_so_they_are_reported():
     assert any("_title" in m and "template" in m for m in messages)
     assert any("_heading" in m and "template" in m for m in messages)
     # the model counts the sigil as a read: remove-debug-calls never takes `count` for unused
-    from fixer.lang.elixir import Doc
-    from fixer.lang.elixir_vars import variables
+    from fixer.lang.elixir.syntax import Doc
+    from fixer.lang.elixir.variables import variables
 
     doc = Doc('def f(assigns) do\n  count = 1\n  IO.inspect(count)\n  ~H"<p><%= count %></p>"\nend\n')
     (count,) = variables(doc, lambda name: name == "count")

@@ -7,16 +7,17 @@ import textwrap
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fixer import engine
-from fixer.edits import Edit, LineIndex, Spans, apply_edits, delete_lines, plan_edits, splice
-from fixer.engine import fix_text
-from fixer.lang import elixir, python
-from fixer.rule import Outcome, Rule
-from fixer.settle import Trail
+from fixer.core import engine
+from fixer.core.edits import Edit, LineIndex, Spans, apply_edits, delete_lines, plan_edits, splice
+from fixer.core.engine import fix_text
+from fixer.lang.elixir import syntax as elixir
+from fixer.lang.python import syntax as python
+from fixer.core.rule import Outcome, Rule
+from fixer.core.settle import Trail
 
 
 def debug_calls():
-    from fixer.rule import all_rules
+    from fixer.core.rule import all_rules
 
     return all_rules()["remove-debug-calls"]()
 

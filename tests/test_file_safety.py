@@ -97,7 +97,7 @@ def test_a_symlink_loop_is_one_line_and_exit_2(tmp_path):
 
 def _edit_right_after_reading(monkeypatch, name: str, new_text: str):
     """Simulate an editor saving `name` just after fixer read it."""
-    from fixer.sources import WorkTree
+    from fixer.core.sources import WorkTree
 
     real_read = WorkTree.read
 
@@ -255,7 +255,7 @@ def test_line_index_agrees_with_libcst_on_every_line_ending():
     import libcst as cst
     from libcst.metadata import MetadataWrapper, PositionProvider
 
-    from fixer.edits import LineIndex
+    from fixer.core.edits import LineIndex
 
     text = "a = 1\rb = 2\r\nc = 3\nd = (4,\r 5)\re = 6"
     index = LineIndex(text)
@@ -321,7 +321,7 @@ def test_diff_quotes_odd_file_names_like_git_and_the_patch_round_trips(tmp_path)
 
 
 def test_quote_path_round_trips_every_byte():
-    from fixer.diffs import quote_path, unquote_path
+    from fixer.core.diffs import quote_path, unquote_path
 
     every = "".join(chr(c) for c in range(1, 128)) + "ü€\U0001f600"
     assert unquote_path(quote_path(every)) == every
@@ -330,7 +330,7 @@ def test_quote_path_round_trips_every_byte():
 
 
 def test_in_place_outside_git_takes_turns_on_the_folder_lock(tmp_path):
-    from fixer.locking import repo_lock
+    from fixer.git.lock import repo_lock
 
     root = plain_dir(tmp_path, {"a.py": DEBUG})
     with repo_lock(None, root, timeout=0):

@@ -157,7 +157,7 @@ def test_concurrent_runs_on_one_branch_wait_for_each_other(tmp_path):
 
 
 def test_a_held_lock_fails_in_one_line_or_waits(tmp_path):
-    from fixer.locking import repo_lock
+    from fixer.git.lock import repo_lock
 
     repo = small_repo(tmp_path / "r")
     with repo_lock(repo, timeout=0):
@@ -244,7 +244,7 @@ def test_fixers_own_commits_are_recognised_after_a_push_and_fetch(tmp_path):
     assert run_cli("apply", cwd=tmp_path / "r").exit_code == 0
     clone = git.Repo.clone_from(tmp_path / "r", tmp_path / "clone")
     clone.git.branch("fixer/cleanup", "origin/fixer/cleanup")
-    from fixer.gitops import is_fixer_commit
+    from fixer.git.branches import is_fixer_commit
 
     assert all(is_fixer_commit(c) for c in clone.iter_commits("main..fixer/cleanup"))
     again = run_cli("apply", cwd=tmp_path / "clone")

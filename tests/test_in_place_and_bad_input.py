@@ -94,7 +94,7 @@ def test_permission_denied_on_write(tmp_path, monkeypatch):
     root = plain_dir(tmp_path, {"locked.py": DEBUG, "good.py": DEBUG})
     real_access = os.access
     # Tests run as root in CI, where chmod cannot deny a write: make the OS answer "not writable".
-    monkeypatch.setattr("fixer.fileguard.os.access",
+    monkeypatch.setattr("fixer.core.fileguard.os.access",
                         lambda path, mode: False if str(path).endswith("locked.py") else real_access(path, mode))
     result = run_cli("apply", "--in-place", cwd=root)
     assert result.exit_code == 2
@@ -109,7 +109,7 @@ def test_interrupted_write_leaves_the_old_file(tmp_path, monkeypatch):
     def boom(src, dst):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("fixer.fileguard.os.replace", boom)
+    monkeypatch.setattr("fixer.core.fileguard.os.replace", boom)
     result = run_cli("apply", "--in-place", cwd=root)  # click turns the interrupt into "Aborted!"
     assert result.exit_code != 0
     assert (root / "a.py").read_text() == DEBUG
@@ -136,9 +136,9 @@ def test_verbose_shows_a_traceback_for_expected_errors(tmp_path):
 
 
 def test_validation_failure_leaves_the_file_untouched():
-    from fixer.engine import fix_text
-    from fixer.edits import Edit
-    from fixer.rule import Outcome, Rule
+    from fixer.core.engine import fix_text
+    from fixer.core.edits import Edit
+    from fixer.core.rule import Outcome, Rule
 
     class Breaker(Rule):
         id = "breaker"
@@ -154,9 +154,9 @@ def test_validation_failure_leaves_the_file_untouched():
 
 
 def test_a_rule_that_changes_its_own_output_again_is_rejected():
-    from fixer.engine import fix_text
-    from fixer.edits import Edit
-    from fixer.rule import Outcome, Rule
+    from fixer.core.engine import fix_text
+    from fixer.core.edits import Edit
+    from fixer.core.rule import Outcome, Rule
 
     class Restless(Rule):
         id = "restless"
@@ -173,9 +173,9 @@ def test_a_rule_that_changes_its_own_output_again_is_rejected():
 
 
 def test_one_breaking_edit_is_dropped_and_the_rest_still_apply():
-    from fixer.engine import fix_text
-    from fixer.edits import Edit
-    from fixer.rule import Outcome, Rule
+    from fixer.core.engine import fix_text
+    from fixer.core.edits import Edit
+    from fixer.core.rule import Outcome, Rule
 
     class HalfBroken(Rule):
         id = "half-broken"

@@ -67,7 +67,7 @@ def _timed_run(args: list[str], cwd: Path) -> float:
     """Seconds the run takes once fixer's own code started (the span the interrupts are spread over)."""
     proc = _start(args, cwd, importtime=True)
     for line in proc.stderr:
-        if line.rstrip().endswith("| fixer.cli"):
+        if line.rstrip().endswith("| fixer.cli.app"):
             break
     started = time.monotonic()
     _, err = proc.communicate(timeout=600)
@@ -82,7 +82,7 @@ def _interrupt(args: list[str], cwd: Path, delay: float, group: bool) -> tuple[i
     seen: list[str] = []
     for line in proc.stderr:  # -X importtime reports each module once it is imported
         seen.append(line)
-        if line.rstrip().endswith("| fixer.cli"):  # imported once the Ctrl-C handler is in place
+        if line.rstrip().endswith("| fixer.cli.app"):  # imported once the Ctrl-C handler is in place
             break
     time.sleep(delay)
     if proc.poll() is None:
@@ -164,7 +164,7 @@ def test_ctrl_c_during_apply_on_a_branch_leaves_no_half_branch(template, tmp_pat
     assert interrupted >= len(FRACTIONS) - 2
 
 
-@pytest.mark.parametrize("after", ["typer", "fixer.cli", "fixer.rule"])
+@pytest.mark.parametrize("after", ["typer", "fixer.cli.app", "fixer.core.rule"])
 def test_ctrl_c_at_start_up_is_one_line_not_a_traceback(tmp_path, after):
     """Ctrl-C while fixer is still importing (right after `after` was imported, as -X importtime
     reports it: the signal lands in the next imports, whatever the machine's speed)."""
@@ -203,8 +203,8 @@ class _Swallowing:
     "KeyError: IndentedBlock(...)"), on the call number `on_call`."""
 
     def __new__(cls, on_call: int):
-        from fixer.edits import Edit
-        from fixer.rule import Outcome, Rule
+        from fixer.core.edits import Edit
+        from fixer.core.rule import Outcome, Rule
 
         class Swallowing(Rule):
             id = "swallowing"
@@ -227,8 +227,8 @@ class _Swallowing:
 
 @pytest.mark.parametrize("on_call, would_be", [(1, "rule swallowing failed"), (2, "validation failed")])
 def test_an_interrupt_a_library_turned_into_another_error_is_still_an_interrupt(capsys, on_call, would_be):
-    from fixer import interrupts
-    from fixer.engine import fix_text
+    from fixer.core import interrupts
+    from fixer.core.engine import fix_text
 
     returned = []
     with interrupts.handled() as interrupt:
@@ -241,7 +241,7 @@ def test_an_interrupt_a_library_turned_into_another_error_is_still_an_interrupt(
 def test_ctrl_c_once_the_command_is_done_does_not_kill_the_exiting_process():
     """The entry point keeps its handler after the command: a Ctrl-C that lands while the process is
     exiting (work done, summary printed) leaves the command's own exit status, not death by SIGINT."""
-    from fixer import interrupts
+    from fixer.core import interrupts
 
     previous = signal.getsignal(signal.SIGINT)
     try:
@@ -254,7 +254,7 @@ def test_ctrl_c_once_the_command_is_done_does_not_kill_the_exiting_process():
 
 
 def test_a_nested_command_restores_the_callers_handler():
-    from fixer import interrupts
+    from fixer.core import interrupts
 
     previous = signal.getsignal(signal.SIGINT)
     with interrupts.handled():
@@ -267,7 +267,7 @@ def test_a_half_built_object_failing_in_its_destructor_after_ctrl_c_prints_nothi
     (GitPython's GitConfigParser did: "Exception ignored in ... AttributeError"): not shown."""
     script = """
 import gc, signal
-from fixer import interrupts
+from fixer.core import interrupts
 
 class HalfBuilt:
     def __init__(self):
@@ -292,7 +292,7 @@ def test_ctrl_c_while_a_temp_file_is_being_created_leaves_no_temp_file(tmp_path,
     a `.h013.py.XXXX.fixer-tmp` left by an interrupted `apply --in-place`)."""
     import tempfile
 
-    from fixer import fileguard, interrupts
+    from fixer.core import fileguard, interrupts
 
     real = tempfile.mkstemp
 

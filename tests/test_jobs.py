@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from conftest import SAMPLE, init_repo, run_cli
-from fixer import pool
+from fixer.core import pool
 
 CONFIG = """[fixer]
 exclude = ["deps/**"]
@@ -165,9 +165,9 @@ def test_small_runs_stay_in_process(tmp_path, pooled):
 
 
 def test_ctrl_c_stops_the_workers_and_reraises(repo_root):
-    from fixer.config import load
-    from fixer.runner import run
-    from fixer.sources import WorkTree
+    from fixer.core.config import load
+    from fixer.core.runner import run
+    from fixer.core.sources import WorkTree
 
     config = load(repo_root)
     config.jobs = 2
@@ -218,7 +218,7 @@ def test_a_ctrl_c_while_the_workers_start_never_kills_a_half_started_worker(tmp_
 
     script = """
 import os, signal, sys
-from fixer import interrupts, pool
+from fixer.core import interrupts, pool
 
 real = pool._start_worker
 
@@ -249,7 +249,7 @@ def test_a_second_ctrl_c_while_the_workers_are_stopped_does_not_leave_them_runni
     script = """
 import multiprocessing, signal
 import multiprocessing.pool as mp_pool
-from fixer import interrupts, pool
+from fixer.core import interrupts, pool
 
 real_terminate = mp_pool.Pool.terminate
 
@@ -305,7 +305,7 @@ def test_files_read_by_workers_are_written_in_place_and_an_edit_made_meanwhile_i
         tmp_path, scanned_in_pool, monkeypatch):
     """The workers' fingerprints of what they read reach the writer: a file saved by an editor after
     a worker read it is refused, the others are fixed."""
-    from fixer.sources import WorkTree
+    from fixer.core.sources import WorkTree
 
     root = generated_repo(tmp_path / "repo")
     expected = run_cli("diff", "--jobs", "1", cwd=root).stdout
@@ -337,9 +337,9 @@ def test_a_commit_is_read_on_one_process(tmp_path, scanned_in_pool):
 
 
 def test_ctrl_c_while_workers_read_stops_them_and_reraises(repo_root, scanned_in_pool, monkeypatch):
-    from fixer.config import load
-    from fixer.runner import Gathering, run
-    from fixer.sources import WorkTree
+    from fixer.core.config import load
+    from fixer.core.runner import Gathering, run
+    from fixer.core.sources import WorkTree
 
     config = load(repo_root)
     config.jobs = 2

@@ -2,7 +2,7 @@
 stale build/ output, no caches), the build leaves no build/ folder behind, and the wheel installed
 in a fresh virtualenv runs `fixer rules` and `fixer demo`.
 
-Offline and quick: builds use the test environment's setuptools (`--no-isolation`), and the fresh
+Offline and quick: builds use the test environment's hatchling (`--no-isolation`), and the fresh
 virtualenv sees the test environment's copies of fixer's declared dependencies (and only those:
 an undeclared import would fail the demo).
 """
@@ -26,17 +26,17 @@ from conftest import require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "fixer-0.1.0"
-WHEEL_METADATA = {"METADATA", "WHEEL", "RECORD", "entry_points.txt", "top_level.txt"}
-EGG_INFO = {"PKG-INFO", "SOURCES.txt", "dependency_links.txt", "entry_points.txt", "requires.txt", "top_level.txt"}
-SDIST_DIRS = ("fixer/", "rules/", "fixtures/", "tests/", "bench/")
-SDIST_FILES = {"README.md", "LICENSE", "pyproject.toml", "setup.py", "MANIFEST.in", "fixer.toml"}
+WHEEL_METADATA = {"METADATA", "WHEEL", "RECORD", "entry_points.txt"}
+SDIST_DIRS = ("fixer/", "fixtures/", "tests/", "bench/")
+SDIST_FILES = {"README.md", "LICENSE", "pyproject.toml", "fixer.toml", ".importlinter", "action.yml",
+               ".pre-commit-hooks.yaml"}
 # Left by earlier builds and runs: none of it may reach a package.
 STALE = {
     "build/lib/fixer/rules/foo.py": "x=1\n",
     "build/lib/fixer/sample/lib/snakepit/a.ex": "defmodule A do end\n",
     "fixer.egg-info/SOURCES.txt": "build/lib/fixer/rules/foo.py\nfixer/__init__.py\n",
     "fixtures/sample-service/priv/python/__pycache__/grpc_server.cpython-311.pyc": "stale",
-    "rules/__pycache__/add_impl.cpython-311.pyc": "stale",
+    "fixer/rules/__pycache__/add_impl.cpython-311.pyc": "stale",
     "fixer/__pycache__/cli.cpython-311.pyc": "stale",
     "dist/fixer-0.0.1.tar.gz": "stale",
 }
@@ -67,13 +67,11 @@ def tracked(clone: Path) -> list[str]:
 
 
 def expected_wheel(files: list[str]) -> set[str]:
-    """fixer/ as is, rules/ as fixer/rules/, the sample service as fixer/sample/."""
+    """fixer/ as is (rules included, as fixer/rules/), the sample service as fixer/sample/."""
     mapped = set()
     for name in files:
         if name.startswith("fixer/") and name.endswith(".py"):
             mapped.add(name)
-        elif name.startswith("rules/") and name.endswith(".py"):
-            mapped.add("fixer/" + name)
         elif name.startswith("fixtures/sample-service/"):
             mapped.add("fixer/sample/" + name.removeprefix("fixtures/sample-service/"))
     return mapped
@@ -113,7 +111,7 @@ def test_sdist_and_wheel_hold_only_fixers_files_even_with_stale_build_output(clo
     with tarfile.open(sdist) as archive:
         members = {m.name.removeprefix(f"{NAME}/") for m in archive.getmembers() if m.isfile()}
     wanted = {f for f in files if f.startswith(SDIST_DIRS) or f in SDIST_FILES}
-    metadata_files = {"PKG-INFO", "setup.cfg"} | {f"fixer.egg-info/{n}" for n in EGG_INFO}
+    metadata_files = {"PKG-INFO"}
     assert wanted <= members, f"missing from the sdist: {sorted(wanted - members)}"
     assert members - wanted <= metadata_files, f"not fixer's source: {sorted(members - wanted - metadata_files)}"
 

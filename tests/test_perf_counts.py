@@ -7,11 +7,11 @@ import textwrap
 import pytest
 
 from conftest import run_cli
-from fixer.lang import elixir
-from fixer.lang.elixir import Doc, call_arguments, call_name
-from fixer.lang.elixir_defs import modules
-from fixer.lang.elixir_vars import analyze
-from fixer.rule import all_rules
+from fixer.lang.elixir import syntax as elixir
+from fixer.lang.elixir.syntax import Doc, call_arguments, call_name
+from fixer.lang.elixir.defs import modules
+from fixer.lang.elixir.variables import analyze
+from fixer.core.rule import all_rules
 
 WORKER = textwrap.dedent('''\
     defmodule Shop.Worker do
@@ -69,7 +69,7 @@ def test_files_without_a_real_target_are_never_parsed(tmp_path, parses):
 def test_names_written_once_per_definition_are_never_resolved(tmp_path, parses, monkeypatch):
     """`_from` in two clauses of handle_call is two variables, each written once: the tree is parsed
     to see that, but no variable analysis runs."""
-    from fixer.lang import elixir_vars
+    from fixer.lang.elixir import variables as elixir_vars
 
     analyses = []
     monkeypatch.setattr(elixir_vars, "analyze", lambda *args: analyses.append(args))
@@ -203,8 +203,8 @@ def test_resolving_some_names_gives_what_resolving_all_gives_for_them(names):
 
 
 def test_the_rename_rule_resolves_only_names_written_twice(monkeypatch):
-    from fixer.lang import elixir_vars
-    from fixer.rule import Source
+    from fixer.lang.elixir import variables as elixir_vars
+    from fixer.core.rule import Source
 
     seen = []
     real = elixir_vars.analyze
@@ -260,7 +260,7 @@ def many_debug_writes(count: int) -> str:
 def test_eight_times_the_fixes_cost_at_most_eight_times_the_work(path, make, rule):
     """Work that grows faster than the fixes (a list rebuilt per fix, a search of every function per
     module-level name) shows up as more than 8x the lines run for 8x the fixes."""
-    from fixer.engine import fix_text
+    from fixer.core.engine import fix_text
 
     rules = [rule()]
     fix_text(path, make(3), rules)  # imports and caches out of the count
@@ -278,7 +278,7 @@ def test_symbols_are_the_standard_ones_built_in_linear_time():
     from pathlib import Path
 
     import fixer
-    from fixer.lang.python import _symbols
+    from fixer.lang.python.syntax import _symbols
 
     def tables(table):
         yield table
@@ -289,16 +289,16 @@ def test_symbols_are_the_standard_ones_built_in_linear_time():
         return [(s.get_name(), s.is_assigned(), s.is_imported(), s.is_namespace(), s.is_parameter(),
                  s.is_referenced(), s.is_global(), s.is_local(), s.is_free()) for s in symbols]
 
-    source = (Path(fixer.__file__).parent / "engine.py").read_text() + "\nclass run: pass\ndef run(): pass\n"
+    source = (Path(fixer.__file__).parent / "core" / "engine.py").read_text() + "\nclass run: pass\ndef run(): pass\n"
     for table in tables(symtable.symtable(source, "engine.py", "exec")):
         assert described(_symbols(table)) == described(table.get_symbols())
 
 
 def test_a_run_keeps_no_text_of_the_files_it_leaves_alone(tmp_path):
     """A repository of many files costs memory for the files being fixed, not for all of them."""
-    from fixer.config import load
-    from fixer.runner import run
-    from fixer.sources import WorkTree
+    from fixer.core.config import load
+    from fixer.core.runner import run
+    from fixer.core.sources import WorkTree
 
     files = {f"lib/worker_{n}.ex": WORKER.replace("Shop.Worker", f"Shop.Worker{n}") for n in range(30)}
     files["lib/dirty.ex"] = WORKER.replace("do: fun.()", "do: IO.inspect(fun.())")

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, elixir_parses, init_repo, run_cli
-from fixer.edits import Edit, apply_edits, delete_lines
-from fixer.engine import fix_text
-from fixer.rule import all_rules
+from fixer.core.edits import Edit, apply_edits, delete_lines
+from fixer.core.engine import fix_text
+from fixer.core.rule import all_rules
 
 RULES = all_rules()
 text_strategy = st.text(alphabet="ab \n#", max_size=60)

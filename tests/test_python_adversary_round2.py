@@ -118,9 +118,9 @@ def test_a_whole_line_deletion_after_a_backslash_line_is_refused():
     """The safety net behind `joined`: a line a backslash joins to the one before is never deleted."""
     import ast
 
-    from fixer.edits import LineIndex
-    from fixer.lang.py_ast import Spans
-    from fixer.lang.pyblocks import Layout, Removal
+    from fixer.core.edits import LineIndex
+    from fixer.lang.python.nodes import Spans
+    from fixer.lang.python.blocks import Layout, Removal
 
     text = "def k(x):\n    x += 1; \\\n    breakpoint()\n    return x\n"
     tree = ast.parse(text)
@@ -341,8 +341,8 @@ def test_an_opener_passed_by_position_is_named():
 def test_a_full_index_cache_keeps_the_indexes_in_use(monkeypatch):
     from collections import OrderedDict
 
-    from fixer import textcache
-    from fixer.lang import py_importers
+    from fixer.core import textcache
+    from fixer.lang.python import importers as py_importers
 
     built = []
     monkeypatch.setattr(textcache, "_run_entries", OrderedDict())

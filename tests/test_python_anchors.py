@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from fixer.rule import Source, all_rules
+from fixer.core.rule import Source, all_rules
 
 RULES = all_rules()
 
@@ -72,8 +72,8 @@ def test_rule_modules_do_not_import_libcst_at_import_time():
     import sys
 
     code = ("import sys, fixer.rules.remove_debug_file_writes, fixer.rules.set_log_level\n"
-            "heavy = [m for m in ('fixer.lang.py_debug_writes', 'fixer.lang.py_names', 'fixer.lang.pyblocks',"
-            " 'fixer.lang.py_log_levels') if m in sys.modules]\n"
+            "heavy = [m for m in ('fixer.rules.remove_debug_file_writes.writes', 'fixer.lang.python.names', 'fixer.lang.python.blocks',"
+            " 'fixer.rules.set_log_level.levels') if m in sys.modules]\n"
             "print(heavy)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

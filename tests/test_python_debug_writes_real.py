@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fixer.engine import fix_text
-from fixer.rule import all_rules
+from fixer.core.engine import fix_text
+from fixer.core.rule import all_rules
 
 RULES = all_rules()
 DATA = Path(__file__).parent / "data"

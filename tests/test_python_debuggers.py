@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from fixer.rule import Source, all_rules
+from fixer.core.rule import Source, all_rules
 from leftover_support import RuleRunner
 
 RULES = all_rules()

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import init_repo, run_cli
-from fixer.engine import fix_text
-from fixer.lang.py_importers import Importers, gather, module_name
-from fixer.rule import all_rules
+from fixer.core.engine import fix_text
+from fixer.lang.python.importers import Importers, gather, module_name
+from fixer.core.rule import all_rules
 
 RULES = all_rules()
 
@@ -146,7 +146,7 @@ def test_remove_debug_prints_keeps_a_pprint_import_another_module_takes():
 
 
 def test_the_index_is_built_once_a_rule_a_run_not_once_a_file(tmp_path, monkeypatch):
-    from fixer.lang import py_importers
+    from fixer.lang.python import importers as py_importers
 
     built = []
     real = py_importers.Importers.__init__

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from fixer.rule import ConfigError, Source, all_rules
+from fixer.core.rule import ConfigError, Source, all_rules
 from leftover_support import RuleRunner
 
 RULES = all_rules()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import textwrap
 
-from fixer.engine import fix_text
-from fixer.rule import all_rules
+from fixer.core.engine import fix_text
+from fixer.core.rule import all_rules
 
 RULES = all_rules()
 
@@ -297,14 +297,14 @@ def test_set_log_level_reports_a_bare_name_it_cannot_import():
 
 
 def test_set_log_level_is_never_on_by_default():
-    from fixer.config import Config
+    from fixer.core.config import Config
 
     assert "set-log-level" not in [r.id for r in Config().rules()]
     assert "remove-debug-file-writes" in [r.id for r in Config().rules()]
 
 
 def test_files_without_anchor_are_not_parsed(monkeypatch):
-    import fixer.lang.python as python
+    import fixer.lang.python.syntax as python
 
     calls = []
     monkeypatch.setattr(python, "parse", lambda text: calls.append(text))

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fixer.engine import fix_text
-from fixer.rule import all_rules
+from fixer.core.engine import fix_text
+from fixer.core.rule import all_rules
 
 RULES = all_rules()
 LOG = "/tmp/python_worker_debug.log"

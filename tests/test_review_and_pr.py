@@ -253,7 +253,7 @@ def test_pr_dry_run_does_nothing(pushed):
 
 
 def test_pr_needs_a_token_and_infers_the_repo_from_the_remote(pushed):
-    from fixer.pr import repo_slug
+    from fixer.forge.pr import repo_slug
 
     assert repo_slug("https://github.com/acme/service.git") == "acme/service"
     assert repo_slug("git@github.com:acme/service.git") == "acme/service"

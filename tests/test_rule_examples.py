@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from fixer.engine import fix_text
-from fixer.rule import all_rules
+from fixer.core.engine import fix_text
+from fixer.core.rule import all_rules
 from conftest import elixir_parses
 
 CASES = [

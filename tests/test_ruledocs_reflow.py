@@ -2,7 +2,7 @@
 with ":" is not a section header, and a bullet's continuation lines reflow with it."""
 from __future__ import annotations
 
-from fixer.ruledocs import fill_docstring
+from fixer.ui.ruledocs import fill_docstring
 
 DOC = """Summary line.
 

@@ -53,7 +53,7 @@ def test_pr_errors_never_show_the_credentials_of_the_remote_url(tmp_path):
 
 
 def test_scrub_strips_userinfo_from_every_url_and_the_token():
-    from fixer.pr import _scrub
+    from fixer.forge.pr import _scrub
 
     text = "push to https://user:p@ss@github.com/o/r.git failed; ssh://git@host/o/r; token abc123 in http://abc123@h/x"
     assert _scrub(text, "abc123") == "push to https://github.com/o/r.git failed; ssh://host/o/r; token *** in http://h/x"

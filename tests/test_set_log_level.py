@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from fixer.engine import fix_text
-from fixer.rule import all_rules
+from fixer.core.engine import fix_text
+from fixer.core.rule import all_rules
 
 RULES = all_rules()
 
@@ -159,7 +159,7 @@ def test_the_rewritten_module_configures_the_new_level(tmp_path):
 def test_files_without_logging_configuration_never_reach_libcst(monkeypatch):
     import libcst
 
-    from fixer.rule import Source
+    from fixer.core.rule import Source
 
     def refuse(*args, **kwargs):
         raise AssertionError("LibCST parsed a file the rule could reject with ast")

@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
-from fixer.engine import fix_text
-from fixer.rule import all_rules
+from fixer.core.engine import fix_text
+from fixer.core.rule import all_rules
 
 RULE = all_rules()["set-log-level"]
 

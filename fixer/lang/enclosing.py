@@ -87,7 +87,7 @@ def _python(text: str) -> Outline | None:
 
 
 def _elixir(text: str) -> Outline | None:
-    from fixer.lang.elixir import Doc
+    from fixer.lang.elixir.syntax import Doc
 
     doc = Doc(text)
     if doc.tree.root_node.has_error:
@@ -109,8 +109,8 @@ def _elixir(text: str) -> Outline | None:
 
 def _elixir_definition(node, doc) -> str | None:
     """`Snakepit.Pool` for a defmodule, `stop/1` for a def (clauses of one function share it)."""
-    from fixer.lang.elixir import call_arguments, call_name
-    from fixer.lang.elixir_defs import function_head
+    from fixer.lang.elixir.syntax import call_arguments, call_name
+    from fixer.lang.elixir.defs import function_head
 
     kind = call_name(node, doc)
     if kind in ("defmodule", "defprotocol", "defimpl"):

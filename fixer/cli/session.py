@@ -1,0 +1,163 @@
+"""What every command shares: the workspace (repo root, git repo, config), running the rules over a
+source with a progress bar, and reporting a run (diff, findings, summary, exit code)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Optional
+
+from fixer.core import exitcodes
+
+from fixer.ui import report
+from fixer.core.config import Config, load
+
+
+class Failure(Exception):
+    """An expected failure with a message for the user (exit 2)."""
+
+
+@dataclass
+class Workspace:
+    root: Path
+    repo: object
+    config: Config
+    start: Path  # where fixer runs (-C DIR or the current directory): relative paths start here
+    only: list[str] | None = None  # --rule
+    allow_unchecked: bool = False  # --allow-unchecked: given paths that nothing checks are not an error
+
+    def rules(self, only):
+        self.only = list(only or []) or None
+        return self.config.rules(self.only)
+
+
+def workspace(directory: Optional[Path], config_path: Optional[Path]) -> Workspace:
+    start = (directory or Path.cwd()).resolve()
+    if not start.is_dir():
+        raise Failure(f"{directory or start}: not a directory")
+    repo = None
+    if _may_be_in_repo(start):  # else GitPython (~0.1 s to import) would find no repository either
+        from fixer.git.branches import maybe_repo
+
+        repo = maybe_repo(start)
+    root = Path(repo.working_tree_dir).resolve() if repo is not None and repo.working_tree_dir else start
+    if config_path is not None and not config_path.is_absolute():
+        config_path = start / config_path
+    return Workspace(root, repo, load(root, config_path, start), start)
+
+
+def _may_be_in_repo(start: Path) -> bool:
+    """False only when GitPython's search would find no repository: no folder from `start` up holds
+    a `.git` entry or is itself a git directory."""
+    for folder in (start, *start.parents):
+        if os.path.lexists(folder / ".git") or (folder / "refs").is_dir() and (folder / "HEAD").exists():
+            return True
+    return False
+
+
+def source_for(ws: Workspace, working_tree: bool, base: str | None = None):
+    """The working tree, or (the branch modes) the commit `base`/HEAD of the repository."""
+    from fixer.core.sources import CommitTree, WorkTree
+
+    if working_tree:
+        return WorkTree(ws.root, ws.repo)
+    from fixer.git.branches import open_repo, resolve_base
+
+    repo = ws.repo if ws.repo is not None else open_repo(ws.root)
+    return CommitTree(repo, resolve_base(repo, base))
+
+
+def run_rules(source, ws: Workspace, rules, paths: list[str] | None = None):
+    from fixer.core.runner import candidates, run
+
+    files = candidates(source, ws.config, rules)
+    if paths:
+        files = _select(source, ws, files, paths)
+    report.note(ws.config.describe(rules, ws.only))
+    with report.progress(len(files)) as tick:
+        return run(source, ws.config, rules, progress=tick, only=files)
+
+
+def _select(source, ws: Workspace, files: list[str], paths: list[str]) -> list[str]:
+    """The candidate files under the given paths. A path that does not exist is an error; one that
+    exists but that no rule looks at is said so (one line), and an error when no path is left."""
+    listed = source.files()
+    chosen: set[str] = set()
+    missing, skipped = [], []
+    for wanted in paths:
+        here = [f for f in files if _under(f, wanted)]
+        chosen.update(here)
+        if here:
+            continue
+        present = [f for f in listed if _under(f, wanted)]
+        if not present and not os.path.lexists(ws.root / wanted):
+            missing.append(f"{wanted}: no such file or directory")
+        else:
+            skipped.append(f"{wanted}: not checked: {_why_skipped(source, ws, present, wanted)}")
+    if missing:
+        raise Failure("\n".join(missing))
+    if not chosen and not ws.allow_unchecked:  # nothing at all was looked at: a CI gate must not pass on that
+        raise Failure("\n".join(skipped))
+    for line in skipped:
+        report.warn(f"fixer: {line}")
+    return [f for f in files if f in chosen]
+
+
+def _under(path: str, wanted: str) -> bool:
+    return wanted in ("", ".") or path == wanted or path.startswith(wanted.rstrip("/") + "/")
+
+
+def _why_skipped(source, ws: Workspace, present: list[str], wanted: str) -> str:
+    from fixer.core.globs import matches_any
+
+    if not present:
+        if getattr(source, "commit", None) is not None:
+            return f"not in commit {source.commit.hexsha[:10]} (the branch is built from committed files; commit it, or use --in-place)"
+        if (ws.root / wanted).is_dir():
+            return "no file in it that fixer reads (empty, or all ignored)"
+        if ws.repo is not None:
+            return "ignored by git (.gitignore)"
+        return "in a folder fixer skips (virtualenvs, _build, deps, node_modules, .git)"
+    config = ws.config
+    if all((config.include and not matches_any(f, config.include)) or (config.exclude and matches_any(f, config.exclude))
+           for f in present):
+        return f"excluded by {config.source}"
+    return "no enabled rule applies to it (see `fixer rules`)"
+
+
+def rel_paths(ws: Workspace, paths: Optional[List[Path]]) -> list[str] | None:
+    """Repo-relative POSIX paths; relative arguments start at the workspace's directory (-C)."""
+    if not paths:
+        return None
+    rel = []
+    for path in paths:
+        try:
+            full = Path(os.path.abspath(ws.start / path))
+            full = full.parent.resolve() / full.name  # symlinked folders resolve; the named file itself does not
+        except (OSError, RuntimeError):  # Python reports a symlink loop as RuntimeError
+            raise Failure(f"{path}: symlink loop (a link that points back to itself)") from None
+        if not full.is_relative_to(ws.root):
+            raise Failure(f"{path}: outside the repository {ws.root}")
+        rel.append(full.relative_to(ws.root).as_posix())
+    return rel
+
+
+def diff_text(result) -> str:
+    from fixer.core.diffs import patch
+
+    return patch(
+        [
+            (o.result.path, o.decoded.encode(o.result.old).decode("utf-8"), o.new_bytes().decode("utf-8"))
+            for o in result.changed
+        ]
+    )
+
+
+def finish_report(result, show_diff: bool) -> int:
+    out, err = report.stdout(), report.stderr()
+    if show_diff:
+        report.print_diff(diff_text(result))
+    report.print_findings(result, err if show_diff else out)
+    report.print_errors(result, err)
+    err.print(report.summary_table(result))
+    return exitcodes.for_report(bool(result.errors), result.pending)

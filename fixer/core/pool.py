@@ -1,0 +1,204 @@
+"""Fixing many files on several processes, with results identical to one process.
+
+Files go to the workers in order and come back in order (`imap`), each fixed by the same pure
+engine with the same rules and context, so the output does not depend on the number of processes.
+Small runs stay in-process: starting workers costs more than it saves. Workers ignore Ctrl-C; the
+parent terminates them and re-raises KeyboardInterrupt at once.
+
+What it costs to go parallel is kept small (fork start method):
+- the parent fixes the first file of each language itself before the workers start, so the rules'
+  modules, the parsers and their caches are loaded once and inherited, not loaded again per worker;
+- the workers inherit the list of files too: a task is an index, no text is pickled to a worker;
+- a worker sends back only what changed (the new text, if any, stages and findings), in chunks.
+"""
+from __future__ import annotations
+
+import gc
+import os
+from typing import Any, Callable, Iterator
+
+from fixer.core import interrupts
+from fixer.core.engine import fix_text, language_of
+from fixer.core.model import FileResult
+
+ENV = "FIXER_JOBS"
+MIN_FILES_PER_JOB = 4  # below this many files to fix per process, stay in-process
+CHARS_PER_JOB = 256 * 1024  # by default, below this much text to fix per process, stay in-process
+FILES_TO_SCAN_PER_JOB = 500  # reading and searching a file costs ~0.2 ms: a worker pays off from here
+SCAN_CHUNK = 32  # files a scanning worker takes at a time
+
+_state: dict[str, Any] = {}  # a worker's rules and context, set once when it starts
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def jobs_for(config, files: int, chars: int | None = None) -> int:
+    """How many processes to fix `files` files (`chars` characters in all) with: --jobs / `jobs` /
+    $FIXER_JOBS, else every core, but never more than the work can use. By default a process is
+    started only for CHARS_PER_JOB characters of work (about a quarter of a second): on less, its
+    start-up costs more than it saves; a number of jobs asked for explicitly is used as given."""
+    limit = files // MIN_FILES_PER_JOB
+    if not _asked(config) and chars is not None:
+        limit = min(limit, chars // CHARS_PER_JOB)
+    return _jobs(config, limit)
+
+
+def _asked(config) -> int | None:
+    """The number of processes asked for: --jobs / `jobs` in the config, else $FIXER_JOBS."""
+    return getattr(config, "jobs", None) or _from_env()
+
+
+def _jobs(config, limit: int) -> int:
+    """The number asked for, else every core, but never more than `limit` (and at least one)."""
+    return max(1, min(_asked(config) or default_jobs(), limit))
+
+
+def _from_env() -> int | None:
+    value = os.environ.get(ENV, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        from fixer.core.rule import ConfigError
+
+        raise ConfigError(f"${ENV} must be a whole number of processes (1 or more), got {value!r}")
+    return int(value)
+
+
+def jobs_for_scan(config, files: int, source) -> int:
+    """How many processes read the files and search them for anchors: as for fixing, but a process
+    only for FILES_TO_SCAN_PER_JOB files, and only where a forked worker may read the source (the
+    working tree; a commit is read through one git process that workers must not share)."""
+    import multiprocessing
+
+    if not getattr(source, "parallel_reads", False) or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return _jobs(config, files // FILES_TO_SCAN_PER_JOB)
+
+
+def scan_all(paths: list[str], scan: Callable[..., Any], jobs: int) -> Iterator[tuple[str, Any]]:
+    """(path, scan(path)) for every path, in order; on `jobs` forked processes when jobs > 1 (the
+    workers inherit `scan` and the paths: a task is a range of indexes)."""
+    if jobs <= 1:
+        for path in paths:
+            yield path, scan(path)
+        return
+    _state.update(scan=scan, paths=paths)
+    try:
+        ranges = [(start, min(start + SCAN_CHUNK, len(paths))) for start in range(0, len(paths), SCAN_CHUNK)]
+        for start, scanned in _pooled(jobs, _scan_task, ranges, forking=True):
+            yield from zip(paths[start:start + len(scanned)], scanned)
+    finally:
+        _state.clear()
+
+
+def _scan_task(task: tuple[int, int]):
+    start, end = task
+    return start, [_state["scan"](path, in_worker=True) for path in _state["paths"][start:end]]
+
+
+def fix_all(work: list[tuple[str, str]], rules, context, jobs: int,
+            progress: Callable[[str], None] | None = None) -> dict[str, FileResult]:
+    """path -> FileResult for every (path, text) of `work`."""
+    if jobs <= 1:
+        results = {}
+        for path, text in work:
+            results[path] = fix_text(path, text, rules, context)
+            if progress:
+                progress(path)
+        return results
+    return _in_pool(work, rules, context, jobs, progress)
+
+
+def _in_pool(work, rules, context, jobs, progress) -> dict[str, FileResult]:
+    import multiprocessing
+
+    results: dict[str, FileResult] = {}
+    warm = _first_of_each_language(work)
+    for index in warm:
+        path, text = work[index]
+        results[path] = fix_text(path, text, rules, context)
+        if progress:
+            progress(path)
+    rest = [index for index in range(len(work)) if index not in warm]
+    # fork shares the rules, the context and the texts with the workers for free; elsewhere (spawn)
+    # the rules and context are pickled once per worker and each text with its task.
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    _state.update(rules=rules, context=context, work=work)
+    try:
+        tasks = [(index, None) if forking else (index, work[index]) for index in rest]
+        # Small chunks: the last ones decide when the run ends, and a worker idles while another
+        # finishes a long one (a task costs a small tuple in a pipe, not the text).
+        chunk = max(1, min(8, len(rest) // (jobs * 32)))
+        for index, packed in _pooled(jobs, _fix_task, tasks, forking, chunk, () if forking else (rules, context)):
+            path, text = work[index]
+            results[path] = _unpack(path, text, packed)
+            if progress:
+                progress(path)
+    finally:
+        _state.clear()  # the parent keeps no extra references to the work
+    return results
+
+
+def _pooled(jobs: int, task, tasks: list, forking: bool, chunk: int = 1, initargs: tuple = ()):
+    """task(t) for each of `tasks` on `jobs` worker processes, yielded in order. Ctrl-C or an error
+    stops the workers at once; what they inherit by fork is what `_state` holds now."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork" if forking else "spawn")
+    workers = None
+    # Objects from before the fork are left out of the workers' garbage collections: a collection
+    # that visits them writes to every page they sit on, and each write copies a page into the worker.
+    gc.freeze()
+    try:
+        with interrupts.held():
+            workers = ctx.Pool(jobs, initializer=_start_worker, initargs=initargs)
+        yield from workers.imap(task, tasks, chunksize=chunk)
+        workers.close()
+    except BaseException:
+        if workers is not None:
+            # Ctrl-C or an error: stop the workers now, don't wait for them. A second Ctrl-C must not
+            # cut this short: a pool left half-terminated makes the join below wait forever.
+            with interrupts.held():
+                workers.terminate()
+        raise
+    finally:
+        if workers is not None:
+            with interrupts.held():
+                workers.join()
+        gc.unfreeze()
+
+
+def _first_of_each_language(work: list[tuple[str, str]]) -> list[int]:
+    seen: dict[str | None, int] = {}
+    for index, (path, _) in enumerate(work):
+        seen.setdefault(language_of(path), index)
+    return sorted(seen.values())
+
+
+def _start_worker(rules=None, context=None) -> None:
+    interrupts.ignore()  # the parent handles Ctrl-C and terminates us
+    if rules is not None:
+        _state["rules"], _state["context"] = rules, context
+
+
+def _fix_task(task):
+    """(index into `work`, None) with fork: the worker inherited `work`; (index, (path, text)) with spawn."""
+    index, item = task
+    path, text = item if item is not None else _state["work"][index]
+    result = fix_text(path, text, _state["rules"], _state["context"])
+    # The parent has the original text: send back only what changed.
+    new = None if result.new == text else result.new
+    stages = [(rule, None if stage == result.new else stage) for rule, stage in result.stages]
+    return index, (new, stages, result.findings, result.errors)
+
+
+def _unpack(path: str, text: str, packed) -> FileResult:
+    new, stages, findings, errors = packed
+    new = text if new is None else new
+    stages = [(rule, new if stage is None else stage) for rule, stage in stages]
+    return FileResult(path, text, new, stages, findings, errors)

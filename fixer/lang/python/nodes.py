@@ -1,0 +1,118 @@
+"""CPython's own `ast` for Python rules: a parse 5-15x cheaper than LibCST's, with exact positions.
+
+Rules decide everything on this tree (and reject files without a real target before any LibCST work);
+positions are converted to character offsets here because ast columns count UTF-8 bytes.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from fixer.core import textcache
+from fixer.core.edits import LineIndex
+
+BLOCK_FIELDS = ("body", "orelse", "finalbody")
+
+
+def parse(text: str) -> ast.Module:
+    """The module's ast (cached: a second rule or pass over the same text reuses it; the engine frees
+    it once the text is replaced, and after each file: an ast is ~125 bytes per byte of source)."""
+    return textcache.per_text("python.ast", text, lambda: ast.parse(text))
+
+
+def for_source(source) -> tuple[ast.Module, "Spans"]:
+    """A rule's view of a `fixer.core.rule.Source`: its ast (shared by every rule through the source's
+    cache) and spans. ast and `LineIndex` count lines alike ("\n", "\r\n" and a lone "\r")."""
+    return source.cached("python.ast", parse), Spans(source.lines)
+
+
+class Spans:
+    """Character offsets and source text of ast nodes in one text."""
+
+    def __init__(self, lines: LineIndex):
+        self.lines = lines
+
+    def column(self, line: int, byte_column: int) -> int:
+        text = self.lines.line_text(line)
+        if text.isascii():
+            return byte_column
+        return len(text.encode("utf-8")[:byte_column].decode("utf-8", "replace"))
+
+    def start(self, node: ast.AST) -> int:
+        return self.lines.offset(node.lineno, self.column(node.lineno, node.col_offset))
+
+    def end(self, node: ast.AST) -> int:
+        return self.lines.offset(node.end_lineno, self.column(node.end_lineno, node.end_col_offset))
+
+    def text(self, node: ast.AST) -> str:
+        return self.lines.text[self.start(node):self.end(node)]
+
+    def short(self, node: ast.AST, limit: int = 60) -> str:
+        """The node's source on one line, capped (for messages)."""
+        text = " ".join(self.text(node).split())
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    def indent(self, line: int) -> str:
+        text = self.lines.line_text(line)
+        return text[: len(text) - len(text.lstrip(" \t"))]
+
+
+def blocks(tree: ast.AST) -> Iterator[tuple[ast.AST, str, list[ast.stmt]]]:
+    """Every statement list as (owner, field, statements); owners are statements, except handlers
+    and match cases."""
+    pending: list[ast.AST] = [tree]
+    while pending:
+        node = pending.pop()
+        found = []
+        for field in BLOCK_FIELDS:
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                found.append((node, field, block))
+        for child in getattr(node, "handlers", None) or getattr(node, "cases", None) or ():
+            found.append((child, "body", child.body))
+        for entry in found:
+            yield entry
+        for _, _, block in reversed(found):
+            pending.extend(reversed(block))
+
+
+def dotted(node: ast.AST) -> str | None:
+    """`logging.INFO` for an Attribute chain of Names, `open` for a Name, else None."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+def string(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+        value = node.value
+        return value if isinstance(value, str) else value.decode("utf-8", "replace")
+    return None
+
+
+def keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def argument(call: ast.Call, index: int, name: str) -> ast.expr | None:
+    """The argument passed at `index` or as `name=` (None if absent or after a `*args`)."""
+    positional = call.args[:next((n for n, a in enumerate(call.args) if isinstance(a, ast.Starred)), len(call.args))]
+    return positional[index] if len(positional) > index else keyword(call, name)
+
+
+def contains(outer: ast.AST, inner: ast.AST) -> bool:
+    """`inner` lies within `outer`'s source span."""
+    return (outer.lineno, outer.col_offset) <= (inner.lineno, inner.col_offset) and \
+        (inner.end_lineno, inner.end_col_offset) <= (outer.end_lineno, outer.end_col_offset)
+
+
+def last_name(func: ast.AST | None) -> str:
+    """`open` for `open`, `io.open`, `self.open`: a call target's last name ("" for anything else)."""
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""

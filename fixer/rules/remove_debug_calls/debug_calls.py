@@ -1,0 +1,1074 @@
+"""remove-debug-calls' work: find the debug calls of one Elixir file, judge each (leftover, on purpose,
+or for a person), and plan edits that keep what the code returns, what it does, and its layout.
+
+The pieces: `elixir_names` says what a call names (aliases, imports, local definitions),
+`elixir_intent` weighs the evidence, `elixir_purity` says what may disappear with a call, and
+`elixir_layout` composes the edits and checks that `mix format` would lay them out the same way.
+Every file costs one pass over its candidate calls: nothing here is per-edit over the whole text.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from heapq import heappop, heappush
+from dataclasses import dataclass, field, replace
+
+from tree_sitter import Node
+
+from fixer.lang.elixir import syntax as elixir
+from fixer.lang.elixir.syntax import BLOCKS, Doc, call_arguments, call_name, in_quote, operator_of
+from fixer.rules.remove_debug_calls.captured import Captured
+from fixer.rules.remove_debug_calls.intent import DEBUG_COMMENT, INTENT_COMMENT, LEFTOVER, PURPOSE, Clue, Intent, Verdict
+from fixer.rules.remove_debug_calls.layout import (LAYOUT_CHANGES, Keep, Pending, Placer, Plan, Rewrite, first_on_line, has_outside, line_indent,
+                                      whole_lines)
+from fixer.lang.elixir.names import DEF_LIKE, EXPORTS, Names, call_arity, def_name_and_arities, definition_part
+from fixer.lang.elixir.purity import impure_parts
+from fixer.lang.elixir.variables import WORD, calls_binding, name_taken, variables
+
+IDENTITY = frozenset({"IO.inspect", "Kernel.dbg"})  # return their item
+TAPS = frozenset({"Kernel.tap", "Kernel.then"})
+CONDITIONALS = frozenset({"if", "unless", "case", "cond"})
+LOGGER_LEVELS = ("debug", "info", "notice", "warning", "warn", "error", "critical", "alert", "emergency")
+BANNERS = frozenset({"IO.puts", "IO.write"} | {f"Logger.{level}" for level in LOGGER_LEVELS})
+RESERVED_ATTRIBUTES = {"doc", "moduledoc", "typedoc", "impl", "spec", "type", "typep", "opaque", "callback",
+                       "macrocallback", "optional_callbacks", "behaviour", "derive", "enforce_keys", "compile",
+                       "deprecated", "dialyzer", "external_resource", "file", "on_load", "on_definition",
+                       "before_compile", "after_compile", "after_verify", "vsn", "since"}
+# A comment right above a deleted statement goes with it when it talks about debugging.
+COMMENT_GOES = re.compile(r"(?i)debug|inspect|\blog(?:ging|s)?\b|\bdbg\b|\btrace\b|\bpry\b")
+LINE_LENGTH = 98
+# Binary operator precedence, lowest first (Elixir's operator table).
+PRECEDENCE = {op: level for level, ops in enumerate([
+    ("<-", "\\\\"), ("when",), ("::",), ("|",), ("=>",), ("=",), ("||", "|||", "or"), ("&&", "&&&", "and"),
+    ("==", "!=", "=~", "===", "!=="), ("<", ">", "<=", ">="),
+    ("|>", "<<<", ">>>", "<<~", "~>>", "<~", "~>", "<~>"), ("in", "not in"),
+    ("++", "--", "+++", "---", "..", "<>"), ("+", "-"), ("*", "/"), ("**",),
+]) for op in ops}
+RIGHT_ASSOCIATIVE = {"++", "--", "+++", "---", "..", "<>", "=", "::", "when", "|", "<-", "\\\\", "=>", "**"}
+LOGICAL = {"||", "|||", "or", "&&", "&&&", "and"}
+# Parent operators whose operands `mix format` always parenthesises when they are other operators.
+REQUIRED_PARENS = {"|>", "<<<", ">>>", "<~", "~>", "<<~", "~>>", "<~>", "<|>", "^^^", "in", "++", "--", "..", "<>"}
+
+
+@dataclass
+class Target:
+    call: Node
+    name: str  # canonical: IO.inspect, Kernel.dbg, IEx.pry, :dbg.tracer, IO.puts, ...
+    shown: str  # as written
+    kind: str  # identity / banner / halt
+    how: str = ""  # "through import IO", "through alias IO, as: Out"
+    clues: list[Clue] = field(default_factory=list)
+
+
+@dataclass
+class Decision:
+    plans: list[Plan] | Pending
+    message: str
+    removed: tuple[int, int]  # character range that disappears
+    kept: list[tuple[int, int]] = field(default_factory=list)  # ranges inside it that stay
+    group: tuple[int, ...] = ()  # calls whose fixes share these plans (one statement re-flow)
+    finding: int = -1  # index of its finding in the outcome
+
+
+class Finder:
+    def __init__(self, rule, source, doc: Doc):
+        self.rule = rule
+        self.source = source
+        self.doc = doc
+        self.calls = {_canonical(c) for c in rule.options["calls"] + rule.options["debuggers"]}
+        self.messages = [re.compile(p) for p in rule.options["messages"]]
+        self.outcome_findings = []
+        self.fixed: dict[int, Decision] = {}  # call node id -> what was done
+        self.judged: dict[int, tuple[Target, Verdict]] = {}  # call node id -> why it was fixed
+        self.pending: dict[int, list[tuple[Target, Verdict, Decision]]] = {}  # statement id -> re-flows
+        self.waiting: list[tuple[int, int]] = []  # (statement end, statement id): pending, by end
+        self.poisoned: set[int] = set()  # statements whose re-flow holds a call that was decided apart
+        self.one_liners: set[int] = set()  # `require IEx` directives deleted with their pry
+        # functions a test's capture_io reaches (the tests are read only once a call needs it)
+        self.captured = Captured(doc, source.context.get(rule.id, []))
+        self._every_variable = None  # every variable of the file, analysed when `dbg()` needs it
+
+    def _prepare(self) -> None:
+        """What judging a call needs: built only for a file with a call to judge (most files that
+        wake the rule only mention a debug call in a doc or a comment)."""
+        self.lines = self.source.lines
+        self.names = Names(self.doc)
+        self.comments = self.doc.comment_lines()
+        self.intent = Intent(self.doc, self.names, self.source.path, self.comments, self.lines)
+        self.rewrite = Rewrite(self.doc.text, self.lines, self.rule.id)
+        self.placer = Placer(self.doc, self.lines, self.rule.options.get("line_length", LINE_LENGTH),
+                             self.rewrite.render)
+
+    # -- the pass -------------------------------------------------------------------------------------
+    def run(self):
+        from fixer.core.rule import Outcome
+
+        candidates = self._candidates()
+        if not candidates:
+            return Outcome([], [])
+        self._prepare()
+        targets = [t for t in map(self._target, candidates) if t is not None]
+        # Inner calls first: an outer call then knows which of its parts are fixed debug calls.
+        for target in sorted(targets, key=lambda t: (t.call.end_byte, -t.call.start_byte)):
+            # A statement re-flow is decided once all of its calls are seen, before any call around it.
+            while self.waiting and self.waiting[0][0] < target.call.end_byte:
+                _, root_id = heappop(self.waiting)
+                self._reflow(self.pending.pop(root_id))
+            self._handle(target)
+        while self.waiting:
+            self._reflow(self.pending.pop(heappop(self.waiting)[1]))
+        if self.fixed:
+            self._bookkeeping()
+        return Outcome(self.rewrite.edits(), [f for f in self.outcome_findings if f is not None])
+
+    def _candidates(self) -> list[Node]:
+        pattern = _candidate_pattern(self.calls, bool(self.messages), "import IO" in self.doc.text)
+        found: dict[int, Node] = {}
+        for match in pattern.finditer(self.doc.text):
+            node = self.doc.node_at(match.start(), match.end())
+            start_byte = self.doc.byte(match.start())
+            while node is not None and node.type not in BLOCKS:
+                target = node.child_by_field_name("target") if node.type == "call" else None
+                if target is not None and target.start_byte == start_byte:
+                    found.setdefault(node.id, node)
+                    break
+                node = node.parent
+        return list(found.values())
+
+    def _target(self, call: Node) -> Target | None:
+        if elixir.in_opaque(call) or in_quote(call, self.doc):
+            return None
+        part = definition_part(call, self.doc)
+        default = part is not None and part.startswith("the head") and _in_default(call)
+        if part is not None and not default:
+            return None
+        shown = call_name(call, self.doc) or ""
+        resolution = self.names.resolve(call)
+        if resolution.unsure:
+            if resolution.could_be and self._kind(call, resolution.could_be, shown)[0] is not None:
+                self._review(call, f"{shown} may not be the debug call it looks like: {resolution.unsure}",
+                             "name not resolved: " + resolution.unsure)
+            return None
+        name = resolution.name
+        if name is None:
+            return None
+        how = f" (through {resolution.how})" if resolution.how and resolution.how.startswith(("import", "alias")) else ""
+        kind, clue = self._kind(call, name, shown)
+        if kind is None:
+            return None
+        if default:  # runs on every call that omits the argument, but heads are never edited
+            self._review(call, f"{shown}{how} needs review: it is in a default argument (`\\\\`), and fixer "
+                         "never edits a definition head", "in a default argument")
+            return None
+        return Target(call, name, shown, kind, how, [clue] if clue else [])
+
+    def _captured_by(self, call: Node) -> str | None:
+        """The call of a test's capture_io that reaches the function `call` is in, if any."""
+        function = self.intent.function_of(call)
+        if function is None or call_name(function.node, self.doc) not in DEF_LIKE:
+            return None
+        head = def_name_and_arities(function.node, self.doc)
+        return self.captured.by(self.names.module_of(call), head[0]) if head is not None else None
+
+    def _kind(self, call: Node, name: str, shown: str) -> tuple[str | None, Clue | None]:
+        if name in IDENTITY and name in self.calls:
+            strong = name == "Kernel.dbg"
+            return "identity", Clue(LEFTOVER, "dbg is a debugging macro", True) if strong else None
+        if name == "IEx.pry" and name in self.calls:
+            return "halt", Clue(LEFTOVER, "IEx.pry stops the process for a debugger", True)
+        if name.startswith(":dbg.") and ":dbg" in self.calls:
+            return "halt", Clue(LEFTOVER, ":dbg traces calls (the Erlang debugger)", True)
+        if name in self.calls or "." not in shown and shown in self.calls and call_name(call, self.doc) == shown:
+            return "banner", Clue(LEFTOVER, f"{shown} is listed in `calls`", True)
+        if name in BANNERS and self.messages:
+            message = self._message(call)
+            for pattern in self.messages:
+                if message is not None and pattern.search(message):
+                    return "banner", Clue(LEFTOVER, f"its message matches {pattern.pattern!r}", True)
+        return None, None
+
+    def _message(self, node: Node) -> str | None:
+        strings = [a for a in call_arguments(node) if a.type == "string"]
+        if not strings:
+            return None
+        raw = self.doc.node_text(strings[0])
+        body = raw[3:-3] if raw.startswith('"""') else raw[1:-1]
+        return body.encode("utf-8").decode("unicode_escape", errors="ignore") if "\\" in body else body
+
+    # -- one call ---------------------------------------------------------------------------------------
+    def _handle(self, target: Target) -> None:
+        call = target.call
+        where = self._position(target)
+        kind, node = where[0], where[1]
+        options, device = self._options_and_device(target)
+        clues = list(target.clues)
+        if kind in ("stage", "tap"):
+            clues.append(self._stage_clue(node, kind))
+        elif kind == "value":
+            # Inside `assert`, the value is what the test checks: weaker evidence.
+            asserted = self.intent.asserted(call)
+            clues.append(Clue(LEFTOVER, "wraps a value other code uses", not asserted))
+        elif kind == "return" and target.kind == "identity":
+            function = self.intent.function_of(call)
+            owner = function.label if function is not None else "its block"
+            clues.append(Clue(LEFTOVER, f"returns its argument as the value of {owner}"))
+        verdict = self.intent.judge(call, clues, options, device, discarded=kind == "statement")
+        # One more reason to leave it cannot change "leave": the tests are read only when it can.
+        by = self._captured_by(call) if verdict.action != "leave" else None
+        if by is not None:
+            clues.append(Clue(PURPOSE, f"a test captures its output (capture_io of {by})"))
+            verdict = self.intent.judge(call, clues, options, device, discarded=kind == "statement")
+        if verdict.action == "leave":
+            return
+        decision = self._decide(target, kind, node)
+        if verdict.action == "review":
+            reason = verdict.reason() if not isinstance(decision, str) else f"{decision}, and {verdict.reason()}"
+            self._review(call, f"{target.shown}{target.how} needs review: {reason}", verdict.evidence())
+            return
+        if self._around_pending(call):
+            decision = LAYOUT_CHANGES  # its statement's re-flow waits on a call inside it: both for a person
+        if isinstance(decision, str):
+            self._not_fixed(target, verdict, decision)
+        elif isinstance(decision.plans, Pending):
+            root = decision.plans.root
+            if root.id not in self.pending:
+                heappush(self.waiting, (root.end_byte, root.id))
+            self.pending.setdefault(root.id, []).append((target, verdict, decision))
+        else:
+            self._fixed(target, verdict, decision)
+
+    def _fixed(self, target: Target, verdict: Verdict, decision: Decision) -> None:
+        for plan in decision.plans:
+            self.rewrite.add(plan)
+        self.fixed[target.call.id] = replace(decision, finding=len(self.outcome_findings))
+        self.judged[target.call.id] = (target, verdict)
+        message = f"{decision.message}{target.how} (debug leftover: {_phrases(verdict)})"
+        self._finding(target.call, message, True, verdict.evidence())
+
+    def _not_fixed(self, target: Target, verdict: Verdict, reason: str) -> None:
+        message = f"{target.shown}{target.how} is a debug leftover ({_phrases(verdict)}) but {reason}; " \
+            "remove it by hand"
+        self._review(target.call, message, verdict.evidence() + "; not fixed: " + reason)
+
+    def _around_pending(self, call: Node) -> bool:
+        """A pending statement re-flow holds this call and a replacement inside it: poison that group
+        (decided apart, the two could disagree with what a second pass would do)."""
+        current = call.parent
+        while current is not None:
+            group = self.pending.get(current.id)
+            if group is not None:
+                inside = [d for t, _, d in group if call.start_byte <= t.call.start_byte and t.call.end_byte <= call.end_byte]
+                if inside:
+                    self.poisoned.add(current.id)
+                    return True
+            current = current.parent
+        return False
+
+    def _reflow(self, group: list[tuple[Target, Verdict, Decision]]) -> None:
+        """Replacements in one statement that re-flow it: all made, in one plan, or all reported."""
+        root = group[0][2].plans.root
+        placed = LAYOUT_CHANGES if root.id in self.poisoned else \
+            self.placer.reflow([decision.plans for _, _, decision in group])
+        members = tuple(target.call.id for target, _, _ in group)
+        for number, (target, verdict, decision) in enumerate(group):
+            if isinstance(placed, str):
+                self._not_fixed(target, verdict, placed)
+            else:
+                self._fixed(target, verdict, replace(decision, plans=placed if number == 0 else [], group=members))
+
+    def _position(self, target: Target) -> tuple[str, Node]:
+        """("stage"|"tap"|"capture"|"noop"|"statement"|"return"|"value", the node that goes)."""
+        call = target.call
+        tap = self._tap_stage(call)
+        if tap is not None:
+            return "tap", tap
+        capture = self._capture_of(call)
+        if capture is not None:
+            return "capture", capture
+        parent = call.parent
+        if parent is not None and parent.type == "binary_operator" and operator_of(parent) == "|>" \
+                and parent.child_by_field_name("right") == call:
+            if self._discarded(parent):
+                return "statement", parent  # `state |> IO.inspect()` on its own: the whole statement goes
+            return "stage", parent
+        if target.kind == "halt" and self._discarded_match(parent, call):
+            return "statement", parent  # `{:ok, _} = :dbg.tracer()`: the match only checks the call
+        if parent is not None and parent.type in BLOCKS:
+            if self._discarded(call):
+                return "statement", call
+            if self._noop_after_unwrap(call):
+                return "noop", call
+            return "return", call
+        if parent is not None and parent.type == "pair" and self._is_def_do(parent):
+            return "return", call
+        if parent is not None and parent.type == "pair" and self._noop_branch(parent):
+            return "noop", call
+        if parent is not None and parent.type == "binary_operator" and operator_of(parent) in LOGICAL \
+                and parent.child_by_field_name("right") == call and self._discarded(parent):
+            return "noop", call  # `ready && IO.inspect(rows)` as a statement: a guarded print
+        return "value", call
+
+    def _discarded_match(self, match: Node | None, call: Node) -> bool:
+        """`pattern = call` as a discarded statement whose pattern binds nothing anyone reads."""
+        if match is None or match.type != "binary_operator" or operator_of(match) != "=" \
+                or match.child_by_field_name("right") != call or not self._discarded(match):
+            return False
+        left = match.child_by_field_name("left")
+        stack = [left]
+        while stack:
+            node = stack.pop()
+            if node.type == "identifier" and not self.doc.node_text(node).startswith("_"):
+                return False
+            if node.type in ("unary_operator",) and operator_of(node) == "^":
+                return False  # a pinned value: the match is a check on it
+            stack.extend(node.children)
+        return True
+
+    def _noop_after_unwrap(self, call: Node) -> bool:
+        """The call is all an `fn` clause, a `for` body, or a branch of a conditional whose value is
+        discarded does: unwrapping it would leave code that does nothing."""
+        if call.prev_named_sibling is not None and call.prev_named_sibling.type != "comment":
+            return False
+        block = call.parent
+        owner = block.parent
+        if self._thrown_away(block):
+            return True
+        if block.type == "body" and owner is not None and owner.type == "stab_clause":
+            holder = owner.parent
+            if holder is not None and holder.type == "anonymous_function":
+                return True
+            conditional = holder.parent if holder is not None and holder.type == "do_block" else None
+            return conditional is not None and call_name(conditional, self.doc) in CONDITIONALS \
+                and self._discarded(conditional)
+        if block.type == "else_block":
+            block, owner = owner, owner.parent if owner is not None else None
+        if block.type != "do_block" or owner is None or owner.type != "call":
+            return False
+        name = call_name(owner, self.doc)
+        return name == "for" or name in CONDITIONALS and self._discarded(owner)
+
+    def _noop_branch(self, pair: Node) -> bool:
+        """`for ..., do: call`, or `if c, do: call` whose value is discarded."""
+        name = self._owner_name(pair)
+        if name == "for":
+            return True
+        conditional = pair.parent.parent.parent
+        return name in CONDITIONALS and self._discarded(conditional)
+
+    def _owner_name(self, pair: Node) -> str | None:
+        call = pair.parent.parent.parent if pair.parent is not None and pair.parent.parent is not None else None
+        return call_name(call, self.doc) if call is not None and call.type == "call" else None
+
+    def _discarded(self, node: Node) -> bool:
+        """A statement whose value nobody reads: not the last of its block, or the last of a block
+        whose value is dropped."""
+        parent = node.parent
+        if parent is None or parent.type not in BLOCKS:
+            return False
+        return _next_statement(node) is not None or self._discards_last(parent)
+
+    def _discards_last(self, block: Node) -> bool:
+        """The last expression of a module body, a file, or a test block: nobody reads its value."""
+        if block.type == "source":
+            return True
+        if self._thrown_away(block):
+            return len(elixir.statements(block)) > 1  # the only statement: deleting it empties the block
+        owner = block.parent
+        name = call_name(owner, self.doc) if owner is not None and owner.type == "call" else None
+        return name in ("defmodule", "test", "describe")
+
+    def _thrown_away(self, block: Node) -> bool:
+        """The last value of an `after` block, of the fn given to `Enum.each`, or of the body of a
+        `for` whose result is discarded: nobody reads it."""
+        if block.type == "after_block":
+            return True
+        owner = block.parent if block.type == "do_block" else None
+        if owner is not None and owner.type == "call" and call_name(owner, self.doc) == "for":
+            return self._discarded(owner)
+        clause = block.parent if block.type == "body" else None
+        fn = clause.parent if clause is not None and clause.type == "stab_clause" else None
+        if fn is None or fn.type != "anonymous_function" or fn.parent is None or fn.parent.type != "arguments":
+            return False
+        holder = fn.parent.parent
+        return holder is not None and holder.type == "call" and self.names.resolve(holder).name == "Enum.each" \
+            and call_arguments(holder)[-1] == fn
+
+    def _is_def_do(self, pair: Node) -> bool:
+        return self._owner_name(pair) in ("def", "defp", "defmacro", "defmacrop")
+
+    def _stage_clue(self, pipe: Node, kind: str) -> Clue:
+        if kind == "tap":
+            return Clue(LEFTOVER, "a tap/then stage that only inspects", True)
+        parent = pipe.parent
+        continues = parent is not None and parent.type == "binary_operator" and operator_of(parent) == "|>"
+        used = continues or not (parent is not None and parent.type in BLOCKS)
+        if used:
+            return Clue(LEFTOVER, "a pipeline stage that passes the value through", True)
+        return Clue(LEFTOVER, "ends a pipeline")
+
+    def _capture_of(self, node: Node) -> Node | None:
+        current = node.parent
+        while current is not None and current.type not in BLOCKS:
+            if current.type == "unary_operator" and operator_of(current) == "&":
+                return current
+            current = current.parent
+        return None
+
+    def _tap_stage(self, call: Node) -> Node | None:
+        """The `|> tap(...)`/`|> then(...)` pipe whose function only inspects its argument."""
+        holder = self._tap_holder(call)
+        if holder is None:
+            return None
+        pipe = holder.parent
+        if pipe is None or pipe.type != "binary_operator" or operator_of(pipe) != "|>" \
+                or pipe.child_by_field_name("right") != holder:
+            return None
+        return pipe
+
+    def _tap_holder(self, call: Node) -> Node | None:
+        resolution_of = self.names.resolve
+        node = call
+        capture = None
+        while node.parent is not None and node.parent.type == "binary_operator" and operator_of(node.parent) == "/":
+            node = node.parent
+        if node.parent is not None and node.parent.type == "unary_operator" and operator_of(node.parent) == "&":
+            capture = node.parent
+        if capture is not None:
+            holder = capture.parent.parent if capture.parent is not None and capture.parent.type == "arguments" else None
+            if holder is None or holder.type != "call" or resolution_of(holder).name not in TAPS:
+                return None
+            if len(call_arguments(holder)) != 1:
+                return None
+            return holder if self._passes_through(call, holder, captured=True) else None
+        body = call.parent
+        if body is None or body.type != "body":
+            return None
+        fn = body.parent.parent if body.parent is not None else None
+        if fn is None or fn.type != "anonymous_function" or sum(c.type == "stab_clause" for c in fn.children) != 1:
+            return None
+        arguments = fn.parent
+        holder = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+        if holder is None or holder.type != "call" or resolution_of(holder).name not in TAPS \
+                or len(call_arguments(holder)) != 1:
+            return None
+        return holder if self._passes_through(call, holder, captured=False, body=body) else None
+
+    def _passes_through(self, call: Node, holder: Node, captured: bool, body: Node | None = None) -> bool:
+        """tap ignores its function's value; then returns it, so it must be the debug call's item."""
+        is_tap = self.names.resolve(holder).name == "Kernel.tap"
+        if body is not None:
+            for statement in elixir.statements(body):
+                if statement.type != "call" or statement != call and not self._is_debug_call(statement):
+                    return False
+                if impure_parts(call_arguments(statement), self.doc):
+                    return False
+            if not is_tap and elixir.statements(body)[-1] != call:
+                return False
+        clause = body.parent if body is not None else None
+        params = clause.child_by_field_name("left") if clause is not None else None
+        if not captured and (params is None or not re.fullmatch(r"\(?\s*[a-z_]\w*\s*\)?", self.doc.node_text(params))):
+            return False  # `fn %{a: a} -> ...`: the pattern may not match (FunctionClauseError)
+        if captured:
+            # `&IO.inspect(&1.a)` reads a field (it may raise): only `&1` itself may be inspected.
+            args = call_arguments(call)
+            if args and (self.doc.node_text(args[0]) != "&1" or impure_parts(args[1:], self.doc)):
+                return False
+        if is_tap:
+            return True
+        if self.names.resolve(call).name not in IDENTITY:
+            return False
+        if captured:
+            return True
+        item = self._item(call, call_arity(call))
+        return params is not None and item is not None and self.doc.node_text(params).strip() == self.doc.node_text(item)
+
+    def _is_debug_call(self, node: Node) -> bool:
+        name = self.names.resolve(node).name
+        return name is not None and self._kind(node, name, call_name(node, self.doc) or "")[0] is not None
+
+    def _options_and_device(self, target: Target) -> tuple[list[Node], Node | None]:
+        """The arguments that only shape the output (options, label), and the device if any."""
+        if target.name != "IO.inspect" and target.name != "Kernel.dbg":
+            args = call_arguments(target.call)
+            device = args[0] if target.name in ("IO.puts", "IO.write") and len(args) == 2 else None
+            return [], device
+        args = call_arguments(target.call)
+        arity = call_arity(target.call)
+        if target.name == "IO.inspect" and arity == 3:
+            explicit_device = len(args) == 3
+            return args[2:] if explicit_device else args[1:], args[0] if explicit_device else None
+        if arity == 2:
+            return args[-1:], None
+        return [], None
+
+    # -- planning ---------------------------------------------------------------------------------------
+    def _decide(self, target: Target, kind: str, node: Node) -> Decision | str:
+        """The plans that remove the call (a Decision), or why it cannot be fixed safely (a str)."""
+        if kind == "capture":
+            return f"it is captured as a function value (`{self._short(node)}`)"
+        if kind == "noop":
+            return "it is all its fn, for, branch or `&&`/`||` operand does (unwrapping would leave code " \
+                "that does nothing)"
+        if kind in ("stage", "tap"):
+            return self._remove_stage(target, node)
+        if kind == "statement":
+            unused = self._reads_every_variable(target, node)
+            if unused:
+                return unused
+            return self._remove_statement(target, node)
+        if target.kind == "halt":
+            return "its result is used"
+        if target.kind == "banner":
+            return self._banner_value(target)
+        return self._unwrap(target)
+
+    def _reads_every_variable(self, target: Target, statement: Node) -> str | None:
+        """`dbg()` and `binding()` read every variable in scope: deleting the statement must not
+        leave one of them unused (the compiler would warn). Why not, or None."""
+        call = target.call
+        bare_dbg = target.name == "Kernel.dbg" and call_arity(call) == 0
+        if not bare_dbg and not any(self._is_binding_call(n) for n in elixir.descendants(statement)):
+            return None
+        start, end = statement.start_byte, statement.end_byte
+        unused = []
+        if self._every_variable is None:  # one analysis per file, however many such calls
+            self._every_variable = variables(self.doc, lambda name: not name.startswith("_"))
+        for variable in self._every_variable:
+            scope = variable.scope
+            if not (scope.start_byte <= start and end <= scope.end_byte) or not variable.bindings \
+                    or variable.bindings[0].start_byte >= start:
+                continue
+            if all(start <= read.start_byte < end for read in variable.reads):
+                unused.append(variable.name)
+        if not unused:
+            return None
+        names = ", ".join(sorted(set(unused)))
+        return f"it reads every variable in scope (binding), and {names} would be unused once it goes"
+
+    def _is_binding_call(self, node: Node) -> bool:
+        return node.type == "call" and call_name(node, self.doc) in ("binding", "Kernel.binding") \
+            and not call_arguments(node)
+
+    def _remove_stage(self, target: Target, pipe: Node) -> Decision | str:
+        if target.kind != "identity" and pipe.child_by_field_name("right") == target.call:
+            return "a banner or trace call used as a pipeline stage returns something else"
+        call = pipe.child_by_field_name("right")
+        if call == target.call:
+            arity = call_arity(call)
+            if target.name == "IO.inspect" and arity == 3:
+                return "the piped value is the device, not the item it returns"
+            bad = self._impure_options(target)
+            if bad:
+                return bad
+        left = pipe.child_by_field_name("left")
+        operator = pipe.child_by_field_name("operator") or pipe.children[1]
+        op_start, end = self.doc.char(operator.start_byte), self.doc.char(pipe.end_byte)
+        removed = (op_start, end)
+        message = f"removed {target.shown} pipeline stage" if target.kind == "identity" or call != target.call \
+            else f"removed {target.shown} stage"
+        left_is_pipe = left.type == "binary_operator" and operator_of(left) == "|>"
+        continues = pipe.parent is not None and pipe.parent.type == "binary_operator" and operator_of(pipe.parent) == "|>"
+        if not left_is_pipe and not continues and left.end_point[0] != pipe.end_point[0]:
+            # `x =\n  value\n  |> IO.inspect()`: what is left is no pipeline; lay it out as a value.
+            placed = self.placer.place(pipe, [Keep(*self.doc.span(left))], left)
+            if isinstance(placed, str):
+                return placed
+            return Decision(placed, message, removed, [self.doc.span(left)])
+        lines = whole_lines(self.lines, op_start, end)
+        if lines is not None:
+            first, last = self._with_debug_comments(*lines)
+            plan = self._lines_plan(first, last, "pipeline stage", code_end=end, indent_line=lines[0])
+        else:
+            plan = Plan(self.doc.char(left.end_byte), end, [])
+        return Decision([plan], message, removed)
+
+    def _remove_statement(self, target: Target, statement: Node) -> Decision | str:
+        """Delete a statement whose value is discarded, keeping the work inside its arguments."""
+        start, end = self.doc.span(statement)
+        scanned = call_arguments(target.call)
+        if statement != target.call and operator_of(statement) == "|>":  # `value |> IO.inspect(...)`
+            scanned = [statement.child_by_field_name("left")] + scanned
+        parts = self._impure(scanned)
+        partial = [p for p, kind in parts if kind == "partial"]
+        if partial:
+            return f"deleting it would skip `{self._short(partial[0])}`, which may raise"
+        one_liner = self._require_one_liner(target, statement)
+        if one_liner is not None and not parts:
+            start = self.doc.char(one_liner.start_byte)
+        elif not first_on_line(self.lines, start):
+            return "it shares its line with other code"
+        if parts:
+            return self._keep_parts(target, statement, [p for p, _ in parts])
+        lines = whole_lines(self.lines, start, end)
+        if lines is None:
+            return "it shares its line with other code"
+        first, last = self._with_debug_comments(*lines)
+        plan = self._lines_plan(first, last, "statement", code_end=end, indent_line=lines[0])
+        also = " and the `require IEx` on its line" if one_liner is not None else ""
+        return Decision([plan], f"removed {target.shown} statement{also}", (start, end))
+
+    def _require_one_liner(self, target: Target, statement: Node) -> Node | None:
+        """`require IEx; IEx.pry()` on one line: the `require IEx` right before the pry statement,
+        when nothing else on the line and nothing after it uses IEx."""
+        if target.name != "IEx.pry":
+            return None
+        previous = statement.prev_named_sibling
+        if previous is None or previous.type != "call" or call_name(previous, self.doc) != "require" \
+                or self.doc.node_text(previous).split() != ["require", "IEx"] \
+                or previous.start_point[0] != statement.start_point[0]:
+            return None
+        if not first_on_line(self.lines, self.doc.char(previous.start_byte)):
+            return None
+        if self._alias_uses_after(statement, "IEx"):
+            return None  # another pry may stay (reported): it needs the require
+        self.one_liners.add(previous.id)
+        return previous
+
+    def _keep_parts(self, target: Target, statement: Node, parts: list[Node]) -> Decision | str:
+        """Replace the statement by the parts of its arguments that do work, one statement each."""
+        start, end = self.doc.span(statement)
+        if len(parts) > 1 and any(p.start_point[0] != p.end_point[0] for p in parts):
+            return "the work inside it spans several lines"
+        indent = line_indent(self.lines, self.lines.line_of(start))
+        pieces: list[str | Keep] = []
+        for number, part in enumerate(parts):
+            keep = self.placer.keep(part, indent)
+            if keep is None:
+                return "the work inside it holds a multi-line string that cannot move"
+            if number:
+                pieces.append("\n" + " " * indent)
+            pieces.append(keep)
+        kept = [self.doc.span(p) for p in parts]
+        shown = ", ".join(f"`{self._short(p)}`" for p in parts)
+        message = f"replaced {target.shown} with {shown}, the work inside it"
+        return Decision([Plan(start, end, pieces)], message, (start, end), kept)
+
+    def _banner_value(self, target: Target) -> Decision | str:
+        parts = self._impure(call_arguments(target.call))
+        if parts:
+            return "its result is used and its arguments do work"
+        placed = self.placer.place(target.call, [":ok"], None)
+        if isinstance(placed, str):
+            return placed
+        return Decision(placed, f"replaced {target.shown} (used as a value) with :ok", self.doc.span(target.call))
+
+    def _unwrap(self, target: Target) -> Decision | str:
+        call = target.call
+        item = self._item(call, call_arity(call))
+        if item is None:
+            return "it has no argument to keep, and its value is used"
+        bad = self._impure_options(target)
+        if bad:
+            return bad
+        if has_outside(call, item):
+            return "a comment inside it would be lost"
+        if item.type == "call" and _no_parens_with_args(item) and not _stands_alone(call):
+            # `if x, do: 1, else: 2` or `Enum.map list, f` spliced into an operand, an argument or a
+            # `<-` would take in what follows it; wrapped in parentheses, `mix format` rewrites it.
+            return "its argument is a call without parentheses"
+        prefix, suffix = ("[", "]") if item.type == "keywords" else \
+            ("(", ")") if _needs_parens(item, call, self.doc) else ("", "")
+        keep = Keep(*self.doc.span(item))
+        pieces = [p for p in (prefix, keep, suffix) if p != ""]
+        placed = self.placer.place(call, pieces, item)
+        if isinstance(placed, str):
+            return placed
+        return Decision(placed, f"replaced {target.shown} with its argument", self.doc.span(call), [self.doc.span(item)])
+
+    def _impure_options(self, target: Target) -> str | None:
+        options, device = self._options_and_device(target)
+        parts = self._impure(options + ([device] if device is not None else []))
+        if parts:
+            node, kind = parts[0]
+            what = "do work" if kind == "effect" else "do work or may raise"
+            return f"its options {what} (`{self._short(node)}`)"
+        return None
+
+    def _item(self, call: Node, arity: int) -> Node | None:
+        """What IO.inspect/dbg return: IO.inspect(item, opts), IO.inspect(device, item, opts), dbg(code, opts)."""
+        args = call_arguments(call)
+        piped = arity > len(args)
+        if piped:
+            parent = call.parent
+            return parent.child_by_field_name("left") if arity != 3 else (args[0] if args else None)
+        if not args:
+            return None
+        if arity == 3 and self.names.resolve(call).name == "IO.inspect":
+            return args[1]
+        return args[0]
+
+    def _impure(self, nodes: list[Node]) -> list[tuple[Node, str]]:
+        """Impure parts, seeing through debug calls that are themselves being fixed."""
+        parts: list[tuple[Node, str]] = []
+        for node, kind in impure_parts(nodes, self.doc):
+            decision = self.fixed.get(node.id) if node.type == "call" else None
+            if decision is None:
+                parts.append((node, kind))
+                continue
+            inner = [n for n in (self._item(node, call_arity(node)),) if n is not None]
+            parts.extend(self._impure(inner))
+        return parts
+
+    # -- bookkeeping after removals -----------------------------------------------------------------------
+    def _bookkeeping(self) -> None:
+        # A fix that would leave a variable unused where the `_` rename is blocked (or would change
+        # what `binding()` returns) is taken back, and the regions recomputed without it.
+        while True:
+            self._gone_index = self._regions()
+            renames, blocked = self._unused_variables()
+            if not blocked:
+                break
+            for variable, reason in blocked:
+                self._retract(variable, reason)
+            if not self.fixed:
+                return
+        for variable, new_name in renames:
+            self._rename(variable, new_name)
+        self._drop_unused_attributes()
+        self._drop_unused_directives()
+
+    def _regions(self) -> _Regions:
+        # A fix whose edit overlaps another one is made in the engine's next pass: not gone yet.
+        deferred = {id(plan) for plan in self.rewrite.overlapping()}
+        regions = []
+        for decision in self.fixed.values():
+            if not any(id(plan) in deferred for plan in decision.plans):
+                regions.append((*decision.removed, False))
+                regions.extend((start, end, True) for start, end in decision.kept)
+        return _Regions(regions)
+
+    def _retract(self, variable, reason: str) -> None:
+        """Undo the fixes that removed the variable's reads: the calls stay, reported with `reason`."""
+        spans = [self.doc.span(read) for read in variable.reads]
+        for call_id, decision in list(self.fixed.items()):
+            if call_id not in self.fixed or not any(_removes(decision, span) for span in spans):
+                continue
+            for member in decision.group or (call_id,):
+                undone = self.fixed.pop(member, None)
+                if undone is None:
+                    continue
+                self.rewrite.remove(undone.plans)
+                self.outcome_findings[undone.finding] = None
+                target, verdict = self.judged.pop(member)
+                self._not_fixed(target, verdict, reason)
+
+    def _gone(self, node: Node) -> bool:
+        return self._gone_index.gone(*self.doc.span(node))
+
+    def _unused_variables(self) -> tuple[list, list]:
+        """Variables whose only reads were in removed debug code: (variable, new name) to rename
+        with `_` (no new warning), and (variable, why not) where the rename is blocked."""
+        # Such a variable is read in removed code: only the names written there need resolving.
+        removed = {m.group() for start, end, kept in self._gone_index.regions if not kept
+                   for m in WORD.finditer(self.doc.text, start, end)}
+        renames, blocked = [], []
+        if not removed:
+            return renames, blocked
+        for variable in variables(self.doc, lambda name: not name.startswith("_"), removed):
+            if not variable.reads or not all(self._gone(read) for read in variable.reads):
+                continue
+            if any(self._gone(binding) for binding in variable.bindings):
+                continue
+            if len(variable.bindings) > 1:
+                continue  # `{x, x} = pair`: the repeat is a use; `{_x, _x}` would warn instead
+            new_name = "_" + variable.name
+            start, _ = self.doc.span(variable.bindings[0])
+            unused = f"{variable.name} would be unused once it goes"
+            if calls_binding(variable.scope, self.doc):
+                blocked.append((variable, f"{unused}, and renaming it to {new_name} would change what binding() "
+                                          "returns in this clause"))
+            elif _in_chained_match(variable.bindings[0]):
+                blocked.append((variable, f"{unused}, and renaming it to {new_name} in a chained match "
+                                          "(`a = b = ...`) would make the compiler warn that a result is ignored"))
+            elif name_taken(variable.scope, new_name, self.doc):
+                blocked.append((variable, f"{unused}, and {new_name} (the rename that keeps the compiler quiet) is taken"))
+            elif len(self.lines.line_text(self.lines.line_of(start))) >= self.placer.line_length:
+                blocked.append((variable, f"{unused}, and renaming it to {new_name} would make its line too long"))
+            else:
+                renames.append((variable, new_name))
+        return renames, blocked
+
+    def _rename(self, variable, new_name: str) -> None:
+        for binding in variable.bindings:
+            self.rewrite.add(Plan(*self.doc.span(binding), [new_name]))
+        start, _ = self.doc.span(variable.bindings[0])
+        message = f"renamed {variable.name} to {new_name}: its only uses were in removed debug code"
+        self._finding_at(start, message, True, "keeps the compiler quiet: variable only read by debug code")
+
+    def _drop_unused_attributes(self) -> None:
+        """A module attribute read only by removed debug code would warn "set but never used": its
+        definitions in that module go too (plain literal values), or it is reported."""
+        reads: dict[tuple[int, str], list[Node]] = {}
+        definitions: dict[tuple[int, str], list[tuple[Node, Node]]] = {}
+        for match in re.finditer(r"@([a-z_]\w*)", self.doc.text):
+            node = self.doc.node_at(match.start(), match.start() + 1)
+            attribute = node.parent if node is not None and node.type == "@" else None
+            if attribute is None or attribute.type != "unary_operator" or elixir.in_opaque(attribute):
+                continue
+            module = self.names.module_of(attribute)
+            if module is None:
+                continue
+            operand = attribute.child_by_field_name("operand")
+            key = (module.block.id, match.group(1))
+            if operand is not None and operand.type == "identifier":
+                reads.setdefault(key, []).append(attribute)
+            elif operand is not None and operand.type == "call" and call_arguments(operand):
+                definitions.setdefault(key, []).append((attribute, call_arguments(operand)[0]))
+        for key, nodes in reads.items():
+            name = key[1]
+            if name in RESERVED_ATTRIBUTES or key not in definitions or not all(self._gone(n) for n in nodes):
+                continue
+            if re.search(rf"Module\.\w+\([^)]*:{re.escape(name)}\b", self.doc.text):
+                continue  # read through Module functions too
+            for definition, value in definitions[key]:
+                self._drop_attribute(name, definition, value)
+
+    def _drop_attribute(self, name: str, definition: Node, value: Node) -> None:
+        start, end = self.doc.span(definition)
+        statement = definition.parent is not None and definition.parent.type in BLOCKS
+        lines = whole_lines(self.lines, start, end) if statement else None
+        if lines is None or impure_parts([value], self.doc):
+            message = f"@{name} is only used by the removed debug code; remove it by hand"
+            self._finding_at(start, message, False, "attribute only read by debug code; its value may do work")
+            return
+        first, last = self._with_debug_comments(*lines)
+        self.rewrite.add(self._lines_plan(first, last, "unused attribute"))
+        self._finding_at(start, f"removed @{name}: only the removed debug code used it", True,
+                         "keeps the compiler quiet: attribute only read by debug code")
+
+    def _drop_unused_directives(self) -> None:
+        """`alias`, `import IO` and `require IEx` whose only uses were in removed debug code would warn
+        "unused alias/import": they go too (or are reported when they share a line)."""
+        for block_id, directives in self.names.directives.items():
+            for directive in directives:
+                if directive.kind == "alias" and directive.short:
+                    uses = self._alias_uses(directive)
+                    label = f"alias {directive.short}"
+                elif directive.kind == "import" and directive.target == "IO":
+                    uses = self._import_uses(directive)
+                    label = "import IO"
+                elif directive.kind == "require" and directive.target == "IEx" \
+                        and directive.node.id not in self.one_liners and "as" not in self.doc.node_text(directive.node):
+                    uses = self._alias_uses(replace(directive, short="IEx"))
+                    label = "require IEx"
+                else:
+                    continue
+                if not uses or not all(self._gone(n) for n in uses):
+                    continue
+                self._drop_directive(directive.node, label)
+
+    def _alias_uses(self, directive) -> list[Node]:
+        return self._alias_uses_after(directive.node, directive.short)
+
+    def _alias_uses_after(self, node: Node, short: str) -> list[Node]:
+        """Uses of the alias `short` after `node`, in the block that holds it (its lexical scope)."""
+        scope = node.parent
+        text = self.doc.text
+        uses = []
+        pattern = re.compile(rf"(?<![\w.]){re.escape(short)}\b")
+        _, end = self.doc.span(scope)
+        for match in pattern.finditer(text, self.doc.char(node.end_byte), end):
+            node = self.doc.node_at(match.start(), match.end())
+            if node is not None and node.type == "alias" and not elixir.in_opaque(node):
+                uses.append(node)
+        return uses
+
+    def _import_uses(self, directive) -> list[Node]:
+        scope = directive.node.parent
+        names = "|".join(sorted(EXPORTS["IO"]))
+        uses = []
+        _, end = self.doc.span(scope)
+        pattern = re.compile(rf"(?<![\w.:@])(?:{names})\b")
+        for match in pattern.finditer(self.doc.text, self.doc.char(directive.node.end_byte), end):
+            node = self.doc.node_at(match.start(), match.end())
+            if node is None or node.type != "identifier" or elixir.in_opaque(node):
+                continue
+            call = node.parent
+            if call is not None and call.type == "call" and call.child_by_field_name("target") == node:
+                if self.names.resolve(call).name and self.names.resolve(call).name.startswith("IO."):
+                    uses.append(call)
+            else:
+                uses.append(node)  # a variable of that name, or a capture: count it as a use
+        return uses
+
+    def _drop_directive(self, node: Node, label: str) -> None:
+        start, end = self.doc.span(node)
+        lines = whole_lines(self.lines, start, end)
+        if lines is None:
+            self._finding_at(start, f"{label} is only used by the removed debug code; remove it by hand", False,
+                             "directive only used by debug code")
+            return
+        self.rewrite.add(self._lines_plan(*lines, label))
+        self._finding_at(start, f"removed {label}: only the removed debug code used it", True,
+                         "keeps the compiler quiet: directive only used by debug code")
+
+    # -- helpers --------------------------------------------------------------------------------------------
+    def _lines_plan(self, first: int, last: int, message: str, code_end: int | None = None,
+                    indent_line: int | None = None) -> Plan:
+        """Delete lines first..last (edits.py tidies the blank lines around them). A comment after
+        the code (ending at `code_end`) on the last line stays on a line of its own, indented as
+        `indent_line`, unless it is about debugging."""
+        if code_end is not None:
+            tail = self.lines.line_text(last)
+            hash_at = tail.find("#", code_end - self.lines.line_start(last))
+            comment = tail[hash_at:] if hash_at >= 0 else ""
+            if comment and not COMMENT_GOES.search(comment) and not DEBUG_COMMENT.search(comment):
+                indent = " " * line_indent(self.lines, indent_line if indent_line is not None else first)
+                # A comment closing its block: `mix format` puts a blank line above it.
+                closing = last < self.lines.line_count and re.match(r"\s*(?:end\b|[)\]}])", self.lines.line_text(last + 1))
+                return Plan(self.lines.line_start(first), self.lines.line_start(last) + hash_at,
+                            ["\n" + indent if closing else indent], message=message)
+        return Plan(self.lines.line_start(first), self.lines.line_end(last), tidy=True, message=message)
+
+    def _with_debug_comments(self, first: int, last: int) -> tuple[int, int]:
+        """Widen a deletion to the comment lines right above it that are about debugging (up to the
+        first one that is not: a comment about the code around it stays)."""
+        while first - 1 in self.comments:
+            text = self.lines.line_text(first - 1)
+            if not COMMENT_GOES.search(text) or INTENT_COMMENT.search(text):
+                break
+            first -= 1
+        return first, last
+
+    def _short(self, node: Node) -> str:
+        text = " ".join(self.doc.node_text(node).split())
+        return text if len(text) <= 40 else text[:37] + "..."
+
+    def _review(self, node: Node, message: str, evidence: str) -> None:
+        self._finding(node, message, False, evidence)
+
+    def _finding(self, node: Node, message: str, fixed: bool, evidence: str) -> None:
+        start, end = self.doc.span(node)
+        self.outcome_findings.append(self.rule.finding(self.source, start, message, fixed, end, evidence=evidence))
+
+    def _finding_at(self, offset: int, message: str, fixed: bool, evidence: str) -> None:
+        self.outcome_findings.append(self.rule.finding(self.source, offset, message, fixed, evidence=evidence))
+
+
+class _Regions:
+    """Removed and kept character ranges, properly nested; a range is gone when the innermost region
+    holding it was removed."""
+
+    def __init__(self, regions: list[tuple[int, int, bool]]):
+        ordered = sorted(set(regions), key=lambda r: (r[0], -r[1], r[2]))
+        self.regions = ordered
+        self.starts = [r[0] for r in ordered]
+        self.parent: list[int] = []
+        stack: list[int] = []
+        for index, (start, end, _) in enumerate(ordered):
+            while stack and not (ordered[stack[-1]][0] <= start and end <= ordered[stack[-1]][1]):
+                stack.pop()
+            self.parent.append(stack[-1] if stack else -1)
+            stack.append(index)
+
+    def gone(self, start: int, end: int) -> bool:
+        index = bisect_right(self.starts, start) - 1
+        while index >= 0:
+            region_start, region_end, kept = self.regions[index]
+            if region_start <= start and end <= region_end:
+                return not kept
+            index = self.parent[index]
+        return False
+
+
+def _removes(decision: Decision, span: tuple[int, int]) -> bool:
+    """The span lies in what the decision removes, not in a part it keeps."""
+    def inside(outer):
+        return outer[0] <= span[0] and span[1] <= outer[1]
+    return inside(decision.removed) and not any(inside(kept) for kept in decision.kept)
+
+
+def _in_default(node: Node) -> bool:
+    """The node is inside the default value (right of `\\\\`) of a parameter."""
+    current = node
+    while current.parent is not None and current.parent.type not in BLOCKS:
+        parent = current.parent
+        if parent.type == "binary_operator" and operator_of(parent) == "\\\\" \
+                and parent.child_by_field_name("right") == current:
+            return True
+        current = parent
+    return False
+
+
+def _in_chained_match(binding: Node) -> bool:
+    """`y = z = x + 1`: the identifier is the left of a match that is itself matched (or matches one)."""
+    match = binding.parent
+    if match is None or match.type != "binary_operator" or operator_of(match) != "=" \
+            or match.child_by_field_name("left") != binding:
+        return False
+    right, outer = match.child_by_field_name("right"), match.parent
+    nested = outer is not None and outer.type == "binary_operator" and operator_of(outer) == "="
+    return nested or right is not None and right.type == "binary_operator" and operator_of(right) == "="
+
+
+def _next_statement(node: Node) -> Node | None:
+    sibling = node.next_named_sibling
+    while sibling is not None and sibling.type in ("comment", "stab_clause"):
+        sibling = sibling.next_named_sibling
+    return sibling
+
+
+def _phrases(verdict: Verdict) -> str:
+    return ", ".join(c.phrase for c in verdict.side(LEFTOVER))
+
+
+def _canonical(name: str) -> str:
+    return {"dbg": "Kernel.dbg", "pry": "IEx.pry"}.get(name, name.removeprefix("Elixir."))
+
+
+def _candidate_pattern(calls: set[str], banners: bool, import_io: bool) -> re.Pattern[str]:
+    # Bare `inspect`/`puts`/`write` are Kernel's (or not debug calls) unless IO is imported.
+    bare = ["dbg", "pry"] + (["inspect", "puts", "write"] if import_io else [])
+    qualified = ["inspect", "dbg", "pry"] + (["puts", "write"] if banners or import_io else [])
+    alternatives = [r"(?:[A-Z]\w*\.)+(?:" + "|".join(qualified) + r")\b", r"(?:" + "|".join(bare) + r")\b",
+                    r":dbg\.\w+"]
+    if banners:
+        alternatives.append(r"Logger\.\w+")
+    for call in sorted(calls):
+        if call not in IDENTITY and call not in ("IEx.pry", ":dbg"):
+            alternatives.append(re.escape(call) + r"\b")
+    return re.compile(r"(?<![\w.:@])(?:" + "|".join(alternatives) + r")")
+
+
+def _no_parens_with_args(node: Node) -> bool:
+    """`f a, b` (a do-block call, `case x do ... end`, is delimited by its `end`: not one of them)."""
+    if elixir.has_do_block(node):
+        return False
+    return bool(call_arguments(node)) and not any(
+        c.type == "arguments" and c.children and c.children[0].type == "(" for c in node.children)
+
+
+def _stands_alone(call: Node) -> bool:
+    """The call is a whole statement, or the right side of a match that is one: a call without
+    parentheses put there keeps every argument it had (`y = if x, do: 1, else: 2`)."""
+    parent = call.parent
+    if parent is None or parent.type in BLOCKS:
+        return True
+    return parent.type == "binary_operator" and operator_of(parent) == "=" \
+        and parent.child_by_field_name("right") == call and parent.parent is not None and parent.parent.type in BLOCKS
+
+
+def _needs_parens(item: Node, call: Node, doc: Doc) -> bool:
+    """Would splicing `item` in place of the call change how the parent operator groups it, or would
+    `mix format` put parentheses there (it follows the same rule, in Code.Formatter)?"""
+    parent = call.parent
+    if parent is None:
+        return False
+    if item.type == "unary_operator":
+        return operator_of(item) == "&" and parent.type in ("binary_operator", "unary_operator", "dot", "access_call")
+    if item.type != "binary_operator":
+        return False
+    if parent.type in ("unary_operator", "dot", "access_call"):
+        return True
+    if parent.type != "binary_operator":
+        return False
+    inner_op, outer_op = operator_of(item) or "", operator_of(parent) or ""
+    if inner_op in LOGICAL and outer_op in LOGICAL and inner_op != outer_op:
+        return True
+    inner = PRECEDENCE.get(inner_op, -1)
+    outer = PRECEDENCE.get(outer_op, len(PRECEDENCE))
+    side = "left" if parent.child_by_field_name("left") == call else "right"
+    assoc = "right" if outer_op in RIGHT_ASSOCIATIVE else "left"
+    if inner == outer and side == assoc:
+        return False
+    return outer_op in REQUIRED_PARENS or outer > inner or inner == outer

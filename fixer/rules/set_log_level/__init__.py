@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from fixer.core.edits import Edit
+from fixer.core.rule import ConfigError, Example, Outcome, Param, Rule, Source
+
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SetLogLevel(Rule):
+    """Change a configured logging level, e.g. INFO to WARNING for production.
+
+    What it does:
+        Rewrites the level given to `logging.basicConfig(level=…)`, to `<logger>.setLevel(…)` and to
+        the `"level"` keys of a `logging.config.dictConfig({…})` dict (also a dict constant passed
+        to it) when it equals `from`, keeping the style it is written in: `logging.INFO` (or `lg.INFO`
+        after `import logging as lg`) becomes `logging.WARNING`, `"INFO"` becomes `"WARNING"` (same
+        quotes), `logging.getLevelName("INFO")` keeps its call, a number (20) becomes the other level's
+        number (30), and a bare `INFO` imported from logging becomes `WARNING` (imported in its place
+        when it is not, and `INFO` leaves the import when nothing else uses it). A level held in a
+        constant or a parameter's default (`LEVEL = logging.INFO` … `basicConfig(level=LEVEL)`) is
+        rewritten where it is defined, when nothing but level settings uses it. The default of a lookup
+        changes while the variable or setting can still override it: `os.getenv("LOG_LEVEL", "INFO")`,
+        `os.getenv("LOG_LEVEL") or "INFO"`, `os.environ.get("LOG_LEVEL", "info").upper()` (its case
+        kept), `cfg.get("level", logging.INFO)`, `int(os.getenv("LVL", "20"))`, also inside
+        `getattr(logging, …)`; both branches of `DEBUG if verbose else INFO` are looked at. In a
+        dictConfig only the levels of `root`, `loggers.*` and `handlers.*` are levels.
+
+        Reported ("needs review"), not changed: a level constant also used by something else
+        (`logger.log(LEVEL, …)`, `isEnabledFor(LEVEL)`); a level set under an opt-in switch (`if
+        args.verbose:`, `if options.debug:`); a dictConfig `"level"` under `filters`/`formatters` or
+        beside a `"()"` factory; any level in a test file (`tests/**`, `test_*.py`, `*_test.py`,
+        `conftest.py`); and, once per call, a level the rule cannot follow ("cannot tell the level"):
+        `setLevel(args.log_level)`, `max(logging.INFO, cfg["min"])`, `cfg["level"]`, a lookup without
+        a default, a dictConfig that is not a dict literal, `logging.config.fileConfig("logging.ini")`.
+
+    Why:
+        Workers that log every request at INFO flood production logs; the release checklist lowers
+        the noise without touching the log calls themselves.
+
+    Example:
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
+        # becomes
+        logging.basicConfig(level=logging.WARNING, format="%(message)s")
+
+    Fix safety:
+        Safe: only the level expression is edited, only where it equals `from` and sets a level (never a
+        log call's level, a switch's opt-in level or a test's), and names resolve through the module's
+        imports; what it cannot follow is reported, not skipped. `setLevel` is changed only on a receiver known to be a logger or
+        handler (`logging.getLogger(…)`, `logging.root`, a `logging.*Handler(…)`, `.getChild(…)`, a
+        name or `self.` attribute bound only to those, `for h in logger.handlers`); on anything else
+        (a progress bar, a widget) it is reported, not changed. Never on by default: it runs only
+        when configured.
+    """
+
+    id = "set-log-level"
+    language = "python"
+    default_enabled = False
+    default_paths = ("**/*.py",)
+    anchors = ("basicConfig", "setLevel", "dictConfig", "fileConfig")  # literals: the fastest search; ast confirms the call
+    params = {
+        "from": Param(str, "INFO", "The level to replace.", choices=LEVELS),
+        "to": Param(str, "WARNING", "The level to set.", choices=LEVELS),
+    }
+    examples = (
+        Example(
+            before='import logging\nlogging.basicConfig(level=logging.INFO, format="%(message)s")\n',
+            after='import logging\nlogging.basicConfig(level=logging.WARNING, format="%(message)s")\n',
+        ),
+        Example(
+            before="import logging\nlog = logging.getLogger(__name__)\nlog.setLevel('INFO')\n",
+            after="import logging\nlog = logging.getLogger(__name__)\nlog.setLevel('WARNING')\n",
+        ),
+        Example(
+            before='import logging as lg\n\nLEVEL = lg.INFO\nlg.basicConfig(level=lg.getLevelName(LEVEL))\n',
+            after='import logging as lg\n\nLEVEL = lg.WARNING\nlg.basicConfig(level=lg.getLevelName(LEVEL))\n',
+        ),
+        Example(
+            before="import logging\nlogging.basicConfig(level=logging.ERROR)\n",
+            after=None,
+        ),
+        Example(
+            before="def show(progress):\n    progress.setLevel(20)\n",
+            after=None,
+        ),
+        Example(
+            before="import logging, os\n"
+            'logging.basicConfig(level=getattr(logging, os.getenv("LOG_LEVEL", "info").upper()))\n',
+            after="import logging, os\n"
+            'logging.basicConfig(level=getattr(logging, os.getenv("LOG_LEVEL", "warning").upper()))\n',
+        ),
+        Example(
+            before="from logging import DEBUG, getLogger\ngetLogger().handlers[0].setLevel(DEBUG)\n",
+            after="from logging import ERROR, getLogger\ngetLogger().handlers[0].setLevel(ERROR)\n",
+            params={"from": "DEBUG", "to": "ERROR"},
+        ),
+    )
+
+    @classmethod
+    def check_options(cls, values, where):
+        if values["from"] == values["to"]:
+            raise ConfigError(f"{where}'rules.{cls.id}.from' and 'to' are both {values['to']}")
+
+    def check(self, source: Source) -> Outcome:
+        from fixer.lang.python import nodes as py_ast
+        from fixer.core.languages import is_test_path
+        from fixer.rules.set_log_level.levels import CANNOT_TELL, Levels
+
+        tree, spans = py_ast.for_source(source)
+        levels = Levels(tree, spans, self.options["from"], self.options["to"])
+        outcome = Outcome()
+        in_tests = is_test_path(source.path)
+        for site in levels.sites():
+            start = spans.start(site.call)
+            if site.aside:
+                outcome.findings.append(self.finding(source, start, site.aside, False, evidence="not a level setting"))
+            if site.problem:
+                evidence = "cannot tell the level" if site.problem.startswith(CANNOT_TELL) else "not rewritten"
+                outcome.findings.append(self.finding(source, start, site.problem, False, evidence=evidence))
+            elif site.changes and in_tests:
+                message = f"sets {self.options['from']} in a test file (tests set levels to check logging); not changed"
+                outcome.findings.append(self.finding(source, start, message, False, evidence="a test file"))
+            elif site.changes:
+                outcome.edits += [Edit(c.start, c.end, c.text, self.id) for c in site.changes]
+                message = f"log level {self.options['from']} -> {self.options['to']}"
+                outcome.findings.append(self.finding(source, start, message, True))
+        if not in_tests:
+            outcome.edits += self._import_edits(levels, spans)
+        return outcome
+
+    def _import_edits(self, levels, spans) -> list[Edit]:
+        from fixer.lang.python.imports import without_names
+
+        edits = []
+        lines = spans.lines
+        for stmt, drop, add in levels.import_changes():
+            start, end = lines.line_start(stmt.lineno), lines.line_end(stmt.end_lineno)
+            new = without_names(lines.text[start:end], drop, add)
+            if new is not None:
+                edits.append(Edit(start, end, new, self.id, "import"))
+        return edits

@@ -1,0 +1,109 @@
+"""`fixer rules`: the rule list and one rule's documentation, laid out for the terminal's width.
+
+Prose is filled to the width; code (the docstring's Example section, the before/after examples,
+anchors) is printed verbatim, because wrapping code would change it.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from fixer.ui.layout import wrap
+
+CODE_SECTIONS = ("Example:", "Examples:")
+BULLET = re.compile(r"([-*] |\d+\. )")
+
+
+def rules_list(registry, columns: int) -> str:
+    """One row per rule: id, language, default, and the summary filled to the width (ids whole)."""
+    id_width = max(len(rule_id) for rule_id in registry)
+    narrow = columns - (id_width + 21) < 24  # too narrow for a summary column: it goes under the id
+    header = f"{'id':{id_width}}  language  default" + ("" if narrow else "  summary")
+    lines = [header, "-" * min(max(len(header), 40), columns)]
+    for rule_id, cls in registry.items():
+        lead = f"{rule_id:{id_width}}  {cls.language:8}  {'on' if cls.default_enabled else 'off':7}  "
+        if narrow:
+            lines += [lead.rstrip()] + wrap(cls.summary(), "    ", columns)
+        else:
+            lines += wrap(cls.summary(), " " * len(lead), columns, first=lead)
+    lines += ["", "`fixer rules ID` shows a rule's documentation, parameters and examples."]
+    return "\n".join(lines) + "\n"
+
+
+def rule_docs(cls, columns: int) -> str:
+    lines = [f"{cls.id} ({cls.language}, {'on' if cls.default_enabled else 'off'} by default)", ""]
+    lines += fill_docstring(cls.documentation(), columns)
+    lines += ["", "Parameters:"]
+    for name, spec in {**cls.params, **cls.COMMON}.items():
+        default = list(cls.default_paths) if name == "paths" else spec.default
+        lines += _parameter(name, json.dumps(default), spec.doc, columns)
+    lines += ["", "Anchors (a file is parsed only when one matches):"]
+    lines += [f"  {a}" for a in cls().anchor_patterns()]
+    for number, example in enumerate(cls.examples, 1):
+        params = f" with {json.dumps(example.params)}" if example.params else ""
+        lines += [""] + wrap(f"Example {number}{params} ({cls.example_path(example)}):", "  ", columns, first="")
+        lines.append("  before:")
+        lines += _code(example.before)
+        if example.after is None:
+            lines.append("  after: unchanged")
+        else:
+            lines.append("  after:")
+            lines += _code(example.after) or ["    (empty)"]
+    return "\n".join(lines) + "\n"
+
+
+def _code(text: str) -> list[str]:
+    return [f"    {line}" if line.strip() else "" for line in text.rstrip("\n").splitlines()]
+
+
+def _parameter(name: str, value: str, doc: str, columns: int) -> list[str]:
+    """`name = value  # doc` (pasteable TOML); the comment goes above when the line would be too wide."""
+    line = f"  {name} = {value}  # {doc}"
+    if len(line) <= columns:
+        return [line]
+    return wrap(doc, "  # ", columns) + [f"  {name} = {value}"]
+
+
+def fill_docstring(doc: str, columns: int) -> list[str]:
+    """Reflow each prose paragraph (same indent, no blank line; a bullet with the lines indented
+    under its text) to `columns`, keeping section headers, bullets and the code of Example
+    sections as they are. A header starts a paragraph and its section is indented under it: a prose
+    line that happens to end with ":" is prose."""
+    out: list[str] = []
+    paragraph: list[str] = []
+    indent = ""
+    hanging = ""  # where the paragraph's continuation lines start (deeper under a bullet)
+    in_code = False
+
+    def flush() -> None:
+        if paragraph:
+            out.extend(wrap(" ".join(part.strip() for part in paragraph), hanging, columns, first=indent))
+            paragraph.clear()
+
+    lines = doc.splitlines()
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        if not paragraph and _is_header(line, lines[number + 1] if number + 1 < len(lines) else ""):
+            in_code = stripped in CODE_SECTIONS
+            out.append(line)
+            continue
+        if in_code or not stripped:
+            flush()
+            out.append(line)
+            continue
+        lead = line[: len(line) - len(line.lstrip())]
+        bullet = BULLET.match(stripped)
+        if paragraph and (bullet or lead != hanging):
+            flush()
+        if not paragraph:
+            indent = lead
+            hanging = lead + " " * (len(bullet.group(0)) if bullet else 0)
+        paragraph.append(line)
+    flush()
+    return out
+
+
+def _is_header(line: str, following: str) -> bool:
+    """`Why:` at the margin, with its section indented under it (or a blank line) next."""
+    return bool(line) and not line[0].isspace() and line.rstrip().endswith(":") and \
+        (not following.strip() or following[0].isspace())
