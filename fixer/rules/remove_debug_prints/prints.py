@@ -242,7 +242,7 @@ class Prints(Analysis):
         except Blocked as blocked:
             return Verdict(stmt, False, f"print {shown} looks like a debug leftover ({leftover}), but "
                                         f"{blocked.reason}; not removed", blocked.evidence)
-        return Verdict(stmt, True, f"removed debug print {shown}: {leftover}{kept_note(keep)}", evidence[0].evidence,
+        return Verdict(stmt, True, f"removed debug print {shown}: {leftover}{kept_note(keep, module.raising)}", evidence[0].evidence,
                        keep)
 
     def _doubt(self, call: ast.Call, evidence: list[Why]) -> Why | None:

@@ -143,7 +143,7 @@ class Debuggers(Analysis):
             keep = module.kept_effects(evaluated)
         except Blocked as blocked:
             return self._report(stmt, shown, blocked.reason, blocked.evidence)
-        return Verdict(stmt, True, f"removed debugger call {shown}: it {what}{kept_note(keep)}", what, keep)
+        return Verdict(stmt, True, f"removed debugger call {shown}: it {what}{kept_note(keep, module.raising)}", what, keep)
 
     def _report(self, stmt, shown: str, reason: str, evidence: str) -> Verdict:
         return Verdict(stmt, False, f"debugger call {shown}: {reason}; not removed", evidence)
