@@ -32,7 +32,12 @@ class RemoveDebuggerCalls(Rule):
         `_pdb_excepthook`, `test_breakpoint_hook`, `shell`: "debugger tooling"); the module defines
         its own entry (`def set_trace`, a `pdb.Pdb` subclass: "debugger tooling"); the module
         patches the debugger (`mock.patch("pdb.set_trace")`, `pdb.set_trace = …`,
-        `PYTHONBREAKPOINT`); an enclosing `if` names a switch (`if args.pdb:`,
+        `PYTHONBREAKPOINT`); the call is inside a function installed as a hook (`sys.excepthook =
+        on_crash`, `threading.excepthook`, `sys.breakpointhook`: "debugger hook") or every use of which
+        sits under an opt-in switch (`if args.pdb: inspect_state()`): debugger use reached through an
+        option is the feature; the repository is itself the debugger it calls (its package defines
+        `set_trace`/`post_mortem`, e.g. `ipdb/__init__.py`: its manual checks call it on purpose: "the
+        project is the debugger"); an enclosing `if` names a switch (`if args.pdb:`,
         `if os.environ.get("APP_DEBUG"):`: "opt-in debugging switch"); an enclosing `if __debug__:`
         (true unless Python runs with -O, so no switch: "guarded by `__debug__`"); an `embed()` or
         `code.interact()` in a command (a CLI entry point, a Django `Command.handle`, a module named
@@ -78,7 +83,8 @@ class RemoveDebuggerCalls(Rule):
     language = "python"
     default_paths = ("**/*.py",)
     # Files that may take a name from another module (`import`, or a `patch` naming it: fixer.lang.python.importers).
-    context_anchor = r"import|patch"
+    # Also files defining a debugger entry of their own: the repository may be a debugger.
+    context_anchor = r"import|patch|set_trace|post_mortem"
     params = {
         "pure_calls": Param(list, [], "More callables without side effects: imported names (\"app.fmt.describe\") "
                             "or, with a leading dot, method names whatever the object (\".peer\").", item_type=str),
@@ -129,15 +135,20 @@ class RemoveDebuggerCalls(Rule):
     )
 
     def gather(self, path: str, text: str):
-        """The names this file takes from the repo's other modules (see fixer.lang.python.importers)."""
+        """(the names this file takes from the repo's other modules (see fixer.lang.python.importers),
+        the module it is when it defines a debugger entry of its own, else '')."""
         from fixer.lang.python.importers import gather
+        from fixer.rules.remove_debugger_calls.debuggers import provided
 
-        return gather(path, text)
+        return gather(path, text), provided(path, text)
 
     def check(self, source: Source) -> Outcome:
         from fixer.rules.remove_debugger_calls import debuggers as py_debuggers
         from fixer.lang.python import importers as py_importers, leftovers as py_leftovers
 
+        gathered = source.context.get(self.id) or []
+        debuggers = {module.split(".")[0]: module for _, module in gathered if module}
         return py_leftovers.outcome(
-            self, source, lambda tree, spans: py_debuggers.analyse(tree, spans, source.path, self.options["pure_calls"]),
-            py_debuggers.COMMENTS, py_importers.taken_in(source, source.context.get(self.id)))
+            self, source, lambda tree, spans: py_debuggers.analyse(tree, spans, source.path, self.options["pure_calls"],
+                                                                   debuggers),
+            py_debuggers.COMMENTS, py_importers.taken_in(source, gathered, lambda facts: facts[0]))
