@@ -323,7 +323,7 @@ def switch_in(test: ast.expr, module: Module, switch: re.Pattern[str], strings: 
 
 def own_nodes(function):
     """The nodes of a function's own body (not those of nested functions, lambdas or classes)."""
-    pending = list(function.body)
+    pending = [s for s in function.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))]
     while pending:
         node = pending.pop()
         yield node

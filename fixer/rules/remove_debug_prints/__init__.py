@@ -147,10 +147,13 @@ class RemoveDebugPrints(Rule):
         repo's other modules (see fixer.lang.python.importers))."""
         import re
 
+        from fixer.core.languages import is_test_path
         from fixer.lang.python.importers import gather
-        from fixer.rules.remove_debug_prints.prints import gathered
+        from fixer.rules.remove_debug_prints.prints import call_graph, gathered
 
         own = gathered(path, text) if re.search(PURPOSE_CONTEXT, text) else {}
+        if path.endswith(".py") and not is_test_path(path):
+            own = {**own, "calls": call_graph(text)}  # who calls whom: a test reaches a print through wrappers
         return own, gather(path, text) if path.endswith(".py") else None
 
     def check(self, source: Source) -> Outcome:
