@@ -46,9 +46,9 @@ class Blocked(Exception):
 class Module:
     """One module's names, side-effect policy and lines, for deciding about calls in it."""
 
-    def __init__(self, tree: ast.Module, spans: Spans, extra_pure=()):
+    def __init__(self, tree: ast.Module, spans: Spans, extra_pure=(), star_exports=None):
         self.tree, self.spans = tree, spans
-        self.names = Names(tree)
+        self.names = Names(tree, star_exports)
         self.policy = Policy(self.names, spans, extra_pure)
         self._entries: dict[tuple, str] = {}
         self.raising: dict[str, str] = {}  # a kept read's text -> the handler it may raise into

@@ -87,7 +87,7 @@ class RemoveDebugFileWrites(Rule):
     language = "python"
     default_paths = ("**/*.py",)
     # Files that may take a name from another module (`import`, or a `patch` naming it: fixer.lang.python.importers).
-    context_anchor = r"import|patch"
+    context_anchor = r"import|patch|__all__"
     params = {
         "files": Param(list, DEFAULT_FILES, "Exact paths or globs of debug log files to remove (unset: only "
                        "report writes to /tmp/*debug*.log).", item_type=str),
@@ -161,10 +161,12 @@ class RemoveDebugFileWrites(Rule):
             raise ConfigError(f"{where}'rules.{cls.id}.files' must name at least one path or glob")
 
     def gather(self, path: str, text: str):
-        """The names this file takes from the repo's other modules (see fixer.lang.python.importers)."""
+        """(the names this file takes from the repo's other modules (see fixer.lang.python.importers),
+        whether it binds `open`/`print` for a `from … import *` of it (fixer.lang.python.stars))."""
+        from fixer.lang.python import stars
         from fixer.lang.python.importers import gather
 
-        return gather(path, text)
+        return gather(path, text), stars.facts(path, text)
 
     def check(self, source: Source) -> Outcome:
         from fixer.lang.python import nodes as py_ast
@@ -172,9 +174,14 @@ class RemoveDebugFileWrites(Rule):
         from fixer.lang.python.importers import taken_in
         from fixer.lang.python.blocks import Layout, Removal
 
+        from fixer.lang.python import stars
+
         tree, spans = py_ast.for_source(source)
-        taken = taken_in(source, source.context.get(self.id))
-        analysis = Analysis(tree, spans, self.options["files"], self.options["pure_calls"], self.configured, taken)
+        gathered = source.context.get(self.id)
+        taken = taken_in(source, gathered, lambda facts: facts[0])
+        exports = stars.exports(gathered, lambda facts: facts[1]).for_path(source.path)
+        analysis = Analysis(tree, spans, self.options["files"], self.options["pure_calls"], self.configured, taken,
+                            exports)
         decisions = analysis.decisions(self.literal_regex)
         outcome = Outcome()
         for decision in decisions:

@@ -85,8 +85,9 @@ class Refusal(Exception):
 
 class Analysis:
     def __init__(self, tree: ast.Module, spans: Spans, patterns: list[str], pure_calls=(), configured=True,
-                 taken=lambda name: None):
+                 taken=lambda name: None, star_exports=None):
         self.tree = tree
+        self.star_exports = star_exports  # whether a `from M import *` binds `open`/`print` (py_stars)
         self.taken = taken  # another file taking a module-level name (py_importers)
         self.spans = spans
         self.patterns = patterns
@@ -104,7 +105,7 @@ class Analysis:
         candidates = self._candidates(name_regex)
         if not candidates:
             return []
-        self.names = Names(self.tree)
+        self.names = Names(self.tree, self.star_exports)
         self.evaluator = Evaluator(self.names)
         self.policy = Policy(self.names, self.spans, self.pure_calls)
         for call in candidates:

@@ -97,7 +97,7 @@ class RemoveDebugPrints(Rule):
     default_paths = ("**/*.py",)
     # Files that say a function's output is wanted (its own gathering), and files that may take names
     # from other modules (`import`, or a `patch` naming them: fixer.lang.python.importers).
-    context_anchor = PURPOSE_CONTEXT + r"|import|patch"
+    context_anchor = PURPOSE_CONTEXT + r"|import|patch|__all__"
     context_files = ("pyproject.toml", "setup.cfg")
     params = {
         "messages": Param(list, [], "Regexes: prints whose message (the literal start of the first argument) matches "
@@ -148,20 +148,26 @@ class RemoveDebugPrints(Rule):
         import re
 
         from fixer.core.languages import is_test_path
+        from fixer.lang.python import stars
         from fixer.lang.python.importers import gather
         from fixer.rules.remove_debug_prints.prints import call_graph, gathered
 
         own = gathered(path, text) if re.search(PURPOSE_CONTEXT, text) else {}
-        if path.endswith(".py") and not is_test_path(path):
+        if not path.endswith(".py"):
+            return own, None, None
+        if not is_test_path(path):
             own = {**own, "calls": call_graph(text)}  # who calls whom: a test reaches a print through wrappers
-        return own, gather(path, text) if path.endswith(".py") else None
+        return own, gather(path, text), stars.facts(path, text)
 
     def check(self, source: Source) -> Outcome:
         from fixer.lang.python import importers as py_importers, leftovers as py_leftovers
         from fixer.rules.remove_debug_prints import prints as py_prints
 
+        from fixer.lang.python import stars
+
         gathered = source.context.get(self.id, [])
         repo = py_prints.repo_facts(gathered, lambda facts: facts[0])
+        exports = stars.exports(gathered, lambda facts: facts[2]).for_path(source.path)
         return py_leftovers.outcome(
-            self, source, lambda tree, spans: py_prints.analyse(tree, spans, source.path, self.options, repo),
+            self, source, lambda tree, spans: py_prints.analyse(tree, spans, source.path, self.options, repo, exports),
             py_prints.COMMENTS, py_importers.taken_in(source, gathered, lambda facts: facts[1]))

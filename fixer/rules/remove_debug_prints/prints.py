@@ -76,7 +76,7 @@ class Why:
 
 
 def analyse(tree: ast.Module, spans: Spans, path: str, options: dict,
-            repo: tuple[list[str], set[str]] = ([], set())) -> "Prints | None":
+            repo: tuple[list[str], dict[str, str]] = ([], {}), star_exports=None) -> "Prints | None":
     """The analysis, or None when no call in the module can be a print (one cheap walk)."""
     calls, aliases = [], set(CALL_NAMES)
     for node in ast.walk(tree):
@@ -87,7 +87,7 @@ def analyse(tree: ast.Module, spans: Spans, path: str, options: dict,
     calls = [call for call in calls if last_name(call.func) in aliases]
     if not calls:
         return None
-    module = Module(tree, spans, [*PURE_INTERNALS, *options.get("pure_calls", ())])
+    module = Module(tree, spans, [*PURE_INTERNALS, *options.get("pure_calls", ())], star_exports)
     return Prints(module, calls, path, options.get("messages", ()), repo)
 
 

@@ -84,7 +84,7 @@ class RemoveDebuggerCalls(Rule):
     default_paths = ("**/*.py",)
     # Files that may take a name from another module (`import`, or a `patch` naming it: fixer.lang.python.importers).
     # Also files defining a debugger entry of their own: the repository may be a debugger.
-    context_anchor = r"import|patch|set_trace|post_mortem"
+    context_anchor = r"import|patch|set_trace|post_mortem|__all__"
     params = {
         "pure_calls": Param(list, [], "More callables without side effects: imported names (\"app.fmt.describe\") "
                             "or, with a leading dot, method names whatever the object (\".peer\").", item_type=str),
@@ -136,19 +136,24 @@ class RemoveDebuggerCalls(Rule):
 
     def gather(self, path: str, text: str):
         """(the names this file takes from the repo's other modules (see fixer.lang.python.importers),
-        the module it is when it defines a debugger entry of its own, else '')."""
+        the module it is when it defines a debugger entry of its own, else '', whether it binds
+        `breakpoint` for a `from … import *` of it (fixer.lang.python.stars))."""
+        from fixer.lang.python import stars
         from fixer.lang.python.importers import gather
         from fixer.rules.remove_debugger_calls.debuggers import provided
 
-        return gather(path, text), provided(path, text)
+        return gather(path, text), provided(path, text), stars.facts(path, text)
 
     def check(self, source: Source) -> Outcome:
         from fixer.rules.remove_debugger_calls import debuggers as py_debuggers
         from fixer.lang.python import importers as py_importers, leftovers as py_leftovers
 
+        from fixer.lang.python import stars
+
         gathered = source.context.get(self.id) or []
-        debuggers = {module.split(".")[0]: module for _, module in gathered if module}
+        debuggers = {module.split(".")[0]: module for _, module, _ in gathered if module}
+        exports = stars.exports(gathered, lambda facts: facts[2]).for_path(source.path)
         return py_leftovers.outcome(
             self, source, lambda tree, spans: py_debuggers.analyse(tree, spans, source.path, self.options["pure_calls"],
-                                                                   debuggers),
+                                                                   debuggers, exports),
             py_debuggers.COMMENTS, py_importers.taken_in(source, gathered, lambda facts: facts[0]))

@@ -53,8 +53,8 @@ def provided(path: str, text: str) -> str:
     return module_name(path) if PROVIDES.search(text) else ""
 
 
-def analyse(tree: ast.Module, spans: Spans, path: str, extra_pure=(), debuggers: dict[str, str] | None = None
-            ) -> "Debuggers | None":
+def analyse(tree: ast.Module, spans: Spans, path: str, extra_pure=(), debuggers: dict[str, str] | None = None,
+            star_exports=None) -> "Debuggers | None":
     """The analysis, or None when no call in the module can be a debugger's (one cheap walk)."""
     calls, assigns, aliases = [], [], set(CALL_NAMES)
     for node in ast.walk(tree):
@@ -67,7 +67,9 @@ def analyse(tree: ast.Module, spans: Spans, path: str, extra_pure=(), debuggers:
     calls = [call for call in calls if last_name(call.func) in aliases]
     # `trace = pdb.set_trace`: a debugger entry given another name
     bound = [a for a in assigns if isinstance(a.value, (ast.Name, ast.Attribute)) and last_name(a.value) in aliases]
-    return Debuggers(Module(tree, spans, extra_pure), calls, path, bound, debuggers or {}) if calls or bound else None
+    if not calls and not bound:
+        return None
+    return Debuggers(Module(tree, spans, extra_pure, star_exports), calls, path, bound, debuggers or {})
 
 
 class Debuggers(Analysis):
