@@ -52,6 +52,14 @@ class RemoveDebugFileWrites(Rule):
         `object_hook=` or `object_pairs_hook=` (allowlisted ones such as `default=str` excepted), and
         `writelines(x)` over a name, which may consume an iterator.
 
+        Reads that can raise (policy shared with the Elixir rules): `d["key"]`, `obj.name`,
+        `int(s)`, `a / b` are pure only when no enclosing handler of the same function could catch
+        what they raise. Under `try: … except KeyError:` (or `LookupError`, `Exception`, a bare
+        `except`, a class fixer cannot place, `with contextlib.suppress(…)`) deleting the read
+        would skip the handler, so the read is kept as a statement of its own (`print("DEBUG",
+        d["key"])` becomes `d["key"]`), or the site is reported when it runs only sometimes. An
+        `except: pass` around the last statement of a try changes nothing and does not count.
+
         Default `files`: with `files` not configured, writes matching the default `/tmp/*debug*.log`
         are only reported ("not removed until `files` lists the logs to remove"): a service may keep
         one of several debug logs on purpose. List the logs to remove to have them removed.
@@ -71,8 +79,9 @@ class RemoveDebugFileWrites(Rule):
         Safe: only statements whose sole effect is writing to a matching debug log are removed, and
         their effectful parts are kept. Reported, never touched (the message says why): a `with` doing
         other work or also opening another file, a handle read after its block, an `open` that is not
-        the builtin (also any `open` or `print` in a module with a `from … import *`, which may
-        rebind them), an effect that cannot stand alone, a path that only sometimes matches (a
+        the builtin (also any `open` or `print` in a module with a `from M import *` that really exports the name (M read without importing
+        it: a repository module's bindings and `__all__`, an installed module's source file, a table
+        for C extensions; a module fixer cannot find may export anything)), an effect that cannot stand alone, a path that only sometimes matches (a
         parameter's default, an unknown directory), an unreadable mode, a logging handler on a debug
         log, a write inside a lambda, a write sharing its logical line with other code (`x += 1; \\`),
         every write to a log the module also reads, checks, deletes or creates (`open(PATH)`,

@@ -48,14 +48,23 @@ class RemoveDebuggerCalls(Rule):
         and friends (they run `f`), remote-debugger setup (`debugpy.listen`, `wait_for_client`,
         `pydevd.settrace`), a `set_trace()` that may come from `from … import *` or whose
         module is not imported, a debugger entry given another name (`trace = pdb.set_trace`, the
-        binding and each `trace()` call), `set_trace()` on a debugger instance (`p = pdb.Pdb()`), and a `breakpoint()` in a module with a `from … import *` (it may
-        rebind the builtin; builtins such as `str` in the arguments are then effects, not pure).
+        binding and each `trace()` call), `set_trace()` on a debugger instance (`p = pdb.Pdb()`), and a `breakpoint()` in a module with a `from M import *` that really exports the name (M read without importing
+        it: a repository module's bindings and `__all__`, an installed module's source file, a table
+        for C extensions; a module fixer cannot find may export anything); builtins such as `str` in the arguments are then effects, not
+        pure.
 
         Side effects: the call's arguments follow the policy of remove-debug-file-writes (pure:
         literals, names, attribute reads, f-strings, allowlisted calls resolved through imports, and
         `pure_calls`); an effect evaluated unconditionally is kept as a statement of its own
         (`breakpoint(header=describe(e))` becomes `describe(e)`); one that cannot stand alone
         blocks the removal and the finding names it.
+
+        Reads that can raise (policy shared with the Elixir rules): `d["key"]`, `obj.name`,
+        `int(s)`, `a / b` are pure only when no enclosing handler of the same function could catch
+        what they raise. Under `try: … except KeyError:` (or `LookupError`, `Exception`, a bare
+        `except`, a class fixer cannot place, `with contextlib.suppress(…)`) deleting the read
+        would skip the handler, so the read is kept as a statement of its own (`pdb.set_trace(header=d["key"])` becomes `d["key"]`), or the site is reported when it runs only sometimes. An
+        `except: pass` around the last statement of a try changes nothing and does not count.
 
     Why:
         A committed `breakpoint()` hangs a worker or a CI job waiting on a terminal that is not

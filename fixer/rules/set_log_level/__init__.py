@@ -18,7 +18,8 @@ class SetLogLevel(Rule):
         number (30), and a bare `INFO` imported from logging becomes `WARNING` (imported in its place
         when it is not, and `INFO` leaves the import when nothing else uses it). A level held in a
         constant (`LEVEL = logging.INFO` … `basicConfig(level=LEVEL)`) is rewritten where it is
-        defined, when nothing but level settings uses it. The default of a lookup changes while the variable or setting can still override it: `os.getenv("LOG_LEVEL", "INFO")`,
+        defined, when nothing but level settings uses it. The default of a lookup changes while the
+        variable or setting can still override it: `os.getenv("LOG_LEVEL", "INFO")`,
         `os.getenv("LOG_LEVEL") or "INFO"`, `os.environ.get("LOG_LEVEL", "info").upper()` (its case
         kept), `cfg.get("level", logging.INFO)`, `int(os.getenv("LVL", "20"))`, also inside
         `getattr(logging, …)`. In a dictConfig only the levels of `root`, `loggers.*` and `handlers.*`
