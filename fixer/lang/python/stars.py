@@ -32,9 +32,8 @@ EXTENSION_EXPORTS = {"posix": frozenset({"open"}), "nt": frozenset({"open"}), "o
 # Modules whose `open` is the builtin itself (`io.open is open`): a star import of them rebinds nothing.
 SAME_AS_BUILTINS = {"builtins", "io", "_io"}
 COMPUTED = "computed"  # an `__all__` built by code: it may list anything
-MAYBE = re.compile(r"(?m)^(?:async[ \t]+)?(?:def|class)[ \t]+(?:open|print|breakpoint)\b|^(?:open|print|breakpoint)"
-                   r"[ \t]*[:=]|\bimport\b[^\n#]*\b(?:open|print|breakpoint)\b|\bimport[ \t]*\([^)]*\b(?:open|print|"
-                   r"breakpoint)\b|__all__")
+# After one of WATCHED at the start of a line: an assignment binds it (`print = …`, `open: Opener = …`).
+ASSIGNED = re.compile(r"[ \t]*(?::[^=\n]*)?=(?!=)")
 STAR = re.compile(r"(?m)^from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\*")
 
 
@@ -51,8 +50,8 @@ def facts(path: str, text: str) -> tuple[str, Facts]:
 
 
 def read(text: str) -> Facts:
-    if not MAYBE.search(text):
-        return Facts(frozenset(), None, tuple(STAR.findall(text)))
+    if not _may_bind(text):
+        return Facts(frozenset(), None, tuple(STAR.findall(text)) if "import *" in text else ())
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
@@ -80,6 +79,32 @@ def read(text: str) -> Facts:
                 value = ast.List(elts=[value])
             listed = _listed(value, listed)
     return Facts(frozenset(bound & WATCHED), listed, tuple(stars))
+
+
+def _may_bind(text: str) -> bool:
+    """The module may bind one of WATCHED or has an `__all__` (found with str.find: a regex tried at
+    every position of every file of the repo costs too much)."""
+    if "__all__" in text:
+        return True
+    for name in WATCHED:
+        index = text.find(name)
+        while index != -1:
+            after = index + len(name)
+            if index and (text[index - 1].isalnum() or text[index - 1] in "_.") or \
+                    after < len(text) and (text[after].isalnum() or text[after] == "_"):
+                index = text.find(name, after)  # a part of another name (`pprint`, `is_open`, `x.open`)
+                continue
+            start = text.rfind("\n", 0, index) + 1
+            end = text.find("\n", index)
+            line = text[start:end if end != -1 else len(text)]
+            head = text[start:index]
+            stripped = line.strip()
+            if head in ("def ", "async def ", "class ") or not head and ASSIGNED.match(text, after) or \
+                    stripped.startswith(("import ", "from ")) and " import " in f" {stripped}" or \
+                    stripped.rstrip(",)") == name and "import (" in text:  # a parenthesised import's line
+                return True
+            index = text.find(name, index + len(name))
+    return False
 
 
 def _module_level(body: list[ast.stmt]):

@@ -123,7 +123,7 @@ def reached(roots: dict[str, str], graph: dict[str, set[str]]) -> dict[str, str]
     return found
 
 
-DEF = re.compile(r"(?m)^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)")
+DEF_NAME = re.compile(r"[ \t]*(\w+)")
 CALLED = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
 
 
@@ -131,12 +131,41 @@ def call_graph(text: str) -> dict[str, list[str]]:
     """Function name -> the names called in its text (up to the next `def`): read with a regex, so
     every module of the repo costs one scan, not a parse. Loose on purpose: a call too many only keeps
     a print."""
-    starts = list(DEF.finditer(text))
+    starts = list(_defs(text))
     graph: dict[str, set[str]] = {}
-    for match, following in zip(starts, [*starts[1:], None]):
-        body = text[match.end():following.start() if following else len(text)]
-        graph.setdefault(match.group(1), set()).update(CALLED.findall(body))
+    for (name, body), following in zip(starts, [*starts[1:], None]):
+        end = following[1] if following else len(text)
+        graph.setdefault(name, set()).update(_called(text, body, end))
     return {name: sorted(callees) for name, callees in graph.items() if callees}
+
+
+def _defs(text: str):
+    """(name, where its text starts) of each `def` starting a line (str.find: no regex at every position)."""
+    index = text.find("def ")
+    while index != -1:
+        start = text.rfind("\n", 0, index) + 1
+        if text[start:index].strip() in ("", "async"):
+            match = DEF_NAME.match(text, index + 4)
+            if match:
+                yield match.group(1), match.end()
+        index = text.find("def ", index + 4)
+
+
+def _called(text: str, start: int, end: int) -> set[str]:
+    """The name before each `(` between start and end (`f(`, `self.f (`)."""
+    found = set()
+    index = text.find("(", start, end)
+    while index != -1:
+        stop = index
+        while stop > start and text[stop - 1] in " \t":
+            stop -= 1
+        begin = stop
+        while begin > start and (text[begin - 1].isalnum() or text[begin - 1] == "_"):
+            begin -= 1
+        if begin < stop and not text[begin].isdigit():
+            found.add(text[begin:stop])
+        index = text.find("(", index + 1, end)
+    return found
 
 
 def gathered(path: str, text: str) -> dict[str, list[str]]:
