@@ -202,3 +202,26 @@ def test_a_function_also_called_without_a_switch_is_standing_configuration():
     '''
     result = fixed("set-log-level", source)
     assert "level=logging.WARNING" in result.new and result.findings[0].fixed
+
+
+def test_level_keywords_of_callables_that_are_not_logging_are_never_edited():
+    source = '''
+        import logging
+
+        import coloredlogs
+
+
+        class State:
+            def __init__(self, level=logging.INFO):
+                self.level = level
+
+
+        STATE = State(level=logging.INFO)
+        coloredlogs.install(level="INFO")
+        logging.basicConfig(level=logging.INFO)
+    '''
+    result = fixed("set-log-level", source)
+    expected = textwrap.dedent(source).replace("logging.basicConfig(level=logging.INFO)",
+                                               "logging.basicConfig(level=logging.WARNING)")
+    assert result.new == expected
+    assert [f.fixed for f in result.findings] == [True]

@@ -228,3 +228,20 @@ def test_summarize_is_not_a_printing_functions_name():
     result = fixed("remove-debug-prints", source)
     assert "print" not in result.new
     assert call(result.new, "summarize", [1, 2]) == ([2, 4], "")
+
+
+def test_a_wrapper_in_another_module_carries_the_assertion_to_the_printing_helper(tmp_path):
+    files = {
+        "fixer.toml": "[rules.remove-debug-prints]\n",
+        "app/__init__.py": "",
+        "app/lines.py": "def _line(n):\n    print(f\"{n=}\")\n    return n\n",
+        "app/api.py": "from app.lines import _line\n\n\ndef report_size(items):\n    return _line(len(items))\n",
+        "tests/test_api.py": "from app.api import report_size\n\n\ndef test_size(capsys):\n"
+                             "    report_size([1, 2])\n    assert capsys.readouterr().out == 'n=2\\n'\n",
+    }
+    root = Path(init_repo(tmp_path / "app", files).working_tree_dir)
+    assert pytest_run(root, "tests").returncode == 0
+    result = run_cli("apply", "--in-place", cwd=root)
+    assert (root / "app/lines.py").read_text() == files["app/lines.py"]
+    assert pytest_run(root, "tests").returncode == 0
+    assert "reads the output of `report_size`, which calls `_line`" in result.stderr

@@ -478,12 +478,11 @@ class Prints(Analysis):
         the repo), a doctest with expected output in the module's, a class's or a function's
         docstring, and every function they call (a wrapper's helper prints what the test reads)."""
         doctests = _doctest_calls(self.module.tree)
-        roots = {**{name: "" for name in tested}, **{name: "" for name in doctests}}
+        roots = {**{name: "" for name in doctests}, **tested}
         graph = {f.name: {last_name(n.func) for n in own_nodes(f) if isinstance(n, ast.Call)}
                  for f in ast.walk(self.module.tree) if isinstance(f, FUNCTIONS)}
-        closure = reached(roots, graph)
         found = {}
-        for name, via in {**closure, **{n: v for n, v in tested.items() if n not in closure}}.items():
+        for name, via in reached(roots, graph).items():
             origin = via or name
             how = f"a doctest ({doctests[origin]})" if origin in doctests else "a test (capsys/capfd/redirect_stdout)"
             through = f", which calls `{name}`" if via else ""
