@@ -225,3 +225,41 @@ def test_level_keywords_of_callables_that_are_not_logging_are_never_edited():
                                                "logging.basicConfig(level=logging.WARNING)")
     assert result.new == expected
     assert [f.fixed for f in result.findings] == [True]
+
+
+def test_a_function_reached_only_through_a_switched_caller_is_opt_in_too():
+    source = '''
+        import logging
+
+
+        def enable_logging():
+            logging.basicConfig(level=logging.INFO)
+
+
+        def setup_debug():
+            enable_logging()
+
+
+        def main(args):
+            if args.debug:
+                setup_debug()
+    '''
+    (finding,) = fixed("set-log-level", source).findings
+    assert not finding.fixed and "`enable_logging`, which is called only under an opt-in switch (`if args.debug:`)" \
+        in finding.message
+
+
+def test_a_recursive_helper_with_one_plain_call_is_standing_configuration():
+    source = '''
+        import logging
+
+
+        def configure(depth=0):
+            logging.basicConfig(level=logging.INFO)
+            if depth:
+                configure(depth - 1)
+
+
+        configure()
+    '''
+    assert fixed("set-log-level", source).findings[0].fixed

@@ -154,12 +154,13 @@ class SetLogLevel(Rule):
             return path, {}
 
     def _callers(self, source: Source, tree):
-        """name -> the switch each call of a function so named is under, this module's and the repo's."""
+        """name -> (the switch, the calling function) of each call of a function so named, this module's
+        and the repo's."""
         from fixer.rules.set_log_level.switches import calls
 
         gathered, own_calls = source.context.get(self.id), []
 
-        def callers(name: str) -> list[str]:
+        def callers(name: str) -> list[tuple[str, str]]:
             if not own_calls:
                 own_calls.append(calls(tree, source.text))
             own = own_calls[0].get(name, [])

@@ -16,7 +16,7 @@ from functools import cached_property
 
 from fixer.lang.python.nodes import Spans, argument, keyword, last_name
 from fixer.lang.python.names import FUNCTIONS, Names
-from fixer.rules.set_log_level.switches import guard
+from fixer.rules.set_log_level.switches import guard, switched
 
 LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
 ENV_LOOKUPS = {"os.getenv", "os.environ.get"}
@@ -55,8 +55,8 @@ class Site:
 
 class Levels:
     def __init__(self, tree: ast.Module, spans: Spans, old: str, new: str, callers=lambda name: []):
-        """`callers(name)`: the switch each call of a function so named is under, in the whole repo
-        ("" for a call under none; see fixer.rules.set_log_level.switches)."""
+        """`callers(name)`: (the switch each call of a function so named is under, "" for none; the
+        function making the call) in the whole repo (see fixer.rules.set_log_level.switches)."""
         self.tree, self.spans, self.old, self.new = tree, spans, old, new
         self.callers = callers
         self._names: Names | None = None
@@ -130,10 +130,10 @@ class Levels:
         function = next((a for a in self.names.ancestors(call) if isinstance(a, (*FUNCTIONS, ast.Lambda))), None)
         if not isinstance(function, FUNCTIONS):
             return ""
-        tests = self.callers(function.name)
-        if tests and all(tests):
+        test = switched(function.name, self.callers)
+        if test:
             return f"it sets {self.old} in `{function.name}`, which is called only under an opt-in switch " \
-                   f"(`if {_short(tests[0])}:`); not changed"
+                   f"(`if {_short(test)}:`); not changed"
         return ""
 
     def _handlers_beside(self, logger: ast.AST) -> str:

@@ -3,8 +3,9 @@ os.environ.get("APP_DEBUG"): …`, `if verbose: …`): a level such a function s
 turns on, not the service's standing configuration.
 
 `calls(tree, text)` maps each called name of a module (`enable_logging`, or the method name of
-`self.enable_logging()`) to the switches its calls sit under ("" for a call under none); the rule
-reads it for its own module and, through its gathered facts, for every module of the repo.
+`self.enable_logging()`) to the switch each call sits under ("" for none) and the function making
+it; the rule reads it for its own module and, through its gathered facts, for every module of the
+repo, and `switched` follows plain calls up through their callers.
 """
 from __future__ import annotations
 
@@ -38,8 +39,9 @@ def guard(node: ast.AST, parents, text) -> str:
     return ""
 
 
-def calls(tree: ast.Module, text: str) -> dict[str, list[str]]:
-    """Called name -> the switch each call is under ('' for a call under no switch)."""
+def calls(tree: ast.Module, text: str) -> dict[str, list[tuple[str, str]]]:
+    """Called name -> (the switch each call is under ('' for none), the function making the call ('' at
+    module level))."""
     parents: dict[int, ast.AST] = {}
     for node in ast.walk(tree):
         for child in ast.iter_child_nodes(node):
@@ -52,8 +54,26 @@ def calls(tree: ast.Module, text: str) -> dict[str, list[str]]:
     def source(node):
         return ast.get_source_segment(text, node) or ""
 
-    found: dict[str, list[str]] = {}
+    found: dict[str, list[tuple[str, str]]] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
-            found.setdefault(last_name(node.func), []).append(guard(node, ancestors, source))
+            caller = next((a for a in ancestors(node) if isinstance(a, (*FUNCTIONS, ast.Lambda, ast.ClassDef))), None)
+            name = caller.name if isinstance(caller, FUNCTIONS) else ""
+            found.setdefault(last_name(node.func), []).append((guard(node, ancestors, source), name))
     return found
+
+
+def switched(name: str, callers, seen: frozenset = frozenset()) -> str:
+    """The switch every call of `name` is under, directly or through the functions making the calls
+    (`if args.debug: setup()`, `setup()` calling `enable_logging()`); '' when one call is not, or
+    there is none. `callers(name)` lists (switch, calling function) for each call in the repository."""
+    found = callers(name)
+    if not found or name in seen:
+        return ""
+    first = ""
+    for test, caller in found:
+        test = test or (switched(caller, callers, seen | {name}) if caller else "")
+        if not test:
+            return ""
+        first = first or test
+    return first
