@@ -263,3 +263,18 @@ def test_a_recursive_helper_with_one_plain_call_is_standing_configuration():
         configure()
     '''
     assert fixed("set-log-level", source).findings[0].fixed
+
+
+def test_handlers_added_through_another_handle_on_the_same_named_logger():
+    source = '''
+        import logging
+
+        PKG = logging.getLogger("tool")
+        PKG.setLevel(logging.INFO)
+
+
+        def add_console():
+            logging.getLogger("tool").addHandler(logging.StreamHandler())
+    '''
+    (finding,) = fixed("set-log-level", source).findings
+    assert not finding.fixed and "gets handlers beside it" in finding.message

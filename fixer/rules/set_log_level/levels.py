@@ -139,13 +139,24 @@ class Levels:
     def _handlers_beside(self, logger: ast.AST) -> str:
         """A logger that gets handlers in this module: their levels decide what each shows, and the
         logger's own level lets records through to all of them (a `--debug-file` handler at DEBUG)."""
-        shown = self.spans.text(logger)
+        shown, named = self.spans.text(logger), self._logger_name(logger)
         for node in ast.walk(self.tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                    node.func.attr == "addHandler" and self.spans.text(node.func.value) == shown:
+                    node.func.attr == "addHandler" and (self.spans.text(node.func.value) == shown or
+                                                        named and self._logger_name(node.func.value) == named):
                 return f"`{_short(shown)}` gets handlers beside it (`{self.spans.short(node, 40)}`, line " \
                        f"{node.lineno}), whose levels decide what is shown; its own level lets records through " \
                        "to them all; not changed"
+        return ""
+
+    def _logger_name(self, node: ast.AST) -> str:
+        """"tool" for `logging.getLogger("tool")` or a name bound only to it ('' when not known)."""
+        if isinstance(node, ast.Name):
+            bindings = self.names.resolve_node(node) or []
+            node = bindings[0].value if len(bindings) == 1 and bindings[0].kind == "assign" else None
+        if isinstance(node, ast.Call) and self.names.qualified(node.func) == "logging.getLogger" and node.args and \
+                isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            return node.args[0].value
         return ""
 
     def _own_object(self, node: ast.AST) -> bool:
