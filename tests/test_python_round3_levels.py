@@ -278,3 +278,11 @@ def test_handlers_added_through_another_handle_on_the_same_named_logger():
     '''
     (finding,) = fixed("set-log-level", source).findings
     assert not finding.fixed and "gets handlers beside it" in finding.message
+
+
+@pytest.mark.parametrize("base", ["BaseLogger", "Quiet"])
+def test_a_class_built_on_an_imported_class_may_be_a_logger_and_is_still_reported(base):
+    source = f"from app.base import BaseLogger\n\n\nclass Quiet(BaseLogger):\n    pass\n\n\nclass Mine({base}):\n" \
+             "    pass\n\n\nm = Mine()\nm.setLevel(20)\n"
+    (finding,) = fixed("set-log-level", source).findings
+    assert not finding.fixed and "not known to be a logger" in finding.message

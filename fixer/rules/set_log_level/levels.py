@@ -174,8 +174,17 @@ class Levels:
             return len(bindings) == 1 and bindings[0].kind == "class" and self._own_class(bindings[0].node)
         return False
 
-    def _own_class(self, cls: ast.ClassDef) -> bool:
-        return not any((self.names.qualified(base) or "").startswith("logging.") for base in cls.bases)
+    def _own_class(self, cls: ast.ClassDef, seen: frozenset = frozenset()) -> bool:
+        """A class of this module whose bases are `object` or such classes (an imported base may be a
+        logger class)."""
+        for base in cls.bases:
+            if self.names.qualified(base) == "builtins.object":
+                continue
+            bindings = self.names.resolve_node(base) if isinstance(base, ast.Name) else None
+            if not bindings or len(bindings) != 1 or bindings[0].kind != "class" or base.id in seen or \
+                    not self._own_class(bindings[0].node, seen | {base.id}):
+                return False
+        return True
 
     # -- levels ---------------------------------------------------------------------------------------------
     def _level(self, node: ast.AST, any_case: bool = False, seen: frozenset = frozenset(),
