@@ -7,7 +7,9 @@ regexes), a trace marker (`"here"`, `"entering load"`), printing internals (`loc
 (`f"{x=}"`), a debug comment on or above it, or being the only print of a function that returns data.
 Evidence of output on purpose: a `file=`/`stream=`, the `__main__` block, a CLI entry point, a
 `__repr__`/`__str__`, a function whose job is printing, an output switch (`if verbose:`), captured
-output (`redirect_stdout`), `# noqa`, or a module whose job is output.
+output (`redirect_stdout`), output a test or a doctest asserts (directly or through the functions
+calling it), `# noqa`, or a module whose job is output. Held back unless explicitly labelled
+(`DEBUG`, `messages`): a print in a test, and a print just before a `raise`/`sys.exit`/error return.
 """
 from __future__ import annotations
 
