@@ -19,7 +19,8 @@ from fixer.core.rule import all_rules
 RULES = all_rules()
 
 def context_for(rule_id: str, files: dict[str, str]) -> dict:
-    return {rule_id: [gather(path, text) for path, text in files.items()]}
+    rule = RULES[rule_id]()
+    return {rule_id: [rule.gather(path, text) for path, text in files.items()]}
 
 
 def fixed(rule_id: str, path: str, repo: dict[str, str], **params):

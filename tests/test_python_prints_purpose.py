@@ -38,8 +38,8 @@ def test_console_scripts_declared_in_pyproject_or_setup_cfg_are_entry_points(pat
 
 
 def test_an_unparsable_pyproject_gathers_nothing():
-    own, importers = rule().gather("pyproject.toml", "[project.scripts\nx = 'a:b'\n")
-    assert not any(own.values()) and importers is None
+    own, importers, star_facts = rule().gather("pyproject.toml", "[project.scripts\nx = 'a:b'\n")
+    assert not any(own.values()) and importers is None and star_facts is None
 
 
 @pytest.mark.parametrize("wrapper", [

@@ -66,7 +66,6 @@ def test_dict_config_levels():
     ('os.getenv("LOG_LEVEL") or "INFO"', 'os.getenv("LOG_LEVEL") or "WARNING"'),
     ('os.environ.get("LOG_LEVEL", "info").upper()', 'os.environ.get("LOG_LEVEL", "warning").upper()'),
     ('getattr(logging, os.getenv("LOG_LEVEL", "Info").upper())', 'getattr(logging, os.getenv("LOG_LEVEL", "Warning").upper())'),
-    ('logging.DEBUG if os.getenv("VERBOSE") else logging.INFO', 'logging.DEBUG if os.getenv("VERBOSE") else logging.WARNING'),
 ])
 def test_environment_defaults(before, after):
     source = f"import logging\nimport os\n\nlogging.basicConfig(level={before})\n"

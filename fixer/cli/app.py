@@ -101,6 +101,8 @@ UncheckedOpt = typer.Option(False, "--allow-unchecked",
 QuietOpt = typer.Option(False, "--quiet", "-q", help="Print findings, diffs and errors only: no summary table, "
                                                      "no progress bar, no notes.")
 VerboseOpt = typer.Option(False, "--verbose", "-v", help="Show the traceback of an error.")
+UnsureOpt = typer.Option(False, "--show-unsure", help="Also list the sites a rule reports with no evidence either "
+                                                      "way (by default only their count is printed).")
 BranchOpt = typer.Option(None, "--branch", "-b", metavar="NAME", show_default=False,
                          help="Branch to commit on. Default: `branch` in the config, else fixer/cleanup.")
 BaseOpt = typer.Option(None, "--base", metavar="REF", show_default=False,
@@ -130,6 +132,7 @@ def check(
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
     jobs: Optional[int] = JobsOpt,
+    show_unsure: bool = UnsureOpt,
 ):
     """Report what would be fixed (the CI gate).
 
@@ -141,10 +144,12 @@ def check(
         fail(f"--format {output_format}: expected one of {', '.join(formats.FORMATS)}", verbose)
 
     def action():
+        from fixer.ui import report
         from fixer.cli.session import finish_report, rel_paths, run_rules, source_for, workspace
 
         ws = with_jobs(workspace(directory, config), jobs)
         ws.allow_unchecked = allow_unchecked
+        report.set_show_unsure(show_unsure)
         result = run_rules(source_for(ws, working_tree=True), ws, ws.rules(rule), rel_paths(ws, paths))
         if output_format == "text":
             return finish_report(result, show_diff=False)
@@ -214,6 +219,7 @@ def apply(
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
     jobs: Optional[int] = JobsOpt,
+    show_unsure: bool = UnsureOpt,
 ):
     """Commit the fixes on a cleanup branch, or rewrite the files (--in-place).
 
@@ -223,9 +229,11 @@ def apply(
 
     def action():
         from fixer.cli import applying
+        from fixer.ui import report
         from fixer.git.branches import parse_actor
         from fixer.cli.session import rel_paths, workspace
 
+        report.set_show_unsure(show_unsure)
         ws = with_jobs(workspace(directory, config), jobs)
         ws.allow_unchecked = allow_unchecked
         options = applying.ApplyOptions(

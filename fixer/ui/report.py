@@ -16,7 +16,19 @@ if TYPE_CHECKING:
     from fixer.core.runner import Run
 
 # -q/--quiet: findings, diffs and errors only (no summary table, no progress bar, no notes).
-_settings = {"quiet": False}
+# --show-unsure: also list the sites a rule has no evidence about either way.
+_settings = {"quiet": False, "show_unsure": False}
+# The evidence of a site a rule reports only because it could not decide: no evidence either way.
+UNSURE = frozenset({"no evidence either way", "cannot tell the level"})
+
+
+def set_show_unsure(show: bool) -> None:
+    _settings["show_unsure"] = show
+
+
+def unsure(finding) -> bool:
+    """Reported with no evidence either way: listed only with --show-unsure (a count otherwise)."""
+    return not finding.fixed and finding.evidence in UNSURE
 
 
 def set_quiet(quiet: bool) -> None:
@@ -62,9 +74,15 @@ def print_diff(text: str) -> None:
 
 
 def print_findings(run: Run, console: Console, fixable_too: bool = True) -> None:
+    """The fixes (unless not `fixable_too`) and what needs review: the sites held back with a reason;
+    those with no evidence either way only with --show-unsure, else counted in one line."""
     lines = []
+    hidden = 0
     for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.column)):
         if finding.fixed and not fixable_too:
+            continue
+        if unsure(finding) and not _settings["show_unsure"]:
+            hidden += 1
             continue
         tag = "fix" if finding.fixed else "needs review"
         evidence = f" [{finding.evidence_note}]" if finding.evidence_note else ""
@@ -74,6 +92,9 @@ def print_findings(run: Run, console: Console, fixable_too: bool = True) -> None
             + Text(f"{finding.message} ({tag})")
             + Text(evidence, style="dim")
         )
+    if hidden:
+        lines.append(Text(f"{hidden} more site(s) with no evidence either way, not listed (--show-unsure lists them)",
+                          style="dim"))
     _print_lines(console, lines)
 
 

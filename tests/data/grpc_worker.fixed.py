@@ -61,6 +61,7 @@ class WorkerServicer(worker_pb2_grpc.WorkerServicer):
         started = time.monotonic()
         try:
             inputs = json.loads(request.payload)
+            json.dumps(inputs, sort_keys=True)
             outputs = model.predict(inputs)
         except Exception as exc:
             # Permanent record of failed predictions for the on-call engineer

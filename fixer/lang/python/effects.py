@@ -9,15 +9,23 @@ through the module's imports, plus a few methods on values whose type is known (
 calls on objects of unknown type, `await`, `yield`, `:=`. An effect can be kept as a statement of its
 own when it is evaluated unconditionally and does not sit inside a comprehension or lambda; otherwise
 it blocks the removal.
+
+Reads that can raise (`d["key"]`, `obj.name`, `int(s)`, `a / b`) are pure unless an enclosing
+`try` of the same function has a handler that could catch what they raise (`except KeyError`,
+`except LookupError`, `except Exception`, a bare `except`, a handler of a class fixer cannot place,
+`with contextlib.suppress(…)`): deleting the read would skip the handler and change what the
+function does. Under such a handler the read is an effect of its own (kept as a statement, or the
+site is reported when it runs only sometimes). The same policy as the Elixir rules' partial reads.
 """
 from __future__ import annotations
 
 import ast
+import builtins
 from dataclasses import dataclass
 from typing import Iterable
 
 from fixer.lang.python.nodes import Spans
-from fixer.lang.python.names import Names
+from fixer.lang.python.names import FUNCTIONS, Names
 
 STR, BYTES, NUMBER, DATETIME, THREAD, TASK, ENUM = "str", "bytes", "number", "datetime", "thread", "task", "enum"
 
@@ -67,6 +75,32 @@ METHODS: dict[str, dict[str, str | None]] = {
 }
 
 
+# What a read may raise when its data is of the wrong shape (builtin exception names).
+SUBSCRIPT_RAISES = ("KeyError", "IndexError", "TypeError")
+ATTRIBUTE_RAISES = ("AttributeError",)
+CALL_RAISES = ("TypeError", "ValueError", "OverflowError")
+ARITHMETIC_RAISES = ("TypeError", "ZeroDivisionError", "OverflowError")
+FORMAT_RAISES = ("TypeError", "ValueError", "KeyError")
+ORDERING = (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn)
+SUPPRESSORS = {"contextlib.suppress"}
+
+
+@dataclass(frozen=True)
+class Catcher:
+    """An `except` clause (or `suppress(…)`) around a statement, in the same function."""
+
+    types: tuple[str | None, ...]  # builtin exception names; None: a class fixer cannot place (or bare)
+    text: str  # "`except KeyError` (line 4)"
+
+    def catches(self, raised: tuple[str, ...]) -> str:
+        """The first of `raised` this clause could catch ('' if none)."""
+        for name in raised:
+            kind = getattr(builtins, name)
+            if any(t is None or issubclass(kind, getattr(builtins, t)) for t in self.types):
+                return name
+        return ""
+
+
 @dataclass(frozen=True)
 class Effect:
     node: ast.AST
@@ -86,14 +120,101 @@ class Policy:
         self.spans = spans
         self.pure = {**PURE_CALLS, **{name: None for name in extra_pure if not name.startswith(".")}}
         self.pure_methods = {name[1:] for name in extra_pure if name.startswith(".")}  # ".peer": any x.peer()
+        self._catchers: list[Catcher] = []
 
     def effects(self, nodes: Iterable[ast.AST | None]) -> list[Effect]:
         """The effects of evaluating `nodes` in order, outermost effect first within each."""
         found: list[Effect] = []
+        nodes = [n for n in nodes if n is not None]
+        self._catchers = self.catchers(nodes[0]) if nodes else []
         for node in nodes:
-            if node is not None:
-                self._walk(node, found, conditional=False, nested=False)
+            self._walk(node, found, conditional=False, nested=False)
         return found
+
+    # -- handlers around a read ------------------------------------------------------------------
+    def catchers(self, node: ast.AST) -> list[Catcher]:
+        """The handlers that could see an exception raised at `node`: the `except` clauses of each
+        enclosing `try` whose body holds it, and `with suppress(…)`, up to its function. An `except:
+        pass` around the last thing a try does is left out: caught or not, the same runs next."""
+        found, child, last = [], node, True  # last: a raise here would skip nothing up to `ancestor`
+        for ancestor in self.names.ancestors(node):
+            if isinstance(ancestor, (*FUNCTIONS, ast.Lambda, ast.ClassDef)):
+                break
+            if isinstance(ancestor, (ast.Try, getattr(ast, "TryStar", ast.Try))) and \
+                    any(s is child for s in ancestor.body):
+                tail = last and child is ancestor.body[-1]
+                found += [self._catcher(h.type, _except_text(h, self.spans)) for h in ancestor.handlers
+                          if not (tail and _does_nothing(h.body))]
+            elif isinstance(ancestor, (ast.With, ast.AsyncWith)):
+                found += [self._catcher(ast.Tuple(elts=list(item.context_expr.args)),
+                                        f"`{self.spans.short(item.context_expr, 30)}` (line {ancestor.lineno})")
+                          for item in ancestor.items if isinstance(item.context_expr, ast.Call)
+                          and self.names.qualified(item.context_expr.func) in SUPPRESSORS]
+            if isinstance(child, ast.stmt):
+                last = last and _last_of_its_block(child, ancestor)
+            child = ancestor
+        return found
+
+    def _catcher(self, kind: ast.expr | None, text: str) -> Catcher:
+        if kind is None:
+            return Catcher((None,), text)
+        parts = kind.elts if isinstance(kind, ast.Tuple) else [kind]
+        return Catcher(tuple(t for part in parts for t in self._exception_types(part, frozenset())), text)
+
+    def _exception_types(self, node: ast.expr, seen: frozenset) -> tuple[str | None, ...]:
+        """The builtin exception classes `node` names or (a class of this module) derives from; None
+        for one fixer cannot place (imported, computed): it may catch anything."""
+        name = self.names.qualified(node) or ""
+        if name.startswith("builtins.") and isinstance(getattr(builtins, name[9:], None), type) and \
+                issubclass(getattr(builtins, name[9:]), BaseException):
+            return (name[9:],)
+        bindings = self.names.resolve_node(node) if isinstance(node, ast.Name) else None
+        if bindings and len(bindings) == 1 and bindings[0].kind == "class" and node.id not in seen:
+            bases = bindings[0].node.bases
+            found = tuple(t for base in bases for t in self._exception_types(base, seen | {node.id}))
+            return found if found else (None,)
+        return (None,)
+
+    def _caught(self, node: ast.AST) -> str:
+        """Why deleting the read `node` could skip a handler ('' when nothing around it could catch it)."""
+        if not self._catchers:
+            return ""
+        raised = self._raises(node)
+        for catcher in self._catchers:
+            name = catcher.catches(raised) if raised else ""
+            if name:
+                return f"may raise {name}, which {catcher.text} catches"
+        return ""
+
+    def _raises(self, node: ast.AST) -> tuple[str, ...]:
+        """What evaluating the read `node` itself (not its parts) may raise on data of the wrong shape."""
+        if isinstance(node, ast.Subscript):
+            return () if self.kind(node) else SUBSCRIPT_RAISES  # `text[:200]`: slicing a str never fails
+        if isinstance(node, ast.Attribute):
+            return () if self.names.qualified(node) else ATTRIBUTE_RAISES  # `logging.INFO`: a module's name
+        if isinstance(node, ast.Call):
+            if not node.args and not node.keywords:
+                return ()
+            name = self.names.qualified(node.func)
+            return (*CALL_RAISES, "AttributeError") if name == "builtins.getattr" else CALL_RAISES
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Add) and self.kind(node.left) == self.kind(node.right) == STR:
+                return ()
+            return FORMAT_RAISES if isinstance(node.op, ast.Mod) else ARITHMETIC_RAISES
+        if isinstance(node, ast.UnaryOp) and not isinstance(node.op, ast.Not):
+            return ("TypeError",)
+        if isinstance(node, ast.Compare) and any(isinstance(op, ORDERING) for op in node.ops):
+            return ("TypeError",)
+        if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+            return ("ValueError", "TypeError")
+        return ()
+
+    def _read(self, node: ast.AST, found, conditional: bool, nested: bool) -> bool:
+        """Record a read that a handler around it could catch as an effect (True if it is one)."""
+        why = self._caught(node)
+        if why:
+            self._effect(node, found, why, not conditional and not nested)
+        return bool(why)
 
     def statement(self, effect: Effect) -> str | None:
         """Source for keeping `effect` as a statement of its own (None if it cannot stand alone)."""
@@ -143,6 +264,8 @@ class Policy:
             self._walk(node.value, found, conditional, nested)
         elif isinstance(node, (ast.Attribute, ast.Subscript, ast.Slice, ast.JoinedStr, ast.FormattedValue, ast.BinOp,
                                ast.UnaryOp, ast.Compare, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.keyword)):
+            if self._read(node, found, conditional, nested):
+                return
             for child in ast.iter_child_nodes(node):
                 if not isinstance(child, (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop)):
                     self._walk(child, found, conditional, nested)
@@ -164,6 +287,8 @@ class Policy:
         name = None if self.names.star_source(func) else self.names.qualified(func)
         receiver = self.kind(func.value) if isinstance(func, ast.Attribute) and name is None else None
         if name in self.pure or name in ITERATING:
+            if self._read(node, found, conditional, nested):
+                return
             iterated = _iterated_arguments(name, node.args)
         elif (receiver is not None and func.attr in METHODS[receiver]) or \
                 (isinstance(func, ast.Attribute) and func.attr in self.pure_methods):
@@ -202,6 +327,8 @@ class Policy:
             return STR
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add)):
             return self.kind(node.left) if self.kind(node.left) in (STR, BYTES) else None
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            return self.kind(node.value) if self.kind(node.value) in (STR, BYTES) else None
         if isinstance(node, ast.Call):
             name = self.names.qualified(node.func)
             if name is not None:
@@ -210,6 +337,27 @@ class Policy:
                 receiver = self.kind(node.func.value)
                 return METHODS.get(receiver, {}).get(node.func.attr) if receiver else None
         return None
+
+
+def _except_text(handler: ast.ExceptHandler, spans: Spans) -> str:
+    kind = f" {spans.short(handler.type, 30)}" if handler.type is not None else ""
+    return f"`except{kind}` (line {handler.lineno})"
+
+
+def _last_of_its_block(stmt: ast.stmt, parent: ast.AST) -> bool:
+    """Nothing runs after `stmt` in its block (and the block is not a loop's body, which runs again)."""
+    if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)):
+        return False
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(parent, name, None)
+        if isinstance(block, list) and any(s is stmt for s in block):
+            return block[-1] is stmt
+    return True
+
+
+def _does_nothing(body: list[ast.stmt]) -> bool:
+    """`pass`, `...` or a docstring only."""
+    return all(isinstance(s, ast.Pass) or isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) for s in body)
 
 
 def _iterated_arguments(name: str | None, args: list[ast.expr]) -> list[ast.expr]:

@@ -46,11 +46,12 @@ class Blocked(Exception):
 class Module:
     """One module's names, side-effect policy and lines, for deciding about calls in it."""
 
-    def __init__(self, tree: ast.Module, spans: Spans, extra_pure=()):
+    def __init__(self, tree: ast.Module, spans: Spans, extra_pure=(), star_exports=None):
         self.tree, self.spans = tree, spans
-        self.names = Names(tree)
+        self.names = Names(tree, star_exports)
         self.policy = Policy(self.names, spans, extra_pure)
         self._entries: dict[tuple, str] = {}
+        self.raising: dict[str, str] = {}  # a kept read's text -> the handler it may raise into
 
     # -- where a call stands ------------------------------------------------------------------------
     def statement_of(self, call: ast.Call) -> ast.Expr | None:
@@ -196,6 +197,8 @@ class Module:
                 reason = effect.describe() if effect.reason.startswith("iterates") else \
                     f"{effect.describe()} and cannot be kept as a statement of its own"
                 raise Blocked(reason, f"keeps `{effect.text}`: may have side effects")
+            if effect.reason.startswith("may raise"):
+                self.raising[text] = effect.reason
             keep.append(text)
         return keep
 
@@ -210,11 +213,16 @@ class Module:
         return self.spans.short(node, limit)
 
 
-def kept_note(keep: list[str]) -> str:
+def kept_note(keep: list[str], raising: dict[str, str] | None = None) -> str:
+    """Why the kept statements stay: side effects, or (`raising`: text -> reason) a read that may
+    raise into a handler around it."""
     if not keep:
         return ""
     shown = ", ".join(f"`{k}`" for k in keep)
-    return f"; kept {shown} as a statement: it may have side effects"
+    reads = [f"`{k}` {raising[k]}" for k in keep if raising and k in raising]
+    others = len(reads) < len(keep)
+    why = "; ".join(["it may have side effects"] * others + reads)
+    return f"; kept {shown} as a statement: {why}"
 
 
 def only_used_by(module: Module, stmt: ast.Import | ast.ImportFrom, removed: list[ast.AST]) -> bool:
@@ -315,7 +323,7 @@ def switch_in(test: ast.expr, module: Module, switch: re.Pattern[str], strings: 
 
 def own_nodes(function):
     """The nodes of a function's own body (not those of nested functions, lambdas or classes)."""
-    pending = list(function.body)
+    pending = [s for s in function.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))]
     while pending:
         node = pending.pop()
         yield node

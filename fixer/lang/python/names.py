@@ -47,7 +47,10 @@ FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 class Names:
     """Scopes and bindings of one module; every node is mapped to its scope and its parent."""
 
-    def __init__(self, tree: ast.Module):
+    def __init__(self, tree: ast.Module, star_exports=None):
+        """`star_exports(module, name)`: whether `from module import *` binds the builtin `name`
+        (fixer.lang.python.stars); without it every star import may rebind every builtin."""
+        self.star_exports = star_exports
         self.module = Scope(tree, "module", None)
         self.scopes: dict[int, Scope] = {}
         self.parents: dict[int, ast.AST] = {}
@@ -104,7 +107,8 @@ class Names:
         if not self.module.stars or not isinstance(node, ast.Name) or node.id not in BUILTINS or \
                 self.resolve_node(node) != []:
             return ""
-        return self.module.stars[0]
+        exports = self.star_exports or (lambda module, name: True)
+        return next((module for module in self.module.stars if exports(module, node.id)), "")
 
     def resolve_node(self, node: ast.Name) -> list[Binding] | None:
         return self.resolve(node.id, self.scope(node))

@@ -52,6 +52,14 @@ class RemoveDebugFileWrites(Rule):
         `object_hook=` or `object_pairs_hook=` (allowlisted ones such as `default=str` excepted), and
         `writelines(x)` over a name, which may consume an iterator.
 
+        Reads that can raise (policy shared with the Elixir rules): `d["key"]`, `obj.name`,
+        `int(s)`, `a / b` are pure only when no enclosing handler of the same function could catch
+        what they raise. Under `try: … except KeyError:` (or `LookupError`, `Exception`, a bare
+        `except`, a class fixer cannot place, `with contextlib.suppress(…)`) deleting the read
+        would skip the handler, so the read is kept as a statement of its own (`print("DEBUG",
+        d["key"])` becomes `d["key"]`), or the site is reported when it runs only sometimes. An
+        `except: pass` around the last statement of a try changes nothing and does not count.
+
         Default `files`: with `files` not configured, writes matching the default `/tmp/*debug*.log`
         are only reported ("not removed until `files` lists the logs to remove"): a service may keep
         one of several debug logs on purpose. List the logs to remove to have them removed.
@@ -71,8 +79,9 @@ class RemoveDebugFileWrites(Rule):
         Safe: only statements whose sole effect is writing to a matching debug log are removed, and
         their effectful parts are kept. Reported, never touched (the message says why): a `with` doing
         other work or also opening another file, a handle read after its block, an `open` that is not
-        the builtin (also any `open` or `print` in a module with a `from … import *`, which may
-        rebind them), an effect that cannot stand alone, a path that only sometimes matches (a
+        the builtin (also any `open` or `print` in a module with a `from M import *` that really exports the name (M read without importing
+        it: a repository module's bindings and `__all__`, an installed module's source file, a table
+        for C extensions; a module fixer cannot find may export anything)), an effect that cannot stand alone, a path that only sometimes matches (a
         parameter's default, an unknown directory), an unreadable mode, a logging handler on a debug
         log, a write inside a lambda, a write sharing its logical line with other code (`x += 1; \\`),
         every write to a log the module also reads, checks, deletes or creates (`open(PATH)`,
@@ -87,7 +96,7 @@ class RemoveDebugFileWrites(Rule):
     language = "python"
     default_paths = ("**/*.py",)
     # Files that may take a name from another module (`import`, or a `patch` naming it: fixer.lang.python.importers).
-    context_anchor = r"import|patch"
+    context_anchor = r"import|patch|__all__"
     params = {
         "files": Param(list, DEFAULT_FILES, "Exact paths or globs of debug log files to remove (unset: only "
                        "report writes to /tmp/*debug*.log).", item_type=str),
@@ -161,10 +170,12 @@ class RemoveDebugFileWrites(Rule):
             raise ConfigError(f"{where}'rules.{cls.id}.files' must name at least one path or glob")
 
     def gather(self, path: str, text: str):
-        """The names this file takes from the repo's other modules (see fixer.lang.python.importers)."""
+        """(the names this file takes from the repo's other modules (see fixer.lang.python.importers),
+        whether it binds `open`/`print` for a `from … import *` of it (fixer.lang.python.stars))."""
+        from fixer.lang.python import stars
         from fixer.lang.python.importers import gather
 
-        return gather(path, text)
+        return gather(path, text), stars.facts(path, text)
 
     def check(self, source: Source) -> Outcome:
         from fixer.lang.python import nodes as py_ast
@@ -172,9 +183,14 @@ class RemoveDebugFileWrites(Rule):
         from fixer.lang.python.importers import taken_in
         from fixer.lang.python.blocks import Layout, Removal
 
+        from fixer.lang.python import stars
+
         tree, spans = py_ast.for_source(source)
-        taken = taken_in(source, source.context.get(self.id))
-        analysis = Analysis(tree, spans, self.options["files"], self.options["pure_calls"], self.configured, taken)
+        gathered = source.context.get(self.id)
+        taken = taken_in(source, gathered, lambda facts: facts[0])
+        exports = stars.exports(gathered, lambda facts: facts[1]).for_path(source.path)
+        analysis = Analysis(tree, spans, self.options["files"], self.options["pure_calls"], self.configured, taken,
+                            exports)
         decisions = analysis.decisions(self.literal_regex)
         outcome = Outcome()
         for decision in decisions:

@@ -85,8 +85,9 @@ class Refusal(Exception):
 
 class Analysis:
     def __init__(self, tree: ast.Module, spans: Spans, patterns: list[str], pure_calls=(), configured=True,
-                 taken=lambda name: None):
+                 taken=lambda name: None, star_exports=None):
         self.tree = tree
+        self.star_exports = star_exports  # whether a `from M import *` binds `open`/`print` (py_stars)
         self.taken = taken  # another file taking a module-level name (py_importers)
         self.spans = spans
         self.patterns = patterns
@@ -104,7 +105,7 @@ class Analysis:
         candidates = self._candidates(name_regex)
         if not candidates:
             return []
-        self.names = Names(self.tree)
+        self.names = Names(self.tree, self.star_exports)
         self.evaluator = Evaluator(self.names)
         self.policy = Policy(self.names, self.spans, self.pure_calls)
         for call in candidates:
@@ -427,6 +428,7 @@ class Analysis:
         self._check(opener)
         self._hidden_effects(stmt)
         keep: list[str] = []
+        why, evidence = "it may have side effects", "may have side effects"
         for group in groups:
             if isinstance(group, Decision):
                 keep += group.keep
@@ -435,12 +437,14 @@ class Analysis:
                 text = self.policy.statement(effect)
                 if text is None:
                     raise Refusal(_blocking(effect), f"keeps `{effect.text}`: may have side effects")
+                if effect.reason.startswith("may raise"):  # a read under a handler that could catch it
+                    why, evidence = f"`{text}` {effect.reason}", "may raise into a handler"
                 keep.append(text)
         path = opener.shown
         if keep:
             shown = ", ".join(f"`{k}`" for k in keep)
-            message = f"removed debug write to {path}; kept {shown} as a statement: it may have side effects"
-            evidence = f"keeps `{keep[0]}`: may have side effects"
+            message = f"removed debug write to {path}; kept {shown} as a statement: {why}"
+            evidence = f"keeps `{keep[0]}`: {evidence}"
         else:
             message, evidence = f"removed debug write to {path}", "writes only to a debug log"
         return Decision(stmt, path, True, message, evidence, keep, self._path_variables(stmt, opener))

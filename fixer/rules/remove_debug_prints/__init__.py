@@ -61,11 +61,34 @@ class RemoveDebugPrints(Rule):
         one of those places ("looks like a debug leftover (its message starts with "DEBUG"), but it
         is in `main`, a CLI entry point"); a print with no evidence either way outside them; a
         leftover whose value is used (`x = print(…)`, in a lambda); a leftover whose arguments have
-        an effect that cannot stand alone; a leftover in a module with a `from … import *`, which
-        may rebind `print`.
+        an effect that cannot stand alone; a leftover in a module with a `from M import *` that really exports `print` (M read without importing
+        it: a repository module's bindings and `__all__`, an installed module's source file, a table
+        for C extensions; a module fixer cannot find may export anything).
+
+        Prints in tests (policy): a print in a test function (`test_*`) or a test file is reported,
+        never removed, unless it carries an explicit label (its message starts with `DEBUG`,
+        `debug:`, `>>>`, `!!!`, `XXX`, or matches `messages`): printing calls `__str__`, which may
+        be what the test exercises. A debug comment, an f-string `{x=}` or internals are not enough
+        there.
+
+        Error-path output (policy): a print just before a `raise`, a `sys.exit(…)`/`exit(…)`, or a
+        `return` of an error (an exception; in an `if`/`except` branch also a non-zero int or
+        False) is output: the subprocess's stderr printed before `raise OSError(…)` is the user's
+        only view of the failure. Only an explicit label makes it a leftover.
+
+        Output asserted indirectly: a function a capsys/capfd/redirect_stdout test calls asserts the
+        output of every function it calls, followed through the repository (`status()` calls
+        `_status_line()`, which prints); so do doctests with expected output in the module's, a
+        class's or a function's docstring.
+
+        The review list: by default `check` and `apply` list only the prints held back despite
+        leftover evidence, each with the reason; prints with no evidence either way are counted in
+        one line and listed with `--show-unsure`.
 
         Side effects follow the policy of remove-debug-file-writes (and `pure_calls`):
-        `print("DEBUG next", queue.get())` becomes `queue.get()`. Block positions, one-line suites,
+        `print("DEBUG next", queue.get())` becomes `queue.get()`. Reads that can raise under a handler of the
+        same function that could catch them are kept too (`try: print("DEBUG", d["key"]) except
+        KeyError: …` becomes `try: d["key"] …`): the policy shared with the Elixir rules. Block positions, one-line suites,
         `;` lines, emptied blocks and guards, and imports left unused (`from pprint import pprint`)
         are handled as in remove-debugger-calls. Use `exclude` (file globs) to skip files whose
         prints are all on purpose.
@@ -97,7 +120,7 @@ class RemoveDebugPrints(Rule):
     default_paths = ("**/*.py",)
     # Files that say a function's output is wanted (its own gathering), and files that may take names
     # from other modules (`import`, or a `patch` naming them: fixer.lang.python.importers).
-    context_anchor = PURPOSE_CONTEXT + r"|import|patch"
+    context_anchor = PURPOSE_CONTEXT + r"|import|patch|__all__"
     context_files = ("pyproject.toml", "setup.cfg")
     params = {
         "messages": Param(list, [], "Regexes: prints whose message (the literal start of the first argument) matches "
@@ -147,18 +170,27 @@ class RemoveDebugPrints(Rule):
         repo's other modules (see fixer.lang.python.importers))."""
         import re
 
+        from fixer.core.languages import is_test_path
+        from fixer.lang.python import stars
         from fixer.lang.python.importers import gather
-        from fixer.rules.remove_debug_prints.prints import gathered
+        from fixer.rules.remove_debug_prints.prints import call_graph, gathered
 
         own = gathered(path, text) if re.search(PURPOSE_CONTEXT, text) else {}
-        return own, gather(path, text) if path.endswith(".py") else None
+        if not path.endswith(".py"):
+            return own, None, None
+        if not is_test_path(path):
+            own = {**own, "calls": call_graph(text)}  # who calls whom: a test reaches a print through wrappers
+        return own, gather(path, text), stars.facts(path, text)
 
     def check(self, source: Source) -> Outcome:
         from fixer.lang.python import importers as py_importers, leftovers as py_leftovers
         from fixer.rules.remove_debug_prints import prints as py_prints
 
+        from fixer.lang.python import stars
+
         gathered = source.context.get(self.id, [])
         repo = py_prints.repo_facts(gathered, lambda facts: facts[0])
+        exports = stars.exports(gathered, lambda facts: facts[2]).for_path(source.path)
         return py_leftovers.outcome(
-            self, source, lambda tree, spans: py_prints.analyse(tree, spans, source.path, self.options, repo),
+            self, source, lambda tree, spans: py_prints.analyse(tree, spans, source.path, self.options, repo, exports),
             py_prints.COMMENTS, py_importers.taken_in(source, gathered, lambda facts: facts[1]))

@@ -7,7 +7,9 @@ regexes), a trace marker (`"here"`, `"entering load"`), printing internals (`loc
 (`f"{x=}"`), a debug comment on or above it, or being the only print of a function that returns data.
 Evidence of output on purpose: a `file=`/`stream=`, the `__main__` block, a CLI entry point, a
 `__repr__`/`__str__`, a function whose job is printing, an output switch (`if verbose:`), captured
-output (`redirect_stdout`), `# noqa`, or a module whose job is output.
+output (`redirect_stdout`), output a test or a doctest asserts (directly or through the functions
+calling it), `# noqa`, or a module whose job is output. Held back unless explicitly labelled
+(`DEBUG`, `messages`): a print in a test, and a print just before a `raise`/`sys.exit`/error return.
 """
 from __future__ import annotations
 
@@ -47,7 +49,7 @@ DUNDERS = {"__repr__", "__str__", "__format__", "__rich__", "__rich_repr__", "_r
            "_repr_html_"}
 # A function named `print_table`, `show`, `debug`, `log_event`, `json_dump`, `pretty_print` prints on purpose.
 PRINTING_FIRST = {"print", "show", "display", "dump", "render", "report", "echo", "emit", "usage", "help", "banner",
-                  "pretty", "pprint", "describe", "summary", "summarize", "summarise", "output", "log", "say",
+                  "pretty", "pprint", "describe", "output", "log", "say",
                   "announce", "draw", "repl", "prompt", "progress", "greet", "debug", "trace", "warn", "notify", "write"}
 DEMO_FUNCTIONS = {"test", "_test", "demo", "_demo", "selftest", "_selftest", "example"}  # a module's self-test
 PRINTING_LAST = {"print", "show", "display", "dump", "echo", "output", "pprint", "report", "usage", "help", "banner"}
@@ -76,7 +78,7 @@ class Why:
 
 
 def analyse(tree: ast.Module, spans: Spans, path: str, options: dict,
-            repo: tuple[list[str], set[str]] = ([], set())) -> "Prints | None":
+            repo: tuple[list[str], dict[str, str]] = ([], {}), star_exports=None) -> "Prints | None":
     """The analysis, or None when no call in the module can be a print (one cheap walk)."""
     calls, aliases = [], set(CALL_NAMES)
     for node in ast.walk(tree):
@@ -87,20 +89,85 @@ def analyse(tree: ast.Module, spans: Spans, path: str, options: dict,
     calls = [call for call in calls if last_name(call.func) in aliases]
     if not calls:
         return None
-    module = Module(tree, spans, [*PURE_INTERNALS, *options.get("pure_calls", ())])
+    module = Module(tree, spans, [*PURE_INTERNALS, *options.get("pure_calls", ())], star_exports)
     return Prints(module, calls, path, options.get("messages", ()), repo)
 
 
-def repo_facts(gathered: list, pick) -> tuple[list[str], set[str]]:
-    """(the console-script targets, the functions whose output a test asserts) of the whole repo, from
-    a rule's gathered facts (`pick` takes this module's `gathered` part of each): built once a run."""
+def repo_facts(gathered: list, pick) -> tuple[list[str], dict[str, str]]:
+    """(the console-script targets, the functions whose output a test asserts: name -> the tested
+    function it is reached through, '' when tested itself) of the whole repo, from a rule's gathered
+    facts (`pick` takes this module's `gathered` part of each): built once a run."""
     from fixer.core import textcache
 
     def build():
         facts = [pick(f) for f in gathered if f and pick(f)]
-        return [t for f in facts for t in f.get("scripts", ())], {n for f in facts for n in f.get("tested", ())}
+        graph: dict[str, set[str]] = {}
+        for f in facts:
+            for caller, callees in f.get("calls", {}).items():
+                graph.setdefault(caller, set()).update(callees)
+        tested = {n: "" for f in facts for n in f.get("tested", ())}
+        return [t for f in facts for t in f.get("scripts", ())], reached(tested, graph)
 
     return textcache.per_run("py_prints.repo", gathered, build)
+
+
+def reached(roots: dict[str, str], graph: dict[str, set[str]]) -> dict[str, str]:
+    """`roots` and every function they call, directly or not (name -> the root it is reached through):
+    a test asserting the output of `status()` asserts what `_status_line()`, which it calls, prints."""
+    found = dict(roots)
+    pending = list(roots)
+    while pending:
+        caller = pending.pop()
+        for callee in graph.get(caller, ()):
+            if callee not in found:
+                found[callee] = found[caller] or caller
+                pending.append(callee)
+    return found
+
+
+DEF_NAME = re.compile(r"[ \t]*(\w+)")
+CALLED = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+
+
+def call_graph(text: str) -> dict[str, list[str]]:
+    """Function name -> the names called in its text (up to the next `def`): read with a regex, so
+    every module of the repo costs one scan, not a parse. Loose on purpose: a call too many only keeps
+    a print."""
+    starts = list(_defs(text))
+    graph: dict[str, set[str]] = {}
+    for (name, body), following in zip(starts, [*starts[1:], None]):
+        end = following[1] if following else len(text)
+        graph.setdefault(name, set()).update(_called(text, body, end))
+    return {name: sorted(callees) for name, callees in graph.items() if callees}
+
+
+def _defs(text: str):
+    """(name, where its text starts) of each `def` starting a line (str.find: no regex at every position)."""
+    index = text.find("def ")
+    while index != -1:
+        start = text.rfind("\n", 0, index) + 1
+        if text[start:index].strip() in ("", "async"):
+            match = DEF_NAME.match(text, index + 4)
+            if match:
+                yield match.group(1), match.end()
+        index = text.find("def ", index + 4)
+
+
+def _called(text: str, start: int, end: int) -> set[str]:
+    """The name before each `(` between start and end (`f(`, `self.f (`)."""
+    found = set()
+    index = text.find("(", start, end)
+    while index != -1:
+        stop = index
+        while stop > start and text[stop - 1] in " \t":
+            stop -= 1
+        begin = stop
+        while begin > start and (text[begin - 1].isalnum() or text[begin - 1] == "_"):
+            begin -= 1
+        if begin < stop and not text[begin].isdigit():
+            found.add(text[begin:stop])
+        index = text.find("(", index + 1, end)
+    return found
 
 
 def gathered(path: str, text: str) -> dict[str, list[str]]:
@@ -194,7 +261,8 @@ class Prints(Analysis):
         self._facts: dict[int, tuple[list[int], bool]] = {}
         self._purposes: dict[int, Why | None] = {}
         self._blocks: dict[int, Why | None] = {}
-        scripts, self.tested = repo  # the whole repo's (repo_facts)
+        scripts, tested = repo  # the whole repo's (repo_facts)
+        self.asserted = self._asserted(tested)  # function name -> why its output is asserted
         self.entries = _targets_here(path, scripts)
         self.wrapped = self._wrapped()
 
@@ -220,12 +288,16 @@ class Prints(Analysis):
                 return None
             return Verdict(stmt, False, f"print {shown} looks like a debug leftover ({leftover}), but {purpose.message}; "
                                         "not removed", purpose.evidence)
+        held = self._held(call, stmt, evidence)
         if not evidence:
-            if module.statement_of(call) is None:
+            if module.statement_of(call) is None or held is not None:
                 return None
             return Verdict(stmt, False, f"print {shown} has no evidence either way: it matches no debug pattern and "
                                         "nothing shows it is output on purpose; not removed",
                            "no evidence either way")
+        if held is not None:
+            return Verdict(stmt, False, f"print {shown} looks like a debug leftover ({leftover}), but "
+                                        f"{held.message}; not removed", held.evidence)
         star = module.names.star_source(call.func)
         if star:
             return Verdict(stmt, False, f"print {shown} looks like a debug leftover ({leftover}), but `print` may "
@@ -242,7 +314,7 @@ class Prints(Analysis):
         except Blocked as blocked:
             return Verdict(stmt, False, f"print {shown} looks like a debug leftover ({leftover}), but "
                                         f"{blocked.reason}; not removed", blocked.evidence)
-        return Verdict(stmt, True, f"removed debug print {shown}: {leftover}{kept_note(keep)}", evidence[0].evidence,
+        return Verdict(stmt, True, f"removed debug print {shown}: {leftover}{kept_note(keep, module.raising)}", evidence[0].evidence,
                        keep)
 
     def _doubt(self, call: ast.Call, evidence: list[Why]) -> Why | None:
@@ -309,7 +381,7 @@ class Prints(Analysis):
                 shown = self.module.short(node, 40)
                 return [Why(f"it prints internals `{shown}`", f"prints internals `{shown}`")]
         for node in (n for arg in arguments for n in ast.walk(arg) if isinstance(n, ast.JoinedStr)):
-            text = _self_documenting(node)
+            text = _self_documenting(node, self.module.spans.text(node))
             if text:
                 return [Why(f"it uses a self-documenting f-string `{{{text}}}`", f"self-documenting f-string `{{{text}}}`")]
         return []
@@ -403,6 +475,62 @@ class Prints(Analysis):
             return self.module_job["script"]
         return self.module_job.get("module")
 
+    def _asserted(self, tested: dict[str, str]) -> dict[str, Why]:
+        """The functions whose printed output something asserts: a test reading capsys/capfd (found in
+        the repo), a doctest with expected output in the module's, a class's or a function's
+        docstring, and every function they call (a wrapper's helper prints what the test reads)."""
+        doctests = _doctest_calls(self.module.tree)
+        roots = {**{name: "" for name in doctests}, **tested}
+        graph = {f.name: {last_name(n.func) for n in own_nodes(f) if isinstance(n, ast.Call)}
+                 for f in ast.walk(self.module.tree) if isinstance(f, FUNCTIONS)}
+        found = {}
+        for name, via in reached(roots, graph).items():
+            origin = via or name
+            how = f"a doctest ({doctests[origin]})" if origin in doctests else "a test (capsys/capfd/redirect_stdout)"
+            through = f", which calls `{name}`" if via else ""
+            what = "a doctest" if origin in doctests else "a test"
+            found[name] = Why(f"{how} reads the output of `{origin}`{through}", f"output asserted by {what}")
+        return found
+
+    def _held(self, call: ast.Call, stmt: ast.stmt, evidence: list[Why]) -> Why | None:
+        """Output unless an explicit label (`DEBUG`, `messages`) says otherwise: a print in a test, or
+        on an error path."""
+        if any(why.evidence.startswith(("message starts with", "message matches")) for why in evidence):
+            return None
+        return self._in_test(call) or (self._error_path(stmt) if self.module.statement_of(call) else None)
+
+    def _in_test(self, call: ast.Call) -> Why | None:
+        """A print in a test function (or a test file): printing calls `__str__`/`__repr__`, which may
+        be what the test exercises."""
+        function = next(self.module.functions(call), None)
+        if function is not None and function.name.startswith("test"):
+            return Why(f"it is in the test `{function.name}` (a test's print may be what exercises `__str__`; "
+                       "only a label like DEBUG marks it as a leftover)", "in a test")
+        if is_test_path(str(self.path)):
+            return Why("it is in a test file (a test's print may be what exercises `__str__`; only a label like "
+                       "DEBUG marks it as a leftover)", "in a test")
+        return None
+
+    def _error_path(self, stmt: ast.stmt) -> Why | None:
+        """A print just before a `raise`, a `sys.exit(…)` or a `return` of an error code: the user's only
+        view of the failure (the subprocess's stderr before `raise OSError(…)`)."""
+        siblings = self.module.siblings(stmt)
+        after = siblings[next(i for i, s in enumerate(siblings) if s is stmt) + 1:]
+        for following in after:
+            if isinstance(following, ast.Raise):
+                return Why(f"it is on an error path: `{self.module.short(following, 40)}` follows (line "
+                           f"{following.lineno}), and the print is what the user sees of the failure",
+                           "output on an error path")
+            if isinstance(following, ast.Return) and _error_value(following.value, self.module.names.parent(stmt)) or \
+                    isinstance(following, ast.Expr) and isinstance(following.value, ast.Call) and \
+                    self.module.names.qualified(following.value.func) in EXITS:
+                return Why(f"it is on an error path: `{self.module.short(following, 40)}` follows (line "
+                           f"{following.lineno}), and the print is what the user sees of the failure",
+                           "output on an error path")
+            if not isinstance(following, ast.Expr):  # other work in between: not the failure's message
+                return None
+        return None
+
     def _function_purpose(self, function) -> Why | None:
         if id(function) not in self._purposes:
             self._purposes[id(function)] = self._judge_function(function)
@@ -416,11 +544,8 @@ class Prints(Analysis):
             isinstance(self.module.names.parent(function), ast.Module))
         if entry:
             return Why(f"it is in `{name}`, a CLI entry point ({entry})", f"in CLI entry point `{name}`")
-        if _doctest_shows_output(function):
-            return Why(f"a doctest of `{name}` shows the output it prints", "output asserted by a doctest")
-        if name in self.tested:
-            return Why(f"a test reads the output of `{name}` (capsys/capfd/redirect_stdout)",
-                       "output asserted by a test")
+        if name in self.asserted:
+            return self.asserted[name]
         parts = name_parts(name)
         if name in DEMO_FUNCTIONS:
             return Why(f"it is in `{name}`, the module's self-test or demo", "printing is the function's job")
@@ -559,32 +684,57 @@ def _shown_as_is(arg: ast.AST, names) -> list[ast.AST]:
     return [arg]
 
 
-def _self_documenting(node: ast.JoinedStr) -> str:
-    """`rows=` of `f"{rows=}"` (the text before the `=` as written), or ''."""
+def _self_documenting(node: ast.JoinedStr, source: str) -> str:
+    """`rows=` of `f"{rows=}"` (the text before the `=` as written), or ''. The ast of `f"{rows=}"` is
+    that of `f"rows={rows!r}"`: only the source tells them apart (`(count={count})` is not one)."""
     for text, value in zip(node.values, node.values[1:]):
         if not (isinstance(text, ast.Constant) and isinstance(text.value, str) and isinstance(value, ast.FormattedValue)):
             continue
         target = re.sub(r"\s", "", ast.unparse(value.value)) + "="
         literal = text.value
         for start in range(len(literal) - 1, -1, -1):
-            if re.sub(r"\s", "", literal[start:]) == target and not literal[start].isspace():
+            if re.sub(r"\s", "", literal[start:]) == target and not literal[start].isspace() and \
+                    re.search(r"\{" + re.escape(literal[start:]) + r"[!:}]", source):
                 return literal[start:]
     return ""
 
 
-def _doctest_shows_output(function) -> bool:
-    """The function's docstring has a doctest calling it with expected output lines."""
+def _doctest_calls(tree: ast.Module) -> dict[str, str]:
+    """Names called by doctest examples with expected output, in the module's, its classes' and its
+    functions' docstrings -> where that doctest is ("the module docstring", "`Report`'s docstring")."""
     import doctest
 
-    docstring = ast.get_docstring(function, clean=True)
-    if not docstring or ">>>" not in docstring:
+    found: dict[str, str] = {}
+    owners = [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.ClassDef, *FUNCTIONS)))]
+    for owner in owners:
+        docstring = ast.get_docstring(owner, clean=True)
+        if not docstring or ">>>" not in docstring:
+            continue
+        try:
+            examples = doctest.DocTestParser().get_examples(docstring)
+        except ValueError:
+            continue
+        where = "the module docstring" if owner is tree else f"`{owner.name}`'s docstring"
+        for example in examples:
+            if example.want.strip():
+                for name in CALLED.findall(example.source):
+                    found.setdefault(name, where)
+    return found
+
+
+EXITS = {"sys.exit", "builtins.exit", "builtins.quit", "os._exit"}
+
+
+def _error_value(node: ast.AST | None, block_owner: ast.AST | None) -> bool:
+    """A returned error: an exception (`return ValueError(…)`), or, in a branch (an `if`, an `except`),
+    a non-zero int (`return 1`, `return -1`) or False."""
+    if isinstance(node, ast.Call) and last_name(node.func).endswith(("Error", "Exception")):
+        return True
+    if not isinstance(block_owner, (ast.If, ast.ExceptHandler)):
         return False
-    try:
-        examples = doctest.DocTestParser().get_examples(docstring)
-    except ValueError:
-        return False
-    call = re.compile(rf"\b{re.escape(function.name)}\s*\(")
-    return any(example.want.strip() and call.search(example.source) for example in examples)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    return isinstance(node, ast.Constant) and (node.value is False or type(node.value) is int and node.value != 0)
 
 
 def _docstring(stmt: ast.stmt) -> bool:

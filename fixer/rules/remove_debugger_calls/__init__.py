@@ -32,7 +32,12 @@ class RemoveDebuggerCalls(Rule):
         `_pdb_excepthook`, `test_breakpoint_hook`, `shell`: "debugger tooling"); the module defines
         its own entry (`def set_trace`, a `pdb.Pdb` subclass: "debugger tooling"); the module
         patches the debugger (`mock.patch("pdb.set_trace")`, `pdb.set_trace = …`,
-        `PYTHONBREAKPOINT`); an enclosing `if` names a switch (`if args.pdb:`,
+        `PYTHONBREAKPOINT`); the call is inside a function installed as a hook (`sys.excepthook =
+        on_crash`, `threading.excepthook`, `sys.breakpointhook`: "debugger hook") or every use of which
+        sits under an opt-in switch (`if args.pdb: inspect_state()`): debugger use reached through an
+        option is the feature; the repository is itself the debugger it calls (its package defines
+        `set_trace`/`post_mortem`, e.g. `ipdb/__init__.py`: its manual checks call it on purpose: "the
+        project is the debugger"); an enclosing `if` names a switch (`if args.pdb:`,
         `if os.environ.get("APP_DEBUG"):`: "opt-in debugging switch"); an enclosing `if __debug__:`
         (true unless Python runs with -O, so no switch: "guarded by `__debug__`"); an `embed()` or
         `code.interact()` in a command (a CLI entry point, a Django `Command.handle`, a module named
@@ -43,14 +48,23 @@ class RemoveDebuggerCalls(Rule):
         and friends (they run `f`), remote-debugger setup (`debugpy.listen`, `wait_for_client`,
         `pydevd.settrace`), a `set_trace()` that may come from `from … import *` or whose
         module is not imported, a debugger entry given another name (`trace = pdb.set_trace`, the
-        binding and each `trace()` call), `set_trace()` on a debugger instance (`p = pdb.Pdb()`), and a `breakpoint()` in a module with a `from … import *` (it may
-        rebind the builtin; builtins such as `str` in the arguments are then effects, not pure).
+        binding and each `trace()` call), `set_trace()` on a debugger instance (`p = pdb.Pdb()`), and a `breakpoint()` in a module with a `from M import *` that really exports the name (M read without importing
+        it: a repository module's bindings and `__all__`, an installed module's source file, a table
+        for C extensions; a module fixer cannot find may export anything); builtins such as `str` in the arguments are then effects, not
+        pure.
 
         Side effects: the call's arguments follow the policy of remove-debug-file-writes (pure:
         literals, names, attribute reads, f-strings, allowlisted calls resolved through imports, and
         `pure_calls`); an effect evaluated unconditionally is kept as a statement of its own
         (`breakpoint(header=describe(e))` becomes `describe(e)`); one that cannot stand alone
         blocks the removal and the finding names it.
+
+        Reads that can raise (policy shared with the Elixir rules): `d["key"]`, `obj.name`,
+        `int(s)`, `a / b` are pure only when no enclosing handler of the same function could catch
+        what they raise. Under `try: … except KeyError:` (or `LookupError`, `Exception`, a bare
+        `except`, a class fixer cannot place, `with contextlib.suppress(…)`) deleting the read
+        would skip the handler, so the read is kept as a statement of its own (`pdb.set_trace(header=d["key"])` becomes `d["key"]`), or the site is reported when it runs only sometimes. An
+        `except: pass` around the last statement of a try changes nothing and does not count.
 
     Why:
         A committed `breakpoint()` hangs a worker or a CI job waiting on a terminal that is not
@@ -78,7 +92,8 @@ class RemoveDebuggerCalls(Rule):
     language = "python"
     default_paths = ("**/*.py",)
     # Files that may take a name from another module (`import`, or a `patch` naming it: fixer.lang.python.importers).
-    context_anchor = r"import|patch"
+    # Also files defining a debugger entry of their own: the repository may be a debugger.
+    context_anchor = r"import|patch|set_trace|post_mortem|__all__"
     params = {
         "pure_calls": Param(list, [], "More callables without side effects: imported names (\"app.fmt.describe\") "
                             "or, with a leading dot, method names whatever the object (\".peer\").", item_type=str),
@@ -129,15 +144,25 @@ class RemoveDebuggerCalls(Rule):
     )
 
     def gather(self, path: str, text: str):
-        """The names this file takes from the repo's other modules (see fixer.lang.python.importers)."""
+        """(the names this file takes from the repo's other modules (see fixer.lang.python.importers),
+        the module it is when it defines a debugger entry of its own, else '', whether it binds
+        `breakpoint` for a `from … import *` of it (fixer.lang.python.stars))."""
+        from fixer.lang.python import stars
         from fixer.lang.python.importers import gather
+        from fixer.rules.remove_debugger_calls.debuggers import provided
 
-        return gather(path, text)
+        return gather(path, text), provided(path, text), stars.facts(path, text)
 
     def check(self, source: Source) -> Outcome:
         from fixer.rules.remove_debugger_calls import debuggers as py_debuggers
         from fixer.lang.python import importers as py_importers, leftovers as py_leftovers
 
+        from fixer.lang.python import stars
+
+        gathered = source.context.get(self.id) or []
+        debuggers = {module.split(".")[0]: module for _, module, _ in gathered if module}
+        exports = stars.exports(gathered, lambda facts: facts[2]).for_path(source.path)
         return py_leftovers.outcome(
-            self, source, lambda tree, spans: py_debuggers.analyse(tree, spans, source.path, self.options["pure_calls"]),
-            py_debuggers.COMMENTS, py_importers.taken_in(source, source.context.get(self.id)))
+            self, source, lambda tree, spans: py_debuggers.analyse(tree, spans, source.path, self.options["pure_calls"],
+                                                                   debuggers, exports),
+            py_debuggers.COMMENTS, py_importers.taken_in(source, gathered, lambda facts: facts[0]))

@@ -38,10 +38,23 @@ TOOLING_WORDS = {"settrace", "breakpoint", "breakpointhook", "postmortem", "debu
 TOOLING_PAIRS = {("set", "trace"), ("post", "mortem")}
 SWITCH = re.compile(r"(?i)pdb|debug|break|post_?mortem|interactive|trace|embed|shell")
 SHELL_MODULES = {"shell", "console", "repl", "cli", "manage", "__main__", "commands", "command"}
+# Hooks a function is installed as: the debugger it starts runs when the hook fires, on purpose.
+HOOKS = {"sys.excepthook", "threading.excepthook", "sys.breakpointhook", "sys.displayhook", "sys.unraisablehook"}
+# A module-level entry a debugger package defines (`def set_trace(…)`, `set_trace = …`, re-exported).
+PROVIDES = re.compile(r"(?m)^(?:def (?:set_trace|post_mortem|pm|sset_trace)\b|(?:set_trace|post_mortem)\s*=|"
+                      r"from\s+\S+\s+import\b[^\n]*\b(?:set_trace|post_mortem)\b)")
 COMMENTS = re.compile(r"(?i)debug|breakpoint|\bpdb\b|set_trace|tombstone|\bstop (?:here|in)\b")
 
 
-def analyse(tree: ast.Module, spans: Spans, path: str, extra_pure=()) -> "Debuggers | None":
+def provided(path: str, text: str) -> str:
+    """The module this file is when it defines a debugger entry of its own ('' otherwise)."""
+    from fixer.lang.python.importers import module_name
+
+    return module_name(path) if PROVIDES.search(text) else ""
+
+
+def analyse(tree: ast.Module, spans: Spans, path: str, extra_pure=(), debuggers: dict[str, str] | None = None,
+            star_exports=None) -> "Debuggers | None":
     """The analysis, or None when no call in the module can be a debugger's (one cheap walk)."""
     calls, assigns, aliases = [], [], set(CALL_NAMES)
     for node in ast.walk(tree):
@@ -54,12 +67,16 @@ def analyse(tree: ast.Module, spans: Spans, path: str, extra_pure=()) -> "Debugg
     calls = [call for call in calls if last_name(call.func) in aliases]
     # `trace = pdb.set_trace`: a debugger entry given another name
     bound = [a for a in assigns if isinstance(a.value, (ast.Name, ast.Attribute)) and last_name(a.value) in aliases]
-    return Debuggers(Module(tree, spans, extra_pure), calls, path, bound) if calls or bound else None
+    if not calls and not bound:
+        return None
+    return Debuggers(Module(tree, spans, extra_pure, star_exports), calls, path, bound, debuggers or {})
 
 
 class Debuggers(Analysis):
-    def __init__(self, module: Module, calls: list[ast.Call], path: str, bound: list[ast.Assign] = ()):
+    def __init__(self, module: Module, calls: list[ast.Call], path: str, bound: list[ast.Assign] = (),
+                 debuggers: dict[str, str] | None = None):
         self.module = module
+        self.debuggers = debuggers or {}  # top-level package -> the repo module defining its entry
         self.calls = calls
         self.bound = bound
         self.path = PurePosixPath(path)
@@ -136,14 +153,23 @@ class Debuggers(Analysis):
         what = ENTRIES[name]
         if module.statement_of(call) is None:
             return self._report(stmt, shown, "its value is used (it is not a statement of its own)", "value is used")
-        left = self._intent(call, stmt, what)
+        left = self._own_debugger(name) or self._intent(call, stmt, what)
         if left is not None:
             return self._report(stmt, shown, *left)
         try:
             keep = module.kept_effects(evaluated)
         except Blocked as blocked:
             return self._report(stmt, shown, blocked.reason, blocked.evidence)
-        return Verdict(stmt, True, f"removed debugger call {shown}: it {what}{kept_note(keep)}", what, keep)
+        return Verdict(stmt, True, f"removed debugger call {shown}: it {what}{kept_note(keep, module.raising)}", what, keep)
+
+    def _own_debugger(self, name: str) -> tuple[str, str] | None:
+        """The repository is the debugger it calls (its package defines `set_trace`): its manual tests
+        and demos call it on purpose."""
+        package = name.split(".")[0]
+        if package in self.debuggers:
+            return (f"the repository is the debugger `{package}` (`{self.debuggers[package]}` defines its entry): "
+                    "its own code calls it on purpose", "the project is the debugger")
+        return None
 
     def _report(self, stmt, shown: str, reason: str, evidence: str) -> Verdict:
         return Verdict(stmt, False, f"debugger call {shown}: {reason}; not removed", evidence)
@@ -217,6 +243,9 @@ class Debuggers(Analysis):
             parts = name_parts(function.name)
             if set(parts) & TOOLING_WORDS or set(zip(parts, parts[1:])) & TOOLING_PAIRS:
                 return f"it is inside `{function.name}`, a function that starts the debugger", "debugger tooling"
+            reached = self._reached(function)
+            if reached:
+                return reached
         tooling = self._module_tooling()
         if tooling:
             return f"the module defines its own debugger entry `{tooling[1]}` (line {tooling[0]})", "debugger tooling"
@@ -227,6 +256,33 @@ class Debuggers(Analysis):
             if switch:
                 return f"it is guarded by `{switch}`, an opt-in debugging switch", "opt-in debugging switch"
         return None
+
+    def _reached(self, function) -> tuple[str, str] | None:
+        """A function installed as a hook (`sys.excepthook = on_crash`), or one every use of which (a
+        call, a reference) sits under an opt-in switch (`if args.pdb:`): debugging through an option."""
+        names, uses = self.module.names, []
+        for node in names.loads.get(function.name, []):
+            if names.resolve_node(node) and any(b.node is function for b in names.resolve_node(node)):
+                uses.append(node)
+        for use in uses:
+            stmt = names.statement(use)
+            if isinstance(stmt, ast.Assign) and stmt.value is use and \
+                    any(names.qualified(t) in HOOKS for t in stmt.targets):
+                hook = next(names.qualified(t) for t in stmt.targets if names.qualified(t) in HOOKS)
+                return (f"it is inside `{function.name}`, installed as `{hook}` (line {stmt.lineno}): a debugging "
+                        "hook on purpose", "debugger hook")
+        switches = [self._switch(use) for use in uses]
+        if switches and all(switches):
+            return (f"it is inside `{function.name}`, reached only under `{switches[0]}`, an opt-in debugging "
+                    "switch", "opt-in debugging switch")
+        return None
+
+    def _switch(self, node: ast.AST) -> str:
+        for guard in self.module.guards(node):
+            switch = switch_in(guard.test, self.module, SWITCH, strings=True)
+            if switch:
+                return switch
+        return ""
 
     def _patches(self) -> tuple[int, str] | None:
         """Where the module patches or stubs a debugger entry (tests of debugger hooks), once."""

@@ -17,17 +17,27 @@ class SetLogLevel(Rule):
         quotes), `logging.getLevelName("INFO")` keeps its call, a number (20) becomes the other level's
         number (30), and a bare `INFO` imported from logging becomes `WARNING` (imported in its place
         when it is not, and `INFO` leaves the import when nothing else uses it). A level held in a
-        constant or a parameter's default (`LEVEL = logging.INFO` … `basicConfig(level=LEVEL)`) is
-        rewritten where it is defined, when nothing but level settings uses it. The default of a lookup
-        changes while the variable or setting can still override it: `os.getenv("LOG_LEVEL", "INFO")`,
+        constant (`LEVEL = logging.INFO` … `basicConfig(level=LEVEL)`) is rewritten where it is
+        defined, when nothing but level settings uses it. The default of a lookup changes while the
+        variable or setting can still override it: `os.getenv("LOG_LEVEL", "INFO")`,
         `os.getenv("LOG_LEVEL") or "INFO"`, `os.environ.get("LOG_LEVEL", "info").upper()` (its case
         kept), `cfg.get("level", logging.INFO)`, `int(os.getenv("LVL", "20"))`, also inside
-        `getattr(logging, …)`; both branches of `DEBUG if verbose else INFO` are looked at. In a
-        dictConfig only the levels of `root`, `loggers.*` and `handlers.*` are levels.
+        `getattr(logging, …)`. In a dictConfig only the levels of `root`, `loggers.*` and `handlers.*`
+        are levels.
 
-        Reported ("needs review"), not changed: a level constant also used by something else
-        (`logger.log(LEVEL, …)`, `isEnabledFor(LEVEL)`); a level set under an opt-in switch (`if
-        args.verbose:`, `if options.debug:`); a dictConfig `"level"` under `filters`/`formatters` or
+        Levels under switches (policy): a level is a leftover only when it is the service's standing
+        configuration, never when it is what a switch the user turns on does. Reported, never edited:
+        a level set under an `if` on a flag, an option or an environment variable (`if args.verbose:`,
+        `if options.debug:`, `if os.environ.get("APP_DEBUG"):`, also its `else`); a level set in a
+        function that every call in the repository makes under such a switch (`if args.debug:
+        enable_logging()`); either arm of a conditional expression (`DEBUG if args.verbose else
+        INFO`); a logger's own level when handlers are added to it in the same module (their levels
+        decide what is shown, and the logger's lets records through to a `--debug-file` handler); and a
+        level that is a parameter's default (`def __init__(self, level=logging.INFO)`): its callers
+        choose it, a user-facing default.
+
+        Also reported ("needs review"), not changed: a level constant also used by something else
+        (`logger.log(LEVEL, …)`, `isEnabledFor(LEVEL)`); a dictConfig `"level"` under `filters`/`formatters` or
         beside a `"()"` factory; any level in a test file (`tests/**`, `test_*.py`, `*_test.py`,
         `conftest.py`); and, once per call, a level the rule cannot follow ("cannot tell the level"):
         `setLevel(args.log_level)`, `max(logging.INFO, cfg["min"])`, `cfg["level"]`, a lookup without
@@ -48,8 +58,9 @@ class SetLogLevel(Rule):
         imports; what it cannot follow is reported, not skipped. `setLevel` is changed only on a receiver known to be a logger or
         handler (`logging.getLogger(…)`, `logging.root`, a `logging.*Handler(…)`, `.getChild(…)`, a
         name or `self.` attribute bound only to those, `for h in logger.handlers`); on anything else
-        (a progress bar, a widget) it is reported, not changed. Never on by default: it runs only
-        when configured.
+        (a progress bar, a widget) it is reported, not changed, and on an instance of a class the module
+        defines that is not a `logging` class (`v = Volume(); v.setLevel(20)`, `self.setLevel(…)` in
+        `Volume`) it is nothing to report. Never on by default: it runs only when configured.
     """
 
     id = "set-log-level"
@@ -57,6 +68,10 @@ class SetLogLevel(Rule):
     default_enabled = False
     default_paths = ("**/*.py",)
     anchors = ("basicConfig", "setLevel", "dictConfig", "fileConfig")  # literals: the fastest search; ast confirms the call
+    # Files that may call a function under a switch (`if args.debug: enable_logging()`); read only when a
+    # level is set in a function, and only the files naming that function.
+    context_anchor = r"(?i)verbos|debug|quiet|loud|trace|args\.|options\.|opts\.|environ|getenv"
+    lazy_context = True
     params = {
         "from": Param(str, "INFO", "The level to replace.", choices=LEVELS),
         "to": Param(str, "WARNING", "The level to set.", choices=LEVELS),
@@ -106,7 +121,7 @@ class SetLogLevel(Rule):
         from fixer.rules.set_log_level.levels import CANNOT_TELL, Levels
 
         tree, spans = py_ast.for_source(source)
-        levels = Levels(tree, spans, self.options["from"], self.options["to"])
+        levels = Levels(tree, spans, self.options["from"], self.options["to"], self._callers(source, tree))
         outcome = Outcome()
         in_tests = is_test_path(source.path)
         for site in levels.sites():
@@ -126,6 +141,33 @@ class SetLogLevel(Rule):
         if not in_tests:
             outcome.edits += self._import_edits(levels, spans)
         return outcome
+
+    def gather(self, path: str, text: str):
+        """(path, called name -> the switch each call is under) of one module of the repo."""
+        import ast
+
+        from fixer.rules.set_log_level.switches import calls
+
+        try:
+            return path, calls(ast.parse(text), text)
+        except (SyntaxError, ValueError):
+            return path, {}
+
+    def _callers(self, source: Source, tree):
+        """name -> (the switch, the calling function) of each call of a function so named, this module's
+        and the repo's."""
+        from fixer.rules.set_log_level.switches import calls
+
+        gathered, own_calls = source.context.get(self.id), []
+
+        def callers(name: str) -> list[tuple[str, str]]:
+            if not own_calls:
+                own_calls.append(calls(tree, source.text))
+            own = own_calls[0].get(name, [])
+            facts = gathered.where(name) if hasattr(gathered, "where") else gathered or []
+            return own + [g for path, found in facts if path != source.path for g in found.get(name, [])]
+
+        return callers
 
     def _import_edits(self, levels, spans) -> list[Edit]:
         from fixer.lang.python.imports import without_names

@@ -15,15 +15,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from fixer.lang.python.nodes import Spans, argument, keyword, last_name
-from fixer.lang.python.names import Names
+from fixer.lang.python.names import FUNCTIONS, Names
+from fixer.rules.set_log_level.switches import guard, switched
 
 LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
 ENV_LOOKUPS = {"os.getenv", "os.environ.get"}
 SITE_NAMES = {"basicConfig", "setLevel", "dictConfig", "fileConfig"}
 KNOWN_NAMES = {*LEVELS, "NOTSET", "WARN", "FATAL"}  # logging's level constants
 CANNOT_TELL = "cannot tell the level"
-# An `if` that makes a level opt-in: `if args.verbose:`, `if options.debug:`, `if self.quiet:`.
-SWITCH = re.compile(r"(?i)verbos|debug|quiet|\bloud|\btrace|\bargs\.|\boptions\.|\bopts\.")
 DICT_SECTIONS = ("loggers", "handlers")  # dictConfig sections whose entries' "level" is a level setting
 LOGGER_FACTORIES = {"logging.getLogger", "logging.Logger", "logging.LoggerAdapter", "logging.getLoggerClass"}
 QUOTED = re.compile(r"^([rRuU]?)('''|\"\"\"|'|\")(\w+)\2$")
@@ -55,8 +54,11 @@ class Site:
 
 
 class Levels:
-    def __init__(self, tree: ast.Module, spans: Spans, old: str, new: str):
+    def __init__(self, tree: ast.Module, spans: Spans, old: str, new: str, callers=lambda name: []):
+        """`callers(name)`: (the switch each call of a function so named is under, "" for none; the
+        function making the call) in the whole repo (see fixer.rules.set_log_level.switches)."""
         self.tree, self.spans, self.old, self.new = tree, spans, old, new
+        self.callers = callers
         self._names: Names | None = None
         self.renamed: list[ast.Name] = []  # bare `INFO` names replaced
         self.import_new = False  # the new level's name must be imported
@@ -99,11 +101,15 @@ class Levels:
             level = argument(call, 0, "level")
             changes = self._level(level) if level is not None else None
             if changes and not self._logger(call.func.value, frozenset()):
-                if all(c.problem.startswith(CANNOT_TELL) for c in changes):
-                    return None  # an unknown level on something that may not be a logger: no evidence either way
+                if all(c.problem.startswith(CANNOT_TELL) for c in changes) or self._own_object(call.func.value):
+                    return None  # not a logger (`Volume().setLevel(20)`), or no evidence either way
                 receiver = self.spans.short(call.func.value, 40)
                 return Site(call, problem=f"`{receiver}.setLevel(…)` sets {self.old}, but `{receiver}` is not known "
                                           f"to be a logger or handler; not changed")
+            if changes and not any(c.problem for c in changes):
+                beside = self._handlers_beside(call.func.value)
+                if beside:
+                    return Site(call, problem=beside)
         else:
             return None
         if not changes:
@@ -116,15 +122,69 @@ class Levels:
         return Site(call, [] if problem else changes, problem, aside)
 
     def _switch(self, call: ast.Call) -> str:
-        """An `if` on a verbosity option around the call: the level is opt-in, not the shipped one."""
-        child = call
-        for ancestor in self.names.ancestors(call):
-            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-                return ""
-            if isinstance(ancestor, ast.If) and child is not ancestor.test and SWITCH.search(self.spans.text(ancestor.test)):
-                return f"it sets {self.old} under `if {self.spans.short(ancestor.test, 40)}:`, an opt-in switch; not changed"
-            child = ancestor
+        """An `if` on a verbosity option or an environment variable around the call, or a function
+        around it that is called only under one: the level is opt-in, not the shipped one."""
+        test = guard(call, self.names.ancestors, self.spans.text)
+        if test:
+            return f"it sets {self.old} under `if {_short(test)}:`, an opt-in switch; not changed"
+        function = next((a for a in self.names.ancestors(call) if isinstance(a, (*FUNCTIONS, ast.Lambda))), None)
+        if not isinstance(function, FUNCTIONS):
+            return ""
+        test = switched(function.name, self.callers)
+        if test:
+            return f"it sets {self.old} in `{function.name}`, which is called only under an opt-in switch " \
+                   f"(`if {_short(test)}:`); not changed"
         return ""
+
+    def _handlers_beside(self, logger: ast.AST) -> str:
+        """A logger that gets handlers in this module: their levels decide what each shows, and the
+        logger's own level lets records through to all of them (a `--debug-file` handler at DEBUG)."""
+        shown, named = self.spans.text(logger), self._logger_name(logger)
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    node.func.attr == "addHandler" and (self.spans.text(node.func.value) == shown or
+                                                        named and self._logger_name(node.func.value) == named):
+                return f"`{_short(shown)}` gets handlers beside it (`{self.spans.short(node, 40)}`, line " \
+                       f"{node.lineno}), whose levels decide what is shown; its own level lets records through " \
+                       "to them all; not changed"
+        return ""
+
+    def _logger_name(self, node: ast.AST) -> str:
+        """"tool" for `logging.getLogger("tool")` or a name bound only to it ('' when not known)."""
+        if isinstance(node, ast.Name):
+            bindings = self.names.resolve_node(node) or []
+            node = bindings[0].value if len(bindings) == 1 and bindings[0].kind == "assign" else None
+        if isinstance(node, ast.Call) and self.names.qualified(node.func) == "logging.getLogger" and node.args and \
+                isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            return node.args[0].value
+        return ""
+
+    def _own_object(self, node: ast.AST) -> bool:
+        """An instance of a class this module defines that is not a logging class (`v = Volume()`,
+        `self` in `Volume`'s methods): its `setLevel` is its own, not a logger's."""
+        if isinstance(node, ast.Name) and node.id == "self":
+            cls = next((a for a in self.names.ancestors(node) if isinstance(a, ast.ClassDef)), None)
+            return cls is not None and self._own_class(cls)
+        if isinstance(node, ast.Name):
+            bindings = self.names.resolve_node(node) or []
+            return bool(bindings) and all(b.kind == "assign" and b.value is not None and self._own_object(b.value)
+                                          for b in bindings)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            bindings = self.names.resolve_node(node.func) or []
+            return len(bindings) == 1 and bindings[0].kind == "class" and self._own_class(bindings[0].node)
+        return False
+
+    def _own_class(self, cls: ast.ClassDef, seen: frozenset = frozenset()) -> bool:
+        """A class of this module whose bases are `object` or such classes (an imported base may be a
+        logger class)."""
+        for base in cls.bases:
+            if self.names.qualified(base) == "builtins.object":
+                continue
+            bindings = self.names.resolve_node(base) if isinstance(base, ast.Name) else None
+            if not bindings or len(bindings) != 1 or bindings[0].kind != "class" or base.id in seen or \
+                    not self._own_class(bindings[0].node, seen | {base.id}):
+                return False
+        return True
 
     # -- levels ---------------------------------------------------------------------------------------------
     def _level(self, node: ast.AST, any_case: bool = False, seen: frozenset = frozenset(),
@@ -148,8 +208,12 @@ class Levels:
         if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
             return self._any([self._level(v, any_case, seen, digits) for v in node.values[1:]])
         if isinstance(node, ast.IfExp):
-            return self._any([self._level(node.body, any_case, seen, digits),
-                              self._level(node.orelse, any_case, seen, digits)])
+            found = self._any([self._level(node.body, any_case, seen, digits),
+                               self._level(node.orelse, any_case, seen, digits)])
+            if found and not any(c.problem for c in found):  # `DEBUG if args.verbose else INFO`: a switch's two arms
+                return [_problem(f"the level is chosen by `{self.spans.short(node, 50)}`: each arm is what a switch "
+                                 "selects; not changed")]
+            return found
         return _unknown(f"`{self.spans.short(node, 40)}` is computed")
 
     @staticmethod
@@ -208,6 +272,9 @@ class Levels:
         if value in seen:
             return None
         changes = self._level(value, False, seen | {value})  # `LEVEL = logging.INFO`: rewritten where defined
+        if changes and not any(c.problem for c in changes) and bindings[0].kind == "param":
+            return [_problem(f"`{node.id}` is a parameter whose default is {self.old}: its callers choose the level "
+                             "(a user-facing default); not changed")]
         if changes and not any(c.problem for c in changes):
             other = next((use for use in self.names.uses(bindings[0]) if id(use) not in self._level_positions), None)
             if other is not None:
@@ -380,6 +447,11 @@ class Levels:
             if drop or add:
                 out.append((stmt, drop, add))
         return out
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _items(node: ast.Dict) -> list[tuple[str, ast.AST]]:
