@@ -88,6 +88,10 @@ class Session:
 
     def base(self) -> None:
         ran, failing = self.run({}, "base")
+        if not ran.passed and not ran.timed_out:
+            ran, failing = self.run({}, "base (rerun)")
+            if ran.passed:
+                self._flaky("the base")
         if ran.passed:
             return
         command = self.spec.command
@@ -113,11 +117,13 @@ class Session:
             broken = self._broken(ran, failing)
             if broken is None:
                 if attempt == 2:
-                    self.verdict.flaky.append(step)
-                    report.warn(f"verify: `{self.spec.command}` failed on {step}, then passed on a rerun: "
-                                "flaky, not blamed on a fix")
+                    self._flaky(step)
                 return None
         return ran, broken
+
+    def _flaky(self, step: str) -> None:
+        self.verdict.flaky.append(step)
+        report.warn(f"verify: `{self.spec.command}` failed on {step}, then passed on a rerun: flaky, not blamed on a fix")
 
     def _broken(self, ran: Ran, failing: frozenset[str] | None) -> list[str] | None:
         """None when the run counts as passing; else the new failing tests (short names)."""
