@@ -243,7 +243,7 @@ def apply(
     def action():
         from fixer.cli import applying
         from fixer.git.branches import parse_actor
-        from fixer.cli.session import rel_paths, workspace
+        from fixer.cli.session import Failure, rel_paths, workspace
 
         ws = with_jobs(workspace(directory, config), jobs)
         ws.allow_unchecked = allow_unchecked
@@ -261,6 +261,9 @@ def apply(
         )
         if patch_file is not None:
             from fixer.cli.patches import apply_reviewed_patch
+
+            if options.verify is not None:
+                raise Failure("--verify checks fixer's own fixes: it does not go with --patch")
 
             return apply_reviewed_patch(ws, options, patch_file)
         return applying.apply(ws, ws.rules(rule), options)
