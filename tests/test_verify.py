@@ -143,6 +143,27 @@ def test_a_wrong_fix_is_dropped_and_the_right_ones_are_kept(tmp_path, scratch_ho
     assert "Left out by --verify (needs review):\n- app/jobs.py:2 (remove-debug-prints)" in commits[0].message
 
 
+def test_two_wrong_fixes_in_one_file_are_both_dropped(tmp_path, scratch_home):
+    jobs = JOBS + '\n\ndef close(name):\n    print(f">>> closed {name}")\n    return name\n'
+    tests = TESTS + '''
+
+def test_close_output():
+    code = "from app.jobs import close; close('db')"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert ">>> closed db" in out
+'''
+    repo = make_repo(tmp_path, {**PROJECT, "app/jobs.py": jobs, "tests/test_app.py": tests})
+    result = run_cli("apply", "--verify", PYTEST, cwd=repo.working_tree_dir)
+    assert result.exit_code == 0, result
+    assert "needs review: app/jobs.py:2 (remove-debug-prints): with this fix" in result.stderr
+    assert "needs review: app/jobs.py:12 (remove-debug-prints): with this fix" in result.stderr
+    assert "(test_close_output)" in result.stderr and "(test_finish_output)" in result.stderr
+    shown = repo.git.show("fixer/cleanup:app/jobs.py")
+    assert ">>> processed" in shown and ">>> closed" in shown and "DEBUG: values" not in shown
+    tree = tree_of(repo, "fixer/cleanup", tmp_path / "branch")
+    assert subprocess.run(PYTEST.split(), cwd=tree, capture_output=True).returncode == 0
+
+
 def test_green_fixes_cost_two_runs_and_are_signed(tmp_path, scratch_home):
     files = {**PROJECT, "tests/test_app.py": TESTS.split("\n\ndef test_finish_output")[0] + "\n"}
     repo = make_repo(tmp_path, files)
@@ -376,3 +397,14 @@ def test_pr_verify_checks_the_branch_before_opening_it(tmp_path, scratch_home):
     # The check `fixer pr` just made is the one the body names.
     assert "\nVerified-by: true (passed on base and on this branch)\n" in body
     assert TRAILER not in body
+
+
+def test_progress_bar_on_a_terminal(tmp_path, scratch_home):
+    from conftest import run_on_terminal
+
+    repo = make_repo(tmp_path, PROJECT)
+    code, shown = run_on_terminal("apply", "--verify", "sleep 1", cwd=Path(repo.working_tree_dir), stream="stderr",
+                                  env={"TMPDIR": str(scratch_home)})
+    assert code == 0, shown
+    assert "verify the fixed tree" in shown and "1/2" in shown and "━" in shown  # the bar of the runs
+    assert "verify: 2 run(s) of `sleep 1`" in shown

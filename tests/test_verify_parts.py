@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from conftest import init_repo
 from fixer.verify.bisect import first_failing, runs_for
 from fixer.verify.command import command_env
-from fixer.verify.failures import failing_tests, short_name
+from fixer.verify.failures import failing_tests, short_name, xml_stamps
 from fixer.verify.scratch import MARKER, PREFIX, Scratch, remove_stale
 
 
@@ -77,19 +77,22 @@ FAILING = "def test_ok():\n    pass\n\n\ndef test_status_output():\n    assert '
 
 def test_failing_tests_from_real_pytest_junit_xml_and_summary(tmp_path):
     (tmp_path / "test_status.py").write_text(FAILING)
-    started = time.time()
+    (tmp_path / "fixture.xml").write_text('<testsuite><testcase name="old"><failure/></testcase></testsuite>')
+    before = xml_stamps(tmp_path)
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--junitxml=out/r.xml"],
                          cwd=tmp_path, capture_output=True, text=True)
     assert run.returncode == 1
-    assert failing_tests(tmp_path, "", started) == {"test_status::test_status_output"}
-    assert failing_tests(tmp_path, run.stdout, time.time() + 60) == {"test_status.py::test_status_output"}
+    # The report this run wrote counts; an XML file that was there before (a tracked fixture) does not.
+    assert failing_tests(tmp_path, "", before) == {"test_status::test_status_output"}
+    after = xml_stamps(tmp_path)
+    assert failing_tests(tmp_path, run.stdout, after) == {"test_status.py::test_status_output"}
     assert short_name("test_status.py::test_status_output") == "test_status_output"
-    assert failing_tests(tmp_path, "all good", time.time() + 60) is None
+    assert failing_tests(tmp_path, "all good", after) is None
 
 
 def test_exunit_summary_names_the_test():
     output = "\n  1) test receipt prints the item count (ShopTest)\n     test/shop_test.exs:12\n"
-    assert failing_tests(Path("/nonexistent"), output, time.time()) == \
+    assert failing_tests(Path("/nonexistent"), output, {}) == \
         {"ShopTest: test receipt prints the item count"}
     assert short_name("ShopTest: test receipt prints the item count") == "test receipt prints the item count"
 

@@ -40,8 +40,9 @@ class Fix:
 class Changes:
     """The changed files of a run: rule commits in order, their files, and their single fixes."""
 
-    def __init__(self, run: Run):
+    def __init__(self, run: Run, dropped: dict[Fix, str] | None = None):
         self.run = run
+        self.dropped = dropped or {}  # fixes left out already: held back in every tree made here
         self.outcomes = {o.result.path: o for o in run.changed}
         order = [rule.id for rule in run.rules]
         touched = {rule for o in self.outcomes.values() for rule, _ in o.result.stages}
@@ -80,7 +81,7 @@ class Changes:
         files = self.files_of(rule)
         tree = self.upto_files(rule_index, files.index(path))
         outcome = self.outcomes[path]
-        held = self.fixes_of(rule, path)[fixes:]
+        held = self.fixes_of(rule, path)[fixes:] + [fix for fix in self.dropped if fix.path == path]
         rules = [r for r in self.run.rules if r.id in set(self.rules[:rule_index + 1])]
         old = outcome.result.old
         result = fix_text(path, old, rules, self.run.context, [fix.block(old, "held back") for fix in held])

@@ -17,31 +17,36 @@ PYTEST_LINE = re.compile(r"^(?:FAILED|ERROR) (?P<id>\S+?)(?: - .*)?$", re.M)
 EXUNIT_LINE = re.compile(r"^\s+\d+\) test (?P<name>.+) \((?P<module>[\w.]+)\)$", re.M)
 
 
-def failing_tests(root: Path, output: str, since: float) -> frozenset[str] | None:
-    """The failing tests' ids (None: the command said nothing fixer can read test names from)."""
-    reports = junit_reports(root, since)
+def failing_tests(root: Path, output: str, before: dict[Path, tuple[int, int]]) -> frozenset[str] | None:
+    """The failing tests' ids (None: the command said nothing fixer can read test names from).
+    `before`: the XML files' stamps before the run (`xml_stamps`): only reports it wrote count."""
+    reports = [path for path, stamp in xml_stamps(root).items() if before.get(path) != stamp and _is_junit(path)]
     if reports:
-        return frozenset(name for report in reports for name in _junit_failures(report))
+        return frozenset(name for report in sorted(reports) for name in _junit_failures(report))
     found = {match.group("id") for match in PYTEST_LINE.finditer(output)}
     found |= {f"{match.group('module')}: test {match.group('name')}" for match in EXUNIT_LINE.finditer(output)}
     return frozenset(found) or None
 
 
-def short_name(test_id: str) -> str:
-    """`tests/test_app.py::test_x` -> `test_x`; `AppTest: test y` -> `test y`."""
-    return re.split(r"::|: ", test_id)[-1]
-
-
-def junit_reports(root: Path, since: float) -> list[Path]:
-    """XML files under `root` written since the run started that are JUnit reports."""
-    found = []
+def xml_stamps(root: Path) -> dict[Path, tuple[int, int]]:
+    """Every XML file under `root` (outside build and tool folders) with its mtime in ns and size."""
+    stamps = {}
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
         for name in files:
-            path = Path(folder) / name
-            if name.endswith(".xml") and path.stat().st_mtime >= since - 1 and _is_junit(path):
-                found.append(path)
-    return sorted(found)
+            if name.endswith(".xml"):
+                path = Path(folder) / name
+                try:
+                    info = path.stat()
+                except OSError:
+                    continue
+                stamps[path] = (info.st_mtime_ns, info.st_size)
+    return stamps
+
+
+def short_name(test_id: str) -> str:
+    """`tests/test_app.py::test_x` -> `test_x`; `AppTest: test y` -> `test y`."""
+    return re.split(r"::|: ", test_id)[-1]
 
 
 def _is_junit(path: Path) -> bool:

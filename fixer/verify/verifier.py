@@ -18,7 +18,7 @@ from fixer.ui import report
 from fixer.verify.bisect import first_failing, runs_for
 from fixer.verify.changes import Changes, Fix, without
 from fixer.verify.command import Ran, Verify, VerifyError, run_command
-from fixer.verify.failures import failing_tests, short_name
+from fixer.verify.failures import failing_tests, short_name, xml_stamps
 from fixer.verify.scratch import Scratch
 
 KEPT_LOG_FOLDERS = 5  # .git/fixer/verify/<run>/: the newest few runs' logs stay for reading
@@ -31,10 +31,16 @@ class Dropped:
     fix: Fix
     tests: list[str]
     log: Path
+    timed_out: bool = False
 
     def line(self, command: str) -> str:
+        return f"{self.fix.where()} ({self.fix.rule}): {self.reason(command)}"
+
+    def reason(self, command: str) -> str:
+        if self.timed_out:
+            return f"with this fix `{command}` does not finish in time"
         failing = f" ({', '.join(self.tests)})" if self.tests else ""
-        return f"{self.fix.where()} ({self.fix.rule}): with this fix `{command}` fails{failing}"
+        return f"with this fix `{command}` fails{failing}"
 
 
 @dataclass
@@ -78,9 +84,10 @@ class Session:
         self.scratch.write(files)
         self.verdict.runs += 1
         slug = re.sub(r"[^\w]+", "-", step).strip("-")[:60]
+        reports = xml_stamps(self.scratch.tree)
         ran = run_command(self.spec, self.scratch.tree, self.logs / f"{self.verdict.runs:02d}-{slug}.log")
         self.verdict.seconds += ran.seconds
-        failing = None if ran.passed else failing_tests(self.scratch.tree, _read(ran.log), ran.started)
+        failing = None if ran.passed else failing_tests(self.scratch.tree, _read(ran.log), reports)
         state = "passed" if ran.passed else ("timed out" if ran.timed_out else "failed")
         report.note(f"verify run {self.verdict.runs}: {step}: {state} ({ran.seconds:.1f} s)")
         self.bar(step, max(self.expected, self.verdict.runs))
@@ -203,13 +210,12 @@ def _keep_green(session: Session, run: Run, changes: Changes) -> Run:
         fix, (ran, tests) = breaking_fix(session, changes, failed)
         if fix in dropped:
             raise VerifyError(f"verification does not converge: {fix.where()} was dropped already")
-        found = Dropped(fix, tests, ran.log)
+        found = Dropped(fix, tests, ran.log, ran.timed_out)
         session.verdict.dropped.append(found)
         report.warn(f"needs review: {found.line(session.spec.command)}; output: {ran.log}")
-        dropped[fix] = f"needs review: with this fix `{session.spec.command}` fails" + \
-            (f" ({', '.join(tests)})" if tests else "")
+        dropped[fix] = f"needs review: {found.reason(session.spec.command)}"
         run = without(original, dropped)
-        changes = Changes(run)
+        changes = Changes(run, dropped)
         failed = session.fails(changes.full(), f"the fixed tree without {len(dropped)} fix(es)") if changes.count else None
     return run
 
