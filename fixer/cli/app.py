@@ -112,8 +112,9 @@ JobsOpt = typer.Option(None, "--jobs", "-j", min=1, metavar="N", show_default=Fa
                             "else every core.")
 VerifyOpt = typer.Option(None, "--verify", metavar="CMD", show_default=False,
                          help="Run CMD (the project's tests, e.g. 'pytest -q') on the base and on the fixed tree "
-                              "in a temporary export; drop the fixes that make it fail. `--verify @config` runs "
-                              "the `verify` command of the config (never run without this option).")
+                              "in a temporary export: `apply` drops the fixes that make it fail, `checklist "
+                              "--apply` and `pr` stop. `--verify @config` runs the `verify` command of the "
+                              "config (never run without this option). See docs/verify.md.")
 VerifyTimeoutOpt = typer.Option(None, "--verify-timeout", metavar="SECONDS", show_default=False,
                                 help="Time limit of each run of the --verify command. Default: 1800.")
 VerifyBaseOpt = typer.Option(False, "--verify-allow-failing-base",

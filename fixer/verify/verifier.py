@@ -55,10 +55,11 @@ class Verdict:
 
     @property
     def trailer(self) -> str:
+        command = " ".join(self.spec.command.split())  # a trailer is one line
         if self.base_failing:
-            return (f"{TRAILER} {self.spec.command} (no new failures: {len(self.base_failing)} "
+            return (f"{TRAILER} {command} (no new failures: {len(self.base_failing)} "
                     f"test(s) already failed on base)")
-        return f"{TRAILER} {self.spec.command} (passed on base and on this branch)"
+        return f"{TRAILER} {command} (passed on base and on this branch)"
 
     def body_lines(self) -> list[str]:
         """For the last commit's message (`fixer pr` shows them): what was left out, and flaky runs."""
