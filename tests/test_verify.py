@@ -408,3 +408,32 @@ def test_progress_bar_on_a_terminal(tmp_path, scratch_home):
     assert code == 0, shown
     assert "verify the fixed tree" in shown and "1/2" in shown and "━" in shown  # the bar of the runs
     assert "verify: 2 run(s) of `sleep 1`" in shown
+
+
+WAITS_FOR_OUTPUT = '''import subprocess
+import sys
+
+# Waits for the program's first line, as a supervisor does: with no line, it waits forever.
+code = "from app.jobs import finish; finish(3); import time; time.sleep(600)"
+child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+assert child.stdout.readline().startswith(">>> processed 3")
+child.kill()
+'''
+
+
+def test_a_fix_that_makes_the_command_hang_is_dropped_at_the_time_limit(tmp_path, scratch_home):
+    repo = make_repo(tmp_path, {**PROJECT, "check.py": WAITS_FOR_OUTPUT})
+    command = f"{sys.executable} check.py"
+    started = time.monotonic()
+    result = run_cli("apply", "--verify", command, "--verify-timeout", "3", cwd=repo.working_tree_dir)
+    assert result.exit_code == 0, result
+    assert time.monotonic() - started < 120
+    assert f"needs review: app/jobs.py:2 (remove-debug-prints): with this fix `{command}` does not finish in time" \
+        in result.stderr
+    assert ">>> processed" in repo.git.show("fixer/cleanup:app/jobs.py")
+    assert "DEBUG: values" not in repo.git.show("fixer/cleanup:app/jobs.py")
+    log = Path(result.stderr.split("does not finish in time; output: ")[1].split()[0])
+    assert "fixer: stopped after the time limit of 3 s" in log.read_text()
+    # The hung child (sleep 600) went with the command's process group.
+    leftover = subprocess.run(["pgrep", "-f", "finish(3); import time; time.sleep(600)"], capture_output=True, text=True)
+    assert leftover.stdout.strip() == ""
