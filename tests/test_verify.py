@@ -108,16 +108,18 @@ def trailers(repo: git.Repo, sha: str) -> list[str]:
     return parsed.splitlines()
 
 
-def untouched(repo: git.Repo, head: str) -> None:
+def untouched(repo: git.Repo, head: str, index: bytes | None = None) -> None:
     assert repo.head.commit.hexsha == head and repo.active_branch.name == "main"
     assert repo.git.status("--porcelain") == ""
+    if index is not None:
+        assert Path(repo.git_dir, "index").read_bytes() == index
 
 
 # -- the bisection ------------------------------------------------------------------------------
 
 def test_a_wrong_fix_is_dropped_and_the_right_ones_are_kept(tmp_path, scratch_home):
     repo = make_repo(tmp_path, PROJECT)
-    head = repo.head.commit.hexsha
+    head, index = repo.head.commit.hexsha, Path(repo.git_dir, "index").read_bytes()
     result = run_cli("apply", "--verify", PYTEST, cwd=repo.working_tree_dir)
     assert result.exit_code == 0, result
     jobs = repo.git.show("fixer/cleanup:app/jobs.py")
@@ -132,7 +134,7 @@ def test_a_wrong_fix_is_dropped_and_the_right_ones_are_kept(tmp_path, scratch_ho
     # 4 fixes in 2 rule commits: base, fixed tree, 1 step per level, the re-verify (+ a rerun per failure)
     assert 2 + 3 + 1 <= runs_printed(result.stderr) <= 2 * (2 + 3 + 1)
     assert list(scratch_home.iterdir()) == []
-    untouched(repo, head)
+    untouched(repo, head, index)
     # The branch's own tests pass, run here by the test and not by fixer.
     tree = tree_of(repo, "fixer/cleanup", tmp_path / "branch")
     assert subprocess.run(PYTEST.split(), cwd=tree, capture_output=True).returncode == 0
