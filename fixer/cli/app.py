@@ -112,6 +112,23 @@ AuthorOpt = typer.Option(None, "--author", metavar="'NAME <EMAIL>'", show_defaul
 JobsOpt = typer.Option(None, "--jobs", "-j", min=1, metavar="N", show_default=False,
                        help="Processes to fix files with. Default: `jobs` in the config, else $FIXER_JOBS, "
                             "else every core.")
+VerifyOpt = typer.Option(None, "--verify", metavar="CMD", show_default=False,
+                         help="Run CMD (the project's tests, e.g. 'pytest -q') on the base and on the fixed tree "
+                              "in a temporary export: `apply` drops the fixes that make it fail, `checklist "
+                              "--apply` and `pr` stop. `--verify @config` runs the `verify` command of the "
+                              "config (never run without this option). See docs/verify.md.")
+VerifyTimeoutOpt = typer.Option(None, "--verify-timeout", metavar="SECONDS", show_default=False,
+                                help="Time limit of each run of the --verify command. Default: 1800.")
+VerifyBaseOpt = typer.Option(False, "--verify-allow-failing-base",
+                             help="Go on when the --verify command fails on the base: only tests that newly "
+                                  "fail count (read from JUnit XML, or pytest's or ExUnit's summary).")
+
+
+def verify_of(ws, command: Optional[str], timeout: Optional[float], allow_failing_base: bool, secrets=()):
+    """What --verify asked for (None: nothing to run); see docs/verify.md."""
+    from fixer.verify.command import resolve
+
+    return resolve(command, ws.config.verify, timeout, allow_failing_base, ws.config.source, tuple(secrets))
 
 
 def with_jobs(ws, jobs: Optional[int]):
@@ -212,6 +229,9 @@ def apply(
     patch_file: Optional[Path] = typer.Option(None, "--patch", metavar="FILE", show_default=False,
                                               help="Apply exactly this reviewed patch (from `fixer diff -o`)."),
     interactive: bool = typer.Option(False, "--interactive", "-i", help="Ask for each file (needs a terminal)."),
+    verify: Optional[str] = VerifyOpt,
+    verify_timeout: Optional[float] = VerifyTimeoutOpt,
+    verify_allow_failing_base: bool = VerifyBaseOpt,
     config: Optional[Path] = ConfigOpt,
     rule: Optional[List[str]] = RuleOpt,
     directory: Optional[Path] = DirOpt,
@@ -231,7 +251,7 @@ def apply(
         from fixer.cli import applying
         from fixer.ui import report
         from fixer.git.branches import parse_actor
-        from fixer.cli.session import rel_paths, workspace
+        from fixer.cli.session import Failure, rel_paths, workspace
 
         report.set_show_unsure(show_unsure)
         ws = with_jobs(workspace(directory, config), jobs)
@@ -246,9 +266,13 @@ def apply(
             force=force,
             paths=rel_paths(ws, paths),
             interactive=interactive,
+            verify=verify_of(ws, verify, verify_timeout, verify_allow_failing_base),
         )
         if patch_file is not None:
             from fixer.cli.patches import apply_reviewed_patch
+
+            if options.verify is not None:
+                raise Failure("--verify checks fixer's own fixes: it does not go with --patch")
 
             return apply_reviewed_patch(ws, options, patch_file)
         return applying.apply(ws, ws.rules(rule), options)
@@ -265,6 +289,9 @@ def checklist(
     output_format: str = typer.Option("text", "--format", "-f", metavar="FORMAT", help="Output format: text or json."),
     author: Optional[str] = AuthorOpt,
     force: bool = typer.Option(False, "--force", help="Replace a branch holding others' commits."),
+    verify: Optional[str] = VerifyOpt,
+    verify_timeout: Optional[float] = VerifyTimeoutOpt,
+    verify_allow_failing_base: bool = VerifyBaseOpt,
     config: Optional[Path] = ConfigOpt,
     directory: Optional[Path] = DirOpt,
     quiet: bool = QuietOpt,
@@ -286,7 +313,9 @@ def checklist(
         ws = with_jobs(workspace(directory, config), jobs)
         actor = parse_actor(author) if author else None
         where = path if path.is_absolute() or directory is None else ws.start / path
-        return checklist_command(ws, where, do_apply, branch or ws.config.branch, base, output_format, actor, force)
+        checked = verify_of(ws, verify, verify_timeout, verify_allow_failing_base)
+        return checklist_command(ws, where, do_apply, branch or ws.config.branch, base, output_format, actor, force,
+                                 verify=checked)
 
     raise typer.Exit(guarded(verbose, quiet, action))
 
@@ -316,6 +345,9 @@ def pr(
                                                       "or the output of `fixer checklist --format json`."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the title, body and push; do nothing."),
     force: bool = typer.Option(False, "--force", help="Overwrite a remote branch holding others' commits."),
+    verify: Optional[str] = VerifyOpt,
+    verify_timeout: Optional[float] = VerifyTimeoutOpt,
+    verify_allow_failing_base: bool = VerifyBaseOpt,
     config: Optional[Path] = ConfigOpt,
     directory: Optional[Path] = DirOpt,
     quiet: bool = QuietOpt,
@@ -337,6 +369,7 @@ def pr(
                            "made in a git repository)")
         options = PrOptions(branch or ws.config.branch, remote, repo_name, base, title, draft, label or [],
                             reviewer or [], api_url, token_env, dry_run, force, checklist_path)
+        options.verify = verify_of(ws, verify, verify_timeout, verify_allow_failing_base, [token_env])
         return open_pr(ws.repo, options)
 
     raise typer.Exit(guarded(verbose, quiet, action))

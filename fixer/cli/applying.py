@@ -29,10 +29,14 @@ class ApplyOptions:
     force: bool = False
     paths: list[str] | None = None
     interactive: bool = False
+    verify: object = None  # fixer.verify.command.Verify: --verify CMD
 
 
 def apply(ws, rules, options: ApplyOptions) -> int:
     source = source_for(ws, options.in_place, options.base)
+    if options.verify is not None and (options.in_place or options.dry_run):
+        raise GitError("--verify checks the fixes before they are committed on a branch: "
+                       "it does not go with --in-place or --dry-run")
     if not options.in_place and not options.dry_run:
         check_branch_name(source.repo, options.branch)  # before the work, not after it
     result = run_rules(source, ws, rules, options.paths)
@@ -83,8 +87,17 @@ def note_stale_temps(ws, source: WorkTree) -> None:
 
 def commit_on_branch(source: CommitTree, result: Run, options: ApplyOptions) -> int:
     err = report.stderr()
+    verdict = None
+    if options.verify is not None and result.changed:
+        from fixer.verify.verifier import verify_run
+
+        result, verdict = verify_run(source.repo, source.commit, result, options.verify)
     modes = {o.result.path: source.mode(o.result.path) for o in result.changed}
     planned = plan_commits(result, modes, squash=options.squash)
+    if verdict is not None:
+        from fixer.verify.verifier import sign
+
+        sign(planned, verdict)
     outcome = build_branch(source.repo, source.commit, options.branch, planned, options.author, options.force)
     report.print_findings(result, err, fixable_too=False)
     report.print_errors(result, err)

@@ -20,7 +20,9 @@ from fixer.core.textio import decode
 
 
 def checklist_command(ws, checklist: Path, apply: bool, branch: str, base: str | None, output_format: str,
-                      author=None, force: bool = False) -> int:
+                      author=None, force: bool = False, verify=None) -> int:
+    if verify is not None and not apply:
+        raise GitError("--verify checks the fixes before they are committed: it needs --apply")
     full = checklist.resolve()
     if not full.is_file():
         raise GitError(f"{checklist}: checklist not found")
@@ -35,6 +37,10 @@ def checklist_command(ws, checklist: Path, apply: bool, branch: str, base: str |
     outcome = None
     if apply:
         commits = planned_commits(result, source, decoded, tracked)
+        if verify is not None and commits:
+            from fixer.verify.verifier import verify_commits
+
+            verify_commits(source.repo, source.commit, commits, verify)
         outcome = build_branch(source.repo, source.commit, branch, commits, author, force)
     if output_format == "json":
         sys.stdout.write(to_json(result, _diff(result, decoded, tracked), outcome))

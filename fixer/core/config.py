@@ -35,6 +35,7 @@ GENERAL_KEYS = {
     "select": list,
     "extend-select": list,
     "jobs": int,  # processes (default: $FIXER_JOBS, else every core)
+    "verify": str,  # the project's test command; run only on `--verify @config` (docs/verify.md)
 }
 GLOB_KEYS = ("include", "exclude")
 
@@ -50,6 +51,7 @@ class Config:
     extend_select: list[str] = field(default_factory=list)
     jobs: int | None = None
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # only configured rules
+    verify: str = ""  # named here, run only when the user passes `--verify @config`
     base: str = ""  # the config's folder, relative to the repository root ("" at the root)
 
     def rule_ids(self, only: list[str] | None = None) -> list[str]:

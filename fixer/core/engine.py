@@ -59,14 +59,17 @@ def language_of(path: str) -> str | None:
     return next((name for name, ends in LANGUAGE_EXTENSIONS.items() if path.endswith(ends)), None)
 
 
-def fix_text(path: str, text: str, rules: Iterable[Rule], context: dict[str, Any] | None = None) -> FileResult:
+def fix_text(path: str, text: str, rules: Iterable[Rule], context: dict[str, Any] | None = None,
+             blocked: Iterable[tuple[int, int, str]] = ()) -> FileResult:
+    """`blocked`: (start, end, reason) ranges of `text` no edit may touch (a fix the caller dropped,
+    such as one that `--verify` found breaking the tests): the fix there is reported with the reason."""
     try:
-        return _fix(path, text, [rule for rule in rules if rule.wants(path, text)], context or {})
+        return _fix(path, text, [rule for rule in rules if rule.wants(path, text)], context or {}, blocked)
     finally:
         textcache.clear()  # trees and line tables of this file are not needed for the next one
 
 
-def _fix(path: str, text: str, wanted: list[Rule], context: dict[str, Any]) -> FileResult:
+def _fix(path: str, text: str, wanted: list[Rule], context: dict[str, Any], blocked=()) -> FileResult:
     result = FileResult(path, text, text)
     if not wanted:
         return result
@@ -76,6 +79,8 @@ def _fix(path: str, text: str, wanted: list[Rule], context: dict[str, Any]) -> F
         result.errors.append(problem)
         return result
     blocks = Blocks(text)
+    for start, end, reason in blocked:
+        blocks.add(start, end, reason)
     for _ in range(MAX_ROUNDS):
         attempt = Attempt(path, text, wanted, context, VALIDATORS[language], blocks)
         attempt.run()

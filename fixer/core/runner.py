@@ -32,6 +32,7 @@ class FileOutcome:
 class Run:
     rules: list[Rule]
     outcomes: list[FileOutcome] = field(default_factory=list)
+    context: dict[str, Any] = field(default_factory=dict)  # what the rules gathered (to fix a file again)
 
     @property
     def changed(self) -> list[FileOutcome]:
@@ -106,6 +107,7 @@ def run(source, config: Config, rules: list[Rule], progress: Callable[[str], Non
             settled.append(path)
             outcome.outcomes.append(FileOutcome(FileResult(path, "", "")))
     context = gathering.finish(source) if (work or settled) else {}
+    outcome.context = context
     if progress:
         for path in settled:
             progress(path)

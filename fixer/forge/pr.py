@@ -48,6 +48,7 @@ class PrOptions:
     dry_run: bool = False
     force: bool = False
     checklist: str | None = None
+    verify: object = None  # fixer.verify.command.Verify: --verify CMD checks the branch before it is pushed
 
 
 def repo_slug(url: str) -> str | None:
@@ -82,7 +83,9 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
         raise GitError(f"{options.remote}/{options.branch} has commits fixer did not make (use --force):\n{listed}")
     base = options.base or _default_branch_guess(repo, remote)
     title = options.title or _title(repo, fork_point, branch.commit)
-    body = pr_body(repo, fork_point, branch.commit, options, _checklist_report(repo, fork_point, options.checklist))
+    verified = _verify_branch(repo, fork_point, branch.commit, options) if options.verify is not None else None
+    body = pr_body(repo, fork_point, branch.commit, options, _checklist_report(repo, fork_point, options.checklist),
+                   verified)
     if options.dry_run:
         out = report.stdout()
         out.print(f"would push {options.branch} to {options.remote} ({_scrub(url, token)}) as refs/heads/{options.branch}",
@@ -102,6 +105,16 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
         raise GitError(_scrub(f"{type(exc).__name__}: {exc}", token)) from None
     report.stdout().print(f"pull request #{number} {action}: {_scrub(html_url, token)}", markup=False)
     return exitcodes.OK
+
+
+def _verify_branch(repo: Repo, fork_point, tip, options: PrOptions) -> str:
+    """`fixer pr --verify CMD`: the command passes on the fork point and on the branch's tip, else
+    the pull request is not opened (`fixer apply --verify` is what drops breaking fixes)."""
+    from fixer.verify.verifier import verify_tree
+
+    names = repo.git.diff("--name-only", "-z", "--no-renames", "--diff-filter=AM", fork_point.hexsha, tip.hexsha)
+    files = {path: (tip.tree / path).data_stream.read() for path in names.split("\0") if path}
+    return verify_tree(repo, fork_point, files, options.verify, f"branch {options.branch}").trailer
 
 
 def _checklist_report(repo: Repo, fork_point, checklist: str | None) -> dict | None:
@@ -222,7 +235,7 @@ def _title(repo: Repo, fork_point, tip) -> str:
     return f"Remove leftover debug code ({len(commits)} fixer commit{'s' if len(commits) != 1 else ''})"
 
 
-def pr_body(repo: Repo, fork_point, tip, options: PrOptions, checklist_result=None) -> str:
+def pr_body(repo: Repo, fork_point, tip, options: PrOptions, checklist_result=None, verified: str | None = None) -> str:
     commits = list(reversed(list(repo.iter_commits(f"{fork_point.hexsha}..{tip.hexsha}"))))
     lines = ["This pull request was made by fixer: every change re-parses and a second pass changes nothing.", ""]
     lines += ["| rule | files | fixes | commit |", "|---|---|---|---|"]
@@ -235,6 +248,7 @@ def pr_body(repo: Repo, fork_point, tip, options: PrOptions, checklist_result=No
         files = ", ".join(f"`{path}`" for path, _ in counted)
         lines.append(f"| {rule} | {_cell(files)} | {fixes} | {commit.hexsha[:10]} {_cell(commit.summary)} |")
     lines += evidence_section(commits)
+    lines += verification_section(commits, verified)
     if checklist_result is not None:
         lines += ["", *checklist_section(checklist_result)]
     diff = repo.git.diff(f"{fork_point.hexsha}..{tip.hexsha}")
@@ -280,6 +294,28 @@ def evidence_section(commits) -> list[str]:
     for (rule, evidence), (fixes, places) in sorted(groups.items(), key=lambda item: (item[0][0], -item[1][0])):
         shown = ", ".join(f"`{place}`" if place != "…" else place for place in places)
         lines.append(f"| {rule} | {_cell(evidence)} | {fixes} | {_cell(shown)} |")
+    return lines
+
+
+VERIFIED = re.compile(r"^Verified-by: .+$", re.M)
+LEFT_OUT_HEAD = "Left out by --verify (needs review):"
+FLAKY = re.compile(r"^Flaky: .+$", re.M)
+
+
+def verification_section(commits, verified: str | None = None) -> list[str]:
+    """`Verified-by:` when every commit carries the same trailer (or `fixer pr --verify` just checked
+    the branch), then the fixes verification left out and any flaky run, read from the commits."""
+    found = [VERIFIED.search(commit.message) for commit in commits]
+    trailers = {match.group(0) for match in found if match}
+    if verified is None and commits and all(found) and len(trailers) == 1:
+        verified = next(iter(trailers))
+    lines = ["", verified] if verified else []
+    for commit in commits:
+        message = commit.message
+        if LEFT_OUT_HEAD in message:
+            left = message.split(LEFT_OUT_HEAD, 1)[1].strip("\n").split("\n\n")[0]
+            lines += ["", "### Left out by verification (needs review)", "", left]
+        lines += ["", *FLAKY.findall(message)] if FLAKY.search(message) else []
     return lines
 
 

@@ -80,10 +80,12 @@ class PlannedCommit:
     summary: str
     body: str
     files: dict[str, tuple[bytes, int]]  # path -> (content, mode)
+    trailers: tuple[str, ...] = ()  # e.g. `Verified-by: …`, in the trailer block with fixer's own
 
     @property
     def message(self) -> str:
-        return f"{self.summary}\n\n{self.body.rstrip()}\n\n{TRAILER} {__version__}\n"
+        trailers = "".join(f"{line}\n" for line in self.trailers)
+        return f"{self.summary}\n\n{self.body.rstrip()}\n\n{trailers}{TRAILER} {__version__}\n"
 
 
 @dataclass
