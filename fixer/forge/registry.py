@@ -50,22 +50,28 @@ def repo_path(kind: str, remote: Remote) -> str | None:
 
 
 def detect(chosen: str | None, remote: Remote, api_url: str | None, env: dict[str, str]) -> str:
+    """--forge; else what the remote's host or the --api-url says by its name; else whether the
+    remote's host answers as Gitea; else the CI environment; else GitHub."""
     if chosen:
         if chosen not in FORGES:
             raise ForgeError(f"--forge {chosen}: expected one of {', '.join(FORGES)}")
         return chosen
-    hosts = [remote.host] + ([urlsplit(api_url).netloc] if api_url else [])
-    for host in filter(None, hosts):
-        named = _named_by_host(host)
-        if named:
-            return named
-    for host in filter(None, hosts):
-        if _answers_as_gitea(host, "http" if remote.scheme == "http" else "https"):
-            return "gitea"
+    named = (_named_by_host(remote.host) if remote.host else None) or (_named_by_api_url(api_url) if api_url else None)
+    if named:
+        return named
+    if remote.host and _answers_as_gitea(remote.host, "http" if remote.scheme == "http" else "https"):
+        return "gitea"
     for variable, kind in CI_VARIABLES:
         if env.get(variable):
             return kind
     return "github"
+
+
+def _named_by_api_url(api_url: str) -> str | None:
+    path = urlsplit(api_url).path.rstrip("/")
+    by_path = {"/api/v4": "gitlab", "/api/v1": "gitea", "/api/v3": "github"}
+    return next((kind for end, kind in by_path.items() if path.endswith(end)), None) or \
+        _named_by_host(urlsplit(api_url).netloc)
 
 
 def _named_by_host(host: str) -> str | None:
