@@ -300,3 +300,19 @@ def test_a_name_the_forge_does_not_know_fails_before_the_push(case, built):
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert ("no label named nope" if case.kind == "gitea" else "no user named nobody") in result.stderr
     assert not pushed(bare) and case.server.calls("create") == []
+
+
+def test_gitea_finds_the_open_request_past_the_first_page(built):
+    """Gitea cannot filter pull requests by branch: fixer pages through them (50 a page)."""
+    repo, bare = built
+    with FakeGitea(TOKEN, bare=bare) as server:
+        ours = server.seed(BRANCH, sha="0" * 40)
+        for n in range(60):  # updated after ours: ours is on the second page
+            server.seed(f"feature/{n}")
+        ours["updated"] = -1
+        result = run_cli("pr", "--forge", "gitea", "--repo", "acme/service", "--api-url", server.url,
+                         cwd=repo.working_tree_dir, env={"GITEA_TOKEN": TOKEN})
+    assert result.exit_code == 0, result
+    assert "pull request #1 updated" in result.stdout and server.calls("create") == []
+    pages = [r["query"]["page"] for r in server.calls("list") if r["query"]["state"] == "open"]
+    assert pages == ["1", "2"]

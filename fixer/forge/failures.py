@@ -15,7 +15,7 @@ def http_failure(forge: str, call: str, status: int, reason: object) -> ForgeErr
         phrase = HTTPStatus(status).phrase
     except ValueError:
         phrase = "error"
-    said = one_line(reason)
+    said = re.sub(rf"^{status}\b\s*", "", one_line(reason))  # GitLab repeats the status: "401 Unauthorized"
     return ForgeError(f"{forge} API: {call}: {status} {phrase}" + (f": {said}" if said and said != phrase else ""))
 
 

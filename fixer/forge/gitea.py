@@ -11,6 +11,10 @@ from fixer.forge.protocol import ForgeError, Request, Target
 API_PATH = "/api/v1"
 DRAFT_PREFIX = "WIP: "
 PAGE = 50
+# Gitea cannot filter pull requests by head branch: fixer reads the most recently updated ones, all the
+# open ones a repository plausibly has, and enough closed ones to find the branch's last request.
+OPEN_PAGES = 20
+CLOSED_PAGES = 4
 
 
 class Gitea:
@@ -66,17 +70,18 @@ class Gitea:
             raise ForgeError(f"{self.name}: no label named {', '.join(missing)} in {self.target.repo} "
                              "(Gitea sets only labels that exist; create them first)")
 
-    def _pages(self, call: str, path: str, **params) -> list[dict]:
-        found, page = [], 1
-        while True:
+    def _pages(self, call: str, path: str, most: int = 100, **params) -> list[dict]:
+        found = []
+        for page in range(1, most + 1):
             batch = self._call(call, "GET", path, params={**params, "page": page, "limit": PAGE}) or []
             found += batch
             if len(batch) < PAGE:
-                return found
-            page += 1
+                break
+        return found
 
     def _find(self, branch: str, state: str) -> list[dict]:
-        pulls = self._pages(f"list {state} pull requests", "/pulls", state=state, sort="recentupdate")
+        pulls = self._pages(f"list {state} pull requests", "/pulls", OPEN_PAGES if state == "open" else CLOSED_PAGES,
+                            state=state, sort="recentupdate")
         return [p for p in pulls if p["head"]["ref"] == branch and _same_repo(p, self.target.repo)]
 
     def find_open(self, branch: str) -> Request | None:

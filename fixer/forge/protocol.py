@@ -63,10 +63,10 @@ class Forge(Protocol):
         """The most recent closed or merged request whose head is `branch`, if any."""
 
     def create(self, branch: str, base: str, title: str, body: str, draft: bool) -> Request:
-        ...
+        """Open a request from `branch` into `base`; the forge marks the draft its own way."""
 
     def update(self, request: Request, title: str, body: str) -> Request:
-        ...
+        """Set the title (as `sent_title` made it) and the body of an open request."""
 
     def set_labels(self, request: Request, labels: list[str]) -> None:
         """Replace the request's labels with these."""
