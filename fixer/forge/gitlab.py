@@ -39,7 +39,7 @@ class GitLab:
             url = self.target.api_url.rstrip("/").removesuffix(API_PATH)
             token = {"job_token" if self.job_token else "private_token": self.target.token}
             self._client = gitlab.Gitlab(url, timeout=self.target.timeout, retry_transient_errors=False,
-                                         keep_base_url=True, **token)
+                                         keep_base_url=True, session=_token_stays_on_host(), **token)
         return self._client
 
     @property
@@ -132,6 +132,21 @@ class GitLab:
     def _ids(self, usernames: list[str]) -> list[int]:
         self.prepare([], usernames)
         return [self._user_ids[name] for name in usernames]
+
+
+def _token_stays_on_host():
+    """A requests session that drops GitLab's token headers on a redirect to another host, as requests
+    itself does only for the Authorization header (python-gitlab follows redirects of GETs)."""
+    import requests
+
+    class Session(requests.Session):
+        def rebuild_auth(self, prepared, response):
+            super().rebuild_auth(prepared, response)
+            if self.should_strip_auth(response.request.url, prepared.url):
+                for header in ("PRIVATE-TOKEN", "JOB-TOKEN"):
+                    prepared.headers.pop(header, None)
+
+    return Session()
 
 
 def _request(merge_request) -> Request:
