@@ -58,7 +58,6 @@ class PrOptions:
 class Plan:
     """Everything the run will send, worked out before any call."""
     forge: Forge
-    kind: str
     slug: str
     api_url: str
     token_variables: tuple[str, ...]
@@ -84,16 +83,7 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
     plan = _plan_target(options, url)
     branch = repo.heads[options.branch]
     fork_point = _fork_point(repo, branch.commit)
-    try:
-        foreign = _foreign_remote_commits(repo, remote, options.branch, fork_point, fetch=not options.dry_run)
-    except GitCommandError as exc:
-        if not options.dry_run:
-            raise GitError(_scrub(f"cannot reach {options.remote}: {_reason(exc)}", plan.token)) from None
-        report.stderr().print(f"note: cannot reach {options.remote} to check its {options.branch} branch", markup=False)
-        foreign = []
-    if foreign and not options.force:
-        listed = "\n".join(f"  {c.hexsha[:10]} {c.summary}" for c in foreign)
-        raise GitError(f"{options.remote}/{options.branch} has commits fixer did not make (use --force):\n{listed}")
+    _refuse_foreign_commits(repo, remote, options, fork_point, plan.token)
     plan.base = options.base or _default_branch_guess(repo, remote)
     plan.title = options.title or title_of(repo, fork_point, branch.commit)
     plan.body = pr_body(repo, fork_point, branch.commit, options.branch,
@@ -116,6 +106,20 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
     return exitcodes.OK
 
 
+def _refuse_foreign_commits(repo: Repo, remote, options: PrOptions, fork_point, token: str) -> None:
+    """Never push over commits on the remote branch that fixer did not make (unless --force)."""
+    try:
+        foreign = _foreign_remote_commits(repo, remote, options.branch, fork_point, fetch=not options.dry_run)
+    except GitCommandError as exc:
+        if not options.dry_run:
+            raise GitError(_scrub(f"cannot reach {options.remote}: {_reason(exc)}", token)) from None
+        report.stderr().print(f"note: cannot reach {options.remote} to check its {options.branch} branch", markup=False)
+        foreign = []
+    if foreign and not options.force:
+        listed = "\n".join(f"  {c.hexsha[:10]} {c.summary}" for c in foreign)
+        raise GitError(f"{options.remote}/{options.branch} has commits fixer did not make (use --force):\n{listed}")
+
+
 def _plan_target(options: PrOptions, url: str) -> Plan:
     """The forge, the repository, the API URL and the token, from the options, the remote and the environment."""
     env = dict(os.environ)
@@ -129,7 +133,7 @@ def _plan_target(options: PrOptions, url: str) -> Plan:
     variables = (options.token_env,) if options.token_env else token_variables(kind, env)
     variable, token = next(((name, env[name]) for name in variables if env.get(name)), (variables[0], ""))
     forge = make(kind, Target(api_url, slug, token, options.timeout), variable)
-    return Plan(forge, kind, slug, api_url, variables, token, "", "", "")
+    return Plan(forge, slug, api_url, variables, token, "", "", "")
 
 
 def _say_what_the_forge_lacks(forge: Forge, options: PrOptions) -> None:
