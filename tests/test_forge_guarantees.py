@@ -267,7 +267,7 @@ def test_dry_run_prints_exactly_what_the_real_run_sends(case, built):
     assert title_line == create["body"]["title"]
     assert body == "body:\n" + case.sent_body(create) + "\n"
     assert f"would push {BRANCH} to origin" in head
-    assert f"-> main (draft)" in head
+    assert "-> main (draft)" in head
     assert "labels: cleanup, bot\nreviewers: alice\nassignees: bob" in head
     sent = case.requests[1]
     assert sent["labels"] == ["cleanup", "bot"]
@@ -286,7 +286,7 @@ def test_a_draft_is_marked_the_way_the_forge_marks_it_and_said_plainly(case, bui
     assert first.exit_code == 0, first
     prefix = "Draft: " if case.kind == "gitlab" else "WIP: "
     assert case.requests[1]["title"].startswith(prefix + "Remove leftover debug code")
-    assert f"has no draft flag to send" in first.stderr and f"`{prefix.strip()}`" in first.stderr
+    assert "has no draft flag to send" in first.stderr and f"`{prefix.strip()}`" in first.stderr
     # A second run without --draft keeps it a draft: only a person marks it ready.
     second = run_cli(*case.args("--title", "Tidy up"), cwd=repo.working_tree_dir, env=case.env())
     assert second.exit_code == 0, second

@@ -27,7 +27,7 @@ from fixer.ui import report
 from fixer.git.branches import GitError, is_fixer_commit
 from fixer.forge.body import pr_body, title as title_of
 from fixer.forge.protocol import Forge, Request, Target
-from fixer.forge.registry import (default_api_url, detect, kind_name, make, parse_remote, repo_path,
+from fixer.forge.registry import (default_api_url, detect, make, parse_remote, repo_path,
                                   token_variables)
 
 # scheme://userinfo@ — up to the last "@" before the path, as git reads it.
