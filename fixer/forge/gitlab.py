@@ -20,9 +20,9 @@ class GitLab:
     lacks = {"draft": "GitLab has no draft flag to send: a draft merge request is one whose title starts with "
                       f"`{DRAFT_PREFIX.strip()}`, so fixer puts that in the title"}
 
-    def __init__(self, target: Target, job_token: bool = False):
+    def __init__(self, target: Target):
         self.target = target
-        self.job_token = job_token
+        self.job_token = target.token_variable == "CI_JOB_TOKEN"
         self._project = None
         self._client = None
         self._user_ids: dict[str, int] = {}

@@ -132,7 +132,7 @@ def _plan_target(options: PrOptions, url: str) -> Plan:
     api_url = options.api_url or default_api_url(kind, where, env)
     variables = (options.token_env,) if options.token_env else token_variables(kind, env)
     variable, token = next(((name, env[name]) for name in variables if env.get(name)), (variables[0], ""))
-    forge = make(kind, Target(api_url, slug, token, options.timeout), variable)
+    forge = make(kind, Target(api_url, slug, token, options.timeout, variable))
     return Plan(forge, slug, api_url, variables, token, "", "", "")
 
 

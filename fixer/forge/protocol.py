@@ -37,6 +37,7 @@ class Target:
     repo: str
     token: str
     timeout: float = 30.0
+    token_variable: str = ""  # where the token came from (GitLab sends CI_JOB_TOKEN as a job token)
 
 
 class Forge(Protocol):

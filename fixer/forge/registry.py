@@ -1,15 +1,31 @@
 """Which forge a run talks to, at which API URL, with which token: from the options, else the
-remote's host, else the CI environment. One entry per forge module in FORGES."""
+remote's host, else the CI environment. A forge is one module (the API calls) and one row in FORGES."""
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from fixer.forge.protocol import Forge, ForgeError, Target
 
-FORGES = ("github", "gitlab", "gitea")
-CI_VARIABLES = (("GITLAB_CI", "gitlab"), ("GITEA_ACTIONS", "gitea"), ("GITHUB_ACTIONS", "github"))
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    module: str  # holds a class of the same name implementing fixer.forge.protocol.Forge
+    token_variables: tuple[str, ...]
+    api_path: str  # what the API URL ends with on a self-hosted instance
+    ci_variable: str  # set by the forge's own CI
+
+
+FORGES = {
+    "github": Entry("GitHub", "fixer.forge.github", ("GITHUB_TOKEN",), "/api/v3", "GITHUB_ACTIONS"),
+    "gitlab": Entry("GitLab", "fixer.forge.gitlab", ("GITLAB_TOKEN",), "/api/v4", "GITLAB_CI"),
+    "gitea": Entry("Gitea", "fixer.forge.gitea", ("GITEA_TOKEN",), "/api/v1", "GITEA_ACTIONS"),
+}
+# Gitea's runner also sets GITHUB_ACTIONS, for actions written for GitHub: the others are asked first.
+CI_ORDER = ("gitlab", "gitea", "github")
 PROBE_SECONDS = 5.0
 SCP_REMOTE = re.compile(r"^(?:[\w.-]+@)?(?P<host>[\w.-]+):(?P<path>(?!/).+)$")
 
@@ -61,16 +77,15 @@ def detect(chosen: str | None, remote: Remote, api_url: str | None, env: dict[st
         return named
     if remote.host and _answers_as_gitea(remote.host, "http" if remote.scheme == "http" else "https"):
         return "gitea"
-    for variable, kind in CI_VARIABLES:
-        if env.get(variable):
+    for kind in CI_ORDER:
+        if env.get(FORGES[kind].ci_variable):
             return kind
     return "github"
 
 
 def _named_by_api_url(api_url: str) -> str | None:
     path = urlsplit(api_url).path.rstrip("/")
-    by_path = {"/api/v4": "gitlab", "/api/v1": "gitea", "/api/v3": "github"}
-    return next((kind for end, kind in by_path.items() if path.endswith(end)), None) or \
+    return next((kind for kind, entry in FORGES.items() if path.endswith(entry.api_path)), None) or \
         _named_by_host(urlsplit(api_url).netloc)
 
 
@@ -102,36 +117,21 @@ def default_api_url(kind: str, remote: Remote, env: dict[str, str]) -> str:
     if kind == "github" and env.get("GITHUB_ACTIONS") and env.get("GITHUB_API_URL"):
         return env["GITHUB_API_URL"]
     if kind == "gitea" and env.get("GITEA_ACTIONS") and env.get("GITHUB_SERVER_URL"):
-        return env["GITHUB_SERVER_URL"].rstrip("/") + "/api/v1"
-    scheme = "http" if remote.scheme == "http" else "https"
-    if kind == "github":
-        host = remote.host.lower()
-        return "https://api.github.com" if not host or host == "github.com" else f"{scheme}://{remote.host}/api/v3"
+        return env["GITHUB_SERVER_URL"].rstrip("/") + FORGES["gitea"].api_path
+    if kind == "github" and remote.host.lower() in ("", "github.com"):
+        return "https://api.github.com"
     if not remote.host:
-        raise ForgeError(f"cannot tell the {kind_name(kind)} API URL from the remote; pass --api-url")
-    return f"{scheme}://{remote.host}/api/{'v4' if kind == 'gitlab' else 'v1'}"
+        raise ForgeError(f"cannot tell the {FORGES[kind].name} API URL from the remote; pass --api-url")
+    scheme = "http" if remote.scheme == "http" else "https"
+    return f"{scheme}://{remote.host}{FORGES[kind].api_path}"
 
 
 def token_variables(kind: str, env: dict[str, str]) -> tuple[str, ...]:
-    if kind == "gitlab":
-        # Inside GitLab CI the job's own token is the fallback; a project access token can do more.
-        return ("GITLAB_TOKEN", "CI_JOB_TOKEN") if env.get("GITLAB_CI") else ("GITLAB_TOKEN",)
-    return {"github": ("GITHUB_TOKEN",), "gitea": ("GITEA_TOKEN",)}[kind]
+    # Inside GitLab CI the job's own token is the fallback; a project access token can do more.
+    fallback = ("CI_JOB_TOKEN",) if kind == "gitlab" and env.get("GITLAB_CI") else ()
+    return FORGES[kind].token_variables + fallback
 
 
-def kind_name(kind: str) -> str:
-    return {"github": "GitHub", "gitlab": "GitLab", "gitea": "Gitea"}[kind]
-
-
-def make(kind: str, target: Target, token_variable: str) -> Forge:
-    if kind == "gitlab":
-        from fixer.forge.gitlab import GitLab
-
-        return GitLab(target, job_token=token_variable == "CI_JOB_TOKEN")
-    if kind == "gitea":
-        from fixer.forge.gitea import Gitea
-
-        return Gitea(target)
-    from fixer.forge.github import GitHub
-
-    return GitHub(target)
+def make(kind: str, target: Target) -> Forge:
+    entry = FORGES[kind]
+    return getattr(importlib.import_module(entry.module), entry.name)(target)
