@@ -290,16 +290,18 @@ def pr(
     remote: str = typer.Option("origin", "--remote", metavar="NAME", help="Git remote to push to."),
     forge: Optional[str] = typer.Option(None, "--forge", metavar="github|gitlab|gitea", show_default=False,
                                         help="Where the repository is hosted (Forgejo: gitea). Default: from the "
-                                             "remote's host, else the CI environment (GITLAB_CI, GITEA_ACTIONS, "
-                                             "GITHUB_ACTIONS), else github."),
+                                             "remote's host (or one that answers as Gitea on /api/v1/version), "
+                                             "else the CI environment (GITLAB_CI, GITEA_ACTIONS, GITHUB_ACTIONS), "
+                                             "else github."),
     repo_name: Optional[str] = typer.Option(None, "--repo", metavar="OWNER/NAME", show_default=False,
                                             help="The repository on the forge (GitLab: group/subgroup/project). "
                                                  "Default: read from the remote's URL."),
     base: Optional[str] = typer.Option(None, "--base", metavar="BRANCH", show_default=False,
                                        help="Branch to merge into. Default: the repository's default branch."),
     title: Optional[str] = typer.Option(None, "--title", metavar="TEXT", show_default=False,
-                                        help="Pull request title. Default: made from the commits."),
-    draft: bool = typer.Option(False, "--draft", help="Open the pull request as a draft."),
+                                        help="Title. Default: made from the commits."),
+    draft: bool = typer.Option(False, "--draft",
+                               help="Open it as a draft (GitLab: a \"Draft:\" title; Gitea: a \"WIP:\" title)."),
     label: Optional[List[str]] = typer.Option(None, "--label", metavar="LABEL", show_default=False,
                                               help="Label to set (repeat for more)."),
     reviewer: Optional[List[str]] = typer.Option(None, "--reviewer", metavar="USER", show_default=False,
@@ -312,7 +314,7 @@ def pr(
                                                " Default: from the CI environment, else the remote's host."),
     token_env: Optional[str] = typer.Option(None, "--token-env", metavar="VAR", show_default=False,
                                             help="Environment variable holding the token. Default: GITHUB_TOKEN; "
-                                                 "GITLAB_TOKEN (in GitLab CI, else CI_JOB_TOKEN); GITEA_TOKEN."),
+                                                 "GITLAB_TOKEN, then CI_JOB_TOKEN inside GitLab CI; GITEA_TOKEN."),
     timeout: float = typer.Option(30.0, "--timeout", metavar="SECONDS", min=0.1,
                                   help="Give up on an API call that has not answered in this time."),
     checklist_path: Optional[str] = typer.Option(None, "--checklist", metavar="PATH", show_default=False,
