@@ -87,8 +87,8 @@ class FakeGitHub:
                                           "head": body["head"], "base": body["base"], "draft": body.get("draft", False),
                                           "labels": [], "reviewers": []}
                     return self._send(201, fake.pull_json(fake.pulls[number]))
-                match = re.fullmatch(rf"{base}/(pulls|issues)/(\d+)(/labels|/requested_reviewers|/comments|/assignees)?",
-                                     parsed.path)
+                extra = "/labels|/requested_reviewers|/comments|/assignees"
+                match = re.fullmatch(rf"{base}/(pulls|issues)/(\d+)({extra})?", parsed.path)
                 if match and int(match.group(2)) in fake.pulls:
                     pull = fake.pulls[int(match.group(2))]
                     if match.group(3) is None and method == "GET":

@@ -54,8 +54,8 @@ def test_a_redirect_to_another_host_never_carries_the_token_there(tmp_path, forg
     elsewhere = Server("localhost", lambda h: (404, {}))
     moved = Server("127.0.0.1", lambda h: (302, {"Location": f"http://localhost:{elsewhere.port}{h.path}"}))
     try:
-        result = run_cli("pr", "--forge", forge, "--repo", "acme/service", "--api-url", f"http://127.0.0.1:{moved.port}",
-                         cwd=repo.working_tree_dir, env={variable: TOKEN})
+        result = run_cli("pr", "--forge", forge, "--repo", "acme/service",
+                         "--api-url", f"http://127.0.0.1:{moved.port}", cwd=repo.working_tree_dir, env={variable: TOKEN})
     finally:
         moved.close()
         elsewhere.close()

@@ -310,8 +310,9 @@ def pr(
                                                  help="User to assign (repeat for more)."),
     api_url: Optional[str] = typer.Option(None, "--api-url", metavar="URL", show_default=False,
                                           help="The forge's API URL, for GitHub Enterprise (https://HOST/api/v3) and "
-                                               "self-managed GitLab (https://HOST/api/v4) or Gitea (https://HOST/api/v1)."
-                                               " Default: from the CI environment, else the remote's host."),
+                                               "self-managed GitLab (https://HOST/api/v4) or Gitea "
+                                               "(https://HOST/api/v1). Default: from the CI environment, "
+                                               "else the remote's host."),
     token_env: Optional[str] = typer.Option(None, "--token-env", metavar="VAR", show_default=False,
                                             help="Environment variable holding the token. Default: GITHUB_TOKEN; "
                                                  "GITLAB_TOKEN, then CI_JOB_TOKEN inside GitLab CI; GITEA_TOKEN."),

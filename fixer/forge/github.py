@@ -28,8 +28,10 @@ class GitHub:
         if self._repo is None:
             from github import Auth, Github
 
+            # PyGithub wants whole seconds; no retries and no pauses: one run, one try per call.
             client = Github(base_url=self.target.api_url.rstrip("/"), auth=Auth.Token(self.target.token), retry=None,
-                            timeout=math.ceil(self.target.timeout), seconds_between_requests=None, seconds_between_writes=None)
+                            timeout=math.ceil(self.target.timeout), seconds_between_requests=None,
+                            seconds_between_writes=None)
             with self._calling(f"get repository {self.target.repo}"):
                 self._repo = client.get_repo(self.target.repo)
         return self._repo
