@@ -10,7 +10,9 @@ from fixer.forge.protocol import ForgeError
 LONGEST_REASON = 200
 
 
-def http_failure(forge: str, call: str, status: int, reason: object) -> ForgeError:
+def http_failure(forge: str, call: str, status: int | None, reason: object) -> ForgeError:
+    if not status:  # a client's own error with no answer behind it (a redirect it refused, unreadable JSON)
+        return ForgeError(f"{forge} API: {call}: {one_line(reason) or 'failed'}")
     try:
         phrase = HTTPStatus(status).phrase
     except ValueError:
@@ -38,4 +40,6 @@ def one_line(reason: object) -> str:
     if isinstance(reason, dict):
         reason = reason.get("message") or reason.get("error") or reason
     text = re.sub(r"\s+", " ", str(reason if reason is not None else "")).strip()
+    if text.startswith("<"):
+        return ""  # a proxy's HTML error page: the status says it all
     return text if len(text) <= LONGEST_REASON else text[:LONGEST_REASON - 1] + "…"

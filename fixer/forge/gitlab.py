@@ -56,7 +56,7 @@ class GitLab:
         try:
             yield
         except GitlabError as exc:
-            raise http_failure(self.name, call, exc.response_code or 0, exc.error_message) from None
+            raise http_failure(self.name, call, exc.response_code, exc.error_message) from None
         except Exception as exc:
             failure = network_failure(self.name, self.target.api_url, self.target.timeout, exc)
             if failure is None:
