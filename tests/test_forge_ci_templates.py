@@ -160,3 +160,27 @@ def test_the_gitea_workflow_builds_the_branch_and_opens_the_pull_request(ci_repo
     (pull,) = server.pulls.values()
     assert pull["labels"] == ["cleanup"] and pull["title"].startswith("WIP: ") and pull["head"] == "fixer/cleanup"
     assert "pull request #1 opened" in shown and TOKEN not in shown
+
+
+def test_the_gitlab_job_pushes_with_the_token_through_a_credential_helper_not_the_url(tmp_path):
+    """The before_script's git lines (installing fixer is pip's job): git gets GITLAB_TOKEN from the
+    helper when it asks, and the remote URL holds no secret."""
+    template, _ = gitlab_job()
+    git_lines = [line for line in template["before_script"] if line.startswith("git ")]
+    assert len(git_lines) == 2
+    repo = init_repo(tmp_path / "svc", {"README.md": "x\n"})
+    repo.create_remote("origin", f"https://gitlab-ci-token:{TOKEN}@gitlab.example/acme/service.git")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home), "GITLAB_TOKEN": TOKEN,
+           "CI_SERVER_URL": "https://gitlab.example", "CI_PROJECT_PATH": "acme/service", "GIT_TERMINAL_PROMPT": "0"}
+    for line in git_lines:
+        proc = subprocess.run(["bash", "-e", "-c", line], cwd=repo.working_tree_dir, env=env, capture_output=True,
+                              text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert TOKEN not in proc.stdout + proc.stderr
+    assert repo.remote("origin").url == "https://gitlab.example/acme/service.git"
+    asked = subprocess.run(["git", "credential", "fill"], cwd=repo.working_tree_dir, env=env, capture_output=True,
+                           text=True, timeout=60, input="protocol=https\nhost=gitlab.example\n\n")
+    assert asked.returncode == 0, asked.stderr
+    assert "username=oauth2\n" in asked.stdout and f"password={TOKEN}\n" in asked.stdout
