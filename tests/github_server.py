@@ -37,14 +37,17 @@ class FakeGitHub:
     def pull_json(self, pull: dict) -> dict:
         full = f"{self.owner}/{self.name}"
         number = pull["number"]
-        return {"id": 100 + number, "number": number, "state": "open", "title": pull["title"], "body": pull["body"],
+        return {"id": 100 + number, "number": number, "state": pull.get("state", "open"), "title": pull["title"],
+                "body": pull["body"], "merged_at": pull.get("merged_at"),
                 "draft": pull["draft"], "url": f"{self.url}/repos/{full}/pulls/{number}",
                 "html_url": f"https://github.example/{full}/pull/{number}",
                 "issue_url": f"{self.url}/repos/{full}/issues/{number}",
-                "head": {"ref": pull["head"], "label": f"{self.owner}:{pull['head']}", "repo": self.repo_json()},
+                "head": {"ref": pull["head"], "label": f"{self.owner}:{pull['head']}", "sha": pull.get("sha", ""),
+                         "repo": self.repo_json()},
                 "base": {"ref": pull["base"], "label": f"{self.owner}:{pull['base']}", "repo": self.repo_json()},
                 "labels": [{"name": label} for label in pull["labels"]],
-                "requested_reviewers": [{"login": r} for r in pull["reviewers"]]}
+                "requested_reviewers": [{"login": r} for r in pull["reviewers"]],
+                "assignees": [{"login": a} for a in pull.get("assignees", [])]}
 
     def _handler(self):
         fake = self
@@ -73,8 +76,10 @@ class FakeGitHub:
                 if method == "GET" and parsed.path == base:
                     return self._send(200, fake.repo_json())
                 if parsed.path == f"{base}/pulls" and method == "GET":
-                    head = parse_qs(parsed.query).get("head", [""])[0]
-                    found = [fake.pull_json(p) for p in fake.pulls.values() if f"{fake.owner}:{p['head']}" == head]
+                    query = parse_qs(parsed.query)
+                    head, state = query.get("head", [""])[0], query.get("state", ["open"])[0]
+                    found = [fake.pull_json(p) for p in fake.pulls.values() if f"{fake.owner}:{p['head']}" == head
+                             and state in ("all", p.get("state", "open"))]
                     return self._send(200, found)
                 if parsed.path == f"{base}/pulls" and method == "POST":
                     number = len(fake.pulls) + 1
@@ -82,9 +87,18 @@ class FakeGitHub:
                                           "head": body["head"], "base": body["base"], "draft": body.get("draft", False),
                                           "labels": [], "reviewers": []}
                     return self._send(201, fake.pull_json(fake.pulls[number]))
-                match = re.fullmatch(rf"{base}/(pulls|issues)/(\d+)(/labels|/requested_reviewers)?", parsed.path)
+                extra = "/labels|/requested_reviewers|/comments|/assignees"
+                match = re.fullmatch(rf"{base}/(pulls|issues)/(\d+)({extra})?", parsed.path)
                 if match and int(match.group(2)) in fake.pulls:
                     pull = fake.pulls[int(match.group(2))]
+                    if match.group(3) is None and method == "GET":
+                        return self._send(200, fake.pull_json(pull))
+                    if match.group(3) == "/comments" and method == "POST":
+                        pull.setdefault("comments", []).append(body["body"])
+                        return self._send(201, {"id": len(pull["comments"]), "body": body["body"]})
+                    if match.group(3) == "/assignees" and method == "POST":
+                        pull["assignees"] = pull.get("assignees", []) + body["assignees"]
+                        return self._send(201, fake.pull_json(pull))
                     if match.group(3) is None and method == "PATCH":
                         pull.update({k: v for k, v in body.items() if k in ("title", "body", "base")})
                         return self._send(200, fake.pull_json(pull))

@@ -320,30 +320,45 @@ def checklist(
     raise typer.Exit(guarded(verbose, quiet, action))
 
 
-@app.command(cls=Command, short_help="Push the cleanup branch and open its pull request.")
+@app.command(cls=Command, short_help="Push the cleanup branch and open its pull or merge request.")
 def pr(
     branch: Optional[str] = typer.Option(None, "--branch", "-b", metavar="NAME", show_default=False,
                                          help="The cleanup branch. Default: `branch` in the config, else fixer/cleanup."),
     remote: str = typer.Option("origin", "--remote", metavar="NAME", help="Git remote to push to."),
+    forge: Optional[str] = typer.Option(None, "--forge", metavar="github|gitlab|gitea", show_default=False,
+                                        help="Where the repository is hosted (Forgejo: gitea). Default: from the "
+                                             "remote's host (or one that answers as Gitea on /api/v1/version), "
+                                             "else the CI environment (GITLAB_CI, GITEA_ACTIONS, GITHUB_ACTIONS), "
+                                             "else github."),
     repo_name: Optional[str] = typer.Option(None, "--repo", metavar="OWNER/NAME", show_default=False,
-                                            help="The GitHub repository. Default: read from the remote's URL."),
+                                            help="The repository on the forge (GitLab: group/subgroup/project). "
+                                                 "Default: read from the remote's URL."),
     base: Optional[str] = typer.Option(None, "--base", metavar="BRANCH", show_default=False,
                                        help="Branch to merge into. Default: the repository's default branch."),
     title: Optional[str] = typer.Option(None, "--title", metavar="TEXT", show_default=False,
-                                        help="Pull request title. Default: made from the commits."),
-    draft: bool = typer.Option(False, "--draft", help="Open the pull request as a draft."),
+                                        help="Title. Default: made from the commits."),
+    draft: bool = typer.Option(False, "--draft",
+                               help="Open it as a draft (GitLab: a \"Draft:\" title; Gitea: a \"WIP:\" title)."),
     label: Optional[List[str]] = typer.Option(None, "--label", metavar="LABEL", show_default=False,
                                               help="Label to set (repeat for more)."),
     reviewer: Optional[List[str]] = typer.Option(None, "--reviewer", metavar="USER", show_default=False,
                                                  help="Reviewer to request (repeat for more)."),
-    api_url: str = typer.Option("https://api.github.com", "--api-url", metavar="URL",
-                                help="GitHub API URL (GitHub Enterprise: https://HOST/api/v3)."),
-    token_env: str = typer.Option("GITHUB_TOKEN", "--token-env", metavar="VAR",
-                                  help="Environment variable holding the token."),
+    assignee: Optional[List[str]] = typer.Option(None, "--assignee", metavar="USER", show_default=False,
+                                                 help="User to assign (repeat for more)."),
+    api_url: Optional[str] = typer.Option(None, "--api-url", metavar="URL", show_default=False,
+                                          help="The forge's API URL, for GitHub Enterprise (https://HOST/api/v3) and "
+                                               "self-managed GitLab (https://HOST/api/v4) or Gitea "
+                                               "(https://HOST/api/v1). Default: from the CI environment, "
+                                               "else the remote's host."),
+    token_env: Optional[str] = typer.Option(None, "--token-env", metavar="VAR", show_default=False,
+                                            help="Environment variable holding the token. Default: GITHUB_TOKEN; "
+                                                 "GITLAB_TOKEN, then CI_JOB_TOKEN inside GitLab CI; GITEA_TOKEN."),
+    timeout: float = typer.Option(30.0, "--timeout", metavar="SECONDS", min=0.1,
+                                  help="Give up on an API call that has not answered in this time."),
     checklist_path: Optional[str] = typer.Option(None, "--checklist", metavar="PATH", show_default=False,
                                                  help="The checklist the branch came from: its path in the repository, "
                                                       "or the output of `fixer checklist --format json`."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Print the title, body and push; do nothing."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print what would be pushed and sent; do nothing."),
     force: bool = typer.Option(False, "--force", help="Overwrite a remote branch holding others' commits."),
     verify: Optional[str] = VerifyOpt,
     verify_timeout: Optional[float] = VerifyTimeoutOpt,
@@ -353,7 +368,8 @@ def pr(
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
 ):
-    """Push the cleanup branch and open (or update) its pull request as a bot.
+    """Push the cleanup branch and open (or update) its pull request (GitHub, Gitea, Forgejo) or merge
+    request (GitLab) as a bot.
 
     Exit status: 0 done, 2 error.
     """
@@ -368,8 +384,9 @@ def pr(
             raise GitError(f"{ws.start}: not a git repository (`fixer pr` pushes the branch that `fixer apply` "
                            "made in a git repository)")
         options = PrOptions(branch or ws.config.branch, remote, repo_name, base, title, draft, label or [],
-                            reviewer or [], api_url, token_env, dry_run, force, checklist_path)
-        options.verify = verify_of(ws, verify, verify_timeout, verify_allow_failing_base, [token_env])
+                            reviewer or [], api_url, token_env, dry_run, force, checklist_path, forge,
+                            assignee or [], timeout)
+        options.verify = verify_of(ws, verify, verify_timeout, verify_allow_failing_base, [token_env] if token_env else [])
         return open_pr(ws.repo, options)
 
     raise typer.Exit(guarded(verbose, quiet, action))

@@ -1,34 +1,35 @@
-"""`fixer pr`: push the cleanup branch (GitPython) and open or update its pull request (PyGithub).
+"""`fixer pr`: push the cleanup branch (GitPython) and open or update its pull request (GitHub,
+Gitea) or merge request (GitLab), the same way on every forge.
 
-The token is read from the environment and only ever handed to PyGithub: it is never printed, put
-in a URL, logged or written into the PR body, and it is scrubbed from any error message. Remote URLs
-may carry credentials of their own (`https://x-access-token:TOKEN@host/o/r.git`): every URL fixer
-prints loses its userinfo first.
+This is the flow, written once: what is checked before the push, the idempotence (a second run
+updates the open request, never opens another; a closed or merged one is never reopened), the
+refusals and the dry run. The API calls are a forge module's (fixer.forge.protocol).
+
+The token is read from the environment and only ever handed to the forge's client: it is never
+printed, put in a URL, logged or written into the body, and it is scrubbed from any error message.
+Remote URLs may carry credentials of their own (`https://x-access-token:TOKEN@host/o/r.git`): every
+URL fixer prints loses its userinfo first.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from git import GitCommandError, Repo
 
-from fixer import __version__
-
 from fixer.core import exitcodes
 
 from fixer.ui import report
 from fixer.git.branches import GitError, is_fixer_commit
+from fixer.forge.body import pr_body, title as title_of
+from fixer.forge.protocol import Forge, Request, Target
+from fixer.forge.registry import (default_api_url, detect, make, parse_remote, repo_path,
+                                  token_variables)
 
-RULE_TRAILER = re.compile(r"^Rule: (\S+)$", re.M)
-SUMMARY = re.compile(r"^fixer: (?P<what>.+?) \((?P<fixes>\d+) fix(?:es)? in (?P<files>\d+) files?\)$")
-FILE_LINE = re.compile(r"^- (\S+): (\d+) fix(?:es)?$", re.M)
-REMOTE_URL = re.compile(r"(?:[:/])(?P<owner>[\w.-]+)/(?P<name>[\w.-]+?)(?:\.git)?/?$")
-EVIDENCE_HEAD = re.compile(r"^Evidence(?: \((?P<rule>[\w-]+)\))?:$")
-EVIDENCE_LINE = re.compile(r"^- (?P<evidence>.+): (?P<fixes>\d+) fix(?:es)? at (?P<where>.+)$")
-SHORT_DIFF_LINES = 300
 # scheme://userinfo@ — up to the last "@" before the path, as git reads it.
 USERINFO = re.compile(r"\b(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s'\"]*@")
 
@@ -43,18 +44,33 @@ class PrOptions:
     draft: bool = False
     labels: list[str] = field(default_factory=list)
     reviewers: list[str] = field(default_factory=list)
-    api_url: str = "https://api.github.com"
-    token_env: str = "GITHUB_TOKEN"
+    api_url: str | None = None  # default: from the remote's host or the CI environment
+    token_env: str | None = None  # default: the forge's usual variable
     dry_run: bool = False
     force: bool = False
     checklist: str | None = None
+    forge: str | None = None  # github, gitlab or gitea; default: detected
+    assignees: list[str] = field(default_factory=list)
+    timeout: float = 30.0
     verify: object = None  # fixer.verify.command.Verify: --verify CMD checks the branch before it is pushed
+
+
+@dataclass
+class Plan:
+    """Everything the run will send, worked out before any call."""
+    forge: Forge
+    slug: str
+    api_url: str
+    token_variables: tuple[str, ...]
+    token: str
+    base: str
+    title: str
+    body: str
 
 
 def repo_slug(url: str) -> str | None:
     """OWNER/NAME from https, ssh (`git@host:owner/name.git`) and ssh:// remote URLs."""
-    match = REMOTE_URL.search(url.strip())
-    return f"{match.group('owner')}/{match.group('name')}" if match else None
+    return repo_path("github", parse_remote(url))
 
 
 def open_pr(repo: Repo, options: PrOptions) -> int:
@@ -65,45 +81,30 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
     except ValueError:
         raise GitError(f"no git remote named {options.remote}") from None
     url = next(iter(remote.urls))
-    slug = options.repo or repo_slug(url)
-    token = os.environ.get(options.token_env, "")
-    if not slug:
-        raise GitError(f"cannot tell OWNER/NAME from the {options.remote} URL; pass --repo OWNER/NAME")
+    plan = _plan_target(options, url)
     branch = repo.heads[options.branch]
     fork_point = _fork_point(repo, branch.commit)
-    try:
-        foreign = _foreign_remote_commits(repo, remote, options.branch, fork_point, fetch=not options.dry_run)
-    except GitCommandError as exc:
-        if not options.dry_run:
-            raise GitError(_scrub(f"cannot reach {options.remote}: {_reason(exc)}", token)) from None
-        report.stderr().print(f"note: cannot reach {options.remote} to check its {options.branch} branch", markup=False)
-        foreign = []
-    if foreign and not options.force:
-        listed = "\n".join(f"  {c.hexsha[:10]} {c.summary}" for c in foreign)
-        raise GitError(f"{options.remote}/{options.branch} has commits fixer did not make (use --force):\n{listed}")
-    base = options.base or _default_branch_guess(repo, remote)
-    title = options.title or _title(repo, fork_point, branch.commit)
+    _refuse_foreign_commits(repo, remote, options, fork_point, plan.token)
+    plan.base = options.base or _default_branch_guess(repo, remote)
+    plan.title = options.title or title_of(repo, fork_point, branch.commit)
     verified = _verify_branch(repo, fork_point, branch.commit, options) if options.verify is not None else None
-    body = pr_body(repo, fork_point, branch.commit, options, _checklist_report(repo, fork_point, options.checklist),
-                   verified)
+    plan.body = pr_body(repo, fork_point, branch.commit, options.branch,
+                        _checklist_report(repo, fork_point, options.checklist), verified)
+    _say_what_the_forge_lacks(plan.forge, options)
     if options.dry_run:
-        out = report.stdout()
-        out.print(f"would push {options.branch} to {options.remote} ({_scrub(url, token)}) as refs/heads/{options.branch}",
-                  markup=False)
-        out.print(f"would open a pull request on {slug}: {options.branch} -> {base}{' (draft)' if options.draft else ''}", markup=False)
-        out.print(f"title: {title}", markup=False)
-        out.print("body:\n" + body, markup=False)
+        _print_dry_run(plan, options, _scrub(url, plan.token))
         return exitcodes.OK
-    if not token:
-        raise GitError(f"${options.token_env} is not set: fixer needs a token to open the pull request")
-    try:
+    if not plan.token:
+        wanted = " or $".join(plan.token_variables)
+        raise GitError(f"${wanted} is not set: fixer needs a token to open the {plan.forge.noun}")
+    with _scrubbed(plan.token):
+        existing, left_alone = _check_before_push(plan, options, branch.commit.hexsha)
+        if left_alone:
+            return exitcodes.OK
         _push(remote, options.branch)
-        number, html_url, action = _github(slug, token, options, base, title, body)
-    except GitError:
-        raise
-    except Exception as exc:  # PyGithub and GitPython errors: say what failed, never the token
-        raise GitError(_scrub(f"{type(exc).__name__}: {exc}", token)) from None
-    report.stdout().print(f"pull request #{number} {action}: {_scrub(html_url, token)}", markup=False)
+        request, action = _open_or_update(plan, options, existing, branch.commit.hexsha)
+    report.stdout().print(f"{plan.forge.noun} {plan.forge.sign}{request.number} {action}: "
+                          f"{_scrub(request.url, plan.token)}", markup=False)
     return exitcodes.OK
 
 
@@ -115,6 +116,116 @@ def _verify_branch(repo: Repo, fork_point, tip, options: PrOptions) -> str:
     names = repo.git.diff("--name-only", "-z", "--no-renames", "--diff-filter=AM", fork_point.hexsha, tip.hexsha)
     files = {path: (tip.tree / path).data_stream.read() for path in names.split("\0") if path}
     return verify_tree(repo, fork_point, files, options.verify, f"branch {options.branch}").trailer
+
+
+def _refuse_foreign_commits(repo: Repo, remote, options: PrOptions, fork_point, token: str) -> None:
+    """Never push over commits on the remote branch that fixer did not make (unless --force)."""
+    try:
+        foreign = _foreign_remote_commits(repo, remote, options.branch, fork_point, fetch=not options.dry_run)
+    except GitCommandError as exc:
+        if not options.dry_run:
+            raise GitError(_scrub(f"cannot reach {options.remote}: {_reason(exc)}", token)) from None
+        report.stderr().print(f"note: cannot reach {options.remote} to check its {options.branch} branch", markup=False)
+        foreign = []
+    if foreign and not options.force:
+        listed = "\n".join(f"  {c.hexsha[:10]} {c.summary}" for c in foreign)
+        raise GitError(f"{options.remote}/{options.branch} has commits fixer did not make (use --force):\n{listed}")
+
+
+def _plan_target(options: PrOptions, url: str) -> Plan:
+    """The forge, the repository, the API URL and the token, from the options, the remote and the environment."""
+    env = dict(os.environ)
+    where = parse_remote(url)
+    kind = detect(options.forge, where, options.api_url, env)
+    slug = options.repo or repo_path(kind, where)
+    if not slug:
+        shape = "GROUP/PROJECT" if kind == "gitlab" else "OWNER/NAME"
+        raise GitError(f"cannot tell {shape} from the {options.remote} URL; pass --repo {shape}")
+    api_url = options.api_url or default_api_url(kind, where, env)
+    variables = (options.token_env,) if options.token_env else token_variables(kind, env)
+    variable, token = next(((name, env[name]) for name in variables if env.get(name)), (variables[0], ""))
+    forge = make(kind, Target(api_url, slug, token, options.timeout, variable))
+    return Plan(forge, slug, api_url, variables, token, "", "", "")
+
+
+def _say_what_the_forge_lacks(forge: Forge, options: PrOptions) -> None:
+    asked = {"labels": options.labels, "draft": options.draft, "reviewers": options.reviewers,
+             "assignees": options.assignees}
+    for feature, value in asked.items():
+        if value and feature in forge.lacks:
+            report.stderr().print(f"note: {forge.lacks[feature]}", markup=False)
+
+
+def _print_dry_run(plan: Plan, options: PrOptions, shown_url: str) -> None:
+    forge, out = plan.forge, report.stdout()
+    out.print(f"would push {options.branch} to {options.remote} ({shown_url}) as refs/heads/{options.branch}",
+              markup=False)
+    out.print(f"would open a {forge.noun} on {plan.slug} ({forge.name} API at {_scrub(plan.api_url, plan.token)}), "
+              f"or update the open one: {options.branch} -> {plan.base}{' (draft)' if options.draft else ''}",
+              markup=False)
+    for what, names in (("labels", options.labels), ("reviewers", options.reviewers),
+                        ("assignees", options.assignees)):
+        if names and what not in forge.lacks:
+            out.print(f"{what}: {', '.join(names)}", markup=False)
+    out.print(f"title: {forge.sent_title(plan.title, options.draft)}", markup=False)
+    out.print("body:\n" + plan.body, markup=False)
+
+
+@contextmanager
+def _scrubbed(token: str):
+    """Every failure in here is one line without the token (API errors, git errors alike)."""
+    try:
+        yield
+    except GitError as exc:
+        raise GitError(_scrub(str(exc), token)) from None
+    except Exception as exc:  # a client library's own error: say what failed, never the token
+        raise GitError(_scrub(f"{type(exc).__name__}: {exc}", token)) from None
+
+
+def _check_before_push(plan: Plan, options: PrOptions, tip: str) -> tuple[Request | None, bool]:
+    """Prove the token, URL and repository, and find the request, while nothing has changed yet.
+    Returns the open request (if any) and whether the run stops here, leaving a closed one alone."""
+    forge = plan.forge
+    default = forge.check()
+    plan.base = options.base or default or plan.base
+    forge.prepare(options.labels, options.reviewers + options.assignees)
+    existing = forge.find_open(options.branch)
+    if existing is not None:
+        return existing, False
+    closed = forge.find_closed(options.branch)
+    if closed is None:
+        return None, False
+    shown = f"{forge.noun} {forge.sign}{closed.number} ({_scrub(closed.url, plan.token)})"
+    if closed.head_sha == tip:
+        report.stdout().print(f"{shown} was {closed.state} with this same branch tip {tip[:10]}: fixer does not "
+                              f"reopen it, and pushes nothing", markup=False)
+        return None, True
+    report.stderr().print(f"note: {shown} for {options.branch} was {closed.state}; fixer leaves it {closed.state} "
+                          f"and opens a new {forge.noun} for the new commits", markup=False)
+    return None, False
+
+
+def _open_or_update(plan: Plan, options: PrOptions, existing: Request | None, tip: str) -> tuple[Request, str]:
+    forge = plan.forge
+    if existing is None:
+        request = forge.create(options.branch, plan.base, plan.title, plan.body, options.draft)
+        action = "opened"
+    else:
+        # A draft marked in the title (GitLab, Gitea) stays a draft until a person marks it ready.
+        marks_in_title = forge.sent_title("", True) != ""
+        was_draft = marks_in_title and forge.sent_title(existing.title, True) == existing.title
+        request = forge.update(existing, forge.sent_title(plan.title, options.draft or was_draft), plan.body)
+        action = "updated"
+        if existing.head_sha and existing.head_sha != tip:
+            forge.comment(request, f"fixer rebuilt `{options.branch}`: it is now at {tip[:10]} "
+                                   f"(was {existing.head_sha[:10]}). The description lists the new commits.")
+    if options.labels:
+        forge.set_labels(request, options.labels)
+    if options.reviewers:
+        forge.add_reviewers(request, options.reviewers)
+    if options.assignees:
+        forge.add_assignees(request, options.assignees)
+    return request, action
 
 
 def _checklist_report(repo: Repo, fork_point, checklist: str | None) -> dict | None:
@@ -192,29 +303,6 @@ def _push(remote, branch: str) -> None:
         raise GitError(f"push of {branch} to {remote.name} failed: {summary}")
 
 
-def _github(slug: str, token: str, options: PrOptions, base: str, title: str, body: str):
-    from github import Auth, Github
-
-    client = Github(base_url=options.api_url.rstrip("/"), auth=Auth.Token(token), retry=None,
-                    seconds_between_requests=None, seconds_between_writes=None)
-    gh_repo = client.get_repo(slug)
-    base = options.base or gh_repo.default_branch or base
-    owner = slug.split("/")[0]
-    existing = list(gh_repo.get_pulls(state="open", head=f"{owner}:{options.branch}"))
-    if existing:
-        pull = existing[0]
-        pull.edit(title=title, body=body)
-        action = "updated"
-    else:
-        pull = gh_repo.create_pull(base=base, head=options.branch, title=title, body=body, draft=options.draft)
-        action = "opened"
-    if options.labels:
-        pull.set_labels(*options.labels)
-    if options.reviewers:
-        pull.create_review_request(reviewers=options.reviewers)
-    return pull.number, pull.html_url, action
-
-
 def _scrub(text: str, token: str = "") -> str:
     """Never show a secret: the token, and the userinfo (user:password@) of any URL in the text."""
     text = USERINFO.sub(r"\g<scheme>", text)
@@ -228,133 +316,3 @@ def _reason(exc: GitCommandError) -> str:
     return next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0] if lines else str(exc))
 
 
-def _title(repo: Repo, fork_point, tip) -> str:
-    commits = list(repo.iter_commits(f"{fork_point.hexsha}..{tip.hexsha}"))
-    if any(c.summary.startswith("fixer: checklist item") for c in commits):
-        return "Release checklist cleanup (fixer)"
-    return f"Remove leftover debug code ({len(commits)} fixer commit{'s' if len(commits) != 1 else ''})"
-
-
-def pr_body(repo: Repo, fork_point, tip, options: PrOptions, checklist_result=None, verified: str | None = None) -> str:
-    commits = list(reversed(list(repo.iter_commits(f"{fork_point.hexsha}..{tip.hexsha}"))))
-    lines = ["This pull request was made by fixer: every change re-parses and a second pass changes nothing.", ""]
-    lines += ["| rule | files | fixes | commit |", "|---|---|---|---|"]
-    for commit in commits:
-        counted = FILE_LINE.findall(commit.message)
-        if not counted:
-            continue  # e.g. the commit that ticks the checklist
-        rule = _rule_of(commit)
-        fixes = sum(int(n) for _, n in counted)
-        files = ", ".join(f"`{path}`" for path, _ in counted)
-        lines.append(f"| {rule} | {_cell(files)} | {fixes} | {commit.hexsha[:10]} {_cell(commit.summary)} |")
-    lines += evidence_section(commits)
-    lines += verification_section(commits, verified)
-    if checklist_result is not None:
-        lines += ["", *checklist_section(checklist_result)]
-    diff = repo.git.diff(f"{fork_point.hexsha}..{tip.hexsha}")
-    if diff and diff.count("\n") < SHORT_DIFF_LINES:
-        lines += ["", "<details><summary>Diff</summary>", "", "```diff", diff, "```", "", "</details>"]
-    if checklist_result is not None:
-        command = f"fixer checklist {checklist_result['checklist']} --apply --branch {options.branch}"
-    else:
-        command = f"fixer apply --branch {options.branch}"
-    lines += ["", "---", f"Generated by fixer {__version__}. Reproduce with `{command}`."]
-    return "\n".join(lines) + "\n"
-
-
-def _rule_of(commit) -> str:
-    """The rule a fixer commit is for: its `Rule:` trailer, else what its summary names."""
-    named = RULE_TRAILER.search(commit.message)
-    match = SUMMARY.match(commit.summary)
-    return named.group(1) if named else (match.group("what") if match else "")
-
-
-def evidence_section(commits) -> list[str]:
-    """The fixes grouped by the evidence each rule gave for them (read from the commits' `Evidence:`
-    lines), so a reviewer sees why every change was judged a leftover."""
-    groups: dict[tuple[str, str], list] = {}
-    for commit in commits:
-        rule = _rule_of(commit)
-        current = None
-        for line in commit.message.splitlines():
-            head = EVIDENCE_HEAD.match(line)
-            if head:
-                current = head.group("rule") or rule
-                continue
-            found = EVIDENCE_LINE.match(line) if current else None
-            if found:
-                entry = groups.setdefault((current, found.group("evidence")), [0, []])
-                entry[0] += int(found.group("fixes"))
-                entry[1] += [place.strip() for place in found.group("where").split(",")]
-            elif current and line.strip():
-                current = None
-    if not groups:
-        return []
-    lines = ["", "### Why each fix was made", "", "| rule | evidence | fixes | where |", "|---|---|---|---|"]
-    for (rule, evidence), (fixes, places) in sorted(groups.items(), key=lambda item: (item[0][0], -item[1][0])):
-        shown = ", ".join(f"`{place}`" if place != "…" else place for place in places)
-        lines.append(f"| {rule} | {_cell(evidence)} | {fixes} | {_cell(shown)} |")
-    return lines
-
-
-VERIFIED = re.compile(r"^Verified-by: .+$", re.M)
-LEFT_OUT_HEAD = "Left out by --verify (needs review):"
-FLAKY = re.compile(r"^Flaky: .+$", re.M)
-
-
-def verification_section(commits, verified: str | None = None) -> list[str]:
-    """`Verified-by:` when every commit carries the same trailer (or `fixer pr --verify` just checked
-    the branch), then the fixes verification left out and any flaky run, read from the commits."""
-    found = [VERIFIED.search(commit.message) for commit in commits]
-    trailers = {match.group(0) for match in found if match}
-    if verified is None and commits and all(found) and len(trailers) == 1:
-        verified = next(iter(trailers))
-    lines = ["", verified] if verified else []
-    for commit in commits:
-        message = commit.message
-        if LEFT_OUT_HEAD in message:
-            left = message.split(LEFT_OUT_HEAD, 1)[1].strip("\n").split("\n\n")[0]
-            lines += ["", "### Left out by verification (needs review)", "", left]
-        lines += ["", *FLAKY.findall(message)] if FLAKY.search(message) else []
-    return lines
-
-
-def checklist_section(data: dict) -> list[str]:
-    """Items by status; manual ones as unticked task items the reviewer can tick."""
-    groups: dict[str, list[dict]] = {}
-    for item in data["items"]:
-        groups.setdefault(item["status"], []).append(item)
-    lines = [f"### Checklist `{data['checklist']}`", ""]
-    for status, title in (("fixed", "Done"), ("covered", "Done by the item above"), ("already done", "Already done"),
-                          ("not found", "Not found"), ("needs review", "Needs review"), ("error", "Errors")):
-        if groups.get(status):
-            lines.append(f"**{title}**")
-            for item in groups[status]:
-                mark = "x" if item["ticked"] else " "
-                detail = f" — {item['detail']}" if item["detail"] and status != "fixed" else ""
-                lines.append(f"- [{mark}] {item['text']}{detail}")
-                lines += [f"  - {line}" for line in _checklist_notes(item)]
-            lines.append("")
-    if groups.get("manual"):
-        lines.append("**Manual (tick when done)**")
-        lines += [f"- [ ] {item['text']}" for item in groups["manual"]]
-        lines.append("")
-    return lines
-
-
-def _checklist_notes(item: dict) -> list[str]:
-    """Under an item: hints that moved or missed, then each piece of work left undone and why."""
-    notes = [hint["message"] for hint in item["hints"]
-             if (hint["offset"] or hint.get("status", "fixed") != "fixed") and hint["message"] not in item["detail"]]
-    if item["kind"] == "rule":
-        for found in item.get("findings", []):
-            if found["state"] != "fixed":
-                span = str(found["line"]) if found["end_line"] in (None, found["line"]) else \
-                    f"{found['line']}-{found['end_line']}"
-                why = f" ({found['evidence']})" if found.get("evidence") else ""
-                notes.append(f"{found['path']}:{span}: {found['message']}{why}")
-    return notes
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")

@@ -1,0 +1,45 @@
+"""API failures as one line each: which forge, which call, what status or network failure, and the
+server's own reason. The flow scrubs the token from the line as well, in case a server echoes it."""
+from __future__ import annotations
+
+import re
+from http import HTTPStatus
+
+from fixer.forge.protocol import ForgeError
+
+LONGEST_REASON = 200
+
+
+def http_failure(forge: str, call: str, status: int | None, reason: object) -> ForgeError:
+    if not status:  # a client's own error with no answer behind it (a redirect it refused, unreadable JSON)
+        return ForgeError(f"{forge} API: {call}: {one_line(reason) or 'failed'}")
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "error"
+    said = re.sub(rf"^{status}\b\s*", "", one_line(reason))  # GitLab repeats the status: "401 Unauthorized"
+    return ForgeError(f"{forge} API: {call}: {status} {phrase}" + (f": {said}" if said and said != phrase else ""))
+
+
+def network_failure(forge: str, api_url: str, timeout: float, exc: BaseException) -> ForgeError | None:
+    """A ForgeError for a requests timeout or connection failure; None for anything else."""
+    import requests
+
+    if isinstance(exc, requests.Timeout):
+        return ForgeError(f"{forge} API at {api_url}: no answer within {timeout:g} s")
+    if isinstance(exc, requests.ConnectionError):
+        text = str(exc)
+        why = "connection refused" if "refused" in text.lower() else \
+            "host not found" if "resolve" in text.lower() or "Name or service" in text else "cannot connect"
+        return ForgeError(f"{forge} API at {api_url}: {why}")
+    return None
+
+
+def one_line(reason: object) -> str:
+    """A server's error (text, or JSON such as {"message": ...}) on one short line."""
+    if isinstance(reason, dict):
+        reason = reason.get("message") or reason.get("error") or reason
+    text = re.sub(r"\s+", " ", str(reason if reason is not None else "")).strip()
+    if text.startswith("<"):
+        return ""  # a proxy's HTML error page: the status says it all
+    return text if len(text) <= LONGEST_REASON else text[:LONGEST_REASON - 1] + "…"
