@@ -50,7 +50,12 @@ class FakeForge:
 
     # -- what a person does on the forge ----------------------------------------------------
     def merge(self, full: str, number: int) -> None:
-        self.pulls[full][number].update(state="closed", merged=True)
+        """Merge as GitHub's fast-forward would: main moves to the PR's head."""
+        pull = self.pulls[full][number]
+        sha = self.branch_sha(full, pull["head"])
+        subprocess.run(["git", "--git-dir", str(self.repos[full]["path"]), "update-ref", "refs/heads/main", sha],
+                       check=True)
+        pull.update(state="closed", merged=True, sha=sha)
 
     def close(self, full: str, number: int) -> None:
         self.pulls[full][number].update(state="closed")
