@@ -27,7 +27,8 @@ class FakeForge:
         self.requests: list[dict] = []
         self.statuses: dict[str, list[dict]] = {}  # sha -> commit statuses
         self.check_runs: dict[str, list[dict]] = {}  # sha -> check runs
-        self.throttled: dict[str, int] = {}  # path -> how many more answers are a 429
+        self.throttled: dict[str, int] = {}  # path -> how many more answers are a rate limit
+        self.throttle_status = 429  # or 403, GitHub's secondary rate limit
         self.hold_create: dict[str, threading.Event] = {}  # full name -> released when set
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -121,7 +122,8 @@ class FakeForge:
                     if left:
                         fake.throttled[parsed.path] = left - 1
                 if left:
-                    return self._send(429, {"message": "API rate limit exceeded"}, {"Retry-After": "1"})
+                    message = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+                    return self._send(fake.throttle_status, {"message": message}, {"Retry-After": "1"})
                 if parsed.path == f"/orgs/{fake.org}" and method == "GET":
                     return self._send(200, {"login": fake.org, "id": 7, "url": f"{fake.url}/orgs/{fake.org}",
                                             "repos_url": f"{fake.url}/orgs/{fake.org}/repos"})

@@ -257,11 +257,13 @@ def test_close_keeps_a_branch_that_holds_someone_elses_commit(tmp_path, forge):
     assert pulls_of(forge, "alpha")[0]["state"] == "closed"
 
 
-def test_status_backs_off_on_429_and_retries_after_retry_after(tmp_path, forge):
+@pytest.mark.parametrize("status", [429, 403])
+def test_status_backs_off_on_a_rate_limit_and_retries_after_retry_after(tmp_path, forge, status):
     alpha = bare_repo(tmp_path, forge, "alpha", {"app.py": DEBUGGER})
     path = campaign_file(tmp_path, forge, {"alpha": alpha.as_uri()})
     assert campaign("run", str(path)).exit_code == 0
     forge.throttled["/repos/acme/alpha/pulls/1"] = 1
+    forge.throttle_status = status
     seen = len(forge.requests)
     data, repos = status_json(path)
     assert repos["acme/alpha"]["state"] == "open"
@@ -345,3 +347,19 @@ def test_run_without_the_token_is_one_line_and_exit_2(tmp_path, forge):
     assert result.exit_code == 2
     assert result.stderr.strip() == "fixer: error: $GITHUB_TOKEN is not set: a campaign needs a token for the forge"
     assert forge.requests == []
+
+
+def test_a_terminal_shows_a_progress_bar_and_a_line_per_repository(tmp_path, forge):
+    from conftest import run_on_terminal
+
+    urls = {name: bare_repo(tmp_path, forge, name, {"app.py": DEBUGGER}).as_uri() for name in ("alpha", "beta")}
+    path = campaign_file(tmp_path, forge, urls)
+    code, shown = run_on_terminal("campaign", "run", str(path), "--jobs", "1", cwd=tmp_path, stream="stdout",
+                                  env={**ENV, "COLUMNS": "120"})
+    assert code == 0, shown
+    assert "acme/alpha: opened: 1 fixes in 1 files, PR #1 (open)" in shown
+    assert "acme/beta: opened: 1 fixes in 1 files, PR #1 (open)" in shown
+    code, bar = run_on_terminal("campaign", "run", str(path), "--jobs", "1", cwd=tmp_path, stream="stderr",
+                                env={**ENV, "COLUMNS": "120"})
+    assert code == 0, bar
+    assert "campaign" in bar and "/2" in bar  # the bar counts the repositories (it is erased at the end)

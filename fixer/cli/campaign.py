@@ -199,8 +199,9 @@ class _Display:
         if todo and not self.quiet and sys.stderr.isatty():
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+            # Lines to a terminal go above the bar; lines to a file or pipe go there directly.
             self.bar = Progress(TextColumn("campaign"), BarColumn(), MofNCompleteColumn(), console=report.stderr(),
-                                transient=True)
+                                transient=True, redirect_stdout=sys.stdout.isatty(), redirect_stderr=False)
             self.bar.start()
             self.task = self.bar.add_task("repositories", total=todo)
 
@@ -208,8 +209,7 @@ class _Display:
         from fixer.ui import report
 
         self.counts[outcome.action] = self.counts.get(outcome.action, 0) + 1
-        console = self.bar.console if self.bar is not None else report.stdout()
-        console.print(_line(outcome), markup=False, highlight=False)
+        report.stdout().print(_line(outcome), markup=False, highlight=False)
         if self.bar is not None:
             self.bar.update(self.task, advance=1)
 
