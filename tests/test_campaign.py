@@ -363,3 +363,33 @@ def test_a_terminal_shows_a_progress_bar_and_a_line_per_repository(tmp_path, for
                                 env={**ENV, "COLUMNS": "120"})
     assert code == 0, bar
     assert "campaign" in bar and "/2" in bar  # the bar counts the repositories (it is erased at the end)
+
+
+def test_a_file_no_rule_can_read_fails_its_repository_with_the_reason_and_opens_nothing(tmp_path, forge):
+    broken = bare_repo(tmp_path, forge, "alpha", {"app.py": DEBUGGER, "bad.py": "def f(:\n    breakpoint()\n"})
+    path = campaign_file(tmp_path, forge, {"alpha": broken.as_uri()})
+    result = campaign("run", str(path))
+    assert result.exit_code == 2, result
+    assert "acme/alpha: failed: rule error: bad.py: syntax error at line 1" in result.stdout
+    assert pulls_of(forge, "alpha") == [] and branch_sha(broken) is None
+
+
+def test_the_cache_is_a_partial_clone_kept_for_the_next_run(tmp_path, forge):
+    big = "0123456789abcdef\n" * 70_000  # over the 1 MiB filter, and no rule reads it
+    alpha = bare_repo(tmp_path, forge, "alpha", {"app.py": DEBUGGER, "data/big.csv": big})
+    subprocess.run(["git", "--git-dir", str(alpha), "config", "uploadpack.allowFilter", "true"], check=True)
+    path = campaign_file(tmp_path, forge, {"alpha": alpha.as_uri()})
+    assert campaign("run", str(path)).exit_code == 0
+    cached = tmp_path / ".fixer-cache" / "campaign" / "acme%2Falpha.git"
+    listing = subprocess.run(["git", "--git-dir", str(cached), "rev-list", "--objects", "--missing=print", "main"],
+                             capture_output=True, text=True, check=True).stdout
+    big_blob = subprocess.run(["git", "--git-dir", str(alpha), "rev-parse", "main:data/big.csv"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+    assert f"?{big_blob}" in listing.splitlines()  # never downloaded
+    (cached / "kept-marker").write_text("the same clone\n")
+
+    push_change(tmp_path, "alpha", {"more.py": "def g():\n    breakpoint()\n"})
+    result = campaign("run", str(path))
+    assert result.exit_code == 0, result
+    assert "acme/alpha: updated: 2 fixes in 2 files" in result.stdout  # the new commit was fetched
+    assert (cached / "kept-marker").is_file()  # into the same cache, not a new clone

@@ -3,7 +3,8 @@ next ones, so a campaign over a hundred repositories downloads each one once.
 
 The clone is bare (fixer builds its branch from the object database, no checkout is needed), holds the
 default branch only, no tags, and no blob over 1 MiB (git's partial clone, `--filter=blob:limit=1m`):
-fixer skips files that large, and a forge that does not support filters sends a full clone instead.
+data, assets and binaries no rule reads are never downloaded; a large source file a rule does read is
+fetched when it is read. A forge that does not support filters sends a full clone instead.
 The history is complete, so fixer can tell its own commits from others' on an existing branch.
 """
 from __future__ import annotations
