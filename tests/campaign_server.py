@@ -88,7 +88,8 @@ class FakeForge:
                 "url": f"{self.url}/repos/{full}/pulls/{number}",
                 "html_url": f"https://github.example/{full}/pull/{number}",
                 "issue_url": f"{self.url}/repos/{full}/issues/{number}",
-                "head": {"ref": pull["head"], "sha": sha, "label": f"{owner}:{pull['head']}", "repo": self.repo_json(full)},
+                "head": {"ref": pull["head"], "sha": sha, "label": f"{owner}:{pull['head']}",
+                         "repo": self.repo_json(full)},
                 "base": {"ref": pull["base"], "label": f"{owner}:{pull['base']}", "repo": self.repo_json(full)},
                 "labels": [{"name": label} for label in pull["labels"]]}
 
@@ -122,7 +123,7 @@ class FakeForge:
                     if left:
                         fake.throttled[parsed.path] = left - 1
                 if left:
-                    message = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+                    message = "You have exceeded a secondary rate limit. Please wait a few minutes."
                     return self._send(fake.throttle_status, {"message": message}, {"Retry-After": "1"})
                 if parsed.path == f"/orgs/{fake.org}" and method == "GET":
                     return self._send(200, {"login": fake.org, "id": 7, "url": f"{fake.url}/orgs/{fake.org}",

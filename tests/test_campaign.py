@@ -54,7 +54,8 @@ def test_two_shards_open_one_pr_per_repository_with_fixes_and_none_for_clean_one
         result = campaign("run", str(path), "--shard", shard, "--jobs", "2")
         assert result.exit_code == 0, result
         mine = [name for name in urls if shard_of(f"acme/{name}", 2) == int(shard[0])]
-        assert sorted(line.split(":")[0] for line in result.stdout.splitlines()[:-1]) == sorted(f"acme/{n}" for n in mine)
+        finished = sorted(line.split(":")[0] for line in result.stdout.splitlines()[:-1])
+        assert finished == sorted(f"acme/{n}" for n in mine)
 
     for name in fixable:
         (pull,) = pulls_of(forge, name)
@@ -163,7 +164,7 @@ def test_a_run_killed_with_kill_9_in_the_middle_completes_on_the_next_run(tmp_pa
     assert "acme/beta: unchanged: 1 fixes in 1 files, PR #1 (open)" in result.stdout
     assert {name: len(pulls_of(forge, name)) for name in names} == dict.fromkeys(names, 1)
     assert _finished(state) == {f"acme/{name}" for name in names}
-    data, repos = status_json(path)
+    data, _ = status_json(path)
     assert data["summary_line"] == "4 open"
 
 
@@ -178,15 +179,17 @@ def _finished(state) -> set[str]:
 
 
 def test_status_reflects_a_pr_merged_or_closed_on_the_forge_and_its_checks(tmp_path, forge):
-    urls = {name: bare_repo(tmp_path, forge, name, {"app.py": DEBUGGER}).as_uri() for name in ("alpha", "beta", "gamma")}
+    urls = {name: bare_repo(tmp_path, forge, name, {"app.py": DEBUGGER}).as_uri()
+            for name in ("alpha", "beta", "gamma")}
     path = campaign_file(tmp_path, forge, urls)
     assert campaign("run", str(path)).exit_code == 0
     forge.merge("acme/alpha", 1)
     forge.close("acme/beta", 1)
     head = branch_sha(tmp_path / "remotes" / "gamma.git")
-    forge.check_runs[head] = [{"id": 1, "name": "tests", "head_sha": head, "status": "completed", "conclusion": "failure"},
-                              {"id": 2, "name": "lint", "head_sha": head, "status": "completed", "conclusion": "success"},
-                              {"id": 3, "name": "e2e", "head_sha": head, "status": "in_progress", "conclusion": None}]
+    forge.check_runs[head] = [
+        {"id": 1, "name": "tests", "head_sha": head, "status": "completed", "conclusion": "failure"},
+        {"id": 2, "name": "lint", "head_sha": head, "status": "completed", "conclusion": "success"},
+        {"id": 3, "name": "e2e", "head_sha": head, "status": "in_progress", "conclusion": None}]
     forge.statuses[head] = [{"id": 9, "state": "success", "context": "ci/build"}]
 
     data, repos = status_json(path)
@@ -202,7 +205,7 @@ def test_status_reflects_a_pr_merged_or_closed_on_the_forge_and_its_checks(tmp_p
     table = run_cli("campaign", "status", str(path), env={**ENV, "COLUMNS": "200"})
     assert table.stdout.rstrip().endswith("1 merged, 1 open, 1 closed")
     # What the forge said is kept: without the token the last known states are shown.
-    offline, repos = status_json(path, "--no-refresh")
+    _, repos = status_json(path, "--no-refresh")
     assert repos["acme/alpha"]["state"] == "merged" and repos["acme/beta"]["state"] == "closed"
 
     # The next run leaves both alone: alpha's fixes are on main now, beta was withdrawn by a person.
@@ -228,7 +231,7 @@ def test_close_withdraws_the_campaign_and_keeps_a_branch_someone_added_to(tmp_pa
     assert [p["state"] for name in ("alpha", "beta") for p in pulls_of(forge, name)] == ["closed", "closed"]
     assert branch_sha(tmp_path / "remotes" / "alpha.git") is None
     assert branch_sha(tmp_path / "remotes" / "beta.git") is None
-    data, repos = status_json(path)
+    data, _ = status_json(path)
     assert data["summary_line"] == "2 closed, 1 clean"
 
     again = campaign("run", str(path))
@@ -265,7 +268,7 @@ def test_status_backs_off_on_a_rate_limit_and_retries_after_retry_after(tmp_path
     forge.throttled["/repos/acme/alpha/pulls/1"] = 1
     forge.throttle_status = status
     seen = len(forge.requests)
-    data, repos = status_json(path)
+    _, repos = status_json(path)
     assert repos["acme/alpha"]["state"] == "open"
     asked = [r for r in forge.requests[seen:] if r["path"] == "/repos/acme/alpha/pulls/1"]
     assert len(asked) == 2
@@ -281,8 +284,11 @@ def test_the_campaign_config_is_laid_over_each_repositorys_own(tmp_path, forge):
     path = campaign_file(tmp_path, forge, {"alpha": alpha.as_uri()}, extra)
     result = campaign("run", str(path))
     assert result.exit_code == 0, result
-    show = lambda name: subprocess.run(["git", "--git-dir", str(alpha), "show", f"{BRANCH}:{name}"],  # noqa: E731
-                                       capture_output=True, text=True, check=True).stdout
+
+    def show(name):
+        return subprocess.run(["git", "--git-dir", str(alpha), "show", f"{BRANCH}:{name}"], capture_output=True,
+                              text=True, check=True).stdout
+
     assert show("app/setup.py") == "import logging\nlogging.basicConfig(level=logging.WARNING)\n"  # the campaign's rule
     assert show("app/main.py") == TIDY  # a default rule
     assert show("vendor/lib.py") == DEBUGGER  # the repository's own exclude still holds

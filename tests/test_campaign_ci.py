@@ -108,7 +108,8 @@ def test_the_gitlab_parallel_matrix_keeps_each_shards_state_and_merges_them():
 def test_every_fixer_command_in_the_templates_is_a_real_one(template):
     if template == "github":
         workflow = github_workflow()
-        commands = [c for job in workflow["jobs"].values() for c in fixer_commands(github_scripts(job), github_values("1"))]
+        commands = [c for job in workflow["jobs"].values()
+                    for c in fixer_commands(github_scripts(job), github_values("1"))]
     else:
         pipeline = gitlab_pipeline()
         scripts = [line for job in pipeline.values() if isinstance(job, dict) for line in job.get("script", [])]
