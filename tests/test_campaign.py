@@ -399,3 +399,36 @@ def test_the_cache_is_a_partial_clone_kept_for_the_next_run(tmp_path, forge):
     assert result.exit_code == 0, result
     assert "acme/alpha: updated: 2 fixes in 2 files" in result.stdout  # the new commit was fetched
     assert (cached / "kept-marker").is_file()  # into the same cache, not a new clone
+
+
+def test_ctrl_c_drops_the_repositories_not_started_and_finishes_the_one_in_progress(tmp_path, forge):
+    import threading
+
+    names = ["alpha", "beta", "gamma", "delta"]
+    urls = {name: bare_repo(tmp_path, forge, name, {"app.py": DEBUGGER}).as_uri() for name in names}
+    path = campaign_file(tmp_path, forge, urls)
+    forge.hold_create["acme/beta"] = held = threading.Event()
+    proc = subprocess.Popen([sys.executable, "-m", "fixer", "campaign", "run", str(path), "--jobs", "1"],
+                            cwd=tmp_path, env={**os.environ, **ENV}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not forge.created("acme/beta"):
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends: the whole process group
+        time.sleep(0.5)
+        held.set()
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, (out, err)
+    assert "acme/beta: opened: 1 fixes in 1 files, PR #1 (open)" in out  # finished and recorded
+    assert not [r for r in forge.requests if "/acme/gamma" in r["path"] or "/acme/delta" in r["path"]]
+    assert _finished(tmp_path / "campaign.state.sqlite") == {"acme/alpha", "acme/beta"}
+
+    result = campaign("run", str(path))
+    assert result.exit_code == 0, result
+    assert "resuming the interrupted run: 2 repositories done, 2 to go" in result.stderr
+    assert {name: len(pulls_of(forge, name)) for name in names} == dict.fromkeys(names, 1)

@@ -15,6 +15,7 @@ from fixer.campaign.repo_job import RepoJob, run_repo
 from fixer.campaign.shard import Shard
 from fixer.campaign.spec import Campaign, RepoSpec
 from fixer.campaign.state import CampaignState
+from fixer.core import interrupts
 from fixer.core.globs import matches_any
 from fixer.core.rule import ConfigError
 
@@ -78,24 +79,45 @@ def run_campaign(campaign: Campaign, shard: Shard | None, where: Where, jobs: in
 
 
 def _work(campaign, where, jobs, todo, state, run_id, progress) -> list[Outcome]:
-    outcomes = []
-    if not todo:
-        return outcomes
+    """At most `jobs` repositories are handed to the workers at a time (a queued one would count as
+    started). Workers ignore Ctrl-C: on an interrupt no new repository starts, and the ones in progress
+    finish and are recorded, so none is left pushed without its PR."""
+    outcomes: list[Outcome] = []
+    waiting = iter(todo)
     # spawn: a worker starts clean (no copy of the parent's threads, progress bar or open state file).
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("spawn")) as pool:
-        running = {}
-        for repo in todo:
-            state.start(repo.name, repo.url, run_id)
-            running[pool.submit(run_repo, job_for(campaign, where, repo))] = repo
-        while running:
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                repo = running.pop(future)
-                outcome = _result(future, repo)
-                state.record(outcome, run_id)
-                outcomes.append(outcome)
-                progress.finished(outcome)
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=multiprocessing.get_context("spawn"),
+                             initializer=interrupts.ignore) as pool:
+        running: dict = {}
+
+        def start_next() -> None:
+            repo = next(waiting, None)
+            if repo is not None:
+                state.start(repo.name, repo.url, run_id)
+                running[pool.submit(run_repo, job_for(campaign, where, repo))] = repo
+
+        for _ in range(jobs):
+            start_next()
+        try:
+            while running:
+                _collect_one(running, state, run_id, progress, outcomes, start_next)
+        except KeyboardInterrupt:
+            while running:
+                _collect_one(running, state, run_id, progress, outcomes, lambda: None)
+            raise
     return outcomes
+
+
+def _collect_one(running: dict, state: CampaignState, run_id: int, progress: Progress, outcomes: list[Outcome],
+                 start_next) -> None:
+    """Record each outcome the moment its repository is done, and start the next one in its place."""
+    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+    for future in finished:
+        repo = running.pop(future)
+        outcome = _result(future, repo)
+        state.record(outcome, run_id)
+        outcomes.append(outcome)
+        progress.finished(outcome)
+        start_next()
 
 
 def _result(future, repo: RepoSpec) -> Outcome:
