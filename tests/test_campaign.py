@@ -432,3 +432,15 @@ def test_ctrl_c_drops_the_repositories_not_started_and_finishes_the_one_in_progr
     assert result.exit_code == 0, result
     assert "resuming the interrupted run: 2 repositories done, 2 to go" in result.stderr
     assert {name: len(pulls_of(forge, name)) for name in names} == dict.fromkeys(names, 1)
+
+
+def test_a_draft_campaign_opens_draft_prs_and_status_says_so(tmp_path, forge):
+    alpha = bare_repo(tmp_path, forge, "alpha", {"app.py": DEBUGGER})
+    path = campaign_file(tmp_path, forge, {"alpha": alpha.as_uri()})
+    path.write_text(path.read_text().replace('labels = ["cleanup"]', 'labels = ["cleanup"]\ndraft = true'))
+    result = campaign("run", str(path))
+    assert result.exit_code == 0, result
+    assert "PR #1 (draft)" in result.stdout
+    assert pulls_of(forge, "alpha")[0]["draft"] is True
+    data, _ = status_json(path)
+    assert data["summary_line"] == "1 draft"

@@ -124,10 +124,14 @@ def test_merging_shards_keeps_each_repositorys_newest_record(tmp_path):
             state.record(Outcome(f"a/{path.stem}", "/u", CLEAN), run_id)
         with sqlite3.connect(path) as db:
             db.execute("UPDATE repos SET updated = ? WHERE name = 'a/x'", (stamp,))
-    merged = read_records(paths)
+    merged = read_records(paths, "leftovers")
     assert [(r.name, r.kind) for r in merged] == [("a/one", "clean"), ("a/two", "clean"), ("a/x", "failed")]
     with pytest.raises(ConfigError, match="no such state file"):
-        read_records([tmp_path / "missing.sqlite"])
+        read_records([tmp_path / "missing.sqlite"], "leftovers")
+    with CampaignState(paths[0]) as state:
+        state.claim("leftovers", "1/2")
+    with pytest.raises(ConfigError, match="holds the state of campaign 'leftovers', not 'other'"):
+        read_records(paths, "other")
 
 
 def test_summary_and_markdown():

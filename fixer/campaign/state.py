@@ -140,7 +140,7 @@ class _Transaction:
         self.db.execute("ROLLBACK" if kind else "COMMIT")
 
 
-def read_records(paths: list[Path]) -> list[Record]:
+def read_records(paths: list[Path], campaign: str) -> list[Record]:
     """Every repository's record from several shards' state files (`status --merge`); a repository in
     two files (a shard count changed between runs) keeps its most recent record."""
     newest: dict[str, Record] = {}
@@ -148,6 +148,9 @@ def read_records(paths: list[Path]) -> list[Record]:
         if not path.is_file():
             raise ConfigError(f"{path}: no such state file")
         with closing(CampaignState(path)) as state:
+            owner = state.meta("campaign")
+            if owner not in (None, campaign):
+                raise ConfigError(f"{path}: holds the state of campaign {owner!r}, not {campaign!r}")
             for record in state.records():
                 held = newest.get(record.name)
                 if held is None or (record.updated or "") > (held.updated or ""):

@@ -126,7 +126,7 @@ def status_action(path, states, merge, output_format, refresh, shard, state) -> 
         raise ConfigError("give the shards' state files with --merge (fixer campaign status CAMPAIGN --merge STATE...)")
     campaign, chosen, where = _setup(path, shard, state, None)
     files = [p.resolve() for p in states] if merge else [where.state]
-    records = read_records(files) if merge or where.state.is_file() else []
+    records = read_records(files, campaign.name) if merge or where.state.is_file() else []
     listed = [(r.name, r.url) for r in campaign.repos if chosen is None or chosen.holds(r.name)]
     records = view.with_unrun(records, listed)
     token = os.environ.get(campaign.token_env, "")
