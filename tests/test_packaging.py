@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NAME = "fixer-0.1.0"
 WHEEL_METADATA = {"METADATA", "WHEEL", "RECORD", "entry_points.txt"}
 SDIST_DIRS = ("fixer/", "fixtures/", "tests/", "bench/", "ci/")
-SDIST_FILES = {"README.md", "LICENSE", "pyproject.toml", "fixer.toml", ".importlinter", "action.yml",
+SDIST_FILES = {"README.md", "LICENSE", "pyproject.toml", "fixer.toml", ".importlinter", ".gitignore", "action.yml",
                ".pre-commit-hooks.yaml"}
 # Left by earlier builds and runs: none of it may reach a package.
 STALE = {
