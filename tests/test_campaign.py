@@ -83,11 +83,16 @@ def test_an_unreachable_repository_is_reported_while_the_rest_finish(tmp_path, f
     good = bare_repo(tmp_path, forge, "alpha", {"app.py": DEBUGGER})
     clean = bare_repo(tmp_path, forge, "beta", {"app.py": TIDY})
     missing = (tmp_path / "remotes" / "gone.git").as_uri()
-    path = campaign_file(tmp_path, forge, {"alpha": good.as_uri(), "beta": str(clean), "gone": missing})
+    hidden = bare_repo(tmp_path, forge, "hidden", {"app.py": DEBUGGER})
+    del forge.repos["acme/hidden"]  # git can fetch it, but the token cannot see it on the forge: a 404
+    path = campaign_file(tmp_path, forge, {"alpha": good.as_uri(), "beta": str(clean), "gone": missing,
+                                           "hidden": hidden.as_uri()})
 
     result = campaign("run", str(path), "--jobs", "3")
     assert result.exit_code == 2, result
     lines = dict(line.split(": ", 1) for line in result.stdout.splitlines() if line.startswith("acme/"))
+    assert lines["acme/hidden"] == "failed: 404 Not Found"
+    assert branch_sha(hidden) is None  # nothing pushed for a repository the forge refuses
     assert lines["acme/gone"].startswith(f"failed: cannot clone {missing}: ")
     assert "does not appear to be a git repository" in lines["acme/gone"]
     assert lines["acme/alpha"].startswith("opened: 1 fixes in 1 files, PR #1 (open)")
@@ -97,7 +102,7 @@ def test_an_unreachable_repository_is_reported_while_the_rest_finish(tmp_path, f
     data, repos = status_json(path)
     assert repos["acme/gone"]["state"] == "failed"
     assert "cannot clone" in repos["acme/gone"]["error"]
-    assert data["summary_line"] == "1 open, 1 failed, 1 clean"
+    assert data["summary_line"] == "1 open, 2 failed, 1 clean"
     assert TOKEN not in result.stdout + result.stderr
 
 
