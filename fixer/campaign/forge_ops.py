@@ -3,7 +3,8 @@
 organisation's repositories. GitHub through PyGithub, all in this one module, so the forge-neutral
 layer can replace it in one place.
 
-Rate limits: the client retries a 429, and a 403 GitHub marks as a rate limit, after the time its
+Rate limits: repositories are looked up lazily (no request of their own: one call, one request), and
+the client retries a 429, and a 403 GitHub marks as a rate limit, after the time its
 `Retry-After` (or rate-limit reset) header gives; PyGithub's GithubRetry does the reading.
 """
 from __future__ import annotations
@@ -42,7 +43,7 @@ def client(api_url: str, token: str):
     # GithubRetry adds 403 itself, and retries it only when GitHub says it is a rate limit.
     retry = GithubRetry(total=RETRIES, status_forcelist=[429, 500, 502, 503, 504],
                         max_rate_limit_wait=MAX_WAIT, backoff_factor=1)
-    return Github(base_url=api_url.rstrip("/"), auth=Auth.Token(token), retry=retry,
+    return Github(base_url=api_url.rstrip("/"), auth=Auth.Token(token), retry=retry, lazy=True,
                   seconds_between_requests=None, seconds_between_writes=None)
 
 
