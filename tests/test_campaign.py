@@ -449,3 +449,13 @@ def test_a_draft_campaign_opens_draft_prs_and_status_says_so(tmp_path, forge):
     assert pulls_of(forge, "alpha")[0]["draft"] is True
     data, _ = status_json(path)
     assert data["summary_line"] == "1 draft"
+
+
+def test_close_from_a_fresh_machine_finds_the_prs_on_the_forge(tmp_path, forge):
+    alpha = bare_repo(tmp_path, forge, "alpha", {"app.py": DEBUGGER})
+    path = campaign_file(tmp_path, forge, {"alpha": alpha.as_uri()})
+    assert campaign("run", str(path)).exit_code == 0
+    result = campaign("close", str(path), "--state", str(tmp_path / "elsewhere.sqlite"), "--cache", str(tmp_path / "c"))
+    assert result.exit_code == 0, result
+    assert f"acme/alpha: closed PR #1, deleted branch {BRANCH}" in result.stdout
+    assert branch_sha(alpha) is None and pulls_of(forge, "alpha")[0]["state"] == "closed"
