@@ -470,3 +470,10 @@ def main_entry(argv: list[str]) -> int:
 
 def main() -> None:
     sys.exit(run())
+
+
+# `fixer campaign run|status|close`, laid out and guarded as the commands above.
+from fixer.cli import campaign as campaign_commands  # noqa: E402
+
+app.add_typer(campaign_commands.commands(Command, guarded), name="campaign",
+              short_help="Run one cleanup across many repositories.")
