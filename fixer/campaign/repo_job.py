@@ -104,5 +104,5 @@ def _publish(repo, job: RepoJob) -> None:
     from fixer.forge.pr import PrOptions, open_pr
 
     options = PrOptions(branch=job.branch, remote="origin", repo=job.name, title=job.title, draft=job.draft,
-                        labels=list(job.labels), api_url=job.api_url, token_env=job.token_env)
+                        labels=list(job.labels), api_url=job.api_url, token_env=job.token_env, forge="github")
     open_pr(repo, options)
