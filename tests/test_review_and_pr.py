@@ -58,7 +58,7 @@ def test_apply_reviewed_patch_with_a_hunk_and_a_file_removed(repo, tmp_path):
     result = run_cli("apply", "--patch", str(patch), "--branch", "reviewed", cwd=repo.working_tree_dir)
     assert result.exit_code == 0, result
     commit = repo.commit("reviewed")
-    assert commit.summary == "fixer: apply reviewed patch (2 file(s))"
+    assert commit.summary == "fixer: apply reviewed patch (2 files)"
     assert repo.git.show("reviewed:app/setup.py") + "\n" == SETUP
     assert "with open" not in repo.git.show("reviewed:app/worker.py")
     assert repo.git.show("reviewed:app/nonl.py") == "x = 1"
@@ -316,7 +316,7 @@ def test_github_annotations(repo):
     result = run_cli("check", "--format", "github", cwd=repo.working_tree_dir)
     assert result.exit_code == 1
     assert "::warning file=app/worker.py,line=5,col=5,endLine=6,title=remove-debug-file-writes::" \
-           "removed debug write to /tmp/worker_debug.log" in result.stdout
+           "would remove debug write to /tmp/worker_debug.log" in result.stdout  # nothing was removed yet
 
 
 # -- where users already are ---------------------------------------------------------------------

@@ -141,13 +141,14 @@ def check(
         fail(f"--format {output_format}: expected one of {', '.join(formats.FORMATS)}", verbose)
 
     def action():
-        from fixer.cli.session import finish_report, rel_paths, run_rules, source_for, workspace
+        from fixer.cli.session import finish_report, off_rule_hints, rel_paths, run_rules, source_for, workspace
 
         ws = with_jobs(workspace(directory, config), jobs)
         ws.allow_unchecked = allow_unchecked
-        result = run_rules(source_for(ws, working_tree=True), ws, ws.rules(rule), rel_paths(ws, paths))
+        source, rules = source_for(ws, working_tree=True), ws.rules(rule)
+        result = run_rules(source, ws, rules, rel_paths(ws, paths))
         if output_format == "text":
-            return finish_report(result, show_diff=False)
+            return finish_report(result, show_diff=False, hints=off_rule_hints(source, ws, rules, result))
         sys.stdout.write(formats.FORMATS[output_format](result))
         return exitcodes.for_report(bool(result.errors), result.pending)
 
@@ -173,6 +174,7 @@ def diff(
 
     def action():
         from fixer.ui import report
+        from fixer.ui.wording import plural
         from fixer.cli.session import Failure, diff_text, rel_paths, run_rules, source_for, workspace
         from fixer.core.fileguard import write_output
 
@@ -184,7 +186,7 @@ def diff(
                 write_output(output, text.encode("utf-8"))
             except OSError as exc:
                 raise Failure(f"{output}: cannot write the patch: {exc.strerror or exc}") from exc
-            report.note(f"wrote {len(result.changed)} file(s) of fixes to {output}")
+            report.note(f"wrote the fixes for {plural(len(result.changed), 'file')} to {output}")
         else:
             report.print_diff(text)
         report.print_errors(result, report.stderr())

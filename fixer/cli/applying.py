@@ -13,9 +13,10 @@ from fixer.git.branches import BranchResult, GitError, build_branch, dirty_paths
 from fixer.git.lock import repo_lock
 from fixer.git.refs import check_branch_name
 from fixer.core.runner import Run
-from fixer.cli.session import finish_report, run_rules, source_for
+from fixer.cli.session import finish_report, off_rule_hints, run_rules, source_for
 from fixer.core.sources import CommitTree, WorkTree
 from fixer.core.textio import InputError
+from fixer.ui.wording import plural
 
 
 @dataclass
@@ -37,7 +38,7 @@ def apply(ws, rules, options: ApplyOptions) -> int:
         check_branch_name(source.repo, options.branch)  # before the work, not after it
     result = run_rules(source, ws, rules, options.paths)
     if options.dry_run:
-        return finish_report(result, show_diff=True)
+        return finish_report(result, show_diff=True, hints=off_rule_hints(source, ws, rules, result))
     if options.interactive:
         result = choose_interactively(result)
     if options.in_place:
@@ -70,7 +71,7 @@ def write_in_place(ws, source: WorkTree, result: Run, options: ApplyOptions) -> 
     report.print_findings(result, err, fixable_too=False)
     report.print_errors(result, err)
     err.print(report.summary_table(result))
-    err.print(f"rewrote {written} file(s) in place")
+    err.print(f"rewrote {plural(written, 'file')} in place")
     return exitcodes.for_action(bool(result.errors))
 
 
@@ -78,7 +79,7 @@ def note_stale_temps(ws, source: WorkTree) -> None:
     """Remove temp files an interrupted fixer run left (the caller holds the repo lock)."""
     removed = remove_stale_temps(ws.root, source.stale_temp_files())
     if removed:
-        report.stderr().print(f"removed {removed} temp file(s) left by an interrupted fixer run", markup=False)
+        report.stderr().print(f"removed {plural(removed, 'temp file')} left by an interrupted fixer run", markup=False)
 
 
 def commit_on_branch(source: CommitTree, result: Run, options: ApplyOptions) -> int:
@@ -103,9 +104,9 @@ def describe_branch(outcome: BranchResult, repo) -> None:
             out.print(f"nothing to fix; branch {outcome.branch} not created")
         return
     if outcome.status == "unchanged":
-        out.print(f"branch {outcome.branch} is already up to date ({len(outcome.commits)} commit(s)); no new commit")
+        out.print(f"branch {outcome.branch} is already up to date ({plural(len(outcome.commits), 'commit')}); no new commit")
         return
-    out.print(f"branch {outcome.branch} {outcome.status} from {outcome.base[:10]} with {len(outcome.commits)} commit(s):")
+    out.print(f"branch {outcome.branch} {outcome.status} from {outcome.base[:10]} with {plural(len(outcome.commits), 'commit')}:")
     for sha in outcome.commits:
         out.print(f"  {sha[:10]} {repo.commit(sha).summary}")
 

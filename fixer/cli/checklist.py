@@ -17,6 +17,7 @@ from fixer.core.diffs import patch
 from fixer.git.branches import GitError, PlannedCommit, build_branch
 from fixer.cli.session import source_for
 from fixer.core.textio import decode
+from fixer.ui.wording import plural
 
 
 def checklist_command(ws, checklist: Path, apply: bool, branch: str, base: str | None, output_format: str,
@@ -81,7 +82,7 @@ def planned_commits(result: ChecklistRun, source, decoded, tracked: bool) -> lis
         ticked = [r for r in result.results if r.ticked]
         body = "\n".join(f"- [x] {r.entry.item.text} ({r.status})" for r in ticked)
         files = {result.checklist: (decoded.encode(result.ticked_text), source.mode(result.checklist))}
-        commits.append(PlannedCommit(f"fixer: tick {len(ticked)} item(s) in {result.checklist}", body, files))
+        commits.append(PlannedCommit(f"fixer: tick {plural(len(ticked), 'item')} in {result.checklist}", body, files))
     return commits
 
 

@@ -90,6 +90,11 @@ class Rule:
     context_files: ClassVar[tuple[str, ...]] = ()
     # A costly `gather` (e.g. a parse of every test file) runs only when `check` first reads the facts.
     lazy_context: ClassVar[bool] = False
+    # Options under which the rule acts on more than it does by default (add-impl: mode = "always"),
+    # and what those extra fixes are: `fixer check` runs the rule so once and hints at the count.
+    # Only the hint uses them; they never change what the rule decides.
+    wider_options: ClassVar[dict[str, Any]] = {}
+    wider_what: ClassVar[str] = ""
 
     def __init__(self, **options: Any):
         self.options = self.validate_options(options)
