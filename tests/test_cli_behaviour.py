@@ -322,7 +322,7 @@ def test_demo_without_keep_removes_the_repository_it_made(tmp_path):
     scratch.mkdir()
     proc = run_fixer_process("demo", cwd=tmp_path, env={"TMPDIR": str(scratch)})
     assert proc.returncode == 0, proc.stderr
-    assert "diff --git a/priv/python/grpc_server.py" in proc.stdout and "fixer: remove-debug-calls" in proc.stdout
+    assert "diff --git a/lib/snakepit/process_killer.ex" in proc.stdout and "fixer: remove-debug-calls" in proc.stdout
     assert list(scratch.iterdir()) == []  # the demo repository (and any temp file) is gone
 
 

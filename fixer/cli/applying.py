@@ -39,11 +39,20 @@ def apply(ws, rules, options: ApplyOptions) -> int:
     result = run_rules(source, ws, rules, options.paths)
     if options.dry_run:
         return finish_report(result, show_diff=True, hints=off_rule_hints(source, ws, rules, result))
+    quit_early = False
     if options.interactive:
-        result = choose_interactively(result)
+        result, quit_early = choose_interactively(result)
+    if quit_early and not result.changed:
+        report.stderr().print("quit: nothing applied; every file is left as it is", markup=False)
+        return exitcodes.PENDING
     if options.in_place:
-        return write_in_place(ws, source, result, options)
-    return commit_on_branch(source, result, options)
+        code = write_in_place(ws, source, result, options)
+    else:
+        code = commit_on_branch(source, result, options)
+    if quit_early:  # the files after the quit still wait: not "nothing to fix", not a clean 0
+        report.stderr().print("quit: the files not yet asked about are left as they are", markup=False)
+        return max(code, exitcodes.PENDING)
+    return code
 
 
 def write_in_place(ws, source: WorkTree, result: Run, options: ApplyOptions) -> int:
@@ -121,8 +130,9 @@ def warn_uncommitted(source: CommitTree, result: Run) -> None:
             )
 
 
-def choose_interactively(result: Run) -> Run:
-    """Ask apply / skip / quit for each changed file; only on a terminal."""
+def choose_interactively(result: Run) -> tuple[Run, bool]:
+    """Ask apply / skip / quit for each changed file; only on a terminal. A skipped file's fixes are
+    dropped (a choice made, never "needs review"); True when the user quit before the last file."""
     from fixer.core.diffs import file_diff
 
     if not sys.stdin.isatty():
@@ -139,10 +149,11 @@ def choose_interactively(result: Run) -> Run:
         elif answer == "q":
             for rest in result.outcomes[position:]:
                 _discard(rest)
-            break
-    return result
+            return result, True
+    return result, False
 
 
 def _discard(outcome) -> None:
     outcome.result.new = outcome.result.old
     outcome.result.stages = []
+    outcome.result.findings = [f for f in outcome.result.findings if not f.fixed]

@@ -77,6 +77,7 @@ def planned_commits(result: ChecklistRun, source, decoded, tracked: bool) -> lis
         body += [f"- {p}: {_count(item_result.fix_counts.get(p, 0))}" for p in sorted(files)]
         body += [f"  {h.describe()}" for h in item_result.hints]
         body += [f"  {line}" for line in undone_lines(item_result)]
+        body += _evidence_lines(item_result)
         commits.append(PlannedCommit(f"fixer: checklist item {item.number}: {_short(item.text)}", "\n".join(body), files))
     if tracked and result.ticked_text != result.text:
         ticked = [r for r in result.results if r.ticked]
@@ -84,6 +85,22 @@ def planned_commits(result: ChecklistRun, source, decoded, tracked: bool) -> lis
         files = {result.checklist: (decoded.encode(result.ticked_text), source.mode(result.checklist))}
         commits.append(PlannedCommit(f"fixer: tick {plural(len(ticked), 'item')} in {result.checklist}", body, files))
     return commits
+
+
+def _evidence_lines(item_result) -> list[str]:
+    """`Evidence:` lines as `fixer apply` writes them (fixer.git.commitplan), so the PR body of a
+    checklist branch explains each fix too ("Why each fix was made")."""
+    groups: dict[str, list[str]] = {}
+    for site in item_result.sites + item_result.extra:
+        if site.state == "fixed" and site.evidence:
+            groups.setdefault(site.evidence, []).append(f"{site.path}:{site.start}")
+    if not groups:
+        return []
+    lines = ["", "Evidence:"]
+    for evidence, places in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+        places = list(dict.fromkeys(places))  # a covered item reports its parent's fix again
+        lines.append(f"- {evidence}: {_count(len(places))} at {', '.join(places)}")
+    return lines
 
 
 def _count(n: int) -> str:
