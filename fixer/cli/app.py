@@ -112,6 +112,16 @@ JobsOpt = typer.Option(None, "--jobs", "-j", min=1, metavar="N", show_default=Fa
                             "else every core.")
 
 
+# -C, -c, -q and -v given before the command (`fixer -C dir check`, as git takes them): a command's
+# own option wins when both are given.
+_before_command: dict = {}
+
+
+def early(name: str, value):
+    """The command's own option, else the same option given before the command."""
+    return value if value else _before_command.get(name, value)
+
+
 def with_jobs(ws, jobs: Optional[int]):
     if jobs is not None:
         ws.config.jobs = jobs
@@ -135,6 +145,10 @@ def check(
 
     Exit status: 0 nothing to fix, 1 fixes pending or findings to review, 2 error.
     """
+    directory = early("directory", directory)
+    config = early("config", config)
+    quiet = early("quiet", quiet)
+    verbose = early("verbose", verbose)
     from fixer.ui import formats
 
     if output_format not in formats.FORMATS:
@@ -171,6 +185,10 @@ def diff(
 
     Exit status: 0 nothing to fix, 1 fixes pending, 2 error.
     """
+    directory = early("directory", directory)
+    config = early("config", config)
+    quiet = early("quiet", quiet)
+    verbose = early("verbose", verbose)
 
     def action():
         from fixer.ui import report
@@ -222,6 +240,10 @@ def apply(
     Your checkout, index and current branch are never touched by the branch mode.
     Exit status: 0 done (also when there was nothing to do), 2 error; with --dry-run as `check`.
     """
+    directory = early("directory", directory)
+    config = early("config", config)
+    quiet = early("quiet", quiet)
+    verbose = early("verbose", verbose)
 
     def action():
         from fixer.cli import applying
@@ -269,6 +291,10 @@ def checklist(
 
     Exit status: as `check` without --apply, as `apply` with it.
     """
+    directory = early("directory", directory)
+    config = early("config", config)
+    quiet = early("quiet", quiet)
+    verbose = early("verbose", verbose)
     if output_format not in ("text", "json"):
         fail(f"--format {output_format}: expected text or json", verbose)
 
@@ -319,6 +345,10 @@ def pr(
 
     Exit status: 0 done, 2 error.
     """
+    directory = early("directory", directory)
+    config = early("config", config)
+    quiet = early("quiet", quiet)
+    verbose = early("verbose", verbose)
 
     def action():
         from fixer.git.branches import GitError
@@ -338,20 +368,50 @@ def pr(
 
 @app.command(cls=Command, short_help="List the rules, or show one rule's documentation.")
 def rules(rule_id: Optional[str] = typer.Argument(None, metavar="ID", show_default=False,
-                                                  help="Show this rule's documentation and examples.")):
-    """List the rules, or show one rule's docs with its before/after examples."""
+                                                  help="Show this rule's documentation and examples."),
+          config: Optional[Path] = ConfigOpt,
+          directory: Optional[Path] = DirOpt,
+          verbose: bool = VerboseOpt):
+    """List the rules (on or off as your config sets them), or show one rule's docs with its
+    before/after examples."""
+    config, directory, verbose = early("config", config), early("directory", directory), early("verbose", verbose)
     from fixer.ui.layout import width
     from fixer.core.rule import all_rules
     from fixer.ui.ruledocs import rule_docs, rules_list
 
     registry = all_rules()
     if rule_id is None:
-        sys.stdout.write(rules_list(registry, width()))
-        return
+        def action():
+            chosen = None
+            if config is not None or directory is not None or _has_config():
+                from fixer.cli.session import workspace
+
+                ws = workspace(directory, config)
+                source = ws.config.source
+                if os.path.isabs(source) and Path(source).is_relative_to(Path.cwd()):
+                    source = os.path.relpath(source)
+                chosen = (set(ws.config.rule_ids()), source)
+            sys.stdout.write(rules_list(registry, width(), chosen))
+            return exitcodes.OK
+
+        raise typer.Exit(guarded(verbose, False, action))
     cls = registry.get(rule_id)
     if cls is None:
-        fail(f"unknown rule '{rule_id}' (known: {', '.join(registry)})", False)
+        fail(unknown_rule(rule_id, registry), verbose)
     sys.stdout.write(rule_docs(cls, width()))
+
+
+def _has_config() -> bool:
+    """A fixer.toml or pyproject.toml here or above (cheap: no git, no parse) — then `fixer rules`
+    says which rules it turns on."""
+    here = Path.cwd()
+    return any((folder / name).is_file() for folder in (here, *here.parents) for name in ("fixer.toml", "pyproject.toml"))
+
+
+def unknown_rule(rule_id: str, registry) -> str:
+    from fixer.core.rule import did_you_mean
+
+    return f"unknown rule '{rule_id}'{did_you_mean(rule_id, registry)}"
 
 
 @app.command(cls=Command, short_help="Run fixer on the bundled sample service.")
@@ -379,8 +439,14 @@ def version_callback(value: bool):
 def main_options(
     version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
                                  help="Print the version and exit."),
+    directory: Optional[Path] = DirOpt,
+    config: Optional[Path] = ConfigOpt,
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
 ):
-    pass
+    """Options given before the command apply to it, as in git: `fixer -C services/api check`."""
+    _before_command.clear()
+    _before_command.update(directory=directory, config=config, quiet=quiet, verbose=verbose)
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -398,13 +464,27 @@ def _invoke(argv: list[str] | None) -> int:
         code = app(args=argv, prog_name="fixer", standalone_mode=False)
     except typer.Abort:
         return exitcodes.ERROR
-    except typer.TyperException as exc:  # usage errors: the parser's own message
-        exc.show()
+    except typer.TyperException as exc:  # usage errors: the parser's message, as every error starts
+        _show_usage_error(exc)
         return exc.exit_code
     except BrokenPipeError:  # `fixer ... | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return exitcodes.ERROR
     return code if isinstance(code, int) else exitcodes.OK
+
+
+def _show_usage_error(exc) -> None:
+    """`fixer: error: No such option: -x` and where to look, instead of click's usage block."""
+    ctx = getattr(exc, "ctx", None)
+    kinds = {kind.__name__ for kind in type(exc).__mro__}  # typer vendors click: its classes, by name
+    if "UsageError" not in kinds or "NoArgsIsHelpError" in kinds:
+        exc.show()
+        return
+    from fixer.ui import report
+
+    report.error(exc.format_message())
+    if ctx is not None:
+        sys.stderr.write(f"Try '{ctx.command_path} -h' for help.\n")
 
 
 def main_entry(argv: list[str]) -> int:

@@ -49,7 +49,7 @@ def checklist_command(ws, checklist: Path, apply: bool, branch: str, base: str |
 
             describe_branch(outcome, source.repo)
     for error in result.errors:
-        report.stderr().print(f"error: {error}")
+        report.error(error)
     if not apply:
         pending = result.pending if tracked else bool(result.changed_files)
         return exitcodes.for_report(bool(result.errors), pending or result.needs_person)

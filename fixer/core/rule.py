@@ -200,6 +200,14 @@ def _type_name(spec: Param) -> str:
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
+def did_you_mean(word: str, known) -> str:
+    """`: did you mean 'remove-debug-calls'?` for a near miss, else ` (known: a, b, c)`."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f": did you mean '{close[0]}'?" if close else f" (known: {', '.join(known)})"
+
+
 def all_rules() -> dict[str, type[Rule]]:
     """Every rule class in the fixer.rules package, by id."""
     package = importlib.import_module("fixer.rules")  # by name: the core never imports a rule directly

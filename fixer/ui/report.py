@@ -110,7 +110,7 @@ INDENT = "    "
 
 
 def print_errors(run: Run, console: Console) -> None:
-    _print_lines(console, [Text("error: ", style="bold red") + Text(f"{shown(path)}: {message}") for path, message in run.errors])
+    _print_lines(console, [Text(PREFIX, style="bold red") + Text(f"{shown(path)}: {message}") for path, message in run.errors])
 
 
 def _print_lines(console: Console, lines: list[Text]) -> None:
@@ -119,11 +119,15 @@ def _print_lines(console: Console, lines: list[Text]) -> None:
         console.print(Text("\n").join(lines))
 
 
+# Every error starts so: a file fixer could not check, bad input, a usage mistake.
+PREFIX = "fixer: error: "
+
+
 def error(message: str) -> None:
     """`fixer: error: ...` on stderr, one line per line of the message (never read as markup)."""
     err = stderr()
     for line in message.splitlines() or [""]:
-        err.print(Text("fixer: error: ", style="bold red") + Text(line))
+        err.print(Text(PREFIX, style="bold red") + Text(line))
 
 
 def warn(message: str) -> None:

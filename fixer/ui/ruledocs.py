@@ -14,18 +14,23 @@ CODE_SECTIONS = ("Example:", "Examples:")
 BULLET = re.compile(r"([-*] |\d+\. )")
 
 
-def rules_list(registry, columns: int) -> str:
-    """One row per rule: id, language, default, and the summary filled to the width (ids whole)."""
+def rules_list(registry, columns: int, chosen: tuple[set[str], str] | None = None) -> str:
+    """One row per rule: id, language, on/off, and the summary filled to the width (ids whole).
+    `chosen`: (the ids a config turns on, that config's name); else the defaults are shown."""
     id_width = max(len(rule_id) for rule_id in registry)
     narrow = columns - (id_width + 21) < 24  # too narrow for a summary column: it goes under the id
-    header = f"{'id':{id_width}}  language  default" + ("" if narrow else "  summary")
+    column = "default" if chosen is None else "on"
+    header = f"{'id':{id_width}}  language  {column:7}" + ("" if narrow else "  summary")
     lines = [header, "-" * min(max(len(header), 40), columns)]
     for rule_id, cls in registry.items():
-        lead = f"{rule_id:{id_width}}  {cls.language:8}  {'on' if cls.default_enabled else 'off':7}  "
+        on = cls.default_enabled if chosen is None else rule_id in chosen[0]
+        lead = f"{rule_id:{id_width}}  {cls.language:8}  {'on' if on else 'off':7}  "
         if narrow:
             lines += [lead.rstrip()] + wrap(cls.summary(), "    ", columns)
         else:
             lines += wrap(cls.summary(), " " * len(lead), columns, first=lead)
+    if chosen is not None:
+        lines += ["", f"on: as {chosen[1]} sets them (`select`, `extend-select`, rule tables)."]
     lines += ["", "`fixer rules ID` shows a rule's documentation, parameters and examples."]
     return "\n".join(lines) + "\n"
 
