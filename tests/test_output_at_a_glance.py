@@ -130,3 +130,12 @@ def test_checklist_impl_item_gives_the_true_reason(tmp_path):
     (left,) = item["findings"]
     assert "handle_call/3 was not asked for (`functions`)" in left["message"]
     assert "cannot be annotated" not in left["message"]
+
+
+def test_checklist_json_keys_are_spelled_as_in_check_json(sample_repo):
+    cwd = Path(sample_repo.working_tree_dir)
+    checklist = json.loads(run_cli("checklist", "docs/PRODUCTION_DEPLOYMENT_CHECKLIST.md", "--format", "json",
+                                   cwd=cwd).stdout)
+    check = json.loads(run_cli("check", "--format", "json", cwd=cwd).stdout)
+    assert "needs_review" in check["summary"] and checklist["summary"]["needs_review"] >= 1
+    assert all(" " not in key for key in checklist["summary"])
