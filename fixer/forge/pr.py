@@ -211,6 +211,8 @@ def _reachable_repo(slug: str, token: str, options: PrOptions):
         message = (exc.data or {}).get("message", "") if isinstance(exc.data, dict) else ""
         raise GitError(_scrub(f"{options.api_url}: repository {slug}: HTTP {exc.status} {message}".rstrip()
                               + "; nothing was pushed", token)) from None
+    except Exception as exc:  # e.g. PyGithub refusing a redirect to another host: never the token
+        raise GitError(_scrub(f"{type(exc).__name__}: {exc}; nothing was pushed", token)) from None
 
 
 def _github(gh_repo, slug: str, options: PrOptions, base: str, title: str, body: str):
