@@ -139,3 +139,10 @@ def test_checklist_json_keys_are_spelled_as_in_check_json(sample_repo):
     check = json.loads(run_cli("check", "--format", "json", cwd=cwd).stdout)
     assert "needs_review" in check["summary"] and checklist["summary"]["needs_review"] >= 1
     assert all(" " not in key for key in checklist["summary"])
+
+
+def test_dry_run_ends_with_the_command_that_commits(sample_repo):
+    proc = run_fixer_process("apply", "--dry-run", cwd=Path(sample_repo.working_tree_dir), env=COLUMNS)
+    assert proc.returncode == 1 and proc.stdout.startswith("diff --git ")
+    assert proc.stderr.strip().splitlines()[-1] == "29 fixes pending: run `fixer apply` to commit them on a branch"
+    assert all(len(line) <= 80 for line in proc.stderr.splitlines())

@@ -390,7 +390,8 @@ def rules(rule_id: Optional[str] = typer.Argument(None, metavar="ID", show_defau
                 source = ws.config.source
                 if os.path.isabs(source) and Path(source).is_relative_to(Path.cwd()):
                     source = os.path.relpath(source)
-                chosen = (set(ws.config.rule_ids()), source)
+                if source != "defaults":  # a pyproject.toml without [tool.fixer]: the defaults
+                    chosen = (set(ws.config.rule_ids()), source)
             sys.stdout.write(rules_list(registry, width(), chosen))
             return exitcodes.OK
 

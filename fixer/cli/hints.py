@@ -16,6 +16,8 @@ def hints(source, ws, rules, files: list[str], result) -> list[str]:
     from fixer.core.runner import run
 
     wanted = [path for path in files if any(rule.applies_to(path) for rule, _ in trials)]
+    if not wanted:
+        return []
     tried = run(source, ws.config, [rule for rule, _ in trials], only=wanted)
     said = []
     for rule, running in trials:
