@@ -146,3 +146,12 @@ def test_dry_run_ends_with_the_command_that_commits(sample_repo):
     assert proc.returncode == 1 and proc.stdout.startswith("diff --git ")
     assert proc.stderr.strip().splitlines()[-1] == "29 fixes pending: run `fixer apply` to commit them on a branch"
     assert all(len(line) <= 80 for line in proc.stderr.splitlines())
+
+
+def test_paths_given_from_a_subfolder_are_named_as_typed(tmp_path):
+    repo = init_repo(tmp_path / "r", {"lib/server.ex": GENSERVER, "docs/x.md": "# x\n"})
+    docs = Path(repo.working_tree_dir) / "docs"
+    missing = run_cli("check", "../lib/nope.ex", cwd=docs)
+    assert missing.exit_code == 2 and missing.stderr.splitlines() == ["fixer: error: ../lib/nope.ex: no such file or directory"]
+    skipped = run_cli("check", "x.md", cwd=docs)
+    assert skipped.exit_code == 2 and skipped.stderr.startswith("fixer: error: x.md: not checked: ")

@@ -103,9 +103,9 @@ def _select(source, ws: Workspace, files: list[str], paths: list[str]) -> list[s
             continue
         present = [f for f in listed if _under(f, wanted)]
         if not present and not os.path.lexists(ws.root / wanted):
-            missing.append(f"{wanted}: no such file or directory")
+            missing.append(f"{report.shown(wanted)}: no such file or directory")
         else:
-            skipped.append(f"{wanted}: not checked: {_why_skipped(source, ws, present, wanted)}")
+            skipped.append(f"{report.shown(wanted)}: not checked: {_why_skipped(source, ws, present, wanted)}")
     if missing:
         raise Failure("\n".join(missing))
     if not chosen and not ws.allow_unchecked:  # nothing at all was looked at: a CI gate must not pass on that
