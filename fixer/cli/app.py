@@ -423,10 +423,12 @@ def demo(
 ):
     """Run fixer on the bundled sample service, in a throwaway git repository.
 
-    Shows the diff, then makes the cleanup branch. Without --keep the repository is removed at the end.
+    A short tour: what `fixer check` finds, one hunk of the diff, the branch `fixer apply` made, and
+    the commands to try next. Without --keep the repository is removed at the end.
     """
     from fixer.cli import demo as demo_module
 
+    verbose = early("verbose", verbose)
     raise typer.Exit(guarded(verbose, False, lambda: demo_module.run_demo(keep, main_entry)))
 
 
