@@ -131,8 +131,10 @@ def error(message: str) -> None:
 
 
 def warn(message: str) -> None:
-    """A warning line on stderr (also with -q)."""
-    stderr().print(Text(message))
+    """A warning on stderr, filled to the width (also with -q)."""
+    err = stderr()
+    for piece in wrap(message, INDENT, err.width, first=""):
+        err.print(Text(piece))
 
 
 def note(message: str) -> None:
