@@ -36,7 +36,7 @@ def _trials(config, running: dict) -> list[tuple[object, object]]:
 
     trials = []
     for rule_id, cls in all_rules().items():
-        options = config._options(cls)
+        options = config.options_for(cls)
         if rule_id in running:
             current = running[rule_id]
             if cls.wider_options and any(current.options.get(k) != v for k, v in cls.wider_options.items()):

@@ -69,9 +69,10 @@ class Config:
 
     def rules(self, only: list[str] | None = None) -> list[Rule]:
         registry = all_rules()
-        return [registry[rule_id](**self._options(registry[rule_id])) for rule_id in self.rule_ids(only)]
+        return [registry[rule_id](**self.options_for(registry[rule_id])) for rule_id in self.rule_ids(only)]
 
-    def _options(self, cls: type[Rule]) -> dict[str, Any]:
+    def options_for(self, cls: type[Rule]) -> dict[str, Any]:
+        """The options the config gives this rule (its globs under the config's folder), on or off."""
         options = dict(self.rule_options.get(cls.id, {}))
         if self.base:  # the rule's globs are relative to the config's folder
             options["paths"] = _under(self.base, options.get("paths") or list(cls.default_paths) or ["**"])
