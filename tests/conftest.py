@@ -61,6 +61,11 @@ def sample_repo(tmp_path) -> git.Repo:
     return repo
 
 
+def unwrapped(text: str) -> str:
+    """Output with each finding's wrapped continuation lines (indented 4) joined back to its first line."""
+    return text.replace("\n    ", " ")
+
+
 class Result:
     def __init__(self, code: int, stdout: str, stderr: str):
         self.exit_code = code

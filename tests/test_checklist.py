@@ -156,7 +156,7 @@ def test_apply_makes_branch_ticks_boxes_and_second_run_changes_nothing(sample, t
     assert result.exit_code == 0, result
     commits = list(reversed(list(sample.iter_commits("main..fixer/cleanup"))))
     assert len(commits) == 10
-    assert commits[-1].summary == f"fixer: tick 10 item(s) in {CHECKLIST}"
+    assert commits[-1].summary == f"fixer: tick 10 items in {CHECKLIST}"
     ticked = sample.git.show(f"fixer/cleanup:{CHECKLIST}")
     assert ticked.count("[x]") == 11  # 10 ticked + the one already done
     for open_item in ("Remove all `/tmp/python_worker_debug.log` writes", "Remove the session cleanup logging",

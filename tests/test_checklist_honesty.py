@@ -60,7 +60,7 @@ def test_an_all_item_with_one_refused_write_is_needs_review_and_names_it_everywh
     (left,) = [f for f in item["findings"] if f["state"] != "fixed"]
     assert (left["path"], left["line"], left["end_line"]) == ("worker/stream_worker.py", refused, refused + 1)
     assert "side effect" in left["message"]
-    assert item["detail"] == f"4 fix(es); 1 left for review at worker/stream_worker.py:{refused}-{refused + 1}"
+    assert item["detail"] == f"4 fixes; 1 left for review at worker/stream_worker.py:{refused}-{refused + 1}"
     # The four other writes go; the refused one stays; the box stays empty.
     assert data["diff"].count("-        with open(DEBUG_LOG") + data["diff"].count("-    with open(DEBUG_LOG") == 4
     assert "popleft" not in "".join(l for l in data["diff"].splitlines() if l.startswith("-"))
@@ -69,7 +69,8 @@ def test_an_all_item_with_one_refused_write_is_needs_review_and_names_it_everywh
     text = run_cli("checklist", checklist, cwd=service.working_tree_dir).stderr
     block = text[text.index("\n1. "):text.index("\n2. ")]
     place = f"needs review: worker/stream_worker.py:{refused}-{refused + 1}:"
-    assert f"{place} {left['message']} [{left['evidence']}]" in " ".join(block.split())
+    # The evidence ("keeps `...`: may have side effects") is what the message says: not said twice.
+    assert f"{place} {left['message']}" in " ".join(block.split()) and "[keeps" not in block
     assert any(line.strip().startswith(place) for line in block.splitlines())
     # --apply commits the four fixes, names the refused write in the commit, ticks nothing.
     assert run_cli("checklist", checklist, "--apply", cwd=service.working_tree_dir).exit_code == 0
@@ -126,7 +127,7 @@ def test_hints_claim_only_what_they_point_at(service):
     claimed = {f["line"]: f["claimed_by"] for f in items[1]["findings"]}
     assert claimed == {26: None, 39: 5, 51: 2, 61: 3, 80: None}
     assert [f["line"] for f in items[1]["extra"]] == [26, 80]
-    assert "2 fix(es) no line hint names: 26-27 in StreamWorker.__init__, 80-81 in run" in items[1]["detail"]
+    assert "2 fixes no line hint names: 26-27 in StreamWorker.__init__, 80-81 in run" in items[1]["detail"]
     assert code == 1
 
 

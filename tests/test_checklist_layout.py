@@ -87,7 +87,7 @@ def test_the_plan_keeps_ids_and_paths_whole_in_80_columns(tmp_path):
     flat = " ".join(plan.split())
     assert f"needs review: {WORKER}:{refused}-{refused + 1}: writes to debug log" in flat
     assert "`self.moves.popleft()` may have side effects" in flat
-    assert "result: fixed, 1 fix(es)" in plan and "2 fixed" in plan.splitlines()[-1]
+    assert "result: fixed, 1 fix" in plan and "2 fixed" in plan.splitlines()[-1]
 
 
 def test_the_plan_fills_a_wider_terminal_and_quiet_prints_only_what_needs_a_person(tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 import git
 import pytest
 
-from conftest import init_repo, run_cli, run_fixer_process, with_debug_logs, write_files
+from conftest import init_repo, run_cli, run_fixer_process, unwrapped, with_debug_logs, write_files
 
 DEBUG = 'def f():\n    open("/tmp/a_debug.log", "a").write("x")\n    return 1\n'
 FIXED = "def f():\n    return 1\n"
@@ -180,7 +180,7 @@ def test_summary_table_honours_columns_when_piped(tmp_path):
     assert proc.returncode == 1
     table = proc.stderr[proc.stderr.index("fixer\n"):]
     assert max(len(line) for line in table.splitlines()) <= 80
-    assert "remove-debug-file-writes" in table and "rename-used-underscored" in table
+    assert "remove-debug-file-writes" in table and "rename-used-underscored" not in table  # rows of zeros left out
 
 
 def test_report_width_and_wrap_keep_ids_and_paths_whole(monkeypatch):
@@ -240,8 +240,8 @@ def test_a_rule_table_adds_to_the_default_rules_and_the_run_says_which(tmp_path)
     result = run_cli("check", cwd=repo.working_tree_dir)
     assert result.exit_code == 1
     for expected in ("debug write to /tmp/a_debug.log", "log level INFO -> WARNING", "lib/a.ex:3"):
-        assert expected in result.stdout  # configuring one rule did not switch the others off
-    line = next(line for line in result.stderr.splitlines() if line.startswith("rules ("))
+        assert expected in unwrapped(result.stdout)  # configuring one rule did not switch the others off
+    line = next(line for line in unwrapped(result.stderr).splitlines() if line.startswith("rules ("))
     assert "set-log-level" in line and "remove-debug-calls" in line and "fixer.toml" in line
 
 
@@ -259,9 +259,9 @@ def test_select_and_extend_select_like_ruff(tmp_path, config, ran, skipped):
     })
     result = run_cli("check", cwd=repo.working_tree_dir)
     for text in ran:
-        assert text in result.stdout, (text, result)
+        assert text in unwrapped(result.stdout), (text, result)
     for text in skipped:
-        assert text not in result.stdout, (text, result)
+        assert text not in unwrapped(result.stdout), (text, result)
 
 
 def test_select_with_an_unknown_rule_is_a_config_error(tmp_path):
@@ -283,11 +283,11 @@ def test_dash_C_finds_the_directorys_own_config_before_the_roots(tmp_path):
     root = Path(repo.working_tree_dir)
     result = run_cli("check", "-C", str(root / "services/api"), cwd=tmp_path)
     assert result.exit_code == 1, result
-    assert "services/api/app/a.py:2:5" in result.stdout  # its own `files`
+    assert result.stdout.startswith("app/a.py:2:5")  # its own `files`; paths relative to DIR, as `git -C`
     assert "generated" not in result.stdout and "services/web" not in result.stdout  # its globs, its folder
     assert "services/api/fixer.toml" in result.stderr
     one = run_cli("check", "-C", str(root / "services/api"), "app/a.py", cwd=tmp_path)  # paths relative to DIR
-    assert one.exit_code == 1 and "services/api/app/a.py:2:5" in one.stdout
+    assert one.exit_code == 1 and one.stdout.startswith("app/a.py:2:5")
     at_root = run_cli("check", cwd=root)
     assert "services/web/b.py" in at_root.stdout and "services/api/app/a.py" not in at_root.stdout
 
@@ -322,7 +322,7 @@ def test_demo_without_keep_removes_the_repository_it_made(tmp_path):
     scratch.mkdir()
     proc = run_fixer_process("demo", cwd=tmp_path, env={"TMPDIR": str(scratch)})
     assert proc.returncode == 0, proc.stderr
-    assert "diff --git a/priv/python/grpc_server.py" in proc.stdout and "fixer: remove-debug-calls" in proc.stdout
+    assert "diff --git a/lib/snakepit/process_killer.ex" in proc.stdout and "fixer: remove-debug-calls" in proc.stdout
     assert list(scratch.iterdir()) == []  # the demo repository (and any temp file) is gone
 
 

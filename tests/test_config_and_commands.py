@@ -122,8 +122,8 @@ def test_demo_shows_diff_and_creates_branch(tmp_path):
     target = tmp_path / "demo"
     proc = run_fixer_process("demo", "--keep", str(target), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "diff --git a/priv/python/grpc_server.py" in proc.stdout
-    assert "fixer: remove-debug-calls" in proc.stdout
+    assert "diff --git a/lib/snakepit/process_killer.ex" in proc.stdout  # one hunk of the diff: a tour
+    assert "fixer: remove-debug-calls (14 fixes in 4 files)" in proc.stdout
     import git
 
     repo = git.Repo(target)

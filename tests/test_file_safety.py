@@ -141,7 +141,7 @@ def test_temp_files_left_by_a_killed_run_are_removed_by_the_next_one(tmp_path):
     assert check.exit_code == 1 and all(p.exists() for p in stale)  # a read-only command removes nothing
     result = run_cli("apply", "--in-place", "--force", cwd=repo.working_tree_dir)
     assert result.exit_code == 0, result
-    assert "removed 2 temp file(s) left by an interrupted fixer run" in result.stderr
+    assert "removed 2 temp files left by an interrupted fixer run" in result.stderr
     assert not any(p.exists() for p in stale) and keep.exists()
     assert (tmp_path / "r/app/a.py").read_text() == FIXED
     assert sorted(p.name for p in (tmp_path / "r/app").iterdir()) == ["a.py", "notes.fixer-tmp"]

@@ -27,9 +27,9 @@ from conftest import require_tool
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "fixer-0.1.0"
 WHEEL_METADATA = {"METADATA", "WHEEL", "RECORD", "entry_points.txt"}
-SDIST_DIRS = ("fixer/", "fixtures/", "tests/", "bench/", "ci/")
+SDIST_DIRS = ("fixer/", "fixtures/", "tests/", "bench/", "ci/", "docs/")
 SDIST_FILES = {"README.md", "LICENSE", "pyproject.toml", "fixer.toml", ".importlinter", ".gitignore", "action.yml",
-               ".pre-commit-hooks.yaml"}
+               ".pre-commit-hooks.yaml", "mkdocs.yml"}
 # Left by earlier builds and runs: none of it may reach a package.
 STALE = {
     "build/lib/fixer/rules/foo.py": "x=1\n",
@@ -159,7 +159,7 @@ def test_the_wheel_runs_from_a_fresh_virtualenv(clone, tmp_path):
     for rule_id in ("remove-debug-file-writes", "set-log-level", "remove-debug-calls", "add-impl", "rename-used-underscored"):
         assert rule_id in listing
     demo = run(fixer, "demo", "--keep", tmp_path / "demo", cwd=tmp_path, env=env)
-    assert "diff --git a/priv/python/grpc_server.py" in demo and "fixer: remove-debug-calls" in demo
+    assert "diff --git a/lib/snakepit/process_killer.ex" in demo and "fixer: remove-debug-calls" in demo
     assert sysconfig.get_paths()["purelib"] != str(site)
 
 

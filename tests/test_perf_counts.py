@@ -61,7 +61,7 @@ def test_files_without_a_real_target_are_never_parsed(tmp_path, parses):
     lonely = WORKER.replace("_from, _state", "from, _state").replace(", 0, _delay", ", 0, delay")
     files = {f"lib/worker_{n}.ex": lonely.replace("Shop.Worker", f"Shop.Worker{n}") for n in range(20)}
     root = tree_of(tmp_path, files)
-    result = run_cli("check", "--jobs", "1", cwd=root)
+    result = run_cli("check", "-q", "--jobs", "1", cwd=root)  # -q: no hints (they run the rules that are off)
     assert result.exit_code == 0, result.stdout + result.stderr
     assert parses.calls == 0
 
@@ -74,7 +74,7 @@ def test_names_written_once_per_definition_are_never_resolved(tmp_path, parses, 
     analyses = []
     monkeypatch.setattr(elixir_vars, "analyze", lambda *args: analyses.append(args))
     root = tree_of(tmp_path, {f"lib/worker_{n}.ex": WORKER.replace("Shop.Worker", f"Shop.Worker{n}") for n in range(5)})
-    result = run_cli("check", "--jobs", "1", cwd=root)
+    result = run_cli("check", "-q", "--jobs", "1", cwd=root)  # -q: no hints (they run the rules that are off)
     assert result.exit_code == 0, result.stdout + result.stderr
     assert parses.calls == 5 and analyses == []
 
@@ -322,7 +322,7 @@ def test_check_on_files_without_targets_loads_no_parser_and_no_git_outside_a_rep
     tree_of(tmp_path / "tree", {"lib/worker.ex": lonely, "app/debug_tools.py": "def log(x):\n    return x\n"})
     script = (
         "import runpy, sys\n"
-        f"sys.argv = ['fixer', 'check', '-C', {str(tmp_path / 'tree')!r}, '--jobs', '1']\n"
+        f"sys.argv = ['fixer', 'check', '-q', '-C', {str(tmp_path / 'tree')!r}, '--jobs', '1']\n"
         "try:\n    runpy.run_module('fixer', run_name='__main__')\n"
         "except SystemExit as exc:\n    code = exc.code\n"
         "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'git', 'tree_sitter', 'libcst'})\n"

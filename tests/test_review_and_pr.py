@@ -58,7 +58,7 @@ def test_apply_reviewed_patch_with_a_hunk_and_a_file_removed(repo, tmp_path):
     result = run_cli("apply", "--patch", str(patch), "--branch", "reviewed", cwd=repo.working_tree_dir)
     assert result.exit_code == 0, result
     commit = repo.commit("reviewed")
-    assert commit.summary == "fixer: apply reviewed patch (2 file(s))"
+    assert commit.summary == "fixer: apply reviewed patch (2 files)"
     assert repo.git.show("reviewed:app/setup.py") + "\n" == SETUP
     assert "with open" not in repo.git.show("reviewed:app/worker.py")
     assert repo.git.show("reviewed:app/nonl.py") == "x = 1"
@@ -141,11 +141,47 @@ def test_interactive_applies_and_skips_per_file(repo):
 
 def test_interactive_quit_keeps_the_rest(repo):
     done = interactive(repo, b"a\nq\n")  # app/nonl.py: apply, then quit
-    assert done.returncode == 0, done.stderr
+    # Issue 19: quitting leaves fixes pending, so exit 1 (was 0), and says so.
+    assert done.returncode == 1, done.stderr
+    assert b"quit: the files not yet asked about are left as they are" in done.stderr
     root = Path(repo.working_tree_dir)
     assert (root / "app/nonl.py").read_text() == "x = 1"
     assert (root / "app/setup.py").read_text() == SETUP
     assert (root / "app/worker.py").read_text() == WORKER
+
+
+def test_interactive_skips_are_not_needs_review_and_quitting_is_not_nothing_to_fix(repo):
+    skipped = interactive(repo, b"s\ns\ns\n")
+    assert skipped.returncode == 0, skipped.stderr
+    assert b"needs review" not in skipped.stderr and b"rewrote 0 files in place" in skipped.stderr
+    quit_now = interactive(repo, b"q\n")
+    assert quit_now.returncode == 1
+    assert b"nothing to fix" not in quit_now.stdout + quit_now.stderr
+    assert b"quit: nothing applied; every file is left as it is" in quit_now.stderr
+    assert (Path(repo.working_tree_dir) / "app/worker.py").read_text() == WORKER
+
+
+def test_pr_with_a_local_path_remote_asks_for_the_repo(pushed):
+    repo, _ = pushed
+    result = run_cli("pr", "--dry-run", cwd=repo.working_tree_dir)
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("fixer: error: the remote origin is a local path (") and line.endswith("pass --repo OWNER/NAME")
+
+
+def test_pr_with_an_unreachable_api_is_one_line_and_pushes_nothing(pushed):
+    import socket
+
+    repo, bare = pushed
+    with socket.socket() as free:  # a port nothing listens on
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    result = run_cli("pr", "--repo", "acme/service", "--api-url", f"http://127.0.0.1:{port}",
+                     cwd=repo.working_tree_dir, env={"GITHUB_TOKEN": TOKEN})
+    assert result.exit_code == 2
+    assert result.stderr == (f"fixer: error: cannot reach the GitHub API at http://127.0.0.1:{port} "
+                             "(ConnectionError); nothing was pushed\n")
+    assert "fixer/cleanup" not in [ref.name for ref in bare.references]  # checked BEFORE pushing
 
 
 # -- fixer pr -------------------------------------------------------------------------------------
@@ -284,6 +320,10 @@ def test_pr_body_for_a_checklist_branch(tmp_path):
     assert "found at 154-156 (checklist said 151-154, +3)" in body
     assert "**Manual (tick when done)**\n- [ ] Run `mix test` and the Python worker's own tests" in body
     assert f"Reproduce with `fixer checklist {checklist} --apply --branch fixer/cleanup`" in body
+    # Without --checklist the body still names the right command, and says why each fix was made.
+    plain = run_cli("pr", "--dry-run", "--base", "main", cwd=root).stdout
+    assert f"Reproduce with `fixer checklist {checklist} --apply --branch fixer/cleanup`" in plain
+    assert "### Why each fix was made" in plain and "| add-impl | Application callback | 1 |" in plain
     # The same section from the JSON a bot saved while applying.
     report = tmp_path / "plan.json"
     planned = run_cli("checklist", checklist, "--format", "json", cwd=root)
@@ -316,7 +356,7 @@ def test_github_annotations(repo):
     result = run_cli("check", "--format", "github", cwd=repo.working_tree_dir)
     assert result.exit_code == 1
     assert "::warning file=app/worker.py,line=5,col=5,endLine=6,title=remove-debug-file-writes::" \
-           "removed debug write to /tmp/worker_debug.log" in result.stdout
+           "would remove debug write to /tmp/worker_debug.log" in result.stdout  # nothing was removed yet
 
 
 # -- where users already are ---------------------------------------------------------------------

@@ -37,7 +37,8 @@ def to_json(result: ChecklistRun, diff: str, branch=None) -> str:
         "schema": 1,
         "fixer": __version__,
         "checklist": result.checklist,
-        "summary": {status: statuses.count(status) for status in dict.fromkeys(statuses)},
+        # keys as in `fixer check --format json`: needs_review, already_done, not_found
+        "summary": {status.replace(" ", "_"): statuses.count(status) for status in dict.fromkeys(statuses)},
         "files_changed": result.changed_files,
         "items": items,
         "errors": result.errors,

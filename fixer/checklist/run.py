@@ -20,6 +20,7 @@ from fixer.lang.enclosing import Outline, outline
 from fixer.core.model import FileResult
 from fixer.core.rule import ConfigError, Rule, all_rules
 from fixer.core.textio import Decoded, InputError, decode
+from fixer.ui.wording import plural
 
 TICKED = ("fixed", "already done", "covered")
 
@@ -190,7 +191,7 @@ def _run_rule_entry(entry: PlanEntry, files: _Files) -> ItemResult:
 
 
 def _status(entry: PlanEntry, rule: Rule, result: ItemResult, errors: list[str], files: _Files) -> tuple[str, str]:
-    made = f"{result.fixes} fix(es)" if result.fixes else "no fixes"
+    made = plural(result.fixes, "fix") if result.fixes else "no fixes"
     review = [s for s in result.sites if s.state == "needs review"]
     if errors:
         return "error", "; ".join(errors) + (f" ({made} in its other files)" if result.changes else "")
@@ -206,7 +207,7 @@ def _already_done(entry: PlanEntry, rule: Rule, paths: list[str], files: _Files)
     """No fix was needed: is the target state there (already done) or is the target missing?"""
     texts = {path: files.current[path] for path in paths if path in files.current}
     options = entry.options
-    where = "" if not entry.repository_wide else f" (looked at {len(paths)} file(s) in the repository)"
+    where = "" if not entry.repository_wide else f" (looked at {plural(len(paths), 'file')} in the repository)"
     if entry.rule in REMOVAL_RULES or entry.rule == "remove-debugger-calls":
         return "already done", f"nothing left to remove{where}"
     if entry.rule == "set-log-level":
@@ -289,7 +290,7 @@ def _attribute(entry: PlanEntry, entries: list[PlanEntry], results: dict[int, It
         parent.extra = [s for s in parent.sites if s.state == "fixed" and s.claimed_by is None]
         if parent.extra:
             listed = ", ".join(s.label(len(outlines) > 1) for s in parent.extra)
-            parent.detail += f"; {len(parent.extra)} fix(es) no line hint names: {listed}"
+            parent.detail += f"; {plural(len(parent.extra), 'fix')} no line hint names: {listed}"
 
 
 def _part_result(part: PlanEntry, parent: ItemResult, reports: list[HintReport]) -> ItemResult:

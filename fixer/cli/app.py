@@ -131,6 +131,16 @@ def verify_of(ws, command: Optional[str], timeout: Optional[float], allow_failin
     return resolve(command, ws.config.verify, timeout, allow_failing_base, ws.config.source, tuple(secrets))
 
 
+# -C, -c, -q and -v given before the command (`fixer -C dir check`, as git takes them): a command's
+# own option wins when both are given.
+_before_command: dict = {}
+
+
+def early(name: str, value):
+    """The command's own option, else the same option given before the command."""
+    return value if value else _before_command.get(name, value)
+
+
 def with_jobs(ws, jobs: Optional[int]):
     if jobs is not None:
         ws.config.jobs = jobs
@@ -155,6 +165,10 @@ def check(
 
     Exit status: 0 nothing to fix, 1 fixes pending or findings to review, 2 error.
     """
+    directory = early("directory", directory)
+    config = early("config", config)
+    quiet = early("quiet", quiet)
+    verbose = early("verbose", verbose)
     from fixer.ui import formats
 
     if output_format not in formats.FORMATS:
@@ -162,14 +176,15 @@ def check(
 
     def action():
         from fixer.ui import report
-        from fixer.cli.session import finish_report, rel_paths, run_rules, source_for, workspace
+        from fixer.cli.session import finish_report, off_rule_hints, rel_paths, run_rules, source_for, workspace
 
         ws = with_jobs(workspace(directory, config), jobs)
         ws.allow_unchecked = allow_unchecked
         report.set_show_unsure(show_unsure)
-        result = run_rules(source_for(ws, working_tree=True), ws, ws.rules(rule), rel_paths(ws, paths))
+        source, rules = source_for(ws, working_tree=True), ws.rules(rule)
+        result = run_rules(source, ws, rules, rel_paths(ws, paths))
         if output_format == "text":
-            return finish_report(result, show_diff=False)
+            return finish_report(result, show_diff=False, hints=off_rule_hints(source, ws, rules, result))
         sys.stdout.write(formats.FORMATS[output_format](result))
         return exitcodes.for_report(bool(result.errors), result.pending)
 
@@ -192,9 +207,14 @@ def diff(
 
     Exit status: 0 nothing to fix, 1 fixes pending, 2 error.
     """
+    directory = early("directory", directory)
+    config = early("config", config)
+    quiet = early("quiet", quiet)
+    verbose = early("verbose", verbose)
 
     def action():
         from fixer.ui import report
+        from fixer.ui.wording import plural
         from fixer.cli.session import Failure, diff_text, rel_paths, run_rules, source_for, workspace
         from fixer.core.fileguard import write_output
 
@@ -206,7 +226,7 @@ def diff(
                 write_output(output, text.encode("utf-8"))
             except OSError as exc:
                 raise Failure(f"{output}: cannot write the patch: {exc.strerror or exc}") from exc
-            report.note(f"wrote {len(result.changed)} file(s) of fixes to {output}")
+            report.note(f"wrote the fixes for {plural(len(result.changed), 'file')} to {output}")
         else:
             report.print_diff(text)
         report.print_errors(result, report.stderr())
@@ -246,6 +266,10 @@ def apply(
     Your checkout, index and current branch are never touched by the branch mode.
     Exit status: 0 done (also when there was nothing to do), 2 error; with --dry-run as `check`.
     """
+    directory = early("directory", directory)
+    config = early("config", config)
+    quiet = early("quiet", quiet)
+    verbose = early("verbose", verbose)
 
     def action():
         from fixer.cli import applying
@@ -302,6 +326,10 @@ def checklist(
 
     Exit status: as `check` without --apply, as `apply` with it.
     """
+    directory = early("directory", directory)
+    config = early("config", config)
+    quiet = early("quiet", quiet)
+    verbose = early("verbose", verbose)
     if output_format not in ("text", "json"):
         fail(f"--format {output_format}: expected text or json", verbose)
 
@@ -373,6 +401,10 @@ def pr(
 
     Exit status: 0 done, 2 error.
     """
+    directory = early("directory", directory)
+    config = early("config", config)
+    quiet = early("quiet", quiet)
+    verbose = early("verbose", verbose)
 
     def action():
         from fixer.git.branches import GitError
@@ -394,20 +426,51 @@ def pr(
 
 @app.command(cls=Command, short_help="List the rules, or show one rule's documentation.")
 def rules(rule_id: Optional[str] = typer.Argument(None, metavar="ID", show_default=False,
-                                                  help="Show this rule's documentation and examples.")):
-    """List the rules, or show one rule's docs with its before/after examples."""
+                                                  help="Show this rule's documentation and examples."),
+          config: Optional[Path] = ConfigOpt,
+          directory: Optional[Path] = DirOpt,
+          verbose: bool = VerboseOpt):
+    """List the rules (on or off as your config sets them), or show one rule's docs with its
+    before/after examples."""
+    config, directory, verbose = early("config", config), early("directory", directory), early("verbose", verbose)
     from fixer.ui.layout import width
     from fixer.core.rule import all_rules
     from fixer.ui.ruledocs import rule_docs, rules_list
 
     registry = all_rules()
     if rule_id is None:
-        sys.stdout.write(rules_list(registry, width()))
-        return
+        def action():
+            chosen = None
+            if config is not None or directory is not None or _has_config():
+                from fixer.cli.session import workspace
+
+                ws = workspace(directory, config)
+                source = ws.config.source
+                if os.path.isabs(source) and Path(source).is_relative_to(Path.cwd()):
+                    source = os.path.relpath(source)
+                if source != "defaults":  # a pyproject.toml without [tool.fixer]: the defaults
+                    chosen = (set(ws.config.rule_ids()), source)
+            sys.stdout.write(rules_list(registry, width(), chosen))
+            return exitcodes.OK
+
+        raise typer.Exit(guarded(verbose, False, action))
     cls = registry.get(rule_id)
     if cls is None:
-        fail(f"unknown rule '{rule_id}' (known: {', '.join(registry)})", False)
+        fail(unknown_rule(rule_id, registry), verbose)
     sys.stdout.write(rule_docs(cls, width()))
+
+
+def _has_config() -> bool:
+    """A fixer.toml or pyproject.toml here or above (cheap: no git, no parse) — then `fixer rules`
+    says which rules it turns on."""
+    here = Path.cwd()
+    return any((folder / name).is_file() for folder in (here, *here.parents) for name in ("fixer.toml", "pyproject.toml"))
+
+
+def unknown_rule(rule_id: str, registry) -> str:
+    from fixer.core.rule import did_you_mean
+
+    return f"unknown rule '{rule_id}'{did_you_mean(rule_id, registry)}"
 
 
 @app.command(cls=Command, short_help="Run fixer on the bundled sample service.")
@@ -418,10 +481,12 @@ def demo(
 ):
     """Run fixer on the bundled sample service, in a throwaway git repository.
 
-    Shows the diff, then makes the cleanup branch. Without --keep the repository is removed at the end.
+    A short tour: what `fixer check` finds, one hunk of the diff, the branch `fixer apply` made, and
+    the commands to try next. Without --keep the repository is removed at the end.
     """
     from fixer.cli import demo as demo_module
 
+    verbose = early("verbose", verbose)
     raise typer.Exit(guarded(verbose, False, lambda: demo_module.run_demo(keep, main_entry)))
 
 
@@ -435,8 +500,14 @@ def version_callback(value: bool):
 def main_options(
     version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
                                  help="Print the version and exit."),
+    directory: Optional[Path] = DirOpt,
+    config: Optional[Path] = ConfigOpt,
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
 ):
-    pass
+    """Options given before the command apply to it, as in git: `fixer -C services/api check`."""
+    _before_command.clear()
+    _before_command.update(directory=directory, config=config, quiet=quiet, verbose=verbose)
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -454,13 +525,27 @@ def _invoke(argv: list[str] | None) -> int:
         code = app(args=argv, prog_name="fixer", standalone_mode=False)
     except typer.Abort:
         return exitcodes.ERROR
-    except typer.TyperException as exc:  # usage errors: the parser's own message
-        exc.show()
+    except typer.TyperException as exc:  # usage errors: the parser's message, as every error starts
+        _show_usage_error(exc)
         return exc.exit_code
     except BrokenPipeError:  # `fixer ... | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return exitcodes.ERROR
     return code if isinstance(code, int) else exitcodes.OK
+
+
+def _show_usage_error(exc) -> None:
+    """`fixer: error: No such option: -x` and where to look, instead of click's usage block."""
+    ctx = getattr(exc, "ctx", None)
+    kinds = {kind.__name__ for kind in type(exc).__mro__}  # typer vendors click: its classes, by name
+    if "UsageError" not in kinds or "NoArgsIsHelpError" in kinds:
+        exc.show()
+        return
+    from fixer.ui import report
+
+    report.error(exc.format_message())
+    if ctx is not None:
+        sys.stderr.write(f"Try '{ctx.command_path} -h' for help.\n")
 
 
 def main_entry(argv: list[str]) -> int:

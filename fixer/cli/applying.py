@@ -13,9 +13,10 @@ from fixer.git.branches import BranchResult, GitError, build_branch, dirty_paths
 from fixer.git.lock import repo_lock
 from fixer.git.refs import check_branch_name
 from fixer.core.runner import Run
-from fixer.cli.session import finish_report, run_rules, source_for
+from fixer.cli.session import finish_report, off_rule_hints, run_rules, source_for
 from fixer.core.sources import CommitTree, WorkTree
 from fixer.core.textio import InputError
+from fixer.ui.wording import plural
 
 
 @dataclass
@@ -41,12 +42,21 @@ def apply(ws, rules, options: ApplyOptions) -> int:
         check_branch_name(source.repo, options.branch)  # before the work, not after it
     result = run_rules(source, ws, rules, options.paths)
     if options.dry_run:
-        return finish_report(result, show_diff=True)
+        return finish_report(result, show_diff=True, hints=off_rule_hints(source, ws, rules, result))
+    quit_early = False
     if options.interactive:
-        result = choose_interactively(result)
+        result, quit_early = choose_interactively(result)
+    if quit_early and not result.changed:
+        report.stderr().print("quit: nothing applied; every file is left as it is", markup=False)
+        return exitcodes.PENDING
     if options.in_place:
-        return write_in_place(ws, source, result, options)
-    return commit_on_branch(source, result, options)
+        code = write_in_place(ws, source, result, options)
+    else:
+        code = commit_on_branch(source, result, options)
+    if quit_early:  # the files after the quit still wait: not "nothing to fix", not a clean 0
+        report.stderr().print("quit: the files not yet asked about are left as they are", markup=False)
+        return max(code, exitcodes.PENDING)
+    return code
 
 
 def write_in_place(ws, source: WorkTree, result: Run, options: ApplyOptions) -> int:
@@ -74,7 +84,7 @@ def write_in_place(ws, source: WorkTree, result: Run, options: ApplyOptions) -> 
     report.print_findings(result, err, fixable_too=False)
     report.print_errors(result, err)
     err.print(report.summary_table(result))
-    err.print(f"rewrote {written} file(s) in place")
+    err.print(f"rewrote {plural(written, 'file')} in place")
     return exitcodes.for_action(bool(result.errors))
 
 
@@ -82,7 +92,7 @@ def note_stale_temps(ws, source: WorkTree) -> None:
     """Remove temp files an interrupted fixer run left (the caller holds the repo lock)."""
     removed = remove_stale_temps(ws.root, source.stale_temp_files())
     if removed:
-        report.stderr().print(f"removed {removed} temp file(s) left by an interrupted fixer run", markup=False)
+        report.stderr().print(f"removed {plural(removed, 'temp file')} left by an interrupted fixer run", markup=False)
 
 
 def commit_on_branch(source: CommitTree, result: Run, options: ApplyOptions) -> int:
@@ -116,9 +126,9 @@ def describe_branch(outcome: BranchResult, repo) -> None:
             out.print(f"nothing to fix; branch {outcome.branch} not created")
         return
     if outcome.status == "unchanged":
-        out.print(f"branch {outcome.branch} is already up to date ({len(outcome.commits)} commit(s)); no new commit")
+        out.print(f"branch {outcome.branch} is already up to date ({plural(len(outcome.commits), 'commit')}); no new commit")
         return
-    out.print(f"branch {outcome.branch} {outcome.status} from {outcome.base[:10]} with {len(outcome.commits)} commit(s):")
+    out.print(f"branch {outcome.branch} {outcome.status} from {outcome.base[:10]} with {plural(len(outcome.commits), 'commit')}:")
     for sha in outcome.commits:
         out.print(f"  {sha[:10]} {repo.commit(sha).summary}")
 
@@ -133,8 +143,9 @@ def warn_uncommitted(source: CommitTree, result: Run) -> None:
             )
 
 
-def choose_interactively(result: Run) -> Run:
-    """Ask apply / skip / quit for each changed file; only on a terminal."""
+def choose_interactively(result: Run) -> tuple[Run, bool]:
+    """Ask apply / skip / quit for each changed file; only on a terminal. A skipped file's fixes are
+    dropped (a choice made, never "needs review"); True when the user quit before the last file."""
     from fixer.core.diffs import file_diff
 
     if not sys.stdin.isatty():
@@ -151,10 +162,11 @@ def choose_interactively(result: Run) -> Run:
         elif answer == "q":
             for rest in result.outcomes[position:]:
                 _discard(rest)
-            break
-    return result
+            return result, True
+    return result, False
 
 
 def _discard(outcome) -> None:
     outcome.result.new = outcome.result.old
     outcome.result.stages = []
+    outcome.result.findings = [f for f in outcome.result.findings if not f.fixed]

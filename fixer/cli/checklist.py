@@ -17,6 +17,7 @@ from fixer.core.diffs import patch
 from fixer.git.branches import GitError, PlannedCommit, build_branch
 from fixer.cli.session import source_for
 from fixer.core.textio import decode
+from fixer.ui.wording import plural
 
 
 def checklist_command(ws, checklist: Path, apply: bool, branch: str, base: str | None, output_format: str,
@@ -54,7 +55,7 @@ def checklist_command(ws, checklist: Path, apply: bool, branch: str, base: str |
 
             describe_branch(outcome, source.repo)
     for error in result.errors:
-        report.stderr().print(f"error: {error}")
+        report.error(error)
     if not apply:
         pending = result.pending if tracked else bool(result.changed_files)
         return exitcodes.for_report(bool(result.errors), pending or result.needs_person)
@@ -82,13 +83,30 @@ def planned_commits(result: ChecklistRun, source, decoded, tracked: bool) -> lis
         body += [f"- {p}: {_count(item_result.fix_counts.get(p, 0))}" for p in sorted(files)]
         body += [f"  {h.describe()}" for h in item_result.hints]
         body += [f"  {line}" for line in undone_lines(item_result)]
+        body += _evidence_lines(item_result)
         commits.append(PlannedCommit(f"fixer: checklist item {item.number}: {_short(item.text)}", "\n".join(body), files))
     if tracked and result.ticked_text != result.text:
         ticked = [r for r in result.results if r.ticked]
         body = "\n".join(f"- [x] {r.entry.item.text} ({r.status})" for r in ticked)
         files = {result.checklist: (decoded.encode(result.ticked_text), source.mode(result.checklist))}
-        commits.append(PlannedCommit(f"fixer: tick {len(ticked)} item(s) in {result.checklist}", body, files))
+        commits.append(PlannedCommit(f"fixer: tick {plural(len(ticked), 'item')} in {result.checklist}", body, files))
     return commits
+
+
+def _evidence_lines(item_result) -> list[str]:
+    """`Evidence:` lines as `fixer apply` writes them (fixer.git.commitplan), so the PR body of a
+    checklist branch explains each fix too ("Why each fix was made")."""
+    groups: dict[str, list[str]] = {}
+    for site in item_result.sites + item_result.extra:
+        if site.state == "fixed" and site.evidence:
+            groups.setdefault(site.evidence, []).append(f"{site.path}:{site.start}")
+    if not groups:
+        return []
+    lines = ["", "Evidence:"]
+    for evidence, places in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+        places = list(dict.fromkeys(places))  # a covered item reports its parent's fix again
+        lines.append(f"- {evidence}: {_count(len(places))} at {', '.join(places)}")
+    return lines
 
 
 def _count(n: int) -> str:

@@ -1,14 +1,20 @@
 """`fixer demo`: the bundled sample service in a throwaway git repo, its diff, and its cleanup branch."""
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Callable
 
+from rich.text import Text
+
 import fixer
 from fixer.core import interrupts
 from fixer.ui import report
+from fixer.ui.wording import plural
 from fixer.cli.session import Failure
 
 
@@ -32,6 +38,11 @@ def make_repo(target: Path):
         config.set_value("commit", "gpgsign", "false")
     repo.git.add("-A")
     repo.index.commit("Sample service before the release cleanup")
+    # An `origin` for `fixer pr --dry-run` to check the branch against: a bare repository inside .git,
+    # so the working tree stays clean and removing the demo removes it too.
+    origin = Path(repo.git_dir) / "demo-origin.git"
+    git.Repo.init(origin, bare=True)
+    repo.create_remote("origin", str(origin))
     return repo
 
 
@@ -57,23 +68,95 @@ def run_demo(keep: Path | None, fixer_main: Callable[[list[str]], int]) -> int:
 
 
 def _show(target: Path, main_entry: Callable[[list[str]], int], kept: bool) -> int:
-    from rich.markup import escape
-
+    """The tour, under 60 lines: what was found, a taste of the diff, the branch, the next commands."""
     from fixer.core import interrupts
 
-    console = report.stderr()
-    make_repo(target)
-    console.print(f"[bold]Sample service copied to {escape(str(target))} (a git repo on branch main)[/]\n")
-    console.print("[bold]$ fixer apply --dry-run[/]")
-    dry = main_entry(["apply", "--dry-run", "-C", str(target)])
+    repo = make_repo(target)
+    out = report.stdout()
+    say = lambda text="": out.print(Text(text))  # noqa: E731 (plain text: paths are never markup)
+    say("fixer demo: the bundled sample service (a Python gRPC worker and an Elixir")
+    say("pool) is now a git repository, on branch main, in")
+    say(f"   {target.resolve()}")
+    say()
+    say("1. What `fixer check` finds there:")
+    code, checked, _ = _quietly(main_entry, ["check", "--format", "json", "-C", str(target)])
     interrupts.check()
-    console.print("\n[bold]$ fixer apply[/]")
-    code = main_entry(["apply", "-C", str(target)])
+    if code not in (0, 1):
+        raise Failure(f"the demo's `fixer check` failed (exit {code})")
+    for line in _found(json.loads(checked)):
+        say(f"   {line}")
+    code, _, errors = _quietly(main_entry, ["apply", "-q", "-C", str(target)])
     interrupts.check()
-    if code == 0 and kept:
-        console.print(f"\nYour checkout is untouched: `git -C {target} status` is clean; the fixes wait on fixer/cleanup.")
-        console.print(f"Next, try the release checklist: cd {target} && fixer checklist docs/PRODUCTION_DEPLOYMENT_CHECKLIST.md")
-    elif code == 0:
-        console.print("\nThe checkout stayed untouched; the fixes were committed on branch fixer/cleanup.")
-        console.print("The demo repository is removed now: run `fixer demo --keep DIR` to keep it and explore.")
-    return code if code else (0 if dry in (0, 1) else dry)
+    if code != 0:
+        raise Failure(f"the demo's `fixer apply` failed (exit {code}): {errors.strip()}")
+    branch = repo.heads["fixer/cleanup"]
+    say()
+    say(f"2. The fixes ({_hunks(repo)}) as `fixer apply --dry-run` shows them;")
+    say("   one hunk of them:")
+    report.print_diff(_first_hunk(repo, "lib/snakepit/process_killer.ex"))
+    say()
+    commits = list(repo.iter_commits(f"main..{branch.name}"))
+    say(f"3. `fixer apply` committed them on branch {branch.name}, one commit per rule;")
+    say("   main, the index and the working tree are untouched:")
+    for commit in reversed(commits):
+        say(f"   {commit.hexsha[:8]} {commit.summary}")
+    say()
+    if kept:
+        say("4. Try next, in that repository:")
+        say(f"   cd {target.resolve()}")
+    else:
+        say("4. Try next (after `fixer demo --keep DIR` and `cd DIR`):")
+    for command, why in NEXT:
+        say(f"   {command}")
+        say(f"       {why}")
+    if not kept:
+        say()
+        say("The demo repository is removed now; `fixer demo --keep DIR` keeps it.")
+    return 0
+
+
+NEXT = [
+    ("fixer check", "the CI gate: lists what is pending, exit 1 until the branch is merged"),
+    ("fixer checklist docs/PRODUCTION_DEPLOYMENT_CHECKLIST.md", "the team's release checklist as a plan of fixes"),
+    ("fixer pr --dry-run --repo you/snakepit", "the pull request body fixer would open (nothing is pushed)"),
+]
+
+
+def _quietly(main_entry: Callable[[list[str]], int], argv: list[str]) -> tuple[int, str, str]:
+    """Run one fixer command line with its output captured: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main_entry(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _found(data: dict) -> list[str]:
+    """A few lines: the totals, then one line per rule with its count."""
+    summary = data["summary"]
+    per_rule: dict[str, list[int]] = {}
+    for finding in data["findings"]:
+        counts = per_rule.setdefault(finding["rule"], [0, 0])
+        counts[0 if finding["fixable"] else 1] += 1
+    lines = [f"{plural(summary['fixes'], 'fix')} in {plural(summary['files_changed'], 'file')}, "
+             f"{summary['needs_review']} left for review by hand:"]
+    width = max(len(rule) for rule in per_rule)
+    for rule, (fixes, review) in sorted(per_rule.items(), key=lambda item: -sum(item[1])):
+        left = f", {review} to review" if review else ""
+        lines.append(f"  {rule:<{width}}  {plural(fixes, 'fix')}{left}")
+    return lines
+
+
+def _hunks(repo) -> str:
+    """`6 files, +10 -59`, from git's own count."""
+    stat = repo.git.diff("main", "fixer/cleanup", "--numstat").splitlines()
+    added = sum(int(line.split()[0]) for line in stat)
+    removed = sum(int(line.split()[1]) for line in stat)
+    return f"{plural(len(stat), 'file')}, +{added} -{removed} lines"
+
+
+def _first_hunk(repo, path: str) -> str:
+    """The file's header and its first hunk, from the branch's diff."""
+    lines = repo.git.diff("main", "fixer/cleanup", "--", path).splitlines()
+    hunks = [i for i, line in enumerate(lines) if line.startswith("@@")]
+    end = hunks[1] if len(hunks) > 1 else len(lines)
+    return "\n".join(line for line in lines[:end] if not line.startswith("index ")) + "\n"

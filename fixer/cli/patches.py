@@ -23,6 +23,7 @@ from fixer.git.branches import GitError, PlannedCommit, build_branch
 from fixer.git.lock import repo_lock
 from fixer.cli.session import source_for
 from fixer.core.sources import CommitTree
+from fixer.ui.wording import plural
 
 
 class PatchError(GitError):
@@ -42,11 +43,11 @@ def apply_reviewed_patch(ws, options, patch_file: Path) -> int:
         with repo_lock(ws.repo, ws.root):
             note_stale_temps(ws, source)
             replace_all(ws.root, [Replacement(path, data, source.fingerprints[path]) for path, data in new_contents.items()])
-        report.stderr().print(f"applied {patch_file} to {len(new_contents)} file(s) in place")
+        report.stderr().print(f"applied {patch_file} to {plural(len(new_contents), 'file')} in place")
         return exitcodes.OK
     files = {path: (data, source.mode(path)) for path, data in new_contents.items()}
     body = "\n".join(f"- {path}" for path in sorted(files))
-    commit = PlannedCommit(f"fixer: apply reviewed patch ({len(files)} file(s))", body, files)
+    commit = PlannedCommit(f"fixer: apply reviewed patch ({plural(len(files), 'file')})", body, files)
     from fixer.cli.applying import describe_branch
 
     outcome = build_branch(source.repo, source.commit, options.branch, [commit], options.author, options.force)

@@ -24,6 +24,7 @@ class Workspace:
     config: Config
     start: Path  # where fixer runs (-C DIR or the current directory): relative paths start here
     only: list[str] | None = None  # --rule
+    checked: list[str] | None = None  # the files the last run_rules looked at
     allow_unchecked: bool = False  # --allow-unchecked: given paths that nothing checks are not an error
 
     def rules(self, only):
@@ -43,6 +44,7 @@ def workspace(directory: Optional[Path], config_path: Optional[Path]) -> Workspa
     root = Path(repo.working_tree_dir).resolve() if repo is not None and repo.working_tree_dir else start
     if config_path is not None and not config_path.is_absolute():
         config_path = start / config_path
+    report.set_paths_from(root, start)
     return Workspace(root, repo, load(root, config_path, start), start)
 
 
@@ -74,8 +76,18 @@ def run_rules(source, ws: Workspace, rules, paths: list[str] | None = None):
     if paths:
         files = _select(source, ws, files, paths)
     report.note(ws.config.describe(rules, ws.only))
+    ws.checked = files
     with report.progress(len(files)) as tick:
         return run(source, ws.config, rules, progress=tick, only=files)
+
+
+def off_rule_hints(source, ws: Workspace, rules, result) -> list[str]:
+    """Hint lines for rules that are off but would act here (none with -q)."""
+    if report.is_quiet():
+        return []
+    from fixer.cli.hints import hints
+
+    return hints(source, ws, rules, ws.checked or [], result)
 
 
 def _select(source, ws: Workspace, files: list[str], paths: list[str]) -> list[str]:
@@ -91,9 +103,9 @@ def _select(source, ws: Workspace, files: list[str], paths: list[str]) -> list[s
             continue
         present = [f for f in listed if _under(f, wanted)]
         if not present and not os.path.lexists(ws.root / wanted):
-            missing.append(f"{wanted}: no such file or directory")
+            missing.append(f"{report.shown(wanted)}: no such file or directory")
         else:
-            skipped.append(f"{wanted}: not checked: {_why_skipped(source, ws, present, wanted)}")
+            skipped.append(f"{report.shown(wanted)}: not checked: {_why_skipped(source, ws, present, wanted)}")
     if missing:
         raise Failure("\n".join(missing))
     if not chosen and not ws.allow_unchecked:  # nothing at all was looked at: a CI gate must not pass on that
@@ -153,11 +165,11 @@ def diff_text(result) -> str:
     )
 
 
-def finish_report(result, show_diff: bool) -> int:
+def finish_report(result, show_diff: bool, hints: list[str] = ()) -> int:
     out, err = report.stdout(), report.stderr()
     if show_diff:
         report.print_diff(diff_text(result))
     report.print_findings(result, err if show_diff else out)
     report.print_errors(result, err)
-    err.print(report.summary_table(result))
+    report.print_summary(result, diff_shown=show_diff, hints=hints)
     return exitcodes.for_report(bool(result.errors), result.pending)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fixer.core.rule import ConfigError, Rule, all_rules
+from fixer.core.rule import ConfigError, Rule, all_rules, did_you_mean
 
 DEFAULT_BRANCH = "fixer/cleanup"
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
@@ -38,6 +38,8 @@ GENERAL_KEYS = {
     "verify": str,  # the project's test command; run only on `--verify @config` (docs/verify.md)
 }
 GLOB_KEYS = ("include", "exclude")
+# How a TOML value's kind is named in a message ("must be an integer, got a string").
+KINDS = {str: "a string", list: "a list", int: "an integer", bool: "a boolean", float: "a number", dict: "a table"}
 
 
 @dataclass
@@ -59,7 +61,7 @@ class Config:
         registry = all_rules()
         for rule_id in only or []:
             if rule_id not in registry:
-                raise ConfigError(f"unknown rule id '{rule_id}' (known: {', '.join(registry)})")
+                raise ConfigError(f"unknown rule id '{rule_id}'{did_you_mean(rule_id, registry)}")
         if only:
             return [rule_id for rule_id in registry if rule_id in only]
         base = set(self.select) if self.select is not None else {i for i, c in registry.items() if c.default_enabled}
@@ -69,9 +71,10 @@ class Config:
 
     def rules(self, only: list[str] | None = None) -> list[Rule]:
         registry = all_rules()
-        return [registry[rule_id](**self._options(registry[rule_id])) for rule_id in self.rule_ids(only)]
+        return [registry[rule_id](**self.options_for(registry[rule_id])) for rule_id in self.rule_ids(only)]
 
-    def _options(self, cls: type[Rule]) -> dict[str, Any]:
+    def options_for(self, cls: type[Rule]) -> dict[str, Any]:
+        """The options the config gives this rule (its globs under the config's folder), on or off."""
         options = dict(self.rule_options.get(cls.id, {}))
         if self.base:  # the rule's globs are relative to the config's folder
             options["paths"] = _under(self.base, options.get("paths") or list(cls.default_paths) or ["**"])
@@ -170,21 +173,23 @@ def _build(general: dict[str, Any], rules: Any, source: str, general_prefix: str
             known = ", ".join(list(GENERAL_KEYS) + [f"[{rules_prefix}rules.ID] tables"])
             raise ConfigError(f"{where}unknown key '{label}' (known: {known})")
         if not isinstance(value, expected) or isinstance(value, bool):
-            raise ConfigError(f"{where}'{label}' must be a {expected.__name__}, got {type(value).__name__}")
+            raise ConfigError(f"{where}'{label}' must be {KINDS[expected]}, got {KINDS.get(type(value), type(value).__name__)}")
         if expected is list and not all(isinstance(item, str) for item in value):
             raise ConfigError(f"{where}'{label}' must be a list of strings")
         if key in ("select", "extend-select"):
             unknown = [rule_id for rule_id in value if rule_id not in registry]
             if unknown:
-                raise ConfigError(f"{where}'{label}': unknown rule id '{unknown[0]}' (known: {', '.join(registry)})")
+                raise ConfigError(f"{where}'{label}': unknown rule id '{unknown[0]}'{did_you_mean(unknown[0], registry)}")
         if key == "jobs" and value < 1:
             raise ConfigError(f"{where}'{label}' must be 1 or more, got {value}")
+        if key == "max_file_size" and value < 1:
+            raise ConfigError(f"{where}'{label}' must be a positive number of bytes, got {value}")
         setattr(config, key.replace("-", "_"), value)
     if not isinstance(rules, dict):
         raise ConfigError(f"{where}'{rules_prefix}rules' must be a table of rule tables")
     for rule_id, options in rules.items():
         if rule_id not in registry:
-            raise ConfigError(f"{where}unknown rule id '{rules_prefix}rules.{rule_id}' (known: {', '.join(registry)})")
+            raise ConfigError(f"{where}unknown rule id '{rules_prefix}rules.{rule_id}'{did_you_mean(rule_id, registry)}")
         if not isinstance(options, dict):
             raise ConfigError(f"{where}'{rules_prefix}rules.{rule_id}' must be a table")
         registry[rule_id].validate_options(options, where)

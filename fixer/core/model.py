@@ -7,8 +7,14 @@ from typing import Any, Callable
 
 
 def evidence_note(evidence: str, message: str) -> str:
-    """The evidence, when the message does not already say it ("" otherwise)."""
-    return evidence if evidence and evidence not in message else ""
+    """The parts of the evidence the message does not already say ("" when it says them all).
+
+    Evidence reads "leftover: its message matches X; not fixed: deleting it would skip Y": a part
+    whose words (after its "label: ") are already in the message is not said twice."""
+    if not evidence or evidence in message:
+        return ""
+    kept = [part for part in evidence.split("; ") if part.partition(": ")[2 if ": " in part else 0] not in message]
+    return "; ".join(kept)
 
 
 @dataclass(frozen=True)

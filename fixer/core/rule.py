@@ -90,6 +90,11 @@ class Rule:
     context_files: ClassVar[tuple[str, ...]] = ()
     # A costly `gather` (e.g. a parse of every test file) runs only when `check` first reads the facts.
     lazy_context: ClassVar[bool] = False
+    # Options under which the rule acts on more than it does by default (add-impl: mode = "always"),
+    # and what those extra fixes are: `fixer check` runs the rule so once and hints at the count.
+    # Only the hint uses them; they never change what the rule decides.
+    wider_options: ClassVar[dict[str, Any]] = {}
+    wider_what: ClassVar[str] = ""
 
     def __init__(self, **options: Any):
         self.options = self.validate_options(options)
@@ -193,6 +198,14 @@ def _type_name(spec: Param) -> str:
     kinds = spec.type if isinstance(spec.type, tuple) else (spec.type,)
     names = {str: "a string", list: "a list", bool: "a boolean", int: "an integer", dict: "a table"}
     return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def did_you_mean(word: str, known) -> str:
+    """`: did you mean 'remove-debug-calls'?` for a near miss, else ` (known: a, b, c)`."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f": did you mean '{close[0]}'?" if close else f" (known: {', '.join(known)})"
 
 
 def all_rules() -> dict[str, type[Rule]]:

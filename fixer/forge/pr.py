@@ -73,6 +73,17 @@ def repo_slug(url: str) -> str | None:
     return repo_path("github", parse_remote(url))
 
 
+def _is_local_path(url: str) -> bool:
+    """A remote that is a folder (`/srv/origin.git`, `../origin`, `file://...`), as git reads URLs:
+    no scheme, and no `host:` before the first slash (scp-like `git@host:owner/name`)."""
+    if url.startswith("file://"):
+        return True
+    if "://" in url:
+        return False
+    head = url.split("/", 1)[0]
+    return ":" not in head or len(head) == 2 and head[1] == ":"  # C:\\ on Windows is a path too
+
+
 def open_pr(repo: Repo, options: PrOptions) -> int:
     if options.branch not in repo.heads:
         raise GitError(f"no local branch {options.branch}: run `fixer apply` (or `fixer checklist --apply`) first")
@@ -81,6 +92,9 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
     except ValueError:
         raise GitError(f"no git remote named {options.remote}") from None
     url = next(iter(remote.urls))
+    if options.repo is None and _is_local_path(url):
+        raise GitError(f"the remote {options.remote} is a local path ({url}), not a forge's repository: "
+                       "pass --repo OWNER/NAME")
     plan = _plan_target(options, url)
     branch = repo.heads[options.branch]
     fork_point = _fork_point(repo, branch.commit)

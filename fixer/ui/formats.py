@@ -6,6 +6,7 @@ import re
 
 from fixer import __version__
 from fixer.core.runner import Run
+from fixer.ui.wording import pending
 
 JSON_SCHEMA_VERSION = 1
 
@@ -72,7 +73,7 @@ def to_sarif(result: Run) -> str:
         entry = {
             "ruleId": finding.rule,
             "level": "warning" if finding.fixed else "note",
-            "message": {"text": finding.message},
+            "message": {"text": told(finding)},
             "locations": [{"physicalLocation": {
                 "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
                 "region": {"startLine": finding.line, "startColumn": finding.column,
@@ -112,9 +113,15 @@ def to_github(result: Run) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def told(finding) -> str:
+    """The message as a report of pending work says it: a fix says what it would do."""
+    return pending(finding.message) if finding.fixed else finding.message
+
+
 def with_evidence(finding) -> str:
-    """The message, with the evidence after it when the rule gave one."""
-    return f"{finding.message} (evidence: {finding.evidence})" if finding.evidence else finding.message
+    """The message, with the evidence it does not already say after it."""
+    note = finding.evidence_note
+    return f"{told(finding)} (evidence: {note})" if note else told(finding)
 
 
 def _data(text: str) -> str:

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 # -q/--quiet: findings, diffs and errors only (no summary table, no progress bar, no notes).
 # --show-unsure: also list the sites a rule has no evidence about either way.
-_settings = {"quiet": False, "show_unsure": False}
+# shown_from: (repository root, where fixer runs): paths are printed relative to the latter, as git does.
+_settings: dict = {"quiet": False, "show_unsure": False, "shown_from": None}
 # The evidence of a site a rule reports only because it could not decide: no evidence either way.
 UNSURE = frozenset({"no evidence either way", "cannot tell the level"})
 
@@ -29,6 +30,19 @@ def set_show_unsure(show: bool) -> None:
 def unsure(finding) -> bool:
     """Reported with no evidence either way: listed only with --show-unsure (a count otherwise)."""
     return not finding.fixed and finding.evidence in UNSURE
+
+
+def set_paths_from(root, start) -> None:
+    """Print repo-relative paths relative to `start` (the current directory or -C DIR) from now on."""
+    _settings["shown_from"] = (str(root), str(start))
+
+
+def shown(path: str) -> str:
+    """A repo-relative path as the reader types it from where fixer runs (`../lib/a.ex` from `docs/`)."""
+    where = _settings["shown_from"]
+    if where is None or where[0] == where[1]:
+        return path
+    return os.path.relpath(os.path.join(where[0], path), where[1]).replace(os.sep, "/")
 
 
 def set_quiet(quiet: bool) -> None:
@@ -73,9 +87,12 @@ def print_diff(text: str) -> None:
         console.print(Text(line, style=style))
 
 
-def print_findings(run: Run, console: Console, fixable_too: bool = True) -> None:
-    """The fixes (unless not `fixable_too`) and what needs review: the sites held back with a reason;
-    those with no evidence either way only with --show-unsure, else counted in one line."""
+def print_findings(run: Run, console: Console, fixable_too: bool = True, done: bool = False) -> None:
+    """One block per finding, filled to the width: `path:line:col: [rule] what the fix would do`
+    (or `needs review: why`), then the evidence the message does not already say. Sites with no
+    evidence either way only with --show-unsure, else counted in one line.
+    `done`: the fixes were written (`fixer apply`), so their messages say what was done."""
+    columns = console.width
     lines = []
     hidden = 0
     for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.column)):
@@ -84,22 +101,36 @@ def print_findings(run: Run, console: Console, fixable_too: bool = True) -> None
         if unsure(finding) and not _settings["show_unsure"]:
             hidden += 1
             continue
-        tag = "fix" if finding.fixed else "needs review"
-        evidence = f" [{finding.evidence_note}]" if finding.evidence_note else ""
-        lines.append(
-            Text(f"{finding.path}:{finding.line}:{finding.column}: ")
-            + Text(f"[{finding.rule}] ", style="magenta")
-            + Text(f"{finding.message} ({tag})")
-            + Text(evidence, style="dim")
-        )
+        lines += finding_lines(finding, columns, done)
     if hidden:
-        lines.append(Text(f"{hidden} more site(s) with no evidence either way, not listed (--show-unsure lists them)",
-                          style="dim"))
+        more = f"{hidden} more site{'s' if hidden != 1 else ''} with no evidence either way (--show-unsure lists them)"
+        lines += [Text(line, style="dim") for line in wrap(more, INDENT, columns)]
     _print_lines(console, lines)
 
 
+def finding_lines(finding, columns: int, done: bool = False) -> list[Text]:
+    from fixer.ui.wording import pending
+
+    head = f"{shown(finding.path)}:{finding.line}:{finding.column}: "
+    tag = f"[{finding.rule}] "
+    if finding.fixed:
+        body = finding.message if done else pending(finding.message)
+    else:
+        body = f"needs review: {finding.message}"
+    note = finding.evidence_note
+    text = body + (f" [{note}]" if note else "")
+    lines = [Text(line) for line in wrap(text, INDENT, columns, first=head + tag)]
+    lines[0].stylize("magenta", len(head), len(head) + len(tag) - 1)
+    if not finding.fixed:
+        lines[0].stylize("yellow", len(head) + len(tag), len(head) + len(tag) + len("needs review"))
+    return lines
+
+
+INDENT = "    "
+
+
 def print_errors(run: Run, console: Console) -> None:
-    _print_lines(console, [Text("error: ", style="bold red") + Text(f"{path}: {message}") for path, message in run.errors])
+    _print_lines(console, [Text(PREFIX, style="bold red") + Text(f"{shown(path)}: {message}") for path, message in run.errors])
 
 
 def _print_lines(console: Console, lines: list[Text]) -> None:
@@ -108,51 +139,104 @@ def _print_lines(console: Console, lines: list[Text]) -> None:
         console.print(Text("\n").join(lines))
 
 
+# Every error starts so: a file fixer could not check, bad input, a usage mistake.
+PREFIX = "fixer: error: "
+
+
 def error(message: str) -> None:
     """`fixer: error: ...` on stderr, one line per line of the message (never read as markup)."""
     err = stderr()
     for line in message.splitlines() or [""]:
-        err.print(Text("fixer: error: ", style="bold red") + Text(line))
+        err.print(Text(PREFIX, style="bold red") + Text(line))
 
 
 def warn(message: str) -> None:
-    """A warning line on stderr (also with -q)."""
-    stderr().print(Text(message))
+    """A warning on stderr, filled to the width (also with -q)."""
+    err = stderr()
+    for piece in wrap(message, INDENT, err.width, first=""):
+        err.print(Text(piece))
 
 
 def note(message: str) -> None:
-    """An informational line on stderr (not with -q)."""
+    """An informational line on stderr, filled to the width (not with -q)."""
     if not is_quiet():
-        stderr().print(Text(message))
+        err = stderr()
+        for line in message.splitlines():
+            for piece in wrap(line, INDENT, err.width, first=""):
+                err.print(Text(piece))
 
 
 def summary_table(run: Run, title: str = "fixer"):
-    """The per-rule table (an empty renderable with -q, so callers print it unconditionally)."""
+    """The per-rule table, rules that did something only (an empty renderable with -q or when no rule
+    did anything, so callers print it unconditionally)."""
     from rich.table import Table
 
-    if is_quiet():
-        return Group()
-    table = Table(title=title, title_justify="left")
-    table.add_column("rule", no_wrap=True)
-    table.add_column("files changed", justify="right")
-    table.add_column("fixes", justify="right")
-    table.add_column("needs review", justify="right")
-    table.add_column("errors", justify="right")
     errors_by_rule: dict[str, int] = {}
     for outcome in run.outcomes:
         if outcome.result.errors:
             for rule in run.rules:
                 if rule.wants(outcome.result.path, outcome.result.old):
                     errors_by_rule[rule.id] = errors_by_rule.get(rule.id, 0) + 1
-    for rule_id, row in run.per_rule().items():
-        table.add_row(
-            rule_id,
-            str(row.get("files", 0)),
-            str(row.get("fixes", 0)),
-            str(row.get("reported", 0)),
-            str(errors_by_rule.get(rule_id, 0)),
-        )
+    rows = [(rule_id, row.get("files", 0), row.get("fixes", 0), row.get("reported", 0), errors_by_rule.get(rule_id, 0))
+            for rule_id, row in run.per_rule().items()]
+    rows = [row for row in rows if any(row[1:])]
+    if is_quiet() or not rows:
+        return Group()
+    table = Table(title=title, title_justify="left")
+    table.add_column("rule", no_wrap=True)
+    for column in ("files changed", "fixes", "needs review", "errors"):
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(*(str(cell) for cell in row))
     return table
+
+
+def pending_fixes(run: Run) -> int:
+    return sum(1 for o in run.changed for f in o.result.findings if f.fixed)
+
+
+def totals_line(run: Run) -> str:
+    """`Checked 7 files: 29 fixes in 6 files, 2 need review.` (or `...: nothing to fix.`)"""
+    from fixer.ui.wording import plural
+
+    fixes, review = pending_fixes(run), sum(1 for f in run.findings if not f.fixed)
+    failed = len({path for path, _ in run.errors})
+    said = []
+    if fixes:
+        said.append(f"{plural(fixes, 'fix')} in {plural(len(run.changed), 'file')}")
+    if review:
+        said.append(f"{review} {'needs' if review == 1 else 'need'} review")
+    if failed:
+        said.append(f"{plural(failed, 'file')} with errors")
+    return f"Checked {plural(len(run.outcomes), 'file')}: {', '.join(said) or 'nothing to fix'}."
+
+
+def next_step(run: Run, diff_shown: bool) -> str | None:
+    """What to type next when fixes are pending (as ruff's "[*] N fixable with the `--fix` option")."""
+    from fixer.ui.wording import plural
+
+    fixes = pending_fixes(run)
+    if not fixes:
+        return None
+    if diff_shown:
+        return f"{plural(fixes, 'fix')} pending: run `fixer apply` to commit them on a branch"
+    return f"{plural(fixes, 'fix')} pending: run `fixer apply` (or `fixer apply --dry-run` to see the diff)"
+
+
+def print_summary(run: Run, diff_shown: bool = False, hints: list[str] = ()) -> None:
+    """The table of rules that did something, the totals, hints for rules that are off, the next step
+    (stderr; nothing with -q)."""
+    if is_quiet():
+        return
+    err = stderr()
+    err.print(summary_table(run))
+    lines = [totals_line(run), *(f"hint: {hint}" for hint in hints)]
+    step = next_step(run, diff_shown)
+    if step:
+        lines.append(step)
+    for line in lines:
+        for piece in wrap(line, INDENT, err.width, first=""):
+            err.print(Text(piece))
 
 
 @contextmanager

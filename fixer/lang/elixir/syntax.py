@@ -62,16 +62,50 @@ def error_count(tree: Tree) -> int:
 
 
 def first_error(text: str) -> str | None:
-    """'syntax error at line L, column C' for the first ERROR/MISSING node, or None."""
+    """'syntax error at line L, column C: reason' as elixirc reports it, or None when tree-sitter finds
+    no error. tree-sitter only knows where its recovery started (often lines after the real mistake):
+    when Elixir is installed its own parser places the error; else tree-sitter's first ERROR node."""
     stack = [parse(text).root_node]
     while stack:
         node = stack.pop()
         if node.type == "ERROR" or node.is_missing:
             row, column = node.start_point
-            return f"syntax error at line {row + 1}, column {column + 1} (tree-sitter-elixir)"
+            return _elixir_says(text) or f"syntax error at line {row + 1}, column {column + 1} (tree-sitter-elixir)"
         if node.has_error:
             stack.extend(reversed(node.children))
     return None
+
+
+# Elixir's parser on stdin: "LINE:COLUMN:MESSAGE" for the first error, as elixirc words it.
+_PLACE_ERROR = """
+case Code.string_to_quoted(IO.read(:stdio, :eof), columns: true) do
+  {:ok, _} -> :ok
+  {:error, {meta, message, token}} ->
+    meta = if is_list(meta), do: meta, else: [line: meta]
+    # {prefix, suffix} messages put the token between them
+    said = if is_tuple(message), do: elem(message, 0) <> token <> elem(message, 1), else: message <> token
+    IO.puts("#{meta[:line]}:#{meta[:column] || 1}:#{said}")
+end
+"""
+
+
+def _elixir_says(text: str) -> str | None:
+    import shutil
+    import subprocess
+
+    elixir = shutil.which("elixir")
+    if elixir is None:
+        return None
+    try:
+        done = subprocess.run([elixir, "-e", _PLACE_ERROR], input=text, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    line, _, rest = done.stdout.strip().partition(":")
+    column, _, message = rest.partition(":")
+    if done.returncode != 0 or not (line.isdigit() and column.isdigit()):
+        return None
+    reason = message.strip().splitlines()[0] if message.strip() else "syntax error"
+    return f"syntax error at line {line}, column {column}: {reason}"
 
 
 def _errors_in(text: str) -> int:
@@ -86,7 +120,7 @@ def validate(path: str, text: str, original: str | None = None) -> str | None:
         textcache.forget(original, "elixir.parse")
     errors = _errors_in(text)
     if errors > allowed:
-        return f"tree-sitter-elixir finds {errors} syntax error node(s) (the original had {allowed})"
+        return f"tree-sitter-elixir finds {errors} syntax error {'node' if errors == 1 else 'nodes'} (the original had {allowed})"
     return None
 
 

@@ -54,7 +54,7 @@ def validate(path: str, text: str, original: str | None = None) -> str | None:
     try:
         compile(text, path, "exec", dont_inherit=True)  # the whole compiler: `return` outside a def too
     except SyntaxError as exc:
-        return f"syntax error at line {exc.lineno}: {exc.msg}"
+        return f"syntax error at line {exc.lineno}, column {exc.offset or 1}: {exc.msg}"
     except (ValueError, RecursionError, MemoryError) as exc:  # e.g. NUL bytes, absurd nesting
         return f"cannot compile: {type(exc).__name__}: {exc}"
     return None

@@ -84,6 +84,8 @@ class AddImpl(Rule):
     id = "add-impl"
     language = "elixir"
     default_paths = ("lib/**/*.ex", "apps/*/lib/**/*.ex")  # umbrella apps too
+    wider_options = {"mode": "always"}  # `fixer check` hints when modules with no @impl at all have callbacks
+    wider_what = "callbacks in modules with no @impl yet"
     anchors = (r"\buse\s+[A-Z:]", r"@behaviour\b")
     context_anchor = r"@(?:macro)?callback\b"
     params = {
@@ -171,7 +173,7 @@ class AddImpl(Rule):
             # One @impl makes the compiler check every callback: annotate all of them or none.
             left = [c for c in missing if c.reason or not self._wanted(c)]
             if left or plan.computed_names:
-                why = (f"{left[0].name}/{left[0].arity} cannot be annotated" if left else
+                why = (_why_left(left[0]) if left else
                        "a definition's name is computed (unquote) and may be a callback")
                 for callback in missing:
                     callback.reason = callback.reason or f"{why}, and annotating only some callbacks adds warnings"
@@ -198,6 +200,12 @@ class AddImpl(Rule):
             return True
         # "Application.stop/1", "MyApp.Application.stop/1" and "stop/1" all name stop/1.
         return any(w.rsplit(".", 1)[-1] == f"{callback.name}/{callback.arity}" for w in wanted)
+
+
+def _why_left(callback) -> str:
+    """The true reason a callback stays without @impl: it cannot take one, or it was not asked for."""
+    name = f"{callback.name}/{callback.arity}"
+    return f"{name} cannot be annotated" if callback.reason else f"{name} was not asked for (`functions`)"
 
 
 def _indent(source: Source, doc, node) -> str | None:

@@ -184,7 +184,7 @@ class Finder:
             message = self._message(call)
             for pattern in self.messages:
                 if message is not None and pattern.search(message):
-                    return "banner", Clue(LEFTOVER, f"its message matches {pattern.pattern!r}", True)
+                    return "banner", Clue(LEFTOVER, f"its message matches `{pattern.pattern}`", True)
         return None, None
 
     def _message(self, node: Node) -> str | None:
