@@ -162,7 +162,7 @@ class FakeForge:
                     if held is not None:
                         held.wait(60)  # the PR exists; the client has not heard so yet
                     return self._send(201, fake.pull_json(full, pulls[number]))
-                found = re.fullmatch(r"/(pulls|issues)/(\d+)(/labels)?", rest)
+                found = re.fullmatch(r"/(pulls|issues)/(\d+)(/labels|/comments)?", rest)
                 if found and int(found[2]) in pulls:
                     pull = pulls[int(found[2])]
                     if found[3] is None and method == "GET":
@@ -170,6 +170,9 @@ class FakeForge:
                     if found[3] is None and method == "PATCH":
                         pull.update({k: v for k, v in body.items() if k in ("title", "body", "base", "state")})
                         return self._send(200, fake.pull_json(full, pull))
+                    if found[3] == "/comments" and method == "POST":  # fixer's note that the branch moved
+                        pull.setdefault("comments", []).append(body["body"])
+                        return self._send(201, {"id": len(pull["comments"]), "body": body["body"]})
                     if found[3] == "/labels" and method in ("PUT", "POST"):
                         labels = body["labels"] if isinstance(body, dict) else body
                         pull["labels"] = labels if method == "PUT" else pull["labels"] + labels
