@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import init_repo, run_cli
+from conftest import init_repo, run_cli, unwrapped
 from round3_support import python_run
 
 CLI_PY = '''
@@ -52,7 +52,7 @@ def test_a_post_mortem_hook_installed_by_a_flag_still_works(tmp_path):
     files = {"tool/__init__.py": "", "tool/__main__.py": CLI_PY, "fixer.toml": "[rules.remove-debugger-calls]\n"}
     root = Path(init_repo(tmp_path / "tool", files).working_tree_dir)
     before = run_tool(root, "--pdb", "0")
-    assert "crashed: integer division or modulo by zero" in before.stdout and "(Pdb)" in before.stdout
+    assert "crashed: integer division or modulo by zero" in unwrapped(before.stdout) and "(Pdb)" in unwrapped(before.stdout)
 
     result = run_cli("apply", "--in-place", cwd=root)
     text = (root / "tool/__main__.py").read_text()
@@ -62,7 +62,7 @@ def test_a_post_mortem_hook_installed_by_a_flag_still_works(tmp_path):
     # the same post-mortem session (one line up: the leftover above it is gone)
     assert after.stdout == before.stdout.replace("__main__.py(14)settle()", "__main__.py(13)settle()")
     assert run_tool(root, "5").stdout == "20\n"
-    report = result.stdout + result.stderr
+    report = unwrapped(result.stdout + result.stderr)
     assert "installed as `sys.excepthook` (line 23)" in report
 
 
@@ -126,7 +126,7 @@ def test_a_repository_that_is_itself_the_debugger_keeps_its_manual_checks(tmp_pa
     assert (root / "manual/check_stop.py").read_text() == MANUAL_CHECK
     after = python_run(root, "manual/check_stop.py", env={"PYTHONPATH": str(root)})
     assert after.stdout == before.stdout
-    assert "the repository is the debugger `ipdb`" in result.stdout + result.stderr
+    assert "the repository is the debugger `ipdb`" in unwrapped(result.stdout) + result.stderr
 
 
 def test_another_project_calling_that_debugger_still_loses_the_leftover(tmp_path):

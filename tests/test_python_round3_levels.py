@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import init_repo, run_cli
+from conftest import init_repo, run_cli, unwrapped
 from round3_support import fixed, python_run
 
 LOG_PY = '''
@@ -114,7 +114,7 @@ def test_opt_in_switches_still_work_after_the_fix_and_the_standing_level_is_lowe
     assert after["worker"] == "worker INFO started\n"  # the standing level was a leftover: lowered
     assert (tool / "tool/log.py").read_text() == LOG_PY and (tool / "tool/cli.py").read_text() == CLI_PY
 
-    report = result.stdout + result.stderr
+    report = unwrapped(result.stdout + result.stderr)
     assert "called only under an opt-in switch (`if args.debug or os.environ.get(\"TOOL_DEBUG\"):`)" in report
     assert "`PKG` gets handlers beside it" in report
     assert "the level is chosen by `logging.DEBUG if args.verbose else logging.WARNING`" in report

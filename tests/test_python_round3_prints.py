@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import init_repo, run_cli
+from conftest import init_repo, run_cli, unwrapped
 from round3_support import call, fixed, pytest_run, python_run
 
 FILES = {
@@ -131,7 +131,7 @@ def test_the_project_suite_and_its_wanted_output_survive_and_the_leftover_goes(s
     assert after["rows"] == "[2, 4]\n"  # the leftover went; the value is the same
     for kept in ("shop/status.py", "shop/tally.py", "shop/build.py", "tests/test_shop.py"):
         assert (shop / kept).read_text() == FILES[kept], kept
-    report = result.stdout + result.stderr
+    report = unwrapped(result.stdout + result.stderr)
     # held back with leftover evidence: listed by default, each with its one reason
     assert "a test (capsys/capfd/redirect_stdout) reads the output of `status`, which calls `_status_line`" in report
     assert "print" not in (shop / "shop/rows.py").read_text()
@@ -141,15 +141,15 @@ def test_a_test_print_is_what_catches_a_broken_str(shop):
     """The kept print is the test's check: with a broken `__str__` the suite still fails after the fix."""
     (shop / "shop/item.py").write_text(FILES["shop/item.py"].replace("self.name.upper()", "self.name.upperr()"))
     before = pytest_run(shop, "tests")
-    assert before.returncode == 1 and "1 failed" in before.stdout
+    assert before.returncode == 1 and "1 failed" in unwrapped(before.stdout)
     run_cli("apply", "--in-place", cwd=shop)
     after = pytest_run(shop, "tests")
-    assert after.returncode == 1 and "1 failed" in after.stdout
+    assert after.returncode == 1 and "1 failed" in unwrapped(after.stdout)
 
 
 def test_why_each_print_is_kept_is_said(shop):
     result = run_cli("check", cwd=shop)
-    report = result.stdout + result.stderr
+    report = unwrapped(result.stdout + result.stderr)
     assert "a test (capsys/capfd/redirect_stdout) reads the output of `status`, which calls `_status_line`" in report
     assert "a doctest (the module docstring) reads the output of `tally`" in report
     assert "a doctest (`Counter`'s docstring) reads the output of `bump`" in report
@@ -244,4 +244,4 @@ def test_a_wrapper_in_another_module_carries_the_assertion_to_the_printing_helpe
     result = run_cli("apply", "--in-place", cwd=root)
     assert (root / "app/lines.py").read_text() == files["app/lines.py"]
     assert pytest_run(root, "tests").returncode == 0
-    assert "reads the output of `report_size`, which calls `_line`" in result.stderr
+    assert "reads the output of `report_size`, which calls `_line`" in unwrapped(result.stderr)

@@ -17,7 +17,7 @@ from pathlib import Path
 import git
 import pytest
 
-from conftest import init_repo, run_cli
+from conftest import init_repo, run_cli, unwrapped
 from github_server import FakeGitHub
 
 PYTEST = f"{sys.executable} -m pytest -q -p no:cacheprovider"
@@ -127,8 +127,8 @@ def test_a_wrong_fix_is_dropped_and_the_right_ones_are_kept(tmp_path, scratch_ho
     assert '>>> processed {count} items' in jobs  # the fix the tests caught is left out
     assert "DEBUG: values" not in jobs and 'print("here")' not in calc and "pdb" not in calc  # the others stay
     assert f"needs review: app/jobs.py:2 (remove-debug-prints): with this fix `{PYTEST}` fails (test_finish_output)" \
-        in result.stderr
-    log = Path(result.stderr.split("; output: ")[1].split()[0])
+        in unwrapped(result.stderr)
+    log = Path(unwrapped(result.stderr).split("; output: ")[1].split()[0])
     assert log.is_file() and "test_finish_output" in log.read_text() and "AssertionError" in log.read_text()
     assert log.is_relative_to(Path(repo.git_dir))  # in fixer's own folder of .git, not the checkout
     # 4 fixes in 2 rule commits: base, fixed tree, 1 step per level, the re-verify (+ a rerun per failure)
@@ -157,9 +157,9 @@ def test_close_output():
     repo = make_repo(tmp_path, {**PROJECT, "app/jobs.py": jobs, "tests/test_app.py": tests})
     result = run_cli("apply", "--verify", PYTEST, cwd=repo.working_tree_dir)
     assert result.exit_code == 0, result
-    assert "needs review: app/jobs.py:2 (remove-debug-prints): with this fix" in result.stderr
-    assert "needs review: app/jobs.py:12 (remove-debug-prints): with this fix" in result.stderr
-    assert "(test_close_output)" in result.stderr and "(test_finish_output)" in result.stderr
+    assert "needs review: app/jobs.py:2 (remove-debug-prints): with this fix" in unwrapped(result.stderr)
+    assert "needs review: app/jobs.py:12 (remove-debug-prints): with this fix" in unwrapped(result.stderr)
+    assert "(test_close_output)" in unwrapped(result.stderr) and "(test_finish_output)" in unwrapped(result.stderr)
     shown = repo.git.show("fixer/cleanup:app/jobs.py")
     assert ">>> processed" in shown and ">>> closed" in shown and "DEBUG: values" not in shown
     tree = tree_of(repo, "fixer/cleanup", tmp_path / "branch")
@@ -171,7 +171,7 @@ def test_green_fixes_cost_two_runs_and_are_signed(tmp_path, scratch_home):
     repo = make_repo(tmp_path, files)
     result = run_cli("apply", "--squash", "--verify", PYTEST, cwd=repo.working_tree_dir)
     assert result.exit_code == 0, result
-    assert runs_printed(result.stderr) == 2 and "needs review:" not in result.stderr
+    assert runs_printed(result.stderr) == 2 and "needs review:" not in unwrapped(result.stderr)
     (commit,) = list(repo.iter_commits("main..fixer/cleanup"))
     assert TRAILER in trailers(repo, commit.hexsha)
     assert ">>> processed" not in repo.git.show("fixer/cleanup:app/jobs.py")
@@ -182,8 +182,8 @@ def test_a_red_base_is_refused(tmp_path, scratch_home):
     repo = make_repo(tmp_path, files)
     result = run_cli("apply", "--verify", PYTEST, cwd=repo.working_tree_dir)
     assert result.exit_code == 2, result
-    assert f"fixer: error: `{PYTEST}` fails before any fix: nothing to compare against" in result.stderr
-    assert "--verify-allow-failing-base" in result.stderr
+    assert f"fixer: error: `{PYTEST}` fails before any fix: nothing to compare against" in unwrapped(result.stderr)
+    assert "--verify-allow-failing-base" in unwrapped(result.stderr)
     assert "fixer/cleanup" not in repo.heads
     assert list(scratch_home.iterdir()) == []
 
@@ -194,10 +194,10 @@ def test_allow_failing_base_compares_the_failing_tests_of_the_junit_reports(tmp_
     command = f"{PYTEST} --junitxml=reports/junit.xml"
     result = run_cli("apply", "--verify", command, "--verify-allow-failing-base", cwd=repo.working_tree_dir)
     assert result.exit_code == 0, result
-    assert "fails on the base (1 test(s))" in result.stderr
+    assert "fails on the base (1 test(s))" in unwrapped(result.stderr)
     # test_known_broken fails everywhere and blames nothing; test_finish_output is new, and is blamed.
-    assert f"with this fix `{command}` fails (test_finish_output)" in result.stderr
-    assert "test_known_broken)" not in result.stderr
+    assert f"with this fix `{command}` fails (test_finish_output)" in unwrapped(result.stderr)
+    assert "test_known_broken)" not in unwrapped(result.stderr)
     assert '>>> processed' in repo.git.show("fixer/cleanup:app/jobs.py")
     assert "DEBUG: values" not in repo.git.show("fixer/cleanup:app/jobs.py")
     for commit in repo.iter_commits("main..fixer/cleanup"):
@@ -227,8 +227,8 @@ def test_a_flaky_test_is_not_blamed_on_a_fix(tmp_path, scratch_home, monkeypatch
     result = run_cli("apply", "--verify", PYTEST, cwd=repo.working_tree_dir)
     assert result.exit_code == 0, result
     assert counter.read_text() == "3"  # base, fixed tree (failed), its rerun (passed)
-    assert "failed on the fixed tree, then passed on a rerun: flaky, not blamed on a fix" in result.stderr
-    assert "needs review:" not in result.stderr
+    assert "failed on the fixed tree, then passed on a rerun: flaky, not blamed on a fix" in unwrapped(result.stderr)
+    assert "needs review:" not in unwrapped(result.stderr)
     jobs = repo.git.show("fixer/cleanup:app/jobs.py")
     assert ">>> processed" not in jobs and "DEBUG" not in jobs  # every fix kept
     last = repo.commit("fixer/cleanup")
@@ -275,7 +275,7 @@ def test_bad_verify_options_are_one_line_and_exit_2(tmp_path, scratch_home):
              (["--verify", "true", "--in-place"], "--verify checks the fixes before they are committed")]
     for args, message in cases:
         result = run_cli("apply", *args, cwd=repo.working_tree_dir)
-        assert result.exit_code == 2 and message in result.stderr, (args, result)
+        assert result.exit_code == 2 and message in unwrapped(result.stderr), (args, result)
     assert "fixer/cleanup" not in repo.heads and repo.git.status("--porcelain") == ""
 
 
@@ -285,7 +285,7 @@ def test_every_run_has_a_time_limit(tmp_path, scratch_home):
     result = run_cli("apply", "--verify", "sleep 60", "--verify-timeout", "1", cwd=repo.working_tree_dir)
     assert time.monotonic() - started < 30
     assert result.exit_code == 2
-    assert "`sleep 60` did not finish within 1 s on the base (see --verify-timeout)" in result.stderr
+    assert "`sleep 60` did not finish within 1 s on the base (see --verify-timeout)" in unwrapped(result.stderr)
     assert list(scratch_home.iterdir()) == []
 
 
@@ -387,7 +387,7 @@ def test_pr_verify_checks_the_branch_before_opening_it(tmp_path, scratch_home):
         result = run_cli("pr", "--repo", "acme/service", "--api-url", server.url, "--verify", PYTEST,
                          cwd=repo.working_tree_dir, env={"GITHUB_TOKEN": "ghp_FAKE"})
         assert result.exit_code == 2, result
-        assert f"`{PYTEST}` fails on branch fixer/cleanup (test_finish_output)" in result.stderr
+        assert f"`{PYTEST}` fails on branch fixer/cleanup (test_finish_output)" in unwrapped(result.stderr)
         assert server.requests == []  # nothing opened
     repo.git.branch("-D", "fixer/cleanup")
     assert run_cli("apply", "--verify", PYTEST, cwd=repo.working_tree_dir).exit_code == 0
@@ -431,10 +431,10 @@ def test_a_fix_that_makes_the_command_hang_is_dropped_at_the_time_limit(tmp_path
     assert result.exit_code == 0, result
     assert time.monotonic() - started < 120
     assert f"needs review: app/jobs.py:2 (remove-debug-prints): with this fix `{command}` does not finish in time" \
-        in result.stderr
+        in unwrapped(result.stderr)
     assert ">>> processed" in repo.git.show("fixer/cleanup:app/jobs.py")
     assert "DEBUG: values" not in repo.git.show("fixer/cleanup:app/jobs.py")
-    log = Path(result.stderr.split("does not finish in time; output: ")[1].split()[0])
+    log = Path(unwrapped(result.stderr).split("does not finish in time; output: ")[1].split()[0])
     assert "fixer: stopped after the time limit of 3 s" in log.read_text()
     # The hung child (sleep 600) went with the command's process group.
     leftover = subprocess.run(["pgrep", "-f", "finish(3); import time; time.sleep(600)"], capture_output=True, text=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import init_repo, run_cli
+from conftest import init_repo, run_cli, unwrapped
 
 MIX_EXS = '''defmodule Shop.MixProject do
   use Mix.Project
@@ -97,13 +97,13 @@ def test_mix_test_keeps_the_inspect_a_test_reads_and_drops_the_leftovers(tmp_pat
     result = run_cli("apply", "--verify", "mix test", cwd=repo.working_tree_dir)
     assert result.exit_code == 0, result
     assert "needs review: lib/shop.ex:9 (remove-debug-calls): with this fix `mix test` fails " \
-           "(test receipt prints the item count)" in result.stderr
+           "(test receipt prints the item count)" in unwrapped(result.stderr)
     shop = repo.git.show("fixer/cleanup:lib/shop.ex")
     assert 'IO.inspect(count, label: "items")' in shop and "DEBUG total" not in shop
     assert "new_cart = [item | cart]" in repo.git.show("fixer/cleanup:lib/shop/cart.ex")
     branch = export(repo, "fixer/cleanup", tmp_path / "branch")
     proc = mix_test(branch)
-    assert proc.returncode == 0 and "3 tests, 0 failures" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "3 tests, 0 failures" in unwrapped(proc.stdout), proc.stdout + proc.stderr
     for commit in repo.iter_commits("main..fixer/cleanup"):
         assert "\nVerified-by: mix test (passed on base and on this branch)\nGenerated-by: fixer" in commit.message
     assert list(mix_env.iterdir()) == [] and repo.git.status("--porcelain") == ""
@@ -115,7 +115,7 @@ def test_a_red_mix_base_is_refused(tmp_path, mix_env):
     result = run_cli("apply", "--verify", "mix test", cwd=repo.working_tree_dir)
     assert result.exit_code == 2, result
     assert "fixer: error: `mix test` fails before any fix: nothing to compare against (exit 2; output: " \
-        in result.stderr
+        in unwrapped(result.stderr)
     log = Path(result.stderr.split("output: ")[1].split(")")[0])
     assert "total adds the prices" in log.read_text()
     assert "fixer/cleanup" not in repo.heads and list(mix_env.iterdir()) == []
@@ -143,5 +143,5 @@ def test_checklist_apply_verify_signs_a_green_branch_and_refuses_a_red_one(tmp_p
     result = run_cli("checklist", "RELEASE.md", "--apply", "--verify", "mix test", cwd=repo.working_tree_dir)
     assert result.exit_code == 2, result
     assert "needs review: with `fixer: checklist item 1: Remove IO.inspect calls from lib/shop.ex` on lib/shop.ex, " \
-           "`mix test` fails (test receipt prints the item count)" in result.stderr
+           "`mix test` fails (test receipt prints the item count)" in unwrapped(result.stderr)
     assert "fixer/cleanup" not in repo.heads
