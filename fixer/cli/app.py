@@ -322,13 +322,15 @@ def pr(
         from fixer.git.branches import GitError
         from fixer.forge.pr import PrOptions, open_pr
         from fixer.cli.session import workspace
+        from fixer.git.command import take_secret
 
+        token = take_secret(token_env)  # before the first git call: no git process ever inherits it
         ws = workspace(directory, config)
         if ws.repo is None:
             raise GitError(f"{ws.start}: not a git repository (`fixer pr` pushes the branch that `fixer apply` "
                            "made in a git repository)")
         options = PrOptions(branch or ws.config.branch, remote, repo_name, base, title, draft, label or [],
-                            reviewer or [], api_url, token_env, dry_run, force, checklist_path)
+                            reviewer or [], api_url, token_env, dry_run, force, checklist_path, token)
         return open_pr(ws.repo, options)
 
     raise typer.Exit(guarded(verbose, quiet, action))

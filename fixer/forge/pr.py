@@ -8,18 +8,18 @@ prints loses its userinfo first.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from git import GitCommandError, Repo
+from git import Repo
 
 from fixer import __version__
 
 from fixer.core import exitcodes
 
 from fixer.ui import report
+from fixer.git import command as git_command
 from fixer.git.branches import GitError, is_fixer_commit
 
 RULE_TRAILER = re.compile(r"^Rule: (\S+)$", re.M)
@@ -48,6 +48,7 @@ class PrOptions:
     dry_run: bool = False
     force: bool = False
     checklist: str | None = None
+    token: str | None = None  # already taken from the environment (None: take it from token_env now)
 
 
 def repo_slug(url: str) -> str | None:
@@ -65,14 +66,14 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
         raise GitError(f"no git remote named {options.remote}") from None
     url = next(iter(remote.urls))
     slug = options.repo or repo_slug(url)
-    token = os.environ.get(options.token_env, "")
+    token = options.token if options.token is not None else git_command.take_secret(options.token_env)
     if not slug:
         raise GitError(f"cannot tell OWNER/NAME from the {options.remote} URL; pass --repo OWNER/NAME")
     branch = repo.heads[options.branch]
     fork_point = _fork_point(repo, branch.commit)
     try:
         foreign = _foreign_remote_commits(repo, remote, options.branch, fork_point, fetch=not options.dry_run)
-    except GitCommandError as exc:
+    except GitError as exc:
         if not options.dry_run:
             raise GitError(_scrub(f"cannot reach {options.remote}: {_reason(exc)}", token)) from None
         report.stderr().print(f"note: cannot reach {options.remote} to check its {options.branch} branch", markup=False)
@@ -94,7 +95,7 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
     if not token:
         raise GitError(f"${options.token_env} is not set: fixer needs a token to open the pull request")
     try:
-        _push(remote, options.branch)
+        _push(repo, remote, options.branch, token)
         number, html_url, action = _github(slug, token, options, base, title, body)
     except GitError:
         raise
@@ -139,7 +140,7 @@ def _fork_point(repo: Repo, tip):
 
 def _foreign_remote_commits(repo: Repo, remote, branch: str, fork_point, fetch: bool = True) -> list:
     """Commits on the remote branch that fixer did not make (a dry run fetches nothing)."""
-    listing = repo.git.ls_remote(remote.name, f"refs/heads/{branch}")
+    listing = git_command.ls_remote(repo, remote.name, f"refs/heads/{branch}")
     if not listing.strip():
         return []
     remote_sha = listing.split()[0]
@@ -147,36 +148,35 @@ def _foreign_remote_commits(repo: Repo, remote, branch: str, fork_point, fetch: 
     known = True
     try:
         repo.commit(remote_sha)
-    except (ValueError, GitCommandError):
+    except ValueError:
         known = False
     if not known:
         if not fetch:
             report.stderr().print(f"note: {remote.name}/{branch} is at {remote_sha[:10]}, not fetched in a dry run",
                                   markup=False)
             return []
-        repo.git.fetch(remote.name, f"+refs/heads/{branch}:{tracking}")
+        git_command.fetch(repo, remote.name, f"+refs/heads/{branch}:{tracking}")
     try:
         return [c for c in repo.iter_commits(f"{fork_point.hexsha}..{remote_sha}") if not is_fixer_commit(c)]
     finally:
         if not known:
-            repo.git.update_ref("-d", tracking)
+            git_command.run_git(repo, ["update-ref", "-d", tracking])
 
 
 def _default_branch_guess(repo: Repo, remote) -> str:
     try:
-        listing = repo.git.ls_remote("--symref", remote.name, "HEAD")
-    except GitCommandError:
+        listing = git_command.ls_remote(repo, "--symref", remote.name, "HEAD")
+    except GitError:
         return "main"
     match = re.search(r"^ref: refs/heads/(\S+)\s+HEAD", listing, re.M)
     return match.group(1) if match else "main"
 
 
-def _push(remote, branch: str) -> None:
-    infos = remote.push(f"+refs/heads/{branch}:refs/heads/{branch}")
-    failed = [info for info in infos if info.flags & info.ERROR]
-    if failed or not infos:
-        summary = "; ".join(_scrub(info.summary.strip()) for info in failed) or "nothing was pushed"
-        raise GitError(f"push of {branch} to {remote.name} failed: {summary}")
+def _push(repo: Repo, remote, branch: str, token: str) -> None:
+    try:
+        git_command.push(repo, remote.name, f"+refs/heads/{branch}:refs/heads/{branch}", token)
+    except GitError as exc:
+        raise GitError(_scrub(f"push of {branch} to {remote.name} failed: {exc}", token)) from None
 
 
 def _github(slug: str, token: str, options: PrOptions, base: str, title: str, body: str):
@@ -208,11 +208,9 @@ def _scrub(text: str, token: str = "") -> str:
     return text.replace(token, "***") if token else text
 
 
-def _reason(exc: GitCommandError) -> str:
-    """git's own one-line reason for a failed command."""
-    lines = [line.strip() for line in str(exc.stderr or "").splitlines() if line.strip()]
-    lines = [line.removeprefix("stderr: ").strip("'") for line in lines]
-    return next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0] if lines else str(exc))
+def _reason(exc: GitError) -> str:
+    """git's own one-line reason for a failed command (run_git keeps only that)."""
+    return str(exc)
 
 
 def _title(repo: Repo, fork_point, tip) -> str:
@@ -237,7 +235,7 @@ def pr_body(repo: Repo, fork_point, tip, options: PrOptions, checklist_result=No
     lines += evidence_section(commits)
     if checklist_result is not None:
         lines += ["", *checklist_section(checklist_result)]
-    diff = repo.git.diff(f"{fork_point.hexsha}..{tip.hexsha}")
+    diff = git_command.diff(repo, f"{fork_point.hexsha}..{tip.hexsha}")
     if diff and diff.count("\n") < SHORT_DIFF_LINES:
         lines += ["", "<details><summary>Diff</summary>", "", "```diff", diff, "```", "", "</details>"]
     if checklist_result is not None:

@@ -16,6 +16,7 @@ from git import Actor, Commit, Repo
 from fixer import __version__
 
 from fixer.git import refs
+from fixer.git.command import harden, run_git
 from fixer.core.errors import GitError
 from fixer.git.objects import ObjectWriter, commit_is_sealed, remove_leftovers, without_seal
 from fixer.git.lock import repo_lock
@@ -29,9 +30,7 @@ def open_repo(path) -> Repo:
         repo = Repo(path, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise GitError(f"{path}: not a git repository (use --in-place to fix files without git)") from None
-    # `git status` would otherwise refresh and rewrite .git/index: fixer only reads it.
-    repo.git.update_environment(GIT_OPTIONAL_LOCKS="0")
-    return repo
+    return harden(repo)
 
 
 def maybe_repo(path) -> Repo | None:
@@ -176,6 +175,6 @@ def dirty_paths(repo: Repo, paths: list[str]) -> list[str]:
     `index.diff(None)` runs `git diff`, which does rewrite it)."""
     if not repo.head.is_valid():
         return list(paths)
-    listing = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--no-renames")
+    listing = run_git(repo, ["status", "--porcelain", "-z", "--untracked-files=all", "--no-renames"])
     changed = {entry[3:] for entry in listing.split("\0") if len(entry) > 3}
     return [p for p in paths if p in changed]

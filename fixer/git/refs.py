@@ -8,7 +8,7 @@ from pathlib import Path
 from git import Repo
 
 from fixer.core.errors import GitError
-from fixer.git.objects import run_git
+from fixer.git.command import run_git
 
 ZERO = "0" * 40
 PSEUDO_REF = re.compile(r"^[A-Z][A-Z_]*$")  # HEAD, ORIG_HEAD, FETCH_HEAD, AUTO_MERGE, ...
