@@ -42,10 +42,17 @@ def apply_reviewed_patch(ws, options, patch_file: Path) -> int:
     if options.in_place:
         from fixer.cli.applying import note_stale_temps
 
+        def announce():
+            report.stderr().print(f"applied {patch_file} to {len(new_contents)} file(s) in place", markup=False)
+
         with repo_lock(ws.repo, ws.root):
             note_stale_temps(ws, source)
-            replace_all(ws.root, [Replacement(path, data, source.fingerprints[path]) for path, data in new_contents.items()])
-        report.stderr().print(f"applied {patch_file} to {len(new_contents)} file(s) in place")
+            items = [Replacement(path, data, source.fingerprints[path]) for path, data in new_contents.items()]
+            try:
+                replace_all(ws.root, items, announce)
+            except KeyboardInterrupt:
+                report.stderr().print(f"interrupted: {patch_file} was not applied, no file was changed", markup=False)
+                raise
         return exitcodes.OK
     files = {path: (data, source.mode(path)) for path, data in new_contents.items()}
     body = "\n".join(f"- {path}" for path in sorted(files))
