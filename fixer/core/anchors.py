@@ -21,8 +21,13 @@ except ImportError:  # pragma: no cover - another Python: every anchor is a plai
 
 
 class Anchor:
-    def __init__(self, pattern: str):
+    def __init__(self, pattern: str, linear: bool = False):
         self.pattern = pattern
+        if linear:  # built from the config (a glob): RE2, whose time is linear (fixer.core.userregex)
+            from fixer.core.userregex import compile_linear
+
+            self.regex, self.lead, self.literal, self.asserted = compile_linear(pattern), "", "", False
+            return
         self.regex = re.compile(pattern)
         self.lead, self.literal = required_literals(pattern)
         # A pattern that starts with its literal is searched by `re` itself at full speed; only one
@@ -48,8 +53,8 @@ class Anchor:
 class Anchors:
     """Several anchors: a text matches when one of them does (the rule's `anchor_regex`)."""
 
-    def __init__(self, patterns: list[str]):
-        self.anchors = [Anchor(p) for p in patterns]
+    def __init__(self, patterns: list[str], linear: bool = False):
+        self.anchors = [Anchor(p, linear) for p in patterns]
 
     def search(self, text: str) -> bool:
         return any(anchor.search(text) for anchor in self.anchors)
