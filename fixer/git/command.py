@@ -88,8 +88,9 @@ def harden(repo: Repo) -> Repo:
 
 
 def run_git(repo: Repo, args: list[str], data: bytes | None = None, env: dict[str, str] | None = None,
-            pass_fds: tuple[int, ...] = (), options: tuple[str, ...] = ()) -> str:
-    """Run one git command; a failure becomes a one-line GitError with git's own reason."""
+            pass_fds: tuple[int, ...] = (), options: tuple[str, ...] = (), strip: bool = True) -> str:
+    """Run one git command; a failure becomes a one-line GitError with git's own reason. The output
+    is stripped unless `strip` is false (porcelain formats start with a meaningful space)."""
     command = [git_executable(repo), *safe_options(repo), *options, *args]
     try:
         proc = subprocess.run(command, input=data, cwd=repo.working_tree_dir or repo.git_dir,
@@ -101,7 +102,8 @@ def run_git(repo: Repo, args: list[str], data: bytes | None = None, env: dict[st
         raise GitError(f"git {args[0]} was killed by {signal.Signals(-proc.returncode).name}")
     if proc.returncode != 0:
         raise GitError(f"git {args[0]} failed: {first_reason(proc.stderr.decode('utf-8', 'replace'))}")
-    return proc.stdout.decode("utf-8", "replace").strip()
+    out = proc.stdout.decode("utf-8", "surrogateescape")
+    return out.strip() if strip else out
 
 
 def first_reason(stderr: str) -> str:
