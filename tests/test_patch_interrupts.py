@@ -84,3 +84,34 @@ def test_ctrl_c_in_the_rename_phase_is_all_or_nothing_and_reported_truly(templat
         outcomes.append((code, done))
         shutil.rmtree(root)
     assert 130 in [code for code, _ in outcomes], outcomes  # the interrupts did land before the run ended
+
+
+def test_kill_9_in_the_rename_phase_leaves_whole_files_and_the_next_run_cleans_up(template, tmp_path):
+    """What the fault table says of kill -9 during `apply --patch --in-place`: every file is either
+    the old one or the patched one (never half-written); fixer's temp files of the files not yet
+    renamed stay behind until the next run that writes in place removes them."""
+    source, patch = template
+    rng = random.Random(9)
+    for trial in range(3):
+        root = tmp_path / f"k{trial}"
+        shutil.copytree(source, root)
+        proc = subprocess.Popen([sys.executable, "-m", "fixer", "apply", "--patch", str(patch), "--in-place"],
+                                cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        most = 0
+        while proc.poll() is None:
+            count = temps(root)
+            if count < most:
+                break
+            most = max(most, count)
+            time.sleep(0.0002)
+        time.sleep(rng.uniform(0, 0.005))
+        proc.kill()
+        proc.communicate(timeout=60)
+        for n in range(FILES):
+            text = (root / f"notes/n{n:03}.txt").read_text()
+            assert text in (f"title {n}\n{PADDING}", f"TITLE {n}\n{PADDING}"), n
+        again = subprocess.run([sys.executable, "-m", "fixer", "apply", "--in-place"], cwd=root, capture_output=True,
+                               text=True, timeout=120)
+        assert "Traceback" not in again.stderr
+        assert temps(root) == 0, again.stderr
+        shutil.rmtree(root)
