@@ -172,3 +172,31 @@ def test_a_git_lfs_pointer_is_reported_as_not_checkable_and_left_alone(tmp_path)
     branch = repo.commit("fixer/cleanup")
     assert (branch.tree / "app/model.py").data_stream.read().decode() == POINTER
     assert "with open" not in (branch.tree / "app/worker.py").data_stream.read().decode()
+
+
+def test_the_push_gets_the_token_from_fixer_alone_and_only_the_push(tmp_path, logging_git):
+    """An https-style remote (git's own http-backend) that wants credentials for a push: fixer's
+    credential helper hands over the token, from a pipe; no git process sees it elsewhere."""
+    from git_http_server import GitHttpServer
+
+    repo, _, marker = configured_repo(tmp_path)
+    root = Path(repo.working_tree_dir)
+    projects = tmp_path / "served"
+    served = git.Repo.init(projects / "service.git", bare=True, initial_branch="main")
+    repo.git.push(str(served.git_dir), "main", "--no-verify")
+    assert run_cli("apply", cwd=root).exit_code == 0
+    for leftover in marker.iterdir():
+        leftover.unlink()
+    folder, log = logging_git
+    with GitHttpServer(projects, TOKEN) as remote, FakeGitHub() as api:
+        repo.git.remote("set-url", "origin", f"{remote.url}/service.git")
+        result = run_cli("pr", "--repo", "acme/service", "--api-url", api.url, cwd=root,
+                         env={"GITHUB_TOKEN": TOKEN, "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"})
+        pushes = [r for r in remote.requests if r["push"]]
+    assert result.exit_code == 0, result
+    assert served.commit("fixer/cleanup").hexsha == repo.commit("fixer/cleanup").hexsha
+    assert any(remote.allowed(r["authorization"]) for r in pushes)  # the token went with the push...
+    assert all(not r["authorization"] for r in remote.requests if not r["push"])  # ...and only with it
+    assert all(TOKEN not in p.read_text(errors="replace") for p in log.iterdir())
+    assert ran(marker) == []
+    assert TOKEN not in result.stdout + result.stderr
