@@ -167,3 +167,37 @@ def test_absurd_jobs_are_capped_at_a_few_per_core_and_said_so(tmp_path):
     result = run_cli("check", cwd=root)
     assert result.exit_code == 1
     assert f"jobs: 100000 asked for, {4 * cores} used (4 per core, {cores} cores)" in result.stderr
+
+
+def drop_object(repo: git.Repo, sha: str) -> None:
+    Path(repo.git_dir, "objects", sha[:2], sha[2:]).unlink()
+
+
+def test_a_missing_blob_is_reported_in_one_line_and_no_branch_is_made(tmp_path):
+    """The commit the branch would start from is damaged: the file is named, and git itself refuses
+    to build a tree over the missing object (one line each, exit 2)."""
+    root = tmp_path / "r"
+    repo = init_repo(root, {"app/a.py": "breakpoint()\n", "app/b.py": "x = 1\nbreakpoint()\n"})
+    drop_object(repo, repo.head.commit.tree["app/a.py"].hexsha)
+    for args in (["apply", "--dry-run"], ["apply", "--branch", "fixer/x"]):
+        result = run_cli(*args, cwd=root)
+        assert result.exit_code == 2 and "Traceback" not in result.stderr, result
+        said = result.stdout + result.stderr
+        assert "error: app/a.py: cannot read" in said or "invalid object" in said and "app/a.py" in said, said
+    assert "fixer/x" not in repo.heads
+
+
+def test_a_git_command_gitpython_runs_that_fails_is_one_line_and_exit_2(tmp_path):
+    """A commit of the branch is missing from the object store: `git rev-list` fails under GitPython."""
+    root = tmp_path / "r"
+    repo = init_repo(root, {"app/a.py": "breakpoint()\n"})
+    repo.git.checkout("-q", "-b", "fixer/x")
+    (root / "notes.txt").write_text("x\n")
+    repo.git.add("notes.txt")
+    repo.git.commit("-m", "the user's commit")
+    lost = repo.head.commit.hexsha
+    repo.git.checkout("-q", "main")
+    drop_object(repo, lost)
+    error = one_error(run_cli("apply", "--branch", "fixer/x", cwd=root))
+    assert error.startswith("fixer: error: git rev-list failed: ") and "\n" not in error
+    assert repo.git.rev_parse("fixer/x") == lost  # not moved
