@@ -29,12 +29,12 @@ from git import Repo
 
 from fixer.core.errors import GitError
 
-BASE_OPTIONS = (
-    "-c", f"core.hooksPath={os.devnull}",
-    "-c", "core.fsmonitor=false",
-    "-c", "protocol.ext.allow=never",
-    "-c", "gc.auto=0",  # no background gc/maintenance started by fetch (its hooks are off anyway)
-    "-c", "maintenance.auto=false",
+BASE_SETTINGS = (
+    f"core.hooksPath={os.devnull}",
+    "core.fsmonitor=false",
+    "protocol.ext.allow=never",
+    "gc.auto=0",  # no background gc/maintenance started by fetch (its hooks are off anyway)
+    "maintenance.auto=false",
 )
 SAFE_DIFF = ("--no-ext-diff", "--no-textconv")
 UPLOAD_PACK = "--upload-pack=git-upload-pack"
@@ -53,35 +53,40 @@ def _plain_env(env: dict[str, str] | None = None) -> dict[str, str]:
     return {**os.environ, "LC_ALL": "C", "LANGUAGE": "C", "GIT_TERMINAL_PROMPT": "0", **(env or {})}
 
 
-def safe_options(repo: Repo) -> list[str]:
-    """The `-c` options every git call on this repository gets (computed once per Repo object)."""
-    cached = getattr(repo, "_fixer_safe_options", None)
+def as_options(settings) -> list[str]:
+    return [part for setting in settings for part in ("-c", setting)]
+
+
+def safe_settings(repo: Repo) -> list[str]:
+    """The `key=value` settings every git call on this repository gets (read once per Repo object)."""
+    cached = getattr(repo, "_fixer_safe_settings", None)
     if cached is None:
-        cached = [*BASE_OPTIONS, *_filter_overrides(repo)]
-        repo._fixer_safe_options = cached
+        cached = [*BASE_SETTINGS, *_filter_overrides(repo)]
+        repo._fixer_safe_settings = cached
     return cached
 
 
 def _filter_overrides(repo: Repo) -> list[str]:
     where = repo.working_tree_dir or repo.git_dir
     try:
-        proc = subprocess.run([git_executable(repo), *BASE_OPTIONS, "config", "-z", "--get-regexp", FILTER_KEY],
+        proc = subprocess.run([git_executable(repo), *as_options(BASE_SETTINGS), "config", "-z", "--get-regexp",
+                               FILTER_KEY],
                               cwd=where, env=_plain_env(), capture_output=True)
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror}") from None
     if proc.returncode not in (0, 1):  # 1: no such key
         raise GitError(f"git config failed: {first_reason(proc.stderr.decode('utf-8', 'replace'))}")
-    options = []
+    settings = []
     for entry in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
         key = entry.split("\n", 1)[0]
         if key:
-            options += ["-c", f"{key}={FILTER_KEYS[key.rsplit('.', 1)[1].lower()]}"]
-    return options
+            settings.append(f"{key}={FILTER_KEYS[key.rsplit('.', 1)[1].lower()]}")
+    return settings
 
 
 def harden(repo: Repo) -> Repo:
     """Make GitPython's own calls on `repo` (cat-file, rev-list, ls-files, ...) as safe as `run_git`'s."""
-    repo.git.set_persistent_git_options(c=[value for value in safe_options(repo) if value != "-c"])
+    repo.git.set_persistent_git_options(c=safe_settings(repo))
     # `git status` would otherwise refresh and rewrite .git/index: fixer only reads it.
     repo.git.update_environment(GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
     return repo
@@ -91,7 +96,7 @@ def run_git(repo: Repo, args: list[str], data: bytes | None = None, env: dict[st
             pass_fds: tuple[int, ...] = (), options: tuple[str, ...] = (), strip: bool = True) -> str:
     """Run one git command; a failure becomes a one-line GitError with git's own reason. The output
     is stripped unless `strip` is false (porcelain formats start with a meaningful space)."""
-    command = [git_executable(repo), *safe_options(repo), *options, *args]
+    command = [git_executable(repo), *as_options(safe_settings(repo)), *options, *args]
     try:
         proc = subprocess.run(command, input=data, cwd=repo.working_tree_dir or repo.git_dir,
                               env=_plain_env({"GIT_OPTIONAL_LOCKS": "0", **(env or {})}), capture_output=True,
