@@ -78,6 +78,23 @@ def guarded(verbose: bool, quiet: bool, action):
     except (ConfigError, GitError, InputError, Failure, OSError) as exc:
         interrupts.check()  # an error an interrupt caused is the interrupt
         fail(_os_error(exc) if isinstance(exc, OSError) else str(exc), verbose)
+    except Exception as exc:  # a git command GitPython ran failed (a damaged repository): one line too
+        gitpython = sys.modules.get("git")
+        if gitpython is None or not isinstance(exc, gitpython.exc.GitError):
+            raise
+        interrupts.check()
+        fail(_gitpython_error(exc), verbose)
+
+
+def _gitpython_error(exc) -> str:
+    from fixer.git.command import first_reason
+
+    if getattr(exc, "stderr", None):
+        command = exc.command if isinstance(exc.command, (list, tuple)) else str(exc.command).split()
+        verb = next((part for part in command[1:] if not str(part).startswith("-") and "=" not in str(part)), "")
+        stderr = str(exc.stderr).strip().removeprefix("stderr: ").strip("'")  # GitPython quotes git's own text
+        return f"git {verb} failed: {first_reason(stderr)}"
+    return str(exc).splitlines()[0]
 
 
 def _os_error(exc: OSError) -> str:
@@ -410,7 +427,9 @@ def pr(
         from fixer.git.branches import GitError
         from fixer.forge.pr import PrOptions, open_pr
         from fixer.cli.session import workspace
+        from fixer.forge.registry import take_tokens
 
+        tokens = take_tokens(token_env)  # before the first git call: no git process ever inherits them
         ws = workspace(directory, config)
         if ws.repo is None:
             raise GitError(f"{ws.start}: not a git repository (`fixer pr` pushes the branch that `fixer apply` "
@@ -419,6 +438,7 @@ def pr(
                             reviewer or [], api_url, token_env, dry_run, force, checklist_path, forge,
                             assignee or [], timeout)
         options.verify = verify_of(ws, verify, verify_timeout, verify_allow_failing_base, [token_env] if token_env else [])
+        options.tokens = tokens
         return open_pr(ws.repo, options)
 
     raise typer.Exit(guarded(verbose, quiet, action))

@@ -108,12 +108,14 @@ def commit_on_branch(source: CommitTree, result: Run, options: ApplyOptions) -> 
         from fixer.verify.verifier import sign
 
         sign(planned, verdict)
+    uncommitted = uncommitted_paths(source, result)  # `git status` can fail: before anything is written
     outcome = build_branch(source.repo, source.commit, options.branch, planned, options.author, options.force)
     report.print_findings(result, err, fixable_too=False)
     report.print_errors(result, err)
     err.print(report.summary_table(result))
     describe_branch(outcome, source.repo)
-    warn_uncommitted(source, result)
+    if uncommitted:
+        err.print("note: uncommitted changes in these files are not part of the branch: " + ", ".join(uncommitted))
     return exitcodes.for_action(bool(result.errors))
 
 
@@ -133,14 +135,12 @@ def describe_branch(outcome: BranchResult, repo) -> None:
         out.print(f"  {sha[:10]} {repo.commit(sha).summary}")
 
 
-def warn_uncommitted(source: CommitTree, result: Run) -> None:
+def uncommitted_paths(source: CommitTree, result: Run) -> list[str]:
+    """Files of the run with uncommitted work, when the branch starts from HEAD (they are not in it)."""
     if source.repo.head.is_valid() and source.commit == source.repo.head.commit:
         committed = set(source.files())
-        dirty = [p for p in dirty_paths(source.repo, [o.result.path for o in result.outcomes]) if p in committed]
-        if dirty:
-            report.stderr().print(
-                "note: uncommitted changes in these files are not part of the branch: " + ", ".join(dirty)
-            )
+        return [p for p in dirty_paths(source.repo, [o.result.path for o in result.outcomes]) if p in committed]
+    return []
 
 
 def choose_interactively(result: Run) -> tuple[Run, bool]:

@@ -30,8 +30,10 @@ def sample_dir() -> Path:
 def make_repo(target: Path):
     import git
 
+    from fixer.git.command import harden
+
     shutil.copytree(sample_dir(), target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
-    repo = git.Repo.init(target, initial_branch="main")
+    repo = harden(git.Repo.init(target, initial_branch="main"))
     with repo.config_writer() as config:
         config.set_value("user", "name", "Demo Maintainer")
         config.set_value("user", "email", "maintainer@example.com")

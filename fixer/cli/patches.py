@@ -1,7 +1,10 @@
 """`fixer apply --patch`: apply exactly the hunks of a reviewed patch, all or nothing.
 
-The patch is parsed with unidiff. Every hunk must match the file at its stated position (a reviewer
-may delete hunks or whole files, not edit them); anything else is refused before a byte is written.
+The whole patch is validated before anything is written: every hunk's body must hold exactly the lines
+its header counts (unidiff alone would read a longer body as the counted part plus stray lines, and
+apply half of it), then it is parsed with unidiff, and every hunk must match the file at its stated
+position (a reviewer may delete hunks or whole files, not edit them). Anything off is refused in one
+line naming the file and hunk, before a byte is written.
 """
 from __future__ import annotations
 
@@ -40,10 +43,17 @@ def apply_reviewed_patch(ws, options, patch_file: Path) -> int:
     if options.in_place:
         from fixer.cli.applying import note_stale_temps
 
+        def announce():
+            report.stderr().print(f"applied {patch_file} to {plural(len(new_contents), 'file')} in place", markup=False)
+
         with repo_lock(ws.repo, ws.root):
             note_stale_temps(ws, source)
-            replace_all(ws.root, [Replacement(path, data, source.fingerprints[path]) for path, data in new_contents.items()])
-        report.stderr().print(f"applied {patch_file} to {plural(len(new_contents), 'file')} in place")
+            items = [Replacement(path, data, source.fingerprints[path]) for path, data in new_contents.items()]
+            try:
+                replace_all(ws.root, items, announce)
+            except KeyboardInterrupt:
+                report.stderr().print(f"interrupted: {patch_file} was not applied, no file was changed", markup=False)
+                raise
         return exitcodes.OK
     files = {path: (data, source.mode(path)) for path, data in new_contents.items()}
     body = "\n".join(f"- {path}" for path in sorted(files))
@@ -59,6 +69,7 @@ def patched_files(source, patch_text: str, label: str) -> dict[str, bytes]:
     """path -> new bytes for every file in the patch; raises PatchError on anything off."""
     if "GIT binary patch" in patch_text or re.search(r"^Binary files .* differ$", patch_text, re.M):
         raise PatchError(f"{label}: binary patches are not supported")
+    check_counts(patch_text, label)
     try:
         patch = PatchSet(patch_text)
     except UnidiffParseError as exc:
@@ -67,6 +78,7 @@ def patched_files(source, patch_text: str, label: str) -> dict[str, bytes]:
         raise PatchError(f"{label}: malformed patch: no file changes found in it")
     available = set(source.files())
     results: dict[str, bytes] = {}
+    changed = False
     for patched in patch:
         path = _checked_path(patched, source, available, label)
         if path in results:
@@ -81,7 +93,48 @@ def patched_files(source, patch_text: str, label: str) -> dict[str, bytes]:
         new_text = _apply_hunks(path, text, patched, label)
         _validate(path, new_text, text, label)
         results[path] = new_text.encode("utf-8")
+        changed = changed or new_text != text
+    if not changed:  # a commit that changes nothing is never made
+        raise PatchError(f"{label}: the patch changes nothing")
     return results
+
+
+HUNK_HEAD = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+FILE_HEAD = re.compile(r"^\+\+\+ (.*?)\t?$")
+
+
+def check_counts(patch_text: str, label: str) -> None:
+    """Every hunk's body holds exactly the old and new lines its header counts, as git requires."""
+    lines = patch_text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    path, number, i = "?", 0, 0
+    while i < len(lines):
+        head = HUNK_HEAD.match(lines[i])
+        named = FILE_HEAD.match(lines[i])
+        if named:
+            path, number = _strip(named.group(1).strip()), 0
+        i += 1
+        if not head:
+            continue
+        number += 1
+        old, new = (int(head.group(n)) if head.group(n) is not None else 1 for n in (2, 4))
+        where = f"{label}: {path}: hunk {number} ({head.group(0)})"
+        while old > 0 or new > 0:
+            kind = lines[i][:1] if i < len(lines) else None
+            if kind in (" ", ""):
+                old, new = old - 1, new - 1
+            elif kind in ("-", "+"):
+                old, new = (old - 1, new) if kind == "-" else (old, new - 1)
+            elif kind != "\\":
+                raise PatchError(f"{where} has fewer lines than its header counts: the patch was cut short or edited")
+            if old < 0 or new < 0:
+                raise PatchError(f"{where} does not match its header counts: the patch was edited")
+            i += 1
+        while i < len(lines) and lines[i].startswith("\\"):
+            i += 1
+        if i < len(lines) and lines[i][:1] in (" ", "-", "+") and not lines[i].startswith(("--- ", "+++ ")):
+            raise PatchError(f"{where} has more lines than its header counts: the patch was edited")
 
 
 def _checked_path(patched, source, available: set[str], label: str) -> str:

@@ -21,15 +21,23 @@ except ImportError:  # pragma: no cover - another Python: every anchor is a plai
 
 
 class Anchor:
-    def __init__(self, pattern: str):
+    def __init__(self, pattern: str, linear: bool = False):
         self.pattern = pattern
+        self.lead, self.literal = required_literals(pattern)  # parsing never backtracks: only matching can
+        self.linear = linear
+        if linear:  # built from the config (a glob): RE2, whose time is linear (fixer.core.userregex)
+            from fixer.core.userregex import compile_linear
+
+            self.regex, self.asserted = compile_linear(pattern), False
+            return
         self.regex = re.compile(pattern)
-        self.lead, self.literal = required_literals(pattern)
         # A pattern that starts with its literal is searched by `re` itself at full speed; only one
         # that starts with an assertion (a lookbehind, \b) needs to be tried where its literal is.
         self.asserted = bool(self.lead) and not pattern.startswith(re.escape(self.lead[0]))
 
     def search(self, text: str) -> bool:
+        if self.linear:  # RE2 skips ahead to its literal prefix itself
+            return (not self.literal or self.literal in text) and self.regex.search(text) is not None
         if self.lead and not self.asserted:
             return self.regex.search(text) is not None
         if self.lead:
@@ -48,8 +56,8 @@ class Anchor:
 class Anchors:
     """Several anchors: a text matches when one of them does (the rule's `anchor_regex`)."""
 
-    def __init__(self, patterns: list[str]):
-        self.anchors = [Anchor(p) for p in patterns]
+    def __init__(self, patterns: list[str], linear: bool = False):
+        self.anchors = [Anchor(p, linear) for p in patterns]
 
     def search(self, text: str) -> bool:
         return any(anchor.search(text) for anchor in self.anchors)

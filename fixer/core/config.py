@@ -34,7 +34,7 @@ GENERAL_KEYS = {
     "max_file_size": int,
     "select": list,
     "extend-select": list,
-    "jobs": int,  # processes (default: $FIXER_JOBS, else every core)
+    "jobs": int,  # processes (default: $FIXER_JOBS, else every core; at most 4 per core: fixer.core.pool)
     "verify": str,  # the project's test command; run only on `--verify @config` (docs/verify.md)
 }
 GLOB_KEYS = ("include", "exclude")
@@ -87,7 +87,10 @@ class Config:
         if not only and (self.extend_select or self.rule_options):
             why += " + config"
         names = ", ".join(rule.id for rule in rules) or "none"
-        return f"rules ({why}, config: {_shown(self.source)}): {names}"
+        from fixer.core.pool import capped_note
+
+        capped = capped_note(self)
+        return f"rules ({why}, config: {_shown(self.source)}): {names}" + (f"\nnote: {capped}" if capped else "")
 
 
 def _shown(source: str) -> str:

@@ -133,26 +133,47 @@ def replace_file(root: Path, item: Replacement) -> None:
         discard_temps([item])
 
 
-def replace_all(root: Path, items: list[Replacement]) -> None:
+def replace_all(root: Path, items: list[Replacement], announce=None) -> None:
     """All files replaced, or none: every check first, then every temp file, then the renames;
-    a failed rename puts back the files already replaced. Raises InputError naming the file."""
+    a failed rename puts back the files already replaced. Raises InputError naming the file.
+
+    The renames and their rollback run with Ctrl-C held: one that lands during them is seen at the
+    end and every rename is undone (interrupted, nothing written), so no file is ever renamed without
+    being on the rollback list. `announce` (the report of success) runs still held: a Ctrl-C after
+    the last rename is dropped, as the run is finished and says so."""
     try:
         for item in items:
             _step(item, lambda: check(root, item))
         for item in items:
             _step(item, lambda: write_temp(item))
-        done: list[Replacement] = []
-        try:
-            for item in items:
-                _step(item, lambda: _swap_in(item))
-                done.append(item)
-        except BaseException as exc:
-            stuck = _roll_back(done)
-            if stuck and isinstance(exc, InputError):
-                raise InputError(f"{exc} (and could not put back {', '.join(stuck)}: check them)") from None
-            raise
+        with interrupts.held():
+            _swap_all(items)
+            if announce is not None:
+                announce()
+            interrupts.drop_pending()
     finally:
-        discard_temps(items)
+        with interrupts.held():  # a second Ctrl-C must not cut the clean-up short
+            discard_temps(items)
+
+
+def _swap_all(items: list[Replacement]) -> None:
+    """Every rename, or (on a failure or a held Ctrl-C) none (call with Ctrl-C held)."""
+    done: list[Replacement] = []
+    try:
+        for item in items:
+            if interrupts.pending():
+                raise KeyboardInterrupt
+            _step(item, lambda: _swap_in(item))
+            done.append(item)
+        if interrupts.pending():
+            raise KeyboardInterrupt
+    except BaseException as exc:
+        stuck = _roll_back(done)
+        if stuck and isinstance(exc, InputError):
+            raise InputError(f"{exc} (and could not put back {', '.join(stuck)}: check them)") from None
+        if stuck:
+            raise InputError(f"interrupted, and could not put back {', '.join(stuck)}: check them") from None
+        raise
 
 
 def _step(item: Replacement, action) -> None:

@@ -54,11 +54,23 @@ def held() -> Iterator[None]:
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        # The mask from before, not "unblocked": a held block inside another must not end the outer hold.
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def pending() -> bool:
+    """A Ctrl-C arrived while held and waits to be delivered."""
+    return hasattr(signal, "sigpending") and signal.SIGINT in signal.sigpending()
+
+
+def drop_pending() -> None:
+    """Forget a held Ctrl-C: the work it would have stopped is finished and reported."""
+    if pending():
+        signal.sigwait({signal.SIGINT})
 
 
 def ignore() -> None:

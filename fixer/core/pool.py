@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 from typing import Any, Callable, Iterator
 
 from fixer.core import interrupts
@@ -26,6 +27,8 @@ MIN_FILES_PER_JOB = 4  # below this many files to fix per process, stay in-proce
 CHARS_PER_JOB = 256 * 1024  # by default, below this much text to fix per process, stay in-process
 FILES_TO_SCAN_PER_JOB = 500  # reading and searching a file costs ~0.2 ms: a worker pays off from here
 SCAN_CHUNK = 32  # files a scanning worker takes at a time
+JOBS_PER_CORE = 4  # the most processes asked for that fixer starts, per core (a config is input)
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 _state: dict[str, Any] = {}  # a worker's rules and context, set once when it starts
 
@@ -54,8 +57,21 @@ def _asked(config) -> int | None:
 
 
 def _jobs(config, limit: int) -> int:
-    """The number asked for, else every core, but never more than `limit` (and at least one)."""
-    return max(1, min(_asked(config) or default_jobs(), limit))
+    """The number asked for (at most max_jobs()), else every core, but never more than `limit` (and at
+    least one)."""
+    return max(1, min(_asked(config) or default_jobs(), max_jobs(), limit))
+
+
+def max_jobs() -> int:
+    return JOBS_PER_CORE * default_jobs()
+
+
+def capped_note(config) -> str | None:
+    """What to tell the user when the jobs asked for were more than fixer starts."""
+    asked = _asked(config)
+    if asked and asked > max_jobs():
+        return f"jobs: {asked} asked for, {max_jobs()} used ({JOBS_PER_CORE} per core, {default_jobs()} cores)"
+    return None
 
 
 def _from_env() -> int | None:
@@ -182,8 +198,25 @@ def _first_of_each_language(work: list[tuple[str, str]]) -> list[int]:
 
 def _start_worker(rules=None, context=None) -> None:
     interrupts.ignore()  # the parent handles Ctrl-C and terminates us
+    _die_with_parent()
     if rules is not None:
         _state["rules"], _state["context"] = rules, context
+
+
+def _die_with_parent() -> None:
+    """On Linux the kernel kills a worker the moment its parent dies, even by kill -9: else it would
+    find its result pipe broken and print a BrokenPipeError traceback on the user's terminal."""
+    import multiprocessing
+
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: no such call
+        return
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the parent died before the call above
+        os._exit(0)
 
 
 def _fix_task(task):

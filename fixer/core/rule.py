@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-import re
 import textwrap
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,10 +25,12 @@ class ConfigError(Exception):
 
 
 def _check_regexes(patterns: list[str], label: str) -> None:
+    from fixer.core.userregex import UnsupportedPattern, compile_linear
+
     for pattern in patterns:
         try:
-            re.compile(pattern)
-        except re.error as exc:
+            compile_linear(pattern)
+        except UnsupportedPattern as exc:
             raise ConfigError(f"{label}: bad regex {pattern!r}: {exc}") from None
 
 
@@ -40,7 +41,7 @@ class Param:
     doc: str
     choices: tuple[str, ...] = ()
     item_type: type | None = None  # for lists
-    regex: bool = False  # each item must compile as a Python regex
+    regex: bool = False  # each item must compile as an RE2 regex (fixer.core.userregex)
 
 
 @dataclass(frozen=True)
@@ -136,13 +137,15 @@ class Rule:
         """Cross-field checks (e.g. a regex that must compile); raise ConfigError."""
 
     # -- matching ----------------------------------------------------------------------------
+    linear_anchors: ClassVar[bool] = False  # anchors built from the config: matched by RE2 (linear time)
+
     def anchor_patterns(self) -> list[str]:
         return list(self.anchors)
 
     @cached_property
     def anchor_regex(self) -> Anchors:
         """`.search(text)`: does one of the anchors match (each searched fast, see fixer.core.anchors)."""
-        return Anchors(self.anchor_patterns())
+        return Anchors(self.anchor_patterns(), self.linear_anchors)
 
     def applies_to(self, path: str) -> bool:
         known = self.__dict__.setdefault("_applies", {})  # asked for every file several times a run

@@ -122,12 +122,20 @@ class CommitTree:
     def read(self, path: str) -> bytes | None:
         blob = self._blobs[path]
         if stat.S_ISLNK(blob.mode):
-            target = blob.data_stream.read().decode("utf-8", "replace")
+            target = self._bytes(blob).decode("utf-8", "replace")
             resolved = os.path.normpath(os.path.join(os.path.dirname(path), target))
             if os.path.isabs(target) or resolved.startswith(".."):
                 raise InputError(f"symlink points outside the repository (-> {target})")
             return None
-        return blob.data_stream.read()
+        return self._bytes(blob)
+
+    @staticmethod
+    def _bytes(blob) -> bytes:
+        """The blob as stored (`git cat-file --batch`: no filter, no textconv)."""
+        try:
+            return blob.data_stream.read()
+        except (ValueError, OSError) as exc:  # a missing or damaged object: git's answer, in one line
+            raise InputError(f"cannot read {blob.hexsha[:10]} from git ({str(exc).splitlines()[0][:200]})") from None
 
     def mode(self, path: str) -> int:
         return self._blobs[path].mode

@@ -22,7 +22,17 @@ class Decoded:
         return codecs.BOM_UTF8 + data if self.bom else data
 
 
+LFS_POINTER = b"version https://git-lfs.github.com/spec/v1\n"
+LFS_POINTER_MAX = 1024  # the Git LFS spec: a pointer file is smaller than this
+
+
+def is_lfs_pointer(data: bytes) -> bool:
+    return len(data) < LFS_POINTER_MAX and data.startswith(LFS_POINTER)
+
+
 def decode(data: bytes, max_size: int | None = None) -> Decoded:
+    if is_lfs_pointer(data):  # the content lives in LFS storage; fixer never smudges it in
+        raise InputError("a Git LFS pointer, not the file's content: not checkable, left alone")
     if max_size is not None and len(data) > max_size:
         raise InputError(f"file is larger than the {max_size}-byte limit ({len(data)} bytes)")
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -7,6 +7,7 @@ import re
 from git import Repo
 
 from fixer import __version__
+from fixer.git import command as git_command
 
 RULE_TRAILER = re.compile(r"^Rule: (\S+)$", re.M)
 SUMMARY = re.compile(r"^fixer: (?P<what>.+?) \((?P<fixes>\d+) fix(?:es)? in (?P<files>\d+) files?\)$")
@@ -39,7 +40,7 @@ def pr_body(repo: Repo, fork_point, tip, branch: str, checklist_result=None, ver
     lines += verification_section(commits, verified)
     if checklist_result is not None:
         lines += ["", *checklist_section(checklist_result)]
-    diff = repo.git.diff(f"{fork_point.hexsha}..{tip.hexsha}")
+    diff = git_command.diff(repo, f"{fork_point.hexsha}..{tip.hexsha}")
     if diff and diff.count("\n") < SHORT_DIFF_LINES:
         lines += ["", "<details><summary>Diff</summary>", "", "```diff", diff, "```", "", "</details>"]
     made_from = checklist_result["checklist"] if checklist_result is not None else _checklist_of(commits)

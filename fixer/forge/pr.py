@@ -19,15 +19,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from git import GitCommandError, Repo
+from git import Repo
 
 from fixer.core import exitcodes
 
 from fixer.ui import report
+from fixer.git import command as git_command
 from fixer.git.branches import GitError, is_fixer_commit
 from fixer.forge.body import pr_body, title as title_of
 from fixer.forge.protocol import Forge, Request, Target
-from fixer.forge.registry import (default_api_url, detect, make, parse_remote, repo_path,
+from fixer.forge.registry import (default_api_url, detect, make, parse_remote, repo_path, take_tokens,
                                   token_variables)
 
 # scheme://userinfo@ — up to the last "@" before the path, as git reads it.
@@ -53,6 +54,8 @@ class PrOptions:
     assignees: list[str] = field(default_factory=list)
     timeout: float = 30.0
     verify: object = None  # fixer.verify.command.Verify: --verify CMD checks the branch before it is pushed
+    # The forge tokens, already taken out of the environment (None: take them now, before any git call).
+    tokens: dict[str, str] | None = None
 
 
 @dataclass
@@ -115,7 +118,7 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
         existing, left_alone = _check_before_push(plan, options, branch.commit.hexsha)
         if left_alone:
             return exitcodes.OK
-        _push(remote, options.branch)
+        _push(repo, remote, options.branch, plan.token)
         request, action = _open_or_update(plan, options, existing, branch.commit.hexsha)
     report.stdout().print(f"{plan.forge.noun} {plan.forge.sign}{request.number} {action}: "
                           f"{_scrub(request.url, plan.token)}", markup=False)
@@ -127,7 +130,8 @@ def _verify_branch(repo: Repo, fork_point, tip, options: PrOptions) -> str:
     the pull request is not opened (`fixer apply --verify` is what drops breaking fixes)."""
     from fixer.verify.verifier import verify_tree
 
-    names = repo.git.diff("--name-only", "-z", "--no-renames", "--diff-filter=AM", fork_point.hexsha, tip.hexsha)
+    names = git_command.run_git(repo, ["diff", *git_command.SAFE_DIFF, "--name-only", "-z", "--no-renames",
+                                       "--diff-filter=AM", fork_point.hexsha, tip.hexsha])
     files = {path: (tip.tree / path).data_stream.read() for path in names.split("\0") if path}
     return verify_tree(repo, fork_point, files, options.verify, f"branch {options.branch}").trailer
 
@@ -136,7 +140,7 @@ def _refuse_foreign_commits(repo: Repo, remote, options: PrOptions, fork_point, 
     """Never push over commits on the remote branch that fixer did not make (unless --force)."""
     try:
         foreign = _foreign_remote_commits(repo, remote, options.branch, fork_point, fetch=not options.dry_run)
-    except GitCommandError as exc:
+    except GitError as exc:
         if not options.dry_run:
             raise GitError(_scrub(f"cannot reach {options.remote}: {_reason(exc)}", token)) from None
         report.stderr().print(f"note: cannot reach {options.remote} to check its {options.branch} branch", markup=False)
@@ -148,7 +152,8 @@ def _refuse_foreign_commits(repo: Repo, remote, options: PrOptions, fork_point, 
 
 def _plan_target(options: PrOptions, url: str) -> Plan:
     """The forge, the repository, the API URL and the token, from the options, the remote and the environment."""
-    env = dict(os.environ)
+    tokens = options.tokens if options.tokens is not None else take_tokens(options.token_env)
+    env = {**os.environ, **{name: value for name, value in tokens.items() if value}}
     where = parse_remote(url)
     kind = detect(options.forge, where, options.api_url, env)
     slug = options.repo or repo_path(kind, where)
@@ -277,7 +282,7 @@ def _fork_point(repo: Repo, tip):
 
 def _foreign_remote_commits(repo: Repo, remote, branch: str, fork_point, fetch: bool = True) -> list:
     """Commits on the remote branch that fixer did not make (a dry run fetches nothing)."""
-    listing = repo.git.ls_remote(remote.name, f"refs/heads/{branch}")
+    listing = git_command.ls_remote(repo, remote.name, f"refs/heads/{branch}")
     if not listing.strip():
         return []
     remote_sha = listing.split()[0]
@@ -285,36 +290,35 @@ def _foreign_remote_commits(repo: Repo, remote, branch: str, fork_point, fetch: 
     known = True
     try:
         repo.commit(remote_sha)
-    except (ValueError, GitCommandError):
+    except ValueError:
         known = False
     if not known:
         if not fetch:
             report.stderr().print(f"note: {remote.name}/{branch} is at {remote_sha[:10]}, not fetched in a dry run",
                                   markup=False)
             return []
-        repo.git.fetch(remote.name, f"+refs/heads/{branch}:{tracking}")
+        git_command.fetch(repo, remote.name, f"+refs/heads/{branch}:{tracking}")
     try:
         return [c for c in repo.iter_commits(f"{fork_point.hexsha}..{remote_sha}") if not is_fixer_commit(c)]
     finally:
         if not known:
-            repo.git.update_ref("-d", tracking)
+            git_command.run_git(repo, ["update-ref", "-d", tracking])
 
 
 def _default_branch_guess(repo: Repo, remote) -> str:
     try:
-        listing = repo.git.ls_remote("--symref", remote.name, "HEAD")
-    except GitCommandError:
+        listing = git_command.ls_remote(repo, "--symref", remote.name, "HEAD")
+    except GitError:
         return "main"
     match = re.search(r"^ref: refs/heads/(\S+)\s+HEAD", listing, re.M)
     return match.group(1) if match else "main"
 
 
-def _push(remote, branch: str) -> None:
-    infos = remote.push(f"+refs/heads/{branch}:refs/heads/{branch}")
-    failed = [info for info in infos if info.flags & info.ERROR]
-    if failed or not infos:
-        summary = "; ".join(_scrub(info.summary.strip()) for info in failed) or "nothing was pushed"
-        raise GitError(f"push of {branch} to {remote.name} failed: {summary}")
+def _push(repo: Repo, remote, branch: str, token: str) -> None:
+    try:
+        git_command.push(repo, remote.name, f"+refs/heads/{branch}:refs/heads/{branch}", token)
+    except GitError as exc:
+        raise GitError(_scrub(f"push of {branch} to {remote.name} failed: {exc}", token)) from None
 
 
 def _scrub(text: str, token: str = "") -> str:
@@ -323,10 +327,8 @@ def _scrub(text: str, token: str = "") -> str:
     return text.replace(token, "***") if token else text
 
 
-def _reason(exc: GitCommandError) -> str:
-    """git's own one-line reason for a failed command."""
-    lines = [line.strip() for line in str(exc.stderr or "").splitlines() if line.strip()]
-    lines = [line.removeprefix("stderr: ").strip("'") for line in lines]
-    return next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0] if lines else str(exc))
+def _reason(exc: GitError) -> str:
+    """git's own one-line reason for a failed command (run_git keeps only that)."""
+    return str(exc)
 
 

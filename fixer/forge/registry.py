@@ -132,6 +132,16 @@ def token_variables(kind: str, env: dict[str, str]) -> tuple[str, ...]:
     return FORGES[kind].token_variables + fallback
 
 
+def take_tokens(token_env: str | None) -> dict[str, str]:
+    """The token variables (`--token-env VAR`, else every forge's usual ones), removed from the
+    environment before any git call, so that no git process or hook inherits them."""
+    from fixer.git.command import take_secret
+
+    names = (token_env,) if token_env else (*dict.fromkeys(v for f in FORGES.values() for v in f.token_variables),
+                                            "CI_JOB_TOKEN")
+    return {name: take_secret(name) for name in names}
+
+
 def make(kind: str, target: Target) -> Forge:
     entry = FORGES[kind]
     return getattr(importlib.import_module(entry.module), entry.name)(target)

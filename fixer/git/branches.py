@@ -16,6 +16,7 @@ from git import Actor, Commit, Repo
 from fixer import __version__
 
 from fixer.git import refs
+from fixer.git.command import harden, run_git
 from fixer.core.errors import GitError
 from fixer.git.objects import ObjectWriter, commit_is_sealed, remove_leftovers, without_seal
 from fixer.git.lock import repo_lock
@@ -29,9 +30,7 @@ def open_repo(path) -> Repo:
         repo = Repo(path, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise GitError(f"{path}: not a git repository (use --in-place to fix files without git)") from None
-    # `git status` would otherwise refresh and rewrite .git/index: fixer only reads it.
-    repo.git.update_environment(GIT_OPTIONAL_LOCKS="0")
-    return repo
+    return harden(repo)
 
 
 def maybe_repo(path) -> Repo | None:
@@ -49,9 +48,11 @@ def resolve_base(repo: Repo, base: str | None) -> Commit:
             raise GitError("HEAD is detached; pass --base REF to say which commit the branch starts from")
         return repo.head.commit
     try:
-        return repo.commit(base)
-    except (git.BadName, ValueError):
+        found = repo.commit(base)
+        found.tree  # noqa: B018 - a tag of a tree or blob fails here, not later
+    except (git.BadName, git.BadObject, ValueError, KeyError, IndexError, TypeError, AttributeError):
         raise GitError(f"--base {base}: no such commit or branch") from None
+    return found
 
 
 def parse_actor(text: str) -> Actor:
@@ -128,10 +129,7 @@ def _build_locked(repo: Repo, base: Commit, branch: str, planned: list[PlannedCo
         old = refs.branch_sha(repo, branch)
         refs.refuse_if_checked_out(repo, branch)
         if old is not None and not force:
-            foreign = foreign_commits(repo, old, base)
-            if foreign:
-                listed = "\n".join(f"  {c.hexsha[:10]} {c.summary}" for c in foreign)
-                raise GitError(f"branch {branch} has commits fixer did not make (use --force to replace them):\n{listed}")
+            _refuse_foreign(repo, branch, old, base)
         if not planned:
             return BranchResult("nothing", branch, [], base.hexsha)
         with ObjectWriter(repo) as writer:
@@ -140,8 +138,48 @@ def _build_locked(repo: Repo, base: Commit, branch: str, planned: list[PlannedCo
                 return BranchResult("unchanged", branch, list(reversed(shas)), base.hexsha)
             made = _write_commits(repo, writer, base, planned, author)
             writer.publish()
-        refs.update_branch(repo, branch, made[-1], old, f"fixer: {'rebuild' if old else 'create'} {branch}")
+        _move_branch(repo, branch, made[-1], old)
     return BranchResult("updated" if old else "created", branch, made, base.hexsha)
+
+
+def _refuse_foreign(repo: Repo, branch: str, tip: str, base: Commit) -> None:
+    """Refuse to replace commits fixer did not make. When they are only the user's own history below
+    fixer's commits (another run rebuilt the branch on a newer commit meanwhile), say that instead."""
+    foreign = foreign_commits(repo, tip, base)
+    if not foreign:
+        return
+    fork = fork_point(repo.commit(tip))
+    if fork != base and repo.is_ancestor(base.hexsha, fork.hexsha) and _elsewhere(repo, fork, branch):
+        raise GitError(f"branch {branch} moved while this run worked (it is now built on {fork.hexsha[:10]}, "
+                       f"newer than {base.hexsha[:10]} where this run started); run again")
+    listed = "\n".join(f"  {c.hexsha[:10]} {c.summary}" for c in foreign)
+    raise GitError(f"branch {branch} has commits fixer did not make (use --force to replace them):\n{listed}")
+
+
+def _elsewhere(repo: Repo, commit: Commit, branch: str) -> bool:
+    """The commit is part of another branch's history too (the user's work, not an edit on this branch)."""
+    holders = run_git(repo, ["for-each-ref", "--contains", commit.hexsha, "--format=%(refname)", "refs/heads/"])
+    return any(ref != f"refs/heads/{branch}" for ref in holders.splitlines())
+
+
+def fork_point(tip: Commit) -> Commit:
+    """The first commit below the branch's fixer commits (what the branch was built on)."""
+    commit = tip
+    while is_fixer_commit(commit) and commit.parents:
+        commit = commit.parents[0]
+    return commit
+
+
+def _move_branch(repo: Repo, branch: str, new: str, old: str | None) -> None:
+    """The compare-and-swap, with the checked-out test right before and right after it: a worktree
+    that checked the branch out meanwhile gets its branch back where it was, and the run refuses."""
+    refs.refuse_if_checked_out(repo, branch)
+    refs.update_branch(repo, branch, new, old, f"fixer: {'rebuild' if old else 'create'} {branch}")
+    try:
+        refs.refuse_if_checked_out(repo, branch)
+    except GitError:
+        refs.put_back(repo, branch, old, new)
+        raise
 
 
 def _write_commits(repo: Repo, writer: ObjectWriter, base: Commit, planned: list[PlannedCommit], author: Actor | None) -> list[str]:
@@ -178,6 +216,6 @@ def dirty_paths(repo: Repo, paths: list[str]) -> list[str]:
     `index.diff(None)` runs `git diff`, which does rewrite it)."""
     if not repo.head.is_valid():
         return list(paths)
-    listing = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--no-renames")
+    listing = run_git(repo, ["status", "--porcelain", "-z", "--untracked-files=all", "--no-renames"], strip=False)
     changed = {entry[3:] for entry in listing.split("\0") if len(entry) > 3}
     return [p for p in paths if p in changed]

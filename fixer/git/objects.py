@@ -17,8 +17,6 @@ import hashlib
 import os
 import re
 import shutil
-import signal
-import subprocess
 import tempfile
 import time
 from io import BytesIO
@@ -31,14 +29,12 @@ from gitdb.util import hex_to_bin
 
 from fixer.core import interrupts
 from fixer.core.errors import GitError
+from fixer.git.command import run_git
 from fixer.git.lock import fixer_dir
 
 SEAL_KEY = "Fixer-Seal"
 SEAL_LINE = re.compile(rb"(?<=\n)" + SEAL_KEY.encode() + rb": ([0-9a-f]{64})\n\Z")
 LEFTOVER = re.compile(r"^(objects|index)-")
-# No hook runs for fixer's plumbing (`update-ref` would start reference-transaction): core.hooksPath
-# may point into the repository being fixed, and fixer never runs the repository's code.
-NO_HOOKS = ("-c", f"core.hooksPath={os.devnull}")
 
 
 def is_sealed(raw: bytes) -> bool:
@@ -62,29 +58,6 @@ def remove_leftovers(repo: Repo) -> None:
             shutil.rmtree(entry, ignore_errors=True)
         elif LEFTOVER.match(entry.name):
             entry.unlink(missing_ok=True)
-
-
-def run_git(repo: Repo, args: list[str], data: bytes | None = None, env: dict[str, str] | None = None) -> str:
-    """Run one git command; a failure becomes a one-line GitError with git's own reason."""
-    full_env = {**os.environ, "LC_ALL": "C", "LANGUAGE": "C", **(env or {})}
-    try:
-        proc = subprocess.run([repo.git.GIT_PYTHON_GIT_EXECUTABLE or "git", *NO_HOOKS, *args], input=data,
-                              cwd=repo.working_tree_dir or repo.git_dir, env=full_env, capture_output=True)
-    except OSError as exc:
-        raise GitError(f"cannot run git: {exc.strerror}") from None
-    if proc.returncode < 0:
-        raise GitError(f"git {args[0]} was killed by {signal.Signals(-proc.returncode).name}")
-    if proc.returncode != 0:
-        raise GitError(f"git {args[0]} failed: {first_reason(proc.stderr.decode('utf-8', 'replace'))}")
-    return proc.stdout.decode("utf-8", "replace").strip()
-
-
-def first_reason(stderr: str) -> str:
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    for line in lines:
-        if line.startswith(("fatal:", "error:")):
-            return line.split(":", 1)[1].strip()
-    return lines[0] if lines else "no reason given"
 
 
 class ObjectWriter:

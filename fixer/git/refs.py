@@ -8,7 +8,7 @@ from pathlib import Path
 from git import Repo
 
 from fixer.core.errors import GitError
-from fixer.git.objects import run_git
+from fixer.git.command import run_git
 
 ZERO = "0" * 40
 PSEUDO_REF = re.compile(r"^[A-Z][A-Z_]*$")  # HEAD, ORIG_HEAD, FETCH_HEAD, AUTO_MERGE, ...
@@ -36,6 +36,8 @@ def check_branch_name(repo: Repo, name: str) -> None:
 def _shape_problem(name: str) -> str | None:
     if not name or name.startswith("-"):
         return "a branch name cannot be empty or start with '-'"
+    if "@{" in name:
+        return "git would read @{...} as a reflog or previous-branch reference, not as this name"
     if name == "@" or PSEUDO_REF.match(name):
         return "it names one of git's special refs (HEAD, ORIG_HEAD, @, ...)"
     if name.startswith("refs/"):
@@ -94,3 +96,12 @@ def _git_dirs(repo: Repo) -> list[Path]:
 def update_branch(repo: Repo, branch: str, new: str, old: str | None, reason: str) -> None:
     """Point the branch at `new` only if it still is at `old` (None: only if it does not exist)."""
     run_git(repo, ["update-ref", "-m", reason, f"refs/heads/{branch}", new, old or ZERO])
+
+
+def put_back(repo: Repo, branch: str, old: str | None, new: str) -> None:
+    """Undo `update_branch` (only if the branch is still at `new`): back to `old`, or gone."""
+    ref = f"refs/heads/{branch}"
+    if old is None:
+        run_git(repo, ["update-ref", "-m", "fixer: undo", "-d", ref, new])
+    else:
+        run_git(repo, ["update-ref", "-m", "fixer: undo", ref, old, new])

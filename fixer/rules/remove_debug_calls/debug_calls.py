@@ -19,6 +19,7 @@ from fixer.lang.elixir import syntax as elixir
 from fixer.lang.elixir.syntax import BLOCKS, Doc, call_arguments, call_name, in_quote, operator_of
 from fixer.rules.remove_debug_calls.captured import Captured
 from fixer.rules.remove_debug_calls.intent import DEBUG_COMMENT, INTENT_COMMENT, LEFTOVER, PURPOSE, Clue, Intent, Verdict
+from fixer.core.userregex import compile_linear
 from fixer.rules.remove_debug_calls.layout import (LAYOUT_CHANGES, Keep, Pending, Placer, Plan, Rewrite, first_on_line, has_outside, line_indent,
                                       whole_lines)
 from fixer.lang.elixir.names import DEF_LIKE, EXPORTS, Names, call_arity, def_name_and_arities, definition_part
@@ -76,7 +77,7 @@ class Finder:
         self.source = source
         self.doc = doc
         self.calls = {_canonical(c) for c in rule.options["calls"] + rule.options["debuggers"]}
-        self.messages = [re.compile(p) for p in rule.options["messages"]]
+        self.messages = [compile_linear(p) for p in rule.options["messages"]]  # the config's: linear time
         self.outcome_findings = []
         self.fixed: dict[int, Decision] = {}  # call node id -> what was done
         self.judged: dict[int, tuple[Target, Verdict]] = {}  # call node id -> why it was fixed

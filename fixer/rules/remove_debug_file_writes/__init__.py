@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from functools import cached_property
 
 from fixer.core.rule import Example, Outcome, Param, Rule, Source
@@ -151,16 +150,20 @@ class RemoveDebugFileWrites(Rule):
         super().__init__(**options)
         self.configured = "files" in options
 
+    linear_anchors = True  # made from the `files` globs of the config
+
     def anchor_patterns(self) -> list[str]:
         from fixer.rules.remove_debug_file_writes.paths import anchor_pattern
 
         return [anchor_pattern(p) for p in self.options["files"]]
 
     @cached_property
-    def literal_regex(self) -> re.Pattern[str]:
+    def literal_regex(self):
         from fixer.rules.remove_debug_file_writes.paths import literal_pattern
 
-        return re.compile("|".join(f"(?:{literal_pattern(p)})" for p in self.options["files"]))
+        from fixer.core.userregex import compile_linear
+
+        return compile_linear("|".join(f"(?:{literal_pattern(p)})" for p in self.options["files"]))
 
     @classmethod
     def check_options(cls, values, where):

@@ -41,8 +41,8 @@ def literal_pattern(pattern: str) -> str:
     directory, _, name = pattern.rpartition("/")
     if not re.sub(r"[*?]|\[[^\]]*\]", "", name):
         last = directory.rpartition("/")[2] or directory
-        return _glob_to_source_regex(last, "[^/]") + r"(?:/|\Z)"
-    return _glob_to_source_regex(name.lstrip("*"), "[^/]") + r"\Z"
+        return _glob_to_source_regex(last, "[^/]") + r"(?:/|\z)"
+    return _glob_to_source_regex(name.lstrip("*"), "[^/]") + r"\z"
 
 
 def _glob_to_source_regex(glob: str, char: str = _QUOTED_CHAR) -> str:

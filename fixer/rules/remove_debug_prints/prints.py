@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 
 from fixer.lang.python.nodes import Spans, argument, keyword, last_name
 from fixer.core.languages import is_test_path
+from fixer.core.userregex import compile_linear
 from fixer.lang.python.leftovers import DUNDER_DEBUG, Analysis, Blocked, Module, Verdict, dunder_debug, kept_note, \
     name_parts, own_nodes, switch_in
 from fixer.lang.python.names import FUNCTIONS
@@ -257,7 +258,7 @@ class Prints(Analysis):
         self.calls = [c for c in calls if self.kinds[id(c)] in PRINTERS]
         self.call_ids = {id(c) for c in self.calls}
         self.path = PurePosixPath(path)
-        self.messages = [re.compile(p) for p in messages]
+        self.messages = [compile_linear(p) for p in messages]  # the config's: linear time
         self._facts: dict[int, tuple[list[int], bool]] = {}
         self._purposes: dict[int, Why | None] = {}
         self._blocks: dict[int, Why | None] = {}

@@ -1,0 +1,159 @@
+"""The one place fixer runs git: every command, fixer's own and GitPython's, with nothing the repository
+configures able to run a program.
+
+A repository's config and its tracked files can name programs that git would start: hooks (husky's
+`core.hooksPath=.husky` points into the tracked tree, so in CI the hook's text comes from the code under
+review), `core.fsmonitor`, clean/smudge/process filters named by `.gitattributes`, `diff.external` and
+textconv drivers, and `remote.*.uploadpack`/`receivepack`. fixer turns each of them off for every call:
+
+- `-c core.hooksPath=/dev/null` (and `--no-verify` on the push): no hook runs;
+- `-c core.fsmonitor=false`;
+- every filter driver the config defines is emptied and made optional, so git reads and compares
+  blobs as stored (cat-file is never asked for `--filters`/`--textconv`);
+- `--no-ext-diff --no-textconv` on the one diff fixer shows;
+- upload-pack/receive-pack pinned to git's own on every call that talks to a remote (a remote's
+  `uploadpack` config can't be overridden with `-c`: git takes its first value), and the `ext::`
+  transport refused.
+
+The forge token never reaches git's environment: `take_secret` removes it from the process environment
+the moment it is read, and the push alone gets it, through a credential helper that reads it from a
+pipe (so it is in no environment, no command line and no file).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+
+from git import Repo
+
+from fixer.core.errors import GitError
+
+BASE_SETTINGS = (
+    f"core.hooksPath={os.devnull}",
+    "core.fsmonitor=false",
+    "protocol.ext.allow=never",
+    "gc.auto=0",  # no background gc/maintenance started by fetch (its hooks are off anyway)
+    "maintenance.auto=false",
+)
+SAFE_DIFF = ("--no-ext-diff", "--no-textconv")
+UPLOAD_PACK = "--upload-pack=git-upload-pack"
+RECEIVE_PACK = "--receive-pack=git-receive-pack"
+# Filter driver keys, and the value that turns each off: an empty command is no filter, and a
+# filter that is not run must not be `required`.
+FILTER_KEYS = {"clean": "", "smudge": "", "process": "", "required": "false"}
+FILTER_KEY = r"^filter\..*\.(clean|smudge|process|required)$"
+
+
+def git_executable(repo: Repo | None = None) -> str:
+    return (repo.git.GIT_PYTHON_GIT_EXECUTABLE if repo is not None else None) or "git"
+
+
+def _plain_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    return {**os.environ, "LC_ALL": "C", "LANGUAGE": "C", "GIT_TERMINAL_PROMPT": "0", **(env or {})}
+
+
+def as_options(settings) -> list[str]:
+    return [part for setting in settings for part in ("-c", setting)]
+
+
+def safe_settings(repo: Repo) -> list[str]:
+    """The `key=value` settings every git call on this repository gets (read once per Repo object)."""
+    cached = getattr(repo, "_fixer_safe_settings", None)
+    if cached is None:
+        cached = [*BASE_SETTINGS, *_filter_overrides(repo)]
+        repo._fixer_safe_settings = cached
+    return cached
+
+
+def _filter_overrides(repo: Repo) -> list[str]:
+    where = repo.working_tree_dir or repo.git_dir
+    try:
+        proc = subprocess.run([git_executable(repo), *as_options(BASE_SETTINGS), "config", "-z", "--get-regexp",
+                               FILTER_KEY],
+                              cwd=where, env=_plain_env(), capture_output=True)
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror}") from None
+    if proc.returncode not in (0, 1):  # 1: no such key
+        raise GitError(f"git config failed: {first_reason(proc.stderr.decode('utf-8', 'replace'))}")
+    settings = []
+    for entry in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        key = entry.split("\n", 1)[0]
+        if key:
+            settings.append(f"{key}={FILTER_KEYS[key.rsplit('.', 1)[1].lower()]}")
+    return settings
+
+
+def harden(repo: Repo) -> Repo:
+    """Make GitPython's own calls on `repo` (cat-file, rev-list, ls-files, ...) as safe as `run_git`'s."""
+    repo.git.set_persistent_git_options(c=safe_settings(repo))
+    # `git status` would otherwise refresh and rewrite .git/index: fixer only reads it.
+    repo.git.update_environment(GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
+    return repo
+
+
+def run_git(repo: Repo, args: list[str], data: bytes | None = None, env: dict[str, str] | None = None,
+            pass_fds: tuple[int, ...] = (), options: tuple[str, ...] = (), strip: bool = True) -> str:
+    """Run one git command; a failure becomes a one-line GitError with git's own reason. The output
+    is stripped unless `strip` is false (porcelain formats start with a meaningful space)."""
+    command = [git_executable(repo), *as_options(safe_settings(repo)), *options, *args]
+    try:
+        proc = subprocess.run(command, input=data, cwd=repo.working_tree_dir or repo.git_dir,
+                              env=_plain_env({"GIT_OPTIONAL_LOCKS": "0", **(env or {})}), capture_output=True,
+                              pass_fds=pass_fds)
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror}") from None
+    if proc.returncode < 0:
+        raise GitError(f"git {args[0]} was killed by {signal.Signals(-proc.returncode).name}")
+    if proc.returncode != 0:
+        raise GitError(f"git {args[0]} failed: {first_reason(proc.stderr.decode('utf-8', 'replace'))}")
+    out = proc.stdout.decode("utf-8", "surrogateescape")
+    return out.strip() if strip else out
+
+
+def first_reason(stderr: str) -> str:
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith(("fatal:", "error:")):
+            return line.split(":", 1)[1].strip()
+    return lines[0] if lines else "no reason given"
+
+
+def diff(repo: Repo, revisions: str) -> str:
+    """`git diff` as stored: no external diff program, no textconv driver."""
+    return run_git(repo, ["diff", *SAFE_DIFF, revisions])
+
+
+def ls_remote(repo: Repo, *args: str) -> str:
+    return run_git(repo, ["ls-remote", UPLOAD_PACK, *args])
+
+
+def fetch(repo: Repo, *args: str) -> str:
+    return run_git(repo, ["fetch", UPLOAD_PACK, "--no-write-fetch-head", *args])
+
+
+def take_secret(name: str) -> str:
+    """The variable's value, removed from the environment so that no git (or anything git starts)
+    inherits it."""
+    return os.environ.pop(name, "")
+
+
+def push(repo: Repo, remote: str, refspec: str, token: str = "") -> str:
+    """`git push --no-verify`; with a token, git asks for credentials only through fixer's helper,
+    which reads them from a pipe this call alone holds."""
+    if not token:
+        return run_git(repo, ["push", RECEIVE_PACK, "--no-verify", "--porcelain", remote, refspec])
+    read_end, write_end = os.pipe()
+    try:
+        # A pipe buffer holds far more than a token: the write never waits for a reader.
+        os.write(write_end, f"username=x-access-token\npassword={token}\n".encode())
+        os.close(write_end)
+        write_end = -1
+        helper = f'!f() {{ test "$1" = get && cat /dev/fd/{read_end}; }}; f'
+        return run_git(repo, ["push", RECEIVE_PACK, "--no-verify", "--porcelain", remote, refspec], pass_fds=(read_end,),
+                       options=("-c", "credential.helper=", "-c", f"credential.helper={helper}",
+                                "-c", "credential.interactive=false"))
+    finally:
+        os.close(read_end)
+        if write_end >= 0:
+            os.close(write_end)
