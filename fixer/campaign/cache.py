@@ -16,7 +16,8 @@ from urllib.parse import quote
 from git import GitCommandError, Repo
 
 from fixer.core.errors import GitError
-from fixer.git.objects import first_reason, run_git
+from fixer.git.command import (BASE_SETTINGS, RECEIVE_PACK, UPLOAD_PACK, as_options, first_reason, harden,
+                               run_git)
 
 BLOB_FILTER = "blob:limit=1m"
 
@@ -29,12 +30,11 @@ def synced(url: str, path: Path) -> Repo:
     """The cached clone of `url`, with its default branch as the remote has it now (HEAD points at it)."""
     if not (path / "HEAD").is_file():
         _clone(url, path)
-    repo = Repo(path)
-    repo.git.update_environment(GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
+    repo = harden(Repo(path))
     if next(iter(repo.remote("origin").urls)) != url:
         run_git(repo, ["remote", "set-url", "origin", url])
     default = default_branch(repo, url)
-    _git(repo, url, ["fetch", "--no-tags", "origin",
+    _git(repo, url, ["fetch", UPLOAD_PACK, "--no-tags", "origin",
                      f"+refs/heads/{default}:refs/heads/{default}"])
     run_git(repo, ["symbolic-ref", "HEAD", f"refs/heads/{default}"])
     return repo
@@ -46,8 +46,10 @@ def _clone(url: str, path: Path) -> None:
     shutil.rmtree(partial, ignore_errors=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        # The repository is someone else's: no hook, fsmonitor or configured upload-pack of its runs.
         Repo.clone_from(url, partial, bare=True, no_local=True, single_branch=True, no_tags=True,
-                        filter=BLOB_FILTER, env={"GIT_TERMINAL_PROMPT": "0"})
+                        filter=BLOB_FILTER, env={"GIT_TERMINAL_PROMPT": "0"},
+                        multi_options=[*as_options(BASE_SETTINGS), UPLOAD_PACK], allow_unsafe_options=True)
     except GitCommandError as exc:
         shutil.rmtree(partial, ignore_errors=True)
         raise GitError(f"cannot clone {url}: {first_reason(str(exc.stderr or exc))}") from None
@@ -56,7 +58,7 @@ def _clone(url: str, path: Path) -> None:
 
 
 def default_branch(repo: Repo, url: str) -> str:
-    listing = _git(repo, url, ["ls-remote", "--symref", "origin", "HEAD"])
+    listing = _git(repo, url, ["ls-remote", UPLOAD_PACK, "--symref", "origin", "HEAD"])
     for line in listing.splitlines():
         if line.startswith("ref: refs/heads/") and line.endswith("\tHEAD"):
             return line.removeprefix("ref: refs/heads/").removesuffix("\tHEAD")
@@ -64,7 +66,7 @@ def default_branch(repo: Repo, url: str) -> str:
 
 
 def remote_branch_sha(repo: Repo, url: str, branch: str) -> str | None:
-    listing = _git(repo, url, ["ls-remote", "origin", f"refs/heads/{branch}"])
+    listing = _git(repo, url, ["ls-remote", UPLOAD_PACK, "origin", f"refs/heads/{branch}"])
     return listing.split()[0] if listing else None
 
 
@@ -76,7 +78,7 @@ def mirror_branch(repo: Repo, url: str, branch: str) -> str | None:
         if run_git(repo, ["for-each-ref", f"refs/heads/{branch}"]):
             run_git(repo, ["update-ref", "-d", f"refs/heads/{branch}"])
         return None
-    _git(repo, url, ["fetch", "--no-tags", "origin",
+    _git(repo, url, ["fetch", UPLOAD_PACK, "--no-tags", "origin",
                      f"+refs/heads/{branch}:refs/heads/{branch}"])
     return remote_sha
 
@@ -84,7 +86,8 @@ def mirror_branch(repo: Repo, url: str, branch: str) -> str | None:
 def delete_remote_branch(repo: Repo, url: str, branch: str, expected: str) -> None:
     """Delete the branch on the remote only while it is still at `expected`: commits someone added
     since are never thrown away (git's --force-with-lease)."""
-    _git(repo, url, ["push", f"--force-with-lease=refs/heads/{branch}:{expected}", "origin",
+    _git(repo, url, ["push", RECEIVE_PACK, "--no-verify", f"--force-with-lease=refs/heads/{branch}:{expected}",
+                     "origin",
                      f":refs/heads/{branch}"])
 
 
@@ -92,12 +95,12 @@ def bare_for(url: str, path: Path) -> Repo:
     """The cached clone, or an empty repository beside it with the remote set (enough to delete a
     branch; `close` on a fresh CI runner clones nothing)."""
     if (path / "HEAD").is_file():
-        return Repo(path)
+        return harden(Repo(path))
     path = path.with_name(path.name + ".scratch")
     if (path / "HEAD").is_file():
-        return Repo(path)
+        return harden(Repo(path))
     path.mkdir(parents=True, exist_ok=True)
-    repo = Repo.init(path, bare=True)
+    repo = harden(Repo.init(path, bare=True))
     repo.create_remote("origin", url)
     return repo
 

@@ -30,11 +30,30 @@ class PullInfo:
     head_sha: str | None
 
 
+# Tokens taken out of the environment at first read, so no git process (or hook) fixer starts inherits
+# them; spawned workers get them from the parent through `hand_over`, never through the environment.
+_taken: dict[str, str] = {}
+
+
 def token_from(env_name: str) -> str:
-    token = os.environ.get(env_name, "")
+    if env_name not in _taken:
+        _taken[env_name] = os.environ.pop(env_name, "")
+    token = _taken[env_name]
     if not token:
         raise GitError(f"${env_name} is not set: a campaign needs a token for the forge")
     return token
+
+
+def taken() -> dict[str, str]:
+    return dict(_taken)
+
+
+def hand_over(tokens: dict[str, str]) -> None:
+    """A worker's initializer: the tokens its parent took, and Ctrl-C left to the parent."""
+    from fixer.core import interrupts
+
+    _taken.update(tokens)
+    interrupts.ignore()
 
 
 def client(api_url: str, token: str):

@@ -92,7 +92,7 @@ def _run(job: RepoJob, token: str) -> Outcome:
     gh = forge_ops.client(job.api_url, token)
     latest = forge_ops.latest_pull(gh, job.name, job.branch)
     if decide(built.status, latest) == PUBLISH:
-        _publish(repo, job)
+        _publish(repo, job, token)
         done.action = UPDATED if latest is not None and latest.state in ("open", "draft") else OPENED
         latest = forge_ops.latest_pull(gh, job.name, job.branch)
     if latest is not None:
@@ -100,9 +100,10 @@ def _run(job: RepoJob, token: str) -> Outcome:
     return done
 
 
-def _publish(repo, job: RepoJob) -> None:
+def _publish(repo, job: RepoJob, token: str) -> None:
     from fixer.forge.pr import PrOptions, open_pr
 
     options = PrOptions(branch=job.branch, remote="origin", repo=job.name, title=job.title, draft=job.draft,
-                        labels=list(job.labels), api_url=job.api_url, token_env=job.token_env, forge="github")
+                        labels=list(job.labels), api_url=job.api_url, token_env=job.token_env, forge="github",
+                        tokens={job.token_env: token})
     open_pr(repo, options)

@@ -15,7 +15,6 @@ from fixer.campaign.repo_job import RepoJob, run_repo
 from fixer.campaign.shard import Shard
 from fixer.campaign.spec import Campaign, RepoSpec
 from fixer.campaign.state import CampaignState
-from fixer.core import interrupts
 from fixer.core.globs import matches_any
 from fixer.core.rule import ConfigError
 
@@ -86,7 +85,7 @@ def _work(campaign, where, jobs, todo, state, run_id, progress) -> list[Outcome]
     waiting = iter(todo)
     # spawn: a worker starts clean (no copy of the parent's threads, progress bar or open state file).
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=multiprocessing.get_context("spawn"),
-                             initializer=interrupts.ignore) as pool:
+                             initializer=forge_ops.hand_over, initargs=(forge_ops.taken(),)) as pool:
         running: dict = {}
 
         def start_next() -> None:
