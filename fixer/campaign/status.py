@@ -22,15 +22,15 @@ def with_unrun(records: list[Record], names_urls: list[tuple[str, str]]) -> list
 
 def refreshed(records: list[Record], campaign: Campaign, token: str, warn) -> list[Record]:
     """Each PR's state and checks as the forge reports them now (a PR merged or closed by a person)."""
-    gh = forge_ops.client(campaign.api_url, token)
     out = []
     for record in records:
         if record.pr_number is None:
             out.append(record)
             continue
         try:
-            info = forge_ops.pull(gh, record.name, record.pr_number)
-            checks = forge_ops.checks(gh, record.name, info.head_sha) if info.head_sha else None
+            forge = forge_ops.connect(campaign.forge, campaign.api_url, token, record.name, campaign.token_env)
+            info = forge_ops.pull(forge, record.pr_number)
+            checks = forge_ops.checks(forge, info.head_sha) if info.head_sha else None
         except Exception as exc:  # one repository's forge trouble leaves its stored row as it was
             warn(f"{record.name}: PR #{record.pr_number} not refreshed: {forge_ops.reason(exc, token)}")
             out.append(record)

@@ -159,13 +159,12 @@ def close_action(path, shard, state, cache) -> int:
 
     campaign, chosen, where = _setup(path, shard, state, cache)
     token = forge_ops.token_from(campaign.token_env)
-    gh = forge_ops.client(campaign.api_url, token)
     failed = False
     with CampaignState(where.state) as stored:
         stored.claim(campaign.name, chosen.label if chosen else "all")
         for repo in repositories(campaign, chosen):
             record = stored.record_of(repo.name)
-            result = close_repo(campaign, gh, token, repo, where.cache, record.head if record else None)
+            result = close_repo(campaign, token, repo, where.cache, record.head if record else None)
             failed |= result.failed
             if record is not None and record.pr_number is not None and not result.failed:
                 stored.set_pr(repo.name, "closed", None)
