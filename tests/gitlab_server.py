@@ -37,7 +37,7 @@ class Project:
     def head_sha(self, branch: str, stored: str = "") -> str:
         return stored or branch_head(self.bare, branch)
 
-    def project_json(self, url: str = "") -> dict:
+    def project_json(self) -> dict:
         return {"id": self.project_id, "path_with_namespace": self.path, "default_branch": self.default_branch,
                 "web_url": f"https://gitlab.example/{self.path}", "name": self.path.rsplit("/", 1)[-1],
                 "archived": self.archived,
