@@ -112,12 +112,13 @@ def test_one_request_per_repository_with_fixes_none_for_clean_ones_and_no_duplic
 
     result = world.campaign("run", str(path), "--jobs", "2")
     assert result.exit_code == 0, result
+    pr = "MR !1" if world.kind == "gitlab" else "PR #1"
     for name in (alpha, beta):
         (request,) = world.requests_of(name)
         assert (world.head_of(request), world.state_of(request), request["labels"]) == (BRANCH, "open", ["cleanup"])
         assert request["title"] == "Remove leftover debug code"
         assert show(bares[name], "app.py") == TIDY
-        assert f"{name}: opened: 1 fixes in 1 files, PR #1 (open) https://{world.kind}.example/{name}" in result.stdout
+        assert f"{name}: opened: 1 fixes in 1 files, {pr} (open) https://{world.kind}.example/{name}" in result.stdout
     assert world.requests_of(clean) == [] and branch_sha(bares[clean]) is None
     assert f"{clean}: clean (nothing to fix)" in result.stdout
     assert TOKEN not in result.stdout + result.stderr
@@ -125,7 +126,7 @@ def test_one_request_per_repository_with_fixes_none_for_clean_ones_and_no_duplic
     seen = len(world.server.requests)
     again = world.campaign("run", str(path))
     assert again.exit_code == 0, again
-    assert f"{alpha}: unchanged: 1 fixes in 1 files, PR #1 (open)" in again.stdout
+    assert f"{alpha}: unchanged: 1 fixes in 1 files, {pr} (open)" in again.stdout
     assert [r for r in world.server.requests[seen:] if r["method"] != "GET"] == []  # nothing opened or edited
     # A fresh machine (no cache, no state: a new CI runner) finds the requests on the forge.
     fresh = world.campaign("run", str(path), "--state", str(world.tmp_path / "fresh.sqlite"),
@@ -138,7 +139,7 @@ def test_one_request_per_repository_with_fixes_none_for_clean_ones_and_no_duplic
     _push(world.tmp_path, alpha, {"more.py": "def g():\n    breakpoint()\n    return 2\n"})
     changed = world.campaign("run", str(path))
     assert changed.exit_code == 0, changed
-    assert f"{alpha}: updated: 2 fixes in 2 files, PR #1 (open)" in changed.stdout
+    assert f"{alpha}: updated: 2 fixes in 2 files, {pr} (open)" in changed.stdout
     assert len(world.creations()) == 2 and len(world.requests_of(alpha)) == 1
     key = "description" if world.kind == "gitlab" else "body"
     described = [call["body"][key] for call in world.server.calls("update") if key in (call["body"] or {})]
@@ -171,11 +172,16 @@ def test_status_reflects_a_request_merged_or_closed_on_the_forge_and_its_checks(
         world.set_checks(gamma, head, [("test", "failure"), ("lint", "success"), ("e2e", "pending"),
                                        ("docs", "warning")])
 
+    pr = "MR !1" if world.kind == "gitlab" else "PR #1"
     data, repos = world.status(path)
     assert [repos[n]["state"] for n in (alpha, beta, gamma)] == ["merged", "closed", "open"]
     expected = "1 failed, 2 pending, 1 passed" if world.kind == "gitlab" else "1 failed, 1 pending, 2 passed"
     assert repos[gamma]["checks"] == expected
     assert data["summary_line"] == "1 merged, 1 open, 1 closed"
+    markdown = world.campaign("status", str(path), "--format", "markdown").stdout
+    link = f"[{pr[3:]}](https://{world.kind}.example/{gamma}/" + ("-/merge_requests/1)" if world.kind == "gitlab"
+                                                                   else "pulls/1)")
+    assert f"| {gamma} | 1 | {BRANCH} | {link} | open | {expected} |  |" in markdown
     _, repos = world.status(path, "--no-refresh")  # what the forge said was stored
     assert (repos[alpha]["state"], repos[beta]["state"]) == ("merged", "closed")
 
@@ -183,7 +189,7 @@ def test_status_reflects_a_request_merged_or_closed_on_the_forge_and_its_checks(
     rerun = world.campaign("run", str(path))
     assert rerun.exit_code == 0, rerun
     assert f"{alpha}: clean (nothing to fix)" in rerun.stdout
-    assert f"{beta}: unchanged: 1 fixes in 1 files, PR #1 (closed)" in rerun.stdout
+    assert f"{beta}: unchanged: 1 fixes in 1 files, {pr} (closed)" in rerun.stdout
     assert len(world.creations()) == 3
 
 
@@ -196,8 +202,9 @@ def test_close_withdraws_the_campaign(world):
 
     result = world.campaign("close", str(path))
     assert result.exit_code == 0, result
-    assert f"{alpha}: closed PR #1, deleted branch {BRANCH}" in result.stdout
-    assert f"{clean}: no open PR" in result.stdout
+    word, sign = ("MR", "!") if world.kind == "gitlab" else ("PR", "#")
+    assert f"{alpha}: closed {word} {sign}1, deleted branch {BRANCH}" in result.stdout
+    assert f"{clean}: no open {word}" in result.stdout
     assert [world.state_of(r) for n in (alpha, beta) for r in world.requests_of(n)] == ["closed", "closed"]
     assert branch_sha(bares[alpha]) is None and branch_sha(bares[beta]) is None
     data, _ = world.status(path)
@@ -253,6 +260,6 @@ def test_the_forges_default_token_variable_is_read_and_a_draft_shows_as_draft(wo
     assert result.exit_code == 0, result
     (request,) = world.requests_of(alpha)
     assert request["title"] == ("Draft: " if world.kind == "gitlab" else "WIP: ") + "Remove leftover debug code"
-    assert "PR #1 (draft)" in result.stdout
+    assert ("MR !1" if world.kind == "gitlab" else "PR #1") + " (draft)" in result.stdout
     data, _ = world.status(path)
     assert data["summary_line"] == "1 draft"

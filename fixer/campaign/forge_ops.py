@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from fixer.core.errors import GitError
 from fixer.forge.protocol import FAILED, PASSED, PENDING, Forge, Request, Target
-from fixer.forge.registry import make
+from fixer.forge.registry import forge_class, make
 
 USERINFO = re.compile(r"\b(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s'\"]*@")
 
@@ -32,6 +32,12 @@ def token_from(env_name: str) -> str:
     if not token:
         raise GitError(f"${env_name} is not set: a campaign needs a token for the forge")
     return token
+
+
+def request_word(kind: str) -> tuple[str, str]:
+    """How the forge's requests are named in one line: ("PR", "#") on GitHub and Gitea, ("MR", "!") on GitLab."""
+    cls = forge_class(kind)
+    return "".join(word[0] for word in cls.noun.split()).upper(), cls.sign
 
 
 def connect(kind: str, api_url: str, token: str, repo: str = "", token_env: str = "") -> Forge:

@@ -106,8 +106,10 @@ def commands(command_cls, guarded) -> typer.Typer:
 def run_action(path, jobs, shard, state, cache, quiet) -> int:
     from fixer.campaign.run import Progress, run_campaign
 
+    from fixer.campaign.forge_ops import request_word
+
     campaign, chosen, where = _setup(path, shard, state, cache)
-    with _Display(quiet) as display:
+    with _Display(quiet, request_word(campaign.forge)) as display:
         outcomes = run_campaign(campaign, chosen, where, jobs, Progress(display.planned, display.finished))
     return exitcodes.ERROR if any(o.action == "failed" for o in outcomes) else exitcodes.OK
 
@@ -115,7 +117,7 @@ def run_action(path, jobs, shard, state, cache, quiet) -> int:
 def status_action(path, states, merge, output_format, refresh, shard, state) -> int:
     import os
 
-    from fixer.campaign import status as view
+    from fixer.campaign import forge_ops, status as view
     from fixer.campaign.state import CampaignState, read_records
     from fixer.core.rule import ConfigError
     from fixer.ui import report
@@ -125,6 +127,7 @@ def status_action(path, states, merge, output_format, refresh, shard, state) -> 
     if bool(states) != merge:
         raise ConfigError("give the shards' state files with --merge (fixer campaign status CAMPAIGN --merge STATE...)")
     campaign, chosen, where = _setup(path, shard, state, None)
+    _, sign = forge_ops.request_word(campaign.forge)
     files = [p.resolve() for p in states] if merge else [where.state]
     records = read_records(files, campaign.name) if merge or where.state.is_file() else []
     listed = [(r.name, r.url) for r in campaign.repos if chosen is None or chosen.holds(r.name)]
@@ -142,10 +145,10 @@ def status_action(path, states, merge, output_format, refresh, shard, state) -> 
     if output_format == "json":
         sys.stdout.write(view.as_json(records, campaign.name))
     elif output_format == "markdown":
-        sys.stdout.write(view.as_markdown(records, campaign.name))
+        sys.stdout.write(view.as_markdown(records, campaign.name, sign))
     else:
         out = report.stdout()
-        out.print(view.as_table(records, campaign.name))
+        out.print(view.as_table(records, campaign.name, sign))
         out.print(view.summary(records), markup=False)
     return exitcodes.OK
 
@@ -176,8 +179,9 @@ def close_action(path, shard, state, cache) -> int:
 class _Display:
     """A bar on stderr (on a terminal) and one line per finished repository on stdout."""
 
-    def __init__(self, quiet: bool):
+    def __init__(self, quiet: bool, word: tuple[str, str] = ("PR", "#")):
         self.quiet, self.bar, self.task, self.counts = quiet, None, None, {}
+        self.word = word  # how the forge's requests are named: ("PR", "#"), ("MR", "!")
 
     def __enter__(self):
         return self
@@ -208,17 +212,17 @@ class _Display:
         from fixer.ui import report
 
         self.counts[outcome.action] = self.counts.get(outcome.action, 0) + 1
-        report.stdout().print(_line(outcome), markup=False, highlight=False)
+        report.stdout().print(_line(outcome, *self.word), markup=False, highlight=False)
         if self.bar is not None:
             self.bar.update(self.task, advance=1)
 
 
-def _line(outcome) -> str:
+def _line(outcome, word: str = "PR", sign: str = "#") -> str:
     if outcome.action == "failed":
         return f"{outcome.name}: failed: {outcome.error}"
     if outcome.action == "clean":
         return f"{outcome.name}: clean (nothing to fix)"
-    pr = f"PR #{outcome.pr_number} ({outcome.pr_state}) {outcome.pr_url}" if outcome.pr_number else "no PR"
+    pr = f"{word} {sign}{outcome.pr_number} ({outcome.pr_state}) {outcome.pr_url}" if outcome.pr_number else f"no {word}"
     return f"{outcome.name}: {outcome.action}: {outcome.fixes} fixes in {outcome.files} files, {pr}"
 
 

@@ -133,6 +133,10 @@ def token_variables(kind: str, env: dict[str, str]) -> tuple[str, ...]:
     return FORGES[kind].token_variables + fallback
 
 
-def make(kind: str, target: Target) -> Forge:
+def forge_class(kind: str) -> type:
     entry = FORGES[kind]
-    return getattr(importlib.import_module(entry.module), entry.name)(target)
+    return getattr(importlib.import_module(entry.module), entry.name)
+
+
+def make(kind: str, target: Target) -> Forge:
+    return forge_class(kind)(target)
