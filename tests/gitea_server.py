@@ -16,7 +16,8 @@ class Repo:
     """One repository's pull requests, comments and commit statuses."""
 
     def __init__(self, owner: str, name: str, default_branch: str = "main", bare=None, archived: bool = False):
-        self.owner, self.name, self.default_branch, self.bare, self.archived = owner, name, default_branch, bare, archived
+        self.owner, self.name, self.default_branch = owner, name, default_branch
+        self.bare, self.archived = bare, archived
         self.pulls: dict[int, dict] = {}
         self.comments: list[tuple[int, str]] = []
         self.statuses: dict[str, list[dict]] = {}  # sha -> [{"context", "status"}]

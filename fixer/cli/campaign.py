@@ -222,7 +222,10 @@ def _line(outcome, word: str = "PR", sign: str = "#") -> str:
         return f"{outcome.name}: failed: {outcome.error}"
     if outcome.action == "clean":
         return f"{outcome.name}: clean (nothing to fix)"
-    pr = f"{word} {sign}{outcome.pr_number} ({outcome.pr_state}) {outcome.pr_url}" if outcome.pr_number else f"no {word}"
+    if not outcome.pr_number:
+        pr = f"no {word}"
+    else:
+        pr = f"{word} {sign}{outcome.pr_number} ({outcome.pr_state}) {outcome.pr_url}"
     return f"{outcome.name}: {outcome.action}: {outcome.fixes} fixes in {outcome.files} files, {pr}"
 
 

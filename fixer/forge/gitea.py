@@ -126,7 +126,6 @@ class Gitea:
         self._call(f"comment on pull request #{request.number}", "POST", f"/issues/{request.number}/comments",
                    json={"body": text})
 
-
     def find_latest(self, branch: str) -> Request | None:
         found = self._find(branch, "all")
         return _request(max(found, key=lambda p: p["number"])) if found else None  # numbers count up

@@ -116,7 +116,6 @@ class GitHub:
         with self._calling(f"comment on pull request #{request.number}"):
             self._pull(request).create_issue_comment(text)
 
-
     def find_latest(self, branch: str) -> Request | None:
         owner = self.target.repo.split("/")[0]
         with self._calling(f"list pull requests for {branch}"):

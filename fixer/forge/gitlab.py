@@ -36,8 +36,6 @@ class GitLab:
     @property
     def client(self):
         if self._client is None:
-            import gitlab
-
             # python-gitlab wants the instance URL and adds /api/v4 itself.
             url = self.target.api_url.rstrip("/").removesuffix(API_PATH)
             token = {"job_token" if self.job_token else "private_token": self.target.token}
@@ -161,7 +159,8 @@ class GitLab:
         with self._calling(f"list the projects of group {owner}"):
             projects = self.client.groups.get(owner, lazy=True).projects.list(
                 include_subgroups=True, archived=False, with_shared=False, get_all=True)
-        return [Repository(p.path_with_namespace, p.http_url_to_repo) for p in projects if not p.attributes.get("archived")]
+        return [Repository(p.path_with_namespace, p.http_url_to_repo) for p in projects
+                if not p.attributes.get("archived")]
 
     def _ids(self, usernames: list[str]) -> list[int]:
         self.prepare([], usernames)
