@@ -85,6 +85,7 @@ class FakeForge:
         pull["sha"] = sha  # GitHub keeps showing the last tip after the branch is deleted
         return {"id": 1000 + number, "number": number, "state": pull["state"], "title": pull["title"],
                 "body": pull["body"], "draft": pull["draft"], "merged": pull["merged"],
+                "merged_at": "2026-03-01T12:00:00Z" if pull["merged"] else None,
                 "url": f"{self.url}/repos/{full}/pulls/{number}",
                 "html_url": f"https://github.example/{full}/pull/{number}",
                 "issue_url": f"{self.url}/repos/{full}/issues/{number}",

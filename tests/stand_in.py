@@ -14,6 +14,16 @@ import git
 HANG_SECONDS = 3.0  # longer than the --timeout the tests give fixer, short enough to end the test quickly
 
 
+def branch_head(bare, branch: str) -> str:
+    """The branch's tip in a bare repository (a git.Repo or its path), "" when it has none."""
+    if bare is None:
+        return ""
+    try:
+        return (bare if isinstance(bare, git.Repo) else git.Repo(bare)).commit(f"refs/heads/{branch}").hexsha
+    except (git.BadName, ValueError):
+        return ""
+
+
 class StandIn:
     def __init__(self, token: str, bare: git.Repo | None = None):
         self.token = token
@@ -21,6 +31,8 @@ class StandIn:
         self.requests: list[dict] = []
         self.fail: dict[str, tuple[int, object]] = {}  # route name -> (status, JSON body)
         self.hang: set[str] = set()  # route names that answer only after HANG_SECONDS
+        self.throttled: dict[str, int] = {}  # route name -> how many more answers are a 429 with Retry-After: 1
+        self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -34,12 +46,7 @@ class StandIn:
         self.server.server_close()
 
     def head_sha(self, branch: str, stored: str = "") -> str:
-        if stored or self.bare is None:
-            return stored
-        try:
-            return self.bare.commit(f"refs/heads/{branch}").hexsha
-        except (git.BadName, ValueError):
-            return ""
+        return stored or branch_head(self.bare, branch)
 
     def calls(self, route: str) -> list[dict]:
         return [r for r in self.requests if r["route"] == route]
@@ -60,11 +67,13 @@ class StandIn:
             def log_message(self, *args):
                 pass
 
-            def _send(self, status: int, payload) -> None:
+            def _send(self, status: int, payload, headers: dict | None = None) -> None:
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
                 self.end_headers()
                 self.wfile.write(data)
 
@@ -78,12 +87,19 @@ class StandIn:
                 parsed = urlparse(self.path)
                 query = {k: v[0] for k, v in parse_qs(parsed.query).items()}
                 record = {"method": self.command, "path": parsed.path, "query": query, "body": body,
-                          "headers": dict(self.headers), "raw": raw.decode("utf-8", "replace"), "route": ""}
+                          "headers": dict(self.headers), "raw": raw.decode("utf-8", "replace"), "route": "",
+                          "time": time.monotonic()}
                 stand_in.requests.append(record)
                 if not stand_in.authorized(self.headers, parsed.path):
                     return self._send(401, {"message": "401 Unauthorized"})
                 name, action = stand_in.route(self.command, parsed.path, query, body)
                 record["route"] = name
+                with stand_in.lock:
+                    limited = stand_in.throttled.get(name, 0)
+                    if limited:
+                        stand_in.throttled[name] = limited - 1
+                if limited:
+                    return self._send(429, {"message": "429 Too Many Requests"}, {"Retry-After": "1"})
                 if name in stand_in.hang:
                     time.sleep(HANG_SECONDS)
                 status, answer = stand_in.fail[name] if name in stand_in.fail else action()

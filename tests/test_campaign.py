@@ -91,7 +91,7 @@ def test_an_unreachable_repository_is_reported_while_the_rest_finish(tmp_path, f
     result = campaign("run", str(path), "--jobs", "3")
     assert result.exit_code == 2, result
     lines = dict(line.split(": ", 1) for line in result.stdout.splitlines() if line.startswith("acme/"))
-    assert lines["acme/hidden"] == "failed: 404 Not Found"
+    assert lines["acme/hidden"] == "failed: GitHub API: get repository acme/hidden: 404 Not Found"
     assert branch_sha(hidden) is None  # nothing pushed for a repository the forge refuses
     assert lines["acme/gone"].startswith(f"failed: cannot clone {missing}: ")
     assert "does not appear to be a git repository" in lines["acme/gone"]
@@ -334,7 +334,7 @@ def test_a_branch_holding_someone_elses_commits_is_a_recorded_failure(tmp_path, 
 @pytest.mark.parametrize("text, reason", [
     ("[campaign]\nbranch = 'b'\n[[repos]]\nname = 'a/b'\nurl = '/x'\n", "'campaign.name' is required"),
     ("[campaign]\nname = 'n'\nbranch = 'b'\nforge = 'svn'\n[[repos]]\nname = 'a/b'\nurl = '/x'\n",
-     "'campaign.forge' = 'svn': campaigns support github so far"),
+     "'campaign.forge' = 'svn': expected one of github, gitlab, gitea"),
     ("[campaign]\nname = 'n'\nbranch = 'b'\n", "no repositories"),
     ("[campaign]\nname = 'n'\nbranch = 'b'\n[[repos]]\nname = 'a/b'\n", "'repos[1]' needs both url and name"),
     ("[campaign]\nname = 'n'\nbranch = 'b'\n[[repos]]\nname = 'a/b'\nurl = '/x'\n[rules.no-such-rule]\n",

@@ -95,7 +95,7 @@ def test_no_fixer_command_runs_anything_the_repository_configures(tmp_path):
         (["apply"], (0,)),
         (["checklist", "docs/RELEASE.md"], (0, 1)),
         (["checklist", "docs/RELEASE.md", "--apply", "--branch", "fixer/checklist"], (0,)),
-        (["pr", "--dry-run", "--base", "main"], (0,)),
+        (["pr", "--dry-run", "--base", "main", "--repo", "acme/service"], (0,)),
         (["apply", "--patch", str(patch), "--branch", "fixer/patched"], (0,)),
         (["apply", "--patch", str(patch), "--in-place"], (0,)),
     ]

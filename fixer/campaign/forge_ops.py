@@ -1,11 +1,10 @@
-"""Every forge call a campaign makes besides opening the pull request (which is fixer.forge.pr's
-`open_pr`): finding a branch's pull request, its state and CI checks, closing it, listing an
-organisation's repositories. GitHub through PyGithub, all in this one module, so the forge-neutral
-layer can replace it in one place.
+"""Every forge call a campaign makes besides opening the request (which is fixer.forge.pr's
+`open_pr`): finding a branch's request, its state and CI checks, closing it, listing an
+organisation's or group's repositories. All of it goes through the forge layer's protocol
+(fixer.forge.protocol), so a campaign runs on every forge `fixer pr` knows: GitHub, GitLab, Gitea.
 
-Rate limits: repositories are looked up lazily (no request of their own: one call, one request), and
-the client retries a 429, and a 403 GitHub marks as a rate limit, after the time its
-`Retry-After` (or rate-limit reset) header gives; PyGithub's GithubRetry does the reading.
+Rate limits are the forge layer's too (fixer.forge.backoff): a 429, or a 403 GitHub marks as a rate
+limit, is asked again after the forge's `Retry-After` or rate-limit reset time.
 """
 from __future__ import annotations
 
@@ -14,11 +13,9 @@ import re
 from dataclasses import dataclass
 
 from fixer.core.errors import GitError
+from fixer.forge.protocol import FAILED, PASSED, PENDING, Forge, Request, Target
+from fixer.forge.registry import forge_class, make
 
-RETRIES = 5
-MAX_WAIT = 15 * 60  # seconds; a longer wait fails the call instead (the next run picks it up)
-PASSED = {"success", "neutral", "skipped"}
-FAILED = {"failure", "error", "timed_out", "cancelled", "action_required", "startup_failure", "stale"}
 USERINFO = re.compile(r"\b(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s'\"]*@")
 
 
@@ -30,15 +27,23 @@ class PullInfo:
     head_sha: str | None
 
 
-# Tokens taken out of the environment at first read, so no git process (or hook) fixer starts inherits
-# them; spawned workers get them from the parent through `hand_over`, never through the environment.
+# The token of the command under way. It leaves the environment when the command starts (no git process
+# or hook fixer starts inherits it); spawned workers get it from the parent through `hand_over`.
 _taken: dict[str, str] = {}
 
 
+def take_token(env_name: str) -> None:
+    """At the start of a campaign command: take $env_name out of the environment for this command."""
+    _taken.clear()
+    _taken[env_name] = os.environ.pop(env_name, "")
+
+
+def token_or_empty(env_name: str) -> str:
+    return _taken[env_name] if env_name in _taken else os.environ.get(env_name, "")
+
+
 def token_from(env_name: str) -> str:
-    if env_name not in _taken:
-        _taken[env_name] = os.environ.pop(env_name, "")
-    token = _taken[env_name]
+    token = token_or_empty(env_name)
     if not token:
         raise GitError(f"${env_name} is not set: a campaign needs a token for the forge")
     return token
@@ -56,71 +61,57 @@ def hand_over(tokens: dict[str, str]) -> None:
     interrupts.ignore()
 
 
-def client(api_url: str, token: str):
-    from github import Auth, Github, GithubRetry
-
-    # GithubRetry adds 403 itself, and retries it only when GitHub says it is a rate limit.
-    retry = GithubRetry(total=RETRIES, status_forcelist=[429, 500, 502, 503, 504],
-                        max_rate_limit_wait=MAX_WAIT, backoff_factor=1)
-    return Github(base_url=api_url.rstrip("/"), auth=Auth.Token(token), retry=retry, lazy=True,
-                  seconds_between_requests=None, seconds_between_writes=None)
+def request_word(kind: str) -> tuple[str, str]:
+    """How the forge's requests are named in one line: ("PR", "#") on GitHub and Gitea, ("MR", "!") on GitLab."""
+    cls = forge_class(kind)
+    return "".join(word[0] for word in cls.noun.split()).upper(), cls.sign
 
 
-def latest_pull(gh, slug: str, branch: str) -> PullInfo | None:
-    """The newest pull request from `branch` in any state (a closed one tells a withdrawn repository)."""
-    repo = gh.get_repo(slug)
-    owner = slug.split("/")[0]
-    pulls = repo.get_pulls(state="all", head=f"{owner}:{branch}", sort="created", direction="desc")
-    newest = next(iter(pulls), None)
-    return _info(newest) if newest is not None else None
+def connect(kind: str, api_url: str, token: str, repo: str = "", token_env: str = "") -> Forge:
+    """The forge module for one repository (or, with no repo, for an organisation's listing)."""
+    return make(kind, Target(api_url, repo, token, token_variable=token_env))
 
 
-def pull(gh, slug: str, number: int) -> PullInfo:
-    return _info(gh.get_repo(slug).get_pull(number))
+def _info(request: Request) -> PullInfo:
+    state = "draft" if request.state == "open" and request.draft else request.state
+    return PullInfo(request.number, request.url, state, request.head_sha or None)
 
 
-def _info(pr) -> PullInfo:
-    if pr.merged:
-        state = "merged"
-    elif pr.state == "closed":
-        state = "closed"
-    else:
-        state = "draft" if pr.draft else "open"
-    return PullInfo(pr.number, pr.html_url, state, pr.head.sha)
+def latest_pull(forge: Forge, branch: str) -> PullInfo | None:
+    """The newest request from `branch` in any state (a closed one tells a withdrawn repository)."""
+    found = forge.find_latest(branch)
+    return _info(found) if found is not None else None
 
 
-def checks(gh, slug: str, sha: str) -> str | None:
-    """CI on the branch tip, from commit statuses and check runs: "2 passed, 1 failed", or None when
-    the forge reports none."""
-    commit = gh.get_repo(slug).get_commit(sha)
-    states = [status.state for status in commit.get_combined_status().statuses]
-    for run in commit.get_check_runs():
-        states.append(run.conclusion if run.status == "completed" else "pending")
-    if not states:
+def pull(forge: Forge, number: int) -> PullInfo:
+    return _info(forge.get(number))
+
+
+def checks(forge: Forge, sha: str) -> str | None:
+    """CI on the branch tip: "1 failed, 1 pending, 2 passed", or None when the forge reports none."""
+    outcomes = [check.outcome for check in forge.checks(sha)]
+    if not outcomes:
         return None
-    counts = {"passed": sum(s in PASSED for s in states), "failed": sum(s in FAILED for s in states)}
-    counts["pending"] = len(states) - counts["passed"] - counts["failed"]
-    return ", ".join(f"{n} {label}" for label, n in (("failed", counts["failed"]), ("pending", counts["pending"]),
-                                                     ("passed", counts["passed"])) if n)
+    counts = ((label, outcomes.count(label)) for label in (FAILED, PENDING, PASSED))
+    return ", ".join(f"{n} {label}" for label, n in counts if n)
 
 
-def close_pull(gh, slug: str, number: int) -> None:
-    gh.get_repo(slug).get_pull(number).edit(state="closed")
+def close_pull(forge: Forge, number: int) -> None:
+    forge.close(Request(number, "", "open", "", ""))
 
 
-def org_repos(gh, org: str) -> list[tuple[str, str]]:
-    """(owner/name, clone URL) of an organisation's repositories that can take a pull request (not
-    archived)."""
-    return [(repo.full_name, repo.clone_url) for repo in gh.get_organization(org).get_repos()
-            if not repo.archived]
+def org_repos(forge: Forge, org: str) -> list[tuple[str, str]]:
+    """(path, clone URL) of an organisation's (GitLab: group's, subgroups included) repositories that
+    can take a request (not archived)."""
+    return [(repo.path, repo.clone_url) for repo in forge.list_repos(org)]
 
 
 def reason(exc: Exception, token: str = "") -> str:
     """One line for a failed forge call, never showing the token or a URL's credentials."""
-    status = getattr(exc, "status", None)
-    data = getattr(exc, "data", None)
-    message = data.get("message") if isinstance(data, dict) else None
-    text = f"{status} {message}" if status and message else f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, GitError):  # the forge layer's own one-line errors
+        text = str(exc)
+    else:
+        text = f"{type(exc).__name__}: {exc}"
     return scrub(" ".join(text.split()), token)
 
 

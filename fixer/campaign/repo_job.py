@@ -36,6 +36,7 @@ class RepoJob:
     labels: list[str] = field(default_factory=list)
     api_url: str = "https://api.github.com"
     token_env: str = "GITHUB_TOKEN"
+    forge: str = "github"  # github, gitlab or gitea: the campaign's, never detected
 
 
 def decide(branch_status: str, latest: forge_ops.PullInfo | None) -> str:
@@ -58,7 +59,7 @@ def run_repo(job: RepoJob) -> Outcome:
             return _run(job, token)
         except (GitError, ConfigError, InputError) as exc:
             return _failed(job, forge_ops.scrub(str(exc), token))
-        except Exception as exc:  # PyGithub, GitPython, a rule's bug: this repository fails, the rest go on
+        except Exception as exc:  # a client library, GitPython, a rule's bug: this repository fails, the rest go on
             traceback.print_exc()
             return _failed(job, forge_ops.reason(exc, token))
 
@@ -89,12 +90,12 @@ def _run(job: RepoJob, token: str) -> Outcome:
     if built.status == "nothing":
         return Outcome(job.name, job.url, CLEAN)
     done = Outcome(job.name, job.url, UNCHANGED, fixes, len(result.changed), job.branch, built.commits[-1])
-    gh = forge_ops.client(job.api_url, token)
-    latest = forge_ops.latest_pull(gh, job.name, job.branch)
+    forge = forge_ops.connect(job.forge, job.api_url, token, job.name, job.token_env)
+    latest = forge_ops.latest_pull(forge, job.branch)
     if decide(built.status, latest) == PUBLISH:
         _publish(repo, job, token)
         done.action = UPDATED if latest is not None and latest.state in ("open", "draft") else OPENED
-        latest = forge_ops.latest_pull(gh, job.name, job.branch)
+        latest = forge_ops.latest_pull(forge, job.branch)
     if latest is not None:
         done.pr_number, done.pr_url, done.pr_state = latest.number, latest.url, latest.state
     return done
@@ -104,6 +105,6 @@ def _publish(repo, job: RepoJob, token: str) -> None:
     from fixer.forge.pr import PrOptions, open_pr
 
     options = PrOptions(branch=job.branch, remote="origin", repo=job.name, title=job.title, draft=job.draft,
-                        labels=list(job.labels), api_url=job.api_url, token_env=job.token_env, forge="github",
+                        labels=list(job.labels), api_url=job.api_url, token_env=job.token_env, forge=job.forge,
                         tokens={job.token_env: token})
     open_pr(repo, options)

@@ -44,11 +44,12 @@ def repositories(campaign: Campaign, shard: Shard | None = None) -> list[RepoSpe
 
 def discovered(campaign: Campaign) -> list[RepoSpec]:
     rules = campaign.discover
-    gh = forge_ops.client(campaign.api_url, forge_ops.token_from(campaign.token_env))
+    token = forge_ops.token_from(campaign.token_env)
+    forge = forge_ops.connect(campaign.forge, campaign.api_url, token, token_env=campaign.token_env)
     try:
-        listed = forge_ops.org_repos(gh, rules.org)
-    except Exception as exc:  # PyGithub's errors: the campaign cannot know its repositories
-        raise ConfigError(f"discover org {rules.org}: {forge_ops.reason(exc)}") from None
+        listed = forge_ops.org_repos(forge, rules.org)
+    except Exception as exc:  # the campaign cannot know its repositories
+        raise ConfigError(f"discover org {rules.org}: {forge_ops.reason(exc, token)}") from None
     return [RepoSpec(name, url) for name, url in listed
             if (not rules.include or matches_any(name, rules.include)) and not matches_any(name, rules.exclude)]
 
@@ -131,4 +132,4 @@ def job_for(campaign: Campaign, where: Where, repo: RepoSpec) -> RepoJob:
     return RepoJob(name=repo.name, url=repo.url, cache=path, log=path.with_suffix(".log"), branch=campaign.branch,
                    campaign_file=campaign.path.name, overlay=campaign.overlay, title=campaign.title,
                    draft=campaign.draft, labels=campaign.labels, api_url=campaign.api_url,
-                   token_env=campaign.token_env)
+                   token_env=campaign.token_env, forge=campaign.forge)

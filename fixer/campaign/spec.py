@@ -6,8 +6,9 @@
 name = "remove-debug-leftovers"
 branch = "fixer/remove-debug-leftovers"
 title = "Remove leftover debug code"
-forge = "github"
-api-url = "https://api.github.com"   # optional
+forge = "github"                     # or "gitlab", "gitea"
+api-url = "https://api.github.com"   # optional: the forge's public instance, or its CI's own API
+token-env = "GITHUB_TOKEN"           # optional: GITHUB_TOKEN, GITLAB_TOKEN or GITEA_TOKEN by forge
 labels = ["cleanup"]
 draft = false
 
@@ -27,6 +28,7 @@ to = "INFO"
 """
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,12 +36,23 @@ from typing import Any
 
 from fixer.core.config import parse
 from fixer.core.rule import ConfigError
+from fixer.forge import registry
 
-FORGES = ("github",)  # GitLab and Gitea arrive with the forge-neutral PR layer
+FORGES = tuple(registry.FORGES)
 CAMPAIGN_KEYS = {"name": str, "branch": str, "title": str, "forge": str, "api-url": str, "labels": list,
                  "draft": bool, "token-env": str, "discover": dict}
 DISCOVER_KEYS = {"org": str, "include": list, "exclude": list}
-DEFAULT_API = {"github": "https://api.github.com"}
+
+
+def default_api_url(forge: str, env: dict[str, str]) -> str:
+    """The API of the forge's CI the campaign runs in (GitLab CI's CI_API_V4_URL, ...), else of its
+    public instance (api.github.com, gitlab.com, gitea.com)."""
+    public = registry.Remote("https", registry.FORGES[forge].public_host, "")
+    return registry.default_api_url(forge, public, env)
+
+
+def default_token_env(forge: str) -> str:
+    return registry.FORGES[forge].token_variables[0]
 
 
 @dataclass(frozen=True)
@@ -62,7 +75,7 @@ class Campaign:
     branch: str
     title: str | None = None
     forge: str = "github"
-    api_url: str = DEFAULT_API["github"]
+    api_url: str = "https://api.github.com"
     labels: list[str] = field(default_factory=list)
     draft: bool = False
     token_env: str = "GITHUB_TOKEN"
@@ -102,12 +115,13 @@ def parse_campaign(data: dict[str, Any], path: Path) -> Campaign:
             raise ConfigError(f"{where}'campaign.{key}' is required")
     forge = table.get("forge", "github")
     if forge not in FORGES:
-        raise ConfigError(f"{where}'campaign.forge' = {forge!r}: campaigns support {', '.join(FORGES)} so far")
+        raise ConfigError(f"{where}'campaign.forge' = {forge!r}: expected one of {', '.join(FORGES)}")
     overlay = {key: data[key] for key in ("fixer", "rules") if key in data}
     parse(overlay, str(path))  # the [fixer]/[rules] tables must be a valid fixer config on their own
     campaign = Campaign(path=path, name=table["name"], branch=table["branch"], title=table.get("title"), forge=forge,
-                        api_url=table.get("api-url", DEFAULT_API[forge]), labels=_strings(table, "labels", where),
-                        draft=table.get("draft", False), token_env=table.get("token-env", "GITHUB_TOKEN"),
+                        api_url=table.get("api-url") or default_api_url(forge, dict(os.environ)),
+                        labels=_strings(table, "labels", where), draft=table.get("draft", False),
+                        token_env=table.get("token-env", default_token_env(forge)),
                         overlay=overlay)
     campaign.repos = _repos(data.get("repos", []), where)
     discover = data.get("discover", table.get("discover"))

@@ -22,17 +22,18 @@ def with_unrun(records: list[Record], names_urls: list[tuple[str, str]]) -> list
 
 def refreshed(records: list[Record], campaign: Campaign, token: str, warn) -> list[Record]:
     """Each PR's state and checks as the forge reports them now (a PR merged or closed by a person)."""
-    gh = forge_ops.client(campaign.api_url, token)
+    word, sign = forge_ops.request_word(campaign.forge)
     out = []
     for record in records:
         if record.pr_number is None:
             out.append(record)
             continue
         try:
-            info = forge_ops.pull(gh, record.name, record.pr_number)
-            checks = forge_ops.checks(gh, record.name, info.head_sha) if info.head_sha else None
+            forge = forge_ops.connect(campaign.forge, campaign.api_url, token, record.name, campaign.token_env)
+            info = forge_ops.pull(forge, record.pr_number)
+            checks = forge_ops.checks(forge, info.head_sha) if info.head_sha else None
         except Exception as exc:  # one repository's forge trouble leaves its stored row as it was
-            warn(f"{record.name}: PR #{record.pr_number} not refreshed: {forge_ops.reason(exc, token)}")
+            warn(f"{record.name}: {word} {sign}{record.pr_number} not refreshed: {forge_ops.reason(exc, token)}")
             out.append(record)
             continue
         out.append(replace(record, pr_state=info.state, pr_url=info.url, checks=checks))
@@ -47,23 +48,24 @@ def summary(records: list[Record]) -> str:
     return ", ".join(shown) if shown else "no repositories"
 
 
-def _cells(record: Record, markdown: bool) -> list[str]:
+def _cells(record: Record, markdown: bool, sign: str = "#") -> list[str]:
     if record.pr_number is None:
         link = ""
     elif markdown:
-        link = f"[#{record.pr_number}]({record.pr_url})"
+        link = f"[{sign}{record.pr_number}]({record.pr_url})"
     else:
-        link = record.pr_url or f"#{record.pr_number}"
+        link = record.pr_url or f"{sign}{record.pr_number}"
     fixes = str(record.fixes) if record.fixes or record.action != "pending" else ""
     return [record.name, fixes, record.branch or "", link, record.kind, record.checks or "", record.error or ""]
 
 
-def as_markdown(records: list[Record], name: str) -> str:
+def as_markdown(records: list[Record], name: str, sign: str = "#") -> str:
+    """The table for a tracking issue; `sign` writes a request's number as the forge does (#1, !1)."""
     def row(cells):
         return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
     lines = [f"### Campaign `{name}`", "", row(HEADERS), row(["---"] * len(HEADERS))]
-    lines += [row(_cells(record, markdown=True)) for record in records]
+    lines += [row(_cells(record, markdown=True, sign=sign)) for record in records]
     return "\n".join(lines + ["", f"**{summary(records)}**", ""])
 
 
@@ -74,12 +76,12 @@ def as_json(records: list[Record], name: str) -> str:
                       indent=2) + "\n"
 
 
-def as_table(records: list[Record], name: str):
+def as_table(records: list[Record], name: str, sign: str = "#"):
     from rich.table import Table
 
     table = Table(title=f"campaign {name}", title_justify="left")
     for header in HEADERS:
         table.add_column(header, justify="right" if header == "fixes" else "left", overflow="fold")
     for record in records:
-        table.add_row(*_cells(record, markdown=False))
+        table.add_row(*_cells(record, markdown=False, sign=sign))
     return table

@@ -29,9 +29,11 @@ VerboseOpt = typer.Option(False, "--verbose", "-v", help="Show the traceback of 
 def _setup(path: Path, shard: Optional[str], state: Optional[Path], cache: Optional[Path]):
     from fixer.campaign.run import default_where
     from fixer.campaign.shard import parse_shard
+    from fixer.campaign.forge_ops import take_token
     from fixer.campaign.spec import load_campaign
 
     campaign = load_campaign(path.resolve())
+    take_token(campaign.token_env)  # before any git call of this command
     chosen = parse_shard(shard) if shard else None
     where = default_where(campaign, chosen)
     where.state, where.cache = (state or where.state).resolve(), (cache or where.cache).resolve()
@@ -106,16 +108,16 @@ def commands(command_cls, guarded) -> typer.Typer:
 def run_action(path, jobs, shard, state, cache, quiet) -> int:
     from fixer.campaign.run import Progress, run_campaign
 
+    from fixer.campaign.forge_ops import request_word
+
     campaign, chosen, where = _setup(path, shard, state, cache)
-    with _Display(quiet) as display:
+    with _Display(quiet, request_word(campaign.forge)) as display:
         outcomes = run_campaign(campaign, chosen, where, jobs, Progress(display.planned, display.finished))
     return exitcodes.ERROR if any(o.action == "failed" for o in outcomes) else exitcodes.OK
 
 
 def status_action(path, states, merge, output_format, refresh, shard, state) -> int:
-    import os
-
-    from fixer.campaign import status as view
+    from fixer.campaign import forge_ops, status as view
     from fixer.campaign.state import CampaignState, read_records
     from fixer.core.rule import ConfigError
     from fixer.ui import report
@@ -125,11 +127,12 @@ def status_action(path, states, merge, output_format, refresh, shard, state) -> 
     if bool(states) != merge:
         raise ConfigError("give the shards' state files with --merge (fixer campaign status CAMPAIGN --merge STATE...)")
     campaign, chosen, where = _setup(path, shard, state, None)
+    _, sign = forge_ops.request_word(campaign.forge)
     files = [p.resolve() for p in states] if merge else [where.state]
     records = read_records(files, campaign.name) if merge or where.state.is_file() else []
     listed = [(r.name, r.url) for r in campaign.repos if chosen is None or chosen.holds(r.name)]
     records = view.with_unrun(records, listed)
-    token = os.environ.get(campaign.token_env, "")
+    token = forge_ops.token_or_empty(campaign.token_env)
     if refresh and not token:
         report.warn(f"note: ${campaign.token_env} is not set: PR states are as last recorded, not refreshed")
     elif refresh:
@@ -142,10 +145,10 @@ def status_action(path, states, merge, output_format, refresh, shard, state) -> 
     if output_format == "json":
         sys.stdout.write(view.as_json(records, campaign.name))
     elif output_format == "markdown":
-        sys.stdout.write(view.as_markdown(records, campaign.name))
+        sys.stdout.write(view.as_markdown(records, campaign.name, sign))
     else:
         out = report.stdout()
-        out.print(view.as_table(records, campaign.name))
+        out.print(view.as_table(records, campaign.name, sign))
         out.print(view.summary(records), markup=False)
     return exitcodes.OK
 
@@ -159,13 +162,12 @@ def close_action(path, shard, state, cache) -> int:
 
     campaign, chosen, where = _setup(path, shard, state, cache)
     token = forge_ops.token_from(campaign.token_env)
-    gh = forge_ops.client(campaign.api_url, token)
     failed = False
     with CampaignState(where.state) as stored:
         stored.claim(campaign.name, chosen.label if chosen else "all")
         for repo in repositories(campaign, chosen):
             record = stored.record_of(repo.name)
-            result = close_repo(campaign, gh, token, repo, where.cache, record.head if record else None)
+            result = close_repo(campaign, token, repo, where.cache, record.head if record else None)
             failed |= result.failed
             if record is not None and record.pr_number is not None and not result.failed:
                 stored.set_pr(repo.name, "closed", None)
@@ -177,8 +179,9 @@ def close_action(path, shard, state, cache) -> int:
 class _Display:
     """A bar on stderr (on a terminal) and one line per finished repository on stdout."""
 
-    def __init__(self, quiet: bool):
+    def __init__(self, quiet: bool, word: tuple[str, str] = ("PR", "#")):
         self.quiet, self.bar, self.task, self.counts = quiet, None, None, {}
+        self.word = word  # how the forge's requests are named: ("PR", "#"), ("MR", "!")
 
     def __enter__(self):
         return self
@@ -209,17 +212,20 @@ class _Display:
         from fixer.ui import report
 
         self.counts[outcome.action] = self.counts.get(outcome.action, 0) + 1
-        report.stdout().print(_line(outcome), markup=False, highlight=False)
+        report.stdout().print(_line(outcome, *self.word), markup=False, highlight=False)
         if self.bar is not None:
             self.bar.update(self.task, advance=1)
 
 
-def _line(outcome) -> str:
+def _line(outcome, word: str = "PR", sign: str = "#") -> str:
     if outcome.action == "failed":
         return f"{outcome.name}: failed: {outcome.error}"
     if outcome.action == "clean":
         return f"{outcome.name}: clean (nothing to fix)"
-    pr = f"PR #{outcome.pr_number} ({outcome.pr_state}) {outcome.pr_url}" if outcome.pr_number else "no PR"
+    if not outcome.pr_number:
+        pr = f"no {word}"
+    else:
+        pr = f"{word} {sign}{outcome.pr_number} ({outcome.pr_state}) {outcome.pr_url}"
     return f"{outcome.name}: {outcome.action}: {outcome.fixes} fixes in {outcome.files} files, {pr}"
 
 

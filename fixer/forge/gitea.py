@@ -5,8 +5,9 @@ HTTP through requests. Labels are sent as the ids Gitea wants, looked up by name
 """
 from __future__ import annotations
 
+from fixer.forge import backoff
 from fixer.forge.failures import http_failure, network_failure
-from fixer.forge.protocol import ForgeError, Request, Target
+from fixer.forge.protocol import FAILED, PASSED, PENDING, Check, ForgeError, Repository, Request, Target
 
 API_PATH = "/api/v1"
 DRAFT_PREFIX = "WIP: "
@@ -15,6 +16,8 @@ PAGE = 50
 # open ones a repository plausibly has, and enough closed ones to find the branch's last request.
 OPEN_PAGES = 20
 CLOSED_PAGES = 4
+# A commit status's state ("warning" is Gitea's own: the check ran and did not fail).
+OUTCOMES = {"success": PASSED, "warning": PASSED, "failure": FAILED, "error": FAILED}
 
 
 class Gitea:
@@ -30,6 +33,7 @@ class Gitea:
         self.target = target
         self.root = api_root(target.api_url)
         self.session = requests.Session()
+        backoff.mount(self.session)
         self.session.headers.update({"Authorization": f"token {target.token}", "Accept": "application/json"})
         self._label_ids: dict[str, int] | None = None
 
@@ -37,9 +41,12 @@ class Gitea:
         return DRAFT_PREFIX + title if draft and not title.startswith(DRAFT_PREFIX) else title
 
     def _call(self, call: str, method: str, path: str, **kwargs):
+        return self._call_root(call, method, f"/repos/{self.target.repo}{path}", **kwargs)
+
+    def _call_root(self, call: str, method: str, path: str, **kwargs):
         import requests
 
-        url = f"{self.root}/repos/{self.target.repo}{path}"
+        url = f"{self.root}{path}"
         try:
             # A redirect keeps no Authorization header off its own host (requests drops it), and none is wanted.
             response = self.session.request(method, url, timeout=self.target.timeout, allow_redirects=False, **kwargs)
@@ -70,18 +77,19 @@ class Gitea:
             raise ForgeError(f"{self.name}: no label named {', '.join(missing)} in {self.target.repo} "
                              "(Gitea sets only labels that exist; create them first)")
 
-    def _pages(self, call: str, path: str, most: int = 100, **params) -> list[dict]:
+    def _pages(self, call: str, path: str, most: int = 100, root: bool = False, **params) -> list[dict]:
         found = []
+        ask = self._call_root if root else self._call
         for page in range(1, most + 1):
-            batch = self._call(call, "GET", path, params={**params, "page": page, "limit": PAGE}) or []
+            batch = ask(call, "GET", path, params={**params, "page": page, "limit": PAGE}) or []
             found += batch
             if len(batch) < PAGE:
                 break
         return found
 
     def _find(self, branch: str, state: str) -> list[dict]:
-        pulls = self._pages(f"list {state} pull requests", "/pulls", OPEN_PAGES if state == "open" else CLOSED_PAGES,
-                            state=state, sort="recentupdate")
+        most = {"open": OPEN_PAGES, "closed": CLOSED_PAGES}.get(state, OPEN_PAGES + CLOSED_PAGES)
+        pulls = self._pages(f"list {state} pull requests", "/pulls", most, state=state, sort="recentupdate")
         return [p for p in pulls if p["head"]["ref"] == branch and _same_repo(p, self.target.repo)]
 
     def find_open(self, branch: str) -> Request | None:
@@ -118,6 +126,27 @@ class Gitea:
         self._call(f"comment on pull request #{request.number}", "POST", f"/issues/{request.number}/comments",
                    json={"body": text})
 
+    def find_latest(self, branch: str) -> Request | None:
+        found = self._find(branch, "all")
+        return _request(max(found, key=lambda p: p["number"])) if found else None  # numbers count up
+
+    def get(self, number: int) -> Request:
+        return _request(self._call(f"get pull request #{number}", "GET", f"/pulls/{number}"))
+
+    def checks(self, sha: str) -> list[Check]:
+        # The combined status holds the latest status of each context (Gitea Actions report there too).
+        combined = self._call(f"get the statuses of commit {sha[:10]}", "GET", f"/commits/{sha}/status") or {}
+        return [Check(status.get("context", ""), OUTCOMES.get(status.get("status"), PENDING))
+                for status in combined.get("statuses") or []]
+
+    def close(self, request: Request) -> None:
+        self._call(f"close pull request #{request.number}", "PATCH", f"/pulls/{request.number}",
+                   json={"state": "closed"})
+
+    def list_repos(self, owner: str) -> list[Repository]:
+        repos = self._pages(f"list the repositories of organisation {owner}", f"/orgs/{owner}/repos", root=True)
+        return [Repository(repo["full_name"], repo["clone_url"]) for repo in repos if not repo.get("archived")]
+
 
 def api_root(api_url: str) -> str:
     """https://HOST/api/v1 from either the instance URL or the API URL."""
@@ -139,5 +168,6 @@ def _reason(response) -> object:
 
 def _request(pull: dict) -> Request:
     state = "merged" if pull.get("merged") else pull["state"]
+    title = pull.get("title", "")
     return Request(pull["number"], pull.get("html_url", ""), state, (pull.get("head") or {}).get("sha", ""),
-                   pull.get("title", ""))
+                   title, bool(pull.get("draft", title.startswith(DRAFT_PREFIX))))

@@ -4,9 +4,14 @@ from __future__ import annotations
 import math
 from contextlib import contextmanager
 
+from fixer.forge.backoff import RateLimitRetry
 from fixer.forge.failures import http_failure, network_failure
-from fixer.forge.protocol import Request, Target
+from fixer.forge.protocol import FAILED, PASSED, PENDING, Check, Repository, Request, Target
 
+# What check runs' conclusions and commit statuses' states come to.
+CONCLUSIONS = {"success": PASSED, "neutral": PASSED, "skipped": PASSED, "failure": FAILED, "error": FAILED,
+               "timed_out": FAILED, "cancelled": FAILED, "action_required": FAILED, "startup_failure": FAILED,
+               "stale": FAILED}
 
 
 class GitHub:
@@ -18,22 +23,28 @@ class GitHub:
     def __init__(self, target: Target):
         self.target = target
         self._repo = None
+        self._client = None
         self._pulls: dict[int, object] = {}  # the PullRequest objects already fetched: no second GET
 
     def sent_title(self, title: str, draft: bool) -> str:
         return title  # drafts are a flag of their own
 
     @property
-    def repo(self):
-        if self._repo is None:
+    def client(self):
+        if self._client is None:
             from github import Auth, Github
 
-            # PyGithub wants whole seconds; no retries and no pauses: one run, one try per call.
-            client = Github(base_url=self.target.api_url.rstrip("/"), auth=Auth.Token(self.target.token), retry=None,
-                            timeout=math.ceil(self.target.timeout), seconds_between_requests=None,
-                            seconds_between_writes=None)
+            # PyGithub wants whole seconds; no pauses of its own, and only rate limits are asked again.
+            self._client = Github(base_url=self.target.api_url.rstrip("/"), auth=Auth.Token(self.target.token),
+                                  retry=RateLimitRetry(), timeout=math.ceil(self.target.timeout),
+                                  seconds_between_requests=None, seconds_between_writes=None)
+        return self._client
+
+    @property
+    def repo(self):
+        if self._repo is None:
             with self._calling(f"get repository {self.target.repo}"):
-                self._repo = client.get_repo(self.target.repo)
+                self._repo = self.client.get_repo(self.target.repo)
         return self._repo
 
     @contextmanager
@@ -105,7 +116,36 @@ class GitHub:
         with self._calling(f"comment on pull request #{request.number}"):
             self._pull(request).create_issue_comment(text)
 
+    def find_latest(self, branch: str) -> Request | None:
+        owner = self.target.repo.split("/")[0]
+        with self._calling(f"list pull requests for {branch}"):
+            pulls = self.repo.get_pulls(state="all", head=f"{owner}:{branch}", sort="created", direction="desc")
+            return next((self._keep(p) for p in pulls if p.head.ref == branch), None)
+
+    def get(self, number: int) -> Request:
+        self._pulls.pop(number, None)  # asked for what the forge shows now
+        return _request(self._pull(Request(number, "", "", "", "")))
+
+    def checks(self, sha: str) -> list[Check]:
+        with self._calling(f"get the checks of commit {sha[:10]}"):
+            commit = self.repo.get_commit(sha)
+            found = [Check(status.context, CONCLUSIONS.get(status.state, PENDING))
+                     for status in commit.get_combined_status().statuses]
+            found += [Check(run.name, CONCLUSIONS.get(run.conclusion, FAILED) if run.status == "completed" else PENDING)
+                      for run in commit.get_check_runs()]
+        return found
+
+    def close(self, request: Request) -> None:
+        pull = self._pull(request)
+        with self._calling(f"close pull request #{request.number}"):
+            pull.edit(state="closed")
+
+    def list_repos(self, owner: str) -> list[Repository]:
+        with self._calling(f"list the repositories of organisation {owner}"):
+            return [Repository(repo.full_name, repo.clone_url)
+                    for repo in self.client.get_organization(owner).get_repos() if not repo.archived]
+
 
 def _request(pull) -> Request:
     state = "merged" if pull.merged_at is not None else pull.state
-    return Request(pull.number, pull.html_url, state, pull.head.sha, pull.title)
+    return Request(pull.number, pull.html_url, state, pull.head.sha, pull.title, bool(pull.draft))

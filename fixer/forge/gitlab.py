@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from fixer.forge import backoff
 from fixer.forge.failures import http_failure, network_failure
-from fixer.forge.protocol import ForgeError, Request, Target
+from fixer.forge.protocol import FAILED, PASSED, PENDING, Check, ForgeError, Repository, Request, Target
 
 API_PATH = "/api/v4"
 DRAFT_PREFIX = "Draft: "
 STATES = {"opened": "open", "closed": "closed", "merged": "merged", "locked": "closed"}
+# A job's or external status's state; a failed job allowed to fail counts as passed (GitLab shows a warning).
+OUTCOMES = {"success": PASSED, "skipped": PASSED, "failed": FAILED, "canceled": FAILED}
 
 
 class GitLab:
@@ -33,13 +36,13 @@ class GitLab:
     @property
     def client(self):
         if self._client is None:
-            import gitlab
-
             # python-gitlab wants the instance URL and adds /api/v4 itself.
             url = self.target.api_url.rstrip("/").removesuffix(API_PATH)
             token = {"job_token" if self.job_token else "private_token": self.target.token}
-            self._client = gitlab.Gitlab(url, timeout=self.target.timeout, retry_transient_errors=False,
-                                         keep_base_url=True, session=_token_stays_on_host(), **token)
+            session = _token_stays_on_host()
+            backoff.mount(session)
+            self._client = _client_class()(url, timeout=self.target.timeout, retry_transient_errors=False,
+                                           keep_base_url=True, session=session, **token)
         return self._client
 
     @property
@@ -77,7 +80,8 @@ class GitLab:
 
     def _find(self, branch: str, state: str) -> list:
         with self._calling(f"list {state} merge requests for {branch}"):
-            found = self.project.mergerequests.list(source_branch=branch, state=state, order_by="updated_at",
+            order = "created_at" if state == "all" else "updated_at"
+            found = self.project.mergerequests.list(source_branch=branch, state=state, order_by=order,
                                                      sort="desc", get_all=False, per_page=20)
         return [mr for mr in found if mr.source_branch == branch and mr.source_project_id == self.project.id]
 
@@ -129,9 +133,50 @@ class GitLab:
         with self._calling(f"comment on merge request !{request.number}"):
             self._merge_request(request).notes.create({"body": text})
 
+    def find_latest(self, branch: str) -> Request | None:
+        found = self._find(branch, "all")
+        found.sort(key=lambda mr: mr.iid, reverse=True)  # iids count up as requests are opened
+        return _request(found[0]) if found else None
+
+    def get(self, number: int) -> Request:
+        with self._calling(f"get merge request !{number}"):
+            return _request(self.project.mergerequests.get(number))
+
+    def checks(self, sha: str) -> list[Check]:
+        # The commit's statuses: every pipeline job and every external status, the latest of each name.
+        with self._calling(f"get the statuses of commit {sha[:10]}"):
+            statuses = self.project.commits.get(sha, lazy=True).statuses.list(get_all=True)
+        return [Check(status.name, PASSED if status.status == "failed" and status.attributes.get("allow_failure")
+                      else OUTCOMES.get(status.status, PENDING)) for status in statuses]
+
+    def close(self, request: Request) -> None:
+        merge_request = self._merge_request(request)
+        merge_request.state_event = "close"
+        with self._calling(f"close merge request !{request.number}"):
+            merge_request.save()
+
+    def list_repos(self, owner: str) -> list[Repository]:
+        with self._calling(f"list the projects of group {owner}"):
+            projects = self.client.groups.get(owner, lazy=True).projects.list(
+                include_subgroups=True, archived=False, with_shared=False, get_all=True)
+        return [Repository(p.path_with_namespace, p.http_url_to_repo) for p in projects
+                if not p.attributes.get("archived")]
+
     def _ids(self, usernames: list[str]) -> list[int]:
         self.prepare([], usernames)
         return [self._user_ids[name] for name in usernames]
+
+
+def _client_class():
+    import gitlab
+
+    class Client(gitlab.Gitlab):
+        def http_request(self, *args, **kwargs):
+            # Rate limits are fixer.forge.backoff's, as for every forge: python-gitlab's own 429 loop is off.
+            kwargs["obey_rate_limit"] = False
+            return super().http_request(*args, **kwargs)
+
+    return Client
 
 
 def _token_stays_on_host():
@@ -151,5 +196,7 @@ def _token_stays_on_host():
 
 def _request(merge_request) -> Request:
     attrs = merge_request.attributes
+    title = attrs.get("title", "")
+    draft = bool(attrs.get("draft", attrs.get("work_in_progress", title.startswith(DRAFT_PREFIX))))
     return Request(attrs["iid"], attrs.get("web_url", ""), STATES.get(attrs.get("state", "opened"), "closed"),
-                   attrs.get("sha") or "", attrs.get("title", ""))
+                   attrs.get("sha") or "", title, draft)

@@ -28,6 +28,26 @@ class Request:
     state: str  # "open", "closed" or "merged"
     head_sha: str
     title: str
+    draft: bool = False  # open, and marked as a draft (a flag on GitHub, a title prefix on GitLab and Gitea)
+
+
+# What a CI check on a commit came to, whatever the forge calls it.
+PASSED, FAILED, PENDING = "passed", "failed", "pending"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One CI result the forge reports for a commit: a check run or commit status (GitHub), a job or
+    external status (GitLab), a commit status (Gitea)."""
+    name: str
+    outcome: str  # PASSED, FAILED or PENDING
+
+
+@dataclass(frozen=True)
+class Repository:
+    """A repository an organisation or group holds, as `fixer campaign` discovers it."""
+    path: str  # owner/name, or group/sub/project on GitLab
+    clone_url: str
 
 
 @dataclass(frozen=True)
@@ -80,3 +100,20 @@ class Forge(Protocol):
 
     def comment(self, request: Request, text: str) -> None:
         ...
+
+    # -- what a campaign needs besides opening the request ----------------------------------
+    def find_latest(self, branch: str) -> Request | None:
+        """The most recently opened request whose head is `branch`, in any state."""
+
+    def get(self, number: int) -> Request:
+        """A request as the forge shows it now (merged or closed by a person since)."""
+
+    def checks(self, sha: str) -> list[Check]:
+        """The CI results the forge reports for this commit (empty when it reports none)."""
+
+    def close(self, request: Request) -> None:
+        """Close the request without merging it."""
+
+    def list_repos(self, owner: str) -> list[Repository]:
+        """The repositories of this organisation (GitLab: group, subgroups included) that can take a
+        request: archived ones are left out. The Target's repo plays no part."""

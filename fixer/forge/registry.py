@@ -17,12 +17,13 @@ class Entry:
     token_variables: tuple[str, ...]
     api_path: str  # what the API URL ends with on a self-hosted instance
     ci_variable: str  # set by the forge's own CI
+    public_host: str  # the forge's public instance: where a campaign's API is when it names none
 
 
 FORGES = {
-    "github": Entry("GitHub", "fixer.forge.github", ("GITHUB_TOKEN",), "/api/v3", "GITHUB_ACTIONS"),
-    "gitlab": Entry("GitLab", "fixer.forge.gitlab", ("GITLAB_TOKEN",), "/api/v4", "GITLAB_CI"),
-    "gitea": Entry("Gitea", "fixer.forge.gitea", ("GITEA_TOKEN",), "/api/v1", "GITEA_ACTIONS"),
+    "github": Entry("GitHub", "fixer.forge.github", ("GITHUB_TOKEN",), "/api/v3", "GITHUB_ACTIONS", "github.com"),
+    "gitlab": Entry("GitLab", "fixer.forge.gitlab", ("GITLAB_TOKEN",), "/api/v4", "GITLAB_CI", "gitlab.com"),
+    "gitea": Entry("Gitea", "fixer.forge.gitea", ("GITEA_TOKEN",), "/api/v1", "GITEA_ACTIONS", "gitea.com"),
 }
 # Gitea's runner also sets GITHUB_ACTIONS, for actions written for GitHub: the others are asked first.
 CI_ORDER = ("gitlab", "gitea", "github")
@@ -142,6 +143,10 @@ def take_tokens(token_env: str | None) -> dict[str, str]:
     return {name: take_secret(name) for name in names}
 
 
-def make(kind: str, target: Target) -> Forge:
+def forge_class(kind: str) -> type:
     entry = FORGES[kind]
-    return getattr(importlib.import_module(entry.module), entry.name)(target)
+    return getattr(importlib.import_module(entry.module), entry.name)
+
+
+def make(kind: str, target: Target) -> Forge:
+    return forge_class(kind)(target)
