@@ -22,12 +22,12 @@ from fixer.rules.remove_debug_calls.intent import DEBUG_COMMENT, INTENT_COMMENT,
 from fixer.rules.remove_debug_calls.layout import (LAYOUT_CHANGES, Keep, Pending, Placer, Plan, Rewrite, first_on_line, has_outside, line_indent,
                                       whole_lines)
 from fixer.lang.elixir.names import DEF_LIKE, EXPORTS, Names, call_arity, def_name_and_arities, definition_part
-from fixer.lang.elixir.purity import impure_parts
+from fixer.lang.elixir.purity import LocalPurity, effects, impure_parts, raising, unsure
+from fixer.lang.elixir.valueflow import ValueFlow
 from fixer.lang.elixir.variables import WORD, calls_binding, name_taken, variables
 
 IDENTITY = frozenset({"IO.inspect", "Kernel.dbg"})  # return their item
 TAPS = frozenset({"Kernel.tap", "Kernel.then"})
-CONDITIONALS = frozenset({"if", "unless", "case", "cond"})
 LOGGER_LEVELS = ("debug", "info", "notice", "warning", "warn", "error", "critical", "alert", "emergency")
 BANNERS = frozenset({"IO.puts", "IO.write"} | {f"Logger.{level}" for level in LOGGER_LEVELS})
 RESERVED_ATTRIBUTES = {"doc", "moduledoc", "typedoc", "impl", "spec", "type", "typep", "opaque", "callback",
@@ -98,6 +98,8 @@ class Finder:
         self.rewrite = Rewrite(self.doc.text, self.lines, self.rule.id)
         self.placer = Placer(self.doc, self.lines, self.rule.options.get("line_length", LINE_LENGTH),
                              self.rewrite.render)
+        self.flow = ValueFlow(self.doc, lambda call: self.names.resolve(call).name or call_name(call, self.doc))
+        self.local = LocalPurity(self.doc, self.names.module_of)
 
     # -- the pass -------------------------------------------------------------------------------------
     def run(self):
@@ -277,7 +279,9 @@ class Finder:
                 self._fixed(target, verdict, replace(decision, plans=placed if number == 0 else [], group=members))
 
     def _position(self, target: Target) -> tuple[str, Node]:
-        """("stage"|"tap"|"capture"|"noop"|"statement"|"return"|"value", the node that goes)."""
+        """("stage"|"tap"|"capture"|"hollow"|"statement"|"return"|"value", the node that goes).
+
+        Whether the value is used comes from the value-flow analysis alone (ValueFlow)."""
         call = target.call
         tap = self._tap_stage(call)
         if tap is not None:
@@ -286,32 +290,39 @@ class Finder:
         if capture is not None:
             return "capture", capture
         parent = call.parent
+        node = call
         if parent is not None and parent.type == "binary_operator" and operator_of(parent) == "|>" \
                 and parent.child_by_field_name("right") == call:
-            if self._discarded(parent):
-                return "statement", parent  # `state |> IO.inspect()` on its own: the whole statement goes
-            return "stage", parent
-        if target.kind == "halt" and self._discarded_match(parent, call):
-            return "statement", parent  # `{:ok, _} = :dbg.tracer()`: the match only checks the call
-        if parent is not None and parent.type in BLOCKS:
-            if self._discarded(call):
-                return "statement", call
-            if self._noop_after_unwrap(call):
-                return "noop", call
-            return "return", call
-        if parent is not None and parent.type == "pair" and self._is_def_do(parent):
-            return "return", call
-        if parent is not None and parent.type == "pair" and self._noop_branch(parent):
-            return "noop", call
-        if parent is not None and parent.type == "binary_operator" and operator_of(parent) in LOGICAL \
-                and parent.child_by_field_name("right") == call and self._discarded(parent):
-            return "noop", call  # `ready && IO.inspect(rows)` as a statement: a guarded print
-        return "value", call
+            if self.flow.used(parent):
+                return "stage", parent
+            node = parent  # `state |> IO.inspect()` on its own: the whole statement goes
+        elif target.kind == "halt" and self._discarded_match(parent, call):
+            node = parent  # `{:ok, _} = :dbg.tracer()`: the match only checks the call
+        elif self.flow.used(call):
+            if parent is not None and (parent.type in BLOCKS or parent.type == "pair" and self._is_def_do(parent)):
+                return "return", call
+            return "value", call
+        holder = node.parent
+        if holder is None or holder.type not in BLOCKS:
+            return "hollow", node  # `if c, do: IO.inspect(x)`, `ok && IO.inspect(x)`: all that branch does
+        if len(elixir.statements(holder)) == 1 and self._branch(holder):
+            return "hollow", node
+        return "statement", node
+
+    def _branch(self, block: Node) -> bool:
+        """A block that deleting its only statement would leave empty and doing nothing: a branch,
+        a clause, an fn or a loop body (a module, test or file body may end up empty)."""
+        if block.type in ("source", "block"):
+            return False
+        if block.type == "do_block":
+            owner = block.parent
+            return call_name(owner, self.doc) not in ("defmodule", "test", "describe", "setup", "setup_all")
+        return True
 
     def _discarded_match(self, match: Node | None, call: Node) -> bool:
         """`pattern = call` as a discarded statement whose pattern binds nothing anyone reads."""
         if match is None or match.type != "binary_operator" or operator_of(match) != "=" \
-                or match.child_by_field_name("right") != call or not self._discarded(match):
+                or match.child_by_field_name("right") != call or self.flow.used(match):
             return False
         left = match.child_by_field_name("left")
         stack = [left]
@@ -324,74 +335,9 @@ class Finder:
             stack.extend(node.children)
         return True
 
-    def _noop_after_unwrap(self, call: Node) -> bool:
-        """The call is all an `fn` clause, a `for` body, or a branch of a conditional whose value is
-        discarded does: unwrapping it would leave code that does nothing."""
-        if call.prev_named_sibling is not None and call.prev_named_sibling.type != "comment":
-            return False
-        block = call.parent
-        owner = block.parent
-        if self._thrown_away(block):
-            return True
-        if block.type == "body" and owner is not None and owner.type == "stab_clause":
-            holder = owner.parent
-            if holder is not None and holder.type == "anonymous_function":
-                return True
-            conditional = holder.parent if holder is not None and holder.type == "do_block" else None
-            return conditional is not None and call_name(conditional, self.doc) in CONDITIONALS \
-                and self._discarded(conditional)
-        if block.type == "else_block":
-            block, owner = owner, owner.parent if owner is not None else None
-        if block.type != "do_block" or owner is None or owner.type != "call":
-            return False
-        name = call_name(owner, self.doc)
-        return name == "for" or name in CONDITIONALS and self._discarded(owner)
-
-    def _noop_branch(self, pair: Node) -> bool:
-        """`for ..., do: call`, or `if c, do: call` whose value is discarded."""
-        name = self._owner_name(pair)
-        if name == "for":
-            return True
-        conditional = pair.parent.parent.parent
-        return name in CONDITIONALS and self._discarded(conditional)
-
     def _owner_name(self, pair: Node) -> str | None:
         call = pair.parent.parent.parent if pair.parent is not None and pair.parent.parent is not None else None
         return call_name(call, self.doc) if call is not None and call.type == "call" else None
-
-    def _discarded(self, node: Node) -> bool:
-        """A statement whose value nobody reads: not the last of its block, or the last of a block
-        whose value is dropped."""
-        parent = node.parent
-        if parent is None or parent.type not in BLOCKS:
-            return False
-        return _next_statement(node) is not None or self._discards_last(parent)
-
-    def _discards_last(self, block: Node) -> bool:
-        """The last expression of a module body, a file, or a test block: nobody reads its value."""
-        if block.type == "source":
-            return True
-        if self._thrown_away(block):
-            return len(elixir.statements(block)) > 1  # the only statement: deleting it empties the block
-        owner = block.parent
-        name = call_name(owner, self.doc) if owner is not None and owner.type == "call" else None
-        return name in ("defmodule", "test", "describe")
-
-    def _thrown_away(self, block: Node) -> bool:
-        """The last value of an `after` block, of the fn given to `Enum.each`, or of the body of a
-        `for` whose result is discarded: nobody reads it."""
-        if block.type == "after_block":
-            return True
-        owner = block.parent if block.type == "do_block" else None
-        if owner is not None and owner.type == "call" and call_name(owner, self.doc) == "for":
-            return self._discarded(owner)
-        clause = block.parent if block.type == "body" else None
-        fn = clause.parent if clause is not None and clause.type == "stab_clause" else None
-        if fn is None or fn.type != "anonymous_function" or fn.parent is None or fn.parent.type != "arguments":
-            return False
-        holder = fn.parent.parent
-        return holder is not None and holder.type == "call" and self.names.resolve(holder).name == "Enum.each" \
-            and call_arguments(holder)[-1] == fn
 
     def _is_def_do(self, pair: Node) -> bool:
         return self._owner_name(pair) in ("def", "defp", "defmacro", "defmacrop")
@@ -506,9 +452,8 @@ class Finder:
         """The plans that remove the call (a Decision), or why it cannot be fixed safely (a str)."""
         if kind == "capture":
             return f"it is captured as a function value (`{self._short(node)}`)"
-        if kind == "noop":
-            return "it is all its fn, for, branch or `&&`/`||` operand does (unwrapping would leave code " \
-                "that does nothing)"
+        if kind == "hollow":
+            return self._hollow(node)
         if kind in ("stage", "tap"):
             return self._remove_stage(target, node)
         if kind == "statement":
@@ -521,6 +466,20 @@ class Finder:
         if target.kind == "banner":
             return self._banner_value(target)
         return self._unwrap(target)
+
+    def _hollow(self, node: Node) -> str:
+        """Why a call whose value nobody reads, and that is all its branch does, is reported."""
+        holder = node.parent
+        if holder.type == "binary_operator":
+            return f"it is all the `{operator_of(holder)}` around it does, and that value is unused " \
+                "(remove the whole expression by hand if its condition does no work)"
+        owner = holder
+        while owner is not None and not (owner.type == "call" or owner.type == "anonymous_function"):
+            owner = owner.parent
+        what = "fn" if owner is not None and owner.type == "anonymous_function" else \
+            f"`{call_name(owner, self.doc)}`" if owner is not None else "block"
+        return f"it is all that a branch of its {what} does and nobody uses the value, so deleting it " \
+            f"would leave an empty branch (remove the whole {what} by hand if nothing else in it does work)"
 
     def _reads_every_variable(self, target: Target, statement: Node) -> str | None:
         """`dbg()` and `binding()` read every variable in scope: deleting the statement must not
@@ -588,17 +547,18 @@ class Finder:
         scanned = call_arguments(target.call)
         if statement != target.call and operator_of(statement) == "|>":  # `value |> IO.inspect(...)`
             scanned = [statement.child_by_field_name("left")] + scanned
-        parts = self._impure(scanned)
-        partial = [p for p, kind in parts if kind == "partial"]
-        if partial:
-            return f"deleting it would skip `{self._short(partial[0])}`, which may raise"
+        found = self._impure(scanned)
+        bad = self._unsure(found) or self._caught_read(statement, raising(found))
+        if bad:
+            return bad
+        parts = effects(found)
         one_liner = self._require_one_liner(target, statement)
         if one_liner is not None and not parts:
             start = self.doc.char(one_liner.start_byte)
         elif not first_on_line(self.lines, start):
             return "it shares its line with other code"
         if parts:
-            return self._keep_parts(target, statement, [p for p, _ in parts])
+            return self._keep_parts(target, statement, parts)
         lines = whole_lines(self.lines, start, end)
         if lines is None:
             return "it shares its line with other code"
@@ -606,6 +566,49 @@ class Finder:
         plan = self._lines_plan(first, last, "statement", code_end=end, indent_line=lines[0])
         also = " and the `require IEx` on its line" if one_liner is not None else ""
         return Decision([plan], f"removed {target.shown} statement{also}", (start, end))
+
+    def _unsure(self, parts: list[tuple[Node, str]]) -> str | None:
+        found = unsure(parts)
+        if not found:
+            return None
+        return f"`{self._short(found[0])}` may call a function of a module held in a variable, or read a field"
+
+    def _caught_read(self, node: Node, reads: list[Node]) -> str | None:
+        """Why dropping these reads would change what runs: they may raise where a handler around
+        them in the same function would catch it (then a different branch runs). None otherwise."""
+        if not reads:
+            return None
+        handler = self._handler_around(node)
+        if handler is None:
+            return None
+        return f"deleting it would skip `{self._short(reads[0])}`, which may raise inside a {handler} " \
+            "that would catch it"
+
+    def _handler_around(self, node: Node) -> str | None:
+        """"try/rescue" (or catch) or "with/else" when `node` sits where such a handler of its
+        function sees it raise; None otherwise."""
+        previous, current = node, node.parent
+        from_section = False  # reached the do block through its else/rescue/catch/after part
+        while current is not None:
+            if current.type == "do_block":
+                from_section = previous.type in ("else_block", "rescue_block", "catch_block", "after_block")
+            elif current.type == "call":
+                name = call_name(current, self.doc)
+                block = next((c for c in current.children if c.type == "do_block"), None)
+                sections = {c.type for c in block.named_children} if block is not None else set()
+                came_from_section = previous == block and from_section
+                keywords = {self.doc.node_text(p.children[0]).rstrip(": ") for a in call_arguments(current)
+                            if a.type == "keywords" for p in a.named_children if p.type == "pair" and p.children}
+                if name == "try" or name in DEF_LIKE:
+                    if (sections & {"rescue_block", "catch_block"} or keywords & {"rescue", "catch"}) \
+                            and not came_from_section:
+                        return "try/rescue"
+                if name == "with" and ("else_block" in sections or "else" in keywords) and not came_from_section:
+                    return "with/else"
+                if name in DEF_LIKE or name == "defmodule":
+                    return None
+            previous, current = current, current.parent
+        return None
 
     def _require_one_liner(self, target: Target, statement: Node) -> Node | None:
         """`require IEx; IEx.pry()` on one line: the `require IEx` right before the pry statement,
@@ -645,8 +648,11 @@ class Finder:
 
     def _banner_value(self, target: Target) -> Decision | str:
         parts = self._impure(call_arguments(target.call))
-        if parts:
+        if effects(parts) or unsure(parts):
             return "its result is used and its arguments do work"
+        caught = self._caught_read(target.call, raising(parts))
+        if caught:
+            return caught
         placed = self.placer.place(target.call, [":ok"], None)
         if isinstance(placed, str):
             return placed
@@ -678,11 +684,10 @@ class Finder:
     def _impure_options(self, target: Target) -> str | None:
         options, device = self._options_and_device(target)
         parts = self._impure(options + ([device] if device is not None else []))
-        if parts:
-            node, kind = parts[0]
-            what = "do work" if kind == "effect" else "do work or may raise"
-            return f"its options {what} (`{self._short(node)}`)"
-        return None
+        work = effects(parts) + unsure(parts)
+        if work:
+            return f"its options do work (`{self._short(work[0])}`)"
+        return self._caught_read(target.call, raising(parts))
 
     def _item(self, call: Node, arity: int) -> Node | None:
         """What IO.inspect/dbg return: IO.inspect(item, opts), IO.inspect(device, item, opts), dbg(code, opts)."""
@@ -700,7 +705,7 @@ class Finder:
     def _impure(self, nodes: list[Node]) -> list[tuple[Node, str]]:
         """Impure parts, seeing through debug calls that are themselves being fixed."""
         parts: list[tuple[Node, str]] = []
-        for node, kind in impure_parts(nodes, self.doc):
+        for node, kind in impure_parts(nodes, self.doc, self.local):
             decision = self.fixed.get(node.id) if node.type == "call" else None
             if decision is None:
                 parts.append((node, kind))
@@ -999,13 +1004,6 @@ def _in_chained_match(binding: Node) -> bool:
     right, outer = match.child_by_field_name("right"), match.parent
     nested = outer is not None and outer.type == "binary_operator" and operator_of(outer) == "="
     return nested or right is not None and right.type == "binary_operator" and operator_of(right) == "="
-
-
-def _next_statement(node: Node) -> Node | None:
-    sibling = node.next_named_sibling
-    while sibling is not None and sibling.type in ("comment", "stab_clause"):
-        sibling = sibling.next_named_sibling
-    return sibling
 
 
 def _phrases(verdict: Verdict) -> str:
