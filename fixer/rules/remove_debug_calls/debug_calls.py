@@ -559,6 +559,9 @@ class Finder:
             return "it shares its line with other code"
         if parts:
             return self._keep_parts(target, statement, parts)
+        collapsed = self._collapse_block(target, statement)
+        if collapsed is not None:
+            return collapsed
         lines = whole_lines(self.lines, start, end)
         if lines is None:
             return "it shares its line with other code"
@@ -566,6 +569,29 @@ class Finder:
         plan = self._lines_plan(first, last, "statement", code_end=end, indent_line=lines[0])
         also = " and the `require IEx` on its line" if one_liner is not None else ""
         return Decision([plan], f"removed {target.shown} statement{also}", (start, end))
+
+    def _collapse_block(self, target: Target, statement: Node) -> Decision | str | None:
+        """`do: (IO.inspect(x); value)` losing its inspect: the parenthesised block is left with one
+        expression, which `mix format` would put right after `do:`. Done here the same way (or
+        reported); None when the statement is not in such a block."""
+        block = statement.parent
+        rest = [s for s in elixir.statements(block) if s != statement] if block.type == "block" else []
+        pair = block.parent
+        if len(rest) != 1 or pair is None or pair.type != "pair" or not pair.children \
+                or pair.children[0].type != "keyword":
+            return None
+        if has_outside(block, statement, rest[0]) or rest[0].start_point[0] != rest[0].end_point[0]:
+            return LAYOUT_CHANGES
+        keyword = pair.children[0]
+        colon = self.doc.char(keyword.start_byte) + self.doc.node_text(keyword).index(":") + 1
+        start, end = self.doc.span(block)
+        line = self.lines.line_of(colon)
+        width = colon - self.lines.line_start(line) + 1 + len(self.doc.node_text(rest[0])) \
+            + len(self.doc.text[end:self.lines.line_end(self.lines.line_of(end))].rstrip("\n"))
+        if width > self.placer.line_length:
+            return LAYOUT_CHANGES
+        plan = Plan(colon, end, [" ", Keep(*self.doc.span(rest[0]))])
+        return Decision([plan], f"removed {target.shown} statement", (start, end), [self.doc.span(rest[0])])
 
     def _unsure(self, parts: list[tuple[Node, str]]) -> str | None:
         found = unsure(parts)
