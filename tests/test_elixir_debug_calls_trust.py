@@ -227,7 +227,7 @@ def test_io_through_alias_import_and_kernel_dbg_are_debug_calls(elixir_tools, tm
 
       def handle(job) do
         Out.inspect(job, label: "job")
-        inspect(:stderr, job, label: "id")
+        inspect(:stdio, job, label: "id")
         result = Kernel.dbg(job.payload)
         {:ok, result}
       end
@@ -305,7 +305,7 @@ ARITY = '''
 defmodule Arity do
   def atom_item, do: IO.inspect(:ok, label: "finish")
   def atom_item_list_opts, do: IO.inspect(:stderr, [])
-  def device_item(value), do: IO.inspect(:stderr, value, label: "value")
+  def device_item(value), do: IO.inspect(:stdio, value, label: "value")
   def dbg_two(value), do: dbg(value + 1, [])
 
   def piped(value) do

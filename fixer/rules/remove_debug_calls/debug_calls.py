@@ -34,6 +34,12 @@ RESERVED_ATTRIBUTES = {"doc", "moduledoc", "typedoc", "impl", "spec", "type", "t
                        "macrocallback", "optional_callbacks", "behaviour", "derive", "enforce_keys", "compile",
                        "deprecated", "dialyzer", "external_resource", "file", "on_load", "on_definition",
                        "before_compile", "after_compile", "after_verify", "vsn", "since"}
+# Projects under test whose code is data for the tests: never edited, never reported.
+FIXTURE_PROJECT = re.compile(r"/test/(?:support/)?fixtures/")
+# Nx numerical definitions: `IO.inspect`/`dbg` there are compiled operations of the definition.
+NUMERICAL_DEFINITIONS = frozenset({"defn", "defnp", "deftransform", "deftransformp"})
+# A function named so, whose whole body is a debug call, is a debugging helper (`def pry, do: IEx.pry()`).
+HELPER_WORDS = frozenset({"pry", "dbg", "debug", "inspect", "trace", "break", "breakpoint", "peek", "spy"})
 # A comment right above a deleted statement goes with it when it talks about debugging.
 COMMENT_GOES = re.compile(r"(?i)debug|inspect|\blog(?:ging|s)?\b|\bdbg\b|\btrace\b|\bpry\b")
 LINE_LENGTH = 98
@@ -105,6 +111,8 @@ class Finder:
     def run(self):
         from fixer.core.rule import Outcome
 
+        if FIXTURE_PROJECT.search("/" + self.source.path.replace("\\", "/")):
+            return Outcome([], [])  # a project the tests run (a debugger's tests step through its dbg)
         candidates = self._candidates()
         if not candidates:
             return Outcome([], [])
@@ -138,7 +146,7 @@ class Finder:
         return list(found.values())
 
     def _target(self, call: Node) -> Target | None:
-        if elixir.in_opaque(call) or in_quote(call, self.doc):
+        if elixir.in_opaque(call) or in_quote(call, self.doc) or self._deliberate(call):
             return None
         part = definition_part(call, self.doc)
         default = part is not None and part.startswith("the head") and _in_default(call)
@@ -156,13 +164,56 @@ class Finder:
             return None
         how = f" (through {resolution.how})" if resolution.how and resolution.how.startswith(("import", "alias")) else ""
         kind, clue = self._kind(call, name, shown)
-        if kind is None:
+        if kind is None or self._helper(call):
             return None
         if default:  # runs on every call that omits the argument, but heads are never edited
             self._review(call, f"{shown}{how} needs review: it is in a default argument (`\\\\`), and fixer "
                          "never edits a definition head", "in a default argument")
             return None
         return Target(call, name, shown, kind, how, [clue] if clue else [])
+
+    def _deliberate(self, call: Node) -> bool:
+        """Uses of a debug call that are on purpose by their shape, not even worth a report: inside an
+        Nx `defn`/`deftransform`, a function value `&IO.inspect/1` (a callback, a struct default),
+        and a helper whose whole body is the call on its own parameters (`def pry, do: IEx.pry()`)."""
+        parent = call.parent
+        if parent is not None and parent.type == "binary_operator" and operator_of(parent) == "/" \
+                and parent.parent is not None and parent.parent.type == "unary_operator" \
+                and operator_of(parent.parent) == "&" and not self._in_tap(parent.parent):
+            return True
+        current = call.parent
+        while current is not None:
+            if current.type == "call":
+                name = call_name(current, self.doc)
+                if name in NUMERICAL_DEFINITIONS:
+                    return True
+                if name in DEF_LIKE or name == "defmodule":
+                    return False
+            current = current.parent
+        return False
+
+    def _in_tap(self, capture: Node) -> bool:
+        holder = capture.parent.parent if capture.parent is not None and capture.parent.type == "arguments" else None
+        return holder is not None and holder.type == "call" and call_name(holder, self.doc) in ("tap", "then", "Kernel.tap",
+                                                                                               "Kernel.then")
+
+    def _helper(self, call: Node) -> bool:
+        """`def pry, do: IEx.pry()`, `def inspect_state(s), do: IO.inspect(s)`: the function is the debug call."""
+        function = self.intent.function_of(call)
+        definition = function.node if function is not None else None
+        if definition is None or call_name(definition, self.doc) not in DEF_LIKE:
+            return False
+        block = next((c for c in definition.children if c.type == "do_block"), None)
+        if block is not None:
+            body = elixir.statements(block)
+        else:
+            pair = call.parent
+            body = [call] if pair is not None and pair.type == "pair" and self._is_def_do(pair) else []
+        if body != [call]:
+            return False
+        head = def_name_and_arities(definition, self.doc)
+        words = set(re.split(r"_+", head[0].rstrip("?!").lower())) if head is not None else set()
+        return bool(words & HELPER_WORDS) and all(a.type in ("identifier", "keywords") for a in call_arguments(call))
 
     def _captured_by(self, call: Node) -> str | None:
         """The call of a test's capture_io that reaches the function `call` is in, if any."""

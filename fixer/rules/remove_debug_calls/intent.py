@@ -52,7 +52,17 @@ INTENT_COMMENT = re.compile(r"(?i)\b(?:do\s+not|don'?t|never|must\s+not)\s+(?:re
                             r"|\bneeds?\s+(?:this|the|that)\s+output\b"
                             r"|\bintentional|\bon\s+purpose\b|\bdeliberate|\bnot?\s+(?:a\s+)?debug|\bscrape"
                             r"|\bexpected\s+output\b")
-FLAG = re.compile(r"(?i)verbos|debug|trace|print|quiet|silent|\blog")
+FLAG = re.compile(r"(?i)verbos|debug|trace|print|quiet|silent|\blog|display|show|output|echo|dump|inspect|interactive"
+                  r"|\b(?:opts|options|config|flags|settings)\b\s*(?:\[|\.)|Keyword\.get\(\s*(?:opts|options)\b")
+# `# credo:disable-for-next-line Credo.Check.Warning.IoInspect` (or a check-less disable): wanted output.
+CREDO = re.compile(r"credo:disable-for-(?:next-line|this-line|lines:\d+)(?:\s+Credo\.Check\.Warning\.(?:IoInspect|Dbg))?\s*$")
+CREDO_FILE = re.compile(r"#\s*credo:disable-for-this-file(?:\s+Credo\.Check\.Warning\.(?:IoInspect|Dbg))?\s*$", re.M)
+CAPTURE_WORDS = re.compile(r"\b(?:capture_io|with_io|CaptureIO)\b")
+# A notice for the users of an API (not a look at a value).
+NOTICE = re.compile(r"(?i)deprecat|please use|\binstead\b|no longer|obsolete|not doing anything|will be removed")
+# A label that is a sentence for a person (`"Failed to create contact!"`), not a location ("pool size").
+SENTENCE = re.compile(r"^(?:[A-Z][a-z']+(?:\s+\S+){2,}|.*\s.*[.!?])$")
+ERROR_PATTERN = re.compile(r"(?i)\berr|error|fail|reason|exception|^\s*e\s*$|:exit\b|:throw\b|timeout")
 LEFTOVER, PURPOSE = "leftover", "purpose"
 DEBUGGERS = (":dbg.", "IEx.")
 TOOLING_WORDS = re.compile(r"(?i)\b(?:trac(?:e|er|ers|ing)|debug(?:ger|ging)?|dbg)\b")
@@ -122,6 +132,9 @@ class Intent:
         self._module_purpose: dict[int, str | None] = {}
         self._module_tooling: dict[int, str | None] = {}
         self.script = _is_script(self.path)
+        # A test support file that captures output: its prints are what the tests check.
+        self.test_helper = "test/support/" in "/" + self.path and bool(CAPTURE_WORDS.search(doc.text))
+        self.credo_file = bool(CREDO_FILE.search(doc.text))
 
     # -- the verdict ------------------------------------------------------------------------------
     def judge(self, call: Node, leftover: list[Clue], option_nodes: list[Node], device: Node | None,
@@ -157,6 +170,21 @@ class Intent:
             yield Clue(PURPOSE, f"a test asserts on it ({asserted})")
         if device is not None and device.type != "atom":
             yield Clue(PURPOSE, f"prints to a device chosen by the code ({self.doc.node_text(device)})")
+        elif device is not None and self.doc.node_text(device) != ":stdio":
+            yield Clue(PURPOSE, f"it writes to {self.doc.node_text(device)} on purpose (a debug look names no device)")
+        credo = self._credo(call)
+        if credo:
+            yield Clue(PURPOSE, credo)
+        notice = self._notice(call)
+        if notice:
+            yield Clue(PURPOSE, notice)
+        sentence = self._sentence_label(option_nodes)
+        if sentence is not None:
+            error_path = self._error_path(call)
+            if error_path:
+                yield Clue(PURPOSE, f"its label {sentence} is a sentence for a person, on {error_path}")
+        if self.test_helper:
+            yield Clue(PURPOSE, f"a test helper whose output tests capture ({self.path})")
         variables = [self.doc.node_text(n) for n in option_nodes if n.type == "identifier"]
         passed = sorted({self.doc.node_text(n) for opt in option_nodes for n in _identifiers(opt)}
                         & (function.params if function is not None else frozenset()))
@@ -283,16 +311,22 @@ class Intent:
 
     def _flag(self, node: Node) -> str | None:
         """The condition of an enclosing `if`/`unless`, or the left operand of an enclosing `&&`,
-        `||`, `and`, `or` (`opts[:verbose] && IO.inspect(rows)`), that names a verbosity or debug switch."""
+        `||`, `and`, `or` (`opts[:verbose] && IO.inspect(rows)`), the subject of a `case`, or a `cond`
+        condition, that names a verbosity or debug switch or reads an option (`opts[:display]`)."""
         current = node.parent
         while current is not None:
+            if current.type == "stab_clause" and current.parent is not None and current.parent.parent is not None \
+                    and call_name(current.parent.parent, self.doc) == "cond":
+                condition = current.child_by_field_name("left")
+                if condition is not None and FLAG.search(self.doc.node_text(condition)):
+                    return f"cond {' '.join(self.doc.node_text(condition).split())[:40]}"
             if current.type == "binary_operator" and operator_of(current) in ("&&", "||", "and", "or"):
                 left = current.child_by_field_name("left")
                 if left is not None and node.start_byte >= left.end_byte and FLAG.search(self.doc.node_text(left)):
                     return f"{' '.join(self.doc.node_text(left).split())[:40]} {operator_of(current)}"
             if current.type == "call":
                 name = call_name(current, self.doc)
-                if name in ("if", "unless"):
+                if name in ("if", "unless", "case"):
                     args = call_arguments(current)
                     condition = args[0] if args else None
                     inside = condition is not None and condition.start_byte <= node.start_byte < condition.end_byte
@@ -300,6 +334,51 @@ class Intent:
                         return f"{name} {' '.join(self.doc.node_text(condition).split())[:40]}"
                 if name in DEF_LIKE or name == "defmodule":
                     return None
+            current = current.parent
+        return None
+
+    def _credo(self, call: Node) -> str | None:
+        """A credo disable for the line (above it, or after it) or the file: the output is wanted."""
+        if self.credo_file:
+            return "a credo:disable-for-this-file comment allows its output"
+        first = self.lines.line_of(self.doc.char(call.start_byte))
+        last = self.lines.line_of(self.doc.char(call.end_byte))
+        texts = [self.lines.line_text(first - 1)] if first - 1 in self.comment_lines else []
+        tail = self.lines.line_text(last)
+        hash_at = tail.find("#", self.doc.char(call.end_byte) - self.lines.line_start(last))
+        if hash_at >= 0:
+            texts.append(tail[hash_at:])
+        if any(CREDO.search(t.strip()) for t in texts):
+            return "a credo:disable comment says its output is wanted"
+        return None
+
+    def _notice(self, call: Node) -> str | None:
+        """The call prints a literal notice for users (a deprecation warning)."""
+        strings = [a for a in call_arguments(call) if a.type == "string"]
+        if strings and NOTICE.search(self.doc.node_text(strings[0])):
+            return "it prints a notice for users (a deprecation or usage message)"
+        return None
+
+    def _sentence_label(self, option_nodes: list[Node]) -> str | None:
+        label = self._options(option_nodes).get("label")
+        if label is None or label.type != "string" or any(c.type == "interpolation" for c in label.children):
+            return None
+        text = self.doc.node_text(label).strip('"')
+        return self.doc.node_text(label) if SENTENCE.match(text) else None
+
+    def _error_path(self, call: Node) -> str | None:
+        """"an error path" when the call runs in a rescue/catch, a `with` else, or a clause whose
+        pattern is an error (`{:error, reason} ->`, `error ->`)."""
+        current = call.parent
+        while current is not None:
+            if current.type in ("rescue_block", "catch_block"):
+                return "an error path (a rescue)"
+            if current.type == "stab_clause":
+                pattern = current.child_by_field_name("left")
+                if pattern is not None and ERROR_PATTERN.search(self.doc.node_text(pattern)):
+                    return f"an error path (`{' '.join(self.doc.node_text(pattern).split())[:30]} ->`)"
+            if current.type == "call" and call_name(current, self.doc) in DEF_LIKE:
+                return None
             current = current.parent
         return None
 
@@ -339,7 +418,7 @@ class Intent:
             found.append(self.lines.line_text(below))
         return found
 
-    def _label(self, option_nodes: list[Node]) -> str | None:
+    def _options(self, option_nodes: list[Node]) -> dict[str, Node]:
         options: dict[str, Node] = {}
         for node in option_nodes:
             if node.type == "keywords":
@@ -347,7 +426,10 @@ class Intent:
             elif node.type == "list":
                 for child in node.named_children:
                     options.update(keyword_options([child], self.doc))
-        label = options.get("label")
+        return options
+
+    def _label(self, option_nodes: list[Node]) -> str | None:
+        label = self._options(option_nodes).get("label")
         if label is None:
             return None
         text = self.doc.node_text(label)
