@@ -34,6 +34,10 @@ RESERVED_ATTRIBUTES = {"doc", "moduledoc", "typedoc", "impl", "spec", "type", "t
                        "macrocallback", "optional_callbacks", "behaviour", "derive", "enforce_keys", "compile",
                        "deprecated", "dialyzer", "external_resource", "file", "on_load", "on_definition",
                        "before_compile", "after_compile", "after_verify", "vsn", "since"}
+# Constructs removed whole when all they do is run a debug call.
+HOLLOW_CONSTRUCTS = frozenset({"if", "unless", "case", "cond", "for"})
+# Rounds of settling what removed code leaves unused (private functions, then what they called).
+MAX_SETTLE = 8
 # Projects under test whose code is data for the tests: never edited, never reported.
 FIXTURE_PROJECT = re.compile(r"/test/(?:support/)?fixtures/")
 # Nx numerical definitions: `IO.inspect`/`dbg` there are compiled operations of the definition.
@@ -265,12 +269,12 @@ class Finder:
             function = self.intent.function_of(call)
             owner = function.label if function is not None else "its block"
             clues.append(Clue(LEFTOVER, f"returns its argument as the value of {owner}"))
-        verdict = self.intent.judge(call, clues, options, device, discarded=kind == "statement")
+        verdict = self.intent.judge(call, clues, options, device, discarded=kind in ("statement", "hollow"))
         # One more reason to leave it cannot change "leave": the tests are read only when it can.
         by = self._captured_by(call) if verdict.action != "leave" else None
         if by is not None:
             clues.append(Clue(PURPOSE, f"a test captures its output (capture_io of {by})"))
-            verdict = self.intent.judge(call, clues, options, device, discarded=kind == "statement")
+            verdict = self.intent.judge(call, clues, options, device, discarded=kind in ("statement", "hollow"))
         if verdict.action == "leave":
             return
         decision = self._decide(target, kind, node)
@@ -504,7 +508,8 @@ class Finder:
         if kind == "capture":
             return f"it is captured as a function value (`{self._short(node)}`)"
         if kind == "hollow":
-            return self._hollow(node)
+            whole = self._remove_construct(target, node)
+            return whole if whole is not None else self._hollow(node)
         if kind in ("stage", "tap"):
             return self._remove_stage(target, node)
         if kind == "statement":
@@ -517,6 +522,87 @@ class Finder:
         if target.kind == "banner":
             return self._banner_value(target)
         return self._unwrap(target)
+
+    def _remove_construct(self, target: Target, node: Node) -> Decision | str | None:
+        """`if c, do: IO.inspect(x)`, `case`/`cond` clauses, `for`, `Enum.each(l, fn x -> ... end)`
+        or `ok && IO.inspect(x)` that only run the debug call, as a statement nobody reads: the whole
+        construct goes when nothing else in it does work. None when that cannot be shown."""
+        construct = self._construct_of(node)
+        if construct is None or self.flow.used(construct) or construct.parent is None \
+                or construct.parent.type not in BLOCKS:
+            return None
+        if len(elixir.statements(construct.parent)) == 1 and self._branch(construct.parent):
+            return None  # removing it would hollow out the branch around it in turn
+        parts = []
+        for part in self._construct_parts(construct):
+            if part == node or part == target.call:
+                continue
+            parts.extend(self._impure([part]))
+        if effects(parts) or unsure(parts) or self._caught_read(construct, raising(parts)):
+            return None
+        start, end = self.doc.span(construct)
+        lines = whole_lines(self.lines, start, end)
+        if lines is None:
+            return None
+        first, last = self._with_debug_comments(*lines)
+        plan = self._lines_plan(first, last, "statement", code_end=end, indent_line=lines[0])
+        what = operator_of(construct) if construct.type == "binary_operator" else call_name(construct, self.doc)
+        return Decision([plan], f"removed the `{what}` that only ran {target.shown}", (start, end))
+
+    def _construct_of(self, node: Node) -> Node | None:
+        holder = node.parent
+        if holder.type == "binary_operator":
+            return holder
+        if holder.type == "pair":  # `if c, do: call`: pair < keywords < arguments < call
+            owner = holder.parent.parent.parent if holder.parent is not None and holder.parent.parent is not None else None
+        else:
+            owner = holder.parent
+            if owner is not None and owner.type == "stab_clause":
+                owner = owner.parent
+            if owner is not None and owner.type in ("else_block", "do_block"):
+                owner = owner if owner.type == "do_block" else owner.parent
+                owner = owner.parent if owner is not None else None
+        if owner is not None and owner.type == "anonymous_function":
+            arguments = owner.parent
+            caller = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+            resolved = self.names.resolve(caller).name if caller is not None and caller.type == "call" else None
+            return caller if resolved in ("Enum.each", "Stream.each") and call_arguments(caller)[-1] == owner else None
+        if owner is not None and owner.type == "call" and call_name(owner, self.doc) in HOLLOW_CONSTRUCTS:
+            return owner
+        return None
+
+    def _construct_parts(self, construct: Node) -> list[Node]:
+        """The expressions of a construct that run (not its clause patterns): conditions, subjects,
+        generators' enumerables, filters and every branch's statements."""
+        if construct.type == "binary_operator":
+            return [construct.child_by_field_name("left"), construct.child_by_field_name("right")]
+        found: list[Node] = []
+        name = call_name(construct, self.doc)
+        for argument in call_arguments(construct):
+            if argument.type == "keywords":
+                found.extend(p.named_children[-1] for p in argument.named_children if p.type == "pair")
+            elif argument.type == "anonymous_function":
+                for clause in (c for c in argument.named_children if c.type == "stab_clause"):
+                    body = clause.child_by_field_name("right")
+                    found.extend(elixir.statements(body) if body is not None else [])
+            elif argument.type == "binary_operator" and operator_of(argument) == "<-":
+                found.append(argument.child_by_field_name("right"))
+            else:
+                found.append(argument)
+        block = next((c for c in construct.children if c.type == "do_block"), None)
+        for section in [block] + ([c for c in block.named_children if c.type == "else_block"] if block else []):
+            if section is None:
+                continue
+            for child in section.named_children:
+                if child.type == "stab_clause":
+                    body = child.child_by_field_name("right")
+                    found.extend(elixir.statements(body) if body is not None else [])
+                    condition = child.child_by_field_name("left")
+                    if name == "cond" and condition is not None:
+                        found.append(condition)
+                elif child.type not in ("comment", "else_block"):
+                    found.append(child)
+        return [f for f in found if f is not None]
 
     def _hollow(self, node: Node) -> str:
         """Why a call whose value nobody reads, and that is all its branch does, is reported."""
@@ -658,8 +744,8 @@ class Finder:
         handler = self._handler_around(node)
         if handler is None:
             return None
-        return f"deleting it would skip `{self._short(reads[0])}`, which may raise inside a {handler} " \
-            "that would catch it"
+        effect = "that would catch it" if handler == "try/rescue" else "whose branches a failure would change"
+        return f"deleting it would skip `{self._short(reads[0])}`, which may raise, inside a {handler} {effect}"
 
     def _handler_around(self, node: Node) -> str | None:
         """"try/rescue" (or catch) or "with/else" when `node` sits where such a handler of its
@@ -795,8 +881,20 @@ class Finder:
     def _bookkeeping(self) -> None:
         # A fix that would leave a variable unused where the `_` rename is blocked (or would change
         # what `binding()` returns) is taken back, and the regions recomputed without it.
-        while True:
+        self.dropped_functions: dict[tuple[int, str], list[tuple[int, int]]] = {}
+        renames: list = []
+        for _ in range(MAX_SETTLE):
             self._gone_index = self._regions()
+            orphans, stuck = self._unused_private_functions()
+            for spans, reason in stuck:
+                self._retract_spans(spans, reason)
+            if stuck:
+                if not self.fixed:
+                    return
+                continue
+            if orphans:
+                self.dropped_functions.update(orphans)
+                continue  # what they called may now be unused too
             renames, blocked = self._unused_variables()
             if not blocked:
                 break
@@ -804,6 +902,7 @@ class Finder:
                 self._retract(variable, reason)
             if not self.fixed:
                 return
+        self._drop_functions()
         for variable, new_name in renames:
             self._rename(variable, new_name)
         self._drop_unused_attributes()
@@ -817,11 +916,91 @@ class Finder:
             if not any(id(plan) in deferred for plan in decision.plans):
                 regions.append((*decision.removed, False))
                 regions.extend((start, end, True) for start, end in decision.kept)
+        for spans in getattr(self, "dropped_functions", {}).values():
+            regions.extend((start, end, False) for start, end in spans)
         return _Regions(regions)
 
-    def _retract(self, variable, reason: str) -> None:
-        """Undo the fixes that removed the variable's reads: the calls stay, reported with `reason`."""
-        spans = [self.doc.span(read) for read in variable.reads]
+    def _unused_private_functions(self):
+        """Private functions whose every reference lay in removed code: ({(module, name): line spans
+        to delete}, [(reference spans, why the fix is taken back)] when one cannot be deleted whole)."""
+        orphans, stuck = {}, []
+        for module in self.names.modules.values():
+            definitions: dict[str, list[Node]] = {}
+            for statement in elixir.statements(module.block):
+                if statement.type == "call" and call_name(statement, self.doc) == "defp":
+                    head = def_name_and_arities(statement, self.doc)
+                    if head is not None:
+                        definitions.setdefault(head[0], []).append(statement)
+            for name, clauses in definitions.items():
+                key = (module.block.id, name)
+                if key in self.dropped_functions:
+                    continue
+                references = self._references(module.block, name, clauses)
+                if references is None or not references or not all(self._gone(n) for n in references):
+                    continue
+                spans = self._function_lines(clauses, name)
+                if spans is None:
+                    stuck.append(([self.doc.span(n) for n in references],
+                                  f"{name} would be unused once it goes, and fixer cannot delete it whole"))
+                else:
+                    orphans[key] = spans
+        return orphans, stuck
+
+    def _references(self, block: Node, name: str, clauses: list[Node]) -> list[Node] | None:
+        """Where `name` is written in the module outside its own clauses and their @spec (calls,
+        captures, atoms alike); None when one of them is in code fixer cannot see through."""
+        start, end = self.doc.span(block)
+        found = []
+        inside = [self.doc.span(c) for c in clauses]
+        for at in elixir.word_starts(self.doc.text[start:end], name):
+            offset = start + at
+            if any(a <= offset < b for a, b in inside):
+                continue
+            node = self.doc.node_at(offset, offset + len(name))
+            if node is None or node.type == "comment" or elixir.in_opaque(node) and node.type not in ("atom", "quoted_atom"):
+                continue
+            if self._spec_of(node, name) is not None:
+                continue
+            found.append(node)
+        return found
+
+    def _spec_of(self, node: Node, name: str) -> Node | None:
+        """The `@spec name(...)` statement holding `node`, if any."""
+        current = node
+        while current is not None and current.parent is not None and current.parent.type not in BLOCKS:
+            current = current.parent
+        if current is not None and current.type == "unary_operator" and operator_of(current) == "@" \
+                and re.match(rf"@spec\s+{re.escape(name)}\b", self.doc.node_text(current)):
+            return current
+        return None
+
+    def _function_lines(self, clauses: list[Node], name: str) -> list[tuple[int, int]] | None:
+        """Character spans of the whole lines that hold the clauses, with the @spec, `@doc false` and
+        comment lines right above each; None when a clause shares a line with other code."""
+        spans = []
+        for clause in clauses:
+            lines = whole_lines(self.lines, *self.doc.span(clause))
+            if lines is None:
+                return None
+            first, last = lines
+            while first > 1:
+                above = self.lines.line_text(first - 1).strip()
+                if first - 1 in self.comments or re.match(rf"@spec\s+{re.escape(name)}\b|@doc\s+false\b", above):
+                    first -= 1
+                else:
+                    break
+            spans.append((self.lines.line_start(first), self.lines.line_end(last)))
+        return spans
+
+    def _drop_functions(self) -> None:
+        for (_, name), spans in self.dropped_functions.items():
+            for start, end in spans:
+                self.rewrite.add(Plan(start, end, tidy=True, message="unused private function"))
+            self._finding_at(spans[0][0], f"removed {name}: only the removed debug code called it", True,
+                             "keeps the compiler quiet: private function only called by debug code")
+
+    def _retract_spans(self, spans: list[tuple[int, int]], reason: str) -> None:
+        """Undo the fixes that removed these spans: the calls stay, reported with `reason`."""
         for call_id, decision in list(self.fixed.items()):
             if call_id not in self.fixed or not any(_removes(decision, span) for span in spans):
                 continue
@@ -833,6 +1012,10 @@ class Finder:
                 self.outcome_findings[undone.finding] = None
                 target, verdict = self.judged.pop(member)
                 self._not_fixed(target, verdict, reason)
+
+    def _retract(self, variable, reason: str) -> None:
+        """Undo the fixes that removed the variable's reads: the calls stay, reported with `reason`."""
+        self._retract_spans([self.doc.span(read) for read in variable.reads], reason)
 
     def _gone(self, node: Node) -> bool:
         return self._gone_index.gone(*self.doc.span(node))
