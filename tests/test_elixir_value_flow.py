@@ -169,3 +169,13 @@ def test_the_tail_of_a_branch_is_the_branch_value(elixir_tools):
     (v1, _, _), (v2, out2, _) = elixir_batch.run_scripts([DEMO_SHAPE + calls, after + calls])
     assert v1 == v2 == "{:ok, {[{Pool, [size: 2]}], [], [{Pool, [size: 2]}], 7}}"
     assert out2 == ""
+
+
+def test_the_rule_docs_state_the_value_intent_and_purity_policy():
+    from conftest import run_cli
+
+    text = " ".join(run_cli("rules", "remove-debug-calls").stdout.split())
+    for phrase in ("Value policy:", "one value-flow analysis", "Intent policy:", "Purity policy:",
+                   "A read that can only raise is not an effect", "in the same function is reported",
+                   "Effects are kept", "private function inferred"):
+        assert phrase in text, phrase

@@ -11,14 +11,20 @@ Evidence that a call is a debug leftover ("leftover" clues; strong ones marked *
   - it runs at compile time in a module body, or at load time in a file outside any module
 Evidence that the output is on purpose ("purpose" clues):
   - a comment right above it (or after it) says so: "do not remove", "keep this", "intentional", "on
-    purpose", "not a debug ...", "scraped", "expected output"
+    purpose", "not a debug ...", "scraped", "expected output"; or a `credo:disable` comment for the
+    line or the file
+  - it names a device other than `:stdio`; it prints a deprecation or usage notice; its label is a
+    sentence for a person (`"Failed to create contact!"`) on an error path (rescue, catch, an
+    `{:error, _}`/`error ->` clause)
+  - it is in a test support file that captures output
   - the output is captured or asserted by a test (`capture_io`, `with_io`, `assert IO.inspect(..)`)
   - the device or the inspect options come from the caller or are computed (`IO.inspect(x, opts)`)
   - printing is the enclosing function's job: its name says so (inspect/print/pp/puts/flush/dump/
     show/display/main/write/echo/render/report/output/trace/debug/log/banner), or all it does is print
     (with `IO.puts`/`IO.write`/`Mix.shell`; a body of only `IO.inspect`s is debugging)
-  - a flag switches it on: an enclosing `if`/`unless` on verbose/debug/trace/print/quiet/log, or
-    such a flag left of an enclosing `&&`/`||`/`and`/`or`
+  - a flag or an option switches it on: an enclosing `if`/`unless`/`case` subject or `cond`
+    condition on verbose/debug/trace/print/display/show/quiet/log or an option read (`opts[:x]`),
+    or such a flag left of an enclosing `&&`/`||`/`and`/`or`
   - a `:dbg` call in tracing tooling: a function that only makes `:dbg` calls (and returns a
     plain value), or a module whose name or `@moduledoc` says trace/tracer/tracing/debug/dbg
   - the module is a Mix task (`Mix.Tasks.*`, `use Mix.Task`) or a command-line module (`main/1`)
