@@ -58,6 +58,25 @@ defmodule Crm.Sync do
     end
   end
 
+  def load(path) do
+    with {:ok, body} <- File.read(path),
+         {:ok, data} <- Jason.decode(body) do
+      {:ok, data}
+    else
+      {:error, reason} ->
+        IO.inspect(reason, label: "⚠ could not load #{path}")
+        {:error, reason}
+    end
+  end
+
+  def read(key) do
+    case Crm.Cache.get(key) do
+      nil -> :miss
+      {:error, err} -> IO.inspect(err, label: "CACHE READ ERROR")
+      value -> value
+    end
+  end
+
   def touch(id) do
     IO.inspect(id, label: "touch id")
     Crm.Client.touch(id)
@@ -70,6 +89,7 @@ def test_a_sentence_label_on_an_error_path_is_kept_and_a_location_label_still_go
     result = run(ERROR_PATHS)
     assert 'IO.inspect(error, label: "Failed to create CRM contact!")' in result.new
     assert 'IO.inspect(e, label: "Could not fetch the contact from the CRM")' in result.new
+    assert 'label: "⚠ could not load #{path}"' in result.new and 'label: "CACHE READ ERROR"' in result.new
     assert 'label: "touch id"' not in result.new
     assert messages(result, False) == []
 

@@ -64,10 +64,12 @@ FLAG = re.compile(r"(?i)verbos|debug|trace|print|quiet|silent|\blog|display|show
 CREDO = re.compile(r"credo:disable-for-(?:next-line|this-line|lines:\d+)(?:\s+Credo\.Check\.Warning\.(?:IoInspect|Dbg))?\s*$")
 CREDO_FILE = re.compile(r"#\s*credo:disable-for-this-file(?:\s+Credo\.Check\.Warning\.(?:IoInspect|Dbg))?\s*$", re.M)
 CAPTURE_WORDS = re.compile(r"\b(?:capture_io|with_io|CaptureIO)\b")
+CONTROLLER = re.compile(r"^\s*use\s+[\w.]+,\s*:controller\b|^\s*use\s+Phoenix\.Controller\b", re.M)
 # A notice for the users of an API (not a look at a value).
 NOTICE = re.compile(r"(?i)deprecat|please use|\binstead\b|no longer|obsolete|not doing anything|will be removed")
-# A label that is a sentence for a person (`"Failed to create contact!"`), not a location ("pool size").
-SENTENCE = re.compile(r"^(?:[A-Z][a-z']+(?:\s+\S+){2,}|.*\s.*[.!?])$")
+# On an error path, a label of words for a person (`"Failed to create contact!"`, "READ ERROR",
+# "Error loading #{file}"), not a single location word ("upload").
+SENTENCE = re.compile(r"[^\W\d_]{2,}\S*\s+\S*[^\W\d_]{2,}")
 ERROR_PATTERN = re.compile(r"(?i)\berr|error|fail|reason|exception|^\s*e\s*$|:exit\b|:throw\b|timeout")
 LEFTOVER, PURPOSE = "leftover", "purpose"
 DEBUGGERS = (":dbg.", "IEx.")
@@ -199,7 +201,7 @@ class Intent:
         elif variables:
             yield Clue(PURPOSE, f"its options are computed ({variables[0]}), not written for a quick look")
         if function is not None:
-            if function.words & PRINTING_WORDS:
+            if function.words & PRINTING_WORDS - self._action_words(call):
                 yield Clue(PURPOSE, f"printing is the job of {function.label}")
             elif self._only_prints(function) and len(function.body) > 1:
                 yield Clue(PURPOSE, f"{function.label} only prints")
@@ -343,6 +345,13 @@ class Intent:
             current = current.parent
         return None
 
+    def _action_words(self, call: Node) -> frozenset[str]:
+        """In a Phoenix controller, `show` is an action that renders a page, not a printer."""
+        module = self.names.module_of(call)
+        if module is not None and CONTROLLER.search(self.doc.node_text(module.block)):
+            return frozenset({"show", "render"})
+        return frozenset()
+
     def _credo(self, call: Node) -> str | None:
         """A credo disable for the line (above it, or after it) or the file: the output is wanted."""
         if self.credo_file:
@@ -367,10 +376,10 @@ class Intent:
 
     def _sentence_label(self, option_nodes: list[Node]) -> str | None:
         label = self._options(option_nodes).get("label")
-        if label is None or label.type != "string" or any(c.type == "interpolation" for c in label.children):
+        if label is None or label.type != "string":
             return None
-        text = self.doc.node_text(label).strip('"')
-        return self.doc.node_text(label) if SENTENCE.match(text) else None
+        text = "".join("x" if c.type == "interpolation" else self.doc.node_text(c) for c in label.named_children)
+        return self.doc.node_text(label) if SENTENCE.search(text) else None
 
     def _error_path(self, call: Node) -> str | None:
         """"an error path" when the call runs in a rescue/catch, a `with` else, or a clause whose
