@@ -231,3 +231,34 @@ def test_a_construct_that_only_runs_the_debug_call_goes_whole(elixir_tools, tmp_
     (v1, _, _), (v2, out2, _) = elixir_batch.run_scripts([HOLLOW + calls, new + calls])
     assert v1 == v2 == "{:ok, {:done, :done, {:sent, 1}}}"
     assert out2 == "1\n9\n"  # only the reported `if send(...)` still prints
+
+
+SPAWNED = '''
+defmodule Spawned do
+  def store(parent, key) do
+    spawn(fn ->
+      key
+      |> Atom.to_string()
+      # the write is the slow part
+      |> then(&send(parent, {:stored, &1}))
+      |> IO.inspect(label: "WRITE RESULT")
+    end)
+
+    Task.start(fn -> IO.inspect(send(parent, {:task, key}), label: "task") end)
+    :ok
+  end
+end
+'''
+
+
+def test_the_only_stage_or_call_of_an_ignored_fn_keeps_its_work(elixir_tools):
+    result = run(SPAWNED)
+    new = result.new
+    assert '|> then(&send(parent, {:stored, &1}))\n    end)' in new
+    assert "Task.start(fn -> send(parent, {:task, key}) end)" in new
+    assert all(f.fixed for f in result.findings), [f.message for f in result.findings]
+    assert elixir_batch.formatted([new]) == [new]
+    calls = ("Spawned.store(self(), :k)\nProcess.sleep(50)\n"
+             "Enum.sort(for _ <- 1..2, do: (receive do m -> m after 200 -> nil end))")
+    (v1, _, _), (v2, out2, _) = elixir_batch.run_scripts([SPAWNED + calls, new + calls])
+    assert v1 == v2 == '{:ok, [stored: "k", task: :k]}' and out2 == ""

@@ -361,6 +361,10 @@ class Finder:
         if holder is None or holder.type not in BLOCKS:
             return "hollow", node  # `if c, do: IO.inspect(x)`, `ok && IO.inspect(x)`: all that branch does
         if len(elixir.statements(holder)) == 1 and self._branch(holder):
+            if node != call and effects(self._impure([node.child_by_field_name("left")])):
+                return "stage", node  # `work() |> IO.inspect()`: the work stays as the branch's statement
+            if node == call and effects(self._impure(call_arguments(call))):
+                return "statement", node  # its work stays as the branch's statement
             return "hollow", node
         return "statement", node
 
@@ -693,6 +697,11 @@ class Finder:
         if one_liner is not None and not parts:
             start = self.doc.char(one_liner.start_byte)
         elif not first_on_line(self.lines, start):
+            if len(parts) == 1 and parts[0].start_point[0] == parts[0].end_point[0]:
+                # `fn -> IO.inspect(send(p, m)) end`: the work takes the call's place on its line
+                return Decision([Plan(start, end, [Keep(*self.doc.span(parts[0]))])],
+                                f"replaced {target.shown} with `{self._short(parts[0])}`, the work inside it",
+                                (start, end), [self.doc.span(parts[0])])
             return "it shares its line with other code"
         if parts:
             return self._keep_parts(target, statement, parts)
