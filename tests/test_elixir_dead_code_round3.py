@@ -262,3 +262,29 @@ def test_the_only_stage_or_call_of_an_ignored_fn_keeps_its_work(elixir_tools):
              "Enum.sort(for _ <- 1..2, do: (receive do m -> m after 200 -> nil end))")
     (v1, _, _), (v2, out2, _) = elixir_batch.run_scripts([SPAWNED + calls, new + calls])
     assert v1 == v2 == '{:ok, [stored: "k", task: :k]}' and out2 == ""
+
+
+COMMENTS = '''
+defmodule Reaper do
+  def run(orphans) do
+    setup()
+
+    # show the orphans before the kill
+    IO.inspect(orphans, label: "orphans")
+
+    # Orphans must be killed before the port closes
+    IO.inspect(orphans, label: "orphans")
+    kill(orphans)
+  end
+
+  defp setup, do: :ok
+  defp kill(_), do: :ok
+end
+'''
+
+
+def test_a_comment_that_only_describes_the_removed_call_goes_with_it():
+    new = run(COMMENTS).new
+    assert "show the orphans" not in new  # its paragraph was only the call
+    assert "    # Orphans must be killed before the port closes\n    kill(orphans)\n" in new
+    assert "    setup()\n\n    # Orphans" in new

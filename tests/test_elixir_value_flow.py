@@ -98,6 +98,24 @@ def multi_guard(c, n) when c do
 end
 
 def multi_guard(_c, n), do: unless(n > 0, do: [], else: IO.inspect([{Pool, size: n}], label: "probe"))
+
+def implicit_rescue(c, n) do
+  if c, do: raise(ArgumentError)
+  IO.inspect([{Pool, size: n}], label: "probe")
+rescue
+  _ -> IO.inspect(:rescued, label: "probe")
+end
+
+def received(c, n) do
+  send(self(), {:go, c})
+
+  receive do
+    {:go, true} -> IO.inspect([{Pool, size: n}], label: "probe")
+    {:go, _} -> dbg(:other)
+  end
+end
+
+def nested_keyword(c, n), do: if(c, do: case(n, do: (3 -> dbg(n + 1); _ -> 0)), else: :other)
 '''
 
 
@@ -114,7 +132,8 @@ def test_every_branch_form_and_nesting_keeps_each_function_value(elixir_tools, t
     result = fix_text("lib/flow.ex", before, [RULE])
     assert result.errors == []
     after = result.new
-    names = [name for name, _ in functions] + ["multi", "multi_guard"]
+    names = [name for name, _ in functions] + ["multi", "multi_guard", "implicit_rescue", "received",
+                                               "nested_keyword"]
     calls = "[" + ", ".join(f"{{:{n}, Flow.{n}(true, 3), Flow.{n}(false, 3)}}" for n in names) + "]"
     (v1, out1, _), (v2, out2, _) = elixir_batch.run_scripts([before + calls, after + calls])
     assert v1.startswith("{:ok, [") and v1 == v2

@@ -1,9 +1,10 @@
 """remove-debug-calls' work: find the debug calls of one Elixir file, judge each (leftover, on purpose,
 or for a person), and plan edits that keep what the code returns, what it does, and its layout.
 
-The pieces: `elixir_names` says what a call names (aliases, imports, local definitions),
-`elixir_intent` weighs the evidence, `elixir_purity` says what may disappear with a call, and
-`elixir_layout` composes the edits and checks that `mix format` would lay them out the same way.
+The pieces: `lang.elixir.names` says what a call names (aliases, imports, local definitions),
+`lang.elixir.valueflow` whether its value is used, `intent` weighs the evidence, `lang.elixir.purity`
+says what may disappear with a call (reads that only raise, private functions that do no work), and
+`layout` composes the edits and checks that `mix format` would lay them out the same way.
 Every file costs one pass over its candidate calls: nothing here is per-edit over the whole text.
 """
 from __future__ import annotations
@@ -23,7 +24,7 @@ from fixer.rules.remove_debug_calls.layout import (LAYOUT_CHANGES, Keep, Pending
                                       whole_lines)
 from fixer.lang.elixir.names import DEF_LIKE, EXPORTS, Names, call_arity, def_name_and_arities, definition_part
 from fixer.lang.elixir.purity import LocalPurity, effects, impure_parts, raising, unsure
-from fixer.lang.elixir.valueflow import ValueFlow
+from fixer.lang.elixir.valueflow import LOGICAL, ValueFlow
 from fixer.lang.elixir.variables import WORD, calls_binding, name_taken, variables
 
 IDENTITY = frozenset({"IO.inspect", "Kernel.dbg"})  # return their item
@@ -55,7 +56,6 @@ PRECEDENCE = {op: level for level, ops in enumerate([
     ("++", "--", "+++", "---", "..", "<>"), ("+", "-"), ("*", "/"), ("**",),
 ]) for op in ops}
 RIGHT_ASSOCIATIVE = {"++", "--", "+++", "---", "..", "<>", "=", "::", "when", "|", "<-", "\\\\", "=>", "**"}
-LOGICAL = {"||", "|||", "or", "&&", "&&&", "and"}
 # Parent operators whose operands `mix format` always parenthesises when they are other operators.
 REQUIRED_PARENS = {"|>", "<<<", ">>>", "<~", "~>", "<<~", "~>>", "<~>", "<|>", "^^^", "in", "++", "--", "..", "<>"}
 
@@ -544,6 +544,9 @@ class Finder:
             parts.extend(self._impure([part]))
         if effects(parts) or unsure(parts) or self._caught_read(construct, raising(parts)):
             return None
+        unused = self._reads_every_variable(target, construct)
+        if unused:
+            return unused
         start, end = self.doc.span(construct)
         lines = whole_lines(self.lines, start, end)
         if lines is None:
@@ -1195,14 +1198,35 @@ class Finder:
         return Plan(self.lines.line_start(first), self.lines.line_end(last), tidy=True, message=message)
 
     def _with_debug_comments(self, first: int, last: int) -> tuple[int, int]:
-        """Widen a deletion to the comment lines right above it that are about debugging (up to the
-        first one that is not: a comment about the code around it stays)."""
+        """Widen a deletion to the comment lines right above it that describe only it: all of them
+        when they and the deleted lines make a paragraph of their own (a blank line or the block's
+        edge on both sides), else those about debugging (up to the first that is not: a comment
+        about the code around it stays)."""
+        block = first
+        while block - 1 in self.comments:
+            block -= 1
+        texts = [self.lines.line_text(line) for line in range(block, first)]
+        if texts and not any(INTENT_COMMENT.search(t) for t in texts) \
+                and self._paragraph_edge(block - 1, above=True) and self._paragraph_edge(last + 1, above=False):
+            return block, last
         while first - 1 in self.comments:
             text = self.lines.line_text(first - 1)
             if not COMMENT_GOES.search(text) or INTENT_COMMENT.search(text):
                 break
             first -= 1
         return first, last
+
+    def _paragraph_edge(self, line: int, above: bool) -> bool:
+        """The line ends a paragraph: blank, outside the file, or the edge of its block (a line
+        opening one above, `end` or a closing bracket below)."""
+        if line < 1 or line > self.lines.line_count:
+            return True
+        text = self.lines.line_text(line).strip()
+        if not text:
+            return True
+        if above:
+            return bool(re.search(r"(?:\bdo|->|\bfn|[(\[{])$", text.split(" #")[0].rstrip()))
+        return bool(re.match(r"(?:end\b|[)\]}]|else\b|rescue\b|catch\b|after\b)", text))
 
     def _short(self, node: Node) -> str:
         text = " ".join(self.doc.node_text(node).split())
