@@ -288,3 +288,27 @@ def test_a_comment_that_only_describes_the_removed_call_goes_with_it():
     assert "show the orphans" not in new  # its paragraph was only the call
     assert "    # Orphans must be killed before the port closes\n    kill(orphans)\n" in new
     assert "    setup()\n\n    # Orphans" in new
+
+
+BINDINGS = '''
+defmodule Bound do
+  def run(x, y) do
+    total = x + y
+    sent = send(self(), {:sent, x})
+    IO.inspect({total, sent}, label: "total")
+    :ok
+  end
+end
+'''
+
+
+def test_a_binding_only_the_removed_call_read_goes_instead_of_a_dead_underscore(elixir_tools, tmp_path):
+    result = run(BINDINGS)
+    new = result.new
+    assert body(new, "run") == "    send(self(), {:sent, x})\n    :ok"
+    assert "def run(x, _y)" in new  # y was read only by the dropped binding: renamed, no warning
+    assert warnings_of(tmp_path, "after", new) == warnings_of(tmp_path, "before", BINDINGS.lstrip())
+    assert elixir_batch.formatted([new]) == [new]
+    calls = "{Bound.run(1, 2), (receive do m -> m after 0 -> nil end)}"
+    (v1, _, _), (v2, _, _) = elixir_batch.run_scripts([BINDINGS + calls, new + calls])
+    assert v1 == v2 == "{:ok, {:ok, {:sent, 1}}}"

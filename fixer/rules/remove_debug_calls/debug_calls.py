@@ -894,6 +894,7 @@ class Finder:
         # A fix that would leave a variable unused where the `_` rename is blocked (or would change
         # what `binding()` returns) is taken back, and the regions recomputed without it.
         self.dropped_functions: dict[tuple[int, str], list[tuple[int, int]]] = {}
+        self.dropped_bindings: dict[int, tuple[Plan, tuple[int, int], str, int]] = {}
         renames: list = []
         for _ in range(MAX_SETTLE):
             self._gone_index = self._regions()
@@ -909,12 +910,19 @@ class Finder:
                 continue  # what they called may now be unused too
             renames, blocked = self._unused_variables()
             if not blocked:
-                break
+                unbound = self._unbind(renames)
+                if not unbound:
+                    break
+                self.dropped_bindings.update(unbound)
+                continue  # what their right sides read may now be unused too
             for variable, reason in blocked:
                 self._retract(variable, reason)
             if not self.fixed:
                 return
         self._drop_functions()
+        for plan, _, message, at in self.dropped_bindings.values():
+            self.rewrite.add(plan)
+            self._finding_at(at, message, True, "no dead code: a binding only removed debug code read")
         for variable, new_name in renames:
             self._rename(variable, new_name)
         self._drop_unused_attributes()
@@ -930,7 +938,39 @@ class Finder:
                 regions.extend((start, end, True) for start, end in decision.kept)
         for spans in getattr(self, "dropped_functions", {}).values():
             regions.extend((start, end, False) for start, end in spans)
+        for _, (start, end), _, _ in getattr(self, "dropped_bindings", {}).values():
+            regions.append((start, end, False))
         return _Regions(regions)
+
+    def _unbind(self, renames) -> dict[int, tuple[Plan, tuple[int, int], str, int]]:
+        """`ready = x > 0` whose only reader was removed: renamed `_ready` it would be a dead
+        statement. The whole statement goes when its right side does no work, or the binding goes
+        and the work stays (`load()`); otherwise the rename stands."""
+        found = {}
+        for variable, _ in renames:
+            binding = variable.bindings[0] if len(variable.bindings) == 1 else None
+            match = binding.parent if binding is not None else None
+            if match is None or match.type != "binary_operator" or operator_of(match) != "=" \
+                    or match.child_by_field_name("left") != binding or match.parent is None \
+                    or match.parent.type not in BLOCKS or self.flow.used(match):
+                continue
+            right = match.child_by_field_name("right")
+            parts = self._impure([right])
+            if unsure(parts) or self._caught_read(match, raising(parts)):
+                continue
+            start, end = self.doc.span(match)
+            work = effects(parts)
+            lines = whole_lines(self.lines, start, end)
+            if not work and lines is not None:
+                plan = self._lines_plan(*lines, "unused binding", code_end=end, indent_line=lines[0])
+                found[binding.id] = (plan, (start, end), f"removed `{self._short(match)}`: only the removed debug "
+                                     "code read it", start)
+            elif work == [right] and match.start_point[0] == match.end_point[0]:
+                right_start = self.doc.char(right.start_byte)
+                found[binding.id] = (Plan(start, right_start, []), (start, right_start),
+                                     f"removed the binding of {variable.name}: only the removed debug code read it "
+                                     "(its work stays)", start)
+        return found
 
     def _unused_private_functions(self):
         """Private functions whose every reference lay in removed code: ({(module, name): line spans
