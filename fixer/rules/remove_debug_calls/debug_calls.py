@@ -976,6 +976,9 @@ class Finder:
         """Private functions whose every reference lay in removed code: ({(module, name): line spans
         to delete}, [(reference spans, why the fix is taken back)] when one cannot be deleted whole)."""
         orphans, stuck = {}, []
+        # Such a function is called in removed code: only the names written there are looked up.
+        removed = {m.group() for start, end, kept in self._gone_index.regions if not kept
+                   for m in WORD.finditer(self.doc.text, start, end)}
         for module in self.names.modules.values():
             definitions: dict[str, list[Node]] = {}
             for statement in elixir.statements(module.block):
@@ -985,7 +988,7 @@ class Finder:
                         definitions.setdefault(head[0], []).append(statement)
             for name, clauses in definitions.items():
                 key = (module.block.id, name)
-                if key in self.dropped_functions:
+                if name not in removed or key in self.dropped_functions:
                     continue
                 references = self._references(module.block, name, clauses)
                 if references is None or not references or not all(self._gone(n) for n in references):

@@ -139,6 +139,7 @@ class Intent:
         self._functions: dict[int, Function | None] = {}
         self._module_purpose: dict[int, str | None] = {}
         self._module_tooling: dict[int, str | None] = {}
+        self._module_controller: dict[int, bool] = {}
         self.script = _is_script(self.path)
         # A test support file that captures output: its prints are what the tests check.
         self.test_helper = "test/support/" in "/" + self.path and bool(CAPTURE_WORDS.search(doc.text))
@@ -347,10 +348,9 @@ class Intent:
 
     def _action_words(self, call: Node) -> frozenset[str]:
         """In a Phoenix controller, `show` is an action that renders a page, not a printer."""
-        module = self.names.module_of(call)
-        if module is not None and CONTROLLER.search(self.doc.node_text(module.block)):
-            return frozenset({"show", "render"})
-        return frozenset()
+        controller = self._per_module(call, self._module_controller,
+                                      lambda module: bool(CONTROLLER.search(self.doc.node_text(module.block))))
+        return frozenset({"show", "render"}) if controller else frozenset()
 
     def _credo(self, call: Node) -> str | None:
         """A credo disable for the line (above it, or after it) or the file: the output is wanted."""
