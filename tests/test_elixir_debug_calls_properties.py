@@ -31,7 +31,7 @@ LEFTOVERS = [
     ("dbg(b)", ""),
     ("IO.inspect(a)", ""),
     ("Kernel.dbg({a, b})", ""),
-    ('IO.inspect(:stderr, a, label: "a")', ""),
+    ('IO.inspect(:stdio, a, label: "a")', ""),
     ("IO.inspect(%{sent: send(self(), {:ping, a})})", "send(self(), {:ping, a})"),
     ('IO.inspect("at #{inspect(Process.put(:last, a))}")', "Process.put(:last, a)"),
     ("c = IO.inspect(a + 1)", "c = a + 1"),
@@ -209,7 +209,7 @@ VALUES = {
 CALLS = {
     "inspect": 'IO.inspect(VALUE, label: "LABEL")',
     "dbg": "dbg(VALUE)",
-    "device": 'IO.inspect(:stderr, VALUE, label: "LABEL")',
+    "device": 'IO.inspect(:stdio, VALUE, label: "LABEL")',
 }
 LABELS = {"short": "l", "long": "a label long enough to push the whole call over the line limit of ninety"}
 

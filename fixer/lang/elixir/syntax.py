@@ -298,10 +298,13 @@ def has_do_block(node: Node) -> bool:
 BLOCKS = frozenset({"do_block", "body", "source", "block", "else_block", "after_block", "rescue_block", "catch_block"})
 
 
+NOT_STATEMENTS = frozenset({"comment", "stab_clause", "else_block", "after_block", "rescue_block", "catch_block"})
+
+
 def statements(container: Node) -> list[Node]:
-    """The expressions of a block, in order (comments and stab clauses are not statements)."""
-    skip = {"comment", "stab_clause"}
-    return [c for c in container.named_children if c.type not in skip]
+    """The expressions of a block, in order (comments, stab clauses and the later sections a `do`
+    block holds, `else`/`rescue`/`catch`/`after`, are not statements)."""
+    return [c for c in container.named_children if c.type not in NOT_STATEMENTS]
 
 
 def statement_of(node: Node) -> Node | None:

@@ -25,6 +25,8 @@ The scoping model, walked in evaluation order:
 - `with` and `for`: each `<-` (and `=`) binds for the following clauses and the `do` body; the
   `else` clauses of `with` do not see them.
 - `defmodule` bodies and do-blocks of other macros see the enclosing bindings and leak nothing.
+- `assert_receive`/`assert_received` patterns bind like a match; `refute_receive`/`refute_received`
+  patterns bind nothing outside.
 - Quoted code is data: inside `quote` nothing is a variable of the clause except what `unquote` /
   `unquote_splicing` evaluates, in the scope around the `quote`. `quote` options (`bind_quoted:`)
   are read there too; with `bind_quoted` or `unquote: false` the body holds no unquote at all, and
@@ -796,6 +798,19 @@ class _Resolver:
         else:
             self.siblings(args, ctx)
 
+    def assert_receive(self, node, args, do_block, ctx) -> None:
+        """`assert_receive {:error, e}` binds its pattern's variables for the code after it, like a
+        match; its timeout and message are read."""
+        if args:
+            self.siblings(args[1:], ctx)
+            self.match(args[0], ctx)
+
+    def refute_receive(self, node, args, do_block, ctx) -> None:
+        """`refute_receive {:ok, _x}`: a pattern that binds nothing outside."""
+        if args:
+            self.siblings(args[1:], ctx)
+            self.match(args[0], ctx, ctx.env.child())
+
     def destructure(self, node, args, do_block, ctx) -> None:
         if len(args) == 2:
             self.expr(args[1], ctx)
@@ -810,6 +825,8 @@ SPECIAL = {
     "if": _Resolver.if_, "unless": _Resolver.if_, "receive": _Resolver.receive, "try": _Resolver.try_,
     "with": _Resolver.with_, "for": _Resolver.for_, "match?": _Resolver.match_q,
     "destructure": _Resolver.destructure,
+    "assert_receive": _Resolver.assert_receive, "assert_received": _Resolver.assert_receive,
+    "refute_receive": _Resolver.refute_receive, "refute_received": _Resolver.refute_receive,
 }
 
 

@@ -14,78 +14,58 @@ class RemoveDebugCalls(Rule):
     What it does:
         Finds the calls named in `calls` (default `IO.inspect` and `dbg`) and `debuggers` (default
         `IEx.pry` and any `:dbg` function), and the `IO.puts`/`IO.write`/`Logger.*` calls whose literal
-        message matches one of `messages`, decides for each whether it is a debug leftover, and removes
-        the leftovers without changing what the code returns or does:
-        - a statement whose value is unused (also the last one of an `after` block, of the fn
-          given to `Enum.each`, or of a `for` used as a statement: values nobody reads) is
-          deleted, with all its lines; work inside its arguments (`IO.inspect(load_config())`,
-          `send/2` inside an inspected map) stays as statements;
-        - `x |> IO.inspect(label: "…")` loses that pipeline stage, and `|> tap(fn v -> IO.inspect(v)
-          end)` / `|> tap(&IO.inspect/1)` whose function only inspects loses the whole stage;
-        - where the value is used (returned, matched, an argument or operand) the call becomes the
-          value it returns: `IO.inspect(item, opts)`, `IO.inspect(device, item, opts)` and
-          `dbg(code, opts)` all return their item; a banner used as a value becomes `:ok`;
-        - `IEx.pry()` and `:dbg.tracer()`/`:dbg.p(...)`/`:dbg.tpl(...)` statements are deleted (also
-          `{:ok, _} = :dbg.tracer()`, and a `require IEx; IEx.pry()` one-liner when no later
-          `IEx` call in its scope needs the require); used as a value,
-          they are reported;
-        - the comment lines directly above a deleted statement that talk about debugging go with
-          it (from the nearest up; a comment about anything else, and all above it, stay); a
-          comment after the call on its line stays, on a line of its own, unless it is about
-          debugging;
-        - a variable, module attribute, `alias`, `import IO` or `require IEx` that only the removed
-          code used is renamed with `_` or removed, so the compiler prints no new "unused" warning;
-          when that rename is blocked (the `_` name is taken, the line would grow too long, the
-          clause calls `binding()`, whose result it would change, or the variable is bound in a
-          chained match `y = z = ...`, where the compiler would warn), the call stays and is reported;
-          `dbg()` without arguments and a deleted `binding()` read every variable in scope: when
-          one of them would be left unused, the call stays and is reported.
+        message matches one of `messages`; names are resolved as the compiler does (aliases, imports,
+        local definitions), and strings, comments, `quote` blocks and definition heads are never
+        targets. Each call is judged (leftover, on purpose, or for a person) and a leftover is removed
+        so that every function returns what it returned and does what it did, and no dead code,
+        unused name or new compiler warning is left behind.
 
-    Names are resolved the way the compiler does, per module and lexically: `IO.inspect` under
-    `alias My.Printer, as: IO` is not Kernel's and is left alone; `Out.inspect` under `alias IO, as:
-    Out`, `inspect(device, x, opts)` under `import IO`, and `Kernel.dbg` are debug calls; a `dbg` the
-    module defines or imports in place of Kernel's is not. A name fixer cannot decide (an alias it
-    cannot read, a call the compiler would reject as ambiguous) is reported. Nothing inside a
-    string, heredoc, sigil, comment, `quote` block, definition head (`def inspect(...)`, `defmacro
-    dbg(...)`), `@spec`/`@callback` or `import ..., only:` list is ever a target; a debug call in a default
-    argument (`x \\\\ IO.inspect(:d)`) runs, but heads are never edited: it is reported.
+    Value policy:
+        Whether a call's value is used comes from one value-flow analysis: the last expression of a
+        block is the value of the construct that holds it, through `if`/`unless`, `case`, `cond`,
+        `with` (body and `else`), `receive` (also `after`), `try` (body, `rescue`, `catch`, `else`;
+        `after` drops its value), `fn` clauses, comprehensions, keyword forms (`if c, do: x`) and
+        any nesting of them, up to the function's return value. Where the value is used, the call
+        becomes what it returns (`x |> IO.inspect()` loses the stage, `IO.inspect(x, opts)` becomes
+        `x`, a banner becomes `:ok`); where nobody reads it, the statement goes, and a construct that
+        only ran it (`if c, do: IO.inspect(x)`, `Enum.each(l, fn x -> IO.inspect(x) end)`) goes whole
+        when nothing else in it does work.
 
-    Intent policy (what is removed, what is reported, and why):
-        A call is removed only when there is evidence it is a debug leftover and none that the
-        output is on purpose.
-        Evidence of a leftover (strong ones marked *): *it is `dbg`, `IEx.pry` or `:dbg` tracing;
-        *a comment above or after it says debug/dbg/XXX/temporary/remove (unless a comment there
-        says the output is wanted); *it passes a value
-        through (a middle pipeline stage, a `tap`/`then` stage, a value other code uses); *its
-        message matches `messages` or its name is listed in `calls`; it has a `label:`; its value is
-        discarded in a function that does other work, or returned as the function's value; it runs
-        at compile time in a module body.
-        Evidence of output on purpose: a comment says so, anywhere in the comment lines right
-        above it, after it on its line, or on the line below it ("do not remove", "keep this",
-        "needs this output", "intentional", "on purpose", "not a debug ...", "scraped",
-        "expected output"); a test captures or asserts it (`capture_io`, `with_io`,
-        `assert IO.inspect(...)`), also from a test file (`test/**/*_test.exs`) that calls the
-        enclosing function inside `capture_io` (`capture_io(fn -> Greeter.greet("bob") end)`), or
-        a function of its module that reaches it through local calls; the device or the inspect
-        options come from the caller or a variable (`IO.inspect(x, opts)`); the enclosing function's name says printing is its job
-        (inspect, print, pp, puts, flush, dump, show, display, main, write, echo, render, report,
-        output, trace, debug, log, banner) or all it does is print for a user (`IO.puts`,
-        `IO.write`, `Mix.shell`, also through `import IO` or an alias of IO); an enclosing `if`/`unless` on a verbose/debug/trace/quiet flag,
-        or such a flag left of an enclosing `&&`/`||`/`and`/`or` (`opts[:verbose] && IO.inspect(rows)`),
-        switches it on; for a `:dbg` call, it is tracing tooling (a function that
-        only makes `:dbg` calls and returns a literal, or a module whose name or `@moduledoc` says
-        trace/tracing/debug/dbg); the module is a Mix task or a command-line module (`main/1`); the file is a
-        script (`.exs` outside `test/` and `config/`).
-        Verdict: leftover evidence and no purpose -> removed. Purpose and only weak leftover evidence
-        -> left alone, silently. Purpose and strong leftover evidence -> "needs review" with both
-        reasons; so is a call with no evidence either way. Every finding's message says why, and its
-        `evidence` field carries the same reasons ("leftover: ...; on purpose: ...").
+    Intent policy:
+        A call is removed only when there is evidence it is a debug leftover and none that the output
+        is on purpose. Evidence of a leftover (strong: `dbg`, `IEx.pry`, `:dbg` tracing, a debug
+        comment, a call listed in `calls` or matching `messages`, a value passed through): a location
+        label (`label: "pool size"`), a value discarded in a function that does other work or
+        returned as its value. Evidence of output on purpose: a comment or a `credo:disable` says so,
+        it names a device (`:stderr`), a test captures or asserts it (`capture_io`), its options come
+        from the caller, printing is the function's job (by name, or all it does), an option or flag
+        selects it (`if opts[:display]`, `case opts[:print]`, `verbose && ...`), it is a sentence for
+        a person on an error path or a deprecation notice, or it is in a Mix task, a `main/1`, a
+        script or a test helper that captures output. Verdict: leftover evidence and no purpose ->
+        removed; purpose with only weak leftover evidence -> left alone; purpose with strong
+        evidence, or no evidence either way -> "needs review", with both reasons. Deliberate shapes
+        are not even reported: `&IO.inspect/1` as a callback or struct default, a `def pry, do:
+        IEx.pry()` helper, Nx `defn`/`deftransform` bodies, projects under `test/fixtures/`.
+
+    Purity policy:
+        What was inside a removed call goes with it unless it does work. Effects are kept, each as a
+        statement of its own: messages, process, ETS, file and port operations, bindings, and calls
+        into other modules or unknown functions. A read that can only raise is not an effect and is
+        dropped: field and Access reads, operators, interpolation, `length`, `Map.fetch!`, and the
+        table of known-pure standard-library calls (`Process.info`, `Mix.env`, `System.get_env`,
+        `File.cwd`, `Map`/`Keyword`/`String`/`Enum` given no function, ...; `READS` in
+        `fixer/lang/elixir/purity.py`), and a module-local private function inferred (a few calls
+        deep) to do no work. The one exception: such a read inside a `try` with `rescue`/`catch`,
+        or a `with`/`else`, in the same function is reported, since removing it could change which
+        branch runs. A private function, variable, attribute, `alias` or `require` only the removed
+        code used goes too (or the fix is taken back and reported); a comment above the call that
+        talks about debugging goes with it, a comment about the code around it stays.
 
     Why:
         `IO.inspect` left in production code writes to stdout on every call, slows hot paths and leaks
         data into logs; a forgotten `IEx.pry` or `:dbg` trace stalls or floods a release; the compiler
-        warns about none of them (Credo flags them and fixes nothing). Removing output that is the program's job
-        would be worse than leaving a leftover, so anything unclear goes to a person.
+        warns about none of them (Credo flags them and fixes nothing). Removing output that is the
+        program's job would be worse than leaving a leftover, so anything unclear goes to a person.
 
     Example:
         def start(_type, _args) do
@@ -102,31 +82,11 @@ class RemoveDebugCalls(Rule):
         end
 
     Fix safety:
-        Safe: the returned value is kept wherever it is used, and only expressions that can
-        neither do work nor raise disappear with a deleted call: literals, atoms, variables, module
-        attributes, `fn`/`&` captures, containers of those (tuples, lists, `[h | t]`, maps,
-        keywords, structs), strings interpolating only literals or `inspect(...)`, comparisons,
-        `!`, `&&`/`||`, and `inspect/1,2`, `self()`, `node()`, `binding()`, `max`/`min`, the
-        `is_*` guards and clock reads (the list is `PURE_CALLS` in `fixer/lang/elixir/purity.py`).
-        Work inside a deleted call's arguments (any call fixer does not know to be pure,
-        `Counter.next` without parentheses, a binding) is kept as a whole statement of its own,
-        never a fragment: a short-circuit `x && f(x)` (`||`, `and`, `or`) stays whole, since its
-        right side runs only sometimes, and so does a bitstring with work in it. Anything that
-        does no work but may raise is reported instead, since deleting it could turn a crash into
-        success: arithmetic and every other operator (`x + y`, `s <> "!"`, `x..y`, `++`, `and`),
-        `length/1`, `map_size/1`, `abs/1`, `hd/1`, `Map.fetch!/2`, an Access read `opts[:k]`, a
-        field read `state.workers` (KeyError, or a call when `state` holds a module), `"#{x}"`
-        (String.Chars may be missing), `<<x::binary>>`, and `Kernel.+(x, 1)`; so is a `tap`
-        whose function could fail before inspecting (`&IO.inspect(&1.a)`, `fn %{a: a} -> ...`). An argument that is a
-        call without parentheses (`if x, do: 1, else: 2`, `Enum.map list, f`) is unwrapped only as
-        a whole statement or the right side of a match statement; as an operand, an argument or
-        the right of `<-` it would take in what follows it, so it is reported. Options that do work
-        (`label: "#{send(...)}"`) block the fix. Captures (`&IO.inspect/1` outside `tap`), calls
-        sharing a line with other code, and unwrappings whose new layout `mix format` would re-flow
-        in a way fixer does not predict are reported, never rewritten; otherwise the kept expression
-        is re-indented to its new position so formatted code stays formatted (`line_length` must
-        match your `.formatter.exs`). Every edit is a splice of tree-sitter nodes, so the rest of the
-        file stays byte-identical.
+        Safe: values are kept where they are used, work is kept where it is done, and reads that only
+        raise are dropped only where no handler of the function could see them. Every edit is a
+        splice of tree-sitter nodes laid out as `mix format` would (`line_length` must match your
+        `.formatter.exs`); a layout fixer cannot predict, a comment inside the call, a call sharing
+        a line, or a blocked rename is reported instead, never rewritten.
     """
 
     id = "remove-debug-calls"

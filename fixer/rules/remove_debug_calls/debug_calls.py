@@ -1,9 +1,10 @@
 """remove-debug-calls' work: find the debug calls of one Elixir file, judge each (leftover, on purpose,
 or for a person), and plan edits that keep what the code returns, what it does, and its layout.
 
-The pieces: `elixir_names` says what a call names (aliases, imports, local definitions),
-`elixir_intent` weighs the evidence, `elixir_purity` says what may disappear with a call, and
-`elixir_layout` composes the edits and checks that `mix format` would lay them out the same way.
+The pieces: `lang.elixir.names` says what a call names (aliases, imports, local definitions),
+`lang.elixir.valueflow` whether its value is used, `intent` weighs the evidence, `lang.elixir.purity`
+says what may disappear with a call (reads that only raise, private functions that do no work), and
+`layout` composes the edits and checks that `mix format` would lay them out the same way.
 Every file costs one pass over its candidate calls: nothing here is per-edit over the whole text.
 """
 from __future__ import annotations
@@ -23,18 +24,28 @@ from fixer.core.userregex import compile_linear
 from fixer.rules.remove_debug_calls.layout import (LAYOUT_CHANGES, Keep, Pending, Placer, Plan, Rewrite, first_on_line, has_outside, line_indent,
                                       whole_lines)
 from fixer.lang.elixir.names import DEF_LIKE, EXPORTS, Names, call_arity, def_name_and_arities, definition_part
-from fixer.lang.elixir.purity import impure_parts
+from fixer.lang.elixir.purity import LocalPurity, effects, impure_parts, raising, unsure
+from fixer.lang.elixir.valueflow import LOGICAL, ValueFlow
 from fixer.lang.elixir.variables import WORD, calls_binding, name_taken, variables
 
 IDENTITY = frozenset({"IO.inspect", "Kernel.dbg"})  # return their item
 TAPS = frozenset({"Kernel.tap", "Kernel.then"})
-CONDITIONALS = frozenset({"if", "unless", "case", "cond"})
 LOGGER_LEVELS = ("debug", "info", "notice", "warning", "warn", "error", "critical", "alert", "emergency")
 BANNERS = frozenset({"IO.puts", "IO.write"} | {f"Logger.{level}" for level in LOGGER_LEVELS})
 RESERVED_ATTRIBUTES = {"doc", "moduledoc", "typedoc", "impl", "spec", "type", "typep", "opaque", "callback",
                        "macrocallback", "optional_callbacks", "behaviour", "derive", "enforce_keys", "compile",
                        "deprecated", "dialyzer", "external_resource", "file", "on_load", "on_definition",
                        "before_compile", "after_compile", "after_verify", "vsn", "since"}
+# Constructs removed whole when all they do is run a debug call.
+HOLLOW_CONSTRUCTS = frozenset({"if", "unless", "case", "cond", "for"})
+# Rounds of settling what removed code leaves unused (private functions, then what they called).
+MAX_SETTLE = 8
+# Projects under test whose code is data for the tests: never edited, never reported.
+FIXTURE_PROJECT = re.compile(r"/test/(?:support/)?fixtures/")
+# Nx numerical definitions: `IO.inspect`/`dbg` there are compiled operations of the definition.
+NUMERICAL_DEFINITIONS = frozenset({"defn", "defnp", "deftransform", "deftransformp"})
+# A function named so, whose whole body is a debug call, is a debugging helper (`def pry, do: IEx.pry()`).
+HELPER_WORDS = frozenset({"pry", "dbg", "debug", "inspect", "trace", "break", "breakpoint", "peek", "spy"})
 # A comment right above a deleted statement goes with it when it talks about debugging.
 COMMENT_GOES = re.compile(r"(?i)debug|inspect|\blog(?:ging|s)?\b|\bdbg\b|\btrace\b|\bpry\b")
 LINE_LENGTH = 98
@@ -46,7 +57,6 @@ PRECEDENCE = {op: level for level, ops in enumerate([
     ("++", "--", "+++", "---", "..", "<>"), ("+", "-"), ("*", "/"), ("**",),
 ]) for op in ops}
 RIGHT_ASSOCIATIVE = {"++", "--", "+++", "---", "..", "<>", "=", "::", "when", "|", "<-", "\\\\", "=>", "**"}
-LOGICAL = {"||", "|||", "or", "&&", "&&&", "and"}
 # Parent operators whose operands `mix format` always parenthesises when they are other operators.
 REQUIRED_PARENS = {"|>", "<<<", ">>>", "<~", "~>", "<<~", "~>>", "<~>", "<|>", "^^^", "in", "++", "--", "..", "<>"}
 
@@ -99,11 +109,15 @@ class Finder:
         self.rewrite = Rewrite(self.doc.text, self.lines, self.rule.id)
         self.placer = Placer(self.doc, self.lines, self.rule.options.get("line_length", LINE_LENGTH),
                              self.rewrite.render)
+        self.flow = ValueFlow(self.doc, lambda call: self.names.resolve(call).name or call_name(call, self.doc))
+        self.local = LocalPurity(self.doc, self.names.module_of)
 
     # -- the pass -------------------------------------------------------------------------------------
     def run(self):
         from fixer.core.rule import Outcome
 
+        if FIXTURE_PROJECT.search("/" + self.source.path.replace("\\", "/")):
+            return Outcome([], [])  # a project the tests run (a debugger's tests step through its dbg)
         candidates = self._candidates()
         if not candidates:
             return Outcome([], [])
@@ -137,7 +151,7 @@ class Finder:
         return list(found.values())
 
     def _target(self, call: Node) -> Target | None:
-        if elixir.in_opaque(call) or in_quote(call, self.doc):
+        if elixir.in_opaque(call) or in_quote(call, self.doc) or self._deliberate(call):
             return None
         part = definition_part(call, self.doc)
         default = part is not None and part.startswith("the head") and _in_default(call)
@@ -155,13 +169,56 @@ class Finder:
             return None
         how = f" (through {resolution.how})" if resolution.how and resolution.how.startswith(("import", "alias")) else ""
         kind, clue = self._kind(call, name, shown)
-        if kind is None:
+        if kind is None or self._helper(call):
             return None
         if default:  # runs on every call that omits the argument, but heads are never edited
             self._review(call, f"{shown}{how} needs review: it is in a default argument (`\\\\`), and fixer "
                          "never edits a definition head", "in a default argument")
             return None
         return Target(call, name, shown, kind, how, [clue] if clue else [])
+
+    def _deliberate(self, call: Node) -> bool:
+        """Uses of a debug call that are on purpose by their shape, not even worth a report: inside an
+        Nx `defn`/`deftransform`, a function value `&IO.inspect/1` (a callback, a struct default),
+        and a helper whose whole body is the call on its own parameters (`def pry, do: IEx.pry()`)."""
+        parent = call.parent
+        if parent is not None and parent.type == "binary_operator" and operator_of(parent) == "/" \
+                and parent.parent is not None and parent.parent.type == "unary_operator" \
+                and operator_of(parent.parent) == "&" and not self._in_tap(parent.parent):
+            return True
+        current = call.parent
+        while current is not None:
+            if current.type == "call":
+                name = call_name(current, self.doc)
+                if name in NUMERICAL_DEFINITIONS:
+                    return True
+                if name in DEF_LIKE or name == "defmodule":
+                    return False
+            current = current.parent
+        return False
+
+    def _in_tap(self, capture: Node) -> bool:
+        holder = capture.parent.parent if capture.parent is not None and capture.parent.type == "arguments" else None
+        return holder is not None and holder.type == "call" and call_name(holder, self.doc) in ("tap", "then", "Kernel.tap",
+                                                                                               "Kernel.then")
+
+    def _helper(self, call: Node) -> bool:
+        """`def pry, do: IEx.pry()`, `def inspect_state(s), do: IO.inspect(s)`: the function is the debug call."""
+        function = self.intent.function_of(call)
+        definition = function.node if function is not None else None
+        if definition is None or call_name(definition, self.doc) not in DEF_LIKE:
+            return False
+        block = next((c for c in definition.children if c.type == "do_block"), None)
+        if block is not None:
+            body = elixir.statements(block)
+        else:
+            pair = call.parent
+            body = [call] if pair is not None and pair.type == "pair" and self._is_def_do(pair) else []
+        if body != [call]:
+            return False
+        head = def_name_and_arities(definition, self.doc)
+        words = set(re.split(r"_+", head[0].rstrip("?!").lower())) if head is not None else set()
+        return bool(words & HELPER_WORDS) and all(a.type in ("identifier", "keywords") for a in call_arguments(call))
 
     def _captured_by(self, call: Node) -> str | None:
         """The call of a test's capture_io that reaches the function `call` is in, if any."""
@@ -213,12 +270,12 @@ class Finder:
             function = self.intent.function_of(call)
             owner = function.label if function is not None else "its block"
             clues.append(Clue(LEFTOVER, f"returns its argument as the value of {owner}"))
-        verdict = self.intent.judge(call, clues, options, device, discarded=kind == "statement")
+        verdict = self.intent.judge(call, clues, options, device, discarded=kind in ("statement", "hollow"))
         # One more reason to leave it cannot change "leave": the tests are read only when it can.
         by = self._captured_by(call) if verdict.action != "leave" else None
         if by is not None:
             clues.append(Clue(PURPOSE, f"a test captures its output (capture_io of {by})"))
-            verdict = self.intent.judge(call, clues, options, device, discarded=kind == "statement")
+            verdict = self.intent.judge(call, clues, options, device, discarded=kind in ("statement", "hollow"))
         if verdict.action == "leave":
             return
         decision = self._decide(target, kind, node)
@@ -278,7 +335,9 @@ class Finder:
                 self._fixed(target, verdict, replace(decision, plans=placed if number == 0 else [], group=members))
 
     def _position(self, target: Target) -> tuple[str, Node]:
-        """("stage"|"tap"|"capture"|"noop"|"statement"|"return"|"value", the node that goes)."""
+        """("stage"|"tap"|"capture"|"hollow"|"statement"|"return"|"value", the node that goes).
+
+        Whether the value is used comes from the value-flow analysis alone (ValueFlow)."""
         call = target.call
         tap = self._tap_stage(call)
         if tap is not None:
@@ -287,32 +346,43 @@ class Finder:
         if capture is not None:
             return "capture", capture
         parent = call.parent
+        node = call
         if parent is not None and parent.type == "binary_operator" and operator_of(parent) == "|>" \
                 and parent.child_by_field_name("right") == call:
-            if self._discarded(parent):
-                return "statement", parent  # `state |> IO.inspect()` on its own: the whole statement goes
-            return "stage", parent
-        if target.kind == "halt" and self._discarded_match(parent, call):
-            return "statement", parent  # `{:ok, _} = :dbg.tracer()`: the match only checks the call
-        if parent is not None and parent.type in BLOCKS:
-            if self._discarded(call):
-                return "statement", call
-            if self._noop_after_unwrap(call):
-                return "noop", call
-            return "return", call
-        if parent is not None and parent.type == "pair" and self._is_def_do(parent):
-            return "return", call
-        if parent is not None and parent.type == "pair" and self._noop_branch(parent):
-            return "noop", call
-        if parent is not None and parent.type == "binary_operator" and operator_of(parent) in LOGICAL \
-                and parent.child_by_field_name("right") == call and self._discarded(parent):
-            return "noop", call  # `ready && IO.inspect(rows)` as a statement: a guarded print
-        return "value", call
+            if self.flow.used(parent):
+                return "stage", parent
+            node = parent  # `state |> IO.inspect()` on its own: the whole statement goes
+        elif target.kind == "halt" and self._discarded_match(parent, call):
+            node = parent  # `{:ok, _} = :dbg.tracer()`: the match only checks the call
+        elif self.flow.used(call):
+            if parent is not None and (parent.type in BLOCKS or parent.type == "pair" and self._is_def_do(parent)):
+                return "return", call
+            return "value", call
+        holder = node.parent
+        if holder is None or holder.type not in BLOCKS:
+            return "hollow", node  # `if c, do: IO.inspect(x)`, `ok && IO.inspect(x)`: all that branch does
+        if len(elixir.statements(holder)) == 1 and self._branch(holder):
+            if node != call and effects(self._impure([node.child_by_field_name("left")])):
+                return "stage", node  # `work() |> IO.inspect()`: the work stays as the branch's statement
+            if node == call and effects(self._impure(call_arguments(call))):
+                return "statement", node  # its work stays as the branch's statement
+            return "hollow", node
+        return "statement", node
+
+    def _branch(self, block: Node) -> bool:
+        """A block that deleting its only statement would leave empty and doing nothing: a branch,
+        a clause, an fn or a loop body (a module, test or file body may end up empty)."""
+        if block.type in ("source", "block"):
+            return False
+        if block.type == "do_block":
+            owner = block.parent
+            return call_name(owner, self.doc) not in ("defmodule", "test", "describe", "setup", "setup_all")
+        return True
 
     def _discarded_match(self, match: Node | None, call: Node) -> bool:
         """`pattern = call` as a discarded statement whose pattern binds nothing anyone reads."""
         if match is None or match.type != "binary_operator" or operator_of(match) != "=" \
-                or match.child_by_field_name("right") != call or not self._discarded(match):
+                or match.child_by_field_name("right") != call or self.flow.used(match):
             return False
         left = match.child_by_field_name("left")
         stack = [left]
@@ -325,74 +395,9 @@ class Finder:
             stack.extend(node.children)
         return True
 
-    def _noop_after_unwrap(self, call: Node) -> bool:
-        """The call is all an `fn` clause, a `for` body, or a branch of a conditional whose value is
-        discarded does: unwrapping it would leave code that does nothing."""
-        if call.prev_named_sibling is not None and call.prev_named_sibling.type != "comment":
-            return False
-        block = call.parent
-        owner = block.parent
-        if self._thrown_away(block):
-            return True
-        if block.type == "body" and owner is not None and owner.type == "stab_clause":
-            holder = owner.parent
-            if holder is not None and holder.type == "anonymous_function":
-                return True
-            conditional = holder.parent if holder is not None and holder.type == "do_block" else None
-            return conditional is not None and call_name(conditional, self.doc) in CONDITIONALS \
-                and self._discarded(conditional)
-        if block.type == "else_block":
-            block, owner = owner, owner.parent if owner is not None else None
-        if block.type != "do_block" or owner is None or owner.type != "call":
-            return False
-        name = call_name(owner, self.doc)
-        return name == "for" or name in CONDITIONALS and self._discarded(owner)
-
-    def _noop_branch(self, pair: Node) -> bool:
-        """`for ..., do: call`, or `if c, do: call` whose value is discarded."""
-        name = self._owner_name(pair)
-        if name == "for":
-            return True
-        conditional = pair.parent.parent.parent
-        return name in CONDITIONALS and self._discarded(conditional)
-
     def _owner_name(self, pair: Node) -> str | None:
         call = pair.parent.parent.parent if pair.parent is not None and pair.parent.parent is not None else None
         return call_name(call, self.doc) if call is not None and call.type == "call" else None
-
-    def _discarded(self, node: Node) -> bool:
-        """A statement whose value nobody reads: not the last of its block, or the last of a block
-        whose value is dropped."""
-        parent = node.parent
-        if parent is None or parent.type not in BLOCKS:
-            return False
-        return _next_statement(node) is not None or self._discards_last(parent)
-
-    def _discards_last(self, block: Node) -> bool:
-        """The last expression of a module body, a file, or a test block: nobody reads its value."""
-        if block.type == "source":
-            return True
-        if self._thrown_away(block):
-            return len(elixir.statements(block)) > 1  # the only statement: deleting it empties the block
-        owner = block.parent
-        name = call_name(owner, self.doc) if owner is not None and owner.type == "call" else None
-        return name in ("defmodule", "test", "describe")
-
-    def _thrown_away(self, block: Node) -> bool:
-        """The last value of an `after` block, of the fn given to `Enum.each`, or of the body of a
-        `for` whose result is discarded: nobody reads it."""
-        if block.type == "after_block":
-            return True
-        owner = block.parent if block.type == "do_block" else None
-        if owner is not None and owner.type == "call" and call_name(owner, self.doc) == "for":
-            return self._discarded(owner)
-        clause = block.parent if block.type == "body" else None
-        fn = clause.parent if clause is not None and clause.type == "stab_clause" else None
-        if fn is None or fn.type != "anonymous_function" or fn.parent is None or fn.parent.type != "arguments":
-            return False
-        holder = fn.parent.parent
-        return holder is not None and holder.type == "call" and self.names.resolve(holder).name == "Enum.each" \
-            and call_arguments(holder)[-1] == fn
 
     def _is_def_do(self, pair: Node) -> bool:
         return self._owner_name(pair) in ("def", "defp", "defmacro", "defmacrop")
@@ -507,9 +512,9 @@ class Finder:
         """The plans that remove the call (a Decision), or why it cannot be fixed safely (a str)."""
         if kind == "capture":
             return f"it is captured as a function value (`{self._short(node)}`)"
-        if kind == "noop":
-            return "it is all its fn, for, branch or `&&`/`||` operand does (unwrapping would leave code " \
-                "that does nothing)"
+        if kind == "hollow":
+            whole = self._remove_construct(target, node)
+            return whole if whole is not None else self._hollow(node)
         if kind in ("stage", "tap"):
             return self._remove_stage(target, node)
         if kind == "statement":
@@ -522,6 +527,104 @@ class Finder:
         if target.kind == "banner":
             return self._banner_value(target)
         return self._unwrap(target)
+
+    def _remove_construct(self, target: Target, node: Node) -> Decision | str | None:
+        """`if c, do: IO.inspect(x)`, `case`/`cond` clauses, `for`, `Enum.each(l, fn x -> ... end)`
+        or `ok && IO.inspect(x)` that only run the debug call, as a statement nobody reads: the whole
+        construct goes when nothing else in it does work. None when that cannot be shown."""
+        construct = self._construct_of(node)
+        if construct is None or self.flow.used(construct) or construct.parent is None \
+                or construct.parent.type not in BLOCKS:
+            return None
+        if len(elixir.statements(construct.parent)) == 1 and self._branch(construct.parent):
+            return None  # removing it would hollow out the branch around it in turn
+        parts = []
+        for part in self._construct_parts(construct):
+            if part == node or part == target.call:
+                continue
+            parts.extend(self._impure([part]))
+        if effects(parts) or unsure(parts) or self._caught_read(construct, raising(parts)):
+            return None
+        unused = self._reads_every_variable(target, construct)
+        if unused:
+            return unused
+        start, end = self.doc.span(construct)
+        lines = whole_lines(self.lines, start, end)
+        if lines is None:
+            return None
+        first, last = self._with_debug_comments(*lines)
+        plan = self._lines_plan(first, last, "statement", code_end=end, indent_line=lines[0])
+        what = operator_of(construct) if construct.type == "binary_operator" else call_name(construct, self.doc)
+        return Decision([plan], f"removed the `{what}` that only ran {target.shown}", (start, end))
+
+    def _construct_of(self, node: Node) -> Node | None:
+        holder = node.parent
+        if holder.type == "binary_operator":
+            return holder
+        if holder.type == "pair":  # `if c, do: call`: pair < keywords < arguments < call
+            owner = holder.parent.parent.parent if holder.parent is not None and holder.parent.parent is not None else None
+        else:
+            owner = holder.parent
+            if owner is not None and owner.type == "stab_clause":
+                owner = owner.parent
+            if owner is not None and owner.type in ("else_block", "do_block"):
+                owner = owner if owner.type == "do_block" else owner.parent
+                owner = owner.parent if owner is not None else None
+        if owner is not None and owner.type == "anonymous_function":
+            arguments = owner.parent
+            caller = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+            resolved = self.names.resolve(caller).name if caller is not None and caller.type == "call" else None
+            return caller if resolved in ("Enum.each", "Stream.each") and call_arguments(caller)[-1] == owner else None
+        if owner is not None and owner.type == "call" and call_name(owner, self.doc) in HOLLOW_CONSTRUCTS:
+            return owner
+        return None
+
+    def _construct_parts(self, construct: Node) -> list[Node]:
+        """The expressions of a construct that run (not its clause patterns): conditions, subjects,
+        generators' enumerables, filters and every branch's statements."""
+        if construct.type == "binary_operator":
+            return [construct.child_by_field_name("left"), construct.child_by_field_name("right")]
+        found: list[Node] = []
+        name = call_name(construct, self.doc)
+        for argument in call_arguments(construct):
+            if argument.type == "keywords":
+                found.extend(p.named_children[-1] for p in argument.named_children if p.type == "pair")
+            elif argument.type == "anonymous_function":
+                for clause in (c for c in argument.named_children if c.type == "stab_clause"):
+                    body = clause.child_by_field_name("right")
+                    found.extend(elixir.statements(body) if body is not None else [])
+            elif argument.type == "binary_operator" and operator_of(argument) == "<-":
+                found.append(argument.child_by_field_name("right"))
+            else:
+                found.append(argument)
+        block = next((c for c in construct.children if c.type == "do_block"), None)
+        for section in [block] + ([c for c in block.named_children if c.type == "else_block"] if block else []):
+            if section is None:
+                continue
+            for child in section.named_children:
+                if child.type == "stab_clause":
+                    body = child.child_by_field_name("right")
+                    found.extend(elixir.statements(body) if body is not None else [])
+                    condition = child.child_by_field_name("left")
+                    if name == "cond" and condition is not None:
+                        found.append(condition)
+                elif child.type not in ("comment", "else_block"):
+                    found.append(child)
+        return [f for f in found if f is not None]
+
+    def _hollow(self, node: Node) -> str:
+        """Why a call whose value nobody reads, and that is all its branch does, is reported."""
+        holder = node.parent
+        if holder.type == "binary_operator":
+            return f"it is all the `{operator_of(holder)}` around it does, and that value is unused " \
+                "(remove the whole expression by hand if its condition does no work)"
+        owner = holder
+        while owner is not None and not (owner.type == "call" or owner.type == "anonymous_function"):
+            owner = owner.parent
+        what = "fn" if owner is not None and owner.type == "anonymous_function" else \
+            f"`{call_name(owner, self.doc)}`" if owner is not None else "block"
+        return f"it is all that a branch of its {what} does and nobody uses the value, so deleting it " \
+            f"would leave an empty branch (remove the whole {what} by hand if nothing else in it does work)"
 
     def _reads_every_variable(self, target: Target, statement: Node) -> str | None:
         """`dbg()` and `binding()` read every variable in scope: deleting the statement must not
@@ -589,17 +692,26 @@ class Finder:
         scanned = call_arguments(target.call)
         if statement != target.call and operator_of(statement) == "|>":  # `value |> IO.inspect(...)`
             scanned = [statement.child_by_field_name("left")] + scanned
-        parts = self._impure(scanned)
-        partial = [p for p, kind in parts if kind == "partial"]
-        if partial:
-            return f"deleting it would skip `{self._short(partial[0])}`, which may raise"
+        found = self._impure(scanned)
+        bad = self._unsure(found) or self._caught_read(statement, raising(found))
+        if bad:
+            return bad
+        parts = effects(found)
         one_liner = self._require_one_liner(target, statement)
         if one_liner is not None and not parts:
             start = self.doc.char(one_liner.start_byte)
         elif not first_on_line(self.lines, start):
+            if len(parts) == 1 and parts[0].start_point[0] == parts[0].end_point[0]:
+                # `fn -> IO.inspect(send(p, m)) end`: the work takes the call's place on its line
+                return Decision([Plan(start, end, [Keep(*self.doc.span(parts[0]))])],
+                                f"replaced {target.shown} with `{self._short(parts[0])}`, the work inside it",
+                                (start, end), [self.doc.span(parts[0])])
             return "it shares its line with other code"
         if parts:
-            return self._keep_parts(target, statement, [p for p, _ in parts])
+            return self._keep_parts(target, statement, parts)
+        collapsed = self._collapse_block(target, statement)
+        if collapsed is not None:
+            return collapsed
         lines = whole_lines(self.lines, start, end)
         if lines is None:
             return "it shares its line with other code"
@@ -607,6 +719,72 @@ class Finder:
         plan = self._lines_plan(first, last, "statement", code_end=end, indent_line=lines[0])
         also = " and the `require IEx` on its line" if one_liner is not None else ""
         return Decision([plan], f"removed {target.shown} statement{also}", (start, end))
+
+    def _collapse_block(self, target: Target, statement: Node) -> Decision | str | None:
+        """`do: (IO.inspect(x); value)` losing its inspect: the parenthesised block is left with one
+        expression, which `mix format` would put right after `do:`. Done here the same way (or
+        reported); None when the statement is not in such a block."""
+        block = statement.parent
+        rest = [s for s in elixir.statements(block) if s != statement] if block.type == "block" else []
+        pair = block.parent
+        if len(rest) != 1 or pair is None or pair.type != "pair" or not pair.children \
+                or pair.children[0].type != "keyword":
+            return None
+        if has_outside(block, statement, rest[0]) or rest[0].start_point[0] != rest[0].end_point[0]:
+            return LAYOUT_CHANGES
+        keyword = pair.children[0]
+        colon = self.doc.char(keyword.start_byte) + self.doc.node_text(keyword).index(":") + 1
+        start, end = self.doc.span(block)
+        line = self.lines.line_of(colon)
+        width = colon - self.lines.line_start(line) + 1 + len(self.doc.node_text(rest[0])) \
+            + len(self.doc.text[end:self.lines.line_end(self.lines.line_of(end))].rstrip("\n"))
+        if width > self.placer.line_length:
+            return LAYOUT_CHANGES
+        plan = Plan(colon, end, [" ", Keep(*self.doc.span(rest[0]))])
+        return Decision([plan], f"removed {target.shown} statement", (start, end), [self.doc.span(rest[0])])
+
+    def _unsure(self, parts: list[tuple[Node, str]]) -> str | None:
+        found = unsure(parts)
+        if not found:
+            return None
+        return f"`{self._short(found[0])}` may call a function of a module held in a variable, or read a field"
+
+    def _caught_read(self, node: Node, reads: list[Node]) -> str | None:
+        """Why dropping these reads would change what runs: they may raise where a handler around
+        them in the same function would catch it (then a different branch runs). None otherwise."""
+        if not reads:
+            return None
+        handler = self._handler_around(node)
+        if handler is None:
+            return None
+        effect = "that would catch it" if handler == "try/rescue" else "whose branches a failure would change"
+        return f"deleting it would skip `{self._short(reads[0])}`, which may raise, inside a {handler} {effect}"
+
+    def _handler_around(self, node: Node) -> str | None:
+        """"try/rescue" (or catch) or "with/else" when `node` sits where such a handler of its
+        function sees it raise; None otherwise."""
+        previous, current = node, node.parent
+        from_section = False  # reached the do block through its else/rescue/catch/after part
+        while current is not None:
+            if current.type == "do_block":
+                from_section = previous.type in ("else_block", "rescue_block", "catch_block", "after_block")
+            elif current.type == "call":
+                name = call_name(current, self.doc)
+                block = next((c for c in current.children if c.type == "do_block"), None)
+                sections = {c.type for c in block.named_children} if block is not None else set()
+                came_from_section = previous == block and from_section
+                keywords = {self.doc.node_text(p.children[0]).rstrip(": ") for a in call_arguments(current)
+                            if a.type == "keywords" for p in a.named_children if p.type == "pair" and p.children}
+                if name == "try" or name in DEF_LIKE:
+                    if (sections & {"rescue_block", "catch_block"} or keywords & {"rescue", "catch"}) \
+                            and not came_from_section:
+                        return "try/rescue"
+                if name == "with" and ("else_block" in sections or "else" in keywords) and not came_from_section:
+                    return "with/else"
+                if name in DEF_LIKE or name == "defmodule":
+                    return None
+            previous, current = current, current.parent
+        return None
 
     def _require_one_liner(self, target: Target, statement: Node) -> Node | None:
         """`require IEx; IEx.pry()` on one line: the `require IEx` right before the pry statement,
@@ -646,8 +824,11 @@ class Finder:
 
     def _banner_value(self, target: Target) -> Decision | str:
         parts = self._impure(call_arguments(target.call))
-        if parts:
+        if effects(parts) or unsure(parts):
             return "its result is used and its arguments do work"
+        caught = self._caught_read(target.call, raising(parts))
+        if caught:
+            return caught
         placed = self.placer.place(target.call, [":ok"], None)
         if isinstance(placed, str):
             return placed
@@ -679,11 +860,10 @@ class Finder:
     def _impure_options(self, target: Target) -> str | None:
         options, device = self._options_and_device(target)
         parts = self._impure(options + ([device] if device is not None else []))
-        if parts:
-            node, kind = parts[0]
-            what = "do work" if kind == "effect" else "do work or may raise"
-            return f"its options {what} (`{self._short(node)}`)"
-        return None
+        work = effects(parts) + unsure(parts)
+        if work:
+            return f"its options do work (`{self._short(work[0])}`)"
+        return self._caught_read(target.call, raising(parts))
 
     def _item(self, call: Node, arity: int) -> Node | None:
         """What IO.inspect/dbg return: IO.inspect(item, opts), IO.inspect(device, item, opts), dbg(code, opts)."""
@@ -701,7 +881,7 @@ class Finder:
     def _impure(self, nodes: list[Node]) -> list[tuple[Node, str]]:
         """Impure parts, seeing through debug calls that are themselves being fixed."""
         parts: list[tuple[Node, str]] = []
-        for node, kind in impure_parts(nodes, self.doc):
+        for node, kind in impure_parts(nodes, self.doc, self.local):
             decision = self.fixed.get(node.id) if node.type == "call" else None
             if decision is None:
                 parts.append((node, kind))
@@ -714,15 +894,36 @@ class Finder:
     def _bookkeeping(self) -> None:
         # A fix that would leave a variable unused where the `_` rename is blocked (or would change
         # what `binding()` returns) is taken back, and the regions recomputed without it.
-        while True:
+        self.dropped_functions: dict[tuple[int, str], list[tuple[int, int]]] = {}
+        self.dropped_bindings: dict[int, tuple[Plan, tuple[int, int], str, int]] = {}
+        renames: list = []
+        for _ in range(MAX_SETTLE):
             self._gone_index = self._regions()
+            orphans, stuck = self._unused_private_functions()
+            for spans, reason in stuck:
+                self._retract_spans(spans, reason)
+            if stuck:
+                if not self.fixed:
+                    return
+                continue
+            if orphans:
+                self.dropped_functions.update(orphans)
+                continue  # what they called may now be unused too
             renames, blocked = self._unused_variables()
             if not blocked:
-                break
+                unbound = self._unbind(renames)
+                if not unbound:
+                    break
+                self.dropped_bindings.update(unbound)
+                continue  # what their right sides read may now be unused too
             for variable, reason in blocked:
                 self._retract(variable, reason)
             if not self.fixed:
                 return
+        self._drop_functions()
+        for plan, _, message, at in self.dropped_bindings.values():
+            self.rewrite.add(plan)
+            self._finding_at(at, message, True, "no dead code: a binding only removed debug code read")
         for variable, new_name in renames:
             self._rename(variable, new_name)
         self._drop_unused_attributes()
@@ -736,11 +937,126 @@ class Finder:
             if not any(id(plan) in deferred for plan in decision.plans):
                 regions.append((*decision.removed, False))
                 regions.extend((start, end, True) for start, end in decision.kept)
+        for spans in getattr(self, "dropped_functions", {}).values():
+            regions.extend((start, end, False) for start, end in spans)
+        for _, (start, end), _, _ in getattr(self, "dropped_bindings", {}).values():
+            regions.append((start, end, False))
         return _Regions(regions)
 
-    def _retract(self, variable, reason: str) -> None:
-        """Undo the fixes that removed the variable's reads: the calls stay, reported with `reason`."""
-        spans = [self.doc.span(read) for read in variable.reads]
+    def _unbind(self, renames) -> dict[int, tuple[Plan, tuple[int, int], str, int]]:
+        """`ready = x > 0` whose only reader was removed: renamed `_ready` it would be a dead
+        statement. The whole statement goes when its right side does no work, or the binding goes
+        and the work stays (`load()`); otherwise the rename stands."""
+        found = {}
+        for variable, _ in renames:
+            binding = variable.bindings[0] if len(variable.bindings) == 1 else None
+            match = binding.parent if binding is not None else None
+            if match is None or match.type != "binary_operator" or operator_of(match) != "=" \
+                    or match.child_by_field_name("left") != binding or match.parent is None \
+                    or match.parent.type not in BLOCKS or self.flow.used(match):
+                continue
+            right = match.child_by_field_name("right")
+            parts = self._impure([right])
+            if unsure(parts) or self._caught_read(match, raising(parts)):
+                continue
+            start, end = self.doc.span(match)
+            work = effects(parts)
+            lines = whole_lines(self.lines, start, end)
+            if not work and lines is not None:
+                plan = self._lines_plan(*lines, "unused binding", code_end=end, indent_line=lines[0])
+                found[binding.id] = (plan, (start, end), f"removed `{self._short(match)}`: only the removed debug "
+                                     "code read it", start)
+            elif work == [right] and match.start_point[0] == match.end_point[0]:
+                right_start = self.doc.char(right.start_byte)
+                found[binding.id] = (Plan(start, right_start, []), (start, right_start),
+                                     f"removed the binding of {variable.name}: only the removed debug code read it "
+                                     "(its work stays)", start)
+        return found
+
+    def _unused_private_functions(self):
+        """Private functions whose every reference lay in removed code: ({(module, name): line spans
+        to delete}, [(reference spans, why the fix is taken back)] when one cannot be deleted whole)."""
+        orphans, stuck = {}, []
+        # Such a function is called in removed code: only the names written there are looked up.
+        removed = {m.group() for start, end, kept in self._gone_index.regions if not kept
+                   for m in WORD.finditer(self.doc.text, start, end)}
+        for module in self.names.modules.values():
+            definitions: dict[str, list[Node]] = {}
+            for statement in elixir.statements(module.block):
+                if statement.type == "call" and call_name(statement, self.doc) == "defp":
+                    head = def_name_and_arities(statement, self.doc)
+                    if head is not None:
+                        definitions.setdefault(head[0], []).append(statement)
+            for name, clauses in definitions.items():
+                key = (module.block.id, name)
+                if name not in removed or key in self.dropped_functions:
+                    continue
+                references = self._references(module.block, name, clauses)
+                if references is None or not references or not all(self._gone(n) for n in references):
+                    continue
+                spans = self._function_lines(clauses, name)
+                if spans is None:
+                    stuck.append(([self.doc.span(n) for n in references],
+                                  f"{name} would be unused once it goes, and fixer cannot delete it whole"))
+                else:
+                    orphans[key] = spans
+        return orphans, stuck
+
+    def _references(self, block: Node, name: str, clauses: list[Node]) -> list[Node] | None:
+        """Where `name` is written in the module outside its own clauses and their @spec (calls,
+        captures, atoms alike); None when one of them is in code fixer cannot see through."""
+        start, end = self.doc.span(block)
+        found = []
+        inside = [self.doc.span(c) for c in clauses]
+        for at in elixir.word_starts(self.doc.text[start:end], name):
+            offset = start + at
+            if any(a <= offset < b for a, b in inside):
+                continue
+            node = self.doc.node_at(offset, offset + len(name))
+            if node is None or node.type == "comment" or elixir.in_opaque(node) and node.type not in ("atom", "quoted_atom"):
+                continue
+            if self._spec_of(node, name) is not None:
+                continue
+            found.append(node)
+        return found
+
+    def _spec_of(self, node: Node, name: str) -> Node | None:
+        """The `@spec name(...)` statement holding `node`, if any."""
+        current = node
+        while current is not None and current.parent is not None and current.parent.type not in BLOCKS:
+            current = current.parent
+        if current is not None and current.type == "unary_operator" and operator_of(current) == "@" \
+                and re.match(rf"@spec\s+{re.escape(name)}\b", self.doc.node_text(current)):
+            return current
+        return None
+
+    def _function_lines(self, clauses: list[Node], name: str) -> list[tuple[int, int]] | None:
+        """Character spans of the whole lines that hold the clauses, with the @spec, `@doc false` and
+        comment lines right above each; None when a clause shares a line with other code."""
+        spans = []
+        for clause in clauses:
+            lines = whole_lines(self.lines, *self.doc.span(clause))
+            if lines is None:
+                return None
+            first, last = lines
+            while first > 1:
+                above = self.lines.line_text(first - 1).strip()
+                if first - 1 in self.comments or re.match(rf"@spec\s+{re.escape(name)}\b|@doc\s+false\b", above):
+                    first -= 1
+                else:
+                    break
+            spans.append((self.lines.line_start(first), self.lines.line_end(last)))
+        return spans
+
+    def _drop_functions(self) -> None:
+        for (_, name), spans in self.dropped_functions.items():
+            for start, end in spans:
+                self.rewrite.add(Plan(start, end, tidy=True, message="unused private function"))
+            self._finding_at(spans[0][0], f"removed {name}: only the removed debug code called it", True,
+                             "keeps the compiler quiet: private function only called by debug code")
+
+    def _retract_spans(self, spans: list[tuple[int, int]], reason: str) -> None:
+        """Undo the fixes that removed these spans: the calls stay, reported with `reason`."""
         for call_id, decision in list(self.fixed.items()):
             if call_id not in self.fixed or not any(_removes(decision, span) for span in spans):
                 continue
@@ -752,6 +1068,10 @@ class Finder:
                 self.outcome_findings[undone.finding] = None
                 target, verdict = self.judged.pop(member)
                 self._not_fixed(target, verdict, reason)
+
+    def _retract(self, variable, reason: str) -> None:
+        """Undo the fixes that removed the variable's reads: the calls stay, reported with `reason`."""
+        self._retract_spans([self.doc.span(read) for read in variable.reads], reason)
 
     def _gone(self, node: Node) -> bool:
         return self._gone_index.gone(*self.doc.span(node))
@@ -922,14 +1242,35 @@ class Finder:
         return Plan(self.lines.line_start(first), self.lines.line_end(last), tidy=True, message=message)
 
     def _with_debug_comments(self, first: int, last: int) -> tuple[int, int]:
-        """Widen a deletion to the comment lines right above it that are about debugging (up to the
-        first one that is not: a comment about the code around it stays)."""
+        """Widen a deletion to the comment lines right above it that describe only it: all of them
+        when they and the deleted lines make a paragraph of their own (a blank line or the block's
+        edge on both sides), else those about debugging (up to the first that is not: a comment
+        about the code around it stays)."""
+        block = first
+        while block - 1 in self.comments:
+            block -= 1
+        texts = [self.lines.line_text(line) for line in range(block, first)]
+        if texts and not any(INTENT_COMMENT.search(t) for t in texts) \
+                and self._paragraph_edge(block - 1, above=True) and self._paragraph_edge(last + 1, above=False):
+            return block, last
         while first - 1 in self.comments:
             text = self.lines.line_text(first - 1)
             if not COMMENT_GOES.search(text) or INTENT_COMMENT.search(text):
                 break
             first -= 1
         return first, last
+
+    def _paragraph_edge(self, line: int, above: bool) -> bool:
+        """The line ends a paragraph: blank, outside the file, or the edge of its block (a line
+        opening one above, `end` or a closing bracket below)."""
+        if line < 1 or line > self.lines.line_count:
+            return True
+        text = self.lines.line_text(line).strip()
+        if not text:
+            return True
+        if above:
+            return bool(re.search(r"(?:\bdo|->|\bfn|[(\[{])$", text.split(" #")[0].rstrip()))
+        return bool(re.match(r"(?:end\b|[)\]}]|else\b|rescue\b|catch\b|after\b)", text))
 
     def _short(self, node: Node) -> str:
         text = " ".join(self.doc.node_text(node).split())
@@ -1000,13 +1341,6 @@ def _in_chained_match(binding: Node) -> bool:
     right, outer = match.child_by_field_name("right"), match.parent
     nested = outer is not None and outer.type == "binary_operator" and operator_of(outer) == "="
     return nested or right is not None and right.type == "binary_operator" and operator_of(right) == "="
-
-
-def _next_statement(node: Node) -> Node | None:
-    sibling = node.next_named_sibling
-    while sibling is not None and sibling.type in ("comment", "stab_clause"):
-        sibling = sibling.next_named_sibling
-    return sibling
 
 
 def _phrases(verdict: Verdict) -> str:

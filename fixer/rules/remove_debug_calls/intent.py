@@ -11,14 +11,20 @@ Evidence that a call is a debug leftover ("leftover" clues; strong ones marked *
   - it runs at compile time in a module body, or at load time in a file outside any module
 Evidence that the output is on purpose ("purpose" clues):
   - a comment right above it (or after it) says so: "do not remove", "keep this", "intentional", "on
-    purpose", "not a debug ...", "scraped", "expected output"
+    purpose", "not a debug ...", "scraped", "expected output"; or a `credo:disable` comment for the
+    line or the file
+  - it names a device other than `:stdio`; it prints a deprecation or usage notice; its label is a
+    sentence for a person (`"Failed to create contact!"`) on an error path (rescue, catch, an
+    `{:error, _}`/`error ->` clause)
+  - it is in a test support file that captures output
   - the output is captured or asserted by a test (`capture_io`, `with_io`, `assert IO.inspect(..)`)
   - the device or the inspect options come from the caller or are computed (`IO.inspect(x, opts)`)
   - printing is the enclosing function's job: its name says so (inspect/print/pp/puts/flush/dump/
     show/display/main/write/echo/render/report/output/trace/debug/log/banner), or all it does is print
     (with `IO.puts`/`IO.write`/`Mix.shell`; a body of only `IO.inspect`s is debugging)
-  - a flag switches it on: an enclosing `if`/`unless` on verbose/debug/trace/print/quiet/log, or
-    such a flag left of an enclosing `&&`/`||`/`and`/`or`
+  - a flag or an option switches it on: an enclosing `if`/`unless`/`case` subject or `cond`
+    condition on verbose/debug/trace/print/display/show/quiet/log or an option read (`opts[:x]`),
+    or such a flag left of an enclosing `&&`/`||`/`and`/`or`
   - a `:dbg` call in tracing tooling: a function that only makes `:dbg` calls (and returns a
     plain value), or a module whose name or `@moduledoc` says trace/tracer/tracing/debug/dbg
   - the module is a Mix task (`Mix.Tasks.*`, `use Mix.Task`) or a command-line module (`main/1`)
@@ -52,7 +58,19 @@ INTENT_COMMENT = re.compile(r"(?i)\b(?:do\s+not|don'?t|never|must\s+not)\s+(?:re
                             r"|\bneeds?\s+(?:this|the|that)\s+output\b"
                             r"|\bintentional|\bon\s+purpose\b|\bdeliberate|\bnot?\s+(?:a\s+)?debug|\bscrape"
                             r"|\bexpected\s+output\b")
-FLAG = re.compile(r"(?i)verbos|debug|trace|print|quiet|silent|\blog")
+FLAG = re.compile(r"(?i)verbos|debug|trace|print|quiet|silent|\blog|display|show|output|echo|dump|inspect|interactive"
+                  r"|\b(?:opts|options|config|flags|settings)\b\s*(?:\[|\.)|Keyword\.get\(\s*(?:opts|options)\b")
+# `# credo:disable-for-next-line Credo.Check.Warning.IoInspect` (or a check-less disable): wanted output.
+CREDO = re.compile(r"credo:disable-for-(?:next-line|this-line|lines:\d+)(?:\s+Credo\.Check\.Warning\.(?:IoInspect|Dbg))?\s*$")
+CREDO_FILE = re.compile(r"#\s*credo:disable-for-this-file(?:\s+Credo\.Check\.Warning\.(?:IoInspect|Dbg))?\s*$", re.M)
+CAPTURE_WORDS = re.compile(r"\b(?:capture_io|with_io|CaptureIO)\b")
+CONTROLLER = re.compile(r"^\s*use\s+[\w.]+,\s*:controller\b|^\s*use\s+Phoenix\.Controller\b", re.M)
+# A notice for the users of an API (not a look at a value).
+NOTICE = re.compile(r"(?i)deprecat|please use|\binstead\b|no longer|obsolete|not doing anything|will be removed")
+# On an error path, a label of words for a person (`"Failed to create contact!"`, "READ ERROR",
+# "Error loading #{file}"), not a single location word ("upload").
+SENTENCE = re.compile(r"[^\W\d_]{2,}\S*\s+\S*[^\W\d_]{2,}")
+ERROR_PATTERN = re.compile(r"(?i)\berr|error|fail|reason|exception|^\s*e\s*$|:exit\b|:throw\b|timeout")
 LEFTOVER, PURPOSE = "leftover", "purpose"
 DEBUGGERS = (":dbg.", "IEx.")
 TOOLING_WORDS = re.compile(r"(?i)\b(?:trac(?:e|er|ers|ing)|debug(?:ger|ging)?|dbg)\b")
@@ -121,7 +139,11 @@ class Intent:
         self._functions: dict[int, Function | None] = {}
         self._module_purpose: dict[int, str | None] = {}
         self._module_tooling: dict[int, str | None] = {}
+        self._module_controller: dict[int, bool] = {}
         self.script = _is_script(self.path)
+        # A test support file that captures output: its prints are what the tests check.
+        self.test_helper = "test/support/" in "/" + self.path and bool(CAPTURE_WORDS.search(doc.text))
+        self.credo_file = bool(CREDO_FILE.search(doc.text))
 
     # -- the verdict ------------------------------------------------------------------------------
     def judge(self, call: Node, leftover: list[Clue], option_nodes: list[Node], device: Node | None,
@@ -157,6 +179,21 @@ class Intent:
             yield Clue(PURPOSE, f"a test asserts on it ({asserted})")
         if device is not None and device.type != "atom":
             yield Clue(PURPOSE, f"prints to a device chosen by the code ({self.doc.node_text(device)})")
+        elif device is not None and self.doc.node_text(device) != ":stdio":
+            yield Clue(PURPOSE, f"it writes to {self.doc.node_text(device)} on purpose (a debug look names no device)")
+        credo = self._credo(call)
+        if credo:
+            yield Clue(PURPOSE, credo)
+        notice = self._notice(call)
+        if notice:
+            yield Clue(PURPOSE, notice)
+        sentence = self._sentence_label(option_nodes)
+        if sentence is not None:
+            error_path = self._error_path(call)
+            if error_path:
+                yield Clue(PURPOSE, f"its label {sentence} is a sentence for a person, on {error_path}")
+        if self.test_helper:
+            yield Clue(PURPOSE, f"a test helper whose output tests capture ({self.path})")
         variables = [self.doc.node_text(n) for n in option_nodes if n.type == "identifier"]
         passed = sorted({self.doc.node_text(n) for opt in option_nodes for n in _identifiers(opt)}
                         & (function.params if function is not None else frozenset()))
@@ -165,7 +202,7 @@ class Intent:
         elif variables:
             yield Clue(PURPOSE, f"its options are computed ({variables[0]}), not written for a quick look")
         if function is not None:
-            if function.words & PRINTING_WORDS:
+            if function.words & PRINTING_WORDS - self._action_words(call):
                 yield Clue(PURPOSE, f"printing is the job of {function.label}")
             elif self._only_prints(function) and len(function.body) > 1:
                 yield Clue(PURPOSE, f"{function.label} only prints")
@@ -283,16 +320,22 @@ class Intent:
 
     def _flag(self, node: Node) -> str | None:
         """The condition of an enclosing `if`/`unless`, or the left operand of an enclosing `&&`,
-        `||`, `and`, `or` (`opts[:verbose] && IO.inspect(rows)`), that names a verbosity or debug switch."""
+        `||`, `and`, `or` (`opts[:verbose] && IO.inspect(rows)`), the subject of a `case`, or a `cond`
+        condition, that names a verbosity or debug switch or reads an option (`opts[:display]`)."""
         current = node.parent
         while current is not None:
+            if current.type == "stab_clause" and current.parent is not None and current.parent.parent is not None \
+                    and call_name(current.parent.parent, self.doc) == "cond":
+                condition = current.child_by_field_name("left")
+                if condition is not None and FLAG.search(self.doc.node_text(condition)):
+                    return f"cond {' '.join(self.doc.node_text(condition).split())[:40]}"
             if current.type == "binary_operator" and operator_of(current) in ("&&", "||", "and", "or"):
                 left = current.child_by_field_name("left")
                 if left is not None and node.start_byte >= left.end_byte and FLAG.search(self.doc.node_text(left)):
                     return f"{' '.join(self.doc.node_text(left).split())[:40]} {operator_of(current)}"
             if current.type == "call":
                 name = call_name(current, self.doc)
-                if name in ("if", "unless"):
+                if name in ("if", "unless", "case"):
                     args = call_arguments(current)
                     condition = args[0] if args else None
                     inside = condition is not None and condition.start_byte <= node.start_byte < condition.end_byte
@@ -300,6 +343,57 @@ class Intent:
                         return f"{name} {' '.join(self.doc.node_text(condition).split())[:40]}"
                 if name in DEF_LIKE or name == "defmodule":
                     return None
+            current = current.parent
+        return None
+
+    def _action_words(self, call: Node) -> frozenset[str]:
+        """In a Phoenix controller, `show` is an action that renders a page, not a printer."""
+        controller = self._per_module(call, self._module_controller,
+                                      lambda module: bool(CONTROLLER.search(self.doc.node_text(module.block))))
+        return frozenset({"show", "render"}) if controller else frozenset()
+
+    def _credo(self, call: Node) -> str | None:
+        """A credo disable for the line (above it, or after it) or the file: the output is wanted."""
+        if self.credo_file:
+            return "a credo:disable-for-this-file comment allows its output"
+        first = self.lines.line_of(self.doc.char(call.start_byte))
+        last = self.lines.line_of(self.doc.char(call.end_byte))
+        texts = [self.lines.line_text(first - 1)] if first - 1 in self.comment_lines else []
+        tail = self.lines.line_text(last)
+        hash_at = tail.find("#", self.doc.char(call.end_byte) - self.lines.line_start(last))
+        if hash_at >= 0:
+            texts.append(tail[hash_at:])
+        if any(CREDO.search(t.strip()) for t in texts):
+            return "a credo:disable comment says its output is wanted"
+        return None
+
+    def _notice(self, call: Node) -> str | None:
+        """The call prints a literal notice for users (a deprecation warning)."""
+        strings = [a for a in call_arguments(call) if a.type == "string"]
+        if strings and NOTICE.search(self.doc.node_text(strings[0])):
+            return "it prints a notice for users (a deprecation or usage message)"
+        return None
+
+    def _sentence_label(self, option_nodes: list[Node]) -> str | None:
+        label = self._options(option_nodes).get("label")
+        if label is None or label.type != "string":
+            return None
+        text = "".join("x" if c.type == "interpolation" else self.doc.node_text(c) for c in label.named_children)
+        return self.doc.node_text(label) if SENTENCE.search(text) else None
+
+    def _error_path(self, call: Node) -> str | None:
+        """"an error path" when the call runs in a rescue/catch, a `with` else, or a clause whose
+        pattern is an error (`{:error, reason} ->`, `error ->`)."""
+        current = call.parent
+        while current is not None:
+            if current.type in ("rescue_block", "catch_block"):
+                return "an error path (a rescue)"
+            if current.type == "stab_clause":
+                pattern = current.child_by_field_name("left")
+                if pattern is not None and ERROR_PATTERN.search(self.doc.node_text(pattern)):
+                    return f"an error path (`{' '.join(self.doc.node_text(pattern).split())[:30]} ->`)"
+            if current.type == "call" and call_name(current, self.doc) in DEF_LIKE:
+                return None
             current = current.parent
         return None
 
@@ -339,7 +433,7 @@ class Intent:
             found.append(self.lines.line_text(below))
         return found
 
-    def _label(self, option_nodes: list[Node]) -> str | None:
+    def _options(self, option_nodes: list[Node]) -> dict[str, Node]:
         options: dict[str, Node] = {}
         for node in option_nodes:
             if node.type == "keywords":
@@ -347,7 +441,10 @@ class Intent:
             elif node.type == "list":
                 for child in node.named_children:
                     options.update(keyword_options([child], self.doc))
-        label = options.get("label")
+        return options
+
+    def _label(self, option_nodes: list[Node]) -> str | None:
+        label = self._options(option_nodes).get("label")
         if label is None:
             return None
         text = self.doc.node_text(label)

@@ -24,7 +24,9 @@ class RenameUsedUnderscored(Rule):
         the underscore: "the underscored variable "_id" is used after being set" (it is read, in the
         body, a guard, a pin `^_id`, a binary `size(_id)`, an interpolation or an `unquote(_id)`),
         and "... appears more than once in a match" (`{_x, _x}`: the pattern already needs equal
-        values). Variables are resolved as the compiler does: one binding (all occurrences bound
+        values). Only a read counts: a pattern binds (`assert {:error, _e} = ...`, `assert_receive
+        {:error, _e}`, `refute_receive ...`), so those names keep their underscore. Variables are
+        resolved as the compiler does: one binding (all occurrences bound
         by one match) and exactly the reads that refer to it are renamed together, so a later
         rebinding `_x = 2` that is never read keeps its underscore, and a same-named variable in
         another clause, an inner `fn` or a different branch is another variable. `renames` gives
