@@ -72,6 +72,12 @@ PROJECT = {
 }
 
 
+@pytest.fixture(autouse=True)
+def unwrapped_lines(monkeypatch):
+    """The lines these tests read name the command (the interpreter's full path): unwrapped."""
+    monkeypatch.setenv("COLUMNS", "1000")
+
+
 @pytest.fixture
 def scratch_home(tmp_path, monkeypatch) -> Path:
     """The system temp folder the exports go to, private to the test (so it can be looked at)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,7 +102,9 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
     _refuse_foreign_commits(repo, remote, options, fork_point, plan.token)
     plan.base = options.base or _default_branch_guess(repo, remote)
     plan.title = options.title or title_of(repo, fork_point, branch.commit)
-    verified = _verify_branch(repo, fork_point, branch.commit, options) if options.verify is not None else None
+    verified = None
+    if options.verify is not None:
+        verified = _verify_branch(repo, fork_point, branch.commit, options, plan.forge.noun)
     plan.body = pr_body(repo, fork_point, branch.commit, options.branch,
                         _checklist_report(repo, fork_point, options.checklist), verified)
     _say_what_the_forge_lacks(plan.forge, options)
@@ -122,14 +125,23 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
     return exitcodes.OK
 
 
-def _verify_branch(repo: Repo, fork_point, tip, options: PrOptions) -> str:
+def _verify_branch(repo: Repo, fork_point, tip, options: PrOptions, noun: str) -> str:
     """`fixer pr --verify CMD`: the command passes on the fork point and on the branch's tip, else
     the pull request is not opened (`fixer apply --verify` is what drops breaking fixes)."""
-    from fixer.verify.verifier import verify_tree
+    from fixer.verify.command import VerifyError
+    from fixer.verify.verifier import TreeFails, verify_tree
 
     names = repo.git.diff("--name-only", "-z", "--no-renames", "--diff-filter=AM", fork_point.hexsha, tip.hexsha)
     files = {path: (tip.tree / path).data_stream.read() for path in names.split("\0") if path}
-    return verify_tree(repo, fork_point, files, options.verify, f"branch {options.branch}").trailer
+    try:
+        return verify_tree(repo, fork_point, files, options.verify, f"branch {options.branch}").trailer
+    except TreeFails as exc:
+        # A pull request never publishes a red branch; rebuilding it with --verify drops the breaking fixes.
+        command, branch = shlex.quote(options.verify.command), shlex.quote(options.branch)
+        raise VerifyError(f"{exc}. Nothing pushed, no {noun} opened: `fixer apply --verify {command} "
+                          f"--branch {branch}` rebuilds the branch without the fixes that break it "
+                          f"(`fixer checklist CHECKLIST --apply --verify {command} --branch {branch}` for a "
+                          "checklist's branch); then run `fixer pr` again") from None
 
 
 def _refuse_foreign_commits(repo: Repo, remote, options: PrOptions, fork_point, token: str) -> None:
