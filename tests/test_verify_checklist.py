@@ -11,7 +11,9 @@ from conftest import init_repo, run_cli
 from fixer.checklist.lines import line_map, map_span
 from fixer.checklist.run import run_checklist
 from fixer.core.sources import CommitTree
-from test_verify import PYTEST, TRAILER, runs_printed, scratch_home, trailers, tree_of, untouched  # noqa: F401
+from github_server import FakeGitHub
+from test_verify import (PYTEST, TRAILER, opened_body, pushed, runs_printed, scratch_home,  # noqa: F401
+                         trailers, tree_of, untouched)
 
 JOBS = '''import logging
 
@@ -143,6 +145,19 @@ def test_the_breaking_fix_of_one_item_is_dropped_and_the_branch_keeps_the_rest(t
     tree = tree_of(repo, "fixer/cleanup", tmp_path / "branch")
     proc = subprocess.run(PYTEST.split(), cwd=tree, capture_output=True, text=True)
     assert proc.returncode == 0 and "3 passed" in proc.stdout, proc.stdout
+
+    # The pull request's body replays the checklist with the dropped fix held back again.
+    pushed(repo, tmp_path)
+    with FakeGitHub() as server:
+        opened = run_cli("pr", "--repo", "acme/service", "--api-url", server.url, "--checklist", "RELEASE.md",
+                         cwd=repo.working_tree_dir, env={"GITHUB_TOKEN": "ghp_FAKE"})
+        assert opened.exit_code == 0, opened
+        body = opened_body(server)
+    assert f"\n{TRAILER}\n" in body
+    assert "**Needs review**\n- [ ] Remove all `orders_debug.log` writes from app/jobs.py — 1 fix; 1 left for " \
+           f"review at {where}\n" in body
+    assert "**Done**\n- [x] Remove the `pdb.set_trace` and `breakpoint()` calls\n- [x] Lower log level" in body
+    assert f"### Left out by verification (needs review)\n\n- checklist item 2: {where}" in body
 
 
 FLAKY_TEST = '''import os

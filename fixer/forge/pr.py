@@ -106,7 +106,7 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
     if options.verify is not None:
         verified = _verify_branch(repo, fork_point, branch.commit, options, plan.forge.noun)
     plan.body = pr_body(repo, fork_point, branch.commit, options.branch,
-                        _checklist_report(repo, fork_point, options.checklist), verified)
+                        _checklist_report(repo, fork_point, branch.commit, options.checklist), verified)
     _say_what_the_forge_lacks(plan.forge, options)
     if options.dry_run:
         _print_dry_run(plan, options, _scrub(url, plan.token))
@@ -254,9 +254,10 @@ def _open_or_update(plan: Plan, options: PrOptions, existing: Request | None, ti
     return request, action
 
 
-def _checklist_report(repo: Repo, fork_point, checklist: str | None) -> dict | None:
+def _checklist_report(repo: Repo, fork_point, tip, checklist: str | None) -> dict | None:
     """The checklist results as `fixer checklist --format json` prints them: read from that JSON
-    file, or replayed from the Markdown checklist on the commit the branch started from."""
+    file, or replayed from the Markdown checklist on the commit the branch started from (with the
+    fixes `--verify` left out of the branch held back again)."""
     if not checklist:
         return None
     if checklist.endswith(".json"):
@@ -268,14 +269,20 @@ def _checklist_report(repo: Repo, fork_point, checklist: str | None) -> dict | N
     from fixer.checklist.run import run_checklist
     from fixer.core.config import load
     from fixer.core.sources import CommitTree
-    from fixer.core.textio import decode
+    from fixer.core.textio import InputError, decode
+    from fixer.forge.body import left_out_spots
 
     source = CommitTree(repo, fork_point)
     if checklist not in set(source.files()):
         raise GitError(f"--checklist {checklist}: not in the repository at {fork_point.hexsha[:10]}")
     # The same configuration `fixer checklist` used: items naming no file search the paths it allows.
     config = load(Path(repo.working_tree_dir))
-    replayed = run_checklist(source, checklist, decode(source.read(checklist)).text, config.max_file_size, config)
+    held = left_out_spots(repo.iter_commits(f"{fork_point.hexsha}..{tip.hexsha}"))
+    try:
+        replayed = run_checklist(source, checklist, decode(source.read(checklist)).text, config.max_file_size,
+                                 config, held)
+    except InputError as exc:
+        raise GitError(f"--checklist {checklist}: cannot replay the fixes --verify left out ({exc})") from None
     return json.loads(to_json(replayed, ""))
 
 
