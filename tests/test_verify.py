@@ -72,6 +72,12 @@ PROJECT = {
 }
 
 
+@pytest.fixture(autouse=True)
+def unwrapped_lines(monkeypatch):
+    """The lines these tests read name the command (the interpreter's full path): unwrapped."""
+    monkeypatch.setenv("COLUMNS", "1000")
+
+
 @pytest.fixture
 def scratch_home(tmp_path, monkeypatch) -> Path:
     """The system temp folder the exports go to, private to the test (so it can be looked at)."""
@@ -381,16 +387,22 @@ def test_pr_body_says_what_verified_the_branch_and_what_was_left_out(tmp_path, s
 
 def test_pr_verify_checks_the_branch_before_opening_it(tmp_path, scratch_home):
     repo = make_repo(tmp_path, PROJECT)
-    pushed(repo, tmp_path)
+    remote = pushed(repo, tmp_path)
     assert run_cli("apply", cwd=repo.working_tree_dir).exit_code == 0  # unverified: the wrong fix is in
     with FakeGitHub() as server:
         result = run_cli("pr", "--repo", "acme/service", "--api-url", server.url, "--verify", PYTEST,
                          cwd=repo.working_tree_dir, env={"GITHUB_TOKEN": "ghp_FAKE"})
         assert result.exit_code == 2, result
-        assert f"`{PYTEST}` fails on branch fixer/cleanup (test_finish_output)" in unwrapped(result.stderr)
+        assert f"`{PYTEST}` fails on branch fixer/cleanup (test_finish_output); output: " in result.stderr
+        # The way out is named: rebuilding the branch with --verify drops the breaking fix.
+        assert f". Nothing pushed, no pull request opened: `fixer apply --verify '{PYTEST}' --branch fixer/cleanup` " \
+               "rebuilds the branch without the fixes that break it" in result.stderr
         assert server.requests == []  # nothing opened
-    repo.git.branch("-D", "fixer/cleanup")
-    assert run_cli("apply", "--verify", PYTEST, cwd=repo.working_tree_dir).exit_code == 0
+    assert [head.name for head in remote.heads] == ["main"]  # nothing pushed
+    # The command it names rebuilds fixer's own branch in place, without the breaking fix.
+    rebuilt = run_cli("apply", "--verify", PYTEST, "--branch", "fixer/cleanup", cwd=repo.working_tree_dir)
+    assert rebuilt.exit_code == 0, rebuilt
+    assert ">>> processed" in repo.git.show("fixer/cleanup:app/jobs.py")
     with FakeGitHub() as server:
         result = run_cli("pr", "--repo", "acme/service", "--api-url", server.url, "--verify", "true",
                          cwd=repo.working_tree_dir, env={"GITHUB_TOKEN": "ghp_FAKE"})

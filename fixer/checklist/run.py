@@ -4,6 +4,9 @@ Item statuses: fixed, already done, covered (a part of an earlier item, whose fi
 point at), not found, needs review (some of the item's work was left for a person: the rule refused
 it), manual, error. Only fixed, already done and covered items are ticked: an item is ticked when
 ALL of its work is done. Fixes that were made still land even when their item is not ticked.
+
+`held` spots (from `--verify`: a fix that breaks the project's tests) are left alone and reported
+as needing review with the reason, so their item stays unticked and later items build on the rest.
 """
 from __future__ import annotations
 
@@ -11,10 +14,12 @@ import re
 from dataclasses import dataclass, field
 
 from fixer.checklist.hints import Hint, HintReport, Site, attribute, span_text
+from fixer.checklist.lines import map_span
 from fixer.checklist.parse import parse_checklist, tick
 from fixer.checklist.plan import REMOVAL_RULES, PlanEntry, plan
 from fixer.checklist.unread import unread_sites
 from fixer.core.config import Config
+from fixer.core.edits import LineIndex
 from fixer.core.engine import fix_text
 from fixer.lang.enclosing import Outline, outline
 from fixer.core.model import FileResult
@@ -23,6 +28,10 @@ from fixer.core.textio import Decoded, InputError, decode
 from fixer.ui.wording import plural
 
 TICKED = ("fixed", "already done", "covered")
+# (item number, path) -> (first line, last line, reason): lines of the ORIGINAL file an item's rule
+# must leave alone (a fix `--verify` dropped), with the reason reported for them.
+Held = dict[tuple[int, str], list[tuple[int, int, str]]]
+Block = tuple[int, int, str]
 
 
 @dataclass
@@ -37,6 +46,17 @@ class ItemResult:
     sites: list[Site] = field(default_factory=list)  # what the rule saw (a covered item: what it claimed)
     files: list[str] = field(default_factory=list)  # the files the item's rule looked at
     extra: list[Site] = field(default_factory=list)  # fixes no line hint named
+    rule: Rule | None = None  # the item's rule, as it ran
+    runs: dict[str, FileResult] = field(default_factory=dict)  # path -> the rule's run on the text it found
+    blocked: dict[str, list[Block]] = field(default_factory=dict)  # path -> held spots, in that text
+
+    def refix(self, path: str, held_back: list[tuple[int, int]]) -> str:
+        """The item's work on `path` again with these lines (of the text it found) also held back: a
+        tree between two steps of `--verify`'s bisection, one the engine itself makes."""
+        found = self.runs[path].old
+        lines = LineIndex(found)
+        blocks = [(lines.line_start(first), lines.line_end(last), "held back") for first, last in held_back]
+        return fix_text(path, found, [self.rule], blocked=self.blocked.get(path, []) + blocks).new
 
     @property
     def ticked(self) -> bool:
@@ -90,6 +110,7 @@ class _Files:
     unreadable: dict[str, str] = field(default_factory=dict)
     outlines: dict[str, Outline | None] = field(default_factory=dict)
     checklist: str = ""
+    held: Held = field(default_factory=dict)
 
     def __post_init__(self):
         self.available = set(self.source.files())
@@ -119,9 +140,9 @@ class _Files:
 
 
 def run_checklist(source, checklist_path: str, checklist_text: str, max_size: int | None = None,
-                  config: Config | None = None) -> ChecklistRun:
+                  config: Config | None = None, held: Held | None = None) -> ChecklistRun:
     entries = plan(parse_checklist(checklist_text))
-    files = _Files(source, config or Config(), max_size, checklist=checklist_path)
+    files = _Files(source, config or Config(), max_size, checklist=checklist_path, held=held or {})
     results: dict[int, ItemResult] = {}
     for entry in entries:
         if entry.kind == "manual":
@@ -163,15 +184,19 @@ def _run_rule_entry(entry: PlanEntry, files: _Files) -> ItemResult:
         if missing:
             return ItemResult(entry, "not found", detail=f"{', '.join(missing)} does not exist")
         paths = list(entry.files)
-    result = ItemResult(entry, "fixed", files=paths)
+    result = ItemResult(entry, "fixed", files=paths, rule=rule)
     errors = []
     for path in paths:
         original = files.text(path)
         if original is None:
             errors.append(files.unreadable[path])
             continue
-        now = fix_text(path, files.current[path], [rule])
-        base = now if files.current[path] == original else fix_text(path, original, [rule])
+        held = files.held.get((entry.item.number, path), [])
+        blocked = _blocks(path, held, original, files.current[path])
+        now = fix_text(path, files.current[path], [rule], blocked=blocked)
+        base = now if files.current[path] == original else \
+            fix_text(path, original, [rule], blocked=_blocks(path, held, original, original))
+        result.runs[path], result.blocked[path] = now, blocked
         sites = _sites(rule, path, original, base, files)
         result.sites += sites
         if now.errors:
@@ -188,6 +213,18 @@ def _run_rule_entry(entry: PlanEntry, files: _Files) -> ItemResult:
     result.sites += unread_sites(entry, files)
     result.status, result.detail = _status(entry, rule, result, errors, files)
     return result
+
+
+def _blocks(path: str, held: list[tuple[int, int, str]], original: str, text: str) -> list[Block]:
+    """The held lines of the original file as ranges of `text` (the file as this item finds it)."""
+    lines, blocks = LineIndex(text), []
+    for first, last, reason in held:
+        span = map_span(original, text, first, last)
+        if span is None:
+            raise InputError(f"{path}:{first}: the spot held back is no longer in the file an earlier item left")
+        last_line = min(span[1], max(lines.line_count, 1))
+        blocks.append((lines.line_start(min(span[0], last_line)), lines.line_end(last_line), reason))
+    return blocks
 
 
 def _status(entry: PlanEntry, rule: Rule, result: ItemResult, errors: list[str], files: _Files) -> tuple[str, str]:

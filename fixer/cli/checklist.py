@@ -34,14 +34,20 @@ def checklist_command(ws, checklist: Path, apply: bool, branch: str, base: str |
     tracked = inside and rel in set(source.files())
     checklist_bytes = source.read(rel) if tracked else full.read_bytes()
     decoded = decode(checklist_bytes)
-    result = run_checklist(source, rel, decoded.text, ws.config.max_file_size, ws.config)
-    outcome = None
-    if apply:
-        commits = planned_commits(result, source, decoded, tracked)
-        if verify is not None and commits:
-            from fixer.verify.verifier import verify_commits
 
-            verify_commits(source.repo, source.commit, commits, verify)
+    def run(held=None):
+        result = run_checklist(source, rel, decoded.text, ws.config.max_file_size, ws.config, held)
+        return result, planned_commits(result, source, decoded, tracked) if apply else []
+
+    outcome = None
+    if apply and verify is not None:
+        from fixer.checklist.verified import verify_checklist
+
+        # Fixes that break the command are held back and the checklist run again without them.
+        result, commits, _ = verify_checklist(source.repo, source.commit, verify, run)
+    else:
+        result, commits = run()
+    if apply:
         outcome = build_branch(source.repo, source.commit, branch, commits, author, force)
     if output_format == "json":
         sys.stdout.write(to_json(result, _diff(result, decoded, tracked), outcome))

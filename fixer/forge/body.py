@@ -98,6 +98,10 @@ def evidence_section(commits) -> list[str]:
 
 VERIFIED = re.compile(r"^Verified-by: .+$", re.M)
 LEFT_OUT_HEAD = "Left out by --verify (needs review):"
+# A checklist's dropped fix, as fixer.verify.verifier.Dropped writes it: its item, its spot on the
+# original file's lines, its rule and the reason.
+LEFT_OUT_ITEM = re.compile(r"^- checklist item (?P<item>\d+): (?P<path>.+?):(?P<first>\d+)(?:-(?P<last>\d+))? "
+                           r"\((?P<rule>[\w-]+)\): (?P<reason>.+)$", re.M)
 FLAKY = re.compile(r"^Flaky: .+$", re.M)
 
 
@@ -116,6 +120,21 @@ def verification_section(commits, verified: str | None = None) -> list[str]:
             lines += ["", "### Left out by verification (needs review)", "", left]
         lines += ["", *FLAKY.findall(message)] if FLAKY.search(message) else []
     return lines
+
+
+def left_out_spots(commits) -> dict[tuple[int, str], list[tuple[int, int, str]]]:
+    """The checklist fixes `--verify` left out of these commits, as `run_checklist(held=...)` takes
+    them: replaying the checklist then reports those items as needing review, as the branch did."""
+    held: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
+    for commit in commits:
+        if LEFT_OUT_HEAD not in commit.message:
+            continue
+        section = commit.message.split(LEFT_OUT_HEAD, 1)[1].strip("\n").split("\n\n")[0]
+        for match in LEFT_OUT_ITEM.finditer(section):
+            first = int(match["first"])
+            spot = (first, int(match["last"] or first), f"needs review: {match['reason']}")
+            held.setdefault((int(match["item"]), match["path"]), []).append(spot)
+    return held
 
 
 def checklist_section(data: dict) -> list[str]:

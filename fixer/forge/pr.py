@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,9 +105,11 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
     _refuse_foreign_commits(repo, remote, options, fork_point, plan.token)
     plan.base = options.base or _default_branch_guess(repo, remote)
     plan.title = options.title or title_of(repo, fork_point, branch.commit)
-    verified = _verify_branch(repo, fork_point, branch.commit, options) if options.verify is not None else None
+    verified = None
+    if options.verify is not None:
+        verified = _verify_branch(repo, fork_point, branch.commit, options, plan.forge.noun)
     plan.body = pr_body(repo, fork_point, branch.commit, options.branch,
-                        _checklist_report(repo, fork_point, options.checklist), verified)
+                        _checklist_report(repo, fork_point, branch.commit, options.checklist), verified)
     _say_what_the_forge_lacks(plan.forge, options)
     if options.dry_run:
         _print_dry_run(plan, options, _scrub(url, plan.token))
@@ -125,15 +128,24 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
     return exitcodes.OK
 
 
-def _verify_branch(repo: Repo, fork_point, tip, options: PrOptions) -> str:
+def _verify_branch(repo: Repo, fork_point, tip, options: PrOptions, noun: str) -> str:
     """`fixer pr --verify CMD`: the command passes on the fork point and on the branch's tip, else
     the pull request is not opened (`fixer apply --verify` is what drops breaking fixes)."""
-    from fixer.verify.verifier import verify_tree
+    from fixer.verify.command import VerifyError
+    from fixer.verify.verifier import TreeFails, verify_tree
 
     names = git_command.run_git(repo, ["diff", *git_command.SAFE_DIFF, "--name-only", "-z", "--no-renames",
                                        "--diff-filter=AM", fork_point.hexsha, tip.hexsha])
     files = {path: (tip.tree / path).data_stream.read() for path in names.split("\0") if path}
-    return verify_tree(repo, fork_point, files, options.verify, f"branch {options.branch}").trailer
+    try:
+        return verify_tree(repo, fork_point, files, options.verify, f"branch {options.branch}").trailer
+    except TreeFails as exc:
+        # A pull request never publishes a red branch; rebuilding it with --verify drops the breaking fixes.
+        command, branch = shlex.quote(options.verify.command), shlex.quote(options.branch)
+        raise VerifyError(f"{exc}. Nothing pushed, no {noun} opened: `fixer apply --verify {command} "
+                          f"--branch {branch}` rebuilds the branch without the fixes that break it "
+                          f"(`fixer checklist CHECKLIST --apply --verify {command} --branch {branch}` for a "
+                          "checklist's branch); then run `fixer pr` again") from None
 
 
 def _refuse_foreign_commits(repo: Repo, remote, options: PrOptions, fork_point, token: str) -> None:
@@ -247,9 +259,10 @@ def _open_or_update(plan: Plan, options: PrOptions, existing: Request | None, ti
     return request, action
 
 
-def _checklist_report(repo: Repo, fork_point, checklist: str | None) -> dict | None:
+def _checklist_report(repo: Repo, fork_point, tip, checklist: str | None) -> dict | None:
     """The checklist results as `fixer checklist --format json` prints them: read from that JSON
-    file, or replayed from the Markdown checklist on the commit the branch started from."""
+    file, or replayed from the Markdown checklist on the commit the branch started from (with the
+    fixes `--verify` left out of the branch held back again)."""
     if not checklist:
         return None
     if checklist.endswith(".json"):
@@ -261,14 +274,20 @@ def _checklist_report(repo: Repo, fork_point, checklist: str | None) -> dict | N
     from fixer.checklist.run import run_checklist
     from fixer.core.config import load
     from fixer.core.sources import CommitTree
-    from fixer.core.textio import decode
+    from fixer.core.textio import InputError, decode
+    from fixer.forge.body import left_out_spots
 
     source = CommitTree(repo, fork_point)
     if checklist not in set(source.files()):
         raise GitError(f"--checklist {checklist}: not in the repository at {fork_point.hexsha[:10]}")
     # The same configuration `fixer checklist` used: items naming no file search the paths it allows.
     config = load(Path(repo.working_tree_dir))
-    replayed = run_checklist(source, checklist, decode(source.read(checklist)).text, config.max_file_size, config)
+    held = left_out_spots(repo.iter_commits(f"{fork_point.hexsha}..{tip.hexsha}"))
+    try:
+        replayed = run_checklist(source, checklist, decode(source.read(checklist)).text, config.max_file_size,
+                                 config, held)
+    except InputError as exc:
+        raise GitError(f"--checklist {checklist}: cannot replay the fixes --verify left out ({exc})") from None
     return json.loads(to_json(replayed, ""))
 
 

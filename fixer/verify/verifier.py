@@ -26,15 +26,20 @@ TRAILER = "Verified-by:"
 Files = dict[str, bytes]
 
 
+class TreeFails(VerifyError):
+    """`verify_tree`: the command passes on the base and fails on the tree checked."""
+
+
 @dataclass
 class Dropped:
     fix: Fix
     tests: list[str]
     log: Path
     timed_out: bool = False
+    item: str = ""  # a checklist's item ("checklist item 2: "): the fix is one of that item's
 
     def line(self, command: str) -> str:
-        return f"{self.fix.where()} ({self.fix.rule}): {self.reason(command)}"
+        return f"{self.item}{self.fix.where()} ({self.fix.rule}): {self.reason(command)}"
 
     def reason(self, command: str) -> str:
         if self.timed_out:
@@ -143,63 +148,39 @@ class Session:
         return [short_name(test) for test in new]
 
 
+@contextmanager
+def session_for(repo, base, spec: Verify) -> Iterator[Session]:
+    """Runs of `spec.command` in an export of `base` (removed at the end), logged in a new folder."""
+    with Scratch(repo, base) as scratch, _progress() as bar:
+        yield Session(scratch, spec, _log_folder(repo), bar)
+
+
 def verify_run(repo, base, run: Run, spec: Verify) -> tuple[Run, Verdict]:
     """The run with the fixes that break `spec.command` dropped, and the verdict (raises VerifyError
     when there is nothing to compare against)."""
     changes = Changes(run)
-    with Scratch(repo, base) as scratch, _progress() as bar:
-        session = Session(scratch, spec, _log_folder(repo), bar)
+    with session_for(repo, base, spec) as session:
         report.note(f"verify: `{spec.command}` on the base and the fixed tree ({changes.count} fixes): 2 runs; "
                     f"if a fix breaks it, about {_estimate(changes)} more to find it (log2 of the fixes + 2; "
                     "a failing run is repeated once)")
         session.base()
         run = _keep_green(session, run, changes)
     verdict = session.verdict
-    _say_cost(verdict)
+    say_cost(verdict)
     return run, verdict
 
 
 def verify_tree(repo, base, files: Files, spec: Verify, what: str) -> Verdict:
     """Only check: the base, then base + `files` (a branch's tip), with no bisection: a failure is
     an error naming the failing tests."""
-    with Scratch(repo, base) as scratch, _progress() as bar:
-        session = Session(scratch, spec, _log_folder(repo), bar)
+    with session_for(repo, base, spec) as session:
         session.base()
         failed = session.fails(files, what) if files else None
-    _say_cost(session.verdict)
+    say_cost(session.verdict)
     if failed is not None:
         ran, tests = failed
         failing = f" ({', '.join(tests)})" if tests else ""
-        raise VerifyError(f"`{spec.command}` fails on {what}{failing}; output: {ran.log}")
-    return session.verdict
-
-
-def verify_commits(repo, base, planned: list, spec: Verify) -> Verdict:
-    """Planned commits (a checklist's items) checked as they are: the base, then their tree; when it
-    fails, bisect the commits and the files of the failing one, and stop with the culprit named (the
-    branch is not made: an item's fixes are not split one by one, so none is dropped)."""
-    def merged(commits: list, extra: dict | None = None) -> Files:
-        tree = {path: data for commit in commits for path, (data, _) in commit.files.items()}
-        return {**tree, **(extra or {})}
-
-    with Scratch(repo, base) as scratch, _progress() as bar:
-        session = Session(scratch, spec, _log_folder(repo), bar)
-        session.base()
-        failed = session.fails(merged(planned), "the fixed tree")
-        if failed is not None:
-            step, failed = _bisect(session, failed, len(planned), lambda k: merged(planned[:k]),
-                                   lambda k: f"commits 1-{k} of {len(planned)}")
-            commit, paths = planned[step - 1], sorted(planned[step - 1].files)
-            step, (ran, tests) = _bisect(
-                session, failed, len(paths),
-                lambda k: merged(planned[:planned.index(commit)], {p: commit.files[p][0] for p in paths[:k]}),
-                lambda k: f"{commit.summary[:30]} on files 1-{k} of {len(paths)}")
-            failing = f" ({', '.join(tests)})" if tests else ""
-            raise VerifyError(f"needs review: with `{commit.summary}` on {paths[step - 1]}, `{spec.command}` "
-                              f"fails{failing}; output: {ran.log}. No branch was made: leave that item "
-                              "out of the checklist, or fix the file by hand")
-    _say_cost(session.verdict)
-    sign(planned, session.verdict)
+        raise TreeFails(f"`{spec.command}` fails on {what}{failing}; output: {ran.log}")
     return session.verdict
 
 
@@ -225,23 +206,23 @@ def breaking_fix(session: Session, changes: Changes, failed) -> tuple[Fix, tuple
     """The first fix whose tree fails: bisect the rule commits, then that rule's files, then its
     fixes in that file. Returns the fix and the smallest failing run that holds it."""
     rules = changes.rules
-    step, failed = _bisect(session, failed, len(rules), lambda k: changes.upto_rules(k),
+    step, failed = bisect_runs(session, failed, len(rules), lambda k: changes.upto_rules(k),
                            lambda k: f"rule commits 1-{k} of {len(rules)}")
     rule_index = step - 1
     files = changes.files_of(rules[rule_index])
-    step, failed = _bisect(session, failed, len(files), lambda k: changes.upto_files(rule_index, k),
+    step, failed = bisect_runs(session, failed, len(files), lambda k: changes.upto_files(rule_index, k),
                            lambda k: f"{rules[rule_index]} on files 1-{k} of {len(files)}")
     path = files[step - 1]
     fixes = changes.fixes_of(rules[rule_index], path)
     if not fixes:
         raise VerifyError(f"{path}: the {rules[rule_index]} change breaks `{session.spec.command}` "
                           "but names no fix to drop")
-    step, failed = _bisect(session, failed, len(fixes), lambda k: changes.upto_fixes(rule_index, path, k),
+    step, failed = bisect_runs(session, failed, len(fixes), lambda k: changes.upto_fixes(rule_index, path, k),
                            lambda k: f"{path}: fixes 1-{k} of {len(fixes)}")
     return fixes[step - 1], failed
 
 
-def _bisect(session: Session, failed, count: int, tree, label) -> tuple[int, tuple]:
+def bisect_runs(session: Session, failed, count: int, tree, label) -> tuple[int, tuple]:
     """first_failing over `count` prefixes; also the failing run of the prefix it ends on."""
     seen = {count: failed}
 
@@ -265,10 +246,15 @@ def sign(planned: list, verdict: Verdict) -> list:
 
 
 def _estimate(changes: Changes) -> int:
-    return runs_for(changes.count) + 2
+    return estimate(changes.count)
 
 
-def _say_cost(verdict: Verdict) -> None:
+def estimate(fixes: int) -> int:
+    """Runs to find one breaking fix among `fixes` and check the tree without it (no reruns)."""
+    return runs_for(fixes) + 2
+
+
+def say_cost(verdict: Verdict) -> None:
     report.note(f"verify: {verdict.runs} run(s) of `{verdict.spec.command}` in {verdict.seconds:.1f} s; "
                 f"logs in {verdict.logs}")
 
