@@ -111,10 +111,13 @@ JobsOpt = typer.Option(None, "--jobs", "-j", min=1, metavar="N", show_default=Fa
                        help="Processes to fix files with. Default: `jobs` in the config, else $FIXER_JOBS, "
                             "else every core.")
 
+NoCacheOpt = typer.Option(False, "--no-cache", help="Neither read nor write the result cache (see `fixer clean`).")
 
-def with_jobs(ws, jobs: Optional[int]):
+
+def with_jobs(ws, jobs: Optional[int], no_cache: bool = False):
     if jobs is not None:
         ws.config.jobs = jobs
+    ws.use_cache = not no_cache
     return ws
 
 
@@ -130,6 +133,7 @@ def check(
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
     jobs: Optional[int] = JobsOpt,
+    no_cache: bool = NoCacheOpt,
 ):
     """Report what would be fixed (the CI gate).
 
@@ -143,7 +147,7 @@ def check(
     def action():
         from fixer.cli.session import finish_report, rel_paths, run_rules, source_for, workspace
 
-        ws = with_jobs(workspace(directory, config), jobs)
+        ws = with_jobs(workspace(directory, config), jobs, no_cache)
         ws.allow_unchecked = allow_unchecked
         result = run_rules(source_for(ws, working_tree=True), ws, ws.rules(rule), rel_paths(ws, paths))
         if output_format == "text":
@@ -165,6 +169,7 @@ def diff(
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
     jobs: Optional[int] = JobsOpt,
+    no_cache: bool = NoCacheOpt,
 ):
     """Print the fixes as a git-style patch, for review (`fixer apply --patch` applies it).
 
@@ -176,7 +181,7 @@ def diff(
         from fixer.cli.session import Failure, diff_text, rel_paths, run_rules, source_for, workspace
         from fixer.core.fileguard import write_output
 
-        ws = with_jobs(workspace(directory, config), jobs)
+        ws = with_jobs(workspace(directory, config), jobs, no_cache)
         result = run_rules(source_for(ws, working_tree=True), ws, ws.rules(rule), rel_paths(ws, paths))
         text = diff_text(result)
         if output is not None:
@@ -214,6 +219,7 @@ def apply(
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
     jobs: Optional[int] = JobsOpt,
+    no_cache: bool = NoCacheOpt,
 ):
     """Commit the fixes on a cleanup branch, or rewrite the files (--in-place).
 
@@ -226,7 +232,7 @@ def apply(
         from fixer.git.branches import parse_actor
         from fixer.cli.session import rel_paths, workspace
 
-        ws = with_jobs(workspace(directory, config), jobs)
+        ws = with_jobs(workspace(directory, config), jobs, no_cache)
         ws.allow_unchecked = allow_unchecked
         options = applying.ApplyOptions(
             dry_run=dry_run,
@@ -330,6 +336,30 @@ def pr(
         options = PrOptions(branch or ws.config.branch, remote, repo_name, base, title, draft, label or [],
                             reviewer or [], api_url, token_env, dry_run, force, checklist_path)
         return open_pr(ws.repo, options)
+
+    raise typer.Exit(guarded(verbose, quiet, action))
+
+
+@app.command(cls=Command, short_help="Remove fixer's result cache.")
+def clean(
+    directory: Optional[Path] = DirOpt,
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
+):
+    """Remove the result cache of this repository (`.git/fixer/cache`), or of this folder outside git
+    (in the user's cache directory). The next run reads every file again.
+
+    Exit status: 0 done (also when there was no cache), 2 error.
+    """
+
+    def action():
+        from fixer.core.cache import clean as remove
+        from fixer.cli.session import cache_folder, workspace
+        from fixer.ui import report
+
+        folder = cache_folder(workspace(directory, None))
+        report.note(f"removed the cache in {folder}" if remove(folder) else f"no cache in {folder}")
+        return exitcodes.OK
 
     raise typer.Exit(guarded(verbose, quiet, action))
 

@@ -25,6 +25,7 @@ class Workspace:
     start: Path  # where fixer runs (-C DIR or the current directory): relative paths start here
     only: list[str] | None = None  # --rule
     allow_unchecked: bool = False  # --allow-unchecked: given paths that nothing checks are not an error
+    use_cache: bool = True  # --no-cache: neither read nor write the result cache
 
     def rules(self, only):
         self.only = list(only or []) or None
@@ -74,8 +75,32 @@ def run_rules(source, ws: Workspace, rules, paths: list[str] | None = None):
     if paths:
         files = _select(source, ws, files, paths)
     report.note(ws.config.describe(rules, ws.only))
-    with report.progress(len(files)) as tick:
-        return run(source, ws.config, rules, progress=tick, only=files)
+    cache = open_cache(ws)
+    try:
+        with report.progress(len(files)) as tick:
+            return run(source, ws.config, rules, progress=tick, only=files, cache=cache)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def cache_folder(ws: Workspace) -> Path:
+    """Where this repository's (or folder's) result cache lives (see fixer.core.cache)."""
+    from fixer.core.cache import location
+
+    return location(ws.root, Path(ws.repo.common_dir) if ws.repo is not None else None)
+
+
+NO_CACHE_ENV = "FIXER_NO_CACHE"
+
+
+def open_cache(ws: Workspace):
+    """The result cache, or None with --no-cache or $FIXER_NO_CACHE set (not empty, not 0)."""
+    if not ws.use_cache or os.environ.get(NO_CACHE_ENV, "").strip() not in ("", "0"):
+        return None
+    from fixer.core.cache import open_store
+
+    return open_store(cache_folder(ws))
 
 
 def _select(source, ws: Workspace, files: list[str], paths: list[str]) -> list[str]:

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 from fixer.core import interrupts, textcache
 from fixer.core.edits import Edit, LineIndex, plan_edits, splice
-from fixer.core.model import FileResult, Finding
+from fixer.core.model import FileResult, Finding, reading
 from fixer.core.rule import LANGUAGE_EXTENSIONS, Rule, Source
 from fixer.core.languages import syntax
 from fixer.core.settle import Blocks, Trail
@@ -61,7 +61,10 @@ def language_of(path: str) -> str | None:
 
 def fix_text(path: str, text: str, rules: Iterable[Rule], context: dict[str, Any] | None = None) -> FileResult:
     try:
-        return _fix(path, text, [rule for rule in rules if rule.wants(path, text)], context or {})
+        with reading() as reads:
+            result = _fix(path, text, [rule for rule in rules if rule.wants(path, text)], context or {})
+        result.reads = reads
+        return result
     finally:
         textcache.clear()  # trees and line tables of this file are not needed for the next one
 

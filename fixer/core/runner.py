@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from fixer.core.cache import LAZY, RunCache, Store, blob_id, digest, stable
 from fixer.core.config import Config
 from fixer.core import pool
 from fixer.core.globs import matches_any
@@ -75,29 +76,38 @@ def candidates(source, config: Config, rules: list[Rule]) -> list[str]:
     return chosen
 
 
-def run(source, config: Config, rules: list[Rule], progress: Callable[[str], None] | None = None, only: list[str] | None = None) -> Run:
+def run(source, config: Config, rules: list[Rule], progress: Callable[[str], None] | None = None,
+        only: list[str] | None = None, cache: Store | None = None) -> Run:
     """Fix every candidate file (or just `only`), returning results; nothing is written.
 
     Every file is read and searched for the rules' anchors (on several processes when there are many
     files: see fixer.core.pool); files no rule's anchor matches are settled without the engine; the others
     go through the engine, on `config.jobs` processes when there are enough of them.
 
+    With a `cache` (fixer.core.cache), a file whose content key (git's blob id) has an entry is not read
+    at all: its facts and verdict come from the entry, as long as the facts of other files the verdict
+    read are the same; files read this run are hashed, and their entries written at the end.
+
     Memory stays proportional to the files being fixed, not to the repository: a file no rule
     wants, or one the rules leave as it was with nothing to report, keeps its path and no text."""
     outcome = Run(rules)
     paths = only if only is not None else candidates(source, config, rules)
-    gathering = Gathering(config, rules)
+    memo = RunCache(cache, rules, config, source.content_keys()) if cache is not None else None
+    gathering = Gathering(config, rules, memo)
+    checked = {path: entry for path, entry in (memo.fetch(paths) if memo else {}).items() if "verdict" in entry}
     work: list[tuple[str, str]] = []
     decoded_of: dict[str, Decoded] = {}
     settled: list[str] = []
-    scan = Scan(source, config, rules, gathering)
-    for path, scanned in pool.scan_all(paths, scan, pool.jobs_for_scan(config, len(paths), source)):
+    scan = Scan(source, config, rules, gathering, keyed=memo is not None)
+    to_scan = [path for path in paths if path not in checked] if checked else paths
+    for path, scanned in pool.scan_all(to_scan, scan, pool.jobs_for_scan(config, len(to_scan), source)):
         if scanned.fingerprint is not None:
             source.fingerprints[path] = scanned.fingerprint  # read by a worker: the writer checks it
         if scanned.error is not None:
             outcome.outcomes.append(FileOutcome(FileResult(path, "", "", errors=[scanned.error])))
             continue
         if scanned.read:
+            gathering.entry(path, scanned.facts, scanned.key)
             gathering.record(path, scanned.facts)
         if scanned.decoded is not None:
             work.append((path, scanned.decoded.text))
@@ -105,7 +115,27 @@ def run(source, config: Config, rules: list[Rule], progress: Callable[[str], Non
         elif scanned.read:
             settled.append(path)
             outcome.outcomes.append(FileOutcome(FileResult(path, "", "")))
-    context = gathering.finish(source) if (work or settled) else {}
+            if memo is not None:
+                memo.settle(path)
+    if memo is not None and work:  # files read and hashed (changed, untracked) may have an entry too
+        found = {p: e for p, e in memo.fetch([p for p, _ in work]).items() if "verdict" in e}
+        for path, entry in found.items():
+            memo.keep(path, entry)
+        checked.update(found)
+        work = [(p, text) for p, text in work if p not in found]
+    for path, entry in checked.items():
+        if path not in decoded_of:
+            gathering.record_cached(path, entry)
+    context = gathering.finish(source) if (work or settled or checked) else {}
+    for path, entry in checked.items():
+        done = _from_entry(source, scan, gathering, path, entry, decoded_of.get(path))
+        if isinstance(done, FileOutcome):
+            outcome.outcomes.append(done)
+            if progress:
+                progress(path)
+        elif done is not None:
+            work.append((path, done.text))
+            decoded_of[path] = done
     if progress:
         for path in settled:
             progress(path)
@@ -113,13 +143,48 @@ def run(source, config: Config, rules: list[Rule], progress: Callable[[str], Non
     results = pool.fix_all(work, rules, context, jobs, progress)
     del work
     for path, decoded in decoded_of.items():
+        if path not in results:
+            continue  # served from the cache
         result = results.pop(path)
+        if memo is not None:
+            gathering.store_verdict(path, result, decoded.text)
         if result.changed or result.findings or result.errors:
             outcome.outcomes.append(FileOutcome(result, decoded))
         else:
             outcome.outcomes.append(FileOutcome(FileResult(path, "", "")))
+    if memo is not None:
+        memo.save()
     outcome.outcomes.sort(key=lambda o: o.result.path)
     return outcome
+
+
+def _from_entry(source, scan: Scan, gathering: Gathering, path: str, entry: dict,
+                decoded: Decoded | None) -> FileOutcome | Decoded | None:
+    """The outcome a cache entry holds, or (when the facts its verdict read have changed, or its fix
+    needs the text and the file no longer holds what was hashed) the decoded text to fix again."""
+    verdict = entry["verdict"]
+    fresh = gathering.still(entry.get("deps", ()))
+    if fresh and verdict is None:
+        return FileOutcome(FileResult(path, "", ""))
+    if fresh and verdict[0] is None:
+        new, stages, findings = verdict
+        return FileOutcome(FileResult(path, "", "", _stages(stages, ""), list(findings)))
+    if decoded is None:
+        scanned = scan(path)  # the old text is needed: for the diff, and for the writer's fingerprint
+        if scanned.error is not None or not scanned.read:
+            return FileOutcome(FileResult(path, "", "", errors=[scanned.error])) if scanned.error else None
+        if scanned.key != gathering.memo.keys.get(path) or scanned.decoded is None:
+            gathering.memo.keys.pop(path, None)  # changed since git listed it: fixed as read, not kept
+            return scanned.decoded
+        decoded = scanned.decoded
+    if not fresh:
+        return decoded
+    new, stages, findings = verdict
+    return FileOutcome(FileResult(path, decoded.text, new, _stages(stages, new), list(findings)), decoded)
+
+
+def _stages(stages, new: str) -> list[tuple[str, str]]:
+    return [(rule, new if text is None else text) for rule, text in stages]
 
 
 @dataclass
@@ -131,13 +196,15 @@ class Scanned:
     decoded: Decoded | None = None
     facts: dict[str, Any] = field(default_factory=dict)
     fingerprint: str | None = None  # of the bytes read, when a worker process read them
+    key: str | None = None  # git's blob id of the bytes read, when a cache is used
 
 
 class Scan:
     """Reads one file and searches it for anchors: the same in the parent and in a worker."""
 
-    def __init__(self, source, config: Config, rules: list[Rule], gathering: Gathering):
+    def __init__(self, source, config: Config, rules: list[Rule], gathering: Gathering, keyed: bool = False):
         self.source, self.config, self.rules, self.gathering = source, config, rules, gathering
+        self.keyed = keyed
 
     def __call__(self, path: str, in_worker: bool = False) -> Scanned:
         try:
@@ -149,19 +216,30 @@ class Scan:
             return Scanned(error=str(exc))
         wanted = any(rule.wants(path, decoded.text) for rule in self.rules)
         fingerprint = self.source.fingerprints.get(path) if in_worker else None
-        return Scanned(True, None, decoded if wanted else None, self.gathering.facts_of(path, decoded.text), fingerprint)
+        return Scanned(True, None, decoded if wanted else None, self.gathering.facts_of(path, decoded.text), fingerprint,
+                       blob_id(data) if self.keyed else None)
 
 
 class Gathering:
     """Facts some rules need from other files of the repo (e.g. behaviours' @callback specs),
     taken from the files as they are read, then from the repo's other files of the rule's language
-    (behaviours may live anywhere: an umbrella's other app, a shared lib), in the listing's order."""
+    (behaviours may live anywhere: an umbrella's other app, a shared lib), in the listing's order.
 
-    def __init__(self, config: Config, rules: list[Rule]):
+    With a cache (`memo`), the facts of a file not read this run come from its entry, and each
+    file's facts have a digest, so what a verdict read of them can be compared with what is there now
+    (`still`)."""
+
+    def __init__(self, config: Config, rules: list[Rule], memo: RunCache | None = None):
         self.config = config
+        self.memo = memo
+        self.rules = rules
         self.needing = [(rule, re.compile(rule.context_anchor)) for rule in rules if rule.context_anchor]
         self.facts: dict[str, dict[str, Any]] = {rule.id: {} for rule, _ in self.needing}
+        self.digests: dict[str, dict[str, bytes]] = {rule.id: {} for rule, _ in self.needing}
         self.read: set[str] = set()
+        self._lazy_unread: list[tuple[str, str]] = []  # (rule id, path) of cached files whose text a lazy rule needs
+        self._context: dict = {}
+        self._dep_digests: dict[tuple[str, str | None], bytes] = {}
 
     def _gathered(self, rule: Rule, path: str) -> bool:
         from fixer.core.rule import LANGUAGE_EXTENSIONS
@@ -178,28 +256,123 @@ class Gathering:
                 facts[rule.id] = (path, text) if rule.lazy_context else rule.gather(path, text)
         return facts
 
+    def entry(self, path: str, facts: dict[str, Any], key: str | None) -> None:
+        """Start the cache entry of a file read this run (its content key `key`) with its facts."""
+        if self.memo is not None and key is not None:
+            self.memo.keys[path] = key
+            kept = {rule_id: LAZY if isinstance(fact, tuple) and self._lazy(rule_id) else fact
+                    for rule_id, fact in facts.items()}
+            digests = {rule_id: self._digest(rule_id, fact) for rule_id, fact in facts.items()}
+            self.memo.put(path, {"facts": kept, "digests": digests})
+
     def record(self, path: str, facts: dict[str, Any]) -> None:
+        """Keep a file's facts, read this run."""
         if not self.needing:
             return
         self.read.add(path)
         for rule_id, fact in facts.items():
             self.facts[rule_id][path] = fact
+            if self.memo is not None:
+                self.digests[rule_id][path] = self._digest(rule_id, fact)
+
+    def record_cached(self, path: str, entry: dict) -> None:
+        """Keep the facts of a file not read this run, from its cache entry."""
+        if not self.needing:
+            return
+        self.read.add(path)
+        for rule_id, fact in entry["facts"].items():
+            if rule_id not in self.facts:
+                continue
+            self.digests[rule_id][path] = entry["digests"][rule_id]
+            if fact == LAZY and self._lazy(rule_id):
+                self._lazy_unread.append((rule_id, path))
+            else:
+                self.facts[rule_id][path] = fact
+
+    def _lazy(self, rule_id: str) -> bool:
+        return any(rule.id == rule_id and rule.lazy_context for rule, _ in self.needing)
+
+    def _digest(self, rule_id: str, fact: Any) -> bytes:
+        if self._lazy(rule_id) and isinstance(fact, tuple):
+            return digest(fact[1].encode("utf-8", "surrogatepass"))  # a lazy rule's fact is the text
+        return digest(stable(fact))
 
     def finish(self, source) -> dict:
         if not self.needing:
             return {}
         listed = source.files()
-        for path in listed:
-            if path in self.read or not any(self._gathered(rule, path) for rule, _ in self.needing):
+        unread = [p for p in listed if p not in self.read and any(self._gathered(rule, p) for rule, _ in self.needing)]
+        if self.memo is not None:
+            for path, entry in self.memo.fetch(unread).items():
+                self.record_cached(path, entry)
+        for path in unread:
+            if path in self.read:
                 continue
-            try:
-                data = source.read(path)
-                text = decode(data, self.config.max_file_size).text if data is not None else None
-            except InputError:
-                text = None
+            text, key = self._text(source, path)
             if text is not None:
-                self.record(path, self.facts_of(path, text))
+                facts = self.facts_of(path, text)
+                self.entry(path, facts, key)
+                self.record(path, facts)
+        for rule_id, path in self._lazy_unread:
+            text, _ = self._text(source, path)
+            if text is not None:
+                self.facts[rule_id][path] = (path, text)
         lazy = {rule.id: rule for rule, _ in self.needing if rule.lazy_context}
-        return {rule_id: Gathered(lazy[rule_id].gather, [facts[p] for p in listed if p in facts]) if rule_id in lazy
-                else [facts[path] for path in listed if path in facts] for rule_id, facts in self.facts.items()}
+        self._context = {rule_id: Gathered(lazy[rule_id].gather, [facts[p] for p in listed if p in facts], rule_id)
+                         if rule_id in lazy else [facts[path] for path in listed if path in facts]
+                         for rule_id, facts in self.facts.items()}
+        self._listed = listed
+        return self._context
 
+    def _text(self, source, path: str) -> tuple[str | None, str | None]:
+        try:
+            data = source.read(path)
+            text = decode(data, self.config.max_file_size).text if data is not None else None
+        except InputError:
+            return None, None
+        return text, blob_id(data) if self.memo is not None and text is not None else None
+
+    # -- what a verdict read of other files' facts (with a cache) ------------------------------------
+    def dep_digest(self, rule_id: str, word: str | None) -> bytes:
+        """A digest of a rule's facts from every file (word None), or from the files holding `word`."""
+        key = (rule_id, word)
+        if key not in self._dep_digests:
+            if word is None:
+                digests = self.digests.get(rule_id, {})
+                parts = [part for path in self._listed if path in digests
+                         for part in (path.encode("utf-8", "surrogateescape"), digests[path])]
+            else:
+                parts = [part for path, fact in self._context[rule_id].holding(word)
+                         for part in (path.encode("utf-8", "surrogateescape"), stable(fact))]
+            self._dep_digests[key] = digest(*parts)
+        return self._dep_digests[key]
+
+    def still(self, deps) -> bool:
+        """Do the facts a cached verdict read still have the digests it recorded?"""
+        try:
+            return all(rule_id in self._context and self.dep_digest(rule_id, word) == value for rule_id, word, value in deps)
+        except Exception:  # a rule's gather failing on a file: the verdict is worked out again
+            return False
+
+    def deps(self, path: str, text: str, reads: set) -> list[tuple[str, str | None, bytes]]:
+        """What the verdict of a file read: every fact of each eager context rule that wants it, and
+        of each lazy one, the facts it asked for."""
+        needed: set[tuple[str, str | None]] = set()
+        for rule, _ in self.needing:
+            if not rule.lazy_context and rule.wants(path, text):
+                needed.add((rule.id, None))
+        needed |= {(rule_id, word) for rule_id, word in reads if rule_id in self._context}
+        return [(rule_id, word, self.dep_digest(rule_id, word)) for rule_id, word in sorted(needed, key=repr)]
+
+    def store_verdict(self, path: str, result: FileResult, text: str) -> None:
+        """Add a checked file's verdict to its cache entry (a file with errors is checked again next time)."""
+        entry = self.memo.entries.get(path)
+        if entry is None or result.errors:
+            return
+        if not (result.changed or result.findings):
+            verdict = None
+        else:
+            new = result.new if result.changed else None
+            stages = [(rule, None if stage == result.new else stage) for rule, stage in result.stages]
+            verdict = (new, stages, result.findings)
+        self.memo.put(path, {**entry, "verdict": verdict, "deps": self.deps(path, text, result.reads)})

@@ -53,6 +53,24 @@ class WorkTree:
             found.extend(prefix + name for name in files)
         return sorted(found)
 
+    def content_keys(self) -> dict[str, str]:
+        """path -> git's blob id of the file, for the tracked files git vouches for without reading
+        them: in the index as plain files or executables (no symlink, submodule, conflict, or
+        assume-unchanged / skip-worktree flag) and not changed in the working tree since (`git
+        diff-files` compares the index's stat data, and the content when that is racy). Every other
+        file has no key: it is read and hashed (see fixer.core.cache)."""
+        if self.repo is None:
+            return {}
+        keys = {}
+        for line in self.repo.git.ls_files("--stage", "-v", "-z").split("\0"):
+            head, _, path = line.partition("\t")
+            fields = head.split()
+            if len(fields) == 4 and fields[0] == "H" and fields[1] in ("100644", "100755") and fields[3] == "0":
+                keys[path] = fields[2]
+        for path in self.repo.git.diff_files("--name-only", "-z").split("\0"):
+            keys.pop(path, None)
+        return keys
+
     def read(self, path: str) -> bytes | None:
         """The file's bytes; None when it is reached through a symlink that stays inside the repo
         (the link's target is processed under its own name)."""
@@ -118,6 +136,10 @@ class CommitTree:
 
     def files(self) -> list[str]:
         return sorted(self._blobs)
+
+    def content_keys(self) -> dict[str, str]:
+        """path -> blob id of each plain file of the commit (nothing is read)."""
+        return {path: blob.hexsha for path, blob in self._blobs.items() if stat.S_ISREG(blob.mode)}
 
     def read(self, path: str) -> bytes | None:
         blob = self._blobs[path]

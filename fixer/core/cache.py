@@ -1,0 +1,339 @@
+"""The result cache: each file's verdict (findings, fix) and its facts for other files' rules, kept
+between runs in SQLite, so a run over a repository that barely changed reads and parses only what did.
+
+An entry is keyed by (the file's path and content key, the rule set with its resolved options, fixer's
+build). The content key is git's own blob id: the source (fixer.core.sources) gets it from the index
+or the commit without reading the file; a file git cannot vouch for (changed, untracked, outside git)
+is read and hashed the same way (`blob_id`). An entry also lists the facts from other files its verdict
+read (`deps`: a rule's whole list, or the facts of the files holding one word), each with a digest; a
+hit counts only while every such digest is still the same, so editing a test re-checks exactly the
+files whose verdict read that test's facts.
+
+The store is one SQLite file: writes are transactions (atomic), concurrent runs share it (WAL, a busy
+timeout; a run that cannot write in time leaves the cache as it was), its size is bounded (least
+recently used entries go first), and a file that is corrupt, of another schema or of another fixer
+build is thrown away and rebuilt, never trusted: every value carries a digest checked on read.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+import sys
+import time
+import zlib
+from pathlib import Path
+from typing import Any, Iterable
+
+SCHEMA = 1
+FILE_NAME = "results.sqlite3"
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024  # FIXER_CACHE_MAX_BYTES overrides
+MAX_BYTES_ENV = "FIXER_CACHE_MAX_BYTES"
+BUSY_TIMEOUT_MS = 2000  # a run waits this long for another's write, then goes on without writing
+TOUCH_AFTER_NS = 3600 * 10**9  # a hit's recency is written back at most once an hour (no writes on a warm re-run)
+BATCH = 500  # keys a query
+DIGEST = 16  # bytes of BLAKE2b
+
+
+def blob_id(data: bytes) -> str:
+    """git's object id of a blob holding `data` (what `git hash-object` prints), so keys from git's
+    index and keys of files read agree."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def digest(*parts: bytes) -> bytes:
+    hasher = hashlib.blake2b(digest_size=DIGEST)
+    for part in parts:
+        hasher.update(len(part).to_bytes(8, "little"))
+        hasher.update(part)
+    return hasher.digest()
+
+
+def stable(value: Any) -> bytes:
+    """Bytes that depend only on `value`'s content: sets and dicts in sorted order (a pickle of a set
+    follows the process's string hashing, different every run)."""
+    return repr(_normal(value)).encode("utf-8", "surrogatepass")
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ("d", sorted((repr(_normal(k)), _normal(v)) for k, v in value.items()))
+    if isinstance(value, (set, frozenset)):
+        return ("s", sorted(repr(_normal(v)) for v in value))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__[0], [_normal(v) for v in value])
+    if hasattr(value, "__dataclass_fields__"):
+        return (type(value).__name__, [_normal(getattr(value, name)) for name in value.__dataclass_fields__])
+    return value
+
+
+def build_id() -> str:
+    """fixer's version plus the size and time of each of its modules (an editable install changes
+    code without changing its version) and the versions of the parsers whose trees rules read."""
+    from importlib import metadata
+
+    import fixer
+
+    package = Path(fixer.__file__).parent
+    stamp = hashlib.blake2b(digest_size=DIGEST)
+    for path in sorted(package.rglob("*.py")):
+        info = path.stat()
+        stamp.update(f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}\n".encode())
+    versions = []
+    for dist in ("libcst", "tree-sitter", "tree-sitter-elixir"):
+        try:
+            versions.append(f"{dist}={metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{dist}=-")
+    return f"{fixer.__version__}|{sys.version_info[:3]}|{','.join(versions)}|{stamp.hexdigest()}"
+
+
+def rules_key(rules: list, config) -> bytes:
+    """The rule set with its resolved options, and the settings that change a file's verdict."""
+    described = [[rule.id, rule.options, list(rule.paths), list(rule.exclude)] for rule in rules]
+    text = json.dumps([build_id(), described, config.max_file_size], sort_keys=True, default=repr)
+    return digest(text.encode())
+
+
+def location(root: Path, git_dir: Path | None) -> Path:
+    """`.git/fixer/cache` in a repository (its common git dir: worktrees share it), else a folder of
+    the platform's user cache directory named after the root."""
+    if git_dir is not None:
+        return Path(git_dir) / "fixer" / "cache"
+    from platformdirs import user_cache_dir
+
+    name = hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:16]
+    return Path(user_cache_dir("fixer", appauthor=False)) / "trees" / name
+
+
+def clean(folder: Path) -> bool:
+    """Remove the cache in `folder`; False when there was none."""
+    found = False
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            (folder / (FILE_NAME + suffix)).unlink()
+            found = True
+        except FileNotFoundError:
+            pass
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
+    return found
+
+
+class Store:
+    """The SQLite file: key -> value (a pickled entry), with when it was last used.
+
+    Every failure of the database (corrupt, locked too long, disk full, not writable) makes the run go
+    on without a cache, never fail: the cache only ever saves work."""
+
+    def __init__(self, folder: Path, build: str, max_bytes: int | None = None):
+        self.folder = Path(folder)
+        self.path = self.folder / FILE_NAME
+        self.build = build
+        self.max_bytes = max_bytes if max_bytes is not None else _max_bytes()
+        self.db: sqlite3.Connection | None = None
+        self.now = time.time_ns()
+        try:
+            self.db = self._open()
+        except (sqlite3.Error, OSError):
+            self._rebuild()
+
+    # -- opening: a file that is not ours, or not of this build, is rebuilt -------------------
+    def _open(self) -> sqlite3.Connection:
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA auto_vacuum=INCREMENTAL")  # before the first table: takes effect then
+                db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                db.execute("CREATE TABLE IF NOT EXISTS entries "
+                           "(key BLOB PRIMARY KEY, used INTEGER NOT NULL, value BLOB NOT NULL) WITHOUT ROWID")
+                meta = dict(db.execute("SELECT name, value FROM meta"))
+                if meta.get("schema") not in (None, str(SCHEMA)):
+                    raise sqlite3.DatabaseError(f"cache schema {meta.get('schema')}, not {SCHEMA}")
+                if meta.get("build") != self.build:
+                    db.execute("DELETE FROM entries")  # another fixer's entries: never read, so dropped
+                    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                   [("schema", str(SCHEMA)), ("build", self.build)])
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _rebuild(self) -> None:
+        """Throw the file away and start an empty one (or run without a cache if that fails too)."""
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+        clean(self.folder)
+        try:
+            self.db = self._open()
+        except (sqlite3.Error, OSError):
+            self.db = None
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    # -- reading and writing ---------------------------------------------------------------
+    def get_many(self, keys: Iterable[bytes]) -> dict[bytes, Any]:
+        """key -> entry for the keys found whose value is intact (others are misses)."""
+        found: dict[bytes, Any] = {}
+        if self.db is None:
+            return found
+        keys = list(keys)
+        stale = []
+        try:
+            for start in range(0, len(keys), BATCH):
+                batch = keys[start:start + BATCH]
+                marks = ",".join("?" * len(batch))
+                for key, used, value in self.db.execute(
+                        f"SELECT key, used, value FROM entries WHERE key IN ({marks})", batch):
+                    entry = _unpack(value)
+                    if entry is not None:
+                        found[key] = entry
+                        if self.now - used > TOUCH_AFTER_NS:
+                            stale.append(key)
+        except sqlite3.DatabaseError:
+            self._rebuild()
+            return {}
+        self._touch(stale)
+        return found
+
+    def _touch(self, keys: list[bytes]) -> None:
+        if keys:
+            self._write(lambda db: db.executemany("UPDATE entries SET used=? WHERE key=?", [(self.now, k) for k in keys]))
+
+    def put_many(self, items: dict[bytes, Any]) -> None:
+        if not items:
+            return
+        rows = [(key, self.now, _pack(entry)) for key, entry in items.items()]
+        self._write(lambda db: db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows))
+        self._bound()
+
+    def _write(self, action) -> None:
+        if self.db is None:
+            return
+        try:
+            with self.db:
+                self.db.execute("BEGIN IMMEDIATE")
+                action(self.db)
+        except sqlite3.OperationalError:
+            pass  # busy past the timeout, read-only, disk full: this run's entries are not kept
+        except sqlite3.DatabaseError:
+            self._rebuild()
+
+    def size(self) -> int:
+        if self.db is None:
+            return 0
+        count, free, page = (self.db.execute(f"PRAGMA {name}").fetchone()[0]
+                             for name in ("page_count", "freelist_count", "page_size"))
+        return (count - free) * page
+
+    def _bound(self) -> None:
+        """Over the size limit: drop the least recently used entries down to 3/4 of it."""
+        try:
+            used = self.size()
+            if used <= self.max_bytes:
+                return
+            total = self.db.execute("SELECT count(*) FROM entries").fetchone()[0]
+            drop = max(1, total - int(total * self.max_bytes * 3 / 4 / used))
+            self._write(lambda db: db.execute(
+                "DELETE FROM entries WHERE key IN (SELECT key FROM entries ORDER BY used LIMIT ?)", (drop,)))
+            # Free pages go back to the file system (executescript runs the pragma to its end: execute
+            # would free one page)...
+            self.db.executescript("PRAGMA incremental_vacuum;")
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # ...once the log is folded into the file
+        except sqlite3.Error:
+            pass
+
+
+def _max_bytes() -> int:
+    value = os.environ.get(MAX_BYTES_ENV, "").strip()
+    return int(value) if value.isdigit() else DEFAULT_MAX_BYTES
+
+
+def _pack(entry: Any) -> bytes:
+    body = zlib.compress(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    return digest(body) + body
+
+
+def _unpack(value: bytes) -> Any:
+    """The entry, or None when the value is damaged (its digest does not match) or unreadable."""
+    if not isinstance(value, bytes) or len(value) < DIGEST or digest(value[DIGEST:]) != value[:DIGEST]:
+        return None
+    try:
+        return pickle.loads(zlib.decompress(value[DIGEST:]))
+    except Exception:  # a value of another layout: a miss, rewritten by this run
+        return None
+
+
+def open_store(folder: Path) -> Store:
+    return Store(folder, build_id())
+
+
+LAZY = "lazy"  # in an entry's facts: the file feeds a lazy rule, whose `gather` reads its text when asked
+
+
+class RunCache:
+    """One run's view of the store: entries by path for the content keys of this run's files.
+
+    An entry is a dict:
+    - "facts": rule id -> this file's facts for that rule (LAZY for a lazy rule), "digests": rule id
+      -> a digest of them;
+    - "verdict" (only once the file was checked): None when no rule wanted it or the rules found
+      nothing, else (new text or None when unchanged, [(rule id, text or None)], findings);
+    - "deps": [(rule id, word or None, digest)]: the other files' facts the verdict read."""
+
+    def __init__(self, store: Store, rules: list, config, keys: dict[str, str]):
+        self.store = store
+        self.prefix = rules_key(rules, config)
+        self.keys = dict(keys)  # path -> content key; files read this run are added
+        self.entries: dict[str, dict] = {}  # path -> its entry now (stored, or made this run)
+        self._new: dict[bytes, dict] = {}
+        self._asked: set[str] = set()
+
+    def _key(self, path: str, content: str) -> bytes:
+        return digest(self.prefix, path.encode("utf-8", "surrogateescape"), content.encode())
+
+    def fetch(self, paths: Iterable[str]) -> dict[str, dict]:
+        """path -> the stored entry, for the paths with a content key and an entry (each path is
+        asked once a run)."""
+        wanted = {self._key(p, self.keys[p]): p for p in paths if p in self.keys and p not in self._asked}
+        self._asked.update(wanted.values())
+        found = {}
+        for key, entry in self.store.get_many(wanted).items():
+            found[wanted[key]] = entry
+            self.entries.setdefault(wanted[key], entry)
+        return found
+
+    def put(self, path: str, entry: dict) -> None:
+        content = self.keys.get(path)
+        if content is not None:
+            self.entries[path] = entry
+            self._new[self._key(path, content)] = entry
+
+    def keep(self, path: str, entry: dict) -> None:
+        """Use a stored entry as it is (nothing new to write for the file)."""
+        self.entries[path] = entry
+        self._new.pop(self._key(path, self.keys[path]), None)
+
+    def settle(self, path: str) -> None:
+        """The file read this run has no rule that wants it: its verdict is nothing to do."""
+        entry = self.entries.get(path)
+        if entry is not None:
+            self.put(path, {**entry, "verdict": None})
+
+    def save(self) -> None:
+        self.store.put_many(self._new)
+        self._new = {}
