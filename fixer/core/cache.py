@@ -44,6 +44,9 @@ def blob_id(data: bytes) -> str:
 
 
 def digest(*parts: bytes) -> bytes:
+    """A digest of the parts, each with its length (so no two lists of parts share one)."""
+    if len(parts) == 1:
+        return hashlib.blake2b(parts[0], digest_size=DIGEST).digest()
     hasher = hashlib.blake2b(digest_size=DIGEST)
     for part in parts:
         hasher.update(len(part).to_bytes(8, "little"))
@@ -91,9 +94,11 @@ def build_id() -> str:
 
 
 def rules_key(rules: list, config) -> bytes:
-    """The rule set with its resolved options, and the settings that change a file's verdict."""
+    """The rule set with its resolved options, and the settings that change a file's verdict (the
+    size limit, and the globs that decide which files' facts are gathered)."""
     described = [[rule.id, rule.options, list(rule.paths), list(rule.exclude)] for rule in rules]
-    text = json.dumps([build_id(), described, config.max_file_size], sort_keys=True, default=repr)
+    text = json.dumps([build_id(), described, config.max_file_size, config.include, config.exclude],
+                      sort_keys=True, default=repr)
     return digest(text.encode())
 
 
@@ -263,8 +268,20 @@ def _max_bytes() -> int:
     return int(value) if value.isdigit() else DEFAULT_MAX_BYTES
 
 
+def pack(value: Any) -> bytes:
+    """Compressed pickled bytes (an entry's facts: unpacked only when a run needs them)."""
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack(packed: bytes) -> Any:
+    try:
+        return pickle.loads(zlib.decompress(packed))
+    except Exception:  # checked by the row's digest already: only a bug would land here
+        return None
+
+
 def _pack(entry: Any) -> bytes:
-    body = zlib.compress(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    body = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
     return digest(body) + body
 
 
@@ -273,9 +290,10 @@ def _unpack(value: bytes) -> Any:
     if not isinstance(value, bytes) or len(value) < DIGEST or digest(value[DIGEST:]) != value[:DIGEST]:
         return None
     try:
-        return pickle.loads(zlib.decompress(value[DIGEST:]))
+        entry = pickle.loads(value[DIGEST:])
     except Exception:  # a value of another layout: a miss, rewritten by this run
         return None
+    return entry if isinstance(entry, dict) else None
 
 
 def open_store(folder: Path) -> Store:
@@ -289,8 +307,8 @@ class RunCache:
     """One run's view of the store: entries by path for the content keys of this run's files.
 
     An entry is a dict:
-    - "facts": rule id -> this file's facts for that rule (LAZY for a lazy rule), "digests": rule id
-      -> a digest of them;
+    - "facts": rule id -> this file's facts for that rule (LAZY for a lazy rule), packed (or None),
+      "digests": rule id -> a digest of them;
     - "verdict" (only once the file was checked): None when no rule wanted it or the rules found
       nothing, else (new text or None when unchanged, [(rule id, text or None)], findings);
     - "deps": [(rule id, word or None, digest)]: the other files' facts the verdict read."""
@@ -304,7 +322,8 @@ class RunCache:
         self._asked: set[str] = set()
 
     def _key(self, path: str, content: str) -> bytes:
-        return digest(self.prefix, path.encode("utf-8", "surrogateescape"), content.encode())
+        # The prefix has a fixed length and the content key no NUL: one digest of the joined bytes.
+        return digest(b"%s%s\0%s" % (self.prefix, content.encode(), path.encode("utf-8", "surrogateescape")))
 
     def fetch(self, paths: Iterable[str]) -> dict[str, dict]:
         """path -> the stored entry, for the paths with a content key and an entry (each path is
@@ -333,6 +352,16 @@ class RunCache:
         entry = self.entries.get(path)
         if entry is not None:
             self.put(path, {**entry, "verdict": None})
+
+    def get_run(self, summary: bytes) -> list | None:
+        """What a whole run kept under `summary` showed (see fixer.core.runner), or None."""
+        key = digest(b"run\0" + self.prefix + summary)
+        entry = self.store.get_many([key]).get(key)
+        return entry.get("run") if entry is not None else None
+
+    def put_run(self, summary: bytes, record: list | None) -> None:
+        if record is not None:
+            self._new[digest(b"run\0" + self.prefix + summary)] = {"run": record}
 
     def save(self) -> None:
         self.store.put_many(self._new)

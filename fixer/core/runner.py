@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from fixer.core.cache import LAZY, RunCache, Store, blob_id, digest, stable
+from fixer.core.cache import LAZY, RunCache, Store, blob_id, digest, pack, stable, unpack
 from fixer.core.config import Config
 from fixer.core import pool
 from fixer.core.globs import matches_any
@@ -93,6 +93,11 @@ def run(source, config: Config, rules: list[Rule], progress: Callable[[str], Non
     outcome = Run(rules)
     paths = only if only is not None else candidates(source, config, rules)
     memo = RunCache(cache, rules, config, source.content_keys()) if cache is not None else None
+    summary = _summary_key(source, memo, paths) if memo is not None else None
+    if summary is not None:
+        kept = _from_summary(source, config, rules, memo, summary, paths, progress)
+        if kept is not None:
+            return kept
     gathering = Gathering(config, rules, memo)
     checked = {path: entry for path, entry in (memo.fetch(paths) if memo else {}).items() if "verdict" in entry}
     work: list[tuple[str, str]] = []
@@ -126,7 +131,8 @@ def run(source, config: Config, rules: list[Rule], progress: Callable[[str], Non
     for path, entry in checked.items():
         if path not in decoded_of:
             gathering.record_cached(path, entry)
-    context = gathering.finish(source) if (work or settled or checked) else {}
+    if work or settled or checked:
+        gathering.finish(source)
     for path, entry in checked.items():
         done = _from_entry(source, scan, gathering, path, entry, decoded_of.get(path))
         if isinstance(done, FileOutcome):
@@ -139,6 +145,7 @@ def run(source, config: Config, rules: list[Rule], progress: Callable[[str], Non
     if progress:
         for path in settled:
             progress(path)
+    context = gathering.context() if work else {}  # other files' facts: only for files to fix
     jobs = pool.jobs_for(config, len(work), sum(len(text) for _, text in work))
     results = pool.fix_all(work, rules, context, jobs, progress)
     del work
@@ -152,9 +159,78 @@ def run(source, config: Config, rules: list[Rule], progress: Callable[[str], Non
             outcome.outcomes.append(FileOutcome(result, decoded))
         else:
             outcome.outcomes.append(FileOutcome(FileResult(path, "", "")))
-    if memo is not None:
-        memo.save()
     outcome.outcomes.sort(key=lambda o: o.result.path)
+    if memo is not None:
+        if summary is not None and not outcome.errors:
+            memo.put_run(summary, _run_record(outcome, memo))
+        memo.save()
+    return outcome
+
+
+# -- the whole run at once: nothing the run reads has changed since a run that was kept ----------
+SUMMARY_UNKEYED = 200  # files git cannot vouch for that are read and hashed to make the run's key
+
+
+def _summary_key(source, memo: RunCache, paths: list[str]) -> bytes | None:
+    """A key for the whole run: the content key of every listed file (any file's facts may count)
+    and the files checked. Files git cannot vouch for are hashed; with too many of them (outside git)
+    there is no run key, and each file's entry is looked up instead."""
+    listed = source.files()
+    unkeyed = [path for path in listed if path not in memo.keys]
+    if len(unkeyed) > SUMMARY_UNKEYED:
+        return None
+    for path in unkeyed:
+        try:
+            data = source.read(path)
+        except InputError:
+            data = None
+        if data is None:
+            return None  # a symlink or an unreadable file: the run goes file by file
+        memo.keys[path] = blob_id(data)
+    keys = memo.keys
+    return digest(b"".join(b"%s\0%s\0" % (path.encode("utf-8", "surrogateescape"), keys[path].encode())
+                           for path in listed), "\0".join(paths).encode("utf-8", "surrogateescape"))
+
+
+def _run_record(outcome: Run, memo: RunCache) -> list[tuple[str, tuple]] | None:
+    """(path, verdict) of each file with something to show (the others were settled)."""
+    record = []
+    for item in outcome.outcomes:
+        result = item.result
+        if result.changed or result.findings:
+            if result.path not in memo.keys:
+                return None
+            stages = [(rule, None if stage == result.new else stage) for rule, stage in result.stages]
+            record.append((result.path, (result.new if result.changed else None, stages, result.findings)))
+    return record
+
+
+def _from_summary(source, config: Config, rules: list[Rule], memo: RunCache, summary: bytes,
+                  paths: list[str], progress) -> Run | None:
+    """The run kept under `summary`, or None (no such run, or a file to show changed since)."""
+    record = memo.get_run(summary)
+    if record is None:
+        return None
+    outcome = Run(rules)
+    shown = dict(record)
+    scan = Scan(source, config, rules, Gathering(config, []), keyed=True)
+    for path in paths:
+        verdict = shown.get(path)
+        if verdict is None:
+            outcome.outcomes.append(FileOutcome(FileResult(path, "", "")))
+            continue
+        new, stages, findings = verdict
+        if new is None:
+            outcome.outcomes.append(FileOutcome(FileResult(path, "", "", _stages(stages, ""), list(findings))))
+            continue
+        scanned = scan(path)  # the old text, for the diff and the writer's fingerprint
+        if scanned.decoded is None or scanned.key != memo.keys.get(path):
+            return None
+        outcome.outcomes.append(FileOutcome(FileResult(path, scanned.decoded.text, new, _stages(stages, new),
+                                                       list(findings)), scanned.decoded))
+    if progress:
+        for path in paths:
+            progress(path)
     return outcome
 
 
@@ -237,8 +313,10 @@ class Gathering:
         self.facts: dict[str, dict[str, Any]] = {rule.id: {} for rule, _ in self.needing}
         self.digests: dict[str, dict[str, bytes]] = {rule.id: {} for rule, _ in self.needing}
         self.read: set[str] = set()
-        self._lazy_unread: list[tuple[str, str]] = []  # (rule id, path) of cached files whose text a lazy rule needs
-        self._context: dict = {}
+        self._stored: list[tuple[str, bytes]] = []  # (path, packed facts) of files not read this run
+        self._context: dict | None = None
+        self._listed: list[str] = []
+        self._source = None
         self._dep_digests: dict[tuple[str, str | None], bytes] = {}
 
     def _gathered(self, rule: Rule, path: str) -> bool:
@@ -257,13 +335,14 @@ class Gathering:
         return facts
 
     def entry(self, path: str, facts: dict[str, Any], key: str | None) -> None:
-        """Start the cache entry of a file read this run (its content key `key`) with its facts."""
+        """Start the cache entry of a file read this run (its content key `key`) with its facts
+        (pickled apart: a run that fixes nothing never unpickles the repository's facts)."""
         if self.memo is not None and key is not None:
             self.memo.keys[path] = key
             kept = {rule_id: LAZY if isinstance(fact, tuple) and self._lazy(rule_id) else fact
                     for rule_id, fact in facts.items()}
             digests = {rule_id: self._digest(rule_id, fact) for rule_id, fact in facts.items()}
-            self.memo.put(path, {"facts": kept, "digests": digests})
+            self.memo.put(path, {"facts": pack(kept) if kept else None, "digests": digests})
 
     def record(self, path: str, facts: dict[str, Any]) -> None:
         """Keep a file's facts, read this run."""
@@ -276,18 +355,16 @@ class Gathering:
                 self.digests[rule_id][path] = self._digest(rule_id, fact)
 
     def record_cached(self, path: str, entry: dict) -> None:
-        """Keep the facts of a file not read this run, from its cache entry."""
+        """Keep the digests of a file's facts from its cache entry (the facts are unpacked only when a
+        file is fixed: see `context`)."""
         if not self.needing:
             return
         self.read.add(path)
-        for rule_id, fact in entry["facts"].items():
-            if rule_id not in self.facts:
-                continue
-            self.digests[rule_id][path] = entry["digests"][rule_id]
-            if fact == LAZY and self._lazy(rule_id):
-                self._lazy_unread.append((rule_id, path))
-            else:
-                self.facts[rule_id][path] = fact
+        for rule_id, value in entry["digests"].items():
+            if rule_id in self.digests:
+                self.digests[rule_id][path] = value
+        if entry.get("facts") is not None:
+            self._stored.append((path, entry["facts"]))
 
     def _lazy(self, rule_id: str) -> bool:
         return any(rule.id == rule_id and rule.lazy_context for rule, _ in self.needing)
@@ -297,11 +374,12 @@ class Gathering:
             return digest(fact[1].encode("utf-8", "surrogatepass"))  # a lazy rule's fact is the text
         return digest(stable(fact))
 
-    def finish(self, source) -> dict:
+    def finish(self, source) -> None:
+        """Gather from the repo's files not read yet (from their cache entries where they have one)."""
+        self._listed = source.files()
         if not self.needing:
-            return {}
-        listed = source.files()
-        unread = [p for p in listed if p not in self.read and any(self._gathered(rule, p) for rule, _ in self.needing)]
+            return
+        unread = [p for p in self._listed if p not in self.read and any(self._gathered(r, p) for r, _ in self.needing)]
         if self.memo is not None:
             for path, entry in self.memo.fetch(unread).items():
                 self.record_cached(path, entry)
@@ -313,15 +391,28 @@ class Gathering:
                 facts = self.facts_of(path, text)
                 self.entry(path, facts, key)
                 self.record(path, facts)
-        for rule_id, path in self._lazy_unread:
-            text, _ = self._text(source, path)
-            if text is not None:
-                self.facts[rule_id][path] = (path, text)
+        self._source = source
+
+    def context(self) -> dict:
+        """rule id -> the facts of the repo's files, in the listing's order (built once)."""
+        if self._context is not None or not self.needing:
+            return self._context or {}
+        for path, packed in self._stored:
+            for rule_id, fact in (unpack(packed) or {}).items():
+                if rule_id not in self.facts:
+                    continue
+                if fact == LAZY and self._lazy(rule_id):
+                    text, _ = self._text(self._source, path)
+                    if text is not None:
+                        self.facts[rule_id][path] = (path, text)
+                else:
+                    self.facts[rule_id][path] = fact
+        self._stored = []
         lazy = {rule.id: rule for rule, _ in self.needing if rule.lazy_context}
+        listed = self._listed
         self._context = {rule_id: Gathered(lazy[rule_id].gather, [facts[p] for p in listed if p in facts], rule_id)
                          if rule_id in lazy else [facts[path] for path in listed if path in facts]
                          for rule_id, facts in self.facts.items()}
-        self._listed = listed
         return self._context
 
     def _text(self, source, path: str) -> tuple[str | None, str | None]:
@@ -337,20 +428,23 @@ class Gathering:
         """A digest of a rule's facts from every file (word None), or from the files holding `word`."""
         key = (rule_id, word)
         if key not in self._dep_digests:
-            if word is None:
+            if word is None:  # digests have a fixed length and paths no NUL: the joined bytes are unambiguous
                 digests = self.digests.get(rule_id, {})
-                parts = [part for path in self._listed if path in digests
-                         for part in (path.encode("utf-8", "surrogateescape"), digests[path])]
+                self._dep_digests[key] = digest(b"".join(
+                    b"%s\0%s" % (path.encode("utf-8", "surrogateescape"), digests[path])
+                    for path in self._listed if path in digests))
             else:
-                parts = [part for path, fact in self._context[rule_id].holding(word)
+                parts = [part for path, fact in self.context()[rule_id].holding(word)
                          for part in (path.encode("utf-8", "surrogateescape"), stable(fact))]
-            self._dep_digests[key] = digest(*parts)
+                self._dep_digests[key] = digest(*parts)
         return self._dep_digests[key]
 
     def still(self, deps) -> bool:
         """Do the facts a cached verdict read still have the digests it recorded?"""
+        if not deps:
+            return True
         try:
-            return all(rule_id in self._context and self.dep_digest(rule_id, word) == value for rule_id, word, value in deps)
+            return all(rule_id in self.digests and self.dep_digest(rule_id, word) == value for rule_id, word, value in deps)
         except Exception:  # a rule's gather failing on a file: the verdict is worked out again
             return False
 
@@ -361,7 +455,7 @@ class Gathering:
         for rule, _ in self.needing:
             if not rule.lazy_context and rule.wants(path, text):
                 needed.add((rule.id, None))
-        needed |= {(rule_id, word) for rule_id, word in reads if rule_id in self._context}
+        needed |= {(rule_id, word) for rule_id, word in reads if rule_id in self.digests}
         return [(rule_id, word, self.dep_digest(rule_id, word)) for rule_id, word in sorted(needed, key=repr)]
 
     def store_verdict(self, path: str, result: FileResult, text: str) -> None:

@@ -27,11 +27,16 @@ class WorkTree:
         self.stale_temps: list[str] = []
         self._top = str(self.root)
         self._plain_dirs: dict[str, bool] = {}  # folder -> reached through no symlink (see _direct)
+        self._files: list[str] | None = None
+        self._differing: set[str] | None = None
 
     def files(self) -> list[str]:
-        names = self._listed()
-        self.stale_temps = [n for n in names if is_stale_temp(n)]
-        return [n for n in names if not is_stale_temp(n)]
+        """The files, listed once a run (several steps of a run ask)."""
+        if self._files is None:
+            names = self._listed()
+            self.stale_temps = [n for n in names if is_stale_temp(n)]
+            self._files = [n for n in names if not is_stale_temp(n)]
+        return list(self._files)
 
     def stale_temp_files(self) -> list[str]:
         """fixer's temp files left by a killed run, also where .gitignore hides them."""
@@ -40,11 +45,21 @@ class WorkTree:
         listed = self.repo.git.ls_files("--others", "-z", "--", f"*{TEMP_SUFFIX}")
         return [name for name in listed.split("\0") if name and is_stale_temp(name)]
 
+    def _changed(self) -> set[str]:
+        """Tracked files whose working copy differs from the index (changed, deleted), asked once."""
+        if self._differing is None:
+            self._differing = {p for p in self.repo.git.diff_files("--name-only", "-z").split("\0") if p}
+        return self._differing
+
     def _listed(self) -> list[str]:
         if self.repo is not None:
-            listed = self.repo.git.ls_files("--cached", "--others", "--exclude-standard", "-z")
-            names = sorted({name for name in listed.split("\0") if name})
-            return [n for n in names if os.path.lexists(self.root / n)]
+            listed = self.repo.git.ls_files("-v", "--cached", "--others", "--exclude-standard", "-z")
+            tagged = {line[2:]: line[0] for line in listed.split("\0") if len(line) > 2}
+            top, changed = self._top, self._changed()
+            # A tracked file git finds unchanged ("H": no skip-worktree or assume-unchanged flag) and an
+            # untracked one ("?") are there; only the others may be missing.
+            return [n for n in sorted(tagged) if (tagged[n] in "H?" and n not in changed)
+                    or os.path.lexists(os.path.join(top, n))]
         found = []
         top = self._top
         for folder, dirs, files in os.walk(top):
@@ -67,7 +82,7 @@ class WorkTree:
             fields = head.split()
             if len(fields) == 4 and fields[0] == "H" and fields[1] in ("100644", "100755") and fields[3] == "0":
                 keys[path] = fields[2]
-        for path in self.repo.git.diff_files("--name-only", "-z").split("\0"):
+        for path in self._changed():
             keys.pop(path, None)
         return keys
 

@@ -17,7 +17,19 @@ BLOCK_FIELDS = ("body", "orelse", "finalbody")
 def parse(text: str) -> ast.Module:
     """The module's ast (cached: a second rule or pass over the same text reuses it; the engine frees
     it once the text is replaced, and after each file: an ast is ~125 bytes per byte of source)."""
-    return textcache.per_text("python.ast", text, lambda: ast.parse(text))
+    return textcache.per_text("python.ast", text, lambda: _parse(text))
+
+
+def _parse(text: str) -> ast.Module:
+    """ast.parse, a piece at a time for a huge text (fixer.lang.python.pieces): the C-level tree of
+    one piece at a time instead of the whole module's, next to the Python one."""
+    from fixer.lang.python.pieces import in_pieces
+
+    modules = in_pieces(text, ast.parse)
+    if len(modules) == 1:
+        return modules[0]
+    return ast.Module(body=[stmt for module in modules for stmt in module.body],
+                      type_ignores=[ignore for module in modules for ignore in module.type_ignores])
 
 
 def for_source(source) -> tuple[ast.Module, "Spans"]:
