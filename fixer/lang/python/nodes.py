@@ -69,6 +69,27 @@ class Spans:
         return text[: len(text) - len(text.lstrip(" \t"))]
 
 
+def walk(tree: ast.Module) -> list[ast.AST]:
+    """Every node of a module's tree in `ast.walk`'s order (breadth first), found once per tree:
+    rules that look at every node share one traversal (ast.walk costs seconds on a huge module).
+    The list hangs on the tree (without the tree itself: no cycle), so it goes when the tree goes."""
+    found = getattr(tree, "_fixer_nodes", None)
+    if found is None:
+        queue, index = [tree], 0
+        while index < len(queue):
+            node = queue[index]
+            index += 1
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, ast.AST):
+                    queue.append(value)
+                elif isinstance(value, list):
+                    queue.extend(item for item in value if isinstance(item, ast.AST))
+        found = queue[1:]
+        tree._fixer_nodes = found
+    return [tree, *found]
+
+
 def blocks(tree: ast.AST) -> Iterator[tuple[ast.AST, str, list[ast.stmt]]]:
     """Every statement list as (owner, field, statements); owners are statements, except handlers
     and match cases."""
