@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,10 +99,13 @@ class Bench:
             started = time.perf_counter()
             # Never from inside the tree: `python -m` would import the tree's own modules.
             proc = subprocess.Popen(command, cwd=self.scratch, env=self.environment(env),
-                                    stdout=subprocess.DEVNULL, stderr=errors)
+                                    stdout=subprocess.PIPE, stderr=errors)
+            reader = threading.Thread(target=self._first_line, args=(proc, started), daemon=True)
+            reader.start()
             # Sampling /proc costs CPU of its own: only where memory is what is measured.
             sampler = memory.TreeSampler(proc.pid) if sample else None
             _, status, usage = os.wait4(proc.pid, 0)
+            reader.join()
             proc.returncode = os.waitstatus_to_exitcode(status)
             wall = time.perf_counter() - started
             walls.append(wall)
@@ -116,6 +120,13 @@ class Bench:
             if proc.returncode not in (0, 1) or "Traceback" in error:
                 raise SystemExit(f"{' '.join(command)} failed with {proc.returncode}:\n{error[-3000:]}")
         return best, rss, cpu, tree, statistics.median(walls)
+
+    def _first_line(self, proc, started: float) -> None:
+        """Note when the tool's first line of output came (None: it printed nothing), then drain it."""
+        line = proc.stdout.readline()
+        self.first_line_seconds = time.perf_counter() - started if line else None
+        while proc.stdout.read(65536):
+            pass
 
     @staticmethod
     def environment(extra: dict | None) -> dict:
@@ -356,7 +367,7 @@ class Bench:
         trees.git_commit_all(root)
         scenario = f"{files} files in git (Python and Elixir, ~1 % to fix)"
         cold = self.fixer(scenario, root, label="fixer check, cold (--no-cache)", sample=True, repeat=1)
-        cold.note = f"first output line after {self.first_line(root, cache=False):.1f} s"
+        cold.note = self.first_line_note()
         cold.target = _verdict(max(cold.rss_mb, cold.tree_mb) <= 500, "peak <= 500 MB")
         if getattr(self, "cold_20k", None):
             cold.ratio = f"{cold.seconds / self.cold_20k:.2f}x the 20,000-file cold run"
@@ -364,23 +375,16 @@ class Bench:
         first = self.fixer(scenario, root, cache=True, label="fixer check, first run (fills the cache)", sample=True,
                            repeat=1)
         first.target = _verdict(max(first.rss_mb, first.tree_mb) <= 500, "peak <= 500 MB")
+        first.note = self.first_line_note()
         warm = self.fixer(scenario, root, cache=True, label="fixer check, warm, nothing changed", sample=True,
                           repeat=max(2, self.args.repeat))
-        warm.note = f"first output line after {self.first_line(root, cache=True):.1f} s"
+        warm.note = self.first_line_note()
         warm.target = _verdict(warm.seconds <= 5 and max(warm.rss_mb, warm.tree_mb) <= 500,
                                "<= 5 s, peak <= 500 MB")
 
-    def first_line(self, root: Path, cache: bool) -> float:
-        """Seconds from the start of `fixer check` to the first line it prints on stdout."""
-        command = [sys.executable, "-m", "fixer", "check", "-C", str(root)] + ([] if cache else ["--no-cache"])
-        started = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=self.scratch, env=self.environment({"PYTHONPATH": self._fixer_path()}),
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        proc.stdout.readline()
-        seconds = time.perf_counter() - started
-        proc.stdout.read()
-        proc.wait()
-        return seconds
+    def first_line_note(self) -> str:
+        seconds = getattr(self, "first_line_seconds", None)
+        return f"first line of output after {seconds:.2f} s (of the last run)" if seconds is not None else ""
 
     def real_python(self) -> None:
         source = Path(self.args.python_tree)

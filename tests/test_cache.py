@@ -338,3 +338,30 @@ def test_files_with_errors_are_checked_every_run(tmp_path, work):
     result = run_cli("check", "-q", cwd=root)
     assert result.exit_code == 2 and "app/broken.py" in result.stdout + result.stderr
     assert work.fixed == ["app/broken.py"]
+
+
+def test_fixer_no_cache_in_the_environment_turns_the_cache_off(tmp_path, monkeypatch):
+    root = tmp_path / "repo"
+    repo_from(FIXTURES / "sample-service", root)
+    monkeypatch.setenv("FIXER_NO_CACHE", "1")
+    assert run_cli("check", "-q", cwd=root).exit_code == 1
+    assert not cache_file(root).exists()
+    monkeypatch.setenv("FIXER_NO_CACHE", "0")
+    assert run_cli("check", "-q", cwd=root).exit_code == 1
+    assert cache_file(root).exists()
+
+
+def test_the_branch_built_from_a_warm_cache_is_the_one_built_without(tmp_path, work):
+    """Branch mode reads the commit: its content keys are the commit's blob ids."""
+    first, second = tmp_path / "cold", tmp_path / "warm"
+    trees = []
+    for root, extra in ((first, ["--no-cache"]), (second, [])):
+        repo = repo_from(FIXTURES / "sample-service", root)
+        if not extra:
+            assert run_cli("apply", "--dry-run", cwd=root).exit_code == 1  # fills the cache
+            work.reset()
+        result = run_cli("apply", *extra, cwd=root)
+        assert result.exit_code == 0, result
+        trees.append(repo.git.rev_parse("fixer/cleanup^{tree}"))
+    assert trees[0] == trees[1]
+    assert work.fixed == [], "the branch's files came from the cache"
