@@ -246,15 +246,20 @@ class Store:
         return (count - free) * page
 
     def _bound(self) -> None:
-        """Over the size limit: drop the least recently used entries down to 3/4 of it."""
+        """Over the size limit: drop the least recently used entries until 3/4 of it is left."""
         try:
             used = self.size()
             if used <= self.max_bytes:
                 return
-            total = self.db.execute("SELECT count(*) FROM entries").fetchone()[0]
-            drop = max(1, total - int(total * self.max_bytes * 3 / 4 / used))
-            self._write(lambda db: db.execute(
-                "DELETE FROM entries WHERE key IN (SELECT key FROM entries ORDER BY used LIMIT ?)", (drop,)))
+            # Pages hold rows with some slack: the share of bytes to drop is the share of pages to free.
+            raw = self.db.execute("SELECT sum(length(key) + length(value)) FROM entries").fetchone()[0] or 0
+            excess, doomed = (used - self.max_bytes * 3 // 4) * raw // used, []
+            for key, length in self.db.execute("SELECT key, length(key) + length(value) FROM entries ORDER BY used"):
+                if excess <= 0:
+                    break
+                doomed.append((key,))
+                excess -= length
+            self._write(lambda db: db.executemany("DELETE FROM entries WHERE key=?", doomed))
             # Free pages go back to the file system (executescript runs the pragma to its end: execute
             # would free one page)...
             self.db.executescript("PRAGMA incremental_vacuum;")
@@ -301,6 +306,7 @@ def open_store(folder: Path) -> Store:
 
 
 LAZY = "lazy"  # in an entry's facts: the file feeds a lazy rule, whose `gather` reads its text when asked
+UNLOADED = "unloaded"  # an entry's facts, when it came from the last run's record: read from its row if needed
 
 
 class RunCache:
@@ -311,7 +317,12 @@ class RunCache:
       "digests": rule id -> a digest of them;
     - "verdict" (only once the file was checked): None when no rule wanted it or the rules found
       nothing, else (new text or None when unchanged, [(rule id, text or None)], findings);
-    - "deps": [(rule id, word or None, digest)]: the other files' facts the verdict read."""
+    - "deps": [(rule id, word or None, digest)]: the other files' facts the verdict read.
+
+    The last run over the same files with the same rules also leaves one record of every entry
+    without its facts (`load_last`): a run where a few files changed takes the others' entries from
+    it, in one row, instead of one row a file; their facts are read from their rows only when a file
+    has to be fixed again (`facts_of`)."""
 
     def __init__(self, store: Store, rules: list, config, keys: dict[str, str]):
         self.store = store
@@ -320,6 +331,15 @@ class RunCache:
         self.entries: dict[str, dict] = {}  # path -> its entry now (stored, or made this run)
         self._new: dict[bytes, dict] = {}
         self._asked: set[str] = set()
+        self._last: dict[str, tuple[str, dict]] = {}  # path -> (content key, entry without facts)
+        self._last_key: bytes | None = None
+
+    def load_last(self, paths: list[str]) -> None:
+        """Read the last run's record for these files (written by `save`)."""
+        self._last_key = digest(b"last\0" + self.prefix + "\0".join(paths).encode("utf-8", "surrogateescape"))
+        record = self.store.get_many([self._last_key]).get(self._last_key)
+        last = record.get("last") if record is not None else None
+        self._last = last if isinstance(last, dict) else {}
 
     def _key(self, path: str, content: str) -> bytes:
         # The prefix has a fixed length and the content key no NUL: one digest of the joined bytes.
@@ -328,19 +348,41 @@ class RunCache:
     def fetch(self, paths: Iterable[str]) -> dict[str, dict]:
         """path -> the stored entry, for the paths with a content key and an entry (each path is
         asked once a run)."""
-        wanted = {self._key(p, self.keys[p]): p for p in paths if p in self.keys and p not in self._asked}
-        self._asked.update(wanted.values())
+        asked = [p for p in paths if p in self.keys and p not in self._asked]
+        self._asked.update(asked)
         found = {}
+        for path in asked:
+            last = self._last.get(path)
+            if last is not None and last[0] == self.keys[path] and last[1].get("verdict") != UNLOADED:
+                found[path] = {**last[1], "facts": UNLOADED}
+                self.entries.setdefault(path, found[path])
+        wanted = {self._key(p, self.keys[p]): p for p in asked if p not in found}
         for key, entry in self.store.get_many(wanted).items():
             found[wanted[key]] = entry
             self.entries.setdefault(wanted[key], entry)
         return found
 
+    def peek(self, paths: list[str]) -> dict[str, dict]:
+        """path -> its stored entry, without making it part of this run (see `fetch`)."""
+        wanted = {self._key(p, self.keys[p]): p for p in paths if p in self.keys}
+        return {wanted[key]: entry for key, entry in self.store.get_many(wanted).items()}
+
+    def facts_of(self, paths: list[str]) -> dict[str, bytes | None]:
+        """path -> the packed facts in its row (for entries that came from the last run's record)."""
+        wanted = {self._key(p, self.keys[p]): p for p in paths if p in self.keys}
+        return {wanted[key]: entry.get("facts") for key, entry in self.store.get_many(wanted).items()}
+
     def put(self, path: str, entry: dict) -> None:
         content = self.keys.get(path)
-        if content is not None:
-            self.entries[path] = entry
-            self._new[self._key(path, content)] = entry
+        if content is None:
+            return
+        if entry.get("facts") == UNLOADED:  # its facts are in its row: keep them there
+            rows = self.facts_of([path])
+            if path not in rows:
+                return  # the row went (the size bound): the file is read again next run
+            entry = {**entry, "facts": rows[path]}
+        self.entries[path] = entry
+        self._new[self._key(path, content)] = entry
 
     def keep(self, path: str, entry: dict) -> None:
         """Use a stored entry as it is (nothing new to write for the file)."""
@@ -363,6 +405,14 @@ class RunCache:
         if record is not None:
             self._new[digest(b"run\0" + self.prefix + summary)] = {"run": record}
 
-    def save(self) -> None:
+    def save(self, last: bool = True) -> None:
+        """Write this run's new entries, and (`last`) the record of every entry for the next run."""
+        if last and self._last_key is not None:
+            # Without facts, and without the verdicts that have something to show (their texts stay in
+            # their rows): the record stays small however many files there are.
+            record = {path: (self.keys[path], {**{k: v for k, v in entry.items() if k != "facts"},
+                                               **({"verdict": UNLOADED} if entry.get("verdict") else {})})
+                      for path, entry in self.entries.items() if path in self.keys}
+            self._new[self._last_key] = {"last": record}
         self.store.put_many(self._new)
         self._new = {}

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from fixer.core.cache import LAZY, RunCache, Store, blob_id, digest, pack, stable, unpack
+from fixer.core.cache import LAZY, UNLOADED, RunCache, Store, blob_id, digest, pack, stable, unpack
 from fixer.core.config import Config
 from fixer.core import pool
 from fixer.core.globs import matches_any
@@ -98,6 +98,8 @@ def run(source, config: Config, rules: list[Rule], progress: Callable[[str], Non
         kept = _from_summary(source, config, rules, memo, summary, paths, progress)
         if kept is not None:
             return kept
+    if memo is not None:
+        memo.load_last(paths)
     gathering = Gathering(config, rules, memo)
     checked = {path: entry for path, entry in (memo.fetch(paths) if memo else {}).items() if "verdict" in entry}
     work: list[tuple[str, str]] = []
@@ -134,6 +136,11 @@ def run(source, config: Config, rules: list[Rule], progress: Callable[[str], Non
     if work or settled or checked:
         gathering.finish(source)
     for path, entry in checked.items():
+        if entry["verdict"] is None and not entry.get("deps"):  # settled, whatever other files say
+            outcome.outcomes.append(FileOutcome(FileResult(path, "", "")))
+            if progress:
+                progress(path)
+            continue
         done = _from_entry(source, scan, gathering, path, entry, decoded_of.get(path))
         if isinstance(done, FileOutcome):
             outcome.outcomes.append(done)
@@ -192,17 +199,13 @@ def _summary_key(source, memo: RunCache, paths: list[str]) -> bytes | None:
                            for path in listed), "\0".join(paths).encode("utf-8", "surrogateescape"))
 
 
-def _run_record(outcome: Run, memo: RunCache) -> list[tuple[str, tuple]] | None:
-    """(path, verdict) of each file with something to show (the others were settled)."""
-    record = []
-    for item in outcome.outcomes:
-        result = item.result
-        if result.changed or result.findings:
-            if result.path not in memo.keys:
-                return None
-            stages = [(rule, None if stage == result.new else stage) for rule, stage in result.stages]
-            record.append((result.path, (result.new if result.changed else None, stages, result.findings)))
-    return record
+def _run_record(outcome: Run, memo: RunCache) -> list[str] | None:
+    """The files with something to show (the others were settled); their verdicts are in their own
+    entries, so the record stays a list of paths."""
+    shown = [item.result.path for item in outcome.outcomes if item.result.changed or item.result.findings]
+    if any(memo.entries.get(path, {}).get("verdict") is None for path in shown):
+        return None
+    return shown
 
 
 def _from_summary(source, config: Config, rules: list[Rule], memo: RunCache, summary: bytes,
@@ -211,8 +214,11 @@ def _from_summary(source, config: Config, rules: list[Rule], memo: RunCache, sum
     record = memo.get_run(summary)
     if record is None:
         return None
+    found = memo.peek(record)
+    if any(found.get(path, {}).get("verdict") is None for path in record):
+        return None  # an entry went (the size bound): the run goes file by file
     outcome = Run(rules)
-    shown = dict(record)
+    shown = {path: found[path]["verdict"] for path in record}
     scan = Scan(source, config, rules, Gathering(config, []), keyed=True)
     for path in paths:
         verdict = shown.get(path)
@@ -397,7 +403,17 @@ class Gathering:
         """rule id -> the facts of the repo's files, in the listing's order (built once)."""
         if self._context is not None or not self.needing:
             return self._context or {}
+        unloaded = [path for path, packed in self._stored if packed == UNLOADED]
+        if unloaded:
+            rows = self.memo.facts_of(unloaded)
+            for path in (p for p in unloaded if p not in rows):  # its row went (the size bound): read it
+                text, _ = self._text(self._source, path)
+                for rule_id, fact in (self.facts_of(path, text) if text is not None else {}).items():
+                    self.facts[rule_id][path] = fact
+            self._stored = [(path, rows.get(path) if packed == UNLOADED else packed) for path, packed in self._stored]
         for path, packed in self._stored:
+            if packed is None:
+                continue
             for rule_id, fact in (unpack(packed) or {}).items():
                 if rule_id not in self.facts:
                     continue
