@@ -365,3 +365,25 @@ def test_the_branch_built_from_a_warm_cache_is_the_one_built_without(tmp_path, w
         trees.append(repo.git.rev_parse("fixer/cleanup^{tree}"))
     assert trees[0] == trees[1]
     assert work.fixed == [], "the branch's files came from the cache"
+
+
+def test_rows_dropped_by_the_size_bound_are_read_again(tmp_path, work):
+    """The last run's record says a file is unchanged, but its own row (with its facts) went: the
+    file is read again for its facts when another file must be fixed, and the verdicts stay right."""
+    files = {"svc/worker.py": "import pdb\n\n\ndef run(job):\n    pdb.set_trace()\n    return job\n",
+             "svc/shim.py": "from svc.worker import pdb\n", "svc/other.py": "def other():\n    return 1\n"}
+    root = tmp_path / "repo"
+    repo = init_repo(root, files)
+    run_cli("diff", cwd=root)
+    with sqlite3.connect(cache_file(root)) as db:
+        rows = db.execute("SELECT key, value FROM entries").fetchall()
+        per_file = [(key,) for key, value in rows if "digests" in (cache._unpack(value) or {})]
+        assert per_file
+        db.executemany("DELETE FROM entries WHERE key=?", per_file)
+    (root / "svc/worker.py").write_text(files["svc/worker.py"] + "\n\ndef more():\n    breakpoint()\n")
+    commit_all(repo)
+    work.reset()
+    result = run_cli("diff", cwd=root)
+    assert "svc/shim.py" in work.read, "shim.py's facts (it takes pdb from worker.py) are read from the file"
+    assert result.stdout == run_cli("diff", "--no-cache", cwd=root).stdout
+    assert "-import pdb" not in result.stdout and "-    breakpoint()" in result.stdout
