@@ -222,7 +222,7 @@ class Store:
     def put_many(self, items: dict[bytes, Any]) -> None:
         if not items:
             return
-        rows = [(key, self.now, _pack(entry)) for key, entry in items.items()]
+        rows = ((key, self.now, _pack(entry)) for key, entry in items.items())  # packed one at a time
         self._write(lambda db: db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows))
         self._bound()
 
@@ -307,6 +307,7 @@ def open_store(folder: Path) -> Store:
 
 LAZY = "lazy"  # in an entry's facts: the file feeds a lazy rule, whose `gather` reads its text when asked
 UNLOADED = "unloaded"  # an entry's facts, when it came from the last run's record: read from its row if needed
+UNCHECKED, SETTLED, SHOWN = 0, 1, 2  # an entry's verdict in the last run's record: none yet, nothing, in its row
 
 
 class RunCache:
@@ -339,7 +340,9 @@ class RunCache:
         self._last_key = digest(b"last\0" + self.prefix + "\0".join(paths).encode("utf-8", "surrogateescape"))
         record = self.store.get_many([self._last_key]).get(self._last_key)
         last = record.get("last") if record is not None else None
-        self._last = last if isinstance(last, dict) else {}
+        first = next(iter(last.values()), None) if isinstance(last, dict) else None
+        self._last = last if isinstance(first, tuple) and len(first) == 4 else {}
+
 
     def _key(self, path: str, content: str) -> bytes:
         # The prefix has a fixed length and the content key no NUL: one digest of the joined bytes.
@@ -353,8 +356,10 @@ class RunCache:
         found = {}
         for path in asked:
             last = self._last.get(path)
-            if last is not None and last[0] == self.keys[path] and last[1].get("verdict") != UNLOADED:
-                found[path] = {**last[1], "facts": UNLOADED}
+            if last is not None and last[0] == self.keys[path] and last[2] != SHOWN:
+                content, digests, state, deps = last
+                found[path] = {"facts": UNLOADED, "digests": digests, **({"verdict": None, "deps": list(deps)}
+                                                                        if state == SETTLED else {})}
                 self.entries.setdefault(path, found[path])
         wanted = {self._key(p, self.keys[p]): p for p in asked if p not in found}
         for key, entry in self.store.get_many(wanted).items():
@@ -410,9 +415,15 @@ class RunCache:
         if last and self._last_key is not None:
             # Without facts, and without the verdicts that have something to show (their texts stay in
             # their rows): the record stays small however many files there are.
-            record = {path: (self.keys[path], {**{k: v for k, v in entry.items() if k != "facts"},
-                                               **({"verdict": UNLOADED} if entry.get("verdict") else {})})
+            record = {path: (self.keys[path], entry.get("digests", {}), _state(entry), entry.get("deps", ()))
                       for path, entry in self.entries.items() if path in self.keys}
             self._new[self._last_key] = {"last": record}
         self.store.put_many(self._new)
         self._new = {}
+
+
+def _state(entry: dict) -> int:
+    """What the last run's record keeps of an entry's verdict (a verdict to show stays in its row)."""
+    if "verdict" not in entry:
+        return UNCHECKED
+    return SETTLED if entry["verdict"] is None else SHOWN
