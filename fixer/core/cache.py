@@ -6,8 +6,9 @@ build). The content key is git's own blob id: the source (fixer.core.sources) ge
 or the commit without reading the file; a file git cannot vouch for (changed, untracked, outside git)
 is read and hashed the same way (`blob_id`). An entry also lists the facts from other files its verdict
 read (`deps`: a rule's whole list, or the facts of the files holding one word), each with a digest; a
-hit counts only while every such digest is still the same, so editing a test re-checks exactly the
-files whose verdict read that test's facts.
+hit counts only while every such digest is still the same. Editing a test re-checks the files whose
+verdict read its facts: exactly those for a lazily gathered rule (by the words it looked up), every
+file the rule wants for an eagerly gathered one whose facts changed, none when its facts did not.
 
 The store is one SQLite file: writes are transactions (atomic), concurrent runs share it (WAL, a busy
 timeout; a run that cannot write in time leaves the cache as it was), its size is bounded (least
