@@ -303,6 +303,10 @@ def test_fixer_clean_removes_the_cache(tmp_path):
     assert not cache_file(root).exists() and not cache_file(root).parent.exists()
     again = run_cli("clean", cwd=root)
     assert again.exit_code == 0 and "no cache" in again.stderr
+    run_cli("check", "-q", cwd=root)
+    (root / "fixer.toml").write_text("[fixer]\nno_such_key = 1\n")  # a broken config does not block it
+    assert run_cli("check", "-q", cwd=root).exit_code == 2
+    assert run_cli("clean", cwd=root).exit_code == 0 and not cache_file(root).exists()
 
 
 def test_outside_git_the_cache_is_in_the_user_cache_dir(tmp_path, user_cache, work):

@@ -357,7 +357,7 @@ def clean(
         from fixer.cli.session import cache_folder, workspace
         from fixer.ui import report
 
-        folder = cache_folder(workspace(directory, None))
+        folder = cache_folder(workspace(directory, None, with_config=False))
         report.note(f"removed the cache in {folder}" if remove(folder) else f"no cache in {folder}")
         return exitcodes.OK
 

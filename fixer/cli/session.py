@@ -32,7 +32,9 @@ class Workspace:
         return self.config.rules(self.only)
 
 
-def workspace(directory: Optional[Path], config_path: Optional[Path]) -> Workspace:
+def workspace(directory: Optional[Path], config_path: Optional[Path], with_config: bool = True) -> Workspace:
+    """Where fixer runs: the start folder, its repository (if any) and root, and the config (with
+    `with_config` False, the defaults: `fixer clean` works even when the config is broken)."""
     start = (directory or Path.cwd()).resolve()
     if not start.is_dir():
         raise Failure(f"{directory or start}: not a directory")
@@ -44,7 +46,7 @@ def workspace(directory: Optional[Path], config_path: Optional[Path]) -> Workspa
     root = Path(repo.working_tree_dir).resolve() if repo is not None and repo.working_tree_dir else start
     if config_path is not None and not config_path.is_absolute():
         config_path = start / config_path
-    return Workspace(root, repo, load(root, config_path, start), start)
+    return Workspace(root, repo, load(root, config_path, start) if with_config else Config(), start)
 
 
 def _may_be_in_repo(start: Path) -> bool:
