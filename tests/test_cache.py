@@ -391,3 +391,15 @@ def test_rows_dropped_by_the_size_bound_are_read_again(tmp_path, work):
     assert "svc/shim.py" in work.read, "shim.py's facts (it takes pdb from worker.py) are read from the file"
     assert result.stdout == run_cli("diff", "--no-cache", cwd=root).stdout
     assert "-import pdb" not in result.stdout and "-    breakpoint()" in result.stdout
+
+
+def test_a_cache_that_cannot_be_opened_leaves_the_run_as_it_was(tmp_path):
+    root = tmp_path / "repo"
+    repo_from(FIXTURES / "sample-service", root)
+    expected = run_cli("check", "--format", "json", "--no-cache", cwd=root)
+    blocker = cache_file(root).parent
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("a file where the cache folder goes\n")
+    result = run_cli("check", "--format", "json", cwd=root)
+    assert (result.exit_code, result.stdout) == (expected.exit_code, expected.stdout)
+    assert blocker.read_text() == "a file where the cache folder goes\n"

@@ -180,10 +180,10 @@ class Store:
         if self.db is not None:
             self.db.close()
             self.db = None
-        clean(self.folder)
         try:
+            clean(self.folder)
             self.db = self._open()
-        except (sqlite3.Error, OSError):
+        except (sqlite3.Error, OSError):  # not writable, not a folder...: this run goes without a cache
             self.db = None
 
     def close(self) -> None:
