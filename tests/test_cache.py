@@ -13,7 +13,7 @@ import pytest
 
 import fixer
 from conftest import FIXTURES, init_repo, run_cli
-from fixer.core import cache, pool
+from fixer.core import pool, store
 from fixer.core.sources import WorkTree
 
 TESTS_FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -82,7 +82,7 @@ def outputs(root: Path, *extra: str) -> list[tuple]:
 
 
 def cache_file(root: Path) -> Path:
-    return root / ".git" / "fixer" / "cache" / cache.FILE_NAME
+    return root / ".git" / "fixer" / "cache" / store.FILE_NAME
 
 
 FIXTURE_TREES = [FIXTURES / "sample-service", FIXTURES / "elixir-debug-calls", TESTS_FIXTURES / "honest-service",
@@ -224,7 +224,7 @@ def test_a_corrupt_cache_file_is_thrown_away_and_rebuilt(tmp_path, work):
     run_cli("check", "-q", cwd=root)
     cache_file(root).write_bytes(b"this is not a database" * 100)
     for suffix in ("-wal", "-shm"):
-        cache_file(root).with_name(cache.FILE_NAME + suffix).unlink(missing_ok=True)
+        cache_file(root).with_name(store.FILE_NAME + suffix).unlink(missing_ok=True)
     assert outputs(root) == expected
     with sqlite3.connect(cache_file(root)) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -282,7 +282,7 @@ def test_the_cache_stays_within_its_size_limit(tmp_path, monkeypatch):
     files = {f"pkg/m{i}.py": f"def f{i}():\n    print('DEBUG {i}', {'x' * 400!r})\n    breakpoint()\n" for i in range(300)}
     root = tmp_path / "repo"
     init_repo(root, files)
-    monkeypatch.setenv(cache.MAX_BYTES_ENV, str(200 * 1024))  # unbounded, this takes about 300 KB
+    monkeypatch.setenv(store.MAX_BYTES_ENV, str(200 * 1024))  # unbounded, this takes about 300 KB
     expected = run_cli("check", "-q", "--format", "json", "--no-cache", cwd=root).stdout
     assert run_cli("check", "-q", "--format", "json", cwd=root).stdout == expected
     assert run_cli("check", "-q", "--format", "json", cwd=root).stdout == expected
@@ -315,7 +315,7 @@ def test_outside_git_the_cache_is_in_the_user_cache_dir(tmp_path, user_cache, wo
     (root / "job.py").write_text("def run():\n    breakpoint()\n    return 1\n")
     expected = run_cli("check", "--format", "json", "--no-cache", cwd=root).stdout
     assert run_cli("check", "--format", "json", cwd=root).stdout == expected
-    stored = list(user_cache.glob("fixer/trees/*/" + cache.FILE_NAME))
+    stored = list(user_cache.glob("fixer/trees/*/" + store.FILE_NAME))
     assert len(stored) == 1
     work.reset()
     assert run_cli("check", "--format", "json", cwd=root).stdout == expected
@@ -381,7 +381,7 @@ def test_rows_dropped_by_the_size_bound_are_read_again(tmp_path, work):
     run_cli("diff", cwd=root)
     with sqlite3.connect(cache_file(root)) as db:
         rows = db.execute("SELECT key, value FROM entries").fetchall()
-        per_file = [(key,) for key, value in rows if "digests" in (cache._unpack(value) or {})]
+        per_file = [(key,) for key, value in rows if "digests" in (store._unpack(value) or {})]
         assert per_file
         db.executemany("DELETE FROM entries WHERE key=?", per_file)
     (root / "svc/worker.py").write_text(files["svc/worker.py"] + "\n\ndef more():\n    breakpoint()\n")

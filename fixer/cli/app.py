@@ -353,7 +353,7 @@ def clean(
     """
 
     def action():
-        from fixer.core.cache import clean as remove
+        from fixer.core.store import clean as remove
         from fixer.cli.session import cache_folder, workspace
         from fixer.ui import report
 

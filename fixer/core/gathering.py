@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fixer.core.cache import LAZY, UNLOADED, RunCache, blob_id, digest, pack, stable, unpack
+from fixer.core.cache import LAZY, UNLOADED, RunCache, blob_id, stable
+from fixer.core.store import digest, pack, unpack
 from fixer.core.config import Config
 from fixer.core.globs import matches_any
 from fixer.core.model import FileResult, Gathered

@@ -5,7 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from fixer.core.cache import RunCache, Store, blob_id, digest
+from fixer.core.cache import RunCache, blob_id
+from fixer.core.store import Store, digest
 from fixer.core.config import Config
 from fixer.core import pool
 from fixer.core.globs import matches_any
