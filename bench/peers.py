@@ -2,6 +2,7 @@
 
     pip install -e '.[bench]'
     python bench/peers.py [--python-tree /usr/lib/python3.11] [--elixir-tree DIR] [--quick] [--only NAME ...]
+    python bench/peers.py --only cache scale huge    # this round's rows: the result cache, 100,000 files, huge files
 
 Never part of the test suite. Each line of the table is one tool on one tree (wall time, and the
 peak RSS of the tool's main process); `ratio` compares it with fixer on the same tree, and `target`
@@ -23,11 +24,13 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,10 +99,13 @@ class Bench:
             started = time.perf_counter()
             # Never from inside the tree: `python -m` would import the tree's own modules.
             proc = subprocess.Popen(command, cwd=self.scratch, env=self.environment(env),
-                                    stdout=subprocess.DEVNULL, stderr=errors)
+                                    stdout=subprocess.PIPE, stderr=errors)
+            reader = threading.Thread(target=self._first_line, args=(proc, started), daemon=True)
+            reader.start()
             # Sampling /proc costs CPU of its own: only where memory is what is measured.
             sampler = memory.TreeSampler(proc.pid) if sample else None
             _, status, usage = os.wait4(proc.pid, 0)
+            reader.join()
             proc.returncode = os.waitstatus_to_exitcode(status)
             wall = time.perf_counter() - started
             walls.append(wall)
@@ -114,6 +120,13 @@ class Bench:
             if proc.returncode not in (0, 1) or "Traceback" in error:
                 raise SystemExit(f"{' '.join(command)} failed with {proc.returncode}:\n{error[-3000:]}")
         return best, rss, cpu, tree, statistics.median(walls)
+
+    def _first_line(self, proc, started: float) -> None:
+        """Note when the tool's first line of output came (None: it printed nothing), then drain it."""
+        line = proc.stdout.readline()
+        self.first_line_seconds = time.perf_counter() - started if line else None
+        while proc.stdout.read(65536):
+            pass
 
     @staticmethod
     def environment(extra: dict | None) -> dict:
@@ -132,14 +145,16 @@ class Bench:
                        stdout=subprocess.DEVNULL)
 
     def fixer(self, scenario: str, root: Path, jobs: int | None = None, note: str = "",
-              rules: tuple[str, ...] = (), sample: bool = False, repeat: int | None = None) -> Row:
+              rules: tuple[str, ...] = (), sample: bool = False, repeat: int | None = None,
+              cache: bool = False, label: str = "", prepare=None) -> Row:
         # Without `jobs`, fixer runs as users run it: its default (every core, a worker only when
-        # there is enough to fix). The peers get `-j` as many cores.
+        # there is enough to fix). The peers get `-j` as many cores. Without `cache`, every run is
+        # cold (--no-cache); the cache scenarios say which state of the cache they measure.
         env = {"FIXER_JOBS": str(jobs) if jobs else None, "PYTHONPATH": self._fixer_path()}
-        options = [option for rule in rules for option in ("--rule", rule)]
+        options = [option for rule in rules for option in ("--rule", rule)] + ([] if cache else ["--no-cache"])
         measured = self.timed([sys.executable, "-m", "fixer", "check", "-C", str(root), *options], env, sample,
-                              repeat=repeat)
-        label = f"fixer ({f'jobs {jobs}' if jobs else 'default jobs'}{', ' + ', '.join(rules) if rules else ''})"
+                              repeat=repeat, prepare=prepare)
+        label = label or f"fixer ({f'jobs {jobs}' if jobs else 'default jobs'}{', ' + ', '.join(rules) if rules else ''})"
         return self.add(Row(scenario, label, *measured, note=note))
 
     def _fixer_path(self) -> str:
@@ -158,9 +173,14 @@ class Bench:
         measured = self.timed(command, {"PYTHONPATH": str(HERE / "codemods")}, prepare=fresh_copy)
         return self.add(Row(scenario, f"LibCST codemod CLI (-j {self.jobs})", *measured))
 
-    def ruff(self, scenario: str, root: Path) -> Row:
-        command = [self.tool("ruff"), "check", "--no-cache", "--exit-zero", "--quiet", "--isolated", str(root)]
-        return self.add(Row(scenario, "ruff check", *self.timed(command)))
+    def ruff(self, scenario: str, root: Path, select: str = "", cache: bool = False, repeat: int | None = None) -> Row:
+        chosen = ["--select", select] if select else []
+        caching = ["--cache-dir", str(self.scratch / "ruff-cache")] if cache else ["--no-cache"]
+        command = [self.tool("ruff"), "check", *caching, *chosen, "--exit-zero", "--quiet", "--isolated", str(root)]
+        if cache:
+            self.timed(command, repeat=1)  # fills ruff's cache
+        label = f"ruff check{' --select ' + select if select else ''}{', warm cache' if cache else ' --no-cache'}"
+        return self.add(Row(scenario, label, *self.timed(command, repeat=repeat)))
 
     def ast_grep(self, scenario: str, root: Path, repeat: int | None = None) -> Row:
         rule = self.scratch / "io_inspect.yml"
@@ -289,13 +309,82 @@ class Bench:
         row.target = _verdict(peak <= 300, "peak <= 300 MB, all processes")
 
     def huge(self) -> None:
-        megabytes = 5 if self.args.quick else 50
-        for language, ext, config in (("elixir", "ex", EX_CONFIG), ("python", "py", PY_CONFIG)):
-            root = self.tree("huge", config)
-            trees.huge_file(root / "lib" / f"huge.{ext}", megabytes, language)
-            row = self.fixer(f"one {megabytes} MB {language} file (max_file_size raised)", root, jobs=1, sample=True,
-                             repeat=1)  # minutes and gigabytes: run once
-            row.note = f"{max(row.rss_mb, row.tree_mb) / megabytes:.1f} MB of memory per MB of file"
+        """One huge generated file per language (max_file_size raised): 5 MB against the targets, and
+        the sizes of --huge-mb (50 by default) for the record."""
+        sizes = [5] if self.args.quick else sorted({5, *self.args.huge_mb})
+        goals = {"python": (10.0, 300.0), "elixir": (5.0, None)}
+        for megabytes in sizes:
+            for language, ext, config in (("elixir", "ex", EX_CONFIG), ("python", "py", PY_CONFIG)):
+                root = self.tree("huge", config)
+                trees.huge_file(root / "lib" / f"huge.{ext}", megabytes, language)
+                row = self.fixer(f"one {megabytes} MB {language} file (max_file_size raised)", root, jobs=1,
+                                 sample=True, repeat=1)  # minutes and gigabytes: run once
+                peak = max(row.rss_mb, row.tree_mb)
+                row.note = f"{peak / megabytes:.1f} MB of memory per MB of file"
+                seconds, limit = goals[language]
+                if megabytes == 5:
+                    ok = row.seconds <= seconds and (limit is None or peak <= limit)
+                    row.target = _verdict(ok, f"<= {seconds:g} s" + (f", <= {limit:g} MB" if limit else ""))
+
+    def cache(self) -> None:
+        """The result cache on a committed 20,000-file Python tree, 1 % of files with a debugger call
+        and a debug print: cold (no cache) against `ruff check --no-cache --select T100,T201`, warm
+        with nothing changed against ruff with its cache warm, and warm with 10 files edited."""
+        files = 2000 if self.args.quick else 20000
+        root = self.tree("cache", "")
+        made = trees.python_tree(root, files, 0)
+        trees.plant_debuggers(random.Random(3).sample(made, files // 100))
+        trees.git_commit_all(root)
+        scenario = f"{files} Python files in git, {files // 100} with breakpoint() and a debug print"
+        rules = ("remove-debugger-calls", "remove-debug-prints")
+        cold = self.fixer(scenario, root, rules=rules, label="fixer check, cold (--no-cache)")
+        ruff_cold = self.ruff(scenario, root, "T100,T201")
+        cold.ratio = f"{cold.seconds / ruff_cold.seconds:.2f}x ruff --no-cache"
+        cold.target = _verdict(cold.seconds <= 1.5 * ruff_cold.seconds, "<= 1.5x ruff check --no-cache")
+        first = self.fixer(scenario, root, rules=rules, cache=True, label="fixer check, first run (fills the cache)",
+                           repeat=1)
+        first.ratio = f"{first.seconds / cold.seconds:.2f}x the cold run"
+        warm = self.fixer(scenario, root, rules=rules, cache=True, label="fixer check, warm, nothing changed",
+                          repeat=max(3, self.args.repeat))
+        ruff_warm = self.ruff(scenario, root, "T100,T201", cache=True, repeat=max(3, self.args.repeat))
+        warm.ratio = f"{warm.seconds / ruff_warm.seconds:.2f}x ruff's warm run"
+        warm.target = _verdict(warm.seconds <= ruff_warm.seconds, "<= ruff check, warm cache")
+        edited = iter(range(10**6))
+        picks = random.Random(4).sample(made, 10)
+        changed = self.fixer(scenario, root, rules=rules, cache=True, label="fixer check, warm, 10 files edited",
+                             repeat=max(3, self.args.repeat), prepare=lambda: trees.touch(picks, str(next(edited))))
+        changed.ratio = f"{changed.seconds / warm.seconds:.2f}x the warm run with nothing changed"
+        changed.target = _verdict(changed.seconds <= 2 * warm.seconds, "<= 2x no change")
+        self.cold_20k = cold.seconds
+
+    def scale(self) -> None:
+        """A committed 100,000-file tree, half Python half Elixir, ~1 % with something to fix: cold,
+        warm, the peak memory of all processes, and the time to the first line of output."""
+        files = 10000 if self.args.quick else 100000
+        root = self.tree("scale", PY_CONFIG + EX_CONFIG.split("\n", 2)[2])
+        trees.python_tree(root, files // 2, files // 200)
+        trees.elixir_tree(root, files // 2, share=0.01)
+        trees.git_commit_all(root)
+        scenario = f"{files} files in git (Python and Elixir, ~1 % to fix)"
+        cold = self.fixer(scenario, root, label="fixer check, cold (--no-cache)", sample=True, repeat=1)
+        cold.note = self.first_line_note()
+        cold.target = _verdict(max(cold.rss_mb, cold.tree_mb) <= 500, "peak <= 500 MB")
+        if getattr(self, "cold_20k", None):
+            cold.ratio = f"{cold.seconds / self.cold_20k:.2f}x the 20,000-file cold run"
+            cold.target += "; " + _verdict(cold.seconds <= 5 * self.cold_20k, "<= 5x the 20,000-file time")
+        first = self.fixer(scenario, root, cache=True, label="fixer check, first run (fills the cache)", sample=True,
+                           repeat=1)
+        first.target = _verdict(max(first.rss_mb, first.tree_mb) <= 500, "peak <= 500 MB")
+        first.note = self.first_line_note()
+        warm = self.fixer(scenario, root, cache=True, label="fixer check, warm, nothing changed", sample=True,
+                          repeat=max(2, self.args.repeat))
+        warm.note = self.first_line_note()
+        warm.target = _verdict(warm.seconds <= 5 and max(warm.rss_mb, warm.tree_mb) <= 500,
+                               "<= 5 s, peak <= 500 MB")
+
+    def first_line_note(self) -> str:
+        seconds = getattr(self, "first_line_seconds", None)
+        return f"first line of output after {seconds:.2f} s (of the last run)" if seconds is not None else ""
 
     def real_python(self) -> None:
         source = Path(self.args.python_tree)
@@ -317,6 +406,8 @@ SCENARIOS = {
     "jobs": Bench.jobs_scaling,
     "memory": Bench.memory,
     "huge": Bench.huge,
+    "cache": Bench.cache,
+    "scale": Bench.scale,
 }
 
 
@@ -373,6 +464,7 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", choices=sorted(SCENARIOS), help="run only these scenarios")
     parser.add_argument("--fixer-path", default=None, help="measure the fixer package found in this folder")
     parser.add_argument("--max-file-size", type=int, default=64 * 1024 * 1024)
+    parser.add_argument("--huge-mb", type=int, nargs="*", default=[50], help="sizes of the huge files besides 5 MB")
     args = parser.parse_args()
     bench = Bench(args)
     given = {"real-python": args.python_tree, "real-elixir": args.elixir_tree}

@@ -476,3 +476,33 @@ def fresh(root: Path) -> Path:
         shutil.rmtree(root)
     root.mkdir(parents=True)
     return root
+
+
+def plant_debuggers(paths: list[Path]) -> None:
+    """A `breakpoint()` and a debug print at the start of the first function of each file (what
+    ruff's T100 and T201 find, and fixer's remove-debugger-calls and remove-debug-prints remove)."""
+    for path in paths:
+        text = path.read_text()
+        spots = _function_starts(ast.parse(text))[:1]
+        lines = text.split("\n")
+        for line, column in spots:
+            pad = " " * column
+            lines.insert(line - 1, f'{pad}breakpoint()\n{pad}print("DEBUG reached", {line})')
+        path.write_text("\n".join(lines))
+
+
+def git_commit_all(root: Path) -> None:
+    """Make `root` a git repository with every file committed (fixer takes content keys from git)."""
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=bench", "-c", "user.email=bench@example.com",
+                    "-c", "commit.gpgsign=false", "commit", "-q", "-m", "generated tree"], check=True)
+
+
+def touch(paths: list[Path], stamp: str) -> None:
+    """Change each file (a comment line at the end), as an edit between two runs would."""
+    for path in paths:
+        with path.open("a") as out:
+            out.write(f"\n# edited {stamp}\n")

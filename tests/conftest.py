@@ -14,6 +14,10 @@ from typer.testing import CliRunner
 from fixer.cli.app import app
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+# Each test pins what one run does: no result cache carries work over from an earlier run of the same
+# test (tests/test_cache.py turns it back on, and checks that the outputs are the same both ways).
+os.environ.setdefault("FIXER_NO_CACHE", "1")
 SAMPLE = FIXTURES / "sample-service"
 
 

@@ -157,10 +157,13 @@ def early(name: str, value):
     """The command's own option, else the same option given before the command."""
     return value if value else _before_command.get(name, value)
 
+NoCacheOpt = typer.Option(False, "--no-cache", help="Neither read nor write the result cache (see `fixer clean`).")
 
-def with_jobs(ws, jobs: Optional[int]):
+
+def with_jobs(ws, jobs: Optional[int], no_cache: bool = False):
     if jobs is not None:
         ws.config.jobs = jobs
+    ws.use_cache = not no_cache
     return ws
 
 
@@ -177,6 +180,7 @@ def check(
     verbose: bool = VerboseOpt,
     jobs: Optional[int] = JobsOpt,
     show_unsure: bool = UnsureOpt,
+    no_cache: bool = NoCacheOpt,
 ):
     """Report what would be fixed (the CI gate).
 
@@ -195,7 +199,7 @@ def check(
         from fixer.ui import report
         from fixer.cli.session import finish_report, off_rule_hints, rel_paths, run_rules, source_for, workspace
 
-        ws = with_jobs(workspace(directory, config), jobs)
+        ws = with_jobs(workspace(directory, config), jobs, no_cache)
         ws.allow_unchecked = allow_unchecked
         report.set_show_unsure(show_unsure)
         source, rules = source_for(ws, working_tree=True), ws.rules(rule)
@@ -219,6 +223,7 @@ def diff(
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
     jobs: Optional[int] = JobsOpt,
+    no_cache: bool = NoCacheOpt,
 ):
     """Print the fixes as a git-style patch, for review (`fixer apply --patch` applies it).
 
@@ -235,7 +240,7 @@ def diff(
         from fixer.cli.session import Failure, diff_text, rel_paths, run_rules, source_for, workspace
         from fixer.core.fileguard import write_output
 
-        ws = with_jobs(workspace(directory, config), jobs)
+        ws = with_jobs(workspace(directory, config), jobs, no_cache)
         result = run_rules(source_for(ws, working_tree=True), ws, ws.rules(rule), rel_paths(ws, paths))
         text = diff_text(result)
         if output is not None:
@@ -277,6 +282,7 @@ def apply(
     verbose: bool = VerboseOpt,
     jobs: Optional[int] = JobsOpt,
     show_unsure: bool = UnsureOpt,
+    no_cache: bool = NoCacheOpt,
 ):
     """Commit the fixes on a cleanup branch, or rewrite the files (--in-place).
 
@@ -295,7 +301,7 @@ def apply(
         from fixer.cli.session import Failure, rel_paths, workspace
 
         report.set_show_unsure(show_unsure)
-        ws = with_jobs(workspace(directory, config), jobs)
+        ws = with_jobs(workspace(directory, config), jobs, no_cache)
         ws.allow_unchecked = allow_unchecked
         options = applying.ApplyOptions(
             dry_run=dry_run,
@@ -440,6 +446,30 @@ def pr(
         options.verify = verify_of(ws, verify, verify_timeout, verify_allow_failing_base, [token_env] if token_env else [])
         options.tokens = tokens
         return open_pr(ws.repo, options)
+
+    raise typer.Exit(guarded(verbose, quiet, action))
+
+
+@app.command(cls=Command, short_help="Remove fixer's result cache.")
+def clean(
+    directory: Optional[Path] = DirOpt,
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
+):
+    """Remove the result cache of this repository (`.git/fixer/cache`), or of this folder outside git
+    (in the user's cache directory). The next run reads every file again.
+
+    Exit status: 0 done (also when there was no cache), 2 error.
+    """
+
+    def action():
+        from fixer.core.store import clean as remove
+        from fixer.cli.session import cache_folder, workspace
+        from fixer.ui import report
+
+        folder = cache_folder(workspace(directory, None, with_config=False))
+        report.note(f"removed the cache in {folder}" if remove(folder) else f"no cache in {folder}")
+        return exitcodes.OK
 
     raise typer.Exit(guarded(verbose, quiet, action))
 

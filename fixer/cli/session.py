@@ -26,13 +26,16 @@ class Workspace:
     only: list[str] | None = None  # --rule
     checked: list[str] | None = None  # the files the last run_rules looked at
     allow_unchecked: bool = False  # --allow-unchecked: given paths that nothing checks are not an error
+    use_cache: bool = True  # --no-cache: neither read nor write the result cache
 
     def rules(self, only):
         self.only = list(only or []) or None
         return self.config.rules(self.only)
 
 
-def workspace(directory: Optional[Path], config_path: Optional[Path]) -> Workspace:
+def workspace(directory: Optional[Path], config_path: Optional[Path], with_config: bool = True) -> Workspace:
+    """Where fixer runs: the start folder, its repository (if any) and root, and the config (with
+    `with_config` False, the defaults: `fixer clean` works even when the config is broken)."""
     start = (directory or Path.cwd()).resolve()
     if not start.is_dir():
         raise Failure(f"{directory or start}: not a directory")
@@ -45,7 +48,7 @@ def workspace(directory: Optional[Path], config_path: Optional[Path]) -> Workspa
     if config_path is not None and not config_path.is_absolute():
         config_path = start / config_path
     report.set_paths_from(root, start)
-    return Workspace(root, repo, load(root, config_path, start), start)
+    return Workspace(root, repo, load(root, config_path, start) if with_config else Config(), start)
 
 
 def _may_be_in_repo(start: Path) -> bool:
@@ -77,8 +80,32 @@ def run_rules(source, ws: Workspace, rules, paths: list[str] | None = None):
         files = _select(source, ws, files, paths)
     report.note(ws.config.describe(rules, ws.only))
     ws.checked = files
-    with report.progress(len(files)) as tick:
-        return run(source, ws.config, rules, progress=tick, only=files)
+    cache = open_cache(ws)
+    try:
+        with report.progress(len(files)) as tick:
+            return run(source, ws.config, rules, progress=tick, only=files, cache=cache)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def cache_folder(ws: Workspace) -> Path:
+    """Where this repository's (or folder's) result cache lives (see fixer.core.cache)."""
+    from fixer.core.cache import location
+
+    return location(ws.root, Path(ws.repo.common_dir) if ws.repo is not None else None)
+
+
+NO_CACHE_ENV = "FIXER_NO_CACHE"
+
+
+def open_cache(ws: Workspace):
+    """The result cache, or None with --no-cache or $FIXER_NO_CACHE set (not empty, not 0)."""
+    if not ws.use_cache or os.environ.get(NO_CACHE_ENV, "").strip() not in ("", "0"):
+        return None
+    from fixer.core.cache import open_store
+
+    return open_store(cache_folder(ws))
 
 
 def off_rule_hints(source, ws: Workspace, rules, result) -> list[str]:

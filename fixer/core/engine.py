@@ -13,12 +13,13 @@ void the file's other fixes. Only when that does not converge is the file left a
 """
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from typing import Any, Iterable
 
 from fixer.core import interrupts, textcache
 from fixer.core.edits import Edit, LineIndex, plan_edits, splice
-from fixer.core.model import FileResult, Finding
+from fixer.core.model import FileResult, Finding, reading
 from fixer.core.rule import LANGUAGE_EXTENSIONS, Rule, Source
 from fixer.core.languages import syntax
 from fixer.core.settle import Blocks, Trail
@@ -59,14 +60,36 @@ def language_of(path: str) -> str | None:
     return next((name for name, ends in LANGUAGE_EXTENSIONS.items() if path.endswith(ends)), None)
 
 
+HUGE = 1024 * 1024  # characters: above this, the collector is paused while the file is fixed
+
+
 def fix_text(path: str, text: str, rules: Iterable[Rule], context: dict[str, Any] | None = None,
              blocked: Iterable[tuple[int, int, str]] = ()) -> FileResult:
     """`blocked`: (start, end, reason) ranges of `text` no edit may touch (a fix the caller dropped,
     such as one that `--verify` found breaking the tests): the fix there is reported with the reason."""
+    # A huge file's syntax tree is millions of objects: every full collection of the cyclic garbage
+    # collector walks them all, and the parse and the rules' indexes allocate enough to start dozens
+    # (3-5x the work of the parse itself). The collector is paused for such a file; the garbage of a
+    # replaced tree is collected at once instead (see `_collect`), before the next tree is built.
+    paused = len(text) > HUGE and gc.isenabled()
+    if paused:
+        gc.disable()
     try:
-        return _fix(path, text, [rule for rule in rules if rule.wants(path, text)], context or {}, blocked)
+        with reading() as reads:
+            result = _fix(path, text, [rule for rule in rules if rule.wants(path, text)], context or {}, blocked)
+        result.reads = reads
+        return result
     finally:
         textcache.clear()  # trees and line tables of this file are not needed for the next one
+        if paused:
+            gc.enable()
+            gc.collect()
+
+
+def _collect() -> None:
+    """Free a replaced syntax tree now when the collector is paused (its nodes may sit in cycles)."""
+    if not gc.isenabled():
+        gc.collect()
 
 
 def _fix(path: str, text: str, wanted: list[Rule], context: dict[str, Any], blocked=()) -> FileResult:
@@ -151,6 +174,7 @@ class Attempt:
                 # dozens of bytes per byte of source; two at once doubles a large file's memory).
                 self._source = None
                 textcache.forget(current, *REPLACED_TREES)
+                _collect()
             edits, held = self._unblocked(current, outcome.edits)
             new, spans, dropped = self._apply(current, edits)
             # Later passes re-see the unfixable findings of the first at shifted lines: keep only fixes,

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 
 def evidence_note(evidence: str, message: str) -> str:
@@ -47,6 +48,8 @@ class FileResult:
     stages: list[tuple[str, str]] = field(default_factory=list)  # (rule id, text after that rule)
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # (rule id, word) of the facts from other files the rules read (see `reading`); word None: all of them
+    reads: set[tuple[str, str | None]] = field(default_factory=set)
 
     @property
     def changed(self) -> bool:
@@ -56,15 +59,41 @@ class FileResult:
         return sum(1 for f in self.findings if f.fixed and (rule is None or f.rule == rule))
 
 
+_reads: set[tuple[str, str | None]] | None = None
+
+
+@contextmanager
+def reading() -> Iterator[set[tuple[str, str | None]]]:
+    """Collect what the rules read of a lazy rule's facts while one file is fixed: the result cache
+    keys the file's verdict on exactly those facts (see fixer.core.cache)."""
+    global _reads
+    outer, _reads = _reads, set()
+    try:
+        yield _reads
+    finally:
+        _reads = outer
+
+
 class Gathered(Sequence):
     """A lazy rule's facts from other files: `gather(path, text)` runs on a kept file only when its
     facts are first read, so a run whose files hold no real target never pays for it. `where(word)`
-    reads only the files whose text holds `word` (a module's name, say)."""
+    reads only the files whose text holds `word` (a module's name, say).
 
-    def __init__(self, gather: Callable[[str, str], Any], texts: list[tuple[str, str]]):
+    Each read is noted (see `reading`): `where(word)` as that word, anything else as all the facts."""
+
+    def __init__(self, gather: Callable[[str, str], Any], texts: list[tuple[str, str]], rule: str = ""):
         self._gather = gather
         self._texts = texts
         self._facts: dict[int, Any] = {}
+        self.rule = rule
+
+    def _noted(self, word: str | None) -> None:
+        if _reads is not None:
+            _reads.add((self.rule, word))
+
+    def holding(self, word: str) -> list[tuple[str, Any]]:
+        """(path, facts) of the files whose text holds `word`."""
+        return [(path, self._fact(i)) for i, (path, text) in enumerate(self._texts) if word in text]
 
     def _fact(self, index: int) -> Any:
         if index not in self._facts:
@@ -72,12 +101,15 @@ class Gathered(Sequence):
         return self._facts[index]
 
     def where(self, word: str) -> list[Any]:
+        self._noted(word)
         return [self._fact(i) for i, (_, text) in enumerate(self._texts) if word in text]
 
     def __getitem__(self, index):
+        self._noted(None)
         if isinstance(index, slice):
             return [self._fact(i) for i in range(len(self._texts))[index]]
         return self._fact(range(len(self._texts))[index])
 
     def __len__(self) -> int:
+        self._noted(None)
         return len(self._texts)

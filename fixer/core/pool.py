@@ -227,11 +227,11 @@ def _fix_task(task):
     # The parent has the original text: send back only what changed.
     new = None if result.new == text else result.new
     stages = [(rule, None if stage == result.new else stage) for rule, stage in result.stages]
-    return index, (new, stages, result.findings, result.errors)
+    return index, (new, stages, result.findings, result.errors, result.reads)
 
 
 def _unpack(path: str, text: str, packed) -> FileResult:
-    new, stages, findings, errors = packed
+    new, stages, findings, errors, reads = packed
     new = text if new is None else new
     stages = [(rule, new if stage is None else stage) for rule, stage in stages]
-    return FileResult(path, text, new, stages, findings, errors)
+    return FileResult(path, text, new, stages, findings, errors, reads)

@@ -1,15 +1,17 @@
 """Runs the pure engine over the files of a source (the edge that reads)."""
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from fixer.core.cache import RunCache, blob_id
+from fixer.core.store import Store, digest
 from fixer.core.config import Config
 from fixer.core import pool
 from fixer.core.globs import matches_any
-from fixer.core.model import FileResult, Gathered
+from fixer.core.gathering import Gathering
+from fixer.core.model import FileResult
 from fixer.core.rule import Rule
 from fixer.core.textio import Decoded, InputError, decode
 
@@ -76,52 +78,226 @@ def candidates(source, config: Config, rules: list[Rule]) -> list[str]:
     return chosen
 
 
-def run(source, config: Config, rules: list[Rule], progress: Callable[[str], None] | None = None, only: list[str] | None = None) -> Run:
+def run(source, config: Config, rules: list[Rule], progress: Callable[[str], None] | None = None,
+        only: list[str] | None = None, cache: Store | None = None) -> Run:
     """Fix every candidate file (or just `only`), returning results; nothing is written.
 
     Every file is read and searched for the rules' anchors (on several processes when there are many
     files: see fixer.core.pool); files no rule's anchor matches are settled without the engine; the others
     go through the engine, on `config.jobs` processes when there are enough of them.
 
+    With a `cache` (fixer.core.cache), a file whose content key (git's blob id) has an entry is not read
+    at all: its facts and verdict come from the entry, as long as the facts of other files the verdict
+    read are the same; files read this run are hashed, and their entries written at the end.
+
     Memory stays proportional to the files being fixed, not to the repository: a file no rule
     wants, or one the rules leave as it was with nothing to report, keeps its path and no text."""
-    outcome = Run(rules)
     paths = only if only is not None else candidates(source, config, rules)
-    gathering = Gathering(config, rules)
-    work: list[tuple[str, str]] = []
-    decoded_of: dict[str, Decoded] = {}
-    settled: list[str] = []
-    scan = Scan(source, config, rules, gathering)
-    for path, scanned in pool.scan_all(paths, scan, pool.jobs_for_scan(config, len(paths), source)):
-        if scanned.fingerprint is not None:
-            source.fingerprints[path] = scanned.fingerprint  # read by a worker: the writer checks it
-        if scanned.error is not None:
-            outcome.outcomes.append(FileOutcome(FileResult(path, "", "", errors=[scanned.error])))
-            continue
-        if scanned.read:
-            gathering.record(path, scanned.facts)
-        if scanned.decoded is not None:
-            work.append((path, scanned.decoded.text))
-            decoded_of[path] = scanned.decoded
-        elif scanned.read:
-            settled.append(path)
-            outcome.outcomes.append(FileOutcome(FileResult(path, "", "")))
-    context = gathering.finish(source) if (work or settled) else {}
-    outcome.context = context
-    if progress:
-        for path in settled:
-            progress(path)
-    jobs = pool.jobs_for(config, len(work), sum(len(text) for _, text in work))
-    results = pool.fix_all(work, rules, context, jobs, progress)
-    del work
-    for path, decoded in decoded_of.items():
-        result = results.pop(path)
-        if result.changed or result.findings or result.errors:
-            outcome.outcomes.append(FileOutcome(result, decoded))
-        else:
-            outcome.outcomes.append(FileOutcome(FileResult(path, "", "")))
+    memo = RunCache(cache, rules, config, source.content_keys()) if cache is not None else None
+    summary = _summary_key(source, memo, paths) if memo is not None else None
+    if summary is not None:
+        kept = _from_summary(source, config, rules, memo, summary, paths, progress)
+        if kept is not None:
+            return kept
+    if memo is not None:
+        memo.load_last(paths)
+    files = _Files(source, config, rules, memo, progress)
+    files.read(paths)
+    files.reuse()
+    files.fix()
+    outcome = files.outcome
     outcome.outcomes.sort(key=lambda o: o.result.path)
+    if memo is not None:
+        if summary is not None and not outcome.errors:
+            memo.put_run(summary, _run_record(outcome, memo))
+        memo.save()
     return outcome
+
+
+class _Files:
+    """One run's files on their way to an outcome: read and searched, or taken from the cache, then
+    fixed. `work` holds the (path, text) pairs the engine gets."""
+
+    def __init__(self, source, config: Config, rules: list[Rule], memo: RunCache | None, progress):
+        self.source, self.config, self.rules, self.memo, self.progress = source, config, rules, memo, progress
+        self.outcome = Run(rules)
+        self.gathering = Gathering(config, rules, memo)
+        self.scan = Scan(source, config, rules, self.gathering, keyed=memo is not None)
+        self.work: list[tuple[str, str]] = []
+        self.decoded_of: dict[str, Decoded] = {}
+        self.settled: list[str] = []
+        self.checked: dict[str, dict] = {}  # path -> its cache entry with a verdict
+
+    def _done(self, result: FileResult, decoded: Decoded | None = None) -> None:
+        self.outcome.outcomes.append(FileOutcome(result, decoded))
+
+    def read(self, paths: list[str]) -> None:
+        """Read and search the files without a cache entry (those with one are not read)."""
+        memo = self.memo
+        if memo is not None:
+            self.checked = {path: entry for path, entry in memo.fetch(paths).items() if "verdict" in entry}
+        to_scan = [path for path in paths if path not in self.checked] if self.checked else paths
+        jobs = pool.jobs_for_scan(self.config, len(to_scan), self.source)
+        for path, scanned in pool.scan_all(to_scan, self.scan, jobs):
+            if scanned.fingerprint is not None:
+                self.source.fingerprints[path] = scanned.fingerprint  # read by a worker: the writer checks it
+            if scanned.error is not None:
+                self._done(FileResult(path, "", "", errors=[scanned.error]))
+                continue
+            if scanned.read:
+                self.gathering.entry(path, scanned.facts, scanned.key)
+                self.gathering.record(path, scanned.facts)
+            if scanned.decoded is not None:
+                self.work.append((path, scanned.decoded.text))
+                self.decoded_of[path] = scanned.decoded
+            elif scanned.read:
+                self.settled.append(path)
+                self._done(FileResult(path, "", ""))
+                if memo is not None:
+                    memo.settle(path)
+        if memo is not None and self.work:  # files read and hashed (changed, untracked) may have an entry too
+            found = {p: e for p, e in memo.fetch([p for p, _ in self.work]).items() if "verdict" in e}
+            for path, entry in found.items():
+                memo.keep(path, entry)
+            self.checked.update(found)
+            self.work = [(p, text) for p, text in self.work if p not in found]
+
+    def reuse(self) -> None:
+        """Gather the other files' facts, then take each cached verdict whose facts still hold (the
+        others join the work)."""
+        for path, entry in self.checked.items():
+            if path not in self.decoded_of:
+                self.gathering.record_cached(path, entry)
+        if self.work or self.settled or self.checked:
+            self.gathering.finish(self.source)
+        for path, entry in self.checked.items():
+            if entry["verdict"] is None and not entry.get("deps"):  # settled, whatever other files say
+                done = FileOutcome(FileResult(path, "", ""))
+            else:
+                done = _from_entry(self.source, self.scan, self.gathering, path, entry, self.decoded_of.get(path))
+            if isinstance(done, FileOutcome):
+                self.outcome.outcomes.append(done)
+                if self.progress:
+                    self.progress(path)
+            elif done is not None:
+                self.work.append((path, done.text))
+                self.decoded_of[path] = done
+        if self.progress:
+            for path in self.settled:
+                self.progress(path)
+
+    def fix(self) -> None:
+        """Fix the work (on a pool when there is enough of it) and keep each verdict."""
+        context = self.gathering.context() if self.work else {}  # other files' facts: only for files to fix
+        self.outcome.context = context  # to fix a file again (--verify holds a fix back and re-fixes)
+        jobs = pool.jobs_for(self.config, len(self.work), sum(len(text) for _, text in self.work))
+        results = pool.fix_all(self.work, self.rules, context, jobs, self.progress)
+        self.work = []
+        for path, decoded in self.decoded_of.items():
+            if path not in results:
+                continue  # served from the cache
+            result = results.pop(path)
+            if self.memo is not None:
+                self.gathering.store_verdict(path, result, decoded.text)
+            if result.changed or result.findings or result.errors:
+                self._done(result, decoded)
+            else:
+                self._done(FileResult(path, "", ""))
+
+
+# -- the whole run at once: nothing the run reads has changed since a run that was kept ----------
+SUMMARY_UNKEYED = 200  # files git cannot vouch for that are read and hashed to make the run's key
+
+
+def _summary_key(source, memo: RunCache, paths: list[str]) -> bytes | None:
+    """A key for the whole run: the content key of every listed file (any file's facts may count)
+    and the files checked. Files git cannot vouch for are hashed; with too many of them (outside git)
+    there is no run key, and each file's entry is looked up instead."""
+    listed = source.files()
+    unkeyed = [path for path in listed if path not in memo.keys]
+    if len(unkeyed) > SUMMARY_UNKEYED:
+        return None
+    for path in unkeyed:
+        try:
+            data = source.read(path)
+        except InputError:
+            data = None
+        if data is None:
+            return None  # a symlink or an unreadable file: the run goes file by file
+        memo.keys[path] = blob_id(data)
+    keys = memo.keys
+    return digest(b"".join(b"%s\0%s\0" % (path.encode("utf-8", "surrogateescape"), keys[path].encode())
+                           for path in listed), "\0".join(paths).encode("utf-8", "surrogateescape"))
+
+
+def _run_record(outcome: Run, memo: RunCache) -> list[str] | None:
+    """The files with something to show (the others were settled); their verdicts are in their own
+    entries, so the record stays a list of paths."""
+    shown = [item.result.path for item in outcome.outcomes if item.result.changed or item.result.findings]
+    if any(memo.entries.get(path, {}).get("verdict") is None for path in shown):
+        return None
+    return shown
+
+
+def _from_summary(source, config: Config, rules: list[Rule], memo: RunCache, summary: bytes,
+                  paths: list[str], progress) -> Run | None:
+    """The run kept under `summary`, or None (no such run, or a file to show changed since)."""
+    record = memo.get_run(summary)
+    if record is None:
+        return None
+    found = memo.peek(record)
+    if any(found.get(path, {}).get("verdict") is None for path in record):
+        return None  # an entry went (the size bound): the run goes file by file
+    outcome = Run(rules)
+    shown = {path: found[path]["verdict"] for path in record}
+    scan = Scan(source, config, rules, Gathering(config, []), keyed=True)
+    for path in paths:
+        verdict = shown.get(path)
+        if verdict is None:
+            outcome.outcomes.append(FileOutcome(FileResult(path, "", "")))
+            continue
+        new, stages, findings = verdict
+        if new is None:
+            outcome.outcomes.append(FileOutcome(FileResult(path, "", "", _stages(stages, ""), list(findings))))
+            continue
+        scanned = scan(path)  # the old text, for the diff and the writer's fingerprint
+        if scanned.decoded is None or scanned.key != memo.keys.get(path):
+            return None
+        outcome.outcomes.append(FileOutcome(FileResult(path, scanned.decoded.text, new, _stages(stages, new),
+                                                       list(findings)), scanned.decoded))
+    if progress:
+        for path in paths:
+            progress(path)
+    return outcome
+
+
+def _from_entry(source, scan: Scan, gathering: Gathering, path: str, entry: dict,
+                decoded: Decoded | None) -> FileOutcome | Decoded | None:
+    """The outcome a cache entry holds, or (when the facts its verdict read have changed, or its fix
+    needs the text and the file no longer holds what was hashed) the decoded text to fix again."""
+    verdict = entry["verdict"]
+    fresh = gathering.still(entry.get("deps", ()))
+    if fresh and verdict is None:
+        return FileOutcome(FileResult(path, "", ""))
+    if fresh and verdict[0] is None:
+        new, stages, findings = verdict
+        return FileOutcome(FileResult(path, "", "", _stages(stages, ""), list(findings)))
+    if decoded is None:
+        scanned = scan(path)  # the old text is needed: for the diff, and for the writer's fingerprint
+        if scanned.error is not None or not scanned.read:
+            return FileOutcome(FileResult(path, "", "", errors=[scanned.error])) if scanned.error else None
+        if scanned.key != gathering.memo.keys.get(path) or scanned.decoded is None:
+            gathering.memo.keys.pop(path, None)  # changed since git listed it: fixed as read, not kept
+            return scanned.decoded
+        decoded = scanned.decoded
+    if not fresh:
+        return decoded
+    new, stages, findings = verdict
+    return FileOutcome(FileResult(path, decoded.text, new, _stages(stages, new), list(findings)), decoded)
+
+
+def _stages(stages, new: str) -> list[tuple[str, str]]:
+    return [(rule, new if text is None else text) for rule, text in stages]
 
 
 @dataclass
@@ -133,13 +309,15 @@ class Scanned:
     decoded: Decoded | None = None
     facts: dict[str, Any] = field(default_factory=dict)
     fingerprint: str | None = None  # of the bytes read, when a worker process read them
+    key: str | None = None  # git's blob id of the bytes read, when a cache is used
 
 
 class Scan:
     """Reads one file and searches it for anchors: the same in the parent and in a worker."""
 
-    def __init__(self, source, config: Config, rules: list[Rule], gathering: Gathering):
+    def __init__(self, source, config: Config, rules: list[Rule], gathering: Gathering, keyed: bool = False):
         self.source, self.config, self.rules, self.gathering = source, config, rules, gathering
+        self.keyed = keyed
 
     def __call__(self, path: str, in_worker: bool = False) -> Scanned:
         try:
@@ -151,57 +329,5 @@ class Scan:
             return Scanned(error=str(exc))
         wanted = any(rule.wants(path, decoded.text) for rule in self.rules)
         fingerprint = self.source.fingerprints.get(path) if in_worker else None
-        return Scanned(True, None, decoded if wanted else None, self.gathering.facts_of(path, decoded.text), fingerprint)
-
-
-class Gathering:
-    """Facts some rules need from other files of the repo (e.g. behaviours' @callback specs),
-    taken from the files as they are read, then from the repo's other files of the rule's language
-    (behaviours may live anywhere: an umbrella's other app, a shared lib), in the listing's order."""
-
-    def __init__(self, config: Config, rules: list[Rule]):
-        self.config = config
-        self.needing = [(rule, re.compile(rule.context_anchor)) for rule in rules if rule.context_anchor]
-        self.facts: dict[str, dict[str, Any]] = {rule.id: {} for rule, _ in self.needing}
-        self.read: set[str] = set()
-
-    def _gathered(self, rule: Rule, path: str) -> bool:
-        from fixer.core.rule import LANGUAGE_EXTENSIONS
-
-        wanted = path.endswith(LANGUAGE_EXTENSIONS[rule.language]) or path.rpartition("/")[2] in rule.context_files
-        return wanted and not (self.config.exclude and matches_any(path, self.config.exclude))
-
-    def facts_of(self, path: str, text: str) -> dict[str, Any]:
-        """rule id -> this file's facts, for each rule whose context anchor matches it (a lazy rule
-        keeps the text, for its `gather` to read only if asked)."""
-        facts = {}
-        for rule, anchor in self.needing:
-            if self._gathered(rule, path) and anchor.search(text):
-                facts[rule.id] = (path, text) if rule.lazy_context else rule.gather(path, text)
-        return facts
-
-    def record(self, path: str, facts: dict[str, Any]) -> None:
-        if not self.needing:
-            return
-        self.read.add(path)
-        for rule_id, fact in facts.items():
-            self.facts[rule_id][path] = fact
-
-    def finish(self, source) -> dict:
-        if not self.needing:
-            return {}
-        listed = source.files()
-        for path in listed:
-            if path in self.read or not any(self._gathered(rule, path) for rule, _ in self.needing):
-                continue
-            try:
-                data = source.read(path)
-                text = decode(data, self.config.max_file_size).text if data is not None else None
-            except InputError:
-                text = None
-            if text is not None:
-                self.record(path, self.facts_of(path, text))
-        lazy = {rule.id: rule for rule, _ in self.needing if rule.lazy_context}
-        return {rule_id: Gathered(lazy[rule_id].gather, [facts[p] for p in listed if p in facts]) if rule_id in lazy
-                else [facts[path] for path in listed if path in facts] for rule_id, facts in self.facts.items()}
-
+        return Scanned(True, None, decoded if wanted else None, self.gathering.facts_of(path, decoded.text), fingerprint,
+                       blob_id(data) if self.keyed else None)

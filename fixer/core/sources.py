@@ -27,11 +27,16 @@ class WorkTree:
         self.stale_temps: list[str] = []
         self._top = str(self.root)
         self._plain_dirs: dict[str, bool] = {}  # folder -> reached through no symlink (see _direct)
+        self._files: list[str] | None = None
+        self._differing: set[str] | None = None
 
     def files(self) -> list[str]:
-        names = self._listed()
-        self.stale_temps = [n for n in names if is_stale_temp(n)]
-        return [n for n in names if not is_stale_temp(n)]
+        """The files, listed once a run (several steps of a run ask)."""
+        if self._files is None:
+            names = self._listed()
+            self.stale_temps = [n for n in names if is_stale_temp(n)]
+            self._files = [n for n in names if not is_stale_temp(n)]
+        return list(self._files)
 
     def stale_temp_files(self) -> list[str]:
         """fixer's temp files left by a killed run, also where .gitignore hides them."""
@@ -40,11 +45,21 @@ class WorkTree:
         listed = self.repo.git.ls_files("--others", "-z", "--", f"*{TEMP_SUFFIX}")
         return [name for name in listed.split("\0") if name and is_stale_temp(name)]
 
+    def _changed(self) -> set[str]:
+        """Tracked files whose working copy differs from the index (changed, deleted), asked once."""
+        if self._differing is None:
+            self._differing = {p for p in self.repo.git.diff_files("--name-only", "-z").split("\0") if p}
+        return self._differing
+
     def _listed(self) -> list[str]:
         if self.repo is not None:
-            listed = self.repo.git.ls_files("--cached", "--others", "--exclude-standard", "-z")
-            names = sorted({name for name in listed.split("\0") if name})
-            return [n for n in names if os.path.lexists(self.root / n)]
+            listed = self.repo.git.ls_files("-v", "--cached", "--others", "--exclude-standard", "-z")
+            tagged = {line[2:]: line[0] for line in listed.split("\0") if len(line) > 2}
+            top, changed = self._top, self._changed()
+            # A tracked file git finds unchanged ("H": no skip-worktree or assume-unchanged flag) and an
+            # untracked one ("?") are there; only the others may be missing.
+            return [n for n in sorted(tagged) if (tagged[n] in "H?" and n not in changed)
+                    or os.path.lexists(os.path.join(top, n))]
         found = []
         top = self._top
         for folder, dirs, files in os.walk(top):
@@ -52,6 +67,24 @@ class WorkTree:
             prefix = os.path.relpath(folder, top).replace(os.sep, "/") + "/" if folder != top else ""
             found.extend(prefix + name for name in files)
         return sorted(found)
+
+    def content_keys(self) -> dict[str, str]:
+        """path -> git's blob id of the file, for the tracked files git vouches for without reading
+        them: in the index as plain files or executables (no symlink, submodule, conflict, or
+        assume-unchanged / skip-worktree flag) and not changed in the working tree since (`git
+        diff-files` compares the index's stat data, and the content when that is racy). Every other
+        file has no key: it is read and hashed (see fixer.core.cache)."""
+        if self.repo is None:
+            return {}
+        keys = {}
+        for line in self.repo.git.ls_files("--stage", "-v", "-z").split("\0"):
+            head, _, path = line.partition("\t")
+            fields = head.split()
+            if len(fields) == 4 and fields[0] == "H" and fields[1] in ("100644", "100755") and fields[3] == "0":
+                keys[path] = fields[2]
+        for path in self._changed():
+            keys.pop(path, None)
+        return keys
 
     def read(self, path: str) -> bytes | None:
         """The file's bytes; None when it is reached through a symlink that stays inside the repo
@@ -118,6 +151,10 @@ class CommitTree:
 
     def files(self) -> list[str]:
         return sorted(self._blobs)
+
+    def content_keys(self) -> dict[str, str]:
+        """path -> blob id of each plain file of the commit (nothing is read)."""
+        return {path: blob.hexsha for path, blob in self._blobs.items() if stat.S_ISREG(blob.mode)}
 
     def read(self, path: str) -> bytes | None:
         blob = self._blobs[path]

@@ -173,9 +173,10 @@ class Names:
             self._children(node, scope)
 
     def _children(self, node: ast.AST, scope: Scope, skip: tuple = ()) -> None:
-        for name, value in ast.iter_fields(node):
+        for name in node._fields:  # ast.iter_fields, without a generator per node
             if name in skip:
                 continue
+            value = getattr(node, name, None)
             if isinstance(value, list):
                 for item in value:
                     if isinstance(item, ast.AST):

@@ -17,7 +17,19 @@ BLOCK_FIELDS = ("body", "orelse", "finalbody")
 def parse(text: str) -> ast.Module:
     """The module's ast (cached: a second rule or pass over the same text reuses it; the engine frees
     it once the text is replaced, and after each file: an ast is ~125 bytes per byte of source)."""
-    return textcache.per_text("python.ast", text, lambda: ast.parse(text))
+    return textcache.per_text("python.ast", text, lambda: _parse(text))
+
+
+def _parse(text: str) -> ast.Module:
+    """ast.parse, a piece at a time for a huge text (fixer.lang.python.pieces): the C-level tree of
+    one piece at a time instead of the whole module's, next to the Python one."""
+    from fixer.lang.python.pieces import in_pieces
+
+    modules = in_pieces(text, ast.parse)
+    if len(modules) == 1:
+        return modules[0]
+    return ast.Module(body=[stmt for module in modules for stmt in module.body],
+                      type_ignores=[ignore for module in modules for ignore in module.type_ignores])
 
 
 def for_source(source) -> tuple[ast.Module, "Spans"]:
@@ -55,6 +67,27 @@ class Spans:
     def indent(self, line: int) -> str:
         text = self.lines.line_text(line)
         return text[: len(text) - len(text.lstrip(" \t"))]
+
+
+def walk(tree: ast.Module) -> list[ast.AST]:
+    """Every node of a module's tree in `ast.walk`'s order (breadth first), found once per tree:
+    rules that look at every node share one traversal (ast.walk costs seconds on a huge module).
+    The list hangs on the tree (without the tree itself: no cycle), so it goes when the tree goes."""
+    found = getattr(tree, "_fixer_nodes", None)
+    if found is None:
+        queue, index = [tree], 0
+        while index < len(queue):
+            node = queue[index]
+            index += 1
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, ast.AST):
+                    queue.append(value)
+                elif isinstance(value, list):
+                    queue.extend(item for item in value if isinstance(item, ast.AST))
+        found = queue[1:]
+        tree._fixer_nodes = found
+    return [tree, *found]
 
 
 def blocks(tree: ast.AST) -> Iterator[tuple[ast.AST, str, list[ast.stmt]]]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from fixer.core import textcache
 from fixer.core.languages import LANGUAGE_EXTENSIONS
+from fixer.lang.python.pieces import in_pieces
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -50,9 +51,10 @@ def wrapper(text: str) -> MetadataWrapper:
 
 
 def validate(path: str, text: str, original: str | None = None) -> str | None:
-    """None if CPython compiles the text, else the reason."""
+    """None if CPython compiles the text, else the reason (a huge text a piece at a time: see pieces)."""
     try:
-        compile(text, path, "exec", dont_inherit=True)  # the whole compiler: `return` outside a def too
+        # The whole compiler (`return` outside a def too); the code objects are dropped at once.
+        in_pieces(text, lambda piece: compile(piece, path, "exec", dont_inherit=True) and None)
     except SyntaxError as exc:
         return f"syntax error at line {exc.lineno}, column {exc.offset or 1}: {exc.msg}"
     except (ValueError, RecursionError, MemoryError) as exc:  # e.g. NUL bytes, absurd nesting
@@ -61,20 +63,32 @@ def validate(path: str, text: str, original: str | None = None) -> str | None:
 
 
 def unresolved_names(path: str, text: str) -> set[str]:
-    """Names the code reads as globals that nothing in the module binds (nor the builtins)."""
+    """Names the code reads as globals that nothing in the module binds (nor the builtins).
+
+    A huge text is scoped a piece at a time: pieces are whole top-level statements, so a name read in
+    one and bound in another is a module-level name, read in the one and bound in the other."""
+    bound: set[str] = set()
+    read: set[str] = set()
+    for piece_bound, piece_read in in_pieces(text, lambda piece: _module_names(path, piece)):
+        bound |= piece_bound
+        read |= piece_read
+    return read - bound - IMPLICIT
+
+
+def _module_names(path: str, text: str) -> tuple[set[str], set[str]]:
+    """(names bound at module level, names read as globals) of a module."""
     top = symtable.symtable(text, path, "exec")
     bound = {s.get_name() for s in _symbols(top)
              if s.is_assigned() or s.is_imported() or s.is_namespace() or s.is_parameter()}
-    missing = set()
+    read = set()
     tables = [top]
     while tables:
         table = tables.pop()
         tables.extend(table.get_children())
         for symbol in _symbols(table):
-            name = symbol.get_name()
-            if symbol.is_referenced() and (table is top or symbol.is_global()) and name not in bound:
-                missing.add(name)
-    return missing - IMPLICIT
+            if symbol.is_referenced() and (table is top or symbol.is_global()):
+                read.add(symbol.get_name())
+    return bound, read
 
 
 def _symbols(table: symtable.SymbolTable) -> list[symtable.Symbol]:

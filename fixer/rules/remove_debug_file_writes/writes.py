@@ -10,7 +10,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from fixer.lang.python.nodes import Spans, argument, blocks, contains, last_name, string
+from fixer.lang.python.nodes import Spans, argument, blocks, contains, last_name, string, walk
 from fixer.lang.python.effects import Effect, Policy
 from fixer.lang.python.names import Binding, Names
 from fixer.rules.remove_debug_file_writes.paths import HOLE, Evaluator, Matcher
@@ -125,7 +125,7 @@ class Analysis:
     def _candidates(self, name_regex: re.Pattern[str]) -> list[ast.Call]:
         """Calls that may open a debug log, if any literal ends with a `files` file name."""
         calls, literal, aliases = [], False, set(OPENER_NAMES)
-        for node in ast.walk(self.tree):
+        for node in walk(self.tree):
             if isinstance(node, ast.Call):
                 calls.append(node)
             elif isinstance(node, ast.Constant) and not literal:
@@ -521,7 +521,7 @@ class Analysis:
         found: dict[str, ast.Call] = {}
         if not paths:
             return found
-        for node in ast.walk(self.tree):
+        for node in walk(self.tree):
             if isinstance(node, ast.Call):
                 for target in self._path_arguments(node):
                     shown = self._shown(target)
