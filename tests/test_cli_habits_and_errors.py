@@ -43,7 +43,7 @@ def test_rules_takes_a_config_and_shows_what_it_turns_on(tmp_path):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["check", "--nope"], "fixer: error: No such option: --nope"),
+    (["check", "--zzzz"], "fixer: error: No such option: --zzzz"),
     (["bogus"], "fixer: error: No such command 'bogus'."),
     (["rules", "remove-debug-call"], "fixer: error: unknown rule 'remove-debug-call': did you mean 'remove-debug-calls'?"),
     (["check", "-r", "add-imp"], "fixer: error: unknown rule id 'add-imp': did you mean 'add-impl'?"),

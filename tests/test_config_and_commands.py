@@ -123,7 +123,7 @@ def test_demo_shows_diff_and_creates_branch(tmp_path):
     proc = run_fixer_process("demo", "--keep", str(target), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "diff --git a/lib/snakepit/process_killer.ex" in proc.stdout  # one hunk of the diff: a tour
-    assert "fixer: remove-debug-calls (14 fixes in 4 files)" in proc.stdout
+    assert "fixer: remove-debug-calls (16 fixes in 4 files)" in proc.stdout
     import git
 
     repo = git.Repo(target)

@@ -22,7 +22,7 @@ def test_demo_is_a_short_tour_whose_next_commands_work(tmp_path):
     found, diff, branch, nxt = (text.index(s) for s in ("1. What `fixer check` finds", "2. The fixes",
                                                          "3. `fixer apply` committed", "4. Try next"))
     assert found < diff < branch < nxt  # findings first, then the diff, the branch, the next steps
-    assert "29 fixes in 6 files, 2 left for review by hand:" in text
+    assert "31 fixes in 6 files, 1 left for review by hand:" in text
     assert text.count("diff --git ") == 1 and text.count("\n@@ ") == 1
     repo = git.Repo(target)
     for commit in repo.iter_commits("main..fixer/cleanup"):

@@ -71,13 +71,14 @@ def test_a_syntax_error_is_the_one_the_whole_file_compile_reports():
     text = module(40, "def broken(:\n    pass\n")
     with pytest.raises(SyntaxError) as whole:
         compile(text, "big.py", "exec", dont_inherit=True)
-    assert syntax.validate("big.py", text) == f"syntax error at line {whole.value.lineno}: {whole.value.msg}"
+    assert syntax.validate("big.py", text) == \
+        f"syntax error at line {whole.value.lineno}, column {whole.value.offset}: {whole.value.msg}"
 
 
 def test_compiler_errors_beyond_the_parser_are_found_too():
     text = module(40, "def outer():\n    pass\n\nreturn 5\n")
     assert syntax.validate("big.py", text) == "syntax error at line " \
-        f"{text[:text.index('return 5')].count(chr(10)) + 1}: 'return' outside function"
+        f"{text[:text.index('return 5')].count(chr(10)) + 1}, column 1: 'return' outside function"
 
 
 def test_a_late_future_import_is_checked_against_the_whole_module():

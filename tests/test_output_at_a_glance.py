@@ -39,14 +39,30 @@ def test_sample_check_fits_80_columns_and_ends_with_the_next_step(sample_repo):
     assert not any(re.search(r"\] (removed|replaced|added|renamed) ", b) for b in findings)
     tail = proc.stderr.strip().splitlines()
     count = sum(1 for b in fixes)
-    assert f"Checked 6 files: {count} fixes in 6 files, 2 need review." in proc.stderr
+    assert f"Checked 6 files: {count} fixes in 6 files, 1 needs review." in proc.stderr
     assert tail[-1] == f"{count} fixes pending: run `fixer apply` (or `fixer apply --dry-run` to see the diff)"
     assert "fix(es)" not in proc.stderr and "file(s)" not in proc.stderr
 
 
-def test_needs_review_says_its_evidence_once_and_regexes_as_written(sample_repo):
-    proc = run_fixer_process("check", cwd=Path(sample_repo.working_tree_dir), env=COLUMNS)
-    review = [b for b in _blocks(proc.stdout) if "needs review" in b and b.startswith("lib/snakepit/grpc_worker.ex")]
+RESCUED_BANNER = """defmodule Worker do
+  def f(state) do
+    try do
+      IO.puts("!!! pid #{state.os_pid}")
+      :ok
+    rescue
+      _ -> :error
+    end
+  end
+end
+"""
+
+
+def test_needs_review_says_its_evidence_once_and_regexes_as_written(tmp_path):
+    # A banner the config's regex marks as a leftover, whose read may raise inside a try/rescue: held back.
+    config = '[rules.remove-debug-calls]\nmessages = ["^\\\\n?!!! "]\n'
+    repo = init_repo(tmp_path / "r", {"lib/worker.ex": RESCUED_BANNER, "fixer.toml": config})
+    proc = run_fixer_process("check", cwd=Path(repo.working_tree_dir), env=COLUMNS)
+    review = [b for b in _blocks(proc.stdout) if "needs review" in b and b.startswith("lib/worker.ex")]
     assert len(review) == 1
     assert review[0].count("its message matches") == 1 and review[0].count("which may raise") == 1, review[0]
     assert "`^\\n?!!! `" in review[0] and "\\\\n" not in proc.stdout  # one backslash, as in fixer.toml's regex
@@ -144,7 +160,8 @@ def test_checklist_json_keys_are_spelled_as_in_check_json(sample_repo):
 def test_dry_run_ends_with_the_command_that_commits(sample_repo):
     proc = run_fixer_process("apply", "--dry-run", cwd=Path(sample_repo.working_tree_dir), env=COLUMNS)
     assert proc.returncode == 1 and proc.stdout.startswith("diff --git ")
-    assert proc.stderr.strip().splitlines()[-1] == "29 fixes pending: run `fixer apply` to commit them on a branch"
+    count = int(re.search(r"Checked 6 files: (\d+) fixes", proc.stderr).group(1))
+    assert proc.stderr.strip().splitlines()[-1] == f"{count} fixes pending: run `fixer apply` to commit them on a branch"
     assert all(len(line) <= 80 for line in proc.stderr.splitlines())
 
 

@@ -79,7 +79,7 @@ def candidates(source, config: Config, rules: list[Rule]) -> list[str]:
 
 
 def run(source, config: Config, rules: list[Rule], progress: Callable[[str], None] | None = None,
-        only: list[str] | None = None, cache: Store | None = None) -> Run:
+        only: list[str] | None = None, cache: Store | None = None, texts: bool = True) -> Run:
     """Fix every candidate file (or just `only`), returning results; nothing is written.
 
     Every file is read and searched for the rules' anchors (on several processes when there are many
@@ -90,18 +90,22 @@ def run(source, config: Config, rules: list[Rule], progress: Callable[[str], Non
     at all: its facts and verdict come from the entry, as long as the facts of other files the verdict
     read are the same; files read this run are hashed, and their entries written at the end.
 
+    `texts=False`: the caller only counts findings (the hints for rules that are off), so a cached
+    verdict with a fix is taken without reading the file for its diff.
+
     Memory stays proportional to the files being fixed, not to the repository: a file no rule
     wants, or one the rules leave as it was with nothing to report, keeps its path and no text."""
     paths = only if only is not None else candidates(source, config, rules)
     memo = RunCache(cache, rules, config, source.content_keys()) if cache is not None else None
     summary = _summary_key(source, memo, paths) if memo is not None else None
     if summary is not None:
-        kept = _from_summary(source, config, rules, memo, summary, paths, progress)
+        kept = _from_summary(source, config, rules, memo, summary, paths, progress, texts)
         if kept is not None:
             return kept
     if memo is not None:
         memo.load_last(paths)
     files = _Files(source, config, rules, memo, progress)
+    files.texts = texts
     files.read(paths)
     files.reuse()
     files.fix()
@@ -127,6 +131,7 @@ class _Files:
         self.decoded_of: dict[str, Decoded] = {}
         self.settled: list[str] = []
         self.checked: dict[str, dict] = {}  # path -> its cache entry with a verdict
+        self.texts = True  # False: verdicts are only counted, a cached fix needs no old text
 
     def _done(self, result: FileResult, decoded: Decoded | None = None) -> None:
         self.outcome.outcomes.append(FileOutcome(result, decoded))
@@ -174,7 +179,8 @@ class _Files:
             if entry["verdict"] is None and not entry.get("deps"):  # settled, whatever other files say
                 done = FileOutcome(FileResult(path, "", ""))
             else:
-                done = _from_entry(self.source, self.scan, self.gathering, path, entry, self.decoded_of.get(path))
+                done = _from_entry(self.source, self.scan, self.gathering, path, entry, self.decoded_of.get(path),
+                                   self.texts)
             if isinstance(done, FileOutcome):
                 self.outcome.outcomes.append(done)
                 if self.progress:
@@ -240,7 +246,7 @@ def _run_record(outcome: Run, memo: RunCache) -> list[str] | None:
 
 
 def _from_summary(source, config: Config, rules: list[Rule], memo: RunCache, summary: bytes,
-                  paths: list[str], progress) -> Run | None:
+                  paths: list[str], progress, texts: bool = True) -> Run | None:
     """The run kept under `summary`, or None (no such run, or a file to show changed since)."""
     record = memo.get_run(summary)
     if record is None:
@@ -257,8 +263,10 @@ def _from_summary(source, config: Config, rules: list[Rule], memo: RunCache, sum
             outcome.outcomes.append(FileOutcome(FileResult(path, "", "")))
             continue
         new, stages, findings = verdict
-        if new is None:
-            outcome.outcomes.append(FileOutcome(FileResult(path, "", "", _stages(stages, ""), list(findings))))
+        if new is None or not texts:
+            kept_new = "" if new is None else new
+            result = FileResult(path, "", kept_new, _stages(stages, kept_new), list(findings))
+            outcome.outcomes.append(FileOutcome(result))
             continue
         scanned = scan(path)  # the old text, for the diff and the writer's fingerprint
         if scanned.decoded is None or scanned.key != memo.keys.get(path):
@@ -272,7 +280,7 @@ def _from_summary(source, config: Config, rules: list[Rule], memo: RunCache, sum
 
 
 def _from_entry(source, scan: Scan, gathering: Gathering, path: str, entry: dict,
-                decoded: Decoded | None) -> FileOutcome | Decoded | None:
+                decoded: Decoded | None, texts: bool = True) -> FileOutcome | Decoded | None:
     """The outcome a cache entry holds, or (when the facts its verdict read have changed, or its fix
     needs the text and the file no longer holds what was hashed) the decoded text to fix again."""
     verdict = entry["verdict"]
@@ -282,6 +290,9 @@ def _from_entry(source, scan: Scan, gathering: Gathering, path: str, entry: dict
     if fresh and verdict[0] is None:
         new, stages, findings = verdict
         return FileOutcome(FileResult(path, "", "", _stages(stages, ""), list(findings)))
+    if fresh and not texts:  # only counted: the fix is known, its diff is not shown
+        new, stages, findings = verdict
+        return FileOutcome(FileResult(path, "", new, _stages(stages, new), list(findings)))
     if decoded is None:
         scanned = scan(path)  # the old text is needed: for the diff, and for the writer's fingerprint
         if scanned.error is not None or not scanned.read:
