@@ -122,3 +122,22 @@ def test_a_doctest_reached_through_a_caller_counts_only_with_the_text_in_its_out
     (finding,) = result.findings
     assert finding.fixed and 'its message starts with ">>>"' in finding.message
     assert doctest_failures(result.new) == 0
+
+
+def test_an_ellipsis_in_the_expected_output_may_stand_for_the_print_so_it_is_kept():
+    source = textwrap.dedent('''
+        def total(cells):
+            """Sum the cells.
+
+            >>> total([1, 2])  # doctest: +ELLIPSIS
+            DEBUG...
+            3
+            """
+            print("DEBUG cells", cells)
+            return sum(cells)
+    ''')
+    assert doctest_failures(source) == 0
+    result = same(source)
+    (finding,) = result.findings
+    assert not finding.fixed and "a doctest (`total`'s docstring)" in finding.message
+    assert doctest_failures(source.replace('    print("DEBUG cells", cells)\n', "")) == 1  # removing it breaks it
