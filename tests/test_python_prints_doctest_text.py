@@ -141,3 +141,26 @@ def test_an_ellipsis_in_the_expected_output_may_stand_for_the_print_so_it_is_kep
     (finding,) = result.findings
     assert not finding.fixed and "a doctest (`total`'s docstring)" in finding.message
     assert doctest_failures(source.replace('    print("DEBUG cells", cells)\n', "")) == 1  # removing it breaks it
+
+
+def test_the_stream_a_print_writes_to_is_not_what_it_prints():
+    """`file=self._err` names where the output goes: it is no evidence of printing internals, and the
+    report must not say it is (a settings dump under an option writes its heading to a stream)."""
+    source = textwrap.dedent('''
+        import sys
+
+
+        class Publisher:
+            def __init__(self, err=sys.stderr):
+                self._err = err
+                self.dump = False
+
+            def finish(self, doc):
+                if self.dump:
+                    print("\\n::: Settings:", file=self._err)
+                    print(sorted(doc.__dict__), file=self._err)
+    ''')
+    result = same(source)
+    assert all("internals `self._err`" not in f.message for f in result.findings)
+    (finding,) = result.findings  # the dump of `__dict__` is held back, with the stream as its reason
+    assert "it prints `doc.__dict__`" in finding.message and finding.evidence == "writes to `self._err` on purpose"

@@ -69,6 +69,7 @@ REPORTERS = {"traceback.print_exc", "traceback.print_exception", "traceback.prin
 
 
 DATA_ONLY, DEBUG_COMMENT = "a data function's only print", "marked by a debug comment"
+NOT_PRINTED = ("sep", "end", "flush", "file", "stream")  # print's and pprint's keywords that are not shown
 WEAK_EVIDENCE = {DATA_ONLY, DEBUG_COMMENT}  # not enough on their own against a sign of output
 
 
@@ -365,7 +366,8 @@ class Prints(Analysis):
         `dir(x)` and private attributes (`self._index`) printed as they are (an argument, `repr(…)` of
         one, an f-string placeholder), unless the print is a message for the user."""
         names = self.module.names
-        arguments = [*call.args, *(k.value for k in call.keywords if k.arg not in ("sep", "end", "flush"))]
+        # only what is printed: `file=`/`stream=` say where it goes, `sep`/`end`/`flush` how
+        arguments = [*call.args, *(k.value for k in call.keywords if k.arg not in NOT_PRINTED)]
         for arg in arguments:
             for node in ast.walk(arg):
                 if isinstance(node, ast.Call) and names.qualified(node.func) in STRONG_INTERNALS or \
