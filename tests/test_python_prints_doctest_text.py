@@ -164,3 +164,34 @@ def test_the_stream_a_print_writes_to_is_not_what_it_prints():
     assert all("internals `self._err`" not in f.message for f in result.findings)
     (finding,) = result.findings  # the dump of `__dict__` is held back, with the stream as its reason
     assert "it prints `doc.__dict__`" in finding.message and finding.evidence == "writes to `self._err` on purpose"
+
+
+def test_a_method_call_on_a_value_does_not_reach_a_nested_function_of_the_same_name():
+    """`text.replace(…)` calls `str.replace`, not the module's nested `replace`: a doctest of the
+    function that calls `text.replace` reads nothing that nested function prints."""
+    source = textwrap.dedent('''
+        import re
+
+
+        def slug(text):
+            """A slug.
+
+            >>> slug("a b")
+            'a-b'
+            """
+            return text.replace(" ", "-")
+
+
+        def escape(text):
+            def replace(match):
+                print(match.__dict__)
+                return "\\\\" + match.group(0)
+            return re.sub(r"[-.]", replace, text)
+    ''')
+    result = run(source)
+    (finding,) = result.findings
+    assert finding.fixed and "doctest" not in finding.message
+    assert doctest_failures(result.new) == 0
+    namespace: dict = {}
+    exec(result.new, namespace)
+    assert namespace["escape"]("a.b") == "a\\.b"

@@ -485,8 +485,7 @@ class Prints(Analysis):
         Each with the doctest's expected output (None for a test: what it reads is not known here)."""
         doctests = _doctest_calls(self.module.tree)
         roots = {**{name: "" for name in doctests}, **tested}
-        graph = {f.name: {last_name(n.func) for n in own_nodes(f) if isinstance(n, ast.Call)}
-                 for f in ast.walk(self.module.tree) if isinstance(f, FUNCTIONS)}
+        graph = _local_call_graph(self.module.tree)
         found = {}
         for name, via in reached(roots, graph).items():
             origin = via or name
@@ -743,6 +742,27 @@ def _doctest_calls(tree: ast.Module) -> dict[str, tuple[str, list[str]]]:
                 for name in CALLED.findall(example.source):
                     found.setdefault(name, (where, []))[1].append(example.want)
     return found
+
+
+def _local_call_graph(tree: ast.Module) -> dict[str, set[str]]:
+    """Each function of the module -> the names it calls that may be the module's functions: `name(…)`
+    may run a function that is not a method, `x.name(…)` only a method (`text.replace(…)` runs
+    `str.replace`, never a nested `def replace`)."""
+    functions = [f for f in ast.walk(tree) if isinstance(f, FUNCTIONS)]
+    classes = [c for c in ast.walk(tree) if isinstance(c, ast.ClassDef)]
+    method_ids = {id(f) for c in classes for f in c.body if isinstance(f, FUNCTIONS)}
+    methods = {f.name for f in functions if id(f) in method_ids}
+    plain = {f.name for f in functions if id(f) not in method_ids}
+
+    def may_run(func: ast.expr) -> bool:
+        if isinstance(func, ast.Name):
+            return func.id in plain
+        if isinstance(func, ast.Attribute):
+            return func.attr in methods
+        return True
+
+    return {f.name: {last_name(n.func) for n in own_nodes(f) if isinstance(n, ast.Call) and may_run(n.func)}
+            for f in functions}
 
 
 def _literal_chunks(node: ast.AST) -> list[str]:
