@@ -79,7 +79,12 @@ class RemoveDebugPrints(Rule):
         Output asserted indirectly: a function a capsys/capfd/redirect_stdout test calls asserts the
         output of every function it calls, followed through the repository (`status()` calls
         `_status_line()`, which prints); so do doctests with expected output in the module's, a
-        class's or a function's docstring.
+        class's or a function's docstring. A doctest asserts a print only when its expected output
+        could hold it: when the print shows fixed text (`"DEBUG conv"`, the `item=` of
+        `f"{item=}"`) that no expected line of the doctest contains, the print would make the
+        doctest fail, so the doctest asserts the result and is no such evidence (an ellipsis `...` in
+        the expected output may stand for the printed text, so it still counts); examples marked
+        `# doctest: +SKIP` never run and assert nothing.
 
         The review list: by default `check` and `apply` list only the prints held back despite
         leftover evidence, each with the reason; prints with no evidence either way are counted in

@@ -69,6 +69,7 @@ REPORTERS = {"traceback.print_exc", "traceback.print_exception", "traceback.prin
 
 
 DATA_ONLY, DEBUG_COMMENT = "a data function's only print", "marked by a debug comment"
+NOT_PRINTED = ("sep", "end", "flush", "file", "stream")  # print's and pprint's keywords that are not shown
 WEAK_EVIDENCE = {DATA_ONLY, DEBUG_COMMENT}  # not enough on their own against a sign of output
 
 
@@ -365,7 +366,8 @@ class Prints(Analysis):
         `dir(x)` and private attributes (`self._index`) printed as they are (an argument, `repr(…)` of
         one, an f-string placeholder), unless the print is a message for the user."""
         names = self.module.names
-        arguments = [*call.args, *(k.value for k in call.keywords if k.arg not in ("sep", "end", "flush"))]
+        # only what is printed: `file=`/`stream=` say where it goes, `sep`/`end`/`flush` how
+        arguments = [*call.args, *(k.value for k in call.keywords if k.arg not in NOT_PRINTED)]
         for arg in arguments:
             for node in ast.walk(arg):
                 if isinstance(node, ast.Call) and names.qualified(node.func) in STRONG_INTERNALS or \
@@ -463,7 +465,7 @@ class Prints(Analysis):
         if capture:
             return Why(f"its output is captured by `{capture}`", "output is captured")
         for function in module.functions(call):
-            why = self._function_purpose(function)
+            why = self._function_purpose(function) or self._doctested(call, function)
             if why is not None:
                 return why
         for guard in module.guards(call):
@@ -476,22 +478,38 @@ class Prints(Analysis):
             return self.module_job["script"]
         return self.module_job.get("module")
 
-    def _asserted(self, tested: dict[str, str]) -> dict[str, Why]:
+    def _asserted(self, tested: dict[str, str]) -> dict[str, tuple[Why, list[str] | None]]:
         """The functions whose printed output something asserts: a test reading capsys/capfd (found in
         the repo), a doctest with expected output in the module's, a class's or a function's
-        docstring, and every function they call (a wrapper's helper prints what the test reads)."""
+        docstring, and every function they call (a wrapper's helper prints what the test reads).
+        Each with the doctest's expected output (None for a test: what it reads is not known here)."""
         doctests = _doctest_calls(self.module.tree)
         roots = {**{name: "" for name in doctests}, **tested}
-        graph = {f.name: {last_name(n.func) for n in own_nodes(f) if isinstance(n, ast.Call)}
-                 for f in ast.walk(self.module.tree) if isinstance(f, FUNCTIONS)}
+        graph = _local_call_graph(self.module.tree)
         found = {}
         for name, via in reached(roots, graph).items():
             origin = via or name
-            how = f"a doctest ({doctests[origin]})" if origin in doctests else "a test (capsys/capfd/redirect_stdout)"
+            by_doctest = origin in doctests and origin not in tested
+            how = f"a doctest ({doctests[origin][0]})" if by_doctest else "a test (capsys/capfd/redirect_stdout)"
             through = f", which calls `{name}`" if via else ""
-            what = "a doctest" if origin in doctests else "a test"
-            found[name] = Why(f"{how} reads the output of `{origin}`{through}", f"output asserted by {what}")
+            what = "a doctest" if by_doctest else "a test"
+            why = Why(f"{how} reads the output of `{origin}`{through}", f"output asserted by {what}")
+            found[name] = (why, doctests[origin][1] if by_doctest else None)
         return found
+
+    def _doctested(self, call: ast.Call, function) -> Why | None:
+        """The doctest that reads this print's output, when its expected output could hold it: a
+        doctest whose expected lines lack the print's own text (`DEBUG conv`, `item=`) would fail with
+        the print there, so it asserts the function's result, not this output."""
+        why, wants = self.asserted.get(function.name, (None, None))
+        if why is None or wants is None:
+            return why
+        texts = [" ".join(t.split()) for a in call.args for t in _literal_chunks(a) if t.strip()]
+        flat = [" ".join(want.split()) for want in wants]
+        # an ellipsis (`...`) in the expected output may stand for the printed lines
+        if not texts or any("..." in want or t in want for t in texts for want in flat):
+            return why
+        return None
 
     def _held(self, call: ast.Call, stmt: ast.stmt, evidence: list[Why]) -> Why | None:
         """Output unless an explicit label (`DEBUG`, `messages`) says otherwise: a print in a test, or
@@ -545,8 +563,9 @@ class Prints(Analysis):
             isinstance(self.module.names.parent(function), ast.Module))
         if entry:
             return Why(f"it is in `{name}`, a CLI entry point ({entry})", f"in CLI entry point `{name}`")
-        if name in self.asserted:
-            return self.asserted[name]
+        why, wants = self.asserted.get(name, (None, None))
+        if why is not None and wants is None:  # a doctest's is judged per print (_doctested)
+            return why
         parts = name_parts(name)
         if name in DEMO_FUNCTIONS:
             return Why(f"it is in `{name}`, the module's self-test or demo", "printing is the function's job")
@@ -700,12 +719,14 @@ def _self_documenting(node: ast.JoinedStr, source: str) -> str:
     return ""
 
 
-def _doctest_calls(tree: ast.Module) -> dict[str, str]:
+def _doctest_calls(tree: ast.Module) -> dict[str, tuple[str, list[str]]]:
     """Names called by doctest examples with expected output, in the module's, its classes' and its
-    functions' docstrings -> where that doctest is ("the module docstring", "`Report`'s docstring")."""
+    functions' docstrings -> (where the first such doctest is: "the module docstring", "`Report`'s
+    docstring"; the expected output of every example that calls it). Examples marked `+SKIP` are
+    never run, so they assert nothing."""
     import doctest
 
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, list[str]]] = {}
     owners = [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.ClassDef, *FUNCTIONS)))]
     for owner in owners:
         docstring = ast.get_docstring(owner, clean=True)
@@ -717,10 +738,45 @@ def _doctest_calls(tree: ast.Module) -> dict[str, str]:
             continue
         where = "the module docstring" if owner is tree else f"`{owner.name}`'s docstring"
         for example in examples:
-            if example.want.strip():
+            if example.want.strip() and not example.options.get(doctest.SKIP):
                 for name in CALLED.findall(example.source):
-                    found.setdefault(name, where)
+                    found.setdefault(name, (where, []))[1].append(example.want)
     return found
+
+
+def _local_call_graph(tree: ast.Module) -> dict[str, set[str]]:
+    """Each function of the module -> the names it calls that may be the module's functions: `name(…)`
+    may run a function that is not a method, `x.name(…)` only a method (`text.replace(…)` runs
+    `str.replace`, never a nested `def replace`)."""
+    functions = [f for f in ast.walk(tree) if isinstance(f, FUNCTIONS)]
+    classes = [c for c in ast.walk(tree) if isinstance(c, ast.ClassDef)]
+    method_ids = {id(f) for c in classes for f in c.body if isinstance(f, FUNCTIONS)}
+    methods = {f.name for f in functions if id(f) in method_ids}
+    plain = {f.name for f in functions if id(f) not in method_ids}
+
+    def may_run(func: ast.expr) -> bool:
+        if isinstance(func, ast.Name):
+            return func.id in plain
+        if isinstance(func, ast.Attribute):
+            return func.attr in methods
+        return True
+
+    return {f.name: {last_name(n.func) for n in own_nodes(f) if isinstance(n, ast.Call) and may_run(n.func)}
+            for f in functions}
+
+
+def _literal_chunks(node: ast.AST) -> list[str]:
+    """The literal text a print argument shows whatever its values: a string, an f-string's fixed
+    parts, the format string of `"…" % x` or `"…".format(x)` split at its placeholders."""
+    while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add)):
+        node = node.left
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        node = node.func.value
+    if isinstance(node, ast.JoinedStr):
+        return [v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return re.split(r"%[-#0 +\d.]*[a-zA-Z%]|\{[^{}]*\}", node.value)
+    return []
 
 
 EXITS = {"sys.exit", "builtins.exit", "builtins.quit", "os._exit"}
