@@ -6,25 +6,20 @@ from __future__ import annotations
 from fixer.ui.wording import plural
 
 
-def hints(source, ws, rules, files: list[str], result) -> list[str]:
-    """`result` is the run of `rules` on `files`; --rule and `select` are a choice made: no hints."""
+def hints(source, ws, rules, files: list[str], result, cache=None) -> list[str]:
+    """`result` is the run of `rules` on `files`; --rule and `select` are a choice made: no hints.
+    `cache`: the result cache (the trial rule set has entries of its own: a warm run reads no file)."""
     if ws.only or ws.config.select is not None:
         return []
     trials = _trials(ws.config, {rule.id: rule for rule in rules})
     if not trials:
         return []
-    from fixer.cli.session import open_cache
     from fixer.core.runner import run
 
     wanted = [path for path in files if any(rule.applies_to(path) for rule, _ in trials)]
     if not wanted:
         return []
-    cache = open_cache(ws)  # the trial rule set has entries of its own: a warm run reads no file for hints
-    try:
-        tried = run(source, ws.config, [rule for rule, _ in trials], only=wanted, cache=cache, texts=False)
-    finally:
-        if cache is not None:
-            cache.close()
+    tried = run(source, ws.config, [rule for rule, _ in trials], only=wanted, cache=cache, texts=False)
     said = []
     for rule, running in trials:
         fixes, review, places = _acts(tried, rule.id)

@@ -114,7 +114,12 @@ def off_rule_hints(source, ws: Workspace, rules, result) -> list[str]:
         return []
     from fixer.cli.hints import hints
 
-    return hints(source, ws, rules, ws.checked or [], result)
+    cache = open_cache(ws)
+    try:
+        return hints(source, ws, rules, ws.checked or [], result, cache)
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 def _select(source, ws: Workspace, files: list[str], paths: list[str]) -> list[str]:
