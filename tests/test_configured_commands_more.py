@@ -95,7 +95,8 @@ def hostile_remote(tmp_path: Path, forge, name: str, files: dict[str, str], mark
     """A repository on the forge whose bare repository names a program for every hook, a filter for
     every file (required), an fsmonitor and, for its own remote, an upload-pack and receive-pack."""
     tools = tmp_path / "tools"
-    tool = executable(tools / "tool", f'#!/bin/sh\ntouch "{marker}/$1"\nshift\n[ "$1" = cat ] && shift && exec cat "$@"\nexit 0\n')
+    tool = executable(tools / "tool",
+                      f'#!/bin/sh\ntouch "{marker}/$1"\nshift\n[ "$1" = cat ] && shift && exec cat "$@"\nexit 0\n')
     for pack in ("upload-pack", "receive-pack"):
         executable(tools / pack, f'#!/bin/sh\ntouch "{marker}/{pack}"\nexec git-{pack} "$@"\n')
     hooks = tmp_path / "hooks" / name
@@ -155,3 +156,13 @@ def test_campaign_run_status_and_close_run_nothing_the_remotes_configure(tmp_pat
                 assert [p["head"] for p in forge.pulls["acme/alpha"].values()] == [BRANCH]
         assert branch_sha(tmp_path / "remotes" / "alpha.git") is None  # close deleted the pushed branch
         assert any(r["authorization"] == f"token {TOKENS['GITHUB_TOKEN']}" for r in forge.requests)
+
+
+def test_which_remotes_start_their_receive_pack_on_this_machine():
+    from fixer.git.command import is_local_url
+
+    local = ["/srv/git/a.git", "../a.git", "a.git", "file:///srv/git/a.git", "./x:y.git", "/tmp/x:y"]
+    elsewhere = ["git@github.com:acme/a.git", "ssh://git@host/a.git", "https://github.com/acme/a.git",
+                 "http://127.0.0.1:8080/a.git", "git://host/a.git", "host:a.git", "ext::sh -c x"]
+    assert [url for url in local if not is_local_url(url)] == []
+    assert [url for url in elsewhere if is_local_url(url)] == []

@@ -180,7 +180,8 @@ def receive_pack(repo: Repo, remote: str) -> str:
     except GitError:  # not a remote's name: the URL itself
         urls = [remote]
     if any(is_local_url(url) for url in urls):
-        return f"--receive-pack={shlex.quote(git_executable(repo))} {' '.join(as_options(LOCAL_RECEIVE_SETTINGS))} receive-pack"
+        settings = " ".join(shlex.quote(part) for part in as_options(LOCAL_RECEIVE_SETTINGS))
+        return f"--receive-pack={shlex.quote(git_executable(repo))} {settings} receive-pack"
     return RECEIVE_PACK
 
 
