@@ -13,11 +13,10 @@ import shutil
 from pathlib import Path
 from urllib.parse import quote
 
-from git import GitCommandError, Repo
+from git import Repo
 
 from fixer.core.errors import GitError
-from fixer.git.command import (BASE_SETTINGS, RECEIVE_PACK, UPLOAD_PACK, as_options, first_reason, harden,
-                               run_git)
+from fixer.git.command import UPLOAD_PACK, clone, harden, push, run_git
 
 BLOB_FILTER = "blob:limit=1m"
 
@@ -46,13 +45,10 @@ def _clone(url: str, path: Path) -> None:
     shutil.rmtree(partial, ignore_errors=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        # The repository is someone else's: no hook, fsmonitor or configured upload-pack of its runs.
-        Repo.clone_from(url, partial, bare=True, no_local=True, single_branch=True, no_tags=True,
-                        filter=BLOB_FILTER, env={"GIT_TERMINAL_PROMPT": "0"},
-                        multi_options=[*as_options(BASE_SETTINGS), UPLOAD_PACK], allow_unsafe_options=True)
-    except GitCommandError as exc:
+        clone(url, partial, ("--bare", "--single-branch", "--no-tags", f"--filter={BLOB_FILTER}"))
+    except GitError as exc:
         shutil.rmtree(partial, ignore_errors=True)
-        raise GitError(f"cannot clone {url}: {first_reason(str(exc.stderr or exc))}") from None
+        raise GitError(f"cannot clone {url}: {str(exc).removeprefix('git clone failed: ')}") from None
     shutil.rmtree(path, ignore_errors=True)
     partial.rename(path)
 
@@ -86,9 +82,10 @@ def mirror_branch(repo: Repo, url: str, branch: str) -> str | None:
 def delete_remote_branch(repo: Repo, url: str, branch: str, expected: str) -> None:
     """Delete the branch on the remote only while it is still at `expected`: commits someone added
     since are never thrown away (git's --force-with-lease)."""
-    _git(repo, url, ["push", RECEIVE_PACK, "--no-verify", f"--force-with-lease=refs/heads/{branch}:{expected}",
-                     "origin",
-                     f":refs/heads/{branch}"])
+    try:
+        push(repo, "origin", f":refs/heads/{branch}", flags=(f"--force-with-lease=refs/heads/{branch}:{expected}",))
+    except GitError as exc:
+        raise GitError(f"{url}: {exc}") from None
 
 
 def bare_for(url: str, path: Path) -> Repo:

@@ -8,7 +8,6 @@ limit, is asked again after the forge's `Retry-After` or rate-limit reset time.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 
@@ -34,12 +33,16 @@ _taken: dict[str, str] = {}
 
 def take_token(env_name: str) -> None:
     """At the start of a campaign command: take $env_name out of the environment for this command."""
+    from fixer.git.command import take_secret
+
     _taken.clear()
-    _taken[env_name] = os.environ.pop(env_name, "")
+    _taken[env_name] = take_secret(env_name)
 
 
 def token_or_empty(env_name: str) -> str:
-    return _taken[env_name] if env_name in _taken else os.environ.get(env_name, "")
+    from fixer.git.command import take_secret
+
+    return _taken[env_name] if env_name in _taken else take_secret(env_name)
 
 
 def token_from(env_name: str) -> str:

@@ -556,6 +556,9 @@ def main_options(
     verbose: bool = VerboseOpt,
 ):
     """Options given before the command apply to it, as in git: `fixer -C services/api check`."""
+    from fixer.core import secrets
+
+    secrets.take_all()  # before any work: no git, hook, worker or --verify command inherits a forge token
     _before_command.clear()
     _before_command.update(directory=directory, config=config, quiet=quiet, verbose=verbose)
 

@@ -43,7 +43,7 @@ def make_repo(target: Path):
     # An `origin` for `fixer pr --dry-run` to check the branch against: a bare repository inside .git,
     # so the working tree stays clean and removing the demo removes it too.
     origin = Path(repo.git_dir) / "demo-origin.git"
-    git.Repo.init(origin, bare=True)
+    harden(git.Repo.init(origin, bare=True))
     repo.create_remote("origin", str(origin))
     return repo
 
@@ -150,7 +150,9 @@ def _found(data: dict) -> list[str]:
 
 def _hunks(repo) -> str:
     """`6 files, +10 -59`, from git's own count."""
-    stat = repo.git.diff("main", "fixer/cleanup", "--numstat").splitlines()
+    from fixer.git.command import SAFE_DIFF, run_git
+
+    stat = run_git(repo, ["diff", *SAFE_DIFF, "--numstat", "main", "fixer/cleanup"]).splitlines()
     added = sum(int(line.split()[0]) for line in stat)
     removed = sum(int(line.split()[1]) for line in stat)
     return f"{plural(len(stat), 'file')}, +{added} -{removed} lines"
@@ -158,7 +160,9 @@ def _hunks(repo) -> str:
 
 def _first_hunk(repo, path: str) -> str:
     """The file's header and its first hunk, from the branch's diff."""
-    lines = repo.git.diff("main", "fixer/cleanup", "--", path).splitlines()
+    from fixer.git.command import SAFE_DIFF, run_git
+
+    lines = run_git(repo, ["diff", *SAFE_DIFF, "main", "fixer/cleanup", "--", path]).splitlines()
     hunks = [i for i, line in enumerate(lines) if line.startswith("@@")]
     end = hunks[1] if len(hunks) > 1 else len(lines)
     return "\n".join(line for line in lines[:end] if not line.startswith("index ")) + "\n"

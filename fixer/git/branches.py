@@ -27,10 +27,9 @@ BOT = Actor("fixer-bot", "fixer-bot@users.noreply.github.com")
 
 def open_repo(path) -> Repo:
     try:
-        repo = Repo(path, search_parent_directories=True)
+        return harden(Repo(path, search_parent_directories=True))
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise GitError(f"{path}: not a git repository (use --in-place to fix files without git)") from None
-    return harden(repo)
 
 
 def maybe_repo(path) -> Repo | None:

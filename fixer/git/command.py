@@ -13,20 +13,27 @@ textconv drivers, and `remote.*.uploadpack`/`receivepack`. fixer turns each of t
 - `--no-ext-diff --no-textconv` on the one diff fixer shows;
 - upload-pack/receive-pack pinned to git's own on every call that talks to a remote (a remote's
   `uploadpack` config can't be overridden with `-c`: git takes its first value), and the `ext::`
-  transport refused.
+  transport refused;
+- a push to a repository on this machine (a path or file:// URL) starts that repository's
+  receive-pack here, as the user, and git hands it none of the `-c` settings above: its receive-pack
+  is told them itself, so the other repository's hooks (pre-receive, update, post-receive,
+  reference-transaction, ...), its auto-gc and its `updateInstead` checkout don't run either.
 
-The forge token never reaches git's environment: `take_secret` removes it from the process environment
-the moment it is read, and the push alone gets it, through a credential helper that reads it from a
-pipe (so it is in no environment, no command line and no file).
+The forge tokens never reach git's environment: every command takes them out of the process
+environment when it starts (fixer.core.secrets), `run_git` leaves them out again, and the push alone
+gets its token, through a credential helper that reads it from a pipe (so it is in no environment, no
+command line and no file).
 """
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import subprocess
 
 from git import Repo
 
+from fixer.core import secrets
 from fixer.core.errors import GitError
 
 BASE_SETTINGS = (
@@ -39,6 +46,10 @@ BASE_SETTINGS = (
 SAFE_DIFF = ("--no-ext-diff", "--no-textconv")
 UPLOAD_PACK = "--upload-pack=git-upload-pack"
 RECEIVE_PACK = "--receive-pack=git-receive-pack"
+# What a receive-pack fixer starts on this machine is told: none of the other repository's hooks, no
+# auto-gc, and no checkout of its working tree (`receive.denyCurrentBranch=updateInstead` would run
+# its filters). git runs the option's value with the shell, the repository's path appended.
+LOCAL_RECEIVE_SETTINGS = (*BASE_SETTINGS, "receive.autogc=false", "receive.denyCurrentBranch=refuse")
 # Filter driver keys, and the value that turns each off: an empty command is no filter, and a
 # filter that is not run must not be `required`.
 FILTER_KEYS = {"clean": "", "smudge": "", "process": "", "required": "false"}
@@ -50,7 +61,8 @@ def git_executable(repo: Repo | None = None) -> str:
 
 
 def _plain_env(env: dict[str, str] | None = None) -> dict[str, str]:
-    return {**os.environ, "LC_ALL": "C", "LANGUAGE": "C", "GIT_TERMINAL_PROMPT": "0", **(env or {})}
+    return {**secrets.without_secrets(dict(os.environ)), "LC_ALL": "C", "LANGUAGE": "C", "GIT_TERMINAL_PROMPT": "0",
+            **(env or {})}
 
 
 def as_options(settings) -> list[str]:
@@ -92,23 +104,35 @@ def harden(repo: Repo) -> Repo:
     return repo
 
 
+def clone(url: str, target, options: tuple[str, ...] = ()) -> None:
+    """`git clone` of someone else's repository, with the settings every call gets in force from the
+    start (no hook, fsmonitor or configured upload-pack of its runs) and kept in the clone's config."""
+    command = [git_executable(), *as_options(BASE_SETTINGS), "clone", "--quiet", UPLOAD_PACK, "--no-local",
+               *as_options(BASE_SETTINGS), *options, "--", url, str(target)]
+    _run(command, ["clone"], None, _plain_env(), ())
+
+
 def run_git(repo: Repo, args: list[str], data: bytes | None = None, env: dict[str, str] | None = None,
             pass_fds: tuple[int, ...] = (), options: tuple[str, ...] = (), strip: bool = True) -> str:
     """Run one git command; a failure becomes a one-line GitError with git's own reason. The output
     is stripped unless `strip` is false (porcelain formats start with a meaningful space)."""
     command = [git_executable(repo), *as_options(safe_settings(repo)), *options, *args]
+    out = _run(command, args, data, _plain_env({"GIT_OPTIONAL_LOCKS": "0", **(env or {})}), pass_fds,
+               cwd=repo.working_tree_dir or repo.git_dir)
+    return out.strip() if strip else out
+
+
+def _run(command: list[str], args: list[str], data: bytes | None, env: dict[str, str], pass_fds: tuple[int, ...],
+         cwd=None) -> str:
     try:
-        proc = subprocess.run(command, input=data, cwd=repo.working_tree_dir or repo.git_dir,
-                              env=_plain_env({"GIT_OPTIONAL_LOCKS": "0", **(env or {})}), capture_output=True,
-                              pass_fds=pass_fds)
+        proc = subprocess.run(command, input=data, cwd=cwd, env=env, capture_output=True, pass_fds=pass_fds)
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror}") from None
     if proc.returncode < 0:
         raise GitError(f"git {args[0]} was killed by {signal.Signals(-proc.returncode).name}")
     if proc.returncode != 0:
         raise GitError(f"git {args[0]} failed: {first_reason(proc.stderr.decode('utf-8', 'replace'))}")
-    out = proc.stdout.decode("utf-8", "surrogateescape")
-    return out.strip() if strip else out
+    return proc.stdout.decode("utf-8", "surrogateescape")
 
 
 def first_reason(stderr: str) -> str:
@@ -135,14 +159,38 @@ def fetch(repo: Repo, *args: str) -> str:
 def take_secret(name: str) -> str:
     """The variable's value, removed from the environment so that no git (or anything git starts)
     inherits it."""
-    return os.environ.pop(name, "")
+    return secrets.take(name)
 
 
-def push(repo: Repo, remote: str, refspec: str, token: str = "") -> str:
+def is_local_url(url: str) -> bool:
+    """Whether git reaches `url` by starting the other side's programs on this machine (git's own
+    test for a local path, plus file:// URLs); ssh, http(s) and remote helpers are elsewhere."""
+    if url.startswith("file://"):
+        return True
+    if "://" in url or "::" in url:
+        return False
+    colon, slash = url.find(":"), url.find("/")
+    return colon < 0 or 0 <= slash < colon
+
+
+def receive_pack(repo: Repo, remote: str) -> str:
+    """The --receive-pack option for a push to `remote` (a remote's name, or a URL)."""
+    try:
+        urls = run_git(repo, ["remote", "get-url", "--push", "--all", remote]).splitlines()
+    except GitError:  # not a remote's name: the URL itself
+        urls = [remote]
+    if any(is_local_url(url) for url in urls):
+        settings = " ".join(shlex.quote(part) for part in as_options(LOCAL_RECEIVE_SETTINGS))
+        return f"--receive-pack={shlex.quote(git_executable(repo))} {settings} receive-pack"
+    return RECEIVE_PACK
+
+
+def push(repo: Repo, remote: str, refspec: str, token: str = "", flags: tuple[str, ...] = ()) -> str:
     """`git push --no-verify`; with a token, git asks for credentials only through fixer's helper,
     which reads them from a pipe this call alone holds."""
+    args = ["push", receive_pack(repo, remote), "--no-verify", "--porcelain", *flags, remote, refspec]
     if not token:
-        return run_git(repo, ["push", RECEIVE_PACK, "--no-verify", "--porcelain", remote, refspec])
+        return run_git(repo, args)
     read_end, write_end = os.pipe()
     try:
         # A pipe buffer holds far more than a token: the write never waits for a reader.
@@ -150,7 +198,7 @@ def push(repo: Repo, remote: str, refspec: str, token: str = "") -> str:
         os.close(write_end)
         write_end = -1
         helper = f'!f() {{ test "$1" = get && cat /dev/fd/{read_end}; }}; f'
-        return run_git(repo, ["push", RECEIVE_PACK, "--no-verify", "--porcelain", remote, refspec], pass_fds=(read_end,),
+        return run_git(repo, args, pass_fds=(read_end,),
                        options=("-c", "credential.helper=", "-c", f"credential.helper={helper}",
                                 "-c", "credential.interactive=false"))
     finally:
