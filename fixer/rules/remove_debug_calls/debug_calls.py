@@ -180,7 +180,10 @@ class Finder:
     def _deliberate(self, call: Node) -> bool:
         """Uses of a debug call that are on purpose by their shape, not even worth a report: inside an
         Nx `defn`/`deftransform`, a function value `&IO.inspect/1` (a callback, a struct default),
-        and a helper whose whole body is the call on its own parameters (`def pry, do: IEx.pry()`)."""
+        a helper whose whole body is the call on its own parameters (`def pry, do: IEx.pry()`), and a call
+        whose output a test captures (`capture_io(fn -> assert dbg(x) == 1 end)`)."""
+        if self.intent.swallowed(call):
+            return True
         parent = call.parent
         if parent is not None and parent.type == "binary_operator" and operator_of(parent) == "/" \
                 and parent.parent is not None and parent.parent.type == "unary_operator" \
@@ -352,8 +355,10 @@ class Finder:
             if self.flow.used(parent):
                 return "stage", parent
             node = parent  # `state |> IO.inspect()` on its own: the whole statement goes
-        elif target.kind == "halt" and self._discarded_match(parent, call):
-            node = parent  # `{:ok, _} = :dbg.tracer()`: the match only checks the call
+        elif self._discarded_match(parent, call) and (target.kind == "halt" or _ignored(parent.child_by_field_name("left"))):
+            # `{:ok, _} = :dbg.tracer()` only checks the call; `_ = IO.inspect(x)` cannot fail: either way the
+            # match goes with the call (`_ = x` would be a statement that does nothing).
+            node = parent
         elif self.flow.used(call):
             if parent is not None and (parent.type in BLOCKS or parent.type == "pair" and self._is_def_do(parent)):
                 return "return", call
@@ -513,7 +518,7 @@ class Finder:
         if kind == "capture":
             return f"it is captured as a function value (`{self._short(node)}`)"
         if kind == "hollow":
-            whole = self._remove_construct(target, node)
+            whole = self._remove_after(target, node) or self._remove_construct(target, node)
             return whole if whole is not None else self._hollow(node)
         if kind in ("stage", "tap"):
             return self._remove_stage(target, node)
@@ -556,6 +561,25 @@ class Finder:
         plan = self._lines_plan(first, last, "statement", code_end=end, indent_line=lines[0])
         what = operator_of(construct) if construct.type == "binary_operator" else call_name(construct, self.doc)
         return Decision([plan], f"removed the `{what}` that only ran {target.shown}", (start, end))
+
+    def _remove_after(self, target: Target, node: Node) -> Decision | None:
+        """A `try`'s `after` that only runs the debug call goes, `after` line and all, while a `rescue`
+        or `catch` keeps the `try` valid (an `after` whose value nobody reads changes no value)."""
+        block = node.parent
+        holder = block.parent if block is not None else None
+        if block is None or block.type != "after_block" or holder is None or holder.parent is None \
+                or call_name(holder.parent, self.doc) != "try" or block.named_children != [node] \
+                or not any(c.type in ("rescue_block", "catch_block") for c in holder.named_children):
+            return None
+        parts = self._impure(call_arguments(target.call))
+        if effects(parts) or unsure(parts) or raising(parts):
+            return None
+        start, end = self.doc.span(block)
+        lines = whole_lines(self.lines, start, self.doc.span(node)[1])
+        if lines is None:
+            return None
+        plan = self._lines_plan(*lines, "statement", code_end=self.doc.span(node)[1], indent_line=lines[1])
+        return Decision([plan], f"removed the `try`'s `after` that only ran {target.shown}", (start, end))
 
     def _construct_of(self, node: Node) -> Node | None:
         holder = node.parent
@@ -618,6 +642,9 @@ class Finder:
         if holder.type == "binary_operator":
             return f"it is all the `{operator_of(holder)}` around it does, and that value is unused " \
                 "(remove the whole expression by hand if its condition does no work)"
+        if holder.type == "after_block" and holder.parent is not None and call_name(holder.parent.parent, self.doc) == "try":
+            return "it is all that the `after` of its `try` does, and a `try` needs a `rescue`, `catch` or `after` " \
+                "(replace the `try` with its body by hand)"
         owner = holder
         while owner is not None and not (owner.type == "call" or owner.type == "anonymous_function"):
             owner = owner.parent
@@ -1407,3 +1434,8 @@ def _needs_parens(item: Node, call: Node, doc: Doc) -> bool:
     if inner == outer and side == assoc:
         return False
     return outer_op in REQUIRED_PARENS or outer > inner or inner == outer
+
+
+def _ignored(pattern: Node | None) -> bool:
+    """`_` or `_name`: a pattern that matches anything and binds nothing anyone may read."""
+    return pattern is not None and pattern.type == "identifier" and pattern.text.decode().startswith("_")
