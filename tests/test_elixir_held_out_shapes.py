@@ -226,3 +226,58 @@ def test_an_after_that_only_inspects_goes_while_the_try_keeps_its_rescue(tmp_pat
     after_runs = run_calls(tmp_path, "run-after", after, calls)
     assert [line.split(" | ")[0] for line in before_runs] == [line.split(" | ")[0] for line in after_runs]
     assert all(line.endswith('printed ""') for line in after_runs), after_runs
+
+
+REBOUND = '''
+defmodule Shop.Cart do
+  def add(cart, item) do
+    cart = cart |> IO.inspect(label: "cart")
+    items = IO.inspect(item, label: "item")
+    item = IO.inspect(item, label: "item")
+    %{cart | items: [item | cart.items] ++ [items]}
+  end
+
+  def status(resp) do
+    # print the response
+    IO.inspect(resp)
+    # a 2xx is fine
+    resp.status in 200..299
+  end
+end
+'''
+
+
+def test_a_variable_rebound_to_its_inspected_self_loses_the_whole_match(tmp_path):
+    result = fix(REBOUND)
+    after = result.new
+    assert "cart = cart" not in after and "item = item" not in after, after
+    assert "    items = item\n" in after  # a new name: the binding is read later, it stays
+    assert "print the response" not in after  # it described the removed call
+    assert "# a 2xx is fine" in after  # it describes the code that stays
+    assert_formatted(REBOUND.lstrip(), after)
+    assert warnings_of(tmp_path, "after", after) == []
+    calls = ["{:add, [%{items: [1]}, 2]}", "{:status, [%{status: 204}]}"]
+    before_runs = run_calls(tmp_path, "run-before", REBOUND, calls)
+    after_runs = run_calls(tmp_path, "run-after", after, calls)
+    assert [line.split(" | ")[0] for line in before_runs] == [line.split(" | ")[0] for line in after_runs]
+    assert all(line.endswith('printed ""') for line in after_runs), after_runs
+
+
+def test_a_rebinding_in_one_function_does_not_shield_a_variable_of_another(tmp_path):
+    source = '''
+    defmodule Shop.Stock do
+      def reserve(cart) do
+        cart = cart |> IO.inspect(label: "cart")
+        Map.put(cart, :reserved, true)
+      end
+
+      def release(cart, id) do
+        IO.inspect(cart, label: "cart")
+        id
+      end
+    end
+    '''
+    after = fix(source).new
+    assert "def release(_cart, id) do" in after, after
+    assert "def reserve(cart) do" in after and "cart = cart" not in after, after
+    assert warnings_of(tmp_path, "after", after) == []

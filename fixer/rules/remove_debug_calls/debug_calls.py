@@ -47,7 +47,8 @@ NUMERICAL_DEFINITIONS = frozenset({"defn", "defnp", "deftransform", "deftransfor
 # A function named so, whose whole body is a debug call, is a debugging helper (`def pry, do: IEx.pry()`).
 HELPER_WORDS = frozenset({"pry", "dbg", "debug", "inspect", "trace", "break", "breakpoint", "peek", "spy"})
 # A comment right above a deleted statement goes with it when it talks about debugging.
-COMMENT_GOES = re.compile(r"(?i)debug|inspect|\blog(?:ging|s)?\b|\bdbg\b|\btrace\b|\bpry\b")
+COMMENT_GOES = re.compile(r"(?i)debug|inspect|\blog(?:ging|s)?\b|\bdbg\b|\btrace\b|\bpry\b"
+                          r"|\bprint(?:s|ed|ing)?\b|\bdump(?:s|ed|ing)?\b|\bpeek\b")
 LINE_LENGTH = 98
 # Binary operator precedence, lowest first (Elixir's operator table).
 PRECEDENCE = {op: level for level, ops in enumerate([
@@ -350,7 +351,10 @@ class Finder:
             return "capture", capture
         parent = call.parent
         node = call
-        if parent is not None and parent.type == "binary_operator" and operator_of(parent) == "|>" \
+        rebound = self._self_rebinding(target)
+        if rebound is not None:
+            node = rebound  # `x = x |> IO.inspect()`: without the call the match is `x = x`, so it goes whole
+        elif parent is not None and parent.type == "binary_operator" and operator_of(parent) == "|>" \
                 and parent.child_by_field_name("right") == call:
             if self.flow.used(parent):
                 return "stage", parent
@@ -373,6 +377,27 @@ class Finder:
                 return "statement", node  # its work stays as the branch's statement
             return "hollow", node
         return "statement", node
+
+    def _self_rebinding(self, target: Target) -> Node | None:
+        """The statement `x = x |> IO.inspect(...)` or `x = IO.inspect(x, ...)` (nobody reads its value)."""
+        call = target.call
+        if target.kind != "identity":
+            return None
+        pipe = call.parent
+        if pipe is not None and pipe.type == "binary_operator" and operator_of(pipe) == "|>" \
+                and pipe.child_by_field_name("right") == call:
+            expression, value = pipe, pipe.child_by_field_name("left")
+        else:
+            arguments = call_arguments(call)
+            expression, value = call, arguments[0] if arguments else None
+        match = expression.parent
+        if value is None or value.type != "identifier" or match is None or match.type != "binary_operator" \
+                or operator_of(match) != "=" or match.child_by_field_name("right") != expression:
+            return None
+        left = match.child_by_field_name("left")
+        if left is None or left.type != "identifier" or self.doc.node_text(left) != self.doc.node_text(value):
+            return None
+        return match if match.parent is not None and match.parent.type in BLOCKS and not self.flow.used(match) else None
 
     def _branch(self, block: Node) -> bool:
         """A block that deleting its only statement would leave empty and doing nothing: a branch,
@@ -1112,8 +1137,15 @@ class Finder:
         renames, blocked = [], []
         if not removed:
             return renames, blocked
-        for variable in variables(self.doc, lambda name: not name.startswith("_"), removed):
+        found = list(variables(self.doc, lambda name: not name.startswith("_"), removed))
+        # `x = x |> IO.inspect()` removed: the reads of that rebinding now read the x before it.
+        inherited = [v for v in found if any(self._gone(b) for b in v.bindings)
+                     and not all(self._gone(read) for read in v.reads)]
+        for variable in found:
             if not variable.reads or not all(self._gone(read) for read in variable.reads):
+                continue
+            if any(v.name == variable.name and variable.scope.start_byte <= v.scope.start_byte
+                   and v.scope.end_byte <= variable.scope.end_byte for v in inherited):
                 continue
             if any(self._gone(binding) for binding in variable.bindings):
                 continue
