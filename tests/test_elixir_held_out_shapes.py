@@ -281,3 +281,42 @@ def test_a_rebinding_in_one_function_does_not_shield_a_variable_of_another(tmp_p
     assert "def release(_cart, id) do" in after, after
     assert "def reserve(cart) do" in after and "cart = cart" not in after, after
     assert warnings_of(tmp_path, "after", after) == []
+
+
+EACH_CAPTURE = '''
+defmodule Shop.Audit do
+  def check(rows) do
+    Enum.each(rows, &IO.inspect(&1, label: "row"))
+    length(rows)
+  end
+
+  def sum(rows) do
+    Enum.each(load(rows), &IO.inspect(&1, label: "row"))
+    Enum.sum(rows)
+  end
+
+  def total(rows) do
+    Enum.map(rows, &IO.inspect(&1 * 2, label: "doubled"))
+  end
+
+  defp load(rows) do
+    send(self(), :loaded)
+    rows
+  end
+end
+'''
+
+
+def test_an_enum_each_that_only_inspects_through_a_capture_goes_whole(tmp_path):
+    result = fix(EACH_CAPTURE)
+    after = result.new
+    assert "  def check(rows) do\n    length(rows)\n" in after, after
+    assert 'Enum.each(load(rows), &IO.inspect(&1, label: "row"))' in after  # its list does work: reported
+    assert 'Enum.map(rows, &IO.inspect(&1 * 2, label: "doubled"))' in after  # the capture's value is used
+    assert len([f for f in result.findings if not f.fixed]) == 2
+    assert_formatted(EACH_CAPTURE.lstrip(), after)
+    assert warnings_of(tmp_path, "after", after) == []
+    calls = ["{:check, [[1, 2]]}"]
+    before_runs = run_calls(tmp_path, "run-before", EACH_CAPTURE, calls)
+    after_runs = run_calls(tmp_path, "run-after", after, calls)
+    assert before_runs[0].split(" | ")[0] == after_runs[0].split(" | ")[0] and after_runs[0].endswith('printed ""')

@@ -541,7 +541,8 @@ class Finder:
     def _decide(self, target: Target, kind: str, node: Node) -> Decision | str:
         """The plans that remove the call (a Decision), or why it cannot be fixed safely (a str)."""
         if kind == "capture":
-            return f"it is captured as a function value (`{self._short(node)}`)"
+            whole = self._remove_construct(target, node) if self._each_capture(node) is not None else None
+            return whole if whole is not None else f"it is captured as a function value (`{self._short(node)}`)"
         if kind == "hollow":
             whole = self._remove_after(target, node) or self._remove_construct(target, node)
             return whole if whole is not None else self._hollow(node)
@@ -606,7 +607,20 @@ class Finder:
         plan = self._lines_plan(*lines, "statement", code_end=self.doc.span(node)[1], indent_line=lines[1])
         return Decision([plan], f"removed the `try`'s `after` that only ran {target.shown}", (start, end))
 
+    def _each_capture(self, capture: Node) -> Node | None:
+        """The `Enum.each` whose function is `capture`, when the capture is only the call
+        (`Enum.each(rows, &IO.inspect(&1, label: "row"))`)."""
+        operand = capture.named_children[-1] if capture.named_children else None
+        arguments = capture.parent
+        caller = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+        if operand is None or operand.type != "call" or caller is None or caller.type != "call" \
+                or call_arguments(caller)[-1] != capture:
+            return None
+        return caller if self.names.resolve(caller).name == "Enum.each" else None
+
     def _construct_of(self, node: Node) -> Node | None:
+        if node.type == "unary_operator":
+            return self._each_capture(node)
         holder = node.parent
         if holder.type == "binary_operator":
             return holder
