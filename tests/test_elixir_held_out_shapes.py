@@ -320,3 +320,26 @@ def test_an_enum_each_that_only_inspects_through_a_capture_goes_whole(tmp_path):
     before_runs = run_calls(tmp_path, "run-before", EACH_CAPTURE, calls)
     after_runs = run_calls(tmp_path, "run-after", after, calls)
     assert before_runs[0].split(" | ")[0] == after_runs[0].split(" | ")[0] and after_runs[0].endswith('printed ""')
+
+
+def test_an_underscored_binding_that_is_read_later_keeps_its_match(tmp_path):
+    source = '''
+    defmodule Shop.Pricing do
+      def price(x) do
+        _v = IO.inspect(x * 2, label: "v")
+        _v + 1
+      end
+
+      def start(x) do
+        {:ok, _pid} = :dbg.tracer()
+        {_pid, x}
+      end
+    end
+    '''
+    after = fix(source).new
+    assert "    _v = x * 2\n    _v + 1\n" in after, after
+    assert "{:ok, _pid} = :dbg.tracer()" in after, after  # reported: its result is used
+    calls = ["{:price, [3]}"]
+    before_runs = run_calls(tmp_path, "run-before", textwrap.dedent(source).lstrip(), calls)
+    after_runs = run_calls(tmp_path, "run-after", after, calls)
+    assert before_runs[0].split(" | ")[0] == after_runs[0].split(" | ")[0] and after_runs[0].endswith('printed ""')

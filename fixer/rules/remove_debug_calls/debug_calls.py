@@ -418,12 +418,22 @@ class Finder:
         stack = [left]
         while stack:
             node = stack.pop()
-            if node.type == "identifier" and not self.doc.node_text(node).startswith("_"):
+            if node.type == "identifier" and (not self.doc.node_text(node).startswith("_")
+                                              or self._read_after(self.doc.node_text(node), match)):
                 return False
             if node.type in ("unary_operator",) and operator_of(node) == "^":
                 return False  # a pinned value: the match is a check on it
             stack.extend(node.children)
         return True
+
+    def _read_after(self, name: str, match: Node) -> bool:
+        """`_v = ...` whose `_v` is read later in its function (the compiler warns, but it is read)."""
+        if name == "_":
+            return False
+        function = self.intent.function_of(match)
+        end = self.doc.char(function.node.end_byte) if function is not None else len(self.doc.text)
+        after = self.doc.text[self.doc.char(match.end_byte):end]
+        return re.search(rf"(?<![\w@.:]){re.escape(name)}(?![\w?!:])", after) is not None
 
     def _owner_name(self, pair: Node) -> str | None:
         call = pair.parent.parent.parent if pair.parent is not None and pair.parent.parent is not None else None
