@@ -27,9 +27,10 @@ class RemoveDebugCalls(Rule):
         `after` drops its value), `fn` clauses, comprehensions, keyword forms (`if c, do: x`) and
         any nesting of them, up to the function's return value. Where the value is used, the call
         becomes what it returns (`x |> IO.inspect()` loses the stage, `IO.inspect(x, opts)` becomes
-        `x`, a banner becomes `:ok`); where nobody reads it, the statement goes, and a construct that
-        only ran it (`if c, do: IO.inspect(x)`, `Enum.each(l, fn x -> IO.inspect(x) end)`) goes whole
-        when nothing else in it does work.
+        `x`, a banner becomes `:ok`); where nobody reads it, the statement goes (with a match that
+        only ignores or rebinds it: `_ = IO.inspect(x)`, `x = x |> IO.inspect()`), and a construct
+        that only ran it (`if c, do: IO.inspect(x)`, `Enum.each(l, &IO.inspect(&1, label: "l"))`,
+        a `try`'s `after`) goes whole when nothing else in it does work.
 
     Intent policy:
         A call is removed only when there is evidence it is a debug leftover and none that the output
@@ -45,7 +46,9 @@ class RemoveDebugCalls(Rule):
         removed; purpose with only weak leftover evidence -> left alone; purpose with strong
         evidence, or no evidence either way -> "needs review", with both reasons. Deliberate shapes
         are not even reported: `&IO.inspect/1` as a callback or struct default, a `def pry, do:
-        IEx.pry()` helper, Nx `defn`/`deftransform` bodies, projects under `test/fixtures/`.
+        IEx.pry()` helper, Nx `defn`/`deftransform` bodies, projects under `test/fixtures/`, and
+        output a test swallows with `capture_io` (nobody sees it in a terminal: it is what the test
+        checks).
 
     Purity policy:
         What was inside a removed call goes with it unless it does work. Effects are kept, each as a

@@ -47,7 +47,8 @@ NUMERICAL_DEFINITIONS = frozenset({"defn", "defnp", "deftransform", "deftransfor
 # A function named so, whose whole body is a debug call, is a debugging helper (`def pry, do: IEx.pry()`).
 HELPER_WORDS = frozenset({"pry", "dbg", "debug", "inspect", "trace", "break", "breakpoint", "peek", "spy"})
 # A comment right above a deleted statement goes with it when it talks about debugging.
-COMMENT_GOES = re.compile(r"(?i)debug|inspect|\blog(?:ging|s)?\b|\bdbg\b|\btrace\b|\bpry\b")
+COMMENT_GOES = re.compile(r"(?i)debug|inspect|\blog(?:ging|s)?\b|\bdbg\b|\btrace\b|\bpry\b"
+                          r"|\bprint(?:s|ed|ing)?\b|\bdump(?:s|ed|ing)?\b|\bpeek\b")
 LINE_LENGTH = 98
 # Binary operator precedence, lowest first (Elixir's operator table).
 PRECEDENCE = {op: level for level, ops in enumerate([
@@ -180,7 +181,10 @@ class Finder:
     def _deliberate(self, call: Node) -> bool:
         """Uses of a debug call that are on purpose by their shape, not even worth a report: inside an
         Nx `defn`/`deftransform`, a function value `&IO.inspect/1` (a callback, a struct default),
-        and a helper whose whole body is the call on its own parameters (`def pry, do: IEx.pry()`)."""
+        a helper whose whole body is the call on its own parameters (`def pry, do: IEx.pry()`), and a call
+        whose output a test captures (`capture_io(fn -> assert dbg(x) == 1 end)`)."""
+        if self.intent.swallowed(call):
+            return True
         parent = call.parent
         if parent is not None and parent.type == "binary_operator" and operator_of(parent) == "/" \
                 and parent.parent is not None and parent.parent.type == "unary_operator" \
@@ -347,13 +351,18 @@ class Finder:
             return "capture", capture
         parent = call.parent
         node = call
-        if parent is not None and parent.type == "binary_operator" and operator_of(parent) == "|>" \
+        rebound = self._self_rebinding(target)
+        if rebound is not None:
+            node = rebound  # `x = x |> IO.inspect()`: without the call the match is `x = x`, so it goes whole
+        elif parent is not None and parent.type == "binary_operator" and operator_of(parent) == "|>" \
                 and parent.child_by_field_name("right") == call:
             if self.flow.used(parent):
                 return "stage", parent
             node = parent  # `state |> IO.inspect()` on its own: the whole statement goes
-        elif target.kind == "halt" and self._discarded_match(parent, call):
-            node = parent  # `{:ok, _} = :dbg.tracer()`: the match only checks the call
+        elif self._discarded_match(parent, call) and (target.kind == "halt" or _ignored(parent.child_by_field_name("left"))):
+            # `{:ok, _} = :dbg.tracer()` only checks the call; `_ = IO.inspect(x)` cannot fail: either way the
+            # match goes with the call (`_ = x` would be a statement that does nothing).
+            node = parent
         elif self.flow.used(call):
             if parent is not None and (parent.type in BLOCKS or parent.type == "pair" and self._is_def_do(parent)):
                 return "return", call
@@ -368,6 +377,27 @@ class Finder:
                 return "statement", node  # its work stays as the branch's statement
             return "hollow", node
         return "statement", node
+
+    def _self_rebinding(self, target: Target) -> Node | None:
+        """The statement `x = x |> IO.inspect(...)` or `x = IO.inspect(x, ...)` (nobody reads its value)."""
+        call = target.call
+        if target.kind != "identity":
+            return None
+        pipe = call.parent
+        if pipe is not None and pipe.type == "binary_operator" and operator_of(pipe) == "|>" \
+                and pipe.child_by_field_name("right") == call:
+            expression, value = pipe, pipe.child_by_field_name("left")
+        else:
+            arguments = call_arguments(call)
+            expression, value = call, arguments[0] if arguments else None
+        match = expression.parent
+        if value is None or value.type != "identifier" or match is None or match.type != "binary_operator" \
+                or operator_of(match) != "=" or match.child_by_field_name("right") != expression:
+            return None
+        left = match.child_by_field_name("left")
+        if left is None or left.type != "identifier" or self.doc.node_text(left) != self.doc.node_text(value):
+            return None
+        return match if match.parent is not None and match.parent.type in BLOCKS and not self.flow.used(match) else None
 
     def _branch(self, block: Node) -> bool:
         """A block that deleting its only statement would leave empty and doing nothing: a branch,
@@ -388,12 +418,22 @@ class Finder:
         stack = [left]
         while stack:
             node = stack.pop()
-            if node.type == "identifier" and not self.doc.node_text(node).startswith("_"):
+            if node.type == "identifier" and (not self.doc.node_text(node).startswith("_")
+                                              or self._read_after(self.doc.node_text(node), match)):
                 return False
             if node.type in ("unary_operator",) and operator_of(node) == "^":
                 return False  # a pinned value: the match is a check on it
             stack.extend(node.children)
         return True
+
+    def _read_after(self, name: str, match: Node) -> bool:
+        """`_v = ...` whose `_v` is read later in its function (the compiler warns, but it is read)."""
+        if name == "_":
+            return False
+        function = self.intent.function_of(match)
+        end = self.doc.char(function.node.end_byte) if function is not None else len(self.doc.text)
+        after = self.doc.text[self.doc.char(match.end_byte):end]
+        return re.search(rf"(?<![\w@.:]){re.escape(name)}(?![\w?!:])", after) is not None
 
     def _owner_name(self, pair: Node) -> str | None:
         call = pair.parent.parent.parent if pair.parent is not None and pair.parent.parent is not None else None
@@ -511,9 +551,10 @@ class Finder:
     def _decide(self, target: Target, kind: str, node: Node) -> Decision | str:
         """The plans that remove the call (a Decision), or why it cannot be fixed safely (a str)."""
         if kind == "capture":
-            return f"it is captured as a function value (`{self._short(node)}`)"
+            whole = self._remove_construct(target, node) if self._each_capture(node) is not None else None
+            return whole if whole is not None else f"it is captured as a function value (`{self._short(node)}`)"
         if kind == "hollow":
-            whole = self._remove_construct(target, node)
+            whole = self._remove_after(target, node) or self._remove_construct(target, node)
             return whole if whole is not None else self._hollow(node)
         if kind in ("stage", "tap"):
             return self._remove_stage(target, node)
@@ -557,7 +598,39 @@ class Finder:
         what = operator_of(construct) if construct.type == "binary_operator" else call_name(construct, self.doc)
         return Decision([plan], f"removed the `{what}` that only ran {target.shown}", (start, end))
 
+    def _remove_after(self, target: Target, node: Node) -> Decision | None:
+        """A `try`'s `after` that only runs the debug call goes, `after` line and all, while a `rescue`
+        or `catch` keeps the `try` valid (an `after` whose value nobody reads changes no value)."""
+        block = node.parent
+        holder = block.parent if block is not None else None
+        if block is None or block.type != "after_block" or holder is None or holder.parent is None \
+                or call_name(holder.parent, self.doc) != "try" or block.named_children != [node] \
+                or not any(c.type in ("rescue_block", "catch_block") for c in holder.named_children):
+            return None
+        parts = self._impure(call_arguments(target.call))
+        if effects(parts) or unsure(parts) or raising(parts):
+            return None
+        start, end = self.doc.span(block)
+        lines = whole_lines(self.lines, start, self.doc.span(node)[1])
+        if lines is None:
+            return None
+        plan = self._lines_plan(*lines, "statement", code_end=self.doc.span(node)[1], indent_line=lines[1])
+        return Decision([plan], f"removed the `try`'s `after` that only ran {target.shown}", (start, end))
+
+    def _each_capture(self, capture: Node) -> Node | None:
+        """The `Enum.each` whose function is `capture`, when the capture is only the call
+        (`Enum.each(rows, &IO.inspect(&1, label: "row"))`)."""
+        operand = capture.named_children[-1] if capture.named_children else None
+        arguments = capture.parent
+        caller = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+        if operand is None or operand.type != "call" or caller is None or caller.type != "call" \
+                or call_arguments(caller)[-1] != capture:
+            return None
+        return caller if self.names.resolve(caller).name == "Enum.each" else None
+
     def _construct_of(self, node: Node) -> Node | None:
+        if node.type == "unary_operator":
+            return self._each_capture(node)
         holder = node.parent
         if holder.type == "binary_operator":
             return holder
@@ -618,6 +691,9 @@ class Finder:
         if holder.type == "binary_operator":
             return f"it is all the `{operator_of(holder)}` around it does, and that value is unused " \
                 "(remove the whole expression by hand if its condition does no work)"
+        if holder.type == "after_block" and holder.parent is not None and call_name(holder.parent.parent, self.doc) == "try":
+            return "it is all that the `after` of its `try` does, and a `try` needs a `rescue`, `catch` or `after` " \
+                "(replace the `try` with its body by hand)"
         owner = holder
         while owner is not None and not (owner.type == "call" or owner.type == "anonymous_function"):
             owner = owner.parent
@@ -1085,8 +1161,15 @@ class Finder:
         renames, blocked = [], []
         if not removed:
             return renames, blocked
-        for variable in variables(self.doc, lambda name: not name.startswith("_"), removed):
+        found = list(variables(self.doc, lambda name: not name.startswith("_"), removed))
+        # `x = x |> IO.inspect()` removed: the reads of that rebinding now read the x before it.
+        inherited = [v for v in found if any(self._gone(b) for b in v.bindings)
+                     and not all(self._gone(read) for read in v.reads)]
+        for variable in found:
             if not variable.reads or not all(self._gone(read) for read in variable.reads):
+                continue
+            if any(v.name == variable.name and variable.scope.start_byte <= v.scope.start_byte
+                   and v.scope.end_byte <= variable.scope.end_byte for v in inherited):
                 continue
             if any(self._gone(binding) for binding in variable.bindings):
                 continue
@@ -1407,3 +1490,8 @@ def _needs_parens(item: Node, call: Node, doc: Doc) -> bool:
     if inner == outer and side == assoc:
         return False
     return outer_op in REQUIRED_PARENS or outer > inner or inner == outer
+
+
+def _ignored(pattern: Node | None) -> bool:
+    """`_` or `_name`: a pattern that matches anything and binds nothing anyone may read."""
+    return pattern is not None and pattern.type == "identifier" and pattern.text.decode().startswith("_")

@@ -46,8 +46,8 @@ PRINTING_WORDS = frozenset({"inspect", "print", "pp", "puts", "flush", "dump", "
                             "echo", "render", "report", "output", "trace", "debug", "log", "banner", "pretty",
                             "verbose", "tell", "say"})
 TEST_BLOCKS = frozenset({"test", "setup", "setup_all", "describe"})
-CAPTURES = frozenset({"capture_io", "with_io", "ExUnit.CaptureIO.capture_io", "ExUnit.CaptureIO.with_io",
-                      "capture_log", "ExUnit.CaptureLog.capture_log", "with_log"})
+IO_CAPTURES = frozenset({"capture_io", "with_io", "ExUnit.CaptureIO.capture_io", "ExUnit.CaptureIO.with_io"})
+CAPTURES = IO_CAPTURES | {"capture_log", "ExUnit.CaptureLog.capture_log", "with_log"}
 ASSERTIONS = frozenset({"assert", "refute", "assert_raise", "assert_received", "assert_receive", "assert_in_delta"})
 OUTPUT_PREFIXES = ("IO.", "Mix.shell", "Mix.Shell", ":io.")  # printing for a user (Logger is another channel)
 DEBUG_COMMENT = re.compile(r"(?i)\b(?:debug(?:ging)?|dbg|xxx|temp(?:orary)?|tmp|remove\b)")
@@ -195,7 +195,8 @@ class Intent:
         if self.test_helper:
             yield Clue(PURPOSE, f"a test helper whose output tests capture ({self.path})")
         variables = [self.doc.node_text(n) for n in option_nodes if n.type == "identifier"]
-        passed = sorted({self.doc.node_text(n) for opt in option_nodes for n in _identifiers(opt)}
+        # A value interpolated into a written label (`label: "order #{id}"`) is not the caller's choice.
+        passed = sorted({self.doc.node_text(n) for opt in option_nodes for n in _identifiers(opt) if not _in_string(n, opt)}
                         & (function.params if function is not None else frozenset()))
         if passed:
             yield Clue(PURPOSE, f"the caller passes its options ({', '.join(passed)})")
@@ -218,6 +219,11 @@ class Intent:
             yield Clue(PURPOSE, module_reason)
         if self.script:
             yield Clue(PURPOSE, f"a script's output is its job ({self.path})")
+
+    def swallowed(self, call: Node) -> bool:
+        """Inside a test's `capture_io`/`with_io`: its output goes to the test, never to a terminal, so
+        it cannot be a look someone forgot; it is what the test checks."""
+        return self._inside(call, IO_CAPTURES) is not None
 
     # -- facts ------------------------------------------------------------------------------------
     def function_of(self, node: Node) -> Function | None:
@@ -466,6 +472,15 @@ def _identifiers(node: Node):
         if current.type == "identifier":
             yield current
         stack.extend(current.children)
+
+
+def _in_string(node: Node, top: Node) -> bool:
+    current = node.parent
+    while current is not None and current != top:
+        if current.type in ("string", "charlist", "sigil"):
+            return True
+        current = current.parent
+    return False
 
 
 def _head_identifiers(def_call: Node, doc: Doc):
