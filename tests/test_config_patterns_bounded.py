@@ -69,3 +69,24 @@ def test_a_files_glob_of_sixty_stars_finishes(tmp_path):
                      + "a*" * 60 + 'q.log", "/tmp/debug.log"]\n'})
     done = fixer(root, "check", "--rule", "remove-debug-file-writes")
     assert done.returncode == 1 and "app/a.py" in done.stdout, done.stdout + done.stderr
+
+
+def test_an_absurdly_large_config_is_refused_in_one_line_before_it_is_parsed(tmp_path):
+    """A 5 MB fixer.toml took minutes; past 1 MiB it is refused (one line, exit 2) and nothing is checked."""
+    big = '[fixer]\nexclude = [\n' + "".join(f'  "vendor/part{n}/**/generated_{n}.py",\n' for n in range(120_000)) + "]\n"
+    assert len(big) > 5_000_000
+    repo = init_repo(tmp_path / "r", {"a.py": "x = 1\n", "fixer.toml": big})
+    proc = subprocess.run([sys.executable, "-m", "fixer", "check"], cwd=repo.working_tree_dir, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        f"fixer: error: {Path(repo.working_tree_dir) / 'fixer.toml'}: larger than 1024 KiB, far past any real "
+        "config: not read"]
+
+
+def test_twenty_thousand_excludes_are_a_normal_config(tmp_path):
+    excludes = "".join(f'  "vendor/part{n}/**/generated_{n}.py",\n' for n in range(20_000))
+    repo = init_repo(tmp_path / "r", {"a.py": "x = 1\n", "fixer.toml": f"[fixer]\nexclude = [\n{excludes}]\n"})
+    proc = subprocess.run([sys.executable, "-m", "fixer", "check"], cwd=repo.working_tree_dir, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr

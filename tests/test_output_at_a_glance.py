@@ -103,22 +103,26 @@ def test_rules_that_are_off_but_would_act_get_one_hint_each(tmp_path):
             'no @impl yet): set mode = "always" in [rules.add-impl]') in text
     assert ('hint: remove-debug-prints is off; it would make 2 fixes in 1 file. Turn it on with '
             'extend-select = ["remove-debug-prints"]') in text
-    assert text.count("hint: ") == 2  # one line per rule: a count, never a list
+    assert ('hint: set-log-level is off; with from = "DEBUG", to = "INFO" it would make 1 fix in 1 file '
+            '(a standing DEBUG level)') in text
+    assert text.count("hint: ") == 3  # one line per rule: a count, never a list
     assert all(len(line) <= 80 for line in result.stderr.splitlines())
 
 
 def test_hints_are_true_the_hinted_setting_makes_exactly_those_fixes(tmp_path):
     repo = init_repo(tmp_path / "r", {"app/handlers.py": PRINTS, "lib/server.ex": GENSERVER,
-                                      "fixer.toml": '[fixer]\nextend-select = ["remove-debug-prints"]\n\n'
-                                                    '[rules.add-impl]\nmode = "always"\n'})
+                                      "fixer.toml": '[fixer]\nextend-select = ["remove-debug-prints", "set-log-level"]\n\n'
+                                                    '[rules.add-impl]\nmode = "always"\n\n'
+                                                    '[rules.set-log-level]\nfrom = "DEBUG"\nto = "INFO"\n'})
     result = run_cli("check", cwd=repo.working_tree_dir, env=COLUMNS)
     assert result.exit_code == 1 and "hint:" not in result.stderr
-    assert "Checked 2 files: 4 fixes in 2 files." in result.stderr
+    assert "Checked 2 files: 5 fixes in 2 files." in result.stderr
 
 
 def test_no_hint_for_a_rule_turned_off_on_purpose_or_with_quiet(tmp_path):
     repo = init_repo(tmp_path / "r", {"app/handlers.py": PRINTS,
-                                      "fixer.toml": "[rules.remove-debug-prints]\nenabled = false\n"})
+                                      "fixer.toml": "[rules.remove-debug-prints]\nenabled = false\n\n"
+                                                    "[rules.set-log-level]\nenabled = false\n"})
     assert "hint:" not in run_cli("check", cwd=repo.working_tree_dir).stderr
     repo = init_repo(tmp_path / "q", {"app/handlers.py": PRINTS})
     assert run_cli("check", "-q", cwd=repo.working_tree_dir).stderr == ""
@@ -172,3 +176,34 @@ def test_paths_given_from_a_subfolder_are_named_as_typed(tmp_path):
     assert missing.exit_code == 2 and missing.stderr.splitlines() == ["fixer: error: ../lib/nope.ex: no such file or directory"]
     skipped = run_cli("check", "x.md", cwd=docs)
     assert skipped.exit_code == 2 and skipped.stderr.startswith("fixer: error: x.md: not checked: ")
+
+
+STANDING_DEBUG = """import logging
+
+logging.basicConfig(level=logging.DEBUG)
+log = logging.getLogger(__name__)
+
+
+def handle(items):
+    log.debug("handling %d items", len(items))
+    return len(items)
+"""
+
+
+def test_a_standing_debug_level_gets_a_hint_for_the_set_log_level_mode_that_fixes_it(tmp_path):
+    repo = init_repo(tmp_path / "r", {"app/worker.py": STANDING_DEBUG})
+    result = run_cli("check", cwd=repo.working_tree_dir, env=COLUMNS)
+    assert result.exit_code == 0  # the rule is off: nothing pending, only the hint
+    hint = unwrapped_hints(result.stderr)
+    assert ('hint: set-log-level is off; with from = "DEBUG", to = "INFO" it would make 1 fix in 1 file '
+            '(a standing DEBUG level). Turn it on with extend-select = ["set-log-level"] and set from = "DEBUG", '
+            'to = "INFO" in [rules.set-log-level]') in hint
+    # ...and what it says is what the rule then does.
+    (Path(repo.working_tree_dir) / "fixer.toml").write_text('[fixer]\nextend-select = ["set-log-level"]\n\n'
+                                                           '[rules.set-log-level]\nfrom = "DEBUG"\nto = "INFO"\n')
+    assert run_cli("apply", "--in-place", "--force", cwd=repo.working_tree_dir).exit_code == 0
+    assert "logging.basicConfig(level=logging.INFO)" in (Path(repo.working_tree_dir) / "app/worker.py").read_text()
+
+
+def unwrapped_hints(text: str) -> str:
+    return text.replace("\n    ", " ")

@@ -20,7 +20,7 @@ def hints(source, ws, rules, files: list[str], result, cache=None) -> list[str]:
     if not wanted:
         return []
     tried = run(source, ws.config, [rule for rule, _ in trials], only=wanted, cache=cache, texts=False)
-    said = []
+    said, silent = [], []
     for rule, running in trials:
         fixes, review, places = _acts(tried, rule.id)
         if running is not None:  # the wider mode: only what the running rule does not do already
@@ -28,7 +28,19 @@ def hints(source, ws, rules, files: list[str], result, cache=None) -> list[str]:
             fixes, review, places = fixes - done, review - reported, places - done_places
         if fixes > 0 or review > 0:
             said.append(_hint(rule, running, _what(fixes, review, len(places), more=running is not None)))
+        elif running is None and _widens(type(rule), rule.options):
+            silent.append(type(rule)(**{**ws.config.options_for(type(rule)), **type(rule).wider_options}))
+    if silent:  # an off rule that would act in its wider mode (set-log-level on a standing DEBUG level)
+        wider = run(source, ws.config, silent, only=wanted, cache=cache, texts=False)
+        for rule in silent:
+            fixes, review, places = _acts(wider, rule.id)
+            if fixes > 0 or review > 0:
+                said.append(_hint_wider_off(rule, _what(fixes, review, len(places), more=False)))
     return said
+
+
+def _widens(cls, options: dict) -> bool:
+    return bool(cls.wider_options) and any(options.get(k) != v for k, v in cls.wider_options.items())
 
 
 def _trials(config, running: dict) -> list[tuple[object, object]]:
@@ -40,7 +52,7 @@ def _trials(config, running: dict) -> list[tuple[object, object]]:
         options = config.options_for(cls)
         if rule_id in running:
             current = running[rule_id]
-            if cls.wider_options and any(current.options.get(k) != v for k, v in cls.wider_options.items()):
+            if _widens(cls, current.options):
                 trials.append((cls(**{**options, **cls.wider_options}), current))
         elif options.get("enabled", True) is not False:  # `enabled = false` is a choice made: no hint
             trials.append((cls(**options), None))
@@ -72,6 +84,12 @@ def _hint(rule, running, what: str) -> str:
     setting = ", ".join(f"{key} = {_toml(value)}" for key, value in rule.wider_options.items())
     return (f"{rule.id} with {setting} would {what} ({rule.wider_what}): "
             f"set {setting} in [rules.{rule.id}]")
+
+
+def _hint_wider_off(rule, what: str) -> str:
+    setting = ", ".join(f"{key} = {_toml(value)}" for key, value in rule.wider_options.items())
+    return (f"{rule.id} is off; with {setting} it would {what} ({rule.wider_what}). Turn it on with "
+            f'extend-select = ["{rule.id}"] and set {setting} in [rules.{rule.id}]')
 
 
 def _toml(value) -> str:

@@ -72,6 +72,10 @@ class SetLogLevel(Rule):
     # level is set in a function, and only the files naming that function.
     context_anchor = r"(?i)verbos|debug|quiet|loud|trace|args\.|options\.|opts\.|environ|getenv"
     lazy_context = True
+    # `fixer check` hints when the rule is off and a standing DEBUG level is set (the default `from`
+    # is INFO, so the default rule would not touch it).
+    wider_options = {"from": "DEBUG", "to": "INFO"}
+    wider_what = "a standing DEBUG level"
     params = {
         "from": Param(str, "INFO", "The level to replace.", choices=LEVELS),
         "to": Param(str, "WARNING", "The level to set.", choices=LEVELS),
