@@ -14,7 +14,6 @@ import typer
 from typer.core import TyperArgument, TyperCommand
 
 from fixer import __version__
-
 from fixer.core import exitcodes
 
 

@@ -5,7 +5,6 @@ import sys
 from dataclasses import dataclass
 
 from fixer.core import exitcodes
-
 from fixer.ui import report
 from fixer.git.commitplan import plan_commits
 from fixer.core.fileguard import Replacement, remove_stale_temps, replace_file

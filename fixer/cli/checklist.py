@@ -8,7 +8,6 @@ from rich.text import Text
 
 
 from fixer.core import exitcodes
-
 from fixer.ui import report
 from fixer.checklist.hints import span_text
 from fixer.checklist.as_json import to_json

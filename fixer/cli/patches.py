@@ -17,7 +17,6 @@ from unidiff import PatchSet
 from unidiff.errors import UnidiffParseError
 
 from fixer.core import exitcodes
-
 from fixer.ui import report
 from fixer.core.diffs import unquote_path
 from fixer.core.engine import VALIDATORS, language_of

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import List, Optional
 
 from fixer.core import exitcodes
-
 from fixer.ui import report
 from fixer.core.config import Config, load
 

@@ -23,7 +23,6 @@ from pathlib import Path
 from git import Repo
 
 from fixer.core import exitcodes
-
 from fixer.ui import report
 from fixer.git import command as git_command
 from fixer.git.branches import GitError, is_fixer_commit

@@ -14,7 +14,6 @@ import git
 from git import Actor, Commit, Repo
 
 from fixer import __version__
-
 from fixer.git import refs
 from fixer.git.command import harden, run_git
 from fixer.core.errors import GitError

@@ -11,7 +11,6 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from fixer.core.languages import LANGUAGE_EXTENSIONS
-
 from fixer.core import textcache
 from fixer.core.edits import LineIndex
 
