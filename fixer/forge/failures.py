@@ -3,6 +3,7 @@ server's own reason. The flow scrubs the token from the line as well, in case a 
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from http import HTTPStatus
 
 from fixer.forge.protocol import ForgeError
@@ -33,6 +34,21 @@ def network_failure(forge: str, api_url: str, timeout: float, exc: BaseException
             "host not found" if "resolve" in text.lower() or "Name or service" in text else "cannot connect"
         return ForgeError(f"{forge} API at {api_url}: {why}")
     return None
+
+
+@contextmanager
+def api_call(forge: str, target, call: str, api_error: type[BaseException], status_and_reason):
+    """Run one client-library call: its API error (`status_and_reason(exc)` gives the HTTP status and the
+    server's reason) and a network failure each become one ForgeError line; anything else is raised."""
+    try:
+        yield
+    except api_error as exc:
+        raise http_failure(forge, call, *status_and_reason(exc)) from None
+    except Exception as exc:
+        failure = network_failure(forge, target.api_url, target.timeout, exc)
+        if failure is None:
+            raise
+        raise failure from None
 
 
 def one_line(reason: object) -> str:

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 
 from fixer.forge.backoff import RateLimitRetry
-from fixer.forge.failures import http_failure, network_failure
+from fixer.forge.failures import api_call
 from fixer.forge.protocol import FAILED, PASSED, PENDING, Check, Repository, Request, Target
 
 # What check runs' conclusions and commit statuses' states come to.
@@ -47,19 +46,10 @@ class GitHub:
                 self._repo = self.client.get_repo(self.target.repo)
         return self._repo
 
-    @contextmanager
     def _calling(self, call: str):
         from github import GithubException
 
-        try:
-            yield
-        except GithubException as exc:
-            raise http_failure(self.name, call, exc.status, exc.data) from None
-        except Exception as exc:
-            failure = network_failure(self.name, self.target.api_url, self.target.timeout, exc)
-            if failure is None:
-                raise
-            raise failure from None
+        return api_call(self.name, self.target, call, GithubException, lambda exc: (exc.status, exc.data))
 
     def check(self) -> str:
         return self.repo.default_branch

@@ -3,10 +3,9 @@ protocol. A merge request is found by its source branch; users (reviewers, assig
 username and sent as the ids GitLab wants."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 
 from fixer.forge import backoff
-from fixer.forge.failures import http_failure, network_failure
+from fixer.forge.failures import api_call
 from fixer.forge.protocol import FAILED, PASSED, PENDING, Check, ForgeError, Repository, Request, Target
 
 API_PATH = "/api/v4"
@@ -52,19 +51,10 @@ class GitLab:
                 self._project = self.client.projects.get(self.target.repo)
         return self._project
 
-    @contextmanager
     def _calling(self, call: str):
         from gitlab.exceptions import GitlabError
 
-        try:
-            yield
-        except GitlabError as exc:
-            raise http_failure(self.name, call, exc.response_code, exc.error_message) from None
-        except Exception as exc:
-            failure = network_failure(self.name, self.target.api_url, self.target.timeout, exc)
-            if failure is None:
-                raise
-            raise failure from None
+        return api_call(self.name, self.target, call, GitlabError, lambda exc: (exc.response_code, exc.error_message))
 
     def check(self) -> str:
         return self.project.default_branch
