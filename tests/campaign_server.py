@@ -12,14 +12,17 @@ import re
 import subprocess
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
+
+from local_server import LocalServer
 
 REPO_PATH = re.compile(r"^/repos/(?P<owner>[\w.-]+)/(?P<name>[\w.-]+)(?P<rest>/.*)?$")
 
 
-class FakeForge:
+
+class FakeForge(LocalServer):
     def __init__(self, org: str = "acme"):
         self.org = org
         self.repos: dict[str, dict] = {}  # full name -> {"path": bare repo, "archived": bool}
@@ -31,19 +34,12 @@ class FakeForge:
         self.throttle_status = 429  # or 403, GitHub's secondary rate limit
         self.hold_create: dict[str, threading.Event] = {}  # full name -> released when set
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
+        self._serve()
 
     def __exit__(self, *exc):
         for event in self.hold_create.values():
             event.set()
-        self.server.shutdown()
-        self.server.server_close()
+        super().__exit__(*exc)
 
     def add_repo(self, full: str, path: Path, archived: bool = False) -> None:
         self.repos[full] = {"path": Path(path), "archived": archived}

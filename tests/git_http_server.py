@@ -6,27 +6,18 @@ from __future__ import annotations
 import base64
 import os
 import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from local_server import LocalServer
 
-class GitHttpServer:
+
+class GitHttpServer(LocalServer):
     def __init__(self, projects: Path, token: str):
         self.projects, self.token = projects, token
         self.requests: list[dict] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve()
 
     def allowed(self, authorization: str) -> bool:
         expected = base64.b64encode(f"x-access-token:{self.token}".encode()).decode()

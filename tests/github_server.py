@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
 
+from local_server import LocalServer
 
-class FakeGitHub:
+
+class FakeGitHub(LocalServer):
     def __init__(self, owner: str = "acme", name: str = "service", default_branch: str = "main"):
         self.owner, self.name, self.default_branch = owner, name, default_branch
         self.requests: list[dict] = []
         self.pulls: dict[int, dict] = {}
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve()
 
     # -- GitHub's shapes ------------------------------------------------------------------
     def repo_json(self) -> dict:

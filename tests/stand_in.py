@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
 
 import git
+
+from local_server import LocalServer
 
 HANG_SECONDS = 3.0  # longer than the --timeout the tests give fixer, short enough to end the test quickly
 
@@ -24,7 +26,8 @@ def branch_head(bare, branch: str) -> str:
         return ""
 
 
-class StandIn:
+
+class StandIn(LocalServer):
     def __init__(self, token: str, bare: git.Repo | None = None):
         self.token = token
         self.bare = bare  # the remote the branch is pushed to: a request's head sha is read from it
@@ -33,17 +36,7 @@ class StandIn:
         self.hang: set[str] = set()  # route names that answer only after HANG_SECONDS
         self.throttled: dict[str, int] = {}  # route name -> how many more answers are a 429 with Retry-After: 1
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve()
 
     def head_sha(self, branch: str, stored: str = "") -> str:
         return stored or branch_head(self.bare, branch)
