@@ -161,8 +161,10 @@ def test_campaign_run_status_and_close_run_nothing_the_remotes_configure(tmp_pat
 def test_which_remotes_start_their_receive_pack_on_this_machine():
     from fixer.git.command import is_local_url
 
-    local = ["/srv/git/a.git", "../a.git", "a.git", "file:///srv/git/a.git", "./x:y.git", "/tmp/x:y"]
+    local = ["/srv/git/a.git", "../a.git", "a.git", "file:///srv/git/a.git", "./x:y.git", "/tmp/x:y",
+             "/tmp/a::b/r.git", "../a::b"]  # `::` after a slash is part of a path, not a remote helper
     elsewhere = ["git@github.com:acme/a.git", "ssh://git@host/a.git", "https://github.com/acme/a.git",
-                 "http://127.0.0.1:8080/a.git", "git://host/a.git", "host:a.git", "ext::sh -c x"]
+                 "http://127.0.0.1:8080/a.git", "git://host/a.git", "host:a.git", "ext::sh -c x",
+                 "git-remote-x::/srv/a.git"]
     assert [url for url in local if not is_local_url(url)] == []
     assert [url for url in elsewhere if is_local_url(url)] == []

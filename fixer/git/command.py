@@ -27,6 +27,7 @@ command line and no file).
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import signal
 import subprocess
@@ -162,12 +163,17 @@ def take_secret(name: str) -> str:
     return secrets.take(name)
 
 
+# `transport::address` names a remote helper only when the part before `::` is a scheme at the URL's start,
+# as git reads it (transport.c): `/tmp/a::b/r.git` is a local path, and its hooks would run on a push.
+REMOTE_HELPER = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")
+
+
 def is_local_url(url: str) -> bool:
     """Whether git reaches `url` by starting the other side's programs on this machine (git's own
     test for a local path, plus file:// URLs); ssh, http(s) and remote helpers are elsewhere."""
     if url.startswith("file://"):
         return True
-    if "://" in url or "::" in url:
+    if "://" in url or REMOTE_HELPER.match(url):
         return False
     colon, slash = url.find(":"), url.find("/")
     return colon < 0 or 0 <= slash < colon
