@@ -8,14 +8,13 @@ limit, is asked again after the forge's `Retry-After` or rate-limit reset time.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from fixer.core.errors import GitError
+from fixer.forge.failures import scrub
 from fixer.forge.protocol import FAILED, PASSED, PENDING, Forge, Request, Target
 from fixer.forge.registry import forge_class, make
 
-USERINFO = re.compile(r"\b(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s'\"]*@")
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,3 @@ def reason(exc: Exception, token: str = "") -> str:
     return scrub(" ".join(text.split()), token)
 
 
-def scrub(text: str, token: str = "") -> str:
-    """The text without the token and without any URL's userinfo (user:password@)."""
-    text = USERINFO.sub(r"\g<scheme>", text)
-    return text.replace(token, "***") if token else text

@@ -9,6 +9,14 @@ from http import HTTPStatus
 from fixer.forge.protocol import ForgeError
 
 LONGEST_REASON = 200
+# scheme://userinfo@ — up to the last "@" before the path, as git reads it.
+USERINFO = re.compile(r"\b(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s'\"]*@")
+
+
+def scrub(text: str, token: str = "") -> str:
+    """Never show a secret: the token, and the userinfo (user:password@) of any URL in the text."""
+    text = USERINFO.sub(r"\g<scheme>", text)
+    return text.replace(token, "***") if token else text
 
 
 def http_failure(forge: str, call: str, status: int | None, reason: object) -> ForgeError:

@@ -25,14 +25,12 @@ from git import Repo
 from fixer.core import exitcodes
 from fixer.ui import report
 from fixer.git import command as git_command
-from fixer.git.branches import GitError, is_fixer_commit
+from fixer.git.branches import GitError, foreign_commits, fork_point as branch_fork_point
+from fixer.forge.failures import scrub as _scrub
 from fixer.forge.body import pr_body, title as title_of
 from fixer.forge.protocol import Forge, Request, Target
 from fixer.forge.registry import (default_api_url, detect, make, parse_remote, repo_path, take_tokens,
                                   token_variables)
-
-# scheme://userinfo@ — up to the last "@" before the path, as git reads it.
-USERINFO = re.compile(r"\b(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s'\"]*@")
 
 
 @dataclass
@@ -76,17 +74,6 @@ def repo_slug(url: str) -> str | None:
     return repo_path("github", parse_remote(url))
 
 
-def _is_local_path(url: str) -> bool:
-    """A remote that is a folder (`/srv/origin.git`, `../origin`, `file://...`), as git reads URLs:
-    no scheme, and no `host:` before the first slash (scp-like `git@host:owner/name`)."""
-    if url.startswith("file://"):
-        return True
-    if "://" in url:
-        return False
-    head = url.split("/", 1)[0]
-    return ":" not in head or len(head) == 2 and head[1] == ":"  # C:\\ on Windows is a path too
-
-
 def open_pr(repo: Repo, options: PrOptions) -> int:
     if options.branch not in repo.heads:
         raise GitError(f"no local branch {options.branch}: run `fixer apply` (or `fixer checklist --apply`) first")
@@ -95,12 +82,12 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
     except ValueError:
         raise GitError(f"no git remote named {options.remote}") from None
     url = next(iter(remote.urls))
-    if options.repo is None and _is_local_path(url):
+    if options.repo is None and git_command.is_local_url(url):
         raise GitError(f"the remote {options.remote} is a local path ({url}), not a forge's repository: "
                        "pass --repo OWNER/NAME")
     plan = _plan_target(options, url)
     branch = repo.heads[options.branch]
-    fork_point = _fork_point(repo, branch.commit)
+    fork_point = branch_fork_point(branch.commit)
     _refuse_foreign_commits(repo, remote, options, fork_point, plan.token)
     plan.base = options.base or _default_branch_guess(repo, remote)
     plan.title = options.title or title_of(repo, fork_point, branch.commit)
@@ -153,7 +140,7 @@ def _refuse_foreign_commits(repo: Repo, remote, options: PrOptions, fork_point, 
         foreign = _foreign_remote_commits(repo, remote, options.branch, fork_point, fetch=not options.dry_run)
     except GitError as exc:
         if not options.dry_run:
-            raise GitError(_scrub(f"cannot reach {options.remote}: {_reason(exc)}", token)) from None
+            raise GitError(_scrub(f"cannot reach {options.remote}: {exc}", token)) from None
         report.stderr().print(f"note: cannot reach {options.remote} to check its {options.branch} branch", markup=False)
         foreign = []
     if foreign and not options.force:
@@ -290,14 +277,6 @@ def _checklist_report(repo: Repo, fork_point, tip, checklist: str | None) -> dic
     return json.loads(to_json(replayed, ""))
 
 
-def _fork_point(repo: Repo, tip):
-    """The first commit below the branch's fixer commits (what the branch was built on)."""
-    commit = tip
-    while is_fixer_commit(commit) and commit.parents:
-        commit = commit.parents[0]
-    return commit
-
-
 def _foreign_remote_commits(repo: Repo, remote, branch: str, fork_point, fetch: bool = True) -> list:
     """Commits on the remote branch that fixer did not make (a dry run fetches nothing)."""
     listing = git_command.ls_remote(repo, remote.name, f"refs/heads/{branch}")
@@ -317,7 +296,7 @@ def _foreign_remote_commits(repo: Repo, remote, branch: str, fork_point, fetch: 
             return []
         git_command.fetch(repo, remote.name, f"+refs/heads/{branch}:{tracking}")
     try:
-        return [c for c in repo.iter_commits(f"{fork_point.hexsha}..{remote_sha}") if not is_fixer_commit(c)]
+        return foreign_commits(repo, remote_sha, fork_point)
     finally:
         if not known:
             git_command.run_git(repo, ["update-ref", "-d", tracking])
@@ -337,16 +316,5 @@ def _push(repo: Repo, remote, branch: str, token: str) -> None:
         git_command.push(repo, remote.name, f"+refs/heads/{branch}:refs/heads/{branch}", token)
     except GitError as exc:
         raise GitError(_scrub(f"push of {branch} to {remote.name} failed: {exc}", token)) from None
-
-
-def _scrub(text: str, token: str = "") -> str:
-    """Never show a secret: the token, and the userinfo (user:password@) of any URL in the text."""
-    text = USERINFO.sub(r"\g<scheme>", text)
-    return text.replace(token, "***") if token else text
-
-
-def _reason(exc: GitError) -> str:
-    """git's own one-line reason for a failed command (run_git keeps only that)."""
-    return str(exc)
 
 
