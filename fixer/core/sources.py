@@ -29,6 +29,7 @@ class WorkTree:
         self._plain_dirs: dict[str, bool] = {}  # folder -> reached through no symlink (see _direct)
         self._files: list[str] | None = None
         self._differing: set[str] | None = None
+        self._keys: dict[str, str] | None = None  # content keys, asked of git once (hints run again)
 
     def files(self) -> list[str]:
         """The files, listed once a run (several steps of a run ask)."""
@@ -76,7 +77,9 @@ class WorkTree:
         file has no key: it is read and hashed (see fixer.core.cache)."""
         if self.repo is None:
             return {}
-        keys = {}
+        if self._keys is not None:
+            return self._keys
+        keys = self._keys = {}
         for line in self.repo.git.ls_files("--stage", "-v", "-z").split("\0"):
             head, _, path = line.partition("\t")
             fields = head.split()

@@ -157,10 +157,12 @@ class RemoveDebuggerCalls(Rule):
         from fixer.rules.remove_debugger_calls import debuggers as py_debuggers
         from fixer.lang.python import importers as py_importers, leftovers as py_leftovers
 
+        from fixer.core import textcache
         from fixer.lang.python import stars
 
         gathered = source.context.get(self.id) or []
-        debuggers = {module.split(".")[0]: module for _, module, _ in gathered if module}
+        debuggers = textcache.per_run("py_debuggers.provided", gathered,  # once a run, not once a file
+                                      lambda: {module.split(".")[0]: module for _, module, _ in gathered if module})
         exports = stars.exports(gathered, lambda facts: facts[2]).for_path(source.path)
         return py_leftovers.outcome(
             self, source, lambda tree, spans: py_debuggers.analyse(tree, spans, source.path, self.options["pure_calls"],
