@@ -98,3 +98,24 @@ def test_elixir_syntax_error_is_placed_where_elixirc_places_it(tmp_path, broken,
     place = said.split("lib/bad.ex:", 1)[1].split(":")[:2]  # LINE:COLUMN as elixirc reports it
     assert f"fixer: error: lib/bad.ex: syntax error at line {place[0]}, column {place[1]}: " in result.stderr, (
         said, result.stderr)
+
+
+def test_every_command_takes_the_options_given_before_it(tmp_path):
+    repo = init_repo(tmp_path / "r", {"a.py": DEBUG, "fixer.toml": FILES})
+    root = Path(repo.working_tree_dir)
+    cache = root / ".git" / "fixer" / "cache"
+    filled = run_fixer_process("check", "-q", cwd=root, env={"FIXER_NO_CACHE": "0"})
+    assert filled.returncode == 1 and cache.is_dir()
+    quiet = run_fixer_process("-q", "-C", str(root), "clean", cwd=tmp_path)
+    assert quiet.returncode == 0 and quiet.stderr == "" and not cache.exists()
+    said = run_fixer_process("-C", str(root), "clean", cwd=tmp_path)
+    assert said.returncode == 0 and said.stderr.startswith("no cache in")
+    missing = run_fixer_process("-C", str(tmp_path / "nowhere"), "campaign", "status", "c.toml", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert missing.stderr.splitlines()[0].startswith(f"fixer: error: -C {tmp_path / 'nowhere'}: no such file")
+    write_files(tmp_path, {"camps/c.toml": "not toml [[[\n"})
+    moved = run_fixer_process("-C", "camps", "campaign", "status", "c.toml", cwd=tmp_path)
+    assert moved.returncode == 2
+    assert moved.stderr.startswith(f"fixer: error: {tmp_path / 'camps' / 'c.toml'}: invalid TOML")
+    stray = run_fixer_process("-c", "x.toml", "campaign", "status", "c.toml", cwd=tmp_path)
+    assert stray.returncode == 2 and stray.stderr.startswith("fixer: error: -c x.toml does not apply: `fixer campaign status`")

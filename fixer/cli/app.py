@@ -33,6 +33,10 @@ class Command(TyperCommand):
                 with formatter.section(title):
                     formatter.write_dl(rows)
 
+    def invoke(self, ctx):
+        _apply_before_command(ctx)
+        return super().invoke(ctx)
+
 
 def _argument_usage(param) -> str:
     name = param.metavar or param.name.upper()
@@ -152,9 +156,26 @@ def verify_of(ws, command: Optional[str], timeout: Optional[float], allow_failin
 _before_command: dict = {}
 
 
-def early(name: str, value):
-    """The command's own option, else the same option given before the command."""
-    return value if value else _before_command.get(name, value)
+def _apply_before_command(ctx) -> None:
+    """Give every command the options given before it, in this one place: each fills the command's
+    own option when that was not given; a -C for a command without one (`fixer -C repos campaign run
+    c.toml`) runs it from that folder, as git does; a -c it cannot use is an error, not ignored."""
+    for name, value in _before_command.items():
+        if not value:
+            continue
+        if name in ctx.params:
+            ctx.params[name] = ctx.params[name] or value
+        elif name == "directory":
+            _change_directory(value)
+        elif name == "config":
+            fail(f"-c {value} does not apply: `{ctx.command_path}` reads no config", False)
+
+
+def _change_directory(directory: Path) -> None:
+    try:
+        os.chdir(directory)
+    except OSError as exc:
+        fail(f"-C {directory}: {exc.strerror.lower()}", False)
 
 NoCacheOpt = typer.Option(False, "--no-cache", help="Neither read nor write the result cache (see `fixer clean`).")
 
@@ -185,10 +206,6 @@ def check(
 
     Exit status: 0 nothing to fix, 1 fixes pending or findings to review, 2 error.
     """
-    directory = early("directory", directory)
-    config = early("config", config)
-    quiet = early("quiet", quiet)
-    verbose = early("verbose", verbose)
     from fixer.ui import formats
 
     if output_format not in formats.FORMATS:
@@ -228,10 +245,6 @@ def diff(
 
     Exit status: 0 nothing to fix, 1 fixes pending, 2 error.
     """
-    directory = early("directory", directory)
-    config = early("config", config)
-    quiet = early("quiet", quiet)
-    verbose = early("verbose", verbose)
 
     def action():
         from fixer.ui import report
@@ -288,10 +301,6 @@ def apply(
     Your checkout, index and current branch are never touched by the branch mode.
     Exit status: 0 done (also when there was nothing to do), 2 error; with --dry-run as `check`.
     """
-    directory = early("directory", directory)
-    config = early("config", config)
-    quiet = early("quiet", quiet)
-    verbose = early("verbose", verbose)
 
     def action():
         from fixer.cli import applying
@@ -348,10 +357,6 @@ def checklist(
 
     Exit status: as `check` without --apply, as `apply` with it.
     """
-    directory = early("directory", directory)
-    config = early("config", config)
-    quiet = early("quiet", quiet)
-    verbose = early("verbose", verbose)
     if output_format not in ("text", "json"):
         fail(f"--format {output_format}: expected text or json", verbose)
 
@@ -423,10 +428,6 @@ def pr(
 
     Exit status: 0 done, 2 error.
     """
-    directory = early("directory", directory)
-    config = early("config", config)
-    quiet = early("quiet", quiet)
-    verbose = early("verbose", verbose)
 
     def action():
         from fixer.git.branches import GitError
@@ -481,7 +482,6 @@ def rules(rule_id: Optional[str] = typer.Argument(None, metavar="ID", show_defau
           verbose: bool = VerboseOpt):
     """List the rules (on or off as your config sets them), or show one rule's docs with its
     before/after examples."""
-    config, directory, verbose = early("config", config), early("directory", directory), early("verbose", verbose)
     from fixer.ui.layout import width
     from fixer.core.rule import all_rules
     from fixer.ui.ruledocs import rule_docs, rules_list
@@ -535,7 +535,6 @@ def demo(
     """
     from fixer.cli import demo as demo_module
 
-    verbose = early("verbose", verbose)
     raise typer.Exit(guarded(verbose, False, lambda: demo_module.run_demo(keep, main_entry)))
 
 
