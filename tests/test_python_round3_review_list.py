@@ -35,6 +35,7 @@ def test_the_default_list_holds_only_held_back_leftovers_and_a_count(tmp_path):
     lines = review_lines(result.stdout)
     assert len(lines) == 1 and lines[0].startswith("lib/held.py:2:") and "its value is used" in lines[0]
     assert "31 more sites with no evidence either way (--show-unsure lists them)" in unwrapped(result.stdout)
+    assert "1 fix in 1 file, 1 needs review, 31 sites with no evidence either way." in unwrapped(result.stderr)
     assert "lib/fix.py:2:5: [remove-debug-prints] would remove debug print" in unwrapped(result.stdout)
     assert result.exit_code == 1
 
@@ -46,6 +47,7 @@ def test_show_unsure_lists_them_all(tmp_path):
     assert len(lines) == 32 and "not listed" not in unwrapped(result.stdout)
     assert sum("no evidence either way" in line for line in lines) == 30
     assert sum("cannot tell the level" in line for line in lines) == 1
+    assert "1 fix in 1 file, 32 need review." in unwrapped(result.stderr)
 
 
 def test_apply_lists_the_same_and_json_keeps_everything(tmp_path):

@@ -9,6 +9,8 @@ from rich.text import Text
 
 from fixer.core import exitcodes
 from fixer.ui import report
+from fixer.ui.wording import plural
+from fixer.git.commitplan import evidence_block
 from fixer.checklist.hints import span_text
 from fixer.checklist.as_json import to_json
 from fixer.checklist.run import ChecklistRun, run_checklist
@@ -85,7 +87,7 @@ def planned_commits(result: ChecklistRun, source, decoded, tracked: bool) -> lis
         files = {p: (result.originals[p].encode(text), source.mode(p)) for p, text in item_result.changes.items()}
         body = [f"Checklist: {result.checklist}, line {item.line}", f"Item: {item.text}",
                 f"Rule: {item_result.entry.rule}", ""]
-        body += [f"- {p}: {_count(item_result.fix_counts.get(p, 0))}" for p in sorted(files)]
+        body += [f"- {p}: {plural(item_result.fix_counts.get(p, 0), 'fix')}" for p in sorted(files)]
         body += [f"  {h.describe()}" for h in item_result.hints]
         body += [f"  {line}" for line in undone_lines(item_result)]
         body += _evidence_lines(item_result)
@@ -105,17 +107,8 @@ def _evidence_lines(item_result) -> list[str]:
     for site in item_result.sites + item_result.extra:
         if site.state == "fixed" and site.evidence:
             groups.setdefault(site.evidence, []).append(f"{site.path}:{site.start}")
-    if not groups:
-        return []
-    lines = ["", "Evidence:"]
-    for evidence, places in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
-        places = list(dict.fromkeys(places))  # a covered item reports its parent's fix again
-        lines.append(f"- {evidence}: {_count(len(places))} at {', '.join(places)}")
-    return lines
-
-
-def _count(n: int) -> str:
-    return f"{n} fix" if n == 1 else f"{n} fixes"
+    # a covered item reports its parent's fix again: each place once
+    return evidence_block({evidence: list(dict.fromkeys(places)) for evidence, places in groups.items()})
 
 
 def _short(text: str, limit: int = 60) -> str:

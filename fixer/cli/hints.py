@@ -71,9 +71,9 @@ def _what(fixes: int, review: int, files: int, more: bool) -> str:
     extra = "more " if more else ""
     parts = []
     if fixes:
-        parts.append(f"make {fixes} {extra}{'fix' if fixes == 1 else 'fixes'}")
+        parts.append(f"make {plural(fixes, extra + 'fix')}")
     if review:
-        parts.append(f"flag {review} {extra}{'place' if review == 1 else 'places'} for review")
+        parts.append(f"flag {plural(review, extra + 'place')} for review")
     return f"{' and '.join(parts)} in {plural(files, 'file')}"
 
 

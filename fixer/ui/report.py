@@ -92,6 +92,8 @@ def print_findings(run: Run, console: Console, fixable_too: bool = True, done: b
     (or `needs review: why`), then the evidence the message does not already say. Sites with no
     evidence either way only with --show-unsure, else counted in one line.
     `done`: the fixes were written (`fixer apply`), so their messages say what was done."""
+    from fixer.ui.wording import plural
+
     columns = console.width
     lines = []
     hidden = 0
@@ -103,7 +105,7 @@ def print_findings(run: Run, console: Console, fixable_too: bool = True, done: b
             continue
         lines += finding_lines(finding, columns, done)
     if hidden:
-        more = f"{hidden} more site{'s' if hidden != 1 else ''} with no evidence either way (--show-unsure lists them)"
+        more = f"{plural(hidden, 'more site', 'more sites')} with no evidence either way (--show-unsure lists them)"
         lines += [Text(line, style="dim") for line in wrap(more, INDENT, columns)]
     _print_lines(console, lines)
 
@@ -196,16 +198,21 @@ def pending_fixes(run: Run) -> int:
 
 
 def totals_line(run: Run) -> str:
-    """`Checked 7 files: 29 fixes in 6 files, 2 need review.` (or `...: nothing to fix.`)"""
+    """`Checked 7 files: 29 fixes in 6 files, 2 need review.` (or `...: nothing to fix.`); the sites
+    with no evidence either way, which the list only counts, are counted apart."""
     from fixer.ui.wording import plural
 
-    fixes, review = pending_fixes(run), sum(1 for f in run.findings if not f.fixed)
+    fixes, held = pending_fixes(run), [f for f in run.findings if not f.fixed]
+    hidden = 0 if _settings["show_unsure"] else sum(1 for f in held if unsure(f))
+    review = len(held) - hidden
     failed = len({path for path, _ in run.errors})
     said = []
     if fixes:
         said.append(f"{plural(fixes, 'fix')} in {plural(len(run.changed), 'file')}")
     if review:
         said.append(f"{review} {'needs' if review == 1 else 'need'} review")
+    if hidden:  # counted as the list counts them, not as sites to review
+        said.append(f"{plural(hidden, 'site')} with no evidence either way")
     if failed:
         said.append(f"{plural(failed, 'file')} with errors")
     return f"Checked {plural(len(run.outcomes), 'file')}: {', '.join(said) or 'nothing to fix'}."
