@@ -15,6 +15,8 @@ from fixer.campaign.state import CampaignState, read_records
 from fixer.campaign.status import as_markdown, summary
 from fixer.core.rule import ConfigError
 
+from conftest import init_repo
+
 NAMES = [f"org{i % 7}/service-{i}" for i in range(300)]
 
 
@@ -144,3 +146,31 @@ def test_summary_and_markdown():
     assert "| a/m | 2 | b | [#1](https://f/1) | merged |  |  |" in text
     assert "| a/f | 0 |  |  | failed |  | no \\| access |" in text
     assert summary([]) == "no repositories"
+
+
+def test_a_repository_config_past_the_size_limit_is_refused_unread(tmp_path):
+    from fixer.campaign.repo_config import own_tables
+    from fixer.core.config import MAX_CONFIG_BYTES
+    from fixer.core.rule import ConfigError
+    from fixer.core.sources import CommitTree
+
+    huge = "[fixer]\n" + "# padding\n" * (MAX_CONFIG_BYTES // 10 + 1)
+    repo = init_repo(tmp_path / "r", {"fixer.toml": huge, "a.py": "x = 1\n"})
+    tree = CommitTree(repo, repo.head.commit)
+    with pytest.raises(ConfigError, match=r"^fixer.toml: larger than 1024 KiB"):
+        own_tables(tree)
+    fine = init_repo(tmp_path / "s", {"fixer.toml": '[fixer]\nselect = ["add-impl"]\n', "a.py": "x = 1\n"})
+    assert own_tables(CommitTree(fine, fine.head.commit)) == ({"select": ["add-impl"]}, {}, "fixer.toml")
+
+
+def test_a_campaign_file_past_the_size_limit_is_refused(tmp_path):
+    from fixer.campaign.spec import load_campaign
+    from fixer.core.config import MAX_CONFIG_BYTES
+    from fixer.core.rule import ConfigError
+
+    path = tmp_path / "c.toml"
+    path.write_text("[campaign]\n" + "#" * MAX_CONFIG_BYTES)
+    with pytest.raises(ConfigError, match="larger than 1024 KiB"):
+        load_campaign(path)
+    with pytest.raises(ConfigError, match="campaign file not found"):
+        load_campaign(tmp_path / "missing.toml")

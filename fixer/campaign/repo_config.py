@@ -2,11 +2,9 @@
 [fixer] and [rules.ID] tables laid over it (the campaign's keys win, one key at a time)."""
 from __future__ import annotations
 
-import tomllib
 from typing import Any
 
-from fixer.core.config import Config, parse
-from fixer.core.rule import ConfigError
+from fixer.core.config import MAX_CONFIG_BYTES, Config, parse, parse_toml
 
 
 def own_tables(source) -> tuple[dict[str, Any], dict[str, Any], str]:
@@ -16,10 +14,8 @@ def own_tables(source) -> tuple[dict[str, Any], dict[str, Any], str]:
     for name in ("fixer.toml", "pyproject.toml"):
         if name not in listed:
             continue
-        try:
-            data = tomllib.loads(source.read(name).decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{name}: invalid TOML: {exc}") from None
+        size = source.size(name)  # a committed config of gigabytes is refused before it is read
+        data = parse_toml(source.read(name) if size <= MAX_CONFIG_BYTES else b"", name, size)
         if name == "fixer.toml":
             return dict(data.get("fixer", {})), dict(data.get("rules", {})), name
         table = data.get("tool", {}).get("fixer")

@@ -29,12 +29,11 @@ to = "INFO"
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fixer.core.config import parse
+from fixer.core.config import parse, read_toml
 from fixer.core.rule import ConfigError
 from fixer.forge import registry
 
@@ -89,15 +88,9 @@ class Campaign:
 
 
 def load_campaign(path: Path) -> Campaign:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: campaign file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    return parse_campaign(data, path)
+    if not path.exists():
+        raise ConfigError(f"{path}: campaign file not found")
+    return parse_campaign(read_toml(path), path)  # bounded as every config is
 
 
 def parse_campaign(data: dict[str, Any], path: Path) -> Campaign:

@@ -110,7 +110,7 @@ def find_config_file(start: Path, root: Path) -> Path | None:
         for name in ("fixer.toml", "pyproject.toml"):
             candidate = folder / name
             if candidate.is_file():
-                if name == "pyproject.toml" and "fixer" not in _read_toml(candidate).get("tool", {}):
+                if name == "pyproject.toml" and "fixer" not in read_toml(candidate).get("tool", {}):
                     continue
                 return candidate
         if folder == root or folder.parent == folder or not folder.is_relative_to(root):
@@ -124,7 +124,7 @@ def load(root: Path, explicit: Path | None = None, start: Path | None = None) ->
     path = explicit or find_config_file(start or root, root)
     if path is None:
         return Config()
-    data = _read_toml(path)
+    data = read_toml(path)
     if path.name == "pyproject.toml" or ("tool" in data and not {"fixer", "rules"} & set(data)):
         if "fixer" not in data.get("tool", {}):
             raise ConfigError(f"{path}: no [tool.fixer] table")
@@ -205,17 +205,24 @@ def _build(general: dict[str, Any], rules: Any, source: str, general_prefix: str
 MAX_CONFIG_BYTES = 1024 * 1024
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_CONFIG_BYTES + 1)
-        if len(data) > MAX_CONFIG_BYTES:
-            raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KiB, far past any real config: "
-                              "not read")
-        return tomllib.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 (TOML files are UTF-8)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    return parse_toml(data, path, len(data))
+
+
+def parse_toml(data: bytes, where, size: int) -> dict[str, Any]:
+    """A config file's TOML (`size`: the whole file's, which may be more than `data` holds), refused
+    past MAX_CONFIG_BYTES, with `where` in every message."""
+    if size > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{where}: larger than {MAX_CONFIG_BYTES // 1024} KiB, far past any real config: "
+                          "not read")
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{where}: not UTF-8 (TOML files are UTF-8)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: invalid TOML: {exc}") from None

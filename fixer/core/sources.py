@@ -110,6 +110,9 @@ class WorkTree:
     def mode(self, path: str) -> int:
         return stat.S_IMODE((self.root / path).stat().st_mode)
 
+    def size(self, path: str) -> int:
+        return (self.root / path).stat().st_size
+
     def _direct(self, path: str) -> str | None:
         """The file's full path when no part of it is a symlink (then it is its own real path, inside
         the repository); None otherwise, or on any error, for `real_path` to decide and explain.
@@ -179,3 +182,7 @@ class CommitTree:
 
     def mode(self, path: str) -> int:
         return self._blobs[path].mode
+
+    def size(self, path: str) -> int:
+        """The blob's size, from git's object header (the blob is not read)."""
+        return self._blobs[path].size
