@@ -125,7 +125,8 @@ class CampaignState:
         return [Record(**dict(zip(COLUMNS, row))) for row in rows]
 
     def record_of(self, name: str) -> Record | None:
-        return next((r for r in self.records() if r.name == name), None)
+        row = self.db.execute(f"SELECT {', '.join(COLUMNS)} FROM repos WHERE name = ?", (name,)).fetchone()
+        return Record(**dict(zip(COLUMNS, row))) if row else None
 
 
 class _Transaction:
