@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fixer.core import secrets
 from fixer.core.errors import GitError
 from fixer.forge.failures import scrub
 from fixer.forge.protocol import FAILED, PASSED, PENDING, Forge, Request, Target
@@ -25,23 +26,20 @@ class PullInfo:
     head_sha: str | None
 
 
-# The token of the command under way. It leaves the environment when the command starts (no git process
-# or hook fixer starts inherits it); spawned workers get it from the parent through `hand_over`.
-_taken: dict[str, str] = {}
+# The campaign's token leaves the environment when the command starts (no git process or hook fixer
+# starts inherits it) and is kept by fixer.core.secrets, as every command's tokens are; spawned workers
+# get it from the parent through `hand_over`.
+_names: list[str] = []
 
 
 def take_token(env_name: str) -> None:
     """At the start of a campaign command: take $env_name out of the environment for this command."""
-    from fixer.git.command import take_secret
-
-    _taken.clear()
-    _taken[env_name] = take_secret(env_name)
+    _names[:] = [env_name]
+    secrets.take(env_name)
 
 
 def token_or_empty(env_name: str) -> str:
-    from fixer.git.command import take_secret
-
-    return _taken[env_name] if env_name in _taken else take_secret(env_name)
+    return secrets.take(env_name)
 
 
 def token_from(env_name: str) -> str:
@@ -52,14 +50,14 @@ def token_from(env_name: str) -> str:
 
 
 def taken() -> dict[str, str]:
-    return dict(_taken)
+    return secrets.taken(tuple(_names))
 
 
 def hand_over(tokens: dict[str, str]) -> None:
     """A worker's initializer: the tokens its parent took, and Ctrl-C left to the parent."""
     from fixer.core import interrupts
 
-    _taken.update(tokens)
+    secrets.hand_over(tokens)
     interrupts.ignore()
 
 

@@ -31,6 +31,16 @@ def take(name: str) -> str:
     return _taken.get(name, "")
 
 
+def taken(names: tuple[str, ...]) -> dict[str, str]:
+    """The values taken of `names` (for a worker process, which starts without them)."""
+    return {name: _taken[name] for name in names if name in _taken}
+
+
+def hand_over(values: dict[str, str]) -> None:
+    """In a worker: what its parent took, as if taken here."""
+    _taken.update(values)
+
+
 def without_secrets(env: dict[str, str], extra: tuple[str, ...] = ()) -> dict[str, str]:
     """`env` minus every forge/CI token and the `extra` names."""
     return {name: value for name, value in env.items() if not FORGE_TOKENS.match(name) and name not in extra}
