@@ -89,7 +89,7 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
     branch = repo.heads[options.branch]
     fork_point = branch_fork_point(branch.commit)
     _refuse_foreign_commits(repo, remote, options, fork_point, plan.token)
-    plan.base = options.base or _default_branch_guess(repo, remote)
+    plan.base = options.base  # else the forge's default branch (git's guess only when it cannot say)
     plan.title = options.title or title_of(repo, fork_point, branch.commit)
     verified = None
     if options.verify is not None:
@@ -98,13 +98,15 @@ def open_pr(repo: Repo, options: PrOptions) -> int:
                         _checklist_report(repo, fork_point, branch.commit, options.checklist), verified)
     _say_what_the_forge_lacks(plan.forge, options)
     if options.dry_run:
+        plan.base = plan.base or _default_branch_guess(repo, remote)
         _print_dry_run(plan, options, _scrub(url, plan.token))
         return exitcodes.OK
     if not plan.token:
         wanted = " or $".join(plan.token_variables)
         raise GitError(f"${wanted} is not set: fixer needs a token to open the {plan.forge.noun}")
     with _scrubbed(plan.token):
-        existing, left_alone = _check_before_push(plan, options, branch.commit.hexsha)
+        existing, left_alone = _check_before_push(plan, options, branch.commit.hexsha,
+                                                  lambda: _default_branch_guess(repo, remote))
         if left_alone:
             return exitcodes.OK
         _push(repo, remote, options.branch, plan.token)
@@ -199,12 +201,12 @@ def _scrubbed(token: str):
         raise GitError(_scrub(f"{type(exc).__name__}: {exc}", token)) from None
 
 
-def _check_before_push(plan: Plan, options: PrOptions, tip: str) -> tuple[Request | None, bool]:
+def _check_before_push(plan: Plan, options: PrOptions, tip: str, guess_base) -> tuple[Request | None, bool]:
     """Prove the token, URL and repository, and find the request, while nothing has changed yet.
     Returns the open request (if any) and whether the run stops here, leaving a closed one alone."""
     forge = plan.forge
     default = forge.check()
-    plan.base = options.base or default or plan.base
+    plan.base = options.base or default or guess_base()
     forge.prepare(options.labels, options.reviewers + options.assignees)
     existing = forge.find_open(options.branch)
     if existing is not None:
