@@ -193,6 +193,35 @@ class Store:
             pass
 
 
+def read_one(folder: Path, key: bytes) -> Any:
+    """The entry under `key` in the store of `folder`, read without opening the store for writing
+    (the fast lane of `check`: its key holds fixer's build, so the store's own build check is not
+    needed), or None when there is none, or the file or the value is damaged."""
+    path = Path(folder) / FILE_NAME
+    try:
+        db = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            row = db.execute("SELECT used, value FROM entries WHERE key=?", (key,)).fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    if row is None:
+        return None
+    now = time.time_ns()
+    if now - row[0] > TOUCH_AFTER_NS:  # kept recent for the size bound, as `get_many` does
+        try:
+            db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                with db:
+                    db.execute("UPDATE entries SET used=? WHERE key=?", (now, key))
+            finally:
+                db.close()
+        except sqlite3.Error:
+            pass
+    return _unpack(row[1])
+
+
 def _max_bytes() -> int:
     value = os.environ.get(MAX_BYTES_ENV, "").strip()
     return int(value) if value.isdigit() else DEFAULT_MAX_BYTES

@@ -1,0 +1,358 @@
+"""The fast lane of `fixer check`: a re-run with nothing changed prints what the run it repeats printed,
+before typer, rich, GitPython, the config or the rules are even imported.
+
+Reached from the entry point (fixer.__main__) for a plain `check` it fully understands (see `parse`);
+anything else, and any doubt, falls through to the normal command line. A run the lane could have
+served, but did not, is recorded: its exact stdout and stderr bytes and its exit code, in the result
+cache's SQLite store (fixer.core.store: the same bounds, atomic writes and damage checks), under the
+lane's key.
+
+Why a replay is sound: the key holds every input the run's output depends on, so two runs with the
+same key print the same bytes and exit with the same code:
+
+- fixer itself: its version, the size and time of each of its modules, the Python running it and the
+  modification time of every folder on `sys.path` (installing or upgrading any package, a parser or
+  rich or typer, changes its site-packages folder);
+- the command line, the current directory, the whole environment but a few variables nothing reads
+  (`IRRELEVANT_ENV`: the shell's bookkeeping, and the forge tokens every command removes at its
+  start), and for stdin, stdout and stderr whether each is a terminal and its size (rich reads the
+  size from any of them). The lane serves only when stdout and stderr are not terminals (a progress
+  bar and colours are for people; they take the normal run), and are not the same file (how the two
+  streams interleave in it is not recorded);
+- where the repository is, and what it holds: `git rev-parse` of the start folder, then one `git
+  ls-files --stage -v` (git's blob id of every tracked file), `git diff-files` (the tracked files
+  whose working copy differs from the index: compared by the index's stat data, and by content when
+  that is racy) and `git ls-files --others --exclude-standard` (the untracked files). Each file git
+  cannot vouch for (changed, untracked) is read and hashed. Anything the normal run treats specially
+  makes the lane step aside: a symlink, a submodule, a conflict, an assume-unchanged or
+  skip-worktree flag, a file reached through a symlinked folder, more than MAX_READ files to read;
+- every config file the run could read: fixer.toml and pyproject.toml in each folder from the start
+  folder up to the repository's root (present or not, whether git tracks or ignores them), and the
+  `-c FILE` given.
+
+git runs only through fixer.git.command, with its settings: no hook, fsmonitor, filter or textconv the
+repository configures ever runs. A run is recorded only when it exits 0 or 1 (an error may be
+passing: it is worth another try), and only when the key computed again after it is still the same
+(a file edited while the run read it would otherwise be recorded under the key of its old content).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from fixer.core import store
+from fixer.git import command
+
+OFF_ENV = "FIXER_NO_CACHE"
+TRACE_ENV = "FIXER_FASTLANE_TRACE"  # set: the lane says on stderr why it stepped aside (for tests and benches)
+MAX_READ = 200  # files git cannot vouch for that the lane reads and hashes; more: the normal run
+# Variables no part of fixer, rich or typer reads: the shell's own bookkeeping (set anew for each
+# command), and the forge tokens (fixer.core.secrets takes them out before any work).
+IRRELEVANT_ENV = frozenset({"_", "OLDPWD", "PWD", "SHLVL"})
+CONFIG_NAMES = ("fixer.toml", "pyproject.toml")
+
+# `check`'s options the lane understands: those taking a value, and flags. Any other argument (a path,
+# --no-cache, --help, a short option with its value attached...) takes the normal run.
+VALUE_OPTIONS = {"-C": "directory", "--directory": "directory", "-c": "config", "--config": "config",
+                 "-r": "rule", "--rule": "rule", "-f": "format", "--format": "format", "-j": "jobs", "--jobs": "jobs"}
+FLAGS = {"-q", "--quiet", "-v", "--verbose", "--allow-unchecked", "--show-unsure"}
+GLOBAL_VALUE_OPTIONS = {"-C", "--directory", "-c", "--config"}
+GLOBAL_FLAGS = {"-q", "--quiet", "-v", "--verbose"}
+
+
+class StepAside(Exception):
+    """The lane cannot vouch for this run: the normal command line runs it."""
+
+
+def parse(argv: list[str]) -> dict[str, str] | None:
+    """The -C and -c values of a plain `check` invocation (global options first, as `fixer -C dir
+    check`), or None when the arguments are anything else."""
+    values: dict[str, str] = {}
+    position, command_seen = 0, False
+    while position < len(argv):
+        arg = argv[position]
+        name, has_value, attached = arg.partition("=") if arg.startswith("--") else (arg, False, "")
+        value_options = VALUE_OPTIONS if command_seen else GLOBAL_VALUE_OPTIONS
+        flags = FLAGS if command_seen else GLOBAL_FLAGS
+        if name in value_options:
+            if not has_value:
+                position += 1
+                if position >= len(argv):
+                    return None
+                attached = argv[position]
+            kind = VALUE_OPTIONS[name]
+            if kind in ("directory", "config"):
+                if kind in values or not attached:
+                    return None  # given twice: which one counts is the normal run's business
+                values[kind] = attached
+        elif arg in flags:
+            pass
+        elif arg == "check" and not command_seen:
+            command_seen = True
+        else:
+            return None
+        position += 1
+    return values if command_seen else None
+
+
+def lane_stamp() -> bytes:
+    """What identifies this fixer and everything it imports (cheap: no import of any of it)."""
+    import fixer
+
+    parts = [fixer.__version__, sys.version, sys.executable]
+    package = os.path.dirname(fixer.__file__)
+    for folder, _, files in sorted(os.walk(package)):
+        for name in sorted(files):
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(folder, name))
+                parts.append(f"{folder[len(package):]}/{name}:{info.st_size}:{info.st_mtime_ns}")
+    for entry in sys.path:
+        try:
+            parts.append(f"{entry}:{os.stat(entry or os.curdir).st_mtime_ns}")
+        except OSError:
+            parts.append(f"{entry}:-")
+    return "\n".join(parts).encode("utf-8", "surrogateescape")
+
+
+class Lane:
+    """One invocation's key, computed before anything heavy is imported, and its recording."""
+
+    def __init__(self, argv: list[str], values: dict[str, str]):
+        self.argv = argv
+        self.values = values
+        self.cwd = os.getcwd()
+        self.start = Path(os.path.realpath(os.path.join(self.cwd, values.get("directory", os.curdir))))
+        self.root: Path | None = None
+        self.folder: Path | None = None  # the cache's folder
+        self.git_prefix: list[str] = []
+        self.listing: dict[str, str] = {}  # path -> content key of every listed file
+        self.key: bytes | None = None
+
+    # -- the key -------------------------------------------------------------------------
+    def compute(self) -> bytes:
+        self._terminals_checked()
+        parts = [b"fastlane\0", lane_stamp(), repr(self.argv).encode("utf-8", "surrogateescape"),
+                 self.cwd.encode("utf-8", "surrogateescape"), self._environment(), self._terminals()]
+        parts.extend(self._repository())
+        parts.append(self._configs())
+        return store.digest(*parts)
+
+    @staticmethod
+    def _environment() -> bytes:
+        from fixer.core.secrets import FORGE_TOKENS
+
+        kept = sorted((name, value) for name, value in os.environ.items()
+                      if name not in IRRELEVANT_ENV and not FORGE_TOKENS.match(name))
+        return repr(kept).encode("utf-8", "surrogateescape")
+
+    @staticmethod
+    def _terminals_checked() -> None:
+        if os.isatty(1) or os.isatty(2):
+            raise StepAside("stdout or stderr is a terminal")
+        out, err = os.fstat(1), os.fstat(2)
+        if (out.st_dev, out.st_ino) == (err.st_dev, err.st_ino) and not stat.S_ISCHR(out.st_mode):
+            raise StepAside("stdout and stderr are the same file")
+
+    @staticmethod
+    def _terminals() -> bytes:
+        seen = []
+        for fd in (0, 1, 2):
+            try:
+                size = tuple(os.get_terminal_size(fd))
+            except OSError:
+                size = None
+            seen.append((fd, os.isatty(fd), size))
+        return repr(seen).encode()
+
+    def _repository(self) -> list[bytes]:
+        """Where the repository is and what it holds (see the module's docstring)."""
+        base = list(command.BASE_SETTINGS)
+        where, filters = _all_of({
+            "rev-parse": (["rev-parse", "--show-toplevel", "--git-common-dir"], 0),
+            "config": (list(command.FILTER_QUERY[len(command.as_options(base)):]), 1),  # 1: no filter defined
+        }, base, self.start)
+        lines = where.decode("utf-8", "surrogateescape").split("\n")
+        if len(lines) < 2 or not lines[0]:
+            raise StepAside("not in a git working tree")
+        self.root = Path(lines[0])
+        self.folder = Path(os.path.realpath(self.start / lines[1])) / "fixer" / "cache"
+        settings = [*base, *command.filter_overrides(filters)]
+        commands = {
+            "staged": ["ls-files", "--stage", "-v", "-z"],
+            "changed": ["diff-files", "--name-only", "-z"],
+            "others": ["ls-files", "--others", "--exclude-standard", "-z"],
+        }
+        staged, changed, others = _all_of({name: (args, 0) for name, args in commands.items()}, settings, self.root)
+        self.listing = listing = {}
+        for line in staged.split(b"\0"):
+            if not line:
+                continue
+            head, _, path = line.partition(b"\t")
+            fields = head.split()
+            if len(fields) != 4 or fields[0] != b"H" or fields[1] not in (b"100644", b"100755") or fields[3] != b"0":
+                raise StepAside("an index entry that is not a plain file")
+            listing[path.decode("utf-8", "surrogateescape")] = fields[2].decode() + fields[1][-3:].decode()
+        to_read = [p.decode("utf-8", "surrogateescape") for p in changed.split(b"\0") if p]
+        others = [p.decode("utf-8", "surrogateescape") for p in others.split(b"\0") if p]
+        if len(to_read) + len(others) > MAX_READ:
+            raise StepAside("too many files git cannot vouch for")
+        folders: dict[str, bool] = {}
+        for path in [*to_read, *others]:
+            listing[path] = self._hashed(path, folders)
+        return [where, repr(settings).encode(), repr(sorted(listing.items())).encode("utf-8", "surrogateescape")]
+
+    def _hashed(self, path: str, folders: dict[str, bool]) -> str:
+        """The content key of a file git cannot vouch for ("-" when it is gone)."""
+        folder = path.rpartition("/")[0]
+        plain = folders.get(folder)
+        if plain is None:
+            full = os.path.join(self.root, folder) if folder else str(self.root)
+            plain = folders[folder] = os.path.realpath(full) == os.path.normpath(full)
+        if not plain:
+            raise StepAside(f"{path}: in a folder reached through a symlink")
+        full = os.path.join(self.root, path)
+        try:
+            info = os.lstat(full)
+        except FileNotFoundError:
+            return "-"
+        if not stat.S_ISREG(info.st_mode):
+            raise StepAside(f"{path}: not a plain file")
+        with open(full, "rb") as handle:
+            data = handle.read()
+        return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest() + oct(info.st_mode & 0o111)
+
+    def _configs(self) -> bytes:
+        """The content of every config file the run could read (see fixer.core.config.load)."""
+        seen = []
+        named = self.values.get("config")
+        if named is not None:
+            seen.append((named, _content(self.start / named)))
+        folder = self.start
+        while True:
+            for name in CONFIG_NAMES:
+                seen.append((str(folder / name), _content(folder / name)))
+            if folder == self.root or folder.parent == folder or not folder.is_relative_to(self.root):
+                break
+            folder = folder.parent
+        return repr(seen).encode("utf-8", "surrogateescape")
+
+    # -- the store -----------------------------------------------------------------------
+    def replay(self) -> int | None:
+        """Print what the recorded run printed and return its exit code; None when there is no record."""
+        record = store.read_one(self.folder, self.key)
+        if not isinstance(record, dict) or not isinstance(record.get("lane"), tuple):
+            return None
+        out, err, code = record["lane"]
+        try:
+            _write_all(1, out)
+            _write_all(2, err)
+        except BrokenPipeError:  # as the normal run: the reader left, say nothing more
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+            return 2
+        return code
+
+    def record(self, out: bytes, err: bytes, code: int) -> None:
+        """Keep a normal run's output under the key, if the key still holds after it."""
+        try:
+            if self.compute() != self.key:
+                return
+        except (StepAside, OSError, UnicodeError, subprocess.SubprocessError):
+            return
+        from fixer.core.cache import build_id
+
+        kept = store.Store(self.folder, build_id())
+        try:
+            kept.put_many({self.key: {"lane": (out, err, code)}})
+        finally:
+            kept.close()
+
+
+def _all_of(commands: dict[str, tuple[list[str], int]], settings: list[str], cwd: Path) -> list[bytes]:
+    """The output of each git command (run at once, each with the hardened settings of
+    fixer.git.command); a command that exits other than 0 (or the code it may also exit with) makes
+    the lane step aside."""
+    procs = [(command.start_plain(args, cwd, settings), args, also) for args, also in commands.values()]
+    out = []
+    for proc, args, also in procs:
+        out.append(proc.communicate()[0])
+        if proc.returncode not in (0, also):
+            raise StepAside(f"git {args[0]} exited {proc.returncode}")
+    return out
+
+
+def _content(path: Path) -> bytes | str:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return "absent"
+    except NotADirectoryError:
+        return "absent"
+    except IsADirectoryError:
+        return "a folder"
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def trace(message: str) -> None:
+    if os.environ.get(TRACE_ENV):
+        os.write(2, f"fixer fastlane: {message}\n".encode("utf-8", "replace"))
+
+
+def start(argv: list[str]) -> tuple[Lane | None, int | None]:
+    """(the lane, when this run may be recorded; the exit code when the lane served the run)."""
+    if os.environ.get(OFF_ENV, "").strip() not in ("", "0"):
+        return None, None
+    values = parse(argv)
+    if values is None:
+        trace("not a plain check")
+        return None, None
+    lane = Lane(argv, values)
+    try:
+        lane.key = lane.compute()
+    except (StepAside, OSError, UnicodeError, subprocess.SubprocessError) as why:
+        trace(f"stepped aside: {why}")
+        return None, None
+    code = lane.replay()
+    if code is not None:
+        trace("served")
+        return None, code
+    trace("no record: the normal run, recorded")
+    return lane, None
+
+
+class Tee:
+    """A text stream that also keeps the bytes written to it, as its own encoding makes them."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.kept: list[bytes] = []
+        self.spoiled = False  # something went around the text layer (its buffer, its file descriptor)
+
+    def write(self, text: str) -> int:
+        written = self._stream.write(text)
+        try:
+            self.kept.append(text.encode(self._stream.encoding, self._stream.errors or "strict"))
+        except (UnicodeError, LookupError):
+            self.spoiled = True
+        return written
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str):
+        if name == "buffer":
+            self.spoiled = True
+        return getattr(self._stream, name)
+
+    def bytes(self) -> bytes:
+        return b"".join(self.kept)
