@@ -218,8 +218,8 @@ def test_no_cache_never_uses_the_lane(repo):
 def test_paths_and_unknown_options_take_the_normal_run(repo):
     for args in ((*CHECK, "app"), (*CHECK, "--frobnicate"), ("diff", "-C", "repo"), (*CHECK, "-rremove-debug-prints")):
         assert fastlane.parse(list(args)) is None
-    assert fastlane.parse(["-C", "a", "check", "-c", "b.toml", "--rule=x", "-f", "json"]) == \
-        {"directory": "a", "config": "b.toml"}
+    assert fastlane.parse(["-C", "a", "-q", "check", "-c", "b.toml", "--rule=x", "-f", "json"]) == \
+        {"directory": "a", "config": "b.toml", "rule": ["x"], "format": "json", "quiet": True}
     assert fastlane.parse(["-C", "a", "check", "-C", "b"]) is None  # given twice
 
 
@@ -311,3 +311,50 @@ def test_every_variable_fixer_or_rich_reads_changes_the_key(monkeypatch):
         first = fastlane.Lane._environment()
         monkeypatch.setenv(name, "two")
         assert fastlane.Lane._environment() != first, name
+
+
+# -- a few files differ from the recorded run ------------------------------------------------------
+NEARLY = b"fixer fastlane: served: the files that differ from the recorded run change nothing it printed\n"
+
+
+@pytest.mark.parametrize("args", [CHECK, (*CHECK, "--rule", "remove-debugger-calls"), (*CHECK, "--format", "json")])
+def test_an_edit_no_rule_sees_is_served_from_the_nearest_record(repo, args):
+    warm(repo, *args)
+    with open(repo / "app/util.py", "a") as out:
+        out.write("\n# edited\n")
+    code, out, err, trace = run(repo, *args)
+    assert trace == NEARLY
+    assert (code, out, err) == real(repo, *args)
+    assert served(run(repo, *args)[3]), "the run served is kept under its own key"
+
+
+def test_an_untracked_file_kept_with_the_record_is_compared_too(repo):
+    (repo / "app/extra.py").write_text("def triple(x):\n    return 3 * x\n")
+    warm(repo, *CHECK)
+    with open(repo / "app/extra.py", "a") as out:
+        out.write("# edited\n")
+    code, out, err, trace = run(repo, *CHECK)
+    assert trace == NEARLY and (code, out, err) == real(repo, *CHECK)
+
+
+@pytest.mark.parametrize("edit, why", [
+    ("    breakpoint()\n", b"wants it"),  # a finding of its own
+    ("    print('here', x)\n", b"wants it"),  # a rule that is off would act: the hint changes
+    ("from app.main import handler\n", b"facts"),  # what it imports is a fact other files' verdicts read
+])
+def test_an_edit_a_rule_sees_makes_a_real_run(repo, edit, why):
+    before = warm(repo, *CHECK)
+    text = (repo / "app/util.py").read_text()
+    (repo / "app/util.py").write_text(edit + text if edit.startswith("from") else text.replace("    return", edit + "    return"))
+    code, out, err, trace = run(repo, *CHECK)
+    assert not served(trace) and trace != NEARLY and why in trace, trace
+    assert (code, out, err) == real(repo, *CHECK)
+    if why == b"wants it":
+        assert (code, out, err) != before
+
+
+def test_added_or_removed_files_make_a_real_run(repo, tmp_path):
+    warm(repo, *CHECK)
+    (repo / "app/other.py").write_text("x = 1\n")
+    code, out, err, trace = run(repo, *CHECK)
+    assert b"added or removed" in trace and (code, out, err) == real(repo, *CHECK)

@@ -49,6 +49,8 @@ from fixer.git import command
 
 OFF_ENV = "FIXER_NO_CACHE"
 TRACE_ENV = "FIXER_FASTLANE_TRACE"  # set: the lane says on stderr why it stepped aside (for tests and benches)
+MAX_UNSEEN = 50  # files differing from a recorded run that `unseen` looks at; more: the normal run
+MAX_KEPT_BYTES = 8 * 1024 * 1024  # the files read for a record kept with it, at most; more: no partial record
 MAX_READ = 200  # files git cannot vouch for that the lane reads and hashes; more: the normal run
 # Variables no part of fixer, rich or typer reads: the shell's own bookkeeping (set anew for each
 # command), and the forge tokens (fixer.core.secrets takes them out before any work).
@@ -68,10 +70,11 @@ class StepAside(Exception):
     """The lane cannot vouch for this run: the normal command line runs it."""
 
 
-def parse(argv: list[str]) -> dict[str, str] | None:
-    """The -C and -c values of a plain `check` invocation (global options first, as `fixer -C dir
-    check`), or None when the arguments are anything else."""
-    values: dict[str, str] = {}
+def parse(argv: list[str]) -> dict | None:
+    """The -C and -c values, the --rule ids, the --format and whether -q was given, of a plain `check`
+    invocation (global options first, as `fixer -C dir check`), or None when the arguments are
+    anything else."""
+    values: dict = {"rule": [], "format": "text", "quiet": False}
     position, command_seen = 0, False
     while position < len(argv):
         arg = argv[position]
@@ -89,8 +92,12 @@ def parse(argv: list[str]) -> dict[str, str] | None:
                 if kind in values or not attached:
                     return None  # given twice: which one counts is the normal run's business
                 values[kind] = attached
+            elif kind == "rule":
+                values["rule"].append(attached)
+            elif kind == "format":
+                values["format"] = attached
         elif arg in flags:
-            pass
+            values["quiet"] = values["quiet"] or arg in ("-q", "--quiet")
         elif arg == "check" and not command_seen:
             command_seen = True
         else:
@@ -129,17 +136,22 @@ class Lane:
         self.root: Path | None = None
         self.folder: Path | None = None  # the cache's folder
         self.git_prefix: list[str] = []
-        self.listing: dict[str, str] = {}  # path -> content key of every listed file
+        self.listing: dict[str, str] = {}  # path -> content key and mode of every listed file
+        self.read: dict[str, bytes] = {}  # path -> the bytes of each file git cannot vouch for
         self.key: bytes | None = None
+        self.partial: bytes | None = None
 
     # -- the key -------------------------------------------------------------------------
     def compute(self) -> bytes:
+        """The key; `partial` is the digest of all of it but the listed files' contents."""
         self._terminals_checked()
         parts = [b"fastlane\0", lane_stamp(), repr(self.argv).encode("utf-8", "surrogateescape"),
                  self.cwd.encode("utf-8", "surrogateescape"), self._environment(), self._terminals()]
         parts.extend(self._repository())
         parts.append(self._configs())
-        return store.digest(*parts)
+        self.partial = store.digest(b"fastlane-partial\0", *parts)
+        listed = repr(sorted(self.listing.items())).encode("utf-8", "surrogateescape")
+        return store.digest(self.partial, listed)
 
     @staticmethod
     def _environment() -> bytes:
@@ -195,7 +207,7 @@ class Lane:
             fields = head.split()
             if len(fields) != 4 or fields[0] != b"H" or fields[1] not in (b"100644", b"100755") or fields[3] != b"0":
                 raise StepAside("an index entry that is not a plain file")
-            listing[path.decode("utf-8", "surrogateescape")] = fields[2].decode() + fields[1][-3:].decode()
+            listing[path.decode("utf-8", "surrogateescape")] = f"{fields[2].decode()} {fields[1].decode()}"
         to_read = [p.decode("utf-8", "surrogateescape") for p in changed.split(b"\0") if p]
         others = [p.decode("utf-8", "surrogateescape") for p in others.split(b"\0") if p]
         if len(to_read) + len(others) > MAX_READ:
@@ -203,7 +215,7 @@ class Lane:
         folders: dict[str, bool] = {}
         for path in [*to_read, *others]:
             listing[path] = self._hashed(path, folders)
-        return [where, repr(settings).encode(), repr(sorted(listing.items())).encode("utf-8", "surrogateescape")]
+        return [where, repr(settings).encode()]
 
     def _hashed(self, path: str, folders: dict[str, bool]) -> str:
         """The content key of a file git cannot vouch for ("-" when it is gone)."""
@@ -223,7 +235,8 @@ class Lane:
             raise StepAside(f"{path}: not a plain file")
         with open(full, "rb") as handle:
             data = handle.read()
-        return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest() + oct(info.st_mode & 0o111)
+        self.read[path] = data
+        return f"{_blob_id(data)} {'100755' if info.st_mode & 0o100 else '100644'}"
 
     def _configs(self) -> bytes:
         """The content of every config file the run could read (see fixer.core.config.load)."""
@@ -246,7 +259,11 @@ class Lane:
         record = store.read_one(self.folder, self.key)
         if not isinstance(record, dict) or not isinstance(record.get("lane"), tuple):
             return None
-        out, err, code = record["lane"]
+        return self._write(record["lane"])
+
+    @staticmethod
+    def _write(printed: tuple) -> int:
+        out, err, code = printed
         try:
             _write_all(1, out)
             _write_all(2, err)
@@ -255,8 +272,26 @@ class Lane:
             return 2
         return code
 
+    def replay_nearly(self) -> int | None:
+        """Replay the run recorded with the same key but for a few files' contents, when those
+        files cannot change what the run prints (`unseen`); then keep the output under this key too."""
+        record = store.read_one(self.folder, self.partial)
+        if not isinstance(record, dict) or not isinstance(record.get("listing"), dict) or \
+                not isinstance(record.get("read"), dict):
+            return None
+        old = record["listing"]
+        if old.keys() != self.listing.keys():
+            raise StepAside("files were added or removed since the recorded run")
+        differing = [path for path, key in self.listing.items() if old[path] != key]
+        if len(differing) > MAX_UNSEEN:
+            raise StepAside(f"{len(differing)} files differ from the recorded run")
+        unseen(self, differing, old, record["read"])
+        store.write_one(self.folder, self.key, {"lane": record["lane"]})
+        return self._write(record["lane"])
+
     def record(self, out: bytes, err: bytes, code: int) -> None:
-        """Keep a normal run's output under the key, if the key still holds after it."""
+        """Keep a normal run's output under the key, if the key still holds after it, and with the
+        listing under the partial key (for `replay_nearly`)."""
         try:
             if self.compute() != self.key:
                 return
@@ -264,11 +299,97 @@ class Lane:
             return
         from fixer.core.cache import build_id
 
+        entries = {self.key: {"lane": (out, err, code)}}
+        if sum(map(len, self.read.values())) <= MAX_KEPT_BYTES:
+            # The files git cannot vouch for are kept as read: their blobs are not in the repository.
+            entries[self.partial] = {"lane": (out, err, code), "listing": self.listing, "read": self.read}
         kept = store.Store(self.folder, build_id())
         try:
-            kept.put_many({self.key: {"lane": (out, err, code)}})
+            kept.put_many(entries)
         finally:
             kept.close()
+
+
+def unseen(lane: Lane, differing: list[str], old: dict[str, str], kept: dict[str, bytes]) -> None:
+    """Step aside unless the run's output cannot depend on how the `differing` files changed since the
+    recorded run (`old`: its listing; `kept`: the bytes of its files that git could not vouch for).
+
+    Why this is sound. Everything but the listed files' contents is the same as in the recorded run
+    (the partial key). A file's content reaches the output only through what reading it gives
+    (fixer.core.runner.Scan and fixer.core.gathering): whether it decodes (within the size limit), for
+    each rule whether its anchor wants the file (then the engine fixes it and its findings are
+    printed), and for each rule that gathers facts from other files, the facts it takes from this
+    one (other files' verdicts read them; a lazily gathered rule keeps the text itself). The rules are
+    pure functions of a file's path and text, and read no file themselves. So when, for each
+    differing file, the old content (git's blob, as stored) and the new one both decode, no rule
+    wants either, and every rule takes the same facts from both (and no lazy rule takes any), then
+    every file's verdict, the gathered facts and so every line printed are those of the recorded run.
+
+    The rules looked at are those the run checks, and, when the run prints hints (text output, no
+    -q, no --rule, no `select`), every other rule with its options from the config and in its wider
+    mode (fixer.cli.hints runs them on the same files). A file's mode must not change either (the run
+    does not print it, but nothing is assumed)."""
+    from fixer.core.cache import stable
+    from fixer.core.config import load
+    from fixer.core.gathering import Gathering
+    from fixer.core.rule import all_rules
+    from fixer.core.textio import InputError, decode
+
+    for path in differing:
+        if old[path].split(" ")[1] != lane.listing[path].split(" ")[1] or path.rpartition("/")[2] in CONFIG_NAMES:
+            raise StepAside(f"{path}: its mode changed, or it may be a config")
+    named = lane.values.get("config")
+    config = load(lane.root.resolve(), lane.start / named if named is not None else None, lane.start)
+    rules = config.rules(lane.values["rule"] or None)
+    if lane.values["format"] == "text" and not lane.values["quiet"] and not lane.values["rule"] \
+            and config.select is None:
+        for cls in all_rules().values():
+            options = config.options_for(cls)
+            rules.append(cls(**options))
+            if cls.wider_options:
+                rules.append(cls(**{**options, **cls.wider_options}))
+    stored = _blobs([old[path].split(" ")[0] for path in differing if path not in kept], lane)
+    olds = [kept[path] if path in kept else stored.pop(0) for path in differing]
+    if any(_blob_id(data) != old[path].split(" ")[0] for path, data in zip(differing, olds)):
+        raise StepAside("a file of the recorded run is not what its key says")
+    gatherings = [Gathering(config, [rule]) for rule in rules if rule.context_anchor]
+    for path, before in zip(differing, olds):
+        after = lane.read.get(path)
+        if after is None or _blob_id(after) != lane.listing[path].split(" ")[0]:
+            raise StepAside(f"{path}: not read")
+        try:
+            texts = [decode(data, config.max_file_size).text for data in (before, after)]
+        except InputError as why:
+            raise StepAside(f"{path}: {why}") from None
+        for rule in rules:
+            if any(rule.wants(path, text) for text in texts):
+                raise StepAside(f"{path}: {rule.id} wants it")
+        for gathering in gatherings:
+            facts = [gathering.facts_of(path, text) for text in texts]
+            if any(rule.lazy_context and rule.id in found for rule in gathering.rules for found in facts):
+                raise StepAside(f"{path}: a lazily gathered rule reads its text")
+            if stable(facts[0]) != stable(facts[1]):
+                raise StepAside(f"{path}: its facts for {gathering.rules[0].id} changed")
+
+
+def _blobs(ids: list[str], lane: Lane) -> list[bytes]:
+    """The blobs as git stores them (`git cat-file --batch`: no filter, no textconv)."""
+    proc = command.start_plain(["cat-file", "--batch"], lane.root, command.BASE_SETTINGS, stdin=True)
+    out = proc.communicate("".join(f"{oid}\n" for oid in ids).encode())[0]
+    blobs, at = [], 0
+    for oid in ids:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        if len(header) != 3 or header[0].decode() != oid or header[1] != b"blob":
+            raise StepAside(f"blob {oid} is not in the repository")
+        size = int(header[2])
+        blobs.append(out[end + 1:end + 1 + size])
+        at = end + 2 + size
+    return blobs
+
+
+def _blob_id(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def _all_of(commands: dict[str, tuple[list[str], int]], settings: list[str], cwd: Path) -> list[bytes]:
@@ -325,6 +446,16 @@ def start(argv: list[str]) -> tuple[Lane | None, int | None]:
     if code is not None:
         trace("served")
         return None, code
+    try:
+        code = lane.replay_nearly()
+    except (StepAside, OSError, UnicodeError, subprocess.SubprocessError) as why:
+        trace(f"no record, and the nearest one does not do: {why}")
+    except Exception as why:  # the config or a rule failed to load: the normal run says why
+        trace(f"no record, and the nearest one cannot be checked: {type(why).__name__}: {why}")
+    else:
+        if code is not None:
+            trace("served: the files that differ from the recorded run change nothing it printed")
+            return None, code
     trace("no record: the normal run, recorded")
     return lane, None
 

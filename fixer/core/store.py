@@ -222,6 +222,25 @@ def read_one(folder: Path, key: bytes) -> Any:
     return _unpack(row[1])
 
 
+def write_one(folder: Path, key: bytes, entry: Any) -> None:
+    """Write one small entry into an existing store, without its build check (the fast lane's key
+    holds fixer's build); a store that is missing, damaged or busy is left as it is (the next normal
+    run bounds the size)."""
+    path = Path(folder) / FILE_NAME
+    if not path.is_file():
+        return
+    try:
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (key, time.time_ns(), _pack(entry)))
+        finally:
+            db.close()
+    except sqlite3.Error:
+        pass
+
+
 def _max_bytes() -> int:
     value = os.environ.get(MAX_BYTES_ENV, "").strip()
     return int(value) if value.isdigit() else DEFAULT_MAX_BYTES

@@ -107,12 +107,14 @@ def filter_overrides(listed: bytes) -> list[str]:
     return settings
 
 
-def start_plain(args: list[str], cwd, settings: list[str] | tuple[str, ...]) -> subprocess.Popen:
+def start_plain(args: list[str], cwd, settings: list[str] | tuple[str, ...], stdin: bool = False) -> subprocess.Popen:
     """Start one read-only git command without a GitPython repository (the fast lane of `check`,
     fixer.cli.fastlane), with `settings` (BASE_SETTINGS, plus `filter_overrides` once they are
-    known) and the plain environment; its stdout is a pipe, its stderr dropped."""
+    known) and the plain environment; its stdout is a pipe (and its stdin, with `stdin`), its stderr
+    dropped."""
     executable = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"  # what GitPython would run
-    return subprocess.Popen([executable, *as_options(settings), *args], cwd=cwd, stdin=subprocess.DEVNULL,
+    return subprocess.Popen([executable, *as_options(settings), *args], cwd=cwd,
+                            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             env=_plain_env({"GIT_OPTIONAL_LOCKS": "0"}))
 
