@@ -15,8 +15,8 @@ same key print the same bytes and exit with the same code:
   rich or typer, changes its site-packages folder);
 - the command line, the current directory, the whole environment but a few variables nothing reads
   (`IRRELEVANT_ENV`: the shell's bookkeeping, and the forge tokens every command removes at its
-  start), and for stdin, stdout and stderr whether each is a terminal and its size (rich reads the
-  size from any of them). The lane serves only when stdout and stderr are not terminals (a progress
+  start), for stdin, stdout and stderr whether each is a terminal and its size (rich reads the
+  size from any of them), and the processors this process may run on. The lane serves only when stdout and stderr are not terminals (a progress
   bar and colours are for people; they take the normal run), and are not the same file (how the two
   streams interleave in it is not recorded);
 - where the repository is, and what it holds: `git rev-parse` of the start folder, then one `git
@@ -171,7 +171,9 @@ class Lane:
 
     @staticmethod
     def _terminals() -> bytes:
-        seen = []
+        """Each standard stream's terminal and its size, and the processors the run may use (the
+        default --jobs, and its note when the config asks for more)."""
+        seen: list = [os.cpu_count(), sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None]
         for fd in (0, 1, 2):
             try:
                 size = tuple(os.get_terminal_size(fd))
