@@ -358,3 +358,19 @@ def test_added_or_removed_files_make_a_real_run(repo, tmp_path):
     (repo / "app/other.py").write_text("x = 1\n")
     code, out, err, trace = run(repo, *CHECK)
     assert b"added or removed" in trace and (code, out, err) == real(repo, *CHECK)
+
+
+def test_an_edit_no_rule_sees_that_is_staged_is_served_from_the_nearest_record_too(repo):
+    warm(repo, *CHECK)
+    with open(repo / "app/util.py", "a") as out:
+        out.write("\n# edited\n")
+    subprocess.run(["git", "add", "app/util.py"], cwd=repo, check=True)  # the index differs from the record's
+    code, out, err, trace = run(repo, *CHECK)
+    assert trace == NEARLY and (code, out, err) == real(repo, *CHECK)
+
+
+def test_a_deleted_file_is_never_served_from_the_nearest_record(repo):
+    warm(repo, *CHECK)
+    (repo / "app/util.py").unlink()
+    code, out, err, trace = run(repo, *CHECK)
+    assert b"added or removed" in trace and (code, out, err) == real(repo, *CHECK)

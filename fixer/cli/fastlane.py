@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -56,6 +57,9 @@ MAX_READ = 200  # files git cannot vouch for that the lane reads and hashes; mor
 # command), and the forge tokens (fixer.core.secrets takes them out before any work).
 IRRELEVANT_ENV = frozenset({"_", "OLDPWD", "PWD", "SHLVL"})
 CONFIG_NAMES = ("fixer.toml", "pyproject.toml")
+# An index entry git vouches for: no assume-unchanged/skip-worktree tag, a plain file or an executable
+# (no symlink, no submodule), stage 0 (no conflict), a SHA-1 or SHA-256 id.
+PLAIN_ENTRY = re.compile(rb"H (100644|100755) ([0-9a-f]{40}(?:[0-9a-f]{24})?) 0\t([^\0]*)\0")
 
 # `check`'s options the lane understands: those taking a value, and flags. Any other argument (a path,
 # --no-cache, --help, a short option with its value attached...) takes the normal run.
@@ -136,7 +140,9 @@ class Lane:
         self.root: Path | None = None
         self.folder: Path | None = None  # the cache's folder
         self.git_prefix: list[str] = []
-        self.listing: dict[str, str] = {}  # path -> content key and mode of every listed file
+        self.staged = b""  # `git ls-files --stage -v -z` as it is (the key holds it whole)
+        self.hashed: dict[str, str] = {}  # path -> "blob-id mode" of each file git cannot vouch for ("-": gone)
+        self._listing: dict[str, str] | None = None
         self.read: dict[str, bytes] = {}  # path -> the bytes of each file git cannot vouch for
         self.key: bytes | None = None
         self.partial: bytes | None = None
@@ -150,8 +156,8 @@ class Lane:
         parts.extend(self._repository())
         parts.append(self._configs())
         self.partial = store.digest(b"fastlane-partial\0", *parts)
-        listed = repr(sorted(self.listing.items())).encode("utf-8", "surrogateescape")
-        return store.digest(self.partial, listed)
+        hashed = repr(sorted(self.hashed.items())).encode("utf-8", "surrogateescape")
+        return store.digest(self.partial, self.staged, hashed)
 
     @staticmethod
     def _environment() -> bytes:
@@ -201,23 +207,23 @@ class Lane:
             "others": ["ls-files", "--others", "--exclude-standard", "-z"],
         }
         staged, changed, others = _all_of({name: (args, 0) for name, args in commands.items()}, settings, self.root)
-        self.listing = listing = {}
-        for line in staged.split(b"\0"):
-            if not line:
-                continue
-            head, _, path = line.partition(b"\t")
-            fields = head.split()
-            if len(fields) != 4 or fields[0] != b"H" or fields[1] not in (b"100644", b"100755") or fields[3] != b"0":
-                raise StepAside("an index entry that is not a plain file")
-            listing[path.decode("utf-8", "surrogateescape")] = f"{fields[2].decode()} {fields[1].decode()}"
+        if not _all_plain(staged):
+            raise StepAside("an index entry that is not a plain file git vouches for")
+        self.staged, self._listing = staged, None
         to_read = [p.decode("utf-8", "surrogateescape") for p in changed.split(b"\0") if p]
         others = [p.decode("utf-8", "surrogateescape") for p in others.split(b"\0") if p]
         if len(to_read) + len(others) > MAX_READ:
             raise StepAside("too many files git cannot vouch for")
         folders: dict[str, bool] = {}
-        for path in [*to_read, *others]:
-            listing[path] = self._hashed(path, folders)
+        self.hashed = {path: self._hashed(path, folders) for path in [*to_read, *others]}
         return [where, repr(settings).encode()]
+
+    @property
+    def listing(self) -> dict[str, str]:
+        """path -> "blob-id mode" of every listed file (made only when a run differs from its record)."""
+        if self._listing is None:
+            self._listing = {**_listing(self.staged), **self.hashed}
+        return self._listing
 
     def _hashed(self, path: str, folders: dict[str, bool]) -> str:
         """The content key of a file git cannot vouch for ("-" when it is gone)."""
@@ -278,18 +284,33 @@ class Lane:
         """Replay the run recorded with the same key but for a few files' contents, when those
         files cannot change what the run prints (`unseen`); then keep the output under this key too."""
         record = store.read_one(self.folder, self.partial)
-        if not isinstance(record, dict) or not isinstance(record.get("listing"), dict) or \
-                not isinstance(record.get("read"), dict):
+        if not isinstance(record, dict) or not all(isinstance(record.get(name), kind) for name, kind in (
+                ("staged", bytes), ("hashed", dict), ("read", dict), ("lane", tuple))):
             return None
-        old = record["listing"]
-        if old.keys() != self.listing.keys():
+        old, new = self._compared(record["staged"], record["hashed"])
+        differing = [path for path, key in new.items() if old[path] != key]
+        if any("-" in (old[path], new[path]) for path in differing):
             raise StepAside("files were added or removed since the recorded run")
-        differing = [path for path, key in self.listing.items() if old[path] != key]
         if len(differing) > MAX_UNSEEN:
             raise StepAside(f"{len(differing)} files differ from the recorded run")
-        unseen(self, differing, old, record["read"])
+        unseen(self, differing, old, new, record["read"])
         store.write_one(self.folder, self.key, {"lane": record["lane"]})
         return self._write(record["lane"])
+
+    def _compared(self, staged: bytes, hashed: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+        """(path -> "blob-id mode" in the recorded run, the same now) for the paths that may differ:
+        with the same index, only the files either run read (the others are the index's); else all."""
+        if staged == self.staged:
+            paths = set(hashed) | set(self.hashed)
+            old = {path: hashed.get(path) or _entry(staged, path) for path in paths}
+            new = {path: self.hashed.get(path) or _entry(self.staged, path) for path in paths}
+            if None in old.values() or None in new.values():
+                raise StepAside("files were added or removed since the recorded run")
+            return old, new
+        old = {**_listing(staged), **hashed}
+        if old.keys() != self.listing.keys():
+            raise StepAside("files were added or removed since the recorded run")
+        return old, self.listing
 
     def record(self, out: bytes, err: bytes, code: int) -> None:
         """Keep a normal run's output under the key, if the key still holds after it, and with the
@@ -304,7 +325,8 @@ class Lane:
         entries = {self.key: {"lane": (out, err, code)}}
         if sum(map(len, self.read.values())) <= MAX_KEPT_BYTES:
             # The files git cannot vouch for are kept as read: their blobs are not in the repository.
-            entries[self.partial] = {"lane": (out, err, code), "listing": self.listing, "read": self.read}
+            entries[self.partial] = {"lane": (out, err, code), "staged": self.staged, "hashed": self.hashed,
+                                     "read": self.read}
         kept = store.Store(self.folder, build_id())
         try:
             kept.put_many(entries)
@@ -312,9 +334,38 @@ class Lane:
             kept.close()
 
 
-def unseen(lane: Lane, differing: list[str], old: dict[str, str], kept: dict[str, bytes]) -> None:
+def _listing(staged: bytes) -> dict[str, str]:
+    """path -> "blob-id mode" of each entry of `git ls-files --stage -v -z` (all PLAIN_ENTRY)."""
+    return {entry[3].decode("utf-8", "surrogateescape"): f"{entry[2].decode()} {entry[1].decode()}"
+            for entry in PLAIN_ENTRY.finditer(staged)}
+
+
+def _entry(staged: bytes, path: str) -> str | None:
+    """The "blob-id mode" of one path's entry (None: not in the index)."""
+    name = b"\t" + path.encode("utf-8", "surrogateescape") + b"\0"
+    end = staged.find(name)
+    if end < 0:
+        return None
+    start = staged.rfind(b"\0", 0, end) + 1
+    found = PLAIN_ENTRY.fullmatch(staged, start, end + len(name))  # a tab in another path is no entry
+    return f"{found[2].decode()} {found[1].decode()}" if found else None
+
+
+def _all_plain(staged: bytes) -> bool:
+    """Every entry of `git ls-files --stage -v -z` is PLAIN_ENTRY (counted in C: a regex over 20,000
+    entries costs more than the rest of the key). A path holding " 1<TAB>" makes a false alarm: the
+    normal run, never a wrong answer."""
+    entries = staged.count(b"\0")
+    starts = b"\0" + staged
+    return (starts.count(b"\0H 100644 ") + starts.count(b"\0H 100755 ") == entries
+            and not any(f" {stage}\t".encode() in staged for stage in (1, 2, 3))
+            and (not staged or staged.endswith(b"\0")))
+
+
+def unseen(lane: Lane, differing: list[str], old: dict[str, str], new: dict[str, str], kept: dict[str, bytes]) -> None:
     """Step aside unless the run's output cannot depend on how the `differing` files changed since the
-    recorded run (`old`: its listing; `kept`: the bytes of its files that git could not vouch for).
+    recorded run (`old` and `new`: path -> "blob-id mode" then and now; `kept`: the bytes of the
+    recorded run's files that git could not vouch for).
 
     Why this is sound. Everything but the listed files' contents is the same as in the recorded run
     (the partial key). A file's content reaches the output only through what reading it gives
@@ -338,7 +389,7 @@ def unseen(lane: Lane, differing: list[str], old: dict[str, str], kept: dict[str
     from fixer.core.textio import InputError, decode
 
     for path in differing:
-        if old[path].split(" ")[1] != lane.listing[path].split(" ")[1] or path.rpartition("/")[2] in CONFIG_NAMES:
+        if old[path].split(" ")[1] != new[path].split(" ")[1] or path.rpartition("/")[2] in CONFIG_NAMES:
             raise StepAside(f"{path}: its mode changed, or it may be a config")
     named = lane.values.get("config")
     config = load(lane.root.resolve(), lane.start / named if named is not None else None, lane.start)
@@ -350,15 +401,16 @@ def unseen(lane: Lane, differing: list[str], old: dict[str, str], kept: dict[str
             rules.append(cls(**options))
             if cls.wider_options:
                 rules.append(cls(**{**options, **cls.wider_options}))
-    stored = _blobs([old[path].split(" ")[0] for path in differing if path not in kept], lane)
-    olds = [kept[path] if path in kept else stored.pop(0) for path in differing]
-    if any(_blob_id(data) != old[path].split(" ")[0] for path, data in zip(differing, olds)):
-        raise StepAside("a file of the recorded run is not what its key says")
+    # Each side's bytes: read (or kept with the record) when git could not vouch for the file, else
+    # git's blob; each is checked against its key.
+    stored = iter(_blobs([key.split(" ")[0] for keys, have in ((old, kept), (new, lane.read))
+                          for path, key in ((p, keys[p]) for p in differing) if path not in have], lane))
+    sides = [[have[path] if path in have else next(stored) for path in differing] for have in (kept, lane.read)]
+    for keys, side in zip((old, new), sides):
+        if any(_blob_id(data) != keys[path].split(" ")[0] for path, data in zip(differing, side)):
+            raise StepAside("a file is not what its key says")
     gatherings = [Gathering(config, [rule]) for rule in rules if rule.context_anchor]
-    for path, before in zip(differing, olds):
-        after = lane.read.get(path)
-        if after is None or _blob_id(after) != lane.listing[path].split(" ")[0]:
-            raise StepAside(f"{path}: not read")
+    for path, before, after in zip(differing, *sides):
         try:
             texts = [decode(data, config.max_file_size).text for data in (before, after)]
         except InputError as why:

@@ -32,11 +32,10 @@ import shlex
 import signal
 import subprocess
 
-from typing import TYPE_CHECKING
-
 from fixer.core import secrets
 from fixer.core.errors import GitError
 
+TYPE_CHECKING = False  # typing's own constant, without importing typing
 if TYPE_CHECKING:  # GitPython (~0.05 s to import) is not needed to run git: the fast lane of `check` never loads it
     from git import Repo
 
