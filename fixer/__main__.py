@@ -53,10 +53,13 @@ def _recorded(lane) -> int:
     sys.stdout, sys.stderr = out, err
     try:
         code = _run()
-        sys.stdout.flush()
-        sys.stderr.flush()
     finally:
         sys.stdout, sys.stderr = out._stream, err._stream
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # the reader left (a broken pipe): what it got is not what was printed
+        return code
     if code in (exitcodes.OK, exitcodes.PENDING) and not (out.spoiled or err.spoiled or interrupts.happened()):
         lane.record(out.bytes(), err.bytes(), code)
     return code

@@ -139,7 +139,6 @@ class Lane:
         self.start = Path(os.path.realpath(os.path.join(self.cwd, values.get("directory", os.curdir))))
         self.root: Path | None = None
         self.folder: Path | None = None  # the cache's folder
-        self.git_prefix: list[str] = []
         self.staged = b""  # `git ls-files --stage -v -z` as it is (the key holds it whole)
         self.hashed: dict[str, str] = {}  # path -> "blob-id mode" of each file git cannot vouch for ("-": gone)
         self._listing: dict[str, str] | None = None
