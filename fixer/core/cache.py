@@ -15,6 +15,7 @@ when a run of this build first opens it.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sys
@@ -50,7 +51,15 @@ def _normal(value: Any) -> Any:
 
 def build_id() -> str:
     """fixer's version plus the size and time of each of its modules (an editable install changes
-    code without changing its version) and the versions of the parsers whose trees rules read."""
+    code without changing its version) and the versions of the parsers whose trees rules read
+    (worked out once a process: a run asks several times)."""
+    import fixer
+
+    return _build_id(fixer.__version__)
+
+
+@functools.lru_cache(maxsize=None)
+def _build_id(version: str) -> str:
     from importlib import metadata
 
     import fixer
@@ -66,7 +75,7 @@ def build_id() -> str:
             versions.append(f"{dist}={metadata.version(dist)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{dist}=-")
-    return f"{fixer.__version__}|{sys.version_info[:3]}|{','.join(versions)}|{stamp.hexdigest()}"
+    return f"{version}|{sys.version_info[:3]}|{','.join(versions)}|{stamp.hexdigest()}"
 
 
 def rules_key(rules: list, config) -> bytes:

@@ -7,7 +7,10 @@ from __future__ import annotations
 import signal
 import sys
 from contextlib import contextmanager
-from typing import Iterator
+
+TYPE_CHECKING = False  # typing's own constant, without importing typing (imported first thing by every run)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 _state = {"hit": False, "depth": 0, "unraisable": None}
 

@@ -15,7 +15,10 @@ import sqlite3
 import time
 import zlib
 from pathlib import Path
-from typing import Any, Iterable
+
+TYPE_CHECKING = False  # typing's own constant, without importing typing (the fast lane of `check` reads the store)
+if TYPE_CHECKING:
+    from typing import Any, Iterable
 
 SCHEMA = 1
 FILE_NAME = "results.sqlite3"
@@ -191,6 +194,55 @@ class Store:
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # ...once the log is folded into the file
         except sqlite3.Error:
             pass
+
+
+def read_one(folder: Path, key: bytes) -> Any:
+    """The entry under `key` in the store of `folder`, read without opening the store for writing
+    (the fast lane of `check`: its key holds fixer's build, so the store's own build check is not
+    needed), or None when there is none, or the file or the value is damaged."""
+    path = Path(folder) / FILE_NAME
+    try:
+        db = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            row = db.execute("SELECT used, value FROM entries WHERE key=?", (key,)).fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    if row is None:
+        return None
+    now = time.time_ns()
+    if now - row[0] > TOUCH_AFTER_NS:  # kept recent for the size bound, as `get_many` does
+        try:
+            db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                with db:
+                    db.execute("UPDATE entries SET used=? WHERE key=?", (now, key))
+            finally:
+                db.close()
+        except sqlite3.Error:
+            pass
+    return _unpack(row[1])
+
+
+def write_one(folder: Path, key: bytes, entry: Any) -> None:
+    """Write one small entry into an existing store, without its build check (the fast lane's key
+    holds fixer's build); a store that is missing, damaged or busy is left as it is (the next normal
+    run bounds the size)."""
+    path = Path(folder) / FILE_NAME
+    if not path.is_file():
+        return
+    try:
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            db.execute("PRAGMA synchronous=NORMAL")  # as the store's own writes: WAL, no sync each commit
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (key, time.time_ns(), _pack(entry)))
+        finally:
+            db.close()
+    except sqlite3.Error:
+        pass
 
 
 def _max_bytes() -> int:

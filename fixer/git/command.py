@@ -32,10 +32,12 @@ import shlex
 import signal
 import subprocess
 
-from git import Repo
-
 from fixer.core import secrets
 from fixer.core.errors import GitError
+
+TYPE_CHECKING = False  # typing's own constant, without importing typing
+if TYPE_CHECKING:  # GitPython (~0.05 s to import) is not needed to run git: the fast lane of `check` never loads it
+    from git import Repo
 
 BASE_SETTINGS = (
     f"core.hooksPath={os.devnull}",
@@ -82,19 +84,38 @@ def safe_settings(repo: Repo) -> list[str]:
 def _filter_overrides(repo: Repo) -> list[str]:
     where = repo.working_tree_dir or repo.git_dir
     try:
-        proc = subprocess.run([git_executable(repo), *as_options(BASE_SETTINGS), "config", "-z", "--get-regexp",
-                               FILTER_KEY],
-                              cwd=where, env=_plain_env(), capture_output=True)
+        proc = subprocess.run([git_executable(repo), *FILTER_QUERY], cwd=where, env=_plain_env(), capture_output=True)
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror}") from None
     if proc.returncode not in (0, 1):  # 1: no such key
         raise GitError(f"git config failed: {first_reason(proc.stderr.decode('utf-8', 'replace'))}")
+    return filter_overrides(proc.stdout)
+
+
+# `git config` listing the filter drivers a repository's config defines (exit 1: none).
+FILTER_QUERY = (*as_options(BASE_SETTINGS), "config", "-z", "--get-regexp", FILTER_KEY)
+
+
+def filter_overrides(listed: bytes) -> list[str]:
+    """The settings that turn off each filter driver FILTER_QUERY listed."""
     settings = []
-    for entry in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
+    for entry in listed.decode("utf-8", "surrogateescape").split("\0"):
         key = entry.split("\n", 1)[0]
         if key:
             settings.append(f"{key}={FILTER_KEYS[key.rsplit('.', 1)[1].lower()]}")
     return settings
+
+
+def start_plain(args: list[str], cwd, settings: list[str] | tuple[str, ...], stdin: bool = False) -> subprocess.Popen:
+    """Start one read-only git command without a GitPython repository (the fast lane of `check`,
+    fixer.cli.fastlane), with `settings` (BASE_SETTINGS, plus `filter_overrides` once they are
+    known) and the plain environment; its stdout is a pipe (and its stdin, with `stdin`), its stderr
+    dropped."""
+    executable = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"  # what GitPython would run
+    return subprocess.Popen([executable, *as_options(settings), *args], cwd=cwd,
+                            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            env=_plain_env({"GIT_OPTIONAL_LOCKS": "0"}))
 
 
 def harden(repo: Repo) -> Repo:
