@@ -27,11 +27,12 @@ except ImportError:  # pragma: no cover - another Python: every anchor is a plai
 
 
 class Anchor:
-    def __init__(self, pattern: str, linear: bool = False):
+    def __init__(self, pattern: str, linear: bool = False, quick: bool = True):
+        """`quick=False`: no RE2 pre-search, for a pattern most texts match early (`import|patch`)."""
         self.pattern = pattern
         self.lead, self.literal = required_literals(pattern)  # parsing never backtracks: only matching can
         self.linear = linear
-        self.quick = None if linear else quick_filter([pattern])
+        self.quick = quick_filter([pattern]) if quick and not linear else None
         if linear:  # built from the config (a glob): RE2, whose time is linear (fixer.core.userregex)
             from fixer.core.userregex import compile_linear
 

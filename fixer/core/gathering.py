@@ -27,7 +27,8 @@ class Gathering:
         self.config = config
         self.memo = memo
         self.rules = rules
-        self.needing = [(rule, Anchor(rule.context_anchor)) for rule in rules if rule.context_anchor]
+        # (most files match a context anchor (`import`) near their start: no RE2 pre-search for them)
+        self.needing = [(rule, Anchor(rule.context_anchor, quick=False)) for rule in rules if rule.context_anchor]
         self.facts: dict[str, dict[str, Any]] = {rule.id: {} for rule, _ in self.needing}
         self.digests: dict[str, dict[str, bytes]] = {rule.id: {} for rule, _ in self.needing}
         self.read: set[str] = set()
