@@ -80,11 +80,16 @@ ASCII_PIECES = ["print", "pprint", "pp", "(", " ", "\t", "\x0b", "\x1c", "\r", "
                 "capsys", "DEBUG", "log", "Kernel", "dbg", "@", "impl", "0", "]", "scripts"]
 
 
+# Classes, flags and counts, negated or not, as Python reads them on ASCII text.
+CLASS_PATTERNS = [r"pp[^\s]", r"pp\S\(", r"x\W_", r"[^\w\s]import", r"(?i)[^p]rint", r"(?s)pp.x", r"pp.x",
+                  r"x{2,3}_", r"(?i)DEF\b", r"(?<=\s)as\b", r"\Bx", r"pp\s{2}\(", r"(?:x|_)+?\d"]
+
+
 def every_anchor_pattern() -> list[str]:
     from fixer.rules.remove_debug_prints import PURPOSE_CONTEXT
     from fixer.rules.remove_debugger_calls.debuggers import PROVIDES
 
-    found = {PURPOSE_CONTEXT, PROVIDES.pattern, *PATTERNS}
+    found = {PURPOSE_CONTEXT, PROVIDES.pattern, *PATTERNS, *CLASS_PATTERNS}
     for rule in rule_configurations():
         found.update(rule.anchor_patterns())
         if rule.context_anchor:
@@ -118,3 +123,16 @@ def test_the_pre_search_rules_out_a_file_without_a_target_in_one_pass():
     assert rule.anchor_regex.quick is not None
     assert not rule.anchor_regex.search("def f(items):\n    items.append(1)\n    return pp\n")
     assert rule.anchor_regex.search("def f(items):\n    pp (items)\n")
+
+
+@pytest.mark.parametrize("pattern", [r"\s", r"\S", r"\w", r"\W", r"\d", r"\D", r"[^\s]", r"[^\w]", r"[^\S\d]", r"[\W_]",
+                                     r".", r"(?i)[^k]", r"(?i)K", r"\b.", r"\B."])
+def test_each_ascii_character_is_read_by_re2_as_python_reads_it(pattern):
+    """Python's `\\s` holds \\v and \\x1c-\\x1f, RE2's does not: the translation spells each class out."""
+    from fixer.core.anchors import quick_filter
+
+    quick = quick_filter([pattern])
+    for code in range(128):
+        text = chr(code)
+        if re.search(pattern, text):
+            assert quick.search(text.encode()) is not None, (pattern, text)

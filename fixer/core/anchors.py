@@ -67,8 +67,9 @@ class Anchors:
     """Several anchors: a text matches when one of them does (the rule's `anchor_regex`)."""
 
     def __init__(self, patterns: list[str], linear: bool = False):
-        self.anchors = [Anchor(p, linear) for p in patterns]
         self.quick = None if linear or len(patterns) < 2 else quick_filter(patterns)
+        # (with one pre-search for all, a text that passes it is not pre-searched again per anchor)
+        self.anchors = [Anchor(p, linear, quick=self.quick is None) for p in patterns]
 
     def search(self, text: str) -> bool:
         if self.quick is not None and text.isascii() and self.quick.search(text.encode("ascii")) is None:
@@ -188,9 +189,9 @@ def _item(op, arg) -> str:
         return f"(?:{_sequence(arg)})"
     if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):
         low, high, items = arg
-        if low > RE2_MAX_REPEAT or high is not c.MAXREPEAT and high > RE2_MAX_REPEAT:
+        if low > RE2_MAX_REPEAT or high != c.MAXREPEAT and high > RE2_MAX_REPEAT:
             raise _Untranslatable("a repeat count past RE2's limit")
-        count = f"{{{low},}}" if high is c.MAXREPEAT else f"{{{low},{high}}}"
+        count = f"{{{low},}}" if high == c.MAXREPEAT else f"{{{low},{high}}}"
         return f"(?:{_sequence(items)}){count}"
     if op is c.AT:
         name = str(arg)
