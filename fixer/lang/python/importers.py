@@ -99,7 +99,7 @@ def gather(path: str, text: str) -> tuple[str, list[tuple[str, str, str]]]:
     for alias, base in aliases.items():
         for chain in _attribute_chains(text, alias):
             _links(facts, [*base.split("."), *chain], base.count(".") + 1, f"reads `{alias}.{'.'.join(chain)}`")
-    found = (path, [(module, name, how) for (module, name), how in facts.items()])
+    found = (path, [(module, name, how) for (module, name), how in facts.items()] if facts else ())  # () is shared
     _last[:] = [path, text, found]
     return found
 

@@ -56,9 +56,13 @@ def facts(path: str, text: str) -> tuple[str, Facts]:
     return found
 
 
+NOTHING = Facts(frozenset(), None, ())  # most modules': one object for them all (a 100,000-file repo)
+
+
 def read(text: str) -> Facts:
     if not _may_bind(text):
-        return Facts(frozenset(), None, tuple(STAR.findall(text)) if "import *" in text else ())
+        stars = tuple(STAR.findall(text)) if "import *" in text else ()
+        return Facts(frozenset(), None, stars) if stars else NOTHING
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
