@@ -199,8 +199,9 @@ class Gathering:
             return False
 
     def deps(self, path: str, text: str, reads: set) -> list[tuple[str, str | None, bytes]]:
-        """What the verdict of a file read: every fact of each eager context rule that wants it, and
-        of each lazy one, the facts it asked for."""
+        """What the verdict of a file read: every fact of each eager context rule that wants it, of
+        each lazy one the facts it asked for, and a rule's `later` facts when it read them (keyed on
+        every gathered file's content key: they are not kept per file)."""
         needed: set[tuple[str, str | None]] = set()
         for rule, _ in self.needing:
             if not rule.lazy_context and rule.wants(path, text):
