@@ -71,3 +71,68 @@ def test_every_anchor_is_led_by_a_literal(rule):
     position of the text (50 times slower, and most files have no target)."""
     for anchor in rule.anchor_regex.anchors:
         assert anchor.lead, f"{rule.id}: anchor {anchor.pattern!r} is not led by a literal"
+
+
+# ASCII pieces Python and RE2 read differently (\v and \x1c are spaces to Python's \s, not RE2's;
+# \r is one in both), and the words the rules' anchors are made of.
+ASCII_PIECES = ["print", "pprint", "pp", "(", " ", "\t", "\x0b", "\x1c", "\r", "\n", "import", "as", "x", "_",
+                ".", "=", "breakpoint", "set_trace", "post_mortem", "def", "from", "pdb", "run", "IO", "inspect",
+                "capsys", "DEBUG", "log", "Kernel", "dbg", "@", "impl", "0", "]", "scripts"]
+
+
+# Classes, flags and counts, negated or not, as Python reads them on ASCII text.
+CLASS_PATTERNS = [r"pp[^\s]", r"pp\S\(", r"x\W_", r"[^\w\s]import", r"(?i)[^p]rint", r"(?s)pp.x", r"pp.x",
+                  r"x{2,3}_", r"(?i)DEF\b", r"(?<=\s)as\b", r"\Bx", r"pp\s{2}\(", r"(?:x|_)+?\d"]
+
+
+def every_anchor_pattern() -> list[str]:
+    from fixer.rules.remove_debug_prints import PURPOSE_CONTEXT
+    from fixer.rules.remove_debugger_calls.debuggers import PROVIDES
+
+    found = {PURPOSE_CONTEXT, PROVIDES.pattern, *PATTERNS, *CLASS_PATTERNS}
+    for rule in rule_configurations():
+        found.update(rule.anchor_patterns())
+        if rule.context_anchor:
+            found.add(rule.context_anchor)
+    return sorted(found)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(ASCII_PIECES), max_size=14), st.sampled_from(every_anchor_pattern()))
+def test_the_re2_pre_search_of_an_ascii_text_never_misses_a_match(pieces, pattern):
+    """The RE2 pre-search rules a text out only where the anchor itself cannot match."""
+    from fixer.core.anchors import quick_filter
+
+    text = "".join(pieces)
+    quick = quick_filter([pattern])
+    assert quick is not None, f"{pattern!r} has no RE2 pre-search"
+    if re.search(pattern, text):
+        assert quick.search(text) is not None
+    assert Anchor(pattern).search(text) == bool(re.search(pattern, text))
+
+
+def test_a_pattern_re2_cannot_read_gets_no_pre_search_and_still_answers():
+    from fixer.core.anchors import quick_filter
+
+    assert quick_filter([r"(a)\1"]) is None and quick_filter([r"(?i:x)y"]) is None
+    assert Anchor(r"(a)\1").search("aa") and not Anchor(r"(a)\1").search("ab")
+
+
+def test_the_pre_search_rules_out_a_file_without_a_target_in_one_pass():
+    rule = all_rules()["remove-debug-prints"]()
+    assert rule.anchor_regex.quick is not None
+    assert not rule.anchor_regex.search("def f(items):\n    items.append(1)\n    return pp\n")
+    assert rule.anchor_regex.search("def f(items):\n    pp (items)\n")
+
+
+@pytest.mark.parametrize("pattern", [r"\s", r"\S", r"\w", r"\W", r"\d", r"\D", r"[^\s]", r"[^\w]", r"[^\S\d]", r"[\W_]",
+                                     r".", r"(?i)[^k]", r"(?i)K", r"\b.", r"\B."])
+def test_each_ascii_character_is_read_by_re2_as_python_reads_it(pattern):
+    """Python's `\\s` holds \\v and \\x1c-\\x1f, RE2's does not: the translation spells each class out."""
+    from fixer.core.anchors import quick_filter
+
+    quick = quick_filter([pattern])
+    for code in range(128):
+        text = chr(code)
+        if re.search(pattern, text):
+            assert quick.search(text.encode()) is not None, (pattern, text)

@@ -403,3 +403,32 @@ def test_a_cache_that_cannot_be_opened_leaves_the_run_as_it_was(tmp_path):
     result = run_cli("check", "--format", "json", cwd=root)
     assert (result.exit_code, result.stdout) == (expected.exit_code, expected.stdout)
     assert blocker.read_text() == "a file where the cache folder goes\n"
+
+
+PRINTS_CONFIG = "[rules.remove-debug-prints]\n"
+PRINTING_HELPER = "def _line(n):\n    print(f\"{n=}\")\n    return n\n"
+CAPSYS_TEST = ("from app.api import report_size\n\n\ndef test_size(capsys):\n"
+               "    report_size([1, 2])\n    assert capsys.readouterr().out == 'n=2\\n'\n")
+
+
+def test_a_verdict_that_read_the_call_graph_is_checked_again_when_a_module_it_reads_changes(tmp_path, work):
+    """The call graph (remove-debug-prints' `later` facts: who calls whom in every module) is built
+    only when a test asserts output, and keys the verdicts that read it on every gathered file: here
+    a wrapper stops calling the printing helper, and the helper's own, unchanged, file is re-checked."""
+    files = {"fixer.toml": PRINTS_CONFIG, "app/__init__.py": "", "app/lines.py": PRINTING_HELPER,
+             "app/api.py": "from app.lines import _line\n\n\ndef report_size(items):\n    return _line(len(items))\n",
+             "tests/test_api.py": CAPSYS_TEST}
+    root = tmp_path / "repo"
+    repo = init_repo(root, files)
+    before = verdicts(root)
+    assert before["app/lines.py"] == [(2, False)], "the test reads what `_line` prints (through report_size): kept"
+
+    # api.py still imports `_line` (the same imports: the same eager facts), but no longer calls it
+    (root / "app/api.py").write_text("from app.lines import _line\n\n\ndef report_size(items):\n"
+                                     "    return len(items)\n\n\nHELPERS = [_line]\n")
+    commit_all(repo)
+    work.reset()
+    after = verdicts(root)
+    assert "app/lines.py" in work.fixed
+    assert after == verdicts(root, "--no-cache")
+    assert after["app/lines.py"] == [(2, True)], "nothing reaches `_line` from the test any more"

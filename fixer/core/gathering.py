@@ -2,14 +2,14 @@
 as it is read, then from the files not read yet), with the digests the result cache keys verdicts on."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from fixer.core.anchors import Anchor
 from fixer.core.cache import LAZY, UNLOADED, RunCache, blob_id, stable
 from fixer.core.store import digest, pack, unpack
 from fixer.core.config import Config
 from fixer.core.globs import matches_any
-from fixer.core.model import FileResult, Gathered
+from fixer.core.model import LATER, FileResult, Gathered, RepoFacts
 from fixer.core.rule import Rule
 from fixer.core.textio import InputError, decode
 
@@ -27,7 +27,8 @@ class Gathering:
         self.config = config
         self.memo = memo
         self.rules = rules
-        self.needing = [(rule, re.compile(rule.context_anchor)) for rule in rules if rule.context_anchor]
+        # (most files match a context anchor (`import`) near their start: no RE2 pre-search for them)
+        self.needing = [(rule, Anchor(rule.context_anchor, quick=False)) for rule in rules if rule.context_anchor]
         self.facts: dict[str, dict[str, Any]] = {rule.id: {} for rule, _ in self.needing}
         self.digests: dict[str, dict[str, bytes]] = {rule.id: {} for rule, _ in self.needing}
         self.read: set[str] = set()
@@ -136,12 +137,28 @@ class Gathering:
                 else:
                     self.facts[rule_id][path] = fact
         self._stored = []
-        lazy = {rule.id: rule for rule, _ in self.needing if rule.lazy_context}
+        rules = {rule.id: rule for rule, _ in self.needing}
         listed = self._listed
-        self._context = {rule_id: Gathered(lazy[rule_id].gather, [facts[p] for p in listed if p in facts], rule_id)
-                         if rule_id in lazy else [facts[path] for path in listed if path in facts]
-                         for rule_id, facts in self.facts.items()}
+        self._context = {}
+        for rule_id, facts in self.facts.items():
+            rule = rules[rule_id]
+            if rule.lazy_context:
+                self._context[rule_id] = Gathered(rule.gather, [facts[p] for p in listed if p in facts], rule_id)
+                continue
+            eager = [facts[path] for path in listed if path in facts]
+            later = self._later(rule, [path for path in listed if path in facts]) \
+                if rule.later_context and rule.needs_later(eager) else None
+            self._context[rule_id] = RepoFacts(eager, rule_id, later)
         return self._context
+
+    def _later(self, rule: Rule, paths: list[str]) -> list:
+        """`gather_later`'s facts of each file (re-read one at a time: no text is kept)."""
+        found = []
+        for path in paths:
+            text, _ = self._text(self._source, path)
+            if text is not None:
+                found.append(rule.gather_later(path, text))
+        return found
 
     def _text(self, source, path: str) -> tuple[str | None, str | None]:
         try:
@@ -156,7 +173,12 @@ class Gathering:
         """A digest of a rule's facts from every file (word None), or from the files holding `word`."""
         key = (rule_id, word)
         if key not in self._dep_digests:
-            if word is None:  # digests have a fixed length and paths no NUL: the joined bytes are unambiguous
+            if word == LATER:  # every gathered file was read for them: any edit of one counts
+                keys, gathered = self.memo.keys, self.digests.get(rule_id, {})
+                self._dep_digests[key] = digest(b"".join(
+                    b"%s\0%s\0" % (path.encode("utf-8", "surrogateescape"), keys.get(path, "").encode())
+                    for path in self._listed if path in gathered))
+            elif word is None:  # digests have a fixed length and paths no NUL: the joined bytes are unambiguous
                 digests = self.digests.get(rule_id, {})
                 self._dep_digests[key] = digest(b"".join(
                     b"%s\0%s" % (path.encode("utf-8", "surrogateescape"), digests[path])
@@ -177,8 +199,9 @@ class Gathering:
             return False
 
     def deps(self, path: str, text: str, reads: set) -> list[tuple[str, str | None, bytes]]:
-        """What the verdict of a file read: every fact of each eager context rule that wants it, and
-        of each lazy one, the facts it asked for."""
+        """What the verdict of a file read: every fact of each eager context rule that wants it, of
+        each lazy one the facts it asked for, and a rule's `later` facts when it read them (keyed on
+        every gathered file's content key: they are not kept per file)."""
         needed: set[tuple[str, str | None]] = set()
         for rule, _ in self.needing:
             if not rule.lazy_context and rule.wants(path, text):

@@ -73,6 +73,7 @@ class GlobSet:
             else:
                 folders = pattern[:WILD.search(pattern).start()].rpartition("/")[0]
                 self.wild.setdefault(folders, []).append(glob_source(pattern))
+        self._suffix_lengths = sorted({len(suffix) for suffix in self.suffixes})  # a name's endings worth trying
 
     def match(self, path: str) -> bool:
         if path in self.exact or (self.wild and self._wild("", path)):
@@ -88,7 +89,7 @@ class GlobSet:
                 return True
         if self.suffixes:
             name = path.rpartition("/")[2]
-            if any(name[at:] in self.suffixes for at in range(len(name) + 1)):
+            if any(name[len(name) - length:] in self.suffixes for length in self._suffix_lengths if length <= len(name)):
                 return True
         return False
 

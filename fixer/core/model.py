@@ -113,3 +113,23 @@ class Gathered(Sequence):
     def __len__(self) -> int:
         self._noted(None)
         return len(self._texts)
+
+
+LATER = "\0later"  # the word a read of a rule's `later` facts is noted under (see `reading`)
+
+
+class RepoFacts(list):
+    """An eager rule's facts from other files (one item a gathered file, in the listing's order), and
+    `later`: each gathered file's `gather_later` facts when the run needed them (else None). Reading
+    `later` is noted (see `reading`): the result cache keys such a verdict on every gathered file."""
+
+    def __init__(self, facts: list, rule: str = "", later: list | None = None):
+        super().__init__(facts)
+        self.rule = rule
+        self._later = later
+
+    @property
+    def later(self) -> list | None:
+        if _reads is not None and self._later is not None:
+            _reads.add((self.rule, LATER))
+        return self._later

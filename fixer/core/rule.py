@@ -91,6 +91,11 @@ class Rule:
     context_files: ClassVar[tuple[str, ...]] = ()
     # A costly `gather` (e.g. a parse of every test file) runs only when `check` first reads the facts.
     lazy_context: ClassVar[bool] = False
+    # Facts of every gathered file that only some runs need (remove-debug-prints' call graph, read
+    # only when a test asserts printed output): `gather_later` runs on them, re-read in the listing's
+    # order, only when `needs_later(facts)` says the run's gathered facts call for them. The files'
+    # texts are not kept in between (a 100,000-file repository).
+    later_context: ClassVar[bool] = False
     # Options under which the rule acts on more than it does by default (add-impl: mode = "always"),
     # and what those extra fixes are: `fixer check` runs the rule so once and hints at the count.
     # Only the hint uses them; they never change what the rule decides.
@@ -169,6 +174,14 @@ class Rule:
     def gather(self, path: str, text: str) -> Any:
         """Facts this rule needs from other files (only called when `context_anchor` matches)."""
         return None
+
+    def gather_later(self, path: str, text: str) -> Any:
+        """A gathered file's facts that only some runs need (see `later_context`)."""
+        return None
+
+    def needs_later(self, facts: list) -> bool:
+        """Do the run's gathered facts (one item a file, as `gather` made them) call for `gather_later`'s?"""
+        return False
 
     def check(self, source: Source) -> Outcome:
         raise NotImplementedError

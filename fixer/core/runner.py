@@ -339,6 +339,9 @@ class Scan:
         except InputError as exc:
             return Scanned(error=str(exc))
         wanted = any(rule.wants(path, decoded.text) for rule in self.rules)
-        fingerprint = self.source.fingerprints.get(path) if in_worker else None
+        # A worker sends back the fingerprint of a file the engine gets (the only ones ever written),
+        # and keeps none: 100,000 of them are about 15 MB.
+        fingerprint = self.source.fingerprints.pop(path, None) if in_worker else None
+        fingerprint = fingerprint if wanted else None
         return Scanned(True, None, decoded if wanted else None, self.gathering.facts_of(path, decoded.text), fingerprint,
                        blob_id(data) if self.keyed else None)

@@ -44,8 +44,7 @@ def decode(data: bytes, max_size: int | None = None) -> Decoded:
         text = data[len(codecs.BOM_UTF8):].decode("utf-8") if bom else data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"not valid UTF-8 (byte {exc.start}: {exc.reason})") from None
-    lf_only = text.count("\n") - text.count("\r\n")
-    crlf = "\r\n" in text and lf_only == 0
+    crlf = "\r\n" in text and text.count("\n") == text.count("\r\n")  # counted only where CRLF is found
     if crlf:
         text = text.replace("\r\n", "\n")
     return Decoded(text, bom, crlf)

@@ -99,7 +99,7 @@ def gather(path: str, text: str) -> tuple[str, list[tuple[str, str, str]]]:
     for alias, base in aliases.items():
         for chain in _attribute_chains(text, alias):
             _links(facts, [*base.split("."), *chain], base.count(".") + 1, f"reads `{alias}.{'.'.join(chain)}`")
-    found = (path, [(module, name, how) for (module, name), how in facts.items()])
+    found = (path, [(module, name, how) for (module, name), how in facts.items()] if facts else ())  # () is shared
     _last[:] = [path, text, found]
     return found
 
@@ -162,7 +162,9 @@ def _absolute(module: str, package: list[str]) -> str | None:
 
 def _names(text: str) -> list[tuple[str, str]]:
     """(name, alias or '') of each `a` / `a as b` in an import's name list."""
-    text = re.sub(r"#[^\n]*", "", text).replace("\\\n", " ").strip().strip("()")
+    if "#" in text:  # (every import line of every file comes here: the regex only where it can act)
+        text = re.sub(r"#[^\n]*", "", text)
+    text = text.replace("\\\n", " ").strip().strip("()")
     found = []
     for item in text.split(","):
         words = item.split()

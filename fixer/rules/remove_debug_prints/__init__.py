@@ -173,19 +173,27 @@ class RemoveDebugPrints(Rule):
         """(console-script targets (`pkg.cli:main`) a setup.py, pyproject.toml or setup.cfg declares
         and the functions whose printed output a test asserts; the names this file takes from the
         repo's other modules (see fixer.lang.python.importers))."""
-        import re
-
-        from fixer.core.languages import is_test_path
         from fixer.lang.python import stars
         from fixer.lang.python.importers import gather
-        from fixer.rules.remove_debug_prints.prints import call_graph, gathered
+        from fixer.rules.remove_debug_prints.prints import PURPOSE, gathered
 
-        own = gathered(path, text) if re.search(PURPOSE_CONTEXT, text) else {}
+        own = gathered(path, text) if PURPOSE.search(text) else {}
         if not path.endswith(".py"):
             return own, None, None
-        if not is_test_path(path):
-            own = {**own, "calls": call_graph(text)}  # who calls whom: a test reaches a print through wrappers
         return own, gather(path, text), stars.facts(path, text)
+
+    # Who calls whom in each module (a test reaches a print through wrappers): only read when some
+    # test asserts printed output, so most runs never build it.
+    later_context = True
+
+    def gather_later(self, path: str, text: str) -> dict[str, list[str]] | None:
+        from fixer.core.languages import is_test_path
+        from fixer.rules.remove_debug_prints.prints import call_graph
+
+        return call_graph(text) if path.endswith(".py") and not is_test_path(path) else None
+
+    def needs_later(self, facts: list) -> bool:
+        return any(f and f[0].get("tested") for f in facts)
 
     def check(self, source: Source) -> Outcome:
         from fixer.lang.python import importers as py_importers, leftovers as py_leftovers

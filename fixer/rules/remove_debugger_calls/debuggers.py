@@ -8,6 +8,7 @@ import ast
 import re
 from pathlib import PurePosixPath
 
+from fixer.core.anchors import Anchor
 from fixer.lang.python.nodes import Spans, last_name
 from fixer.lang.python.leftovers import DUNDER_DEBUG, Analysis, Blocked, Module, Verdict, dunder_debug, kept_note, \
     name_parts, only_used_by, switch_in
@@ -43,6 +44,7 @@ HOOKS = {"sys.excepthook", "threading.excepthook", "sys.breakpointhook", "sys.di
 # A module-level entry a debugger package defines (`def set_trace(…)`, `set_trace = …`, re-exported).
 PROVIDES = re.compile(r"(?m)^(?:def (?:set_trace|post_mortem|pm|sset_trace)\b|(?:set_trace|post_mortem)\s*=|"
                       r"from\s+\S+\s+import\b[^\n]*\b(?:set_trace|post_mortem)\b)")
+PROVIDED = Anchor(PROVIDES.pattern)  # searched in every file of the repo: RE2 first (fixer.core.anchors)
 COMMENTS = re.compile(r"(?i)debug|breakpoint|\bpdb\b|set_trace|tombstone|\bstop (?:here|in)\b")
 
 
@@ -50,7 +52,7 @@ def provided(path: str, text: str) -> str:
     """The module this file is when it defines a debugger entry of its own ('' otherwise)."""
     from fixer.lang.python.importers import module_name
 
-    return module_name(path) if PROVIDES.search(text) else ""
+    return module_name(path) if PROVIDED.search(text) else ""
 
 
 def analyse(tree: ast.Module, spans: Spans, path: str, extra_pure=(), debuggers: dict[str, str] | None = None,
