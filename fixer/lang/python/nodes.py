@@ -90,6 +90,25 @@ def walk(tree: ast.Module) -> list[ast.AST]:
     return [tree, *found]
 
 
+def of_type(tree: ast.Module, kinds: type | tuple[type, ...]) -> list[ast.AST]:
+    """The nodes of `walk(tree)` that are `kinds` (concrete node classes), in its order: a rule's
+    "every call" or "every function" is a look-up in lists sorted by class once per tree, not another
+    walk (a walk costs about what the parse did). The list is shared: read it, never change it. Like
+    `walk`'s list, the index hangs on the tree without the tree itself."""
+    index = getattr(tree, "_fixer_types", None)
+    if index is None:
+        walk(tree)
+        index = {}
+        for node in tree._fixer_nodes:
+            index.setdefault(type(node), []).append(node)
+        tree._fixer_types = index
+    if not isinstance(kinds, tuple):
+        kinds = (kinds,)
+    if ast.Module in kinds or sum(kind in index for kind in kinds) > 1:
+        return [node for node in walk(tree) if isinstance(node, kinds)]
+    return next((index[kind] for kind in kinds if kind in index), [])
+
+
 def blocks(tree: ast.AST) -> Iterator[tuple[ast.AST, str, list[ast.stmt]]]:
     """Every statement list as (owner, field, statements); owners are statements, except handlers
     and match cases."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePosixPath
 
-from fixer.lang.python.nodes import Spans, argument, keyword, last_name
+from fixer.lang.python.nodes import Spans, argument, keyword, last_name, of_type
 from fixer.core.languages import is_test_path
 from fixer.core.userregex import compile_linear
 from fixer.lang.python.leftovers import DUNDER_DEBUG, Analysis, Blocked, Module, Verdict, dunder_debug, kept_note, \
@@ -82,13 +82,10 @@ class Why:
 def analyse(tree: ast.Module, spans: Spans, path: str, options: dict,
             repo: tuple[list[str], dict[str, str]] = ([], {}), star_exports=None) -> "Prints | None":
     """The analysis, or None when no call in the module can be a print (one cheap walk)."""
-    calls, aliases = [], set(CALL_NAMES)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            calls.append(node)
-        elif isinstance(node, ast.ImportFrom):
-            aliases.update(a.asname for a in node.names if a.asname and a.name in CALL_NAMES)
-    calls = [call for call in calls if last_name(call.func) in aliases]
+    aliases = set(CALL_NAMES)
+    for node in of_type(tree, ast.ImportFrom):
+        aliases.update(a.asname for a in node.names if a.asname and a.name in CALL_NAMES)
+    calls = [call for call in of_type(tree, ast.Call) if last_name(call.func) in aliases]
     if not calls:
         return None
     module = Module(tree, spans, [*PURE_INTERNALS, *options.get("pure_calls", ())], star_exports)
@@ -485,6 +482,8 @@ class Prints(Analysis):
         Each with the doctest's expected output (None for a test: what it reads is not known here)."""
         doctests = _doctest_calls(self.module.tree)
         roots = {**{name: "" for name in doctests}, **tested}
+        if not roots:
+            return {}  # nothing reads any output here: no call graph to follow
         graph = _local_call_graph(self.module.tree)
         found = {}
         for name, via in reached(roots, graph).items():
@@ -613,8 +612,8 @@ class Prints(Analysis):
     def _wrapped(self) -> dict[str, str]:
         """Functions a CLI wrapper runs as the program: `typer.run(f)`, `fire.Fire(f)`."""
         found = {}
-        for node in ast.walk(self.module.tree):
-            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
+        for node in of_type(self.module.tree, ast.Call):
+            if node.args and isinstance(node.args[0], ast.Name):
                 wrapper = self.module.names.qualified(node.func)
                 if wrapper in CLI_WRAPPERS:
                     found[node.args[0].id] = f"run by `{wrapper}`"
@@ -633,7 +632,7 @@ class Prints(Analysis):
             folder = sorted(folders & OUTPUT_FOLDERS)[0]
             job["module"] = Why(f"the module is in `{folder}/`, a folder of scripts", "the module's job is output")
         else:
-            functions = [n for n in ast.walk(self.module.tree) if isinstance(n, FUNCTIONS)]
+            functions = of_type(self.module.tree, FUNCTIONS)
             plain = {id(f) for call, why in judged if not why for f in [next(self.module.functions(call), None)] if f}
             if len(functions) >= 2 and 2 * len(plain) > len(functions):
                 job["module"] = Why(f"most of the module's functions print ({len(plain)} of {len(functions)}): "
@@ -727,7 +726,7 @@ def _doctest_calls(tree: ast.Module) -> dict[str, tuple[str, list[str]]]:
     import doctest
 
     found: dict[str, tuple[str, list[str]]] = {}
-    owners = [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.ClassDef, *FUNCTIONS)))]
+    owners = [tree, *of_type(tree, (ast.ClassDef, *FUNCTIONS))]
     for owner in owners:
         docstring = ast.get_docstring(owner, clean=True)
         if not docstring or ">>>" not in docstring:
@@ -748,8 +747,8 @@ def _local_call_graph(tree: ast.Module) -> dict[str, set[str]]:
     """Each function of the module -> the names it calls that may be the module's functions: `name(…)`
     may run a function that is not a method, `x.name(…)` only a method (`text.replace(…)` runs
     `str.replace`, never a nested `def replace`)."""
-    functions = [f for f in ast.walk(tree) if isinstance(f, FUNCTIONS)]
-    classes = [c for c in ast.walk(tree) if isinstance(c, ast.ClassDef)]
+    functions = of_type(tree, FUNCTIONS)
+    classes = of_type(tree, ast.ClassDef)
     method_ids = {id(f) for c in classes for f in c.body if isinstance(f, FUNCTIONS)}
     methods = {f.name for f in functions if id(f) in method_ids}
     plain = {f.name for f in functions if id(f) not in method_ids}
