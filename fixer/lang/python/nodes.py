@@ -69,39 +69,65 @@ class Spans:
         return text[: len(text) - len(text.lstrip(" \t"))]
 
 
+# Fields that never hold a node (names, numbers, flags): a walk does not look into them.
+_LEAF_FIELDS = {"id", "attr", "arg", "module", "level", "asname", "conversion", "is_async", "type_comment", "kind",
+                "simple"}
+_LEAF_OF = {ast.Constant: {"value"}, ast.FunctionDef: {"name"}, ast.AsyncFunctionDef: {"name"},
+            ast.ClassDef: {"name"}, ast.alias: {"name"}, ast.ExceptHandler: {"name"}, ast.Global: {"names"},
+            ast.Nonlocal: {"names"}}
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        leaves = _LEAF_FIELDS | _LEAF_OF.get(kind, set())
+        fields = _CHILD_FIELDS[kind] = tuple(name for name in kind._fields if name not in leaves)
+    return fields
+
+
 def walk(tree: ast.Module) -> list[ast.AST]:
     """Every node of a module's tree in `ast.walk`'s order (breadth first), found once per tree:
     rules that look at every node share one traversal (ast.walk costs seconds on a huge module).
-    The list hangs on the tree (without the tree itself: no cycle), so it goes when the tree goes."""
+    The list hangs on the tree (without the tree itself: no cycle), so it goes when the tree goes;
+    so does the same nodes' index by class (`of_type`), built by the same traversal."""
     found = getattr(tree, "_fixer_nodes", None)
     if found is None:
-        queue, index = [tree], 0
-        while index < len(queue):
-            node = queue[index]
-            index += 1
-            for name in node._fields:
-                value = getattr(node, name, None)
-                if isinstance(value, ast.AST):
-                    queue.append(value)
-                elif isinstance(value, list):
-                    queue.extend(item for item in value if isinstance(item, ast.AST))
-        found = queue[1:]
-        tree._fixer_nodes = found
+        found, by_type = _walk(tree)
+        tree._fixer_nodes, tree._fixer_types = found, by_type
     return [tree, *found]
+
+
+def _walk(tree: ast.AST) -> tuple[list[ast.AST], dict[type, list[ast.AST]]]:
+    queue: list[ast.AST] = [tree]
+    append, by_type, is_node = queue.append, {}, ast.AST
+    for node in queue:  # the queue grows while it is read: breadth first
+        kind = type(node)
+        same = by_type.get(kind)
+        if same is None:
+            same = by_type[kind] = []
+        same.append(node)
+        for name in _CHILD_FIELDS.get(kind) or _child_fields(kind):
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, is_node):
+                        append(item)
+            elif isinstance(value, is_node):
+                append(value)
+    roots = by_type[type(tree)]  # the tree itself is not one of its nodes here (no cycle)
+    roots.pop(0)
+    if not roots:
+        del by_type[type(tree)]
+    return queue[1:], by_type
 
 
 def of_type(tree: ast.Module, kinds: type | tuple[type, ...]) -> list[ast.AST]:
     """The nodes of `walk(tree)` that are `kinds` (concrete node classes), in its order: a rule's
-    "every call" or "every function" is a look-up in lists sorted by class once per tree, not another
-    walk (a walk costs about what the parse did). The list is shared: read it, never change it. Like
-    `walk`'s list, the index hangs on the tree without the tree itself."""
-    index = getattr(tree, "_fixer_types", None)
-    if index is None:
-        walk(tree)
-        index = {}
-        for node in tree._fixer_nodes:
-            index.setdefault(type(node), []).append(node)
-        tree._fixer_types = index
+    "every call" or "every function" is a look-up, not another walk (a walk costs about what the
+    parse did). The list is shared: read it, never change it."""
+    walk(tree)
+    index = tree._fixer_types
     if not isinstance(kinds, tuple):
         kinds = (kinds,)
     if ast.Module in kinds or sum(kind in index for kind in kinds) > 1:
