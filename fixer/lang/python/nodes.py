@@ -107,7 +107,8 @@ def _walk(tree: ast.AST) -> tuple[list[ast.AST], dict[type, list[ast.AST]]]:
         if same is None:
             same = by_type[kind] = []
         same.append(node)
-        for name in _CHILD_FIELDS.get(kind) or _child_fields(kind):
+        fields = _CHILD_FIELDS.get(kind)
+        for name in fields if fields is not None else _child_fields(kind):
             value = getattr(node, name, None)
             if isinstance(value, list):
                 for item in value:
@@ -123,16 +124,17 @@ def _walk(tree: ast.AST) -> tuple[list[ast.AST], dict[type, list[ast.AST]]]:
 
 
 def of_type(tree: ast.Module, kinds: type | tuple[type, ...]) -> list[ast.AST]:
-    """The nodes of `walk(tree)` that are `kinds` (concrete node classes), in its order: a rule's
-    "every call" or "every function" is a look-up, not another walk (a walk costs about what the
-    parse did). The list is shared: read it, never change it."""
+    """The nodes under `tree` (not the tree itself) that are `kinds` (concrete node classes), in
+    `walk`'s order: a rule's "every call" or "every function" is a look-up, not another walk (a walk
+    costs about what the parse did). The list is shared: read it, never change it."""
     walk(tree)
     index = tree._fixer_types
     if not isinstance(kinds, tuple):
-        kinds = (kinds,)
-    if ast.Module in kinds or sum(kind in index for kind in kinds) > 1:
-        return [node for node in walk(tree) if isinstance(node, kinds)]
-    return next((index[kind] for kind in kinds if kind in index), [])
+        return index.get(kinds, [])
+    found = index.get(kinds)  # several classes: merged in order once per tree
+    if found is None:
+        found = index[kinds] = [node for node in tree._fixer_nodes if isinstance(node, kinds)]
+    return found
 
 
 def blocks(tree: ast.AST) -> Iterator[tuple[ast.AST, str, list[ast.stmt]]]:
