@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePosixPath
 
-from fixer.lang.python.nodes import Spans, argument, keyword, last_name, of_type
+from fixer.lang.python.nodes import Spans, argument, keyword, last_name
 from fixer.core.languages import is_test_path
 from fixer.core.userregex import compile_linear
 from fixer.lang.python.leftovers import DUNDER_DEBUG, Analysis, Blocked, Module, Verdict, dunder_debug, kept_note, \
     name_parts, own_nodes, switch_in
 from fixer.lang.python.names import FUNCTIONS
+from fixer.lang.python.nodes import of_type
 
 PRINTERS = {"builtins.print": (99, "file"), "pprint.pprint": (1, "stream"), "pprint.pp": (1, "stream")}
 CALL_NAMES = {name.rpartition(".")[2] for name in PRINTERS}

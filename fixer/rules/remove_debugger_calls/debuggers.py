@@ -8,9 +8,10 @@ import ast
 import re
 from pathlib import PurePosixPath
 
-from fixer.lang.python.nodes import Spans, last_name, of_type, walk
+from fixer.lang.python.nodes import Spans, last_name
 from fixer.lang.python.leftovers import DUNDER_DEBUG, Analysis, Blocked, Module, Verdict, dunder_debug, kept_note, \
     name_parts, only_used_by, switch_in
+from fixer.lang.python.nodes import of_type, walk
 
 STOP, SHELL, POST = "stops in the debugger", "opens an interactive shell", "enters post-mortem debugging"
 TRACERS = ("pdb", "ipdb", "pudb", "pudb.remote", "remote_pdb", "rpdb", "web_pdb", "wdb", "pdbr", "pdbpp",
