@@ -480,14 +480,19 @@ class Prints(Analysis):
         """The functions whose printed output something asserts: a test reading capsys/capfd (found in
         the repo), a doctest with expected output in the module's, a class's or a function's
         docstring, and every function they call (a wrapper's helper prints what the test reads).
-        Each with the doctest's expected output (None for a test: what it reads is not known here)."""
+        Each with the doctest's expected output (None for a test: what it reads is not known here).
+        Only this module's functions are asked about (a print's enclosing functions): the repo's
+        other tested names are left out, and without a root here there is no call graph to follow."""
         doctests = _doctest_calls(self.module.tree)
         roots = {**{name: "" for name in doctests}, **tested}
-        if not roots:
-            return {}  # nothing reads any output here: no call graph to follow
+        here = {function.name for function in of_type(self.module.tree, FUNCTIONS)}
+        if not here.intersection(roots):
+            return {}
         graph = _local_call_graph(self.module.tree)
         found = {}
         for name, via in reached(roots, graph).items():
+            if name not in here:
+                continue
             origin = via or name
             by_doctest = origin in doctests and origin not in tested
             how = f"a doctest ({doctests[origin][0]})" if by_doctest else "a test (capsys/capfd/redirect_stdout)"
