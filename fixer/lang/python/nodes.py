@@ -133,7 +133,9 @@ def of_type(tree: ast.Module, kinds: type | tuple[type, ...]) -> list[ast.AST]:
         return index.get(kinds, [])
     found = index.get(kinds)  # several classes: merged in order once per tree
     if found is None:
-        found = index[kinds] = [node for node in tree._fixer_nodes if isinstance(node, kinds)]
+        present = [kind for kind in kinds if kind in index]
+        found = index[kinds] = index[present[0]] if len(present) == 1 else [] if not present else \
+            [node for node in tree._fixer_nodes if isinstance(node, kinds)]
     return found
 
 
