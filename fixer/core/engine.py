@@ -295,9 +295,7 @@ class Attempt:
         if self.current is self.original:
             return []
         python = syntax("python")
-        lost = python.unresolved_names(self.path, self.current)
-        if lost:  # the original is scoped only when the fixed text reads a name nothing binds
-            lost -= python.unresolved_names(self.path, self.original)
+        lost = python.unresolved_names(self.path, self.current) - python.unresolved_names(self.path, self.original)
         if not lost:
             return []
         lines = LineIndex(self.original)
