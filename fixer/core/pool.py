@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import os
 import signal
+from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from fixer.core import interrupts
@@ -122,12 +123,29 @@ def fix_all(work: list[tuple[str, str]], rules, context, jobs: int,
     """path -> FileResult for every (path, text) of `work`."""
     if jobs <= 1:
         results = {}
-        for path, text in work:
-            results[path] = fix_text(path, text, rules, context)
-            if progress:
-                progress(path)
+        with _frozen():
+            for path, text in work:
+                results[path] = fix_text(path, text, rules, context)
+                if progress:
+                    progress(path)
         return results
     return _in_pool(work, rules, context, jobs, progress)
+
+
+@contextmanager
+def _frozen():
+    """The objects alive before fixing (the run's list of files, facts, rules) left out of the
+    collections the fixing sets off: each file's trees start dozens of them, and every full one
+    visited all of the run's objects again (a tenth of the time of fixing in a 20,000-file run).
+    Nothing is frozen when something already is (the pool's fork does it too): unfreezing is global."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _in_pool(work, rules, context, jobs, progress) -> dict[str, FileResult]:

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from fixer.core.edits import Edit, LineIndex
-from fixer.lang.python.nodes import Spans, blocks, walk
+from fixer.lang.python.nodes import Spans, blocks, of_type
 
 DEBUG_COMMENT = re.compile(r"(?i)debug|tombstone|\blog(?:ging)?\s+(?:it\s+)?to\s+(?:a\s+|the\s+)?file")
 STOP_WORDS = {"log", "logs", "logging", "file", "files", "write", "writes", "written", "the", "and", "for",
@@ -108,10 +108,11 @@ class Layout:
 
     def remove(self, removals: list[Removal]) -> list[Edit]:
         chosen = {id(r.stmt): r for r in removals}
-        for owner, field_name, block in list(blocks(self.tree)):
+        every_block = list(blocks(self.tree))
+        for owner, field_name, block in every_block:
             for position, stmt in enumerate(block):
                 self.where[id(stmt)] = (position, owner)
-        for owner, field_name, block in list(blocks(self.tree)):
+        for owner, field_name, block in every_block:
             picked = [s for s in block if id(s) in chosen]
             if picked:
                 self._block(owner, field_name, block, picked, chosen)
@@ -381,14 +382,11 @@ def unused_import_edits(rule: str, tree: ast.Module, spans: Spans, removed: list
     def cut(node: ast.AST) -> bool:
         return node.lineno in cut_lines and any(s <= spans.start(node) < e for s, e in cut_lines[node.lineno])
 
-    every = walk(tree)
-    imports = [s for s in every if isinstance(s, (ast.Import, ast.ImportFrom)) and not gone(s.lineno)
-               and id(s) not in removed_ids]
+    imports = [s for s in of_type(tree, (ast.Import, ast.ImportFrom)) if not gone(s.lineno) and id(s) not in removed_ids]
     bound = {id(a): _bound_name(a, isinstance(s, ast.Import)) for s in imports for a in s.names if a.name != "*"}
     inside, outside = set(), set()
-    for node in every:
-        if isinstance(node, ast.Name):
-            (inside if gone(node.lineno) or cut(node) else outside).add(node.id)
+    for node in of_type(tree, ast.Name):
+        (inside if gone(node.lineno) or cut(node) else outside).add(node.id)
     candidates = {name for name in bound.values() if name in inside and name not in outside}
     if not candidates:
         return []

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Callable, Iterator
 
 from fixer.lang.python import nodes as py_ast
-from fixer.lang.python.nodes import Spans, last_name
+from fixer.lang.python.nodes import Spans, last_name, of_type
 from fixer.lang.python.effects import Policy
 from fixer.lang.python.names import FUNCTIONS, Names
 from fixer.lang.python.blocks import Kept, Layout, Removal, collapse_guards, kept_message
@@ -127,9 +127,7 @@ class Module:
         """Module-level functions made commands by a call: `app.command()(f)`, `cli.add_command(f)`,
         `parser.set_defaults(func=f)`, or a call from the `__main__` block."""
         found: dict[str, str] = {}
-        for node in ast.walk(self.tree):
-            if not isinstance(node, ast.Call):
-                continue
+        for node in of_type(self.tree, ast.Call):
             func = node.func
             if isinstance(func, ast.Call) and last_name(func.func) in CLI_DECORATORS:
                 how = f"registered by `{self.short(func, 30)}`"

@@ -69,25 +69,74 @@ class Spans:
         return text[: len(text) - len(text.lstrip(" \t"))]
 
 
+# Fields that never hold a node (names, numbers, flags): a walk does not look into them.
+_LEAF_FIELDS = {"id", "attr", "arg", "module", "level", "asname", "conversion", "is_async", "type_comment", "kind",
+                "simple"}
+_LEAF_OF = {ast.Constant: {"value"}, ast.FunctionDef: {"name"}, ast.AsyncFunctionDef: {"name"},
+            ast.ClassDef: {"name"}, ast.alias: {"name"}, ast.ExceptHandler: {"name"}, ast.Global: {"names"},
+            ast.Nonlocal: {"names"}}
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        leaves = _LEAF_FIELDS | _LEAF_OF.get(kind, set())
+        fields = _CHILD_FIELDS[kind] = tuple(name for name in kind._fields if name not in leaves)
+    return fields
+
+
 def walk(tree: ast.Module) -> list[ast.AST]:
     """Every node of a module's tree in `ast.walk`'s order (breadth first), found once per tree:
     rules that look at every node share one traversal (ast.walk costs seconds on a huge module).
-    The list hangs on the tree (without the tree itself: no cycle), so it goes when the tree goes."""
+    The list hangs on the tree (without the tree itself: no cycle), so it goes when the tree goes;
+    so does the same nodes' index by class (`of_type`), built by the same traversal."""
     found = getattr(tree, "_fixer_nodes", None)
     if found is None:
-        queue, index = [tree], 0
-        while index < len(queue):
-            node = queue[index]
-            index += 1
-            for name in node._fields:
-                value = getattr(node, name, None)
-                if isinstance(value, ast.AST):
-                    queue.append(value)
-                elif isinstance(value, list):
-                    queue.extend(item for item in value if isinstance(item, ast.AST))
-        found = queue[1:]
-        tree._fixer_nodes = found
+        found, by_type = _walk(tree)
+        tree._fixer_nodes, tree._fixer_types = found, by_type
     return [tree, *found]
+
+
+def _walk(tree: ast.AST) -> tuple[list[ast.AST], dict[type, list[ast.AST]]]:
+    queue: list[ast.AST] = [tree]
+    append, by_type, is_node = queue.append, {}, ast.AST
+    for node in queue:  # the queue grows while it is read: breadth first
+        kind = type(node)
+        same = by_type.get(kind)
+        if same is None:
+            same = by_type[kind] = []
+        same.append(node)
+        fields = _CHILD_FIELDS.get(kind)
+        for name in fields if fields is not None else _child_fields(kind):
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, is_node):
+                        append(item)
+            elif isinstance(value, is_node):
+                append(value)
+    roots = by_type[type(tree)]  # the tree itself is not one of its nodes here (no cycle)
+    roots.pop(0)
+    if not roots:
+        del by_type[type(tree)]
+    return queue[1:], by_type
+
+
+def of_type(tree: ast.Module, kinds: type | tuple[type, ...]) -> list[ast.AST]:
+    """The nodes under `tree` (not the tree itself) that are `kinds` (concrete node classes), in
+    `walk`'s order: a rule's "every call" or "every function" is a look-up, not another walk (a walk
+    costs about what the parse did). The list is shared: read it, never change it."""
+    walk(tree)
+    index = tree._fixer_types
+    if not isinstance(kinds, tuple):
+        return index.get(kinds, [])
+    found = index.get(kinds)  # several classes: merged in order once per tree
+    if found is None:
+        present = [kind for kind in kinds if kind in index]
+        found = index[kinds] = index[present[0]] if len(present) == 1 else [] if not present else \
+            [node for node in tree._fixer_nodes if isinstance(node, kinds)]
+    return found
 
 
 def blocks(tree: ast.AST) -> Iterator[tuple[ast.AST, str, list[ast.stmt]]]:

@@ -27,6 +27,7 @@ from fixer.core.userregex import compile_linear
 from fixer.lang.python.leftovers import DUNDER_DEBUG, Analysis, Blocked, Module, Verdict, dunder_debug, kept_note, \
     name_parts, own_nodes, switch_in
 from fixer.lang.python.names import FUNCTIONS
+from fixer.lang.python.nodes import of_type
 
 PRINTERS = {"builtins.print": (99, "file"), "pprint.pprint": (1, "stream"), "pprint.pp": (1, "stream")}
 CALL_NAMES = {name.rpartition(".")[2] for name in PRINTERS}
@@ -84,13 +85,10 @@ class Why:
 def analyse(tree: ast.Module, spans: Spans, path: str, options: dict,
             repo: tuple[list[str], dict[str, str]] = ([], {}), star_exports=None) -> "Prints | None":
     """The analysis, or None when no call in the module can be a print (one cheap walk)."""
-    calls, aliases = [], set(CALL_NAMES)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            calls.append(node)
-        elif isinstance(node, ast.ImportFrom):
-            aliases.update(a.asname for a in node.names if a.asname and a.name in CALL_NAMES)
-    calls = [call for call in calls if last_name(call.func) in aliases]
+    aliases = set(CALL_NAMES)
+    for node in of_type(tree, ast.ImportFrom):
+        aliases.update(a.asname for a in node.names if a.asname and a.name in CALL_NAMES)
+    calls = [call for call in of_type(tree, ast.Call) if last_name(call.func) in aliases]
     if not calls:
         return None
     module = Module(tree, spans, [*PURE_INTERNALS, *options.get("pure_calls", ())], star_exports)
@@ -482,12 +480,19 @@ class Prints(Analysis):
         """The functions whose printed output something asserts: a test reading capsys/capfd (found in
         the repo), a doctest with expected output in the module's, a class's or a function's
         docstring, and every function they call (a wrapper's helper prints what the test reads).
-        Each with the doctest's expected output (None for a test: what it reads is not known here)."""
+        Each with the doctest's expected output (None for a test: what it reads is not known here).
+        Only this module's functions are asked about (a print's enclosing functions): the repo's
+        other tested names are left out, and without a root here there is no call graph to follow."""
         doctests = _doctest_calls(self.module.tree)
         roots = {**{name: "" for name in doctests}, **tested}
+        here = {function.name for function in of_type(self.module.tree, FUNCTIONS)}
+        if not here.intersection(roots):
+            return {}
         graph = _local_call_graph(self.module.tree)
         found = {}
         for name, via in reached(roots, graph).items():
+            if name not in here:
+                continue
             origin = via or name
             by_doctest = origin in doctests and origin not in tested
             how = f"a doctest ({doctests[origin][0]})" if by_doctest else "a test (capsys/capfd/redirect_stdout)"
@@ -613,8 +618,8 @@ class Prints(Analysis):
     def _wrapped(self) -> dict[str, str]:
         """Functions a CLI wrapper runs as the program: `typer.run(f)`, `fire.Fire(f)`."""
         found = {}
-        for node in ast.walk(self.module.tree):
-            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
+        for node in of_type(self.module.tree, ast.Call):
+            if node.args and isinstance(node.args[0], ast.Name):
                 wrapper = self.module.names.qualified(node.func)
                 if wrapper in CLI_WRAPPERS:
                     found[node.args[0].id] = f"run by `{wrapper}`"
@@ -633,7 +638,7 @@ class Prints(Analysis):
             folder = sorted(folders & OUTPUT_FOLDERS)[0]
             job["module"] = Why(f"the module is in `{folder}/`, a folder of scripts", "the module's job is output")
         else:
-            functions = [n for n in ast.walk(self.module.tree) if isinstance(n, FUNCTIONS)]
+            functions = of_type(self.module.tree, FUNCTIONS)
             plain = {id(f) for call, why in judged if not why for f in [next(self.module.functions(call), None)] if f}
             if len(functions) >= 2 and 2 * len(plain) > len(functions):
                 job["module"] = Why(f"most of the module's functions print ({len(plain)} of {len(functions)}): "
@@ -727,7 +732,7 @@ def _doctest_calls(tree: ast.Module) -> dict[str, tuple[str, list[str]]]:
     import doctest
 
     found: dict[str, tuple[str, list[str]]] = {}
-    owners = [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.ClassDef, *FUNCTIONS)))]
+    owners = [tree, *of_type(tree, (ast.ClassDef, *FUNCTIONS))]
     for owner in owners:
         docstring = ast.get_docstring(owner, clean=True)
         if not docstring or ">>>" not in docstring:
@@ -748,8 +753,8 @@ def _local_call_graph(tree: ast.Module) -> dict[str, set[str]]:
     """Each function of the module -> the names it calls that may be the module's functions: `name(…)`
     may run a function that is not a method, `x.name(…)` only a method (`text.replace(…)` runs
     `str.replace`, never a nested `def replace`)."""
-    functions = [f for f in ast.walk(tree) if isinstance(f, FUNCTIONS)]
-    classes = [c for c in ast.walk(tree) if isinstance(c, ast.ClassDef)]
+    functions = of_type(tree, FUNCTIONS)
+    classes = of_type(tree, ast.ClassDef)
     method_ids = {id(f) for c in classes for f in c.body if isinstance(f, FUNCTIONS)}
     methods = {f.name for f in functions if id(f) in method_ids}
     plain = {f.name for f in functions if id(f) not in method_ids}

@@ -12,6 +12,7 @@ from fixer.core.anchors import Anchor
 from fixer.lang.python.nodes import Spans, last_name
 from fixer.lang.python.leftovers import DUNDER_DEBUG, Analysis, Blocked, Module, Verdict, dunder_debug, kept_note, \
     name_parts, only_used_by, switch_in
+from fixer.lang.python.nodes import of_type, walk
 
 STOP, SHELL, POST = "stops in the debugger", "opens an interactive shell", "enters post-mortem debugging"
 TRACERS = ("pdb", "ipdb", "pudb", "pudb.remote", "remote_pdb", "rpdb", "web_pdb", "wdb", "pdbr", "pdbpp",
@@ -58,15 +59,11 @@ def provided(path: str, text: str) -> str:
 def analyse(tree: ast.Module, spans: Spans, path: str, extra_pure=(), debuggers: dict[str, str] | None = None,
             star_exports=None) -> "Debuggers | None":
     """The analysis, or None when no call in the module can be a debugger's (one cheap walk)."""
-    calls, assigns, aliases = [], [], set(CALL_NAMES)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            calls.append(node)
-        elif isinstance(node, ast.Assign):
-            assigns.append(node)
-        elif isinstance(node, ast.ImportFrom):  # `from pdb import set_trace as st`
-            aliases.update(a.asname for a in node.names if a.asname and a.name in CALL_NAMES)
-    calls = [call for call in calls if last_name(call.func) in aliases]
+    aliases = set(CALL_NAMES)
+    for node in of_type(tree, ast.ImportFrom):  # `from pdb import set_trace as st`
+        aliases.update(a.asname for a in node.names if a.asname and a.name in CALL_NAMES)
+    calls = [call for call in of_type(tree, ast.Call) if last_name(call.func) in aliases]
+    assigns = of_type(tree, ast.Assign)
     # `trace = pdb.set_trace`: a debugger entry given another name
     bound = [a for a in assigns if isinstance(a.value, (ast.Name, ast.Attribute)) and last_name(a.value) in aliases]
     if not calls and not bound:
@@ -126,8 +123,8 @@ class Debuggers(Analysis):
         cleanup removes it)."""
         names = self.module.names
         found = []
-        for node in ast.walk(self.module.tree):
-            if isinstance(node, (ast.Import, ast.ImportFrom)) and _debugger_import(node) and \
+        for node in of_type(self.module.tree, (ast.Import, ast.ImportFrom)):
+            if _debugger_import(node) and \
                     self._shares_line(node) and only_used_by(self.module, node, removed):
                 found.append(node)
         return [stmt for stmt in found if names.parent(stmt) is not None]
@@ -290,23 +287,32 @@ class Debuggers(Analysis):
         """Where the module patches or stubs a debugger entry (tests of debugger hooks), once."""
         if self._patch is None:
             self._patch = (0, "")
-            names = self.module.names
-            for node in ast.walk(self.module.tree):
-                hit = False
-                if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                    hit = node.value in ENTRIES or node.value == "PYTHONBREAKPOINT"
-                elif isinstance(node, ast.Call):
-                    strings = {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
-                    owners = {names.qualified(a) for a in node.args}
-                    hit = any(f"{owner}.{text}" in ENTRIES for owner in owners if owner for text in strings)
-                elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    hit = any(names.qualified(t) in ENTRIES for t in targets if isinstance(t, ast.Attribute))
-                if hit:
-                    stmt = names.statement(node) or node
-                    self._patch = (stmt.lineno, self.module.short(stmt))
-                    break
+            tree = self.module.tree
+            hits = {id(node) for kind, hit in ((ast.Constant, self._patches_string), (ast.Call, self._patches_call),
+                                               ((ast.Assign, ast.AugAssign, ast.AnnAssign), self._patches_entry))
+                    for node in of_type(tree, kind) if hit(node)}
+            if hits:  # the first in the tree's order
+                node = next(node for node in walk(tree) if id(node) in hits)
+                stmt = self.module.names.statement(node) or node
+                self._patch = (stmt.lineno, self.module.short(stmt))
         return self._patch if self._patch[0] else None
+
+    @staticmethod
+    def _patches_string(node: ast.Constant) -> bool:
+        return isinstance(node.value, str) and (node.value in ENTRIES or node.value == "PYTHONBREAKPOINT")
+
+    def _patches_call(self, node: ast.Call) -> bool:
+        """`mock.patch.object(pdb, "set_trace")`, `setattr(pdb, "set_trace", …)`."""
+        strings = {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+        if not strings:
+            return False
+        owners = {self.module.names.qualified(a) for a in node.args}
+        return any(f"{owner}.{text}" in ENTRIES for owner in owners if owner for text in strings)
+
+    def _patches_entry(self, node: ast.Assign | ast.AugAssign | ast.AnnAssign) -> bool:
+        """`pdb.set_trace = …`."""
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return any(self.module.names.qualified(t) in ENTRIES for t in targets if isinstance(t, ast.Attribute))
 
     def _module_tooling(self) -> tuple[int, str] | None:
         """A module-level debugger entry point of the module's own (`def set_trace`, a `Pdb` subclass)."""
