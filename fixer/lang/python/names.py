@@ -4,11 +4,17 @@
 `time` is the module bound by `import time` (not a parameter, a local `def`, `from clock import time`
 or `import vendored as time`), and an unbound builtin name such as `str` to "builtins.str".
 Class bodies are invisible to the functions nested in them, as in Python.
+
+The bindings and the reads are gathered for the whole module at once, but a node's scope and parent
+(a dict entry per node: half the memory of a huge module's tree again) are indexed only for the
+top-level statements a rule asks about, the first time it asks: a rule looks closely at its
+candidates' statements, not at the whole module.
 """
 from __future__ import annotations
 
 import ast
 import builtins
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 BUILTINS = frozenset(dir(builtins))
@@ -45,26 +51,45 @@ FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 class Names:
-    """Scopes and bindings of one module; every node is mapped to its scope and its parent."""
+    """Scopes and bindings of one module; any node can be asked for its scope and its parent."""
 
     def __init__(self, tree: ast.Module, star_exports=None):
         """`star_exports(module, name)`: whether `from module import *` binds the builtin `name`
         (fixer.lang.python.stars); without it every star import may rebind every builtin."""
         self.star_exports = star_exports
         self.module = Scope(tree, "module", None)
+        # Filled a top-level statement at a time, on the first question about a node in it.
         self.scopes: dict[int, Scope] = {}
         self.parents: dict[int, ast.AST] = {}
         self.loads: dict[str, list[ast.Name]] = {}  # every Name read (or deleted)
+        self._load_scopes: dict[str, list[Scope]] = {}  # the scope of each of `loads`, in step
         self._bound: set[int] = set()  # Name targets already bound by their statement
         self._groups: dict[str, dict[int, list[ast.Name]]] = {}
-        self._visit(tree, self.module)
+        self._inner: dict[int, Scope] = {}  # the scope each function, lambda, class, comprehension opens
+        self._indexing = False  # re-walking a statement for its index: bind nothing again
+        self._tops = [child for name in tree._fields for child in getattr(tree, name, None) or ()
+                      if isinstance(child, ast.AST)]
+        self._firsts = [_first_line(stmt) for stmt in self._tops]
+        self._lasts = [getattr(stmt, "end_lineno", None) or first for stmt, first in zip(self._tops, self._firsts)]
+        self._indexed: set[int] = set()  # positions in _tops
+        for stmt in self._tops:
+            self._visit(stmt, self.module)
+            self.scopes.clear()
+            self.parents.clear()
+            self._bound.clear()
 
     # -- queries ------------------------------------------------------------------------------
     def scope(self, node: ast.AST) -> Scope:
-        return self.scopes.get(id(node), self.module)
+        found = self.scopes.get(id(node))
+        if found is None and self._index_for(node):
+            found = self.scopes.get(id(node))
+        return found or self.module
 
     def parent(self, node: ast.AST) -> ast.AST | None:
-        return self.parents.get(id(node))
+        found = self.parents.get(id(node))
+        if found is None and self._index_for(node):
+            found = self.parents.get(id(node))
+        return found
 
     def ancestors(self, node: ast.AST):
         current = self.parent(node)
@@ -147,14 +172,54 @@ class Names:
         groups = self._groups.get(binding.name)
         if groups is None:
             groups = self._groups[binding.name] = {}
-            for load in self.loads.get(binding.name, ()):
-                resolved = self.resolve_node(load)
+            for load, scope in zip(self.loads.get(binding.name, ()), self._load_scopes.get(binding.name, ())):
+                resolved = self.resolve(load.id, scope)
                 if resolved:
                     groups.setdefault(id(resolved), []).append(load)
         return groups.get(id(binding.scope.bindings.get(binding.name)), [])
 
+    # -- the lazy index -----------------------------------------------------------------------
+    def _index_for(self, node: ast.AST) -> bool:
+        """Index the top-level statements that may hold `node` (all of them for a node without a
+        line); False when there was nothing left to index there."""
+        if node is self.module.node:
+            return False
+        line = getattr(node, "lineno", None)
+        if line is None:
+            places = range(len(self._tops))
+        else:
+            last = bisect_right(self._firsts, line) - 1
+            first = last
+            while first > 0 and self._lasts[first - 1] >= line:
+                first -= 1
+            places = range(max(first, 0), last + 1)
+        places = [place for place in places if place not in self._indexed]
+        for place in places:
+            self._index(place)
+        return bool(places)
+
+    def _index(self, place: int) -> None:
+        self._indexed.add(place)
+        stmt = self._tops[place]
+        self._indexing = True
+        try:
+            self.parents[id(stmt)] = self.module.node
+            self._visit(stmt, self.module)
+        finally:
+            self._indexing = False
+            self._bound.clear()
+
+    def _open(self, node: ast.AST, kind: str, parent: Scope) -> Scope:
+        """The scope `node` opens: made by the first walk, found again by an index walk."""
+        if self._indexing:
+            return self._inner[id(node)]
+        inner = self._inner[id(node)] = Scope(node, kind, parent)
+        return inner
+
     # -- building -----------------------------------------------------------------------------
     def _bind(self, scope: Scope, name: str, kind: str, node: ast.AST, qualified=None, value=None) -> None:
+        if self._indexing:
+            return
         if name in scope.globals:
             scope = self.module
         elif name in scope.nonlocals:
@@ -192,8 +257,11 @@ class Names:
             self._visit(child, scope)
 
     def _visit_Name(self, node: ast.Name, scope: Scope) -> None:
+        if self._indexing:
+            return
         if not isinstance(node.ctx, ast.Store):  # `del name` reads the binding too
             self.loads.setdefault(node.id, []).append(node)
+            self._load_scopes.setdefault(node.id, []).append(scope)
         if not isinstance(node.ctx, ast.Load) and id(node) not in self._bound:
             self._bind(scope, node.id, "del" if isinstance(node.ctx, ast.Del) else "other", node)
 
@@ -244,7 +312,8 @@ class Names:
             self.scopes[id(alias)] = scope
             self.parents[id(alias)] = node
             if alias.name == "*":
-                scope.stars.append(module)
+                if not self._indexing:
+                    scope.stars.append(module)
             else:
                 self._bind(scope, alias.asname or alias.name, "import", alias, f"{module}.{alias.name}")
 
@@ -263,7 +332,7 @@ class Names:
         self._bind(scope, node.name, "def", node)
         for child in [*node.decorator_list, *node.args.defaults, *filter(None, node.args.kw_defaults), node.returns]:
             self._adopt(node, child, scope)
-        inner = Scope(node, "function", scope)
+        inner = self._open(node, "function", scope)
         self._parameters(node, node.args, inner, annotations=scope)
         for stmt in node.body:
             self._adopt(node, stmt, inner)
@@ -273,7 +342,7 @@ class Names:
     def _visit_Lambda(self, node: ast.Lambda, scope: Scope) -> None:
         for child in [*node.args.defaults, *filter(None, node.args.kw_defaults)]:
             self._adopt(node, child, scope)
-        inner = Scope(node, "lambda", scope)
+        inner = self._open(node, "lambda", scope)
         self._parameters(node, node.args, inner)
         self._adopt(node, node.body, inner)
 
@@ -295,7 +364,7 @@ class Names:
         self._bind(scope, node.name, "class", node)
         for child in [*node.decorator_list, *node.bases, *node.keywords]:
             self._adopt(node, child, scope)
-        inner = Scope(node, "class", scope)
+        inner = self._open(node, "class", scope)
         for stmt in node.body:
             self._adopt(node, stmt, inner)
 
@@ -303,7 +372,7 @@ class Names:
         first, *rest = node.generators
         self.parents[id(first)] = node
         self._adopt(first, first.iter, scope)  # the first iterable is evaluated outside
-        inner = Scope(node, "comprehension", scope)
+        inner = self._open(node, "comprehension", scope)
         self.scopes[id(first)] = inner
         self._adopt(first, first.target, inner)
         for condition in first.ifs:
@@ -322,6 +391,12 @@ class Names:
 
     def _visit_DictComp(self, node: ast.DictComp, scope: Scope) -> None:
         self._comprehension(node, scope, [node.key, node.value])
+
+
+def _first_line(stmt: ast.AST) -> int:
+    """A statement's first line: its first decorator's, if any."""
+    lines = [getattr(stmt, "lineno", 0)] + [d.lineno for d in getattr(stmt, "decorator_list", ())]
+    return min(lines)
 
 
 def _names(node: ast.AST | None) -> list[str]:

@@ -54,7 +54,7 @@ def validate(path: str, text: str, original: str | None = None) -> str | None:
     """None if CPython compiles the text, else the reason (a huge text a piece at a time: see pieces)."""
     try:
         # The whole compiler (`return` outside a def too); the code objects are dropped at once.
-        in_pieces(text, lambda piece: compile(piece, path, "exec", dont_inherit=True) and None)
+        in_pieces(text, lambda piece: compile(piece, path, "exec", dont_inherit=True) and None, memo="compiles")
     except SyntaxError as exc:
         return f"syntax error at line {exc.lineno}, column {exc.offset or 1}: {exc.msg}"
     except (ValueError, RecursionError, MemoryError) as exc:  # e.g. NUL bytes, absurd nesting
@@ -69,7 +69,7 @@ def unresolved_names(path: str, text: str) -> set[str]:
     one and bound in another is a module-level name, read in the one and bound in the other."""
     bound: set[str] = set()
     read: set[str] = set()
-    for piece_bound, piece_read in in_pieces(text, lambda piece: _module_names(path, piece)):
+    for piece_bound, piece_read in in_pieces(text, lambda piece: _module_names(path, piece), memo="names"):
         bound |= piece_bound
         read |= piece_read
     return read - bound - IMPLICIT
