@@ -8,13 +8,15 @@ Class bodies are invisible to the functions nested in them, as in Python.
 The bindings and the reads are gathered for the whole module at once, but a node's scope and parent
 (a dict entry per node: half the memory of a huge module's tree again) are indexed only for the
 top-level statements a rule asks about, the first time it asks: a rule looks closely at its
-candidates' statements, not at the whole module.
+candidates' statements, not at the whole module. Past INDEXED entries the statements asked about
+longest ago are dropped from the index (and indexed again if asked about again).
 """
 from __future__ import annotations
 
 import ast
 import builtins
 from bisect import bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 BUILTINS = frozenset(dir(builtins))
@@ -46,6 +48,7 @@ class Binding:
         return f"{what} (line {self.node.lineno})" if hasattr(self.node, "lineno") else what
 
 
+INDEXED = 200_000  # index entries kept (a module of up to about 100,000 nodes is never re-indexed)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -71,7 +74,10 @@ class Names:
                       if isinstance(child, ast.AST)]
         self._firsts = [_first_line(stmt) for stmt in self._tops]
         self._lasts = [getattr(stmt, "end_lineno", None) or first for stmt, first in zip(self._tops, self._firsts)]
-        self._indexed: set[int] = set()  # positions in _tops
+        # position in _tops -> (scopes, parents) of its nodes, the most recently asked last
+        self._indexed: OrderedDict[int, tuple[dict[int, Scope], dict[int, ast.AST]]] = OrderedDict()
+        self._size = 0
+        self._hot: tuple[dict[int, Scope], dict[int, ast.AST]] = ({}, {})  # the entry last answering
         for stmt in self._tops:
             self._visit(stmt, self.module)
             self.scopes.clear()
@@ -80,16 +86,10 @@ class Names:
 
     # -- queries ------------------------------------------------------------------------------
     def scope(self, node: ast.AST) -> Scope:
-        found = self.scopes.get(id(node))
-        if found is None and self._index_for(node):
-            found = self.scopes.get(id(node))
-        return found or self.module
+        return self._lookup(node, 0) or self.module
 
     def parent(self, node: ast.AST) -> ast.AST | None:
-        found = self.parents.get(id(node))
-        if found is None and self._index_for(node):
-            found = self.parents.get(id(node))
-        return found
+        return self._lookup(node, 1)
 
     def ancestors(self, node: ast.AST):
         current = self.parent(node)
@@ -179,35 +179,50 @@ class Names:
         return groups.get(id(binding.scope.bindings.get(binding.name)), [])
 
     # -- the lazy index -----------------------------------------------------------------------
-    def _index_for(self, node: ast.AST) -> bool:
-        """Index the top-level statements that may hold `node` (all of them for a node without a
-        line); False when there was nothing left to index there."""
-        if node is self.module.node:
-            return False
+    def _lookup(self, node: ast.AST, which: int):
+        """The node's scope (which=0) or parent (1) from the index of its top-level statement."""
+        key = id(node)
+        found = self._hot[which].get(key)
+        if found is not None or node is self.module.node:
+            return found
         line = getattr(node, "lineno", None)
-        if line is None:
-            places = range(len(self._tops))
-        else:
-            last = bisect_right(self._firsts, line) - 1
-            first = last
-            while first > 0 and self._lasts[first - 1] >= line:
-                first -= 1
-            places = range(max(first, 0), last + 1)
-        places = [place for place in places if place not in self._indexed]
-        for place in places:
-            self._index(place)
-        return bool(places)
+        for place in self._places(line) if isinstance(line, int) else range(len(self._tops)):
+            entry = self._entry(place)
+            found = entry[which].get(key)
+            if found is not None:
+                self._hot = entry
+                return found
+        return None
 
-    def _index(self, place: int) -> None:
-        self._indexed.add(place)
+    def _places(self, line: int) -> range:
+        """The top-level statements that may hold a node starting on `line` (several share a line
+        when separated by `;`)."""
+        last = bisect_right(self._firsts, line) - 1
+        first = last
+        while first > 0 and self._lasts[first - 1] >= line:
+            first -= 1
+        return range(max(first, 0), last + 1)
+
+    def _entry(self, place: int) -> tuple[dict[int, Scope], dict[int, ast.AST]]:
+        entry = self._indexed.get(place)
+        if entry is not None:
+            self._indexed.move_to_end(place)
+            return entry
         stmt = self._tops[place]
+        self.scopes, self.parents = entry = ({}, {id(stmt): self.module.node})
         self._indexing = True
         try:
-            self.parents[id(stmt)] = self.module.node
             self._visit(stmt, self.module)
         finally:
             self._indexing = False
             self._bound.clear()
+            self.scopes, self.parents = {}, {}
+        self._indexed[place] = entry
+        self._size += len(entry[0])
+        while self._size > INDEXED and len(self._indexed) > 1:
+            _, (scopes, _) = self._indexed.popitem(last=False)
+            self._size -= len(scopes)
+        return entry
 
     def _open(self, node: ast.AST, kind: str, parent: Scope) -> Scope:
         """The scope `node` opens: made by the first walk, found again by an index walk."""

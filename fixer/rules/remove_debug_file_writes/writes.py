@@ -10,7 +10,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from fixer.lang.python.nodes import Spans, argument, blocks, contains, last_name, string, walk
+from fixer.lang.python.nodes import BLOCK_FIELDS, Spans, argument, contains, last_name, string, walk
 from fixer.lang.python.effects import Effect, Policy
 from fixer.lang.python.names import Binding, Names
 from fixer.rules.remove_debug_file_writes.paths import HOLE, Evaluator, Matcher
@@ -98,7 +98,6 @@ class Analysis:
         self.openers: dict[int, Opener] = {}
         self.handled: set[int] = set()
         self._uncovered_cache: dict[tuple, list[ast.Name]] = {}
-        self._blocks: dict | None = None
 
     # -- entry --------------------------------------------------------------------------------------
     def decisions(self, name_regex: re.Pattern[str]) -> list[Decision]:
@@ -521,12 +520,16 @@ class Analysis:
         found: dict[str, ast.Call] = {}
         if not paths:
             return found
-        for node in walk(self.tree):
-            if isinstance(node, ast.Call):
-                for target in self._path_arguments(node):
-                    shown = self._shown(target)
-                    if shown in paths and (shown not in found or node.lineno < found[shown].lineno):
-                        found[shown] = node
+        # In the file's order, a statement after another: the names' index of a huge module is kept
+        # for the statements asked about last (see fixer.lang.python.names).
+        # (Within a line, in the walk's order, which picks the call reported.)
+        calls = sorted(((node.lineno, order, node) for order, node in enumerate(walk(self.tree))
+                        if isinstance(node, ast.Call)), key=lambda entry: entry[:2])
+        for _, _, node in calls:
+            for target in self._path_arguments(node):
+                shown = self._shown(target)
+                if shown in paths and (shown not in found or node.lineno < found[shown].lineno):
+                    found[shown] = node
         return found
 
     def _path_arguments(self, call: ast.Call) -> list[ast.AST]:
@@ -559,29 +562,25 @@ class Analysis:
 
     def _neighbours(self, stmt: ast.stmt) -> list[ast.stmt]:
         """Sibling statements on the same line(s) as `stmt`, or on its logical line (`x += 1; \\`)."""
-        by_line, block, index = self._block_index().get(id(stmt), ({}, [stmt], 0))
-        found = []
-        for line in range(stmt.lineno, stmt.end_lineno + 1):
-            found += [s for s in by_line.get(line, ()) if s is not stmt]
+        block = self._block_of(stmt)
+        index = next((n for n, s in enumerate(block) if s is stmt), 0)
+        lines = range(stmt.lineno, stmt.end_lineno + 1)
+        found = [s for s in block if s is not stmt and (s.lineno in lines or s.end_lineno in lines)]
         if index and joined(self.spans, block[index - 1], stmt):
             found.append(block[index - 1])
         if index + 1 < len(block) and joined(self.spans, stmt, block[index + 1]):
             found.append(block[index + 1])
         return found
 
-    def _block_index(self) -> dict[int, tuple[dict[int, list[ast.stmt]], list[ast.stmt], int]]:
-        """For every statement: its block's statements by their first and last lines, the block, and
-        its position there."""
-        if self._blocks is None:
-            self._blocks = {}
-            for _, _, block in blocks(self.tree):
-                by_line: dict[int, list[ast.stmt]] = {}
-                for stmt in block:
-                    for line in {stmt.lineno, stmt.end_lineno}:
-                        by_line.setdefault(line, []).append(stmt)
-                for index, stmt in enumerate(block):
-                    self._blocks[id(stmt)] = (by_line, block, index)
-        return self._blocks
+    def _block_of(self, stmt: ast.stmt) -> list[ast.stmt]:
+        """The statement list holding `stmt` (found through its parent: only the statements of the
+        writes' own blocks are looked at, not every block of a huge module)."""
+        owner = self.names.parent(stmt)
+        for field in BLOCK_FIELDS:
+            block = getattr(owner, field, None)
+            if isinstance(block, list) and any(s is stmt for s in block):
+                return block
+        return [stmt]
 
 
 def _blocking(effect: Effect) -> str:
