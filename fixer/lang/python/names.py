@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import weakref
 from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -33,14 +34,28 @@ class Scope:
     stars: list[str] = field(default_factory=list)  # the modules of its `from … import *`
 
 
-@dataclass(eq=False)
 class Binding:
-    name: str
-    kind: str  # import, def, class, param, varargs, assign, for, with, walrus, del, other
-    node: ast.AST  # the binding site
-    scope: Scope
-    qualified: str | None = None  # imports: the dotted name bound
-    value: ast.expr | None = None  # `name = value`, a parameter's default, a for loop's iterable, a with's item
+    """One binding of a name. It refers to its scope weakly: a scope holds its bindings, and a cycle
+    between them would keep a huge module's tree alive until a full garbage collection (0.7 s for 5
+    MB); without one the tree goes as soon as the rule drops its `Names`."""
+
+    __slots__ = ("name", "kind", "node", "_scope", "qualified", "value")
+
+    def __init__(self, name: str, kind: str, node: ast.AST, scope: Scope, qualified: str | None = None,
+                 value: ast.expr | None = None):
+        self.name = name
+        self.kind = kind  # import, def, class, param, varargs, assign, for, with, walrus, del, other
+        self.node = node  # the binding site
+        self._scope = weakref.ref(scope)
+        self.qualified = qualified  # imports: the dotted name bound
+        self.value = value  # `name = value`, a parameter's default, a for loop's iterable, a with's item
+
+    @property
+    def scope(self) -> Scope:
+        return self._scope()  # alive while the Names that made it is
+
+    def __repr__(self) -> str:
+        return f"Binding({self.name!r}, {self.kind!r}, line {getattr(self.node, 'lineno', '?')})"
 
     def describe(self) -> str:
         what = {"import": "an import", "def": "a local def", "class": "a class", "param": "a parameter",
