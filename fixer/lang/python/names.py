@@ -150,6 +150,15 @@ class Names:
         exports = self.star_exports or (lambda module, name: True)
         return next((module for module in self.module.stars if exports(module, node.id)), "")
 
+    def bound_names(self, accept) -> set[str]:
+        """The names of the bindings anywhere in the module (any scope) that `accept(binding)`."""
+        found = set()
+        for scope in (self.module, *self._inner.values()):
+            for name, bindings in scope.bindings.items():
+                if name not in found and any(accept(b) for b in bindings):
+                    found.add(name)
+        return found
+
     def resolve_node(self, node: ast.Name) -> list[Binding] | None:
         return self.resolve(node.id, self.scope(node))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from fixer.lang.python.nodes import BLOCK_FIELDS, Spans, argument, contains, last_name, string, walk
 from fixer.lang.python.effects import Effect, Policy
 from fixer.lang.python.names import Binding, Names
-from fixer.rules.remove_debug_file_writes.paths import HOLE, Evaluator, Matcher
+from fixer.rules.remove_debug_file_writes.paths import HOLE, PATH_TYPES, Evaluator, Matcher
 from fixer.lang.python.blocks import EXPORTED, TAKEN, collapse_guards, exported, joined, kept_message
 
 
@@ -98,6 +98,7 @@ class Analysis:
         self.openers: dict[int, Opener] = {}
         self.handled: set[int] = set()
         self._uncovered_cache: dict[tuple, list[ast.Name]] = {}
+        self._may_cache: dict = {}
 
     # -- entry --------------------------------------------------------------------------------------
     def decisions(self, name_regex: re.Pattern[str]) -> list[Decision]:
@@ -538,11 +539,48 @@ class Analysis:
             return [self.openers[id(func.value)].path_node]  # `open(P, "a").close()` creates the file
         if id(call) in self.openers:
             return []
-        if (self.names.qualified(func) or "").startswith(FILE_FUNCTIONS):
+        if self._may_name(func, FILE_FUNCTIONS) and (self.names.qualified(func) or "").startswith(FILE_FUNCTIONS):
             return list(call.args[:2])
-        if isinstance(func, ast.Attribute) and self.evaluator.is_path_object(func.value):
+        if isinstance(func, ast.Attribute) and self._may_be_path(func.value) and \
+                self.evaluator.is_path_object(func.value):
             return [func.value]  # `P.stat()`, `P.read_text()`, `P.unlink()`
         return []
+
+    # Resolving a name takes its statement's names index; asked for every call of a huge module, that
+    # indexes the whole module again. These answer "certainly not" from the names alone first.
+    def _may_name(self, func: ast.AST, prefixes: tuple[str, ...]) -> bool:
+        """Whether `names.qualified(func)` may start with one of `prefixes`: its root name is a
+        builtin that may (`open` for "builtins.open") or is imported somewhere as a module or name
+        that may."""
+        root = func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name):
+            return False  # qualified() is None
+        if any(p.startswith("builtins." + root.id) or root.id.startswith(p[len("builtins."):])
+               for p in prefixes if p.startswith("builtins.")):
+            return True
+        key = ("imports", prefixes)
+        if key not in self._may_cache:
+            self._may_cache[key] = self.names.bound_names(
+                lambda b: b.kind == "import" and any(b.qualified.startswith(p) or p.startswith(b.qualified)
+                                                     for p in prefixes))
+        return root.id in self._may_cache[key]
+
+    def _may_be_path(self, node: ast.AST) -> bool:
+        """Whether `evaluator.is_path_object(node)` may hold (it needs a Path call, a `/` on one, or a
+        name assigned somewhere)."""
+        if isinstance(node, ast.Call):
+            return self._may_name(node.func, tuple(sorted(PATH_TYPES)))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            return self._may_be_path(node.left)
+        if isinstance(node, ast.Name):
+            if "assigned" not in self._may_cache:  # names assigned a value that may be a path somewhere
+                self._may_cache["assigned"] = self.names.bound_names(
+                    lambda b: b.kind == "assign" and b.value is not None and
+                    (isinstance(b.value, ast.Name) or self._may_be_path(b.value)))
+            return node.id in self._may_cache["assigned"]
+        return False
 
     def _shared_lines(self, decisions: list[Decision]) -> list[Decision]:
         """A write sharing its line (`x = 1; open(P).write(s)`) with code that stays is reported."""
