@@ -228,3 +228,21 @@ def test_names_answer_alike_with_the_index_forgetting_statements(monkeypatch):
     assert [[(b.name, b.kind, id(b.node)) for b in r or []] for _, _, r in got[::-1]] == \
         [[(b.name, b.kind, id(b.node)) for b in r or []] for _, _, r in expected]
     assert len(small._indexed) < len(small._tops)
+
+
+@pytest.mark.parametrize("edit", [
+    ("CONFIG = {}\n", ""),  # a binding in the first piece, read in many others
+    ("class Model7:", "class Renamed7:"),  # a class bound in one piece, read nowhere else
+    ("        return helper(self.limit)\n", "        return helper(self.limit, gone_name)\n"),  # a new unbound read
+    ("def handler_30(", "def renamed_30("),  # read later by `late`
+    ("@register(\"12\")\n", ""),  # a read of an unbound name dropped: nothing lost
+])
+def test_names_lost_by_an_edit_are_the_whole_modules(edit):
+    original = module(40) + "\n\ndef late():\n    return handler_30, Model39\n"
+    old, new = edit
+    assert old in original
+    fixed = original.replace(old, new, 1)
+    assert cut_count(original) > 5
+    expected = (_whole_unresolved(fixed) - _whole_unresolved(original))
+    assert syntax.newly_unresolved("big.py", original, fixed) == expected
+    assert syntax.newly_unresolved("big.py", original, original) == set()

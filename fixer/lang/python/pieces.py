@@ -49,8 +49,13 @@ def in_pieces(text: str, step: Callable[[str], T], memo: str = "") -> list[T]:
     the whole module); SyntaxError from the last piece tried propagates. `memo` names the kind of
     answer: a piece whose content was answered before (under the same kind) is not handled again;
     `step` must then not depend on the piece's line numbers when it succeeds."""
+    return [result for _, _, result in spans(text, step, memo)]
+
+
+def spans(text: str, step: Callable[[str], T], memo: str = "") -> list[tuple[int, int, T]]:
+    """`in_pieces`, with where each piece starts and ends in `text`."""
     if len(text) <= BIG or _needs_whole(text):
-        return [step(text)]
+        return [(0, len(text), step(text))]
     results, start, line = [], 0, 0
     spacing = _spacing(text)
     while start < len(text):
@@ -58,7 +63,7 @@ def in_pieces(text: str, step: Callable[[str], T], memo: str = "") -> list[T]:
         while True:
             end = _cut(text, start, size, spacing)
             try:
-                results.append(_step(step, text, start, end, line, memo))
+                results.append((start, end, _step(step, text, start, end, line, memo)))
                 break
             except SyntaxError:
                 if end == len(text):
@@ -67,6 +72,12 @@ def in_pieces(text: str, step: Callable[[str], T], memo: str = "") -> list[T]:
         line += text.count("\n", start, end)
         start = end
     return results
+
+
+def remembered(memo: str, piece: str, step: Callable[[str], T]) -> T:
+    """`step(piece)`, kept by the piece's content under `memo` (for answers that do not depend on
+    where the piece sits in its file)."""
+    return _step(step, piece, 0, len(piece), 0, memo)
 
 
 def _step(step: Callable[[str], T], text: str, start: int, end: int, line: int, memo: str) -> T:
