@@ -87,7 +87,7 @@ def newly_unresolved(path: str, original: str, new: str) -> set[str]:
     old_spans = pieces.spans(original, compiles, memo="compiles")  # cut as validation cut them: known
     new_spans = pieces.spans(new, compiles, memo="compiles")
     if len(old_spans) == 1 or len(new_spans) == 1 or not (original.isascii() and new.isascii()):
-        return unresolved_names(path, new) - unresolved_names(path, original)  # (names are NFKC-normalised)
+        return _whole_difference(path, original, new)  # (names are NFKC-normalised: not their words)
     left = Counter(original[start:end] for start, end, _ in old_spans)
     changed_new, same = [], []
     for start, end, _ in new_spans:
@@ -102,7 +102,7 @@ def newly_unresolved(path: str, original: str, new: str) -> set[str]:
     bound_new, read_new = _names_of(path, changed_new)
     suspects = (bound_old | read_new) - bound_new - IMPLICIT
     if any("__" in name.strip("_") for name in suspects):  # a class-private name is mangled: not its word
-        return unresolved_names(path, new) - unresolved_names(path, original)
+        return _whole_difference(path, original, new)
     lost = set()
     for name in suspects:
         word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
@@ -112,6 +112,13 @@ def newly_unresolved(path: str, original: str, new: str) -> set[str]:
         if name not in bound_old and name in read_same | read_old:
             continue  # unresolved in the original already
         lost.add(name)
+    return lost
+
+
+def _whole_difference(path: str, original: str, new: str) -> set[str]:
+    lost = unresolved_names(path, new)
+    if lost:  # the original is scoped only when the new text reads a name nothing binds
+        lost -= unresolved_names(path, original)
     return lost
 
 
