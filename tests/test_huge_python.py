@@ -104,3 +104,145 @@ def test_a_small_module_is_one_piece():
             return 1
         """)
     assert cut_count(text) == 1
+
+
+# -- the rules on a module cut in pieces give the whole module's verdicts ---------------------------
+HEAD = '''"""Orders module.
+
+>>> print("doctest output stays")
+doctest output stays
+"""
+import json
+import logging
+import pdb
+from logging import DEBUG
+
+DEBUG_LOG = "/tmp/orders_debug.log"
+log = logging.getLogger(__name__)
+'''
+EARLY = '''
+def report(order):
+    print("DEBUG report", order)
+    return order
+
+
+def dump(order):
+    print(json.dumps(order))
+    return order
+
+
+@register("decorated")
+def decorated(order):
+    breakpoint()
+    return order
+'''
+LONG_CLASS = "\n\nclass Ledger:\n" + "".join(
+    f"    def entry_{n}(self, value):\n        return value + {n}\n\n" for n in range(30)) + \
+    "    def audit(self):\n        pdb.set_trace()\n        return self\n"
+FAR = '''
+
+def compute(order):
+    total = order * 2
+    print("DEBUG total", total)
+    return total
+
+
+def persist(order):
+    with open(DEBUG_LOG, "a") as debug_file:
+        debug_file.write(str(order))
+    return order
+'''
+TAIL = '''
+
+def main():
+    logging.basicConfig(level=DEBUG)
+    return report(1), dump(2)
+
+
+if __name__ == "__main__":
+    main()
+'''
+PDB_USED = "\n\ndef post_mortem_hook():\n    return pdb.post_mortem\n"
+
+
+def rules_module(pdb_used: bool) -> str:
+    parts = [HEAD, EARLY] + [FUNCTION.format(n=n) for n in range(25)] + [LONG_CLASS]
+    parts += [FUNCTION.format(n=n) for n in range(25, 50)] + [FAR]
+    if pdb_used:
+        parts.append(PDB_USED)
+    parts += [FUNCTION.format(n=n) for n in range(50, 70)] + [TAIL]
+    return "".join(parts)
+
+
+def run_rules(text: str):
+    from fixer.core.engine import fix_text
+    from fixer.core.rule import all_rules
+
+    rules = all_rules()
+    chosen = [rules["remove-debugger-calls"](), rules["remove-debug-prints"](),
+              rules["remove-debug-file-writes"](files=["/tmp/*debug*.log"]),
+              rules["set-log-level"](**{"from": "DEBUG", "to": "INFO"})]
+    result = fix_text("app/orders.py", text, chosen)
+    findings = sorted((f.rule, f.line, f.column, f.end_line, f.message, f.fixed, f.evidence) for f in result.findings)
+    return result.new, findings, result.errors
+
+
+@pytest.mark.parametrize("pdb_used", [False, True])
+def test_the_rules_on_pieces_give_the_whole_modules_findings_and_fixes(monkeypatch, pdb_used):
+    from fixer.lang.python import names
+
+    text = rules_module(pdb_used)
+    assert cut_count(text) > 10
+    monkeypatch.setattr(names, "INDEXED", 40)  # the names index forgets statements as it goes too
+    in_pieces = run_rules(text)
+    monkeypatch.setattr(pieces, "BIG", 10 * len(text))
+    monkeypatch.setattr(names, "INDEXED", 10 ** 9)
+    assert cut_count(text) == 1
+    whole = run_rules(text)
+    assert in_pieces == whole
+    new, findings, errors = whole
+    assert errors == []
+    fixed = {(rule, fixed) for rule, _, _, _, _, fixed, _ in findings}
+    assert {("remove-debugger-calls", True), ("remove-debug-prints", True), ("remove-debug-file-writes", True),
+            ("set-log-level", True)} <= fixed
+    assert "breakpoint()" not in new and "pdb.set_trace()" not in new and "debug_file.write" not in new
+    assert "doctest output stays" in new and "logging.basicConfig(level=" in new
+    assert ("import pdb" in new) is pdb_used  # an import kept only while something else reads it
+    compile(new, "orders.py", "exec")
+
+
+def test_names_answer_alike_with_the_index_forgetting_statements(monkeypatch):
+    from fixer.lang.python import names
+
+    tree = ast.parse(module(30))
+    everything = [node for node in ast.walk(tree) if isinstance(node, (ast.expr, ast.stmt, ast.arg))]
+    monkeypatch.setattr(names, "INDEXED", 10 ** 9)
+    full = names.Names(tree)
+    expected = [(id(full.parent(node)), full.scope(node).node, full.resolve_node(node) if isinstance(node, ast.Name)
+                 else None) for node in everything]
+    monkeypatch.setattr(names, "INDEXED", 25)
+    small = names.Names(tree)
+    got = [(id(small.parent(node)), small.scope(node).node, small.resolve_node(node) if isinstance(node, ast.Name)
+            else None) for node in reversed(everything)]
+    assert [(p, s) for p, s, _ in got[::-1]] == [(p, s) for p, s, _ in expected]
+    assert [[(b.name, b.kind, id(b.node)) for b in r or []] for _, _, r in got[::-1]] == \
+        [[(b.name, b.kind, id(b.node)) for b in r or []] for _, _, r in expected]
+    assert len(small._indexed) < len(small._tops)
+
+
+@pytest.mark.parametrize("edit", [
+    ("CONFIG = {}\n", ""),  # a binding in the first piece, read in many others
+    ("class Model7:", "class Renamed7:"),  # a class bound in one piece, read nowhere else
+    ("        return helper(self.limit)\n", "        return helper(self.limit, gone_name)\n"),  # a new unbound read
+    ("def handler_30(", "def renamed_30("),  # read later by `late`
+    ("@register(\"12\")\n", ""),  # a read of an unbound name dropped: nothing lost
+])
+def test_names_lost_by_an_edit_are_the_whole_modules(edit):
+    original = module(40) + "\n\ndef late():\n    return handler_30, Model39\n"
+    old, new = edit
+    assert old in original
+    fixed = original.replace(old, new, 1)
+    assert cut_count(original) > 5
+    expected = (_whole_unresolved(fixed) - _whole_unresolved(original))
+    assert syntax.newly_unresolved("big.py", original, fixed) == expected
+    assert syntax.newly_unresolved("big.py", original, original) == set()

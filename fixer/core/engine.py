@@ -295,7 +295,7 @@ class Attempt:
         if self.current is self.original:
             return []
         python = syntax("python")
-        lost = python.unresolved_names(self.path, self.current) - python.unresolved_names(self.path, self.original)
+        lost = python.newly_unresolved(self.path, self.original, self.current)
         if not lost:
             return []
         lines = LineIndex(self.original)

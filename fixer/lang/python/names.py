@@ -4,11 +4,20 @@
 `time` is the module bound by `import time` (not a parameter, a local `def`, `from clock import time`
 or `import vendored as time`), and an unbound builtin name such as `str` to "builtins.str".
 Class bodies are invisible to the functions nested in them, as in Python.
+
+The bindings and the reads are gathered for the whole module at once, but a node's scope and parent
+(a dict entry per node: half the memory of a huge module's tree again) are indexed only for the
+top-level statements a rule asks about, the first time it asks: a rule looks closely at its
+candidates' statements, not at the whole module. Past INDEXED entries the statements asked about
+longest ago are dropped from the index (and indexed again if asked about again).
 """
 from __future__ import annotations
 
 import ast
 import builtins
+import weakref
+from bisect import bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 BUILTINS = frozenset(dir(builtins))
@@ -25,14 +34,28 @@ class Scope:
     stars: list[str] = field(default_factory=list)  # the modules of its `from … import *`
 
 
-@dataclass(eq=False)
 class Binding:
-    name: str
-    kind: str  # import, def, class, param, varargs, assign, for, with, walrus, del, other
-    node: ast.AST  # the binding site
-    scope: Scope
-    qualified: str | None = None  # imports: the dotted name bound
-    value: ast.expr | None = None  # `name = value`, a parameter's default, a for loop's iterable, a with's item
+    """One binding of a name. It refers to its scope weakly: a scope holds its bindings, and a cycle
+    between them would keep a huge module's tree alive until a full garbage collection (0.7 s for 5
+    MB); without one the tree goes as soon as the rule drops its `Names`."""
+
+    __slots__ = ("name", "kind", "node", "_scope", "qualified", "value")
+
+    def __init__(self, name: str, kind: str, node: ast.AST, scope: Scope, qualified: str | None = None,
+                 value: ast.expr | None = None):
+        self.name = name
+        self.kind = kind  # import, def, class, param, varargs, assign, for, with, walrus, del, other
+        self.node = node  # the binding site
+        self._scope = weakref.ref(scope)
+        self.qualified = qualified  # imports: the dotted name bound
+        self.value = value  # `name = value`, a parameter's default, a for loop's iterable, a with's item
+
+    @property
+    def scope(self) -> Scope:
+        return self._scope()  # alive while the Names that made it is
+
+    def __repr__(self) -> str:
+        return f"Binding({self.name!r}, {self.kind!r}, line {getattr(self.node, 'lineno', '?')})"
 
     def describe(self) -> str:
         what = {"import": "an import", "def": "a local def", "class": "a class", "param": "a parameter",
@@ -40,31 +63,48 @@ class Binding:
         return f"{what} (line {self.node.lineno})" if hasattr(self.node, "lineno") else what
 
 
+INDEXED = 200_000  # index entries kept (a module of up to about 100,000 nodes is never re-indexed)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 class Names:
-    """Scopes and bindings of one module; every node is mapped to its scope and its parent."""
+    """Scopes and bindings of one module; any node can be asked for its scope and its parent."""
 
     def __init__(self, tree: ast.Module, star_exports=None):
         """`star_exports(module, name)`: whether `from module import *` binds the builtin `name`
         (fixer.lang.python.stars); without it every star import may rebind every builtin."""
         self.star_exports = star_exports
         self.module = Scope(tree, "module", None)
+        # Filled a top-level statement at a time, on the first question about a node in it.
         self.scopes: dict[int, Scope] = {}
         self.parents: dict[int, ast.AST] = {}
         self.loads: dict[str, list[ast.Name]] = {}  # every Name read (or deleted)
+        self._load_scopes: dict[str, list[Scope]] = {}  # the scope of each of `loads`, in step
         self._bound: set[int] = set()  # Name targets already bound by their statement
         self._groups: dict[str, dict[int, list[ast.Name]]] = {}
-        self._visit(tree, self.module)
+        self._inner: dict[int, Scope] = {}  # the scope each function, lambda, class, comprehension opens
+        self._indexing = False  # re-walking a statement for its index: bind nothing again
+        self._tops = [child for name in tree._fields for child in getattr(tree, name, None) or ()
+                      if isinstance(child, ast.AST)]
+        self._firsts = [_first_line(stmt) for stmt in self._tops]
+        self._lasts = [getattr(stmt, "end_lineno", None) or first for stmt, first in zip(self._tops, self._firsts)]
+        # position in _tops -> (scopes, parents) of its nodes, the most recently asked last
+        self._indexed: OrderedDict[int, tuple[dict[int, Scope], dict[int, ast.AST]]] = OrderedDict()
+        self._size = 0
+        self._hot: tuple[dict[int, Scope], dict[int, ast.AST]] = ({}, {})  # the entry last answering
+        for stmt in self._tops:
+            self._visit(stmt, self.module)
+            self.scopes.clear()
+            self.parents.clear()
+            self._bound.clear()
 
     # -- queries ------------------------------------------------------------------------------
     def scope(self, node: ast.AST) -> Scope:
-        return self.scopes.get(id(node), self.module)
+        return self._lookup(node, 0) or self.module
 
     def parent(self, node: ast.AST) -> ast.AST | None:
-        return self.parents.get(id(node))
+        return self._lookup(node, 1)
 
     def ancestors(self, node: ast.AST):
         current = self.parent(node)
@@ -110,6 +150,15 @@ class Names:
         exports = self.star_exports or (lambda module, name: True)
         return next((module for module in self.module.stars if exports(module, node.id)), "")
 
+    def bound_names(self, accept) -> set[str]:
+        """The names of the bindings anywhere in the module (any scope) that `accept(binding)`."""
+        found = set()
+        for scope in (self.module, *self._inner.values()):
+            for name, bindings in scope.bindings.items():
+                if name not in found and any(accept(b) for b in bindings):
+                    found.add(name)
+        return found
+
     def resolve_node(self, node: ast.Name) -> list[Binding] | None:
         return self.resolve(node.id, self.scope(node))
 
@@ -147,14 +196,69 @@ class Names:
         groups = self._groups.get(binding.name)
         if groups is None:
             groups = self._groups[binding.name] = {}
-            for load in self.loads.get(binding.name, ()):
-                resolved = self.resolve_node(load)
+            for load, scope in zip(self.loads.get(binding.name, ()), self._load_scopes.get(binding.name, ())):
+                resolved = self.resolve(load.id, scope)
                 if resolved:
                     groups.setdefault(id(resolved), []).append(load)
         return groups.get(id(binding.scope.bindings.get(binding.name)), [])
 
+    # -- the lazy index -----------------------------------------------------------------------
+    def _lookup(self, node: ast.AST, which: int):
+        """The node's scope (which=0) or parent (1) from the index of its top-level statement."""
+        key = id(node)
+        found = self._hot[which].get(key)
+        if found is not None or node is self.module.node:
+            return found
+        line = getattr(node, "lineno", None)
+        for place in self._places(line) if isinstance(line, int) else range(len(self._tops)):
+            entry = self._entry(place)
+            found = entry[which].get(key)
+            if found is not None:
+                self._hot = entry
+                return found
+        return None
+
+    def _places(self, line: int) -> range:
+        """The top-level statements that may hold a node starting on `line` (several share a line
+        when separated by `;`)."""
+        last = bisect_right(self._firsts, line) - 1
+        first = last
+        while first > 0 and self._lasts[first - 1] >= line:
+            first -= 1
+        return range(max(first, 0), last + 1)
+
+    def _entry(self, place: int) -> tuple[dict[int, Scope], dict[int, ast.AST]]:
+        entry = self._indexed.get(place)
+        if entry is not None:
+            self._indexed.move_to_end(place)
+            return entry
+        stmt = self._tops[place]
+        self.scopes, self.parents = entry = ({}, {id(stmt): self.module.node})
+        self._indexing = True
+        try:
+            self._visit(stmt, self.module)
+        finally:
+            self._indexing = False
+            self._bound.clear()
+            self.scopes, self.parents = {}, {}
+        self._indexed[place] = entry
+        self._size += len(entry[0])
+        while self._size > INDEXED and len(self._indexed) > 1:
+            _, (scopes, _) = self._indexed.popitem(last=False)
+            self._size -= len(scopes)
+        return entry
+
+    def _open(self, node: ast.AST, kind: str, parent: Scope) -> Scope:
+        """The scope `node` opens: made by the first walk, found again by an index walk."""
+        if self._indexing:
+            return self._inner[id(node)]
+        inner = self._inner[id(node)] = Scope(node, kind, parent)
+        return inner
+
     # -- building -----------------------------------------------------------------------------
     def _bind(self, scope: Scope, name: str, kind: str, node: ast.AST, qualified=None, value=None) -> None:
+        if self._indexing:
+            return
         if name in scope.globals:
             scope = self.module
         elif name in scope.nonlocals:
@@ -192,8 +296,11 @@ class Names:
             self._visit(child, scope)
 
     def _visit_Name(self, node: ast.Name, scope: Scope) -> None:
+        if self._indexing:
+            return
         if not isinstance(node.ctx, ast.Store):  # `del name` reads the binding too
             self.loads.setdefault(node.id, []).append(node)
+            self._load_scopes.setdefault(node.id, []).append(scope)
         if not isinstance(node.ctx, ast.Load) and id(node) not in self._bound:
             self._bind(scope, node.id, "del" if isinstance(node.ctx, ast.Del) else "other", node)
 
@@ -244,7 +351,8 @@ class Names:
             self.scopes[id(alias)] = scope
             self.parents[id(alias)] = node
             if alias.name == "*":
-                scope.stars.append(module)
+                if not self._indexing:
+                    scope.stars.append(module)
             else:
                 self._bind(scope, alias.asname or alias.name, "import", alias, f"{module}.{alias.name}")
 
@@ -263,7 +371,7 @@ class Names:
         self._bind(scope, node.name, "def", node)
         for child in [*node.decorator_list, *node.args.defaults, *filter(None, node.args.kw_defaults), node.returns]:
             self._adopt(node, child, scope)
-        inner = Scope(node, "function", scope)
+        inner = self._open(node, "function", scope)
         self._parameters(node, node.args, inner, annotations=scope)
         for stmt in node.body:
             self._adopt(node, stmt, inner)
@@ -273,7 +381,7 @@ class Names:
     def _visit_Lambda(self, node: ast.Lambda, scope: Scope) -> None:
         for child in [*node.args.defaults, *filter(None, node.args.kw_defaults)]:
             self._adopt(node, child, scope)
-        inner = Scope(node, "lambda", scope)
+        inner = self._open(node, "lambda", scope)
         self._parameters(node, node.args, inner)
         self._adopt(node, node.body, inner)
 
@@ -295,7 +403,7 @@ class Names:
         self._bind(scope, node.name, "class", node)
         for child in [*node.decorator_list, *node.bases, *node.keywords]:
             self._adopt(node, child, scope)
-        inner = Scope(node, "class", scope)
+        inner = self._open(node, "class", scope)
         for stmt in node.body:
             self._adopt(node, stmt, inner)
 
@@ -303,7 +411,7 @@ class Names:
         first, *rest = node.generators
         self.parents[id(first)] = node
         self._adopt(first, first.iter, scope)  # the first iterable is evaluated outside
-        inner = Scope(node, "comprehension", scope)
+        inner = self._open(node, "comprehension", scope)
         self.scopes[id(first)] = inner
         self._adopt(first, first.target, inner)
         for condition in first.ifs:
@@ -322,6 +430,12 @@ class Names:
 
     def _visit_DictComp(self, node: ast.DictComp, scope: Scope) -> None:
         self._comprehension(node, scope, [node.key, node.value])
+
+
+def _first_line(stmt: ast.AST) -> int:
+    """A statement's first line: its first decorator's, if any."""
+    lines = [getattr(stmt, "lineno", 0)] + [d.lineno for d in getattr(stmt, "decorator_list", ())]
+    return min(lines)
 
 
 def _names(node: ast.AST | None) -> list[str]:

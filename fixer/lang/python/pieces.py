@@ -13,12 +13,24 @@ string, brackets or a continued line leaves the piece unfinished, which never co
 (or one with a real error) is doubled until it compiles or reaches the end of the file, so a file with
 an error costs at most about twice a whole-file pass, and reports the same first error.
 
+A fix changes a few pieces of a huge module: what a piece's compile or scoping found (`memo`) is
+kept by the piece's content, so validating the fixed text, and scoping it to compare its unresolved
+names with the original's, handles only the pieces the fix changed. Only a successful answer is
+kept: it does not depend on the piece's place in the file (its line numbers do not enter it). For
+that, the cuts must fall on the same lines after an edit: a piece ends at the first cut line past a
+quarter of PIECE whose own text hashes to a chosen residue (about one such line per PIECE), so a cut
+depends on the text around it, not on how far the piece began (cuts measured from the piece's start
+would all move after an edit that shifts the text by a few bytes).
+
 Module-wide rules that a piece cannot see are kept by handling the whole text at once instead: a
 `from __future__` import below the first piece (it must come first in the file), and a module-level
 `global` statement (which must precede the name's assignments)."""
 from __future__ import annotations
 
+import hashlib
 import re
+import zlib
+from collections import OrderedDict
 from typing import Callable, TypeVar
 
 BIG = 1024 * 1024
@@ -26,21 +38,32 @@ PIECE = 256 * 1024
 CUT = re.compile(r"^(?:def |class |async def |@)", re.MULTILINE)
 WHOLE_MODULE = re.compile(r"^(?:from\s+__future__|global\s)", re.MULTILINE)
 
+MEMO_ENTRIES = 4096  # pieces' answers kept (a 50 MB module has about 200 pieces a kind)
+
 T = TypeVar("T")
+_memo: OrderedDict[tuple[str, bytes], object] = OrderedDict()
 
 
-def in_pieces(text: str, step: Callable[[str], T]) -> list[T]:
+def in_pieces(text: str, step: Callable[[str], T], memo: str = "") -> list[T]:
     """`step(piece)` for each piece of `text` (one piece, the text itself, when it is small or needs
-    the whole module); SyntaxError from the last piece tried propagates."""
+    the whole module); SyntaxError from the last piece tried propagates. `memo` names the kind of
+    answer: a piece whose content was answered before (under the same kind) is not handled again;
+    `step` must then not depend on the piece's line numbers when it succeeds."""
+    return [result for _, _, result in spans(text, step, memo)]
+
+
+def spans(text: str, step: Callable[[str], T], memo: str = "") -> list[tuple[int, int, T]]:
+    """`in_pieces`, with where each piece starts and ends in `text`."""
     if len(text) <= BIG or _needs_whole(text):
-        return [step(text)]
+        return [(0, len(text), step(text))]
     results, start, line = [], 0, 0
+    spacing = _spacing(text)
     while start < len(text):
         size = PIECE
         while True:
-            end = _cut(text, start + size)
+            end = _cut(text, start, size, spacing)
             try:
-                results.append(step("\n" * line + text[start:end]))
+                results.append((start, end, _step(step, text, start, end, line, memo)))
                 break
             except SyntaxError:
                 if end == len(text):
@@ -51,14 +74,55 @@ def in_pieces(text: str, step: Callable[[str], T]) -> list[T]:
     return results
 
 
-def _cut(text: str, at: int) -> int:
-    """The start of the first line from `at` on that begins a top-level def, class or decorator."""
-    if at >= len(text):
-        return len(text)
-    found = CUT.search(text, at)
-    return found.start() if found else len(text)
+def remembered(memo: str, piece: str, step: Callable[[str], T]) -> T:
+    """`step(piece)`, kept by the piece's content under `memo` (for answers that do not depend on
+    where the piece sits in its file)."""
+    return _step(step, piece, 0, len(piece), 0, memo)
+
+
+def _step(step: Callable[[str], T], text: str, start: int, end: int, line: int, memo: str) -> T:
+    if not memo:
+        return step("\n" * line + text[start:end])
+    key = (memo, hashlib.blake2b(text[start:end].encode("utf-8", "surrogatepass"), digest_size=20).digest())
+    if key in _memo:
+        _memo.move_to_end(key)
+        return _memo[key]  # type: ignore[return-value]
+    result = step("\n" * line + text[start:end])
+    _memo[key] = result
+    while len(_memo) > MEMO_ENTRIES:
+        _memo.popitem(last=False)
+    return result
+
+
+def _spacing(text: str) -> int:
+    """One cut line in how many is a cut (a power of two, so a small edit does not change it)."""
+    lines = sum(1 for _ in CUT.finditer(text))
+    wanted = max(1, lines * PIECE // max(len(text), 1))
+    return 1 << (wanted.bit_length() - 1)
+
+
+def _cut(text: str, start: int, size: int, spacing: int) -> int:
+    """Where the piece from `start` ends: before a line beginning a top-level def, class or decorator,
+    chosen by its content (see above); the first such line past `start + size` if none qualifies by
+    `start + 2 * size`, the end of the text if there is none."""
+    fallback = None
+    for found in CUT.finditer(text, start + size // 4):
+        at = found.start()
+        if at > start + 2 * size:
+            break
+        if fallback is None and at >= start + size:
+            fallback = at
+        if text.startswith("@", text.rfind("\n", 0, max(at - 1, 0)) + 1) and at:
+            continue  # a def or class under its decorator: the decorator's line is the cut
+        line_end = text.find("\n", at)
+        if zlib.crc32(text[at:line_end if line_end >= 0 else len(text)].encode("utf-8", "surrogatepass")) % spacing == 0:
+            return at
+    if fallback is None:
+        found = CUT.search(text, start + size)
+        fallback = found.start() if found else len(text)
+    return fallback
 
 
 def _needs_whole(text: str) -> bool:
-    first_cut = _cut(text, PIECE)
+    first_cut = _cut(text, 0, PIECE, _spacing(text))
     return WHOLE_MODULE.search(text, first_cut) is not None

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 import symtable
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from fixer.core import textcache
 from fixer.core.languages import LANGUAGE_EXTENSIONS
+from fixer.lang.python import pieces
 from fixer.lang.python.pieces import in_pieces
 
 if TYPE_CHECKING:
@@ -54,7 +57,7 @@ def validate(path: str, text: str, original: str | None = None) -> str | None:
     """None if CPython compiles the text, else the reason (a huge text a piece at a time: see pieces)."""
     try:
         # The whole compiler (`return` outside a def too); the code objects are dropped at once.
-        in_pieces(text, lambda piece: compile(piece, path, "exec", dont_inherit=True) and None)
+        in_pieces(text, lambda piece: compile(piece, path, "exec", dont_inherit=True) and None, memo="compiles")
     except SyntaxError as exc:
         return f"syntax error at line {exc.lineno}, column {exc.offset or 1}: {exc.msg}"
     except (ValueError, RecursionError, MemoryError) as exc:  # e.g. NUL bytes, absurd nesting
@@ -69,10 +72,64 @@ def unresolved_names(path: str, text: str) -> set[str]:
     one and bound in another is a module-level name, read in the one and bound in the other."""
     bound: set[str] = set()
     read: set[str] = set()
-    for piece_bound, piece_read in in_pieces(text, lambda piece: _module_names(path, piece)):
+    for piece_bound, piece_read in in_pieces(text, lambda piece: _module_names(path, piece), memo="names"):
         bound |= piece_bound
         read |= piece_read
     return read - bound - IMPLICIT
+
+
+def newly_unresolved(path: str, original: str, new: str) -> set[str]:
+    """`unresolved_names(new) - unresolved_names(original)`, for two valid texts. A huge pair is
+    compared piece by piece: only the pieces the edit changed are scoped, and of the others only
+    those holding, as a word, a name those pieces bind or read (a name the unchanged pieces never
+    mention is neither bound nor read there)."""
+    compiles = lambda piece: compile(piece, path, "exec", dont_inherit=True) and None  # noqa: E731
+    old_spans = pieces.spans(original, compiles, memo="compiles")  # cut as validation cut them: known
+    new_spans = pieces.spans(new, compiles, memo="compiles")
+    if len(old_spans) == 1 or len(new_spans) == 1 or not (original.isascii() and new.isascii()):
+        return _whole_difference(path, original, new)  # (names are NFKC-normalised: not their words)
+    left = Counter(original[start:end] for start, end, _ in old_spans)
+    changed_new, same = [], []
+    for start, end, _ in new_spans:
+        piece = new[start:end]
+        if left[piece]:
+            left[piece] -= 1
+            same.append(piece)
+        else:
+            changed_new.append(piece)
+    changed_old = [piece for piece, count in left.items() for _ in range(count)]
+    bound_old, read_old = _names_of(path, changed_old)
+    bound_new, read_new = _names_of(path, changed_new)
+    suspects = (bound_old | read_new) - bound_new - IMPLICIT
+    if any("__" in name.strip("_") for name in suspects):  # a class-private name is mangled: not its word
+        return _whole_difference(path, original, new)
+    lost = set()
+    for name in suspects:
+        word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        bound_same, read_same = _names_of(path, [piece for piece in same if name in piece and word.search(piece)])
+        if name in bound_same or name not in read_same | read_new:
+            continue  # bound in the new text, or not read there
+        if name not in bound_old and name in read_same | read_old:
+            continue  # unresolved in the original already
+        lost.add(name)
+    return lost
+
+
+def _whole_difference(path: str, original: str, new: str) -> set[str]:
+    lost = unresolved_names(path, new)
+    if lost:  # the original is scoped only when the new text reads a name nothing binds
+        lost -= unresolved_names(path, original)
+    return lost
+
+
+def _names_of(path: str, texts: list[str]) -> tuple[set[str], set[str]]:
+    bound: set[str] = set()
+    read: set[str] = set()
+    for text in texts:
+        piece_bound, piece_read = pieces.remembered("names", text, lambda piece: _module_names(path, piece))
+        bound |= piece_bound
+        read |= piece_read
+    return bound, read
 
 
 def _module_names(path: str, text: str) -> tuple[set[str], set[str]]:

@@ -10,10 +10,10 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from fixer.lang.python.nodes import Spans, argument, blocks, contains, last_name, string, walk
+from fixer.lang.python.nodes import BLOCK_FIELDS, Spans, argument, contains, last_name, string, walk
 from fixer.lang.python.effects import Effect, Policy
 from fixer.lang.python.names import Binding, Names
-from fixer.rules.remove_debug_file_writes.paths import HOLE, Evaluator, Matcher
+from fixer.rules.remove_debug_file_writes.paths import HOLE, PATH_TYPES, Evaluator, Matcher
 from fixer.lang.python.blocks import EXPORTED, TAKEN, collapse_guards, exported, joined, kept_message
 
 
@@ -98,7 +98,7 @@ class Analysis:
         self.openers: dict[int, Opener] = {}
         self.handled: set[int] = set()
         self._uncovered_cache: dict[tuple, list[ast.Name]] = {}
-        self._blocks: dict | None = None
+        self._may_cache: dict = {}
 
     # -- entry --------------------------------------------------------------------------------------
     def decisions(self, name_regex: re.Pattern[str]) -> list[Decision]:
@@ -521,12 +521,16 @@ class Analysis:
         found: dict[str, ast.Call] = {}
         if not paths:
             return found
-        for node in walk(self.tree):
-            if isinstance(node, ast.Call):
-                for target in self._path_arguments(node):
-                    shown = self._shown(target)
-                    if shown in paths and (shown not in found or node.lineno < found[shown].lineno):
-                        found[shown] = node
+        # In the file's order, a statement after another: the names' index of a huge module is kept
+        # for the statements asked about last (see fixer.lang.python.names).
+        # (Within a line, in the walk's order, which picks the call reported.)
+        calls = sorted(((node.lineno, order, node) for order, node in enumerate(walk(self.tree))
+                        if isinstance(node, ast.Call)), key=lambda entry: entry[:2])
+        for _, _, node in calls:
+            for target in self._path_arguments(node):
+                shown = self._shown(target)
+                if shown in paths and (shown not in found or node.lineno < found[shown].lineno):
+                    found[shown] = node
         return found
 
     def _path_arguments(self, call: ast.Call) -> list[ast.AST]:
@@ -535,11 +539,48 @@ class Analysis:
             return [self.openers[id(func.value)].path_node]  # `open(P, "a").close()` creates the file
         if id(call) in self.openers:
             return []
-        if (self.names.qualified(func) or "").startswith(FILE_FUNCTIONS):
+        if self._may_name(func, FILE_FUNCTIONS) and (self.names.qualified(func) or "").startswith(FILE_FUNCTIONS):
             return list(call.args[:2])
-        if isinstance(func, ast.Attribute) and self.evaluator.is_path_object(func.value):
+        if isinstance(func, ast.Attribute) and self._may_be_path(func.value) and \
+                self.evaluator.is_path_object(func.value):
             return [func.value]  # `P.stat()`, `P.read_text()`, `P.unlink()`
         return []
+
+    # Resolving a name takes its statement's names index; asked for every call of a huge module, that
+    # indexes the whole module again. These answer "certainly not" from the names alone first.
+    def _may_name(self, func: ast.AST, prefixes: tuple[str, ...]) -> bool:
+        """Whether `names.qualified(func)` may start with one of `prefixes`: its root name is a
+        builtin that may (`open` for "builtins.open") or is imported somewhere as a module or name
+        that may."""
+        root = func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name):
+            return False  # qualified() is None
+        if any(p.startswith("builtins." + root.id) or root.id.startswith(p[len("builtins."):])
+               for p in prefixes if p.startswith("builtins.")):
+            return True
+        key = ("imports", prefixes)
+        if key not in self._may_cache:
+            self._may_cache[key] = self.names.bound_names(
+                lambda b: b.kind == "import" and any(b.qualified.startswith(p) or p.startswith(b.qualified)
+                                                     for p in prefixes))
+        return root.id in self._may_cache[key]
+
+    def _may_be_path(self, node: ast.AST) -> bool:
+        """Whether `evaluator.is_path_object(node)` may hold (it needs a Path call, a `/` on one, or a
+        name assigned somewhere)."""
+        if isinstance(node, ast.Call):
+            return self._may_name(node.func, tuple(sorted(PATH_TYPES)))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            return self._may_be_path(node.left)
+        if isinstance(node, ast.Name):
+            if "assigned" not in self._may_cache:  # names assigned a value that may be a path somewhere
+                self._may_cache["assigned"] = self.names.bound_names(
+                    lambda b: b.kind == "assign" and b.value is not None and
+                    (isinstance(b.value, ast.Name) or self._may_be_path(b.value)))
+            return node.id in self._may_cache["assigned"]
+        return False
 
     def _shared_lines(self, decisions: list[Decision]) -> list[Decision]:
         """A write sharing its line (`x = 1; open(P).write(s)`) with code that stays is reported."""
@@ -559,29 +600,25 @@ class Analysis:
 
     def _neighbours(self, stmt: ast.stmt) -> list[ast.stmt]:
         """Sibling statements on the same line(s) as `stmt`, or on its logical line (`x += 1; \\`)."""
-        by_line, block, index = self._block_index().get(id(stmt), ({}, [stmt], 0))
-        found = []
-        for line in range(stmt.lineno, stmt.end_lineno + 1):
-            found += [s for s in by_line.get(line, ()) if s is not stmt]
+        block = self._block_of(stmt)
+        index = next((n for n, s in enumerate(block) if s is stmt), 0)
+        lines = range(stmt.lineno, stmt.end_lineno + 1)
+        found = [s for s in block if s is not stmt and (s.lineno in lines or s.end_lineno in lines)]
         if index and joined(self.spans, block[index - 1], stmt):
             found.append(block[index - 1])
         if index + 1 < len(block) and joined(self.spans, stmt, block[index + 1]):
             found.append(block[index + 1])
         return found
 
-    def _block_index(self) -> dict[int, tuple[dict[int, list[ast.stmt]], list[ast.stmt], int]]:
-        """For every statement: its block's statements by their first and last lines, the block, and
-        its position there."""
-        if self._blocks is None:
-            self._blocks = {}
-            for _, _, block in blocks(self.tree):
-                by_line: dict[int, list[ast.stmt]] = {}
-                for stmt in block:
-                    for line in {stmt.lineno, stmt.end_lineno}:
-                        by_line.setdefault(line, []).append(stmt)
-                for index, stmt in enumerate(block):
-                    self._blocks[id(stmt)] = (by_line, block, index)
-        return self._blocks
+    def _block_of(self, stmt: ast.stmt) -> list[ast.stmt]:
+        """The statement list holding `stmt` (found through its parent: only the statements of the
+        writes' own blocks are looked at, not every block of a huge module)."""
+        owner = self.names.parent(stmt)
+        for field in BLOCK_FIELDS:
+            block = getattr(owner, field, None)
+            if isinstance(block, list) and any(s is stmt for s in block):
+                return block
+        return [stmt]
 
 
 def _blocking(effect: Effect) -> str:
