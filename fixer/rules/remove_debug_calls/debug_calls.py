@@ -139,9 +139,11 @@ class Finder:
         return Outcome(self.rewrite.edits(), [f for f in self.outcome_findings if f is not None])
 
     def _candidates(self) -> list[Node]:
-        pattern = _candidate_pattern(self.calls, bool(self.messages), "import IO" in self.doc.text)
+        import_io = "import IO" in self.doc.text
+        pattern = _candidate_pattern(self.calls, bool(self.messages), import_io)
+        literals = _candidate_literals(self.calls, bool(self.messages), import_io)
         found: dict[int, Node] = {}
-        for match in pattern.finditer(self.doc.text):
+        for match in _finditer_near(pattern, literals, self.doc.text):
             node = self.doc.node_at(match.start(), match.end())
             start_byte = self.doc.byte(match.start())
             while node is not None and node.type not in BLOCKS:
@@ -1495,6 +1497,47 @@ def _candidate_pattern(calls: set[str], banners: bool, import_io: bool) -> re.Pa
         if call not in IDENTITY and call not in ("IEx.pry", ":dbg"):
             alternatives.append(re.escape(call) + r"\b")
     return re.compile(r"(?<![\w.:@])(?:" + "|".join(alternatives) + r")")
+
+
+def _candidate_literals(calls: set[str], banners: bool, import_io: bool) -> set[str]:
+    """Strings one of which every match of `_candidate_pattern` (same arguments) holds."""
+    words = {"inspect", "dbg", "pry"} | ({"puts", "write"} if banners or import_io else set())
+    if banners:
+        words.add("Logger")
+    return words | {call for call in calls if call not in IDENTITY and call not in ("IEx.pry", ":dbg")}
+
+
+CHAIN_CHAR = re.compile(r"[\w.:@]")
+
+
+def _finditer_near(pattern: re.Pattern[str], literals: set[str], text: str):
+    """`pattern.finditer(text)`, for a pattern each of whose matches holds one of `literals` and has
+    only `[\\w.:@]` characters before it: the pattern is tried only at the starts of the runs of
+    such characters that lead to a literal (found by literal search), not at every position of the
+    text (a scan of a 5 MB file took 0.3-0.45 s)."""
+    found = sorted({at for literal in literals for at in _occurrences(text, literal)})
+    position = 0  # where the last match ended: matches do not overlap, as with finditer
+    for at in found:
+        if at < position:
+            continue
+        start = at
+        while start > position and CHAIN_CHAR.match(text, start - 1):
+            start -= 1
+        for candidate in range(start, at + 1):
+            match = pattern.match(text, candidate)
+            if match is not None:
+                yield match
+                position = max(match.end(), candidate + 1)
+                break
+
+
+def _occurrences(text: str, literal: str) -> list[int]:
+    found = []
+    at = text.find(literal)
+    while at != -1:
+        found.append(at)
+        at = text.find(literal, at + 1)
+    return found
 
 
 def _no_parens_with_args(node: Node) -> bool:
