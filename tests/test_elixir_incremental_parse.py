@@ -116,12 +116,17 @@ def test_an_edit_that_breaks_the_syntax_gives_the_same_errors():
     assert syntax.error_count(tree) == syntax.error_count(_fresh(new))
 
 
+@pytest.mark.parametrize("ascii", [False, True])
 @pytest.mark.parametrize("seed", range(40))
-def test_random_edits_give_a_fresh_parse_tree(seed):
-    """Random deletions, insertions and replacements of code pieces, in strings and heredocs too."""
+def test_random_edits_give_a_fresh_parse_tree(seed, ascii):
+    """Random deletions, insertions and replacements of code pieces, in strings and heredocs too
+    (an ASCII text takes its line starts from the rules' line index, another from its bytes)."""
     rng = random.Random(seed)
     text = SOURCE * rng.randint(1, 3)
     pieces = ["", "\n", "IO.inspect(x)\n", "  @impl true\n", "end\n", '"""', "# note ✓\n", "do", "é", "|> f()"]
+    if ascii:
+        text = text.encode("ascii", "replace").decode()
+        pieces = [piece.encode("ascii", "replace").decode() for piece in pieces]
     starts = sorted(rng.sample(range(len(text)), rng.randint(1, 8)))
     spans, cursor = [], 0
     for start in starts:

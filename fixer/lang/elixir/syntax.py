@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
@@ -60,12 +60,16 @@ def _edited_base(text: str) -> Tree | None:
     old, spans = derivation
     data, tree = parsed
     tree = tree.copy()  # the old text's tree stays as it is for whoever still reads it
-    to_byte = (lambda offset: offset) if len(data) == len(old) else Doc(old).byte  # its parse is cached
-    newlines = [match.start() for match in NEWLINE.finditer(data)]
+    ascii = len(data) == len(old)
+    to_byte = (lambda offset: offset) if ascii else Doc(old).byte  # its parse is cached
+    if ascii and "\r" not in old:
+        starts = LineIndex(old).starts  # line starts: one past each newline (the rules' own index)
+    else:
+        starts = [0] + [match.end() for match in NEWLINE.finditer(data)]
 
     def point(at: int) -> tuple[int, int]:
-        row = bisect_left(newlines, at)
-        return row, at - (newlines[row - 1] + 1 if row else 0)
+        row = bisect_right(starts, at) - 1
+        return row, at - starts[row]
 
     for edit in reversed(spans):  # from the end: the offsets before an edit stay those of `old`
         start, old_end = to_byte(edit.start), to_byte(edit.end)

@@ -43,11 +43,11 @@ from __future__ import annotations
 
 import re
 import weakref
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from fixer.lang.elixir.syntax import OPAQUE, Doc, call_arguments, operator_of, outermost, query, word_positions
+from fixer.lang.elixir.syntax import OPAQUE, Doc, call_arguments, operator_of, word_positions
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -167,63 +167,54 @@ def may_share_a_scope(doc: Doc, names: Iterable[str]) -> set[str]:
 
     A variable's bindings and reads all lie in one clause, and a clause lies in one definition unless
     it is module-level code: a name that each definition writes once is no variable written twice.
-    The definitions and `unquote`s are found by one native query, and each occurrence is placed by a
-    binary search: no walk up the tree (in a 3,000-stage pipeline that walk is cubic). Only the
-    top-level statements where a name is written are queried (a definition lies in one)."""
-    positions = {name: [doc.byte(at) for at in starts] for name, starts in word_positions(doc.text, names).items()}
-    regions = _Regions(doc, [at for starts in positions.values() for at in starts])
+    Each occurrence is placed by climbing from the smallest node holding it, each node's answer kept
+    (see `_DefinitionKeys`): the work is the nodes above the occurrences, once each."""
+    keys_of = _DefinitionKeys(doc)
     shared = set()
-    for name, starts in positions.items():
-        keys = [regions.definition_key(at) for at in starts]
+    for name, starts in word_positions(doc.text, names).items():
+        keys = [keys_of.definition_key(doc.byte(at)) for at in starts]
         if len(keys) > 1 and (None in keys or len(set(keys)) < len(keys)):
             shared.add(name)
     return shared
 
 
-class _Regions:
-    """Byte ranges of the outermost definition calls and of the `unquote` calls of the top-level
-    statements holding the byte offsets `spots`."""
+class _DefinitionKeys:
+    """For a byte offset: the start of the outermost definition call around it (`def`, `defp`, ...);
+    None outside every definition or inside an `unquote` (code that runs where the definition is
+    made). The calls around a byte are the ancestors of the smallest node holding it; each node's
+    answer is kept, so a node is looked at once however many occurrences lie under it (in a
+    3,000-stage pipeline, climbing anew from each stage would be cubic)."""
 
-    def __init__(self, doc: Doc, spots: list[int]) -> None:
-        from tree_sitter import QueryCursor
-
-        definitions, unquotes = [], []
-        cursor = QueryCursor(_calls_query())
-        for statement in _top_level_holding(doc, spots):
-            for _, match in cursor.matches(statement):
-                call, name = match["call"][0], doc.node_text(match["name"][0])
-                (unquotes if name in UNQUOTES else definitions).append((call.start_byte, call.end_byte))
-        self.definitions = outermost(definitions)
-        self.unquotes = outermost(unquotes)
-        self._definition_starts = [start for start, _ in self.definitions]
-        self._unquote_starts = [start for start, _ in self.unquotes]
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.root = doc.tree.root_node
+        self.known: dict[int, tuple[int | None, bool]] = {}  # node id -> (outermost definition, in an unquote)
 
     def definition_key(self, at: int) -> int | None:
-        """The start of the outermost definition around byte `at`; None outside every definition or
-        inside an `unquote` (code that runs where the definition is made)."""
-        if _within(self.unquotes, self._unquote_starts, at) is not None:
-            return None
-        return _within(self.definitions, self._definition_starts, at)
+        node = self.root.descendant_for_byte_range(at, at + 1)
+        path = []
+        while node is not None and node.id not in self.known:
+            path.append(node)
+            node = node.parent
+        state = self.known[node.id] if node is not None else (None, False)
+        for current in reversed(path):
+            state = self._below(state, current)
+            self.known[current.id] = state
+        outermost, unquoted = state
+        return None if unquoted else outermost
 
-
-def _top_level_holding(doc: Doc, spots: list[int]) -> list[Node]:
-    """The top-level statements (children of the root) that hold one of the byte offsets, in order."""
-    children = doc.tree.root_node.children
-    starts = [child.start_byte for child in children]
-    chosen = sorted({index for index in (bisect_right(starts, at) - 1 for at in spots) if index >= 0})
-    return [children[index] for index in chosen]
-
-
-def _within(ranges: list[tuple[int, int]], starts: list[int], at: int) -> int | None:
-    index = bisect_right(starts, at) - 1
-    if index >= 0 and at < ranges[index][1]:
-        return ranges[index][0]
-    return None
-
-
-def _calls_query():
-    words = " ".join(f'"{name}"' for name in sorted(DEFINITIONS | UNQUOTES))
-    return query(f"(call target: (identifier) @name (#any-of? @name {words})) @call")
+    def _below(self, state: tuple[int | None, bool], node: Node) -> tuple[int | None, bool]:
+        """The answer for `node`, given its parent's."""
+        outermost, unquoted = state
+        if node.type == "call":
+            target = node.child_by_field_name("target")
+            if target is not None and target.type == "identifier":
+                name = self.doc.node_text(target)
+                if name in UNQUOTES:
+                    unquoted = True
+                elif name in DEFINITIONS and outermost is None:
+                    outermost = node.start_byte
+        return outermost, unquoted
 
 
 def _is_template(sigil_text: str) -> bool:

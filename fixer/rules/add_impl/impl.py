@@ -19,7 +19,7 @@ from tree_sitter import Node
 from fixer.lang.elixir.syntax import Doc, call_arguments, call_name, operator_of
 from fixer.lang.elixir.defs import Event, attribute, module_events, module_statements, modules
 
-DECLARING = re.compile(rb"\b(?:use|behaviour)\b")  # a superset of where a behaviour is declared
+DECLARING = (b"use", b"behaviour")  # where neither is written, no behaviour is declared
 PUBLIC = frozenset({"def", "defmacro", "defdelegate", "defguard"})
 # Callbacks that exist only in some versions: annotating them elsewhere warns "no behaviour
 # specifies such callback" (GenServer.format_status/1 is not in Elixir 1.14).
@@ -56,7 +56,7 @@ def module_plans(doc: Doc, known: dict[str, list[str]], use_declares: frozenset[
     start of its `do` line: a plan is made of nothing else (with the same `known`), so a caller
     that found nothing to do in a module can put its key in `quiet` and skip it in the next text."""
     quiet = set() if quiet is None else quiet
-    declaring = [match.start() for match in DECLARING.finditer(doc.data)]
+    declaring = sorted(at for word in DECLARING for at in _written(doc.data, word))
     for module, block in modules(doc):
         at = bisect_left(declaring, block.start_byte)
         if at == len(declaring) or declaring[at] >= block.end_byte:
@@ -69,6 +69,16 @@ def module_plans(doc: Doc, known: dict[str, list[str]], use_declares: frozenset[
             quiet.add(key)
         else:
             yield module, key, plan
+
+
+def _written(data: bytes, word: bytes) -> list[int]:
+    """Where `word` is written, found by literal search (a regex alternation tries every position)."""
+    found = []
+    at = data.find(word)
+    while at != -1:
+        found.append(at)
+        at = data.find(word, at + 1)
+    return found
 
 
 def plan_module(doc: Doc, module: str, block: Node, known: dict[str, list[str]],
