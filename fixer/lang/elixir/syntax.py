@@ -40,11 +40,26 @@ def encoded(text: str) -> bytes:
     return _parsed(text)[0]
 
 
+# The last text read from a file (not spliced by fixer) with its bytes and tree: kept past the end of
+# that file, for a second run over the same text (the hints for rules that are off re-run some rules
+# on the files just checked; a 5 MB file's parse is about a second). A different text's parse drops
+# it first, so it never makes two trees live at once.
+_kept: list = []
+
+
 def _parsed(text: str) -> tuple[bytes, Tree]:
     def build():
+        spliced = textcache.derivation(text) is not None
+        if not spliced and _kept and _kept[0] == text:
+            return _kept[1], _kept[2]
+        if not spliced:
+            _kept.clear()
         data = text.encode("utf-8")
         base = _edited_base(text)
-        return data, _parser().parse(data, base) if base is not None else _parser().parse(data)
+        tree = _parser().parse(data, base) if base is not None else _parser().parse(data)
+        if not spliced:
+            _kept[:] = [text, data, tree]
+        return data, tree
 
     return textcache.per_text("elixir.parse", text, build)
 
