@@ -209,7 +209,10 @@ def splice(text: str, spans: list[Edit]) -> str:
         pieces.append(edit.replacement)
         cursor = edit.end
     pieces.append(text[cursor:])
-    return "".join(pieces)
+    new = "".join(pieces)
+    if spans:
+        textcache.derive(new, text, spans)
+    return new
 
 
 def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[Edit], list[Edit]]:

@@ -18,6 +18,7 @@ MAX_TEXTS = 6  # the texts a rule pass can have in hand: before, after, and a va
 
 _entries: OrderedDict[tuple[str, int], tuple[str, Any]] = OrderedDict()
 _run_entries: OrderedDict[tuple[str, int], tuple[Any, Any]] = OrderedDict()
+_file_entries: dict[str, Any] = {}
 MAX_RUN_ENTRIES = 8  # a few rules' run-wide values; the oldest goes first
 
 
@@ -48,6 +49,32 @@ def per_run(kind: str, gathered: Any, build: Callable[[], Any]) -> Any:
     return value
 
 
+def per_file(kind: str, build: Callable[[], Any]) -> Any:
+    """A value kept while one file is fixed, whichever of its texts is in hand (e.g. what a rule
+    learnt about a part of the file that the next text holds unchanged); cleared with the rest."""
+    entry = _file_entries.get(kind)
+    if entry is None:
+        entry = _file_entries[kind] = build()
+    return entry
+
+
+def peek(kind: str, text: str) -> Any:
+    """What was built for this text object, or None (nothing is built)."""
+    entry = _entries.get((kind, id(text)))
+    return entry[1] if entry is not None and entry[0] is text else None
+
+
+def derive(new: str, old: str, spans: list) -> None:
+    """Note that `new` is `old` with `spans` (sorted, disjoint edits) spliced in: a parser that can
+    re-parse only what changed (tree-sitter) starts from `old`'s tree when it is still cached."""
+    per_text("derived", new, lambda: (old, spans))
+
+
+def derivation(new: str) -> tuple[str, list] | None:
+    """(old text, spans) when `new` was spliced from a text, else None."""
+    return peek("derived", new)
+
+
 def forget(text: str, *kinds: str) -> None:
     """Drop what was built from `text` (e.g. a syntax tree the size of dozens of copies of the text)."""
     for kind in kinds:
@@ -58,3 +85,4 @@ def forget(text: str, *kinds: str) -> None:
 
 def clear() -> None:
     _entries.clear()
+    _file_entries.clear()

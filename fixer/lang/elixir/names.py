@@ -10,6 +10,7 @@ says otherwise. `use` is not expanded: a module a `use` injects is not seen (doc
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -69,19 +70,60 @@ class Module:
 
 
 class Names:
-    """Lexical name resolution for one document (indexes are built once, lookups walk ancestors)."""
+    """Lexical name resolution for one document (indexes are built once, lookups walk ancestors).
+
+    The index is built a top-level statement at a time, when a lookup first reaches into it: what
+    a `defmodule` at the top of the file holds (its modules, definitions and directives) matters to
+    nothing outside it, so a file of thousands of modules costs the modules holding a call to judge.
+    Other top-level statements (a directive there applies to the rest of the file) are indexed at
+    once. `modules` and `directives` hold the statements indexed so far: `cover` a range first."""
 
     def __init__(self, doc: Doc):
         self.doc = doc
         self.directives: dict[int, list[Directive]] = {}  # block node id -> its directives, in order
         self.modules: dict[int, Module] = {}  # do_block id -> module
-        self._index()
+        self._chunks = doc.tree.root_node.children  # top-level statements, in order
+        self._chunk_starts = [chunk.start_byte for chunk in self._chunks]
+        self._indexed: set[int] = set()  # positions in _chunks
+        for position, chunk in enumerate(self._chunks):
+            if not (chunk.type == "call" and doc.data.startswith(b"defmodule", chunk.start_byte)):
+                self._index_chunk(position)
 
     # -- indexing ---------------------------------------------------------------------------------
-    def _index(self) -> None:
+    def cover(self, start_byte: int, end_byte: int) -> None:
+        """Index the top-level statements that meet [start_byte, end_byte]."""
+        first = max(bisect_right(self._chunk_starts, start_byte) - 1, 0)
+        for position in range(first, len(self._chunks)):
+            if self._chunks[position].start_byte > end_byte:
+                break
+            if position not in self._indexed:
+                self._index_chunk(position)
+
+    def _reach(self, node: Node) -> None:
+        """Index the top-level statement holding `node` (before any lookup from it)."""
+        position = bisect_right(self._chunk_starts, node.start_byte) - 1
+        if position >= 0 and position not in self._indexed:
+            self._index_chunk(position)
+
+    def modules_in_order(self) -> list[Module]:
+        """The indexed modules, in source order."""
+        return sorted(self.modules.values(), key=lambda module: module.block.start_byte)
+
+    def directives_in_order(self) -> list[tuple[int, list[Directive]]]:
+        """(block id, its directives) of the indexed blocks, by where their first directive is written."""
+        return sorted(self.directives.items(), key=lambda item: min(d.node.start_byte for d in item[1]))
+
+    def _index_chunk(self, position: int) -> None:
+        self._indexed.add(position)
+        chunk = self._chunks[position]
+        start, end = self.doc.char(chunk.start_byte), self.doc.char(chunk.end_byte)
+        self._index(start, end)
+
+    def _index(self, start: int, end: int) -> None:
         doc = self.doc
         seen: set[int] = set()
-        for match in DIRECTIVE_WORDS.finditer(doc.text):
+        touched: set[int] = set()
+        for match in DIRECTIVE_WORDS.finditer(doc.text, start, end):
             node = doc.node_at(match.start(), match.end())
             call = node.parent if node is not None else None
             if call is None or call.type != "call" or call.child_by_field_name("target") != node or call.id in seen:
@@ -91,13 +133,16 @@ class Names:
                 continue
             word = match.group(0)
             if word == "defmodule":
-                self._add_module(call)
+                block_id = self._add_module(call)
+                if block_id is not None:
+                    touched.add(block_id)
             elif call.parent is not None and call.parent.type in BLOCKS:
                 for directive in self._directives_of(call, word):
                     self.directives.setdefault(call.parent.id, []).append(directive)
-        for block_list in self.directives.values():
-            block_list.sort(key=lambda d: d.effective)
-        for match in DEF_WORDS.finditer(doc.text):
+                    touched.add(call.parent.id)
+        for block_id in touched:
+            self.directives[block_id].sort(key=lambda d: d.effective)
+        for match in DEF_WORDS.finditer(doc.text, start, end):
             node = doc.node_at(match.start(), match.end())
             call = node.parent if node is not None else None
             if call is None or call.type != "call" or call.child_by_field_name("target") != node:
@@ -112,11 +157,12 @@ class Names:
             name, arities = head
             module.defs.setdefault(name, set()).update(arities)
 
-    def _add_module(self, call: Node) -> None:
+    def _add_module(self, call: Node) -> int | None:
+        """Index a defmodule; the id of the block it adds an alias to (`defmodule IO.Helpers`), if any."""
         args = call_arguments(call)
         block = next((c for c in call.children if c.type == "do_block"), None)
         if not args or block is None:
-            return
+            return None
         written = self.doc.node_text(args[0])
         parent = self.module_of(call)
         if args[0].type != "alias":
@@ -134,6 +180,8 @@ class Names:
             head = written.split(".", 1)[0]
             directive = Directive("module", call, call.start_byte, head, f"{parent.name}.{head}")
             self.directives.setdefault(call.parent.id, []).append(directive)
+            return call.parent.id
+        return None
 
     def _directives_of(self, call: Node, word: str) -> list[Directive]:
         args = call_arguments(call)
@@ -188,6 +236,7 @@ class Names:
 
     # -- queries ------------------------------------------------------------------------------------
     def module_of(self, node: Node) -> Module | None:
+        self._reach(node)
         current = node.parent
         while current is not None:
             module = self.modules.get(current.id)
@@ -198,6 +247,7 @@ class Names:
 
     def in_scope(self, node: Node):
         """The directives that apply at `node`, innermost block first, later directives first."""
+        self._reach(node)
         current = node.parent
         while current is not None:
             found = self.directives.get(current.id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
@@ -40,12 +40,63 @@ def encoded(text: str) -> bytes:
     return _parsed(text)[0]
 
 
+# The last text read from a file (not spliced by fixer) with its bytes and tree: kept past the end of
+# that file, for a second run over the same text (the hints for rules that are off re-run some rules
+# on the files just checked; a 5 MB file's parse is about a second). A different text's parse drops
+# it first, so it never makes two trees live at once.
+_kept: list = []
+
+
 def _parsed(text: str) -> tuple[bytes, Tree]:
     def build():
+        spliced = textcache.derivation(text) is not None
+        if not spliced and _kept and _kept[0] == text:
+            return _kept[1], _kept[2]
+        if not spliced:
+            _kept.clear()
         data = text.encode("utf-8")
-        return data, _parser().parse(data)
+        base = _edited_base(text)
+        tree = _parser().parse(data, base) if base is not None else _parser().parse(data)
+        if not spliced:
+            _kept[:] = [text, data, tree]
+        return data, tree
 
     return textcache.per_text("elixir.parse", text, build)
+
+
+def _edited_base(text: str) -> Tree | None:
+    """The tree of the text `text` was spliced from (when still cached), edited to match `text`:
+    tree-sitter then re-parses only around the edits and reuses the rest, and gives the tree a
+    fresh parse gives (tests/test_elixir_incremental_parse.py compares every node). None otherwise."""
+    derivation = textcache.derivation(text)
+    parsed = textcache.peek("elixir.parse", derivation[0]) if derivation is not None else None
+    if parsed is None:
+        return None
+    old, spans = derivation
+    data, tree = parsed
+    tree = tree.copy()  # the old text's tree stays as it is for whoever still reads it
+    ascii = len(data) == len(old)
+    to_byte = (lambda offset: offset) if ascii else Doc(old).byte  # its parse is cached
+    if ascii and "\r" not in old:
+        starts = LineIndex(old).starts  # line starts: one past each newline (the rules' own index)
+    else:
+        starts = [0] + [match.end() for match in NEWLINE.finditer(data)]
+
+    def point(at: int) -> tuple[int, int]:
+        row = bisect_right(starts, at) - 1
+        return row, at - starts[row]
+
+    for edit in reversed(spans):  # from the end: the offsets before an edit stay those of `old`
+        start, old_end = to_byte(edit.start), to_byte(edit.end)
+        added = edit.replacement.encode("utf-8")
+        start_point = point(start)
+        lines = added.count(b"\n")
+        column = len(added) - added.rfind(b"\n") - 1 if lines else start_point[1] + len(added)
+        tree.edit(start, old_end, start + len(added), start_point, point(old_end), (start_point[0] + lines, column))
+    return tree
+
+
+NEWLINE = re.compile(rb"\n")
 
 
 def error_count(tree: Tree) -> int:
@@ -115,9 +166,10 @@ def validate(path: str, text: str, original: str | None = None) -> str | None:
     allowed = 0
     if original is not None:
         allowed = _errors_in(original)
-        # Its tree (dozens of bytes per byte of source) is not needed again: never hold two.
+    errors = _errors_in(text)  # parsed from the original's tree, re-parsing only around the edits
+    if original is not None:
+        # Its tree is not needed again (the new one shares what did not change): never hold two.
         textcache.forget(original, "elixir.parse")
-    errors = _errors_in(text)
     if errors > allowed:
         return f"tree-sitter-elixir finds {errors} syntax error {'node' if errors == 1 else 'nodes'} (the original had {allowed})"
     return None
@@ -174,15 +226,21 @@ class Doc:
         return self.tree.root_node.descendant_for_byte_range(start, end)
 
     def comment_lines(self) -> set[int]:
-        """1-based line numbers that hold only a comment (found by a native query, not a walk of
-        every node in Python: that costs seconds on a large file)."""
-        from tree_sitter import QueryCursor
-
+        """1-based line numbers that hold only a comment. A comment starts with `#`: each `#` of the
+        text is looked up in the tree (a native search from the root), not every node walked in
+        Python, nor all of them queried (a large file's `#`s are far fewer than its nodes)."""
         lines: set[int] = set()
-        for node in QueryCursor(query("(comment) @comment")).captures(self.tree.root_node).get("comment", []):
-            line_start = self.data.rfind(b"\n", 0, node.start_byte) + 1
-            if not self.data[line_start:node.start_byte].strip():
-                lines.add(node.start_point[0] + 1)
+        root = self.tree.root_node
+        at = self.data.find(b"#")
+        while at != -1:
+            node = root.descendant_for_byte_range(at, at + 1)
+            if node is not None and node.type == "comment" and node.start_byte == at:
+                line_start = self.data.rfind(b"\n", 0, at) + 1
+                if not self.data[line_start:at].strip():
+                    lines.add(node.start_point[0] + 1)
+                at = self.data.find(b"#", node.end_byte)
+            else:
+                at = self.data.find(b"#", at + 1)
         return lines
 
 

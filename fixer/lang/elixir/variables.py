@@ -43,11 +43,11 @@ from __future__ import annotations
 
 import re
 import weakref
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from fixer.lang.elixir.syntax import OPAQUE, Doc, call_arguments, operator_of, outermost, query, word_positions
+from fixer.lang.elixir.syntax import OPAQUE, Doc, call_arguments, operator_of, word_positions
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -78,18 +78,28 @@ class Analysis:
     unresolved: list[Node]  # reads of wanted names that no binding reaches
 
 
-def variables(doc: Doc, wanted: Callable[[str], bool], names: Iterable[str] | None = None) -> list[Variable]:
+def variables(doc: Doc, wanted: Callable[[str], bool], names: Iterable[str] | None = None,
+              focus: Iterable[tuple[int, int]] | None = None) -> list[Variable]:
     """Binding groups of the variables whose name passes `wanted`, each with the reads resolved to it."""
-    return analyze(doc, wanted, names).variables
+    return analyze(doc, wanted, names, focus).variables
 
 
-def analyze(doc: Doc, wanted: Callable[[str], bool], names: Iterable[str] | None = None) -> Analysis:
+def analyze(doc: Doc, wanted: Callable[[str], bool], names: Iterable[str] | None = None,
+            focus: Iterable[tuple[int, int]] | None = None) -> Analysis:
     """The variables whose name passes `wanted` (and, when `names` is given, is one of them).
 
     Only the subtrees where such a name is written are walked: with a few `names`, that is a few
     clauses of the file, whatever its size. A name's binding groups depend only on where that name
-    occurs and on the scopes around it, so narrowing to `names` changes nothing for those names."""
-    resolver = _Resolver(doc, wanted, None if names is None else set(names))
+    occurs and on the scopes around it, so narrowing to `names` changes nothing for those names.
+
+    `focus`: (start, end) byte ranges; only the variables whose scope may touch one are wanted. A
+    definition touching none is then not walked (its head, guard and body bind only variables of
+    its own clause), unless it holds an `unquote` (code that runs in the module body); what it
+    evaluates in the module body (`defdelegate`'s `to:`) still is. Variables of the skipped
+    definitions are missing from the answer, and their unresolved reads too; every other variable
+    comes out exactly as without `focus`. A `defmodule` out of focus is skipped whole when no
+    binding is visible around it (its body leaks nothing, and then reads nothing from outside)."""
+    resolver = _Resolver(doc, wanted, None if names is None else set(names), focus)
     root = doc.tree.root_node
     resolver.block(root, _Ctx(_Env(None, root)))
     return Analysis(resolver.found, resolver.unresolved)
@@ -157,50 +167,54 @@ def may_share_a_scope(doc: Doc, names: Iterable[str]) -> set[str]:
 
     A variable's bindings and reads all lie in one clause, and a clause lies in one definition unless
     it is module-level code: a name that each definition writes once is no variable written twice.
-    The definitions and `unquote`s are found by one native query, and each occurrence is placed by a
-    binary search: no walk up the tree (in a 3,000-stage pipeline that walk is cubic)."""
-    regions = _Regions(doc)
+    Each occurrence is placed by climbing from the smallest node holding it, each node's answer kept
+    (see `_DefinitionKeys`): the work is the nodes above the occurrences, once each."""
+    keys_of = _DefinitionKeys(doc)
     shared = set()
     for name, starts in word_positions(doc.text, names).items():
-        keys = [regions.definition_key(doc.byte(at)) for at in starts]
+        keys = [keys_of.definition_key(doc.byte(at)) for at in starts]
         if len(keys) > 1 and (None in keys or len(set(keys)) < len(keys)):
             shared.add(name)
     return shared
 
 
-class _Regions:
-    """Byte ranges of the outermost definition calls and of the `unquote` calls of a document."""
+class _DefinitionKeys:
+    """For a byte offset: the start of the outermost definition call around it (`def`, `defp`, ...);
+    None outside every definition or inside an `unquote` (code that runs where the definition is
+    made). The calls around a byte are the ancestors of the smallest node holding it; each node's
+    answer is kept, so a node is looked at once however many occurrences lie under it (in a
+    3,000-stage pipeline, climbing anew from each stage would be cubic)."""
 
     def __init__(self, doc: Doc) -> None:
-        from tree_sitter import QueryCursor
-
-        definitions, unquotes = [], []
-        for _, match in QueryCursor(_calls_query()).matches(doc.tree.root_node):
-            call, name = match["call"][0], doc.node_text(match["name"][0])
-            (unquotes if name in UNQUOTES else definitions).append((call.start_byte, call.end_byte))
-        self.definitions = outermost(definitions)
-        self.unquotes = outermost(unquotes)
-        self._definition_starts = [start for start, _ in self.definitions]
-        self._unquote_starts = [start for start, _ in self.unquotes]
+        self.doc = doc
+        self.root = doc.tree.root_node
+        self.known: dict[int, tuple[int | None, bool]] = {}  # node id -> (outermost definition, in an unquote)
 
     def definition_key(self, at: int) -> int | None:
-        """The start of the outermost definition around byte `at`; None outside every definition or
-        inside an `unquote` (code that runs where the definition is made)."""
-        if _within(self.unquotes, self._unquote_starts, at) is not None:
-            return None
-        return _within(self.definitions, self._definition_starts, at)
+        node = self.root.descendant_for_byte_range(at, at + 1)
+        path = []
+        while node is not None and node.id not in self.known:
+            path.append(node)
+            node = node.parent
+        state = self.known[node.id] if node is not None else (None, False)
+        for current in reversed(path):
+            state = self._below(state, current)
+            self.known[current.id] = state
+        outermost, unquoted = state
+        return None if unquoted else outermost
 
-
-def _within(ranges: list[tuple[int, int]], starts: list[int], at: int) -> int | None:
-    index = bisect_right(starts, at) - 1
-    if index >= 0 and at < ranges[index][1]:
-        return ranges[index][0]
-    return None
-
-
-def _calls_query():
-    words = " ".join(f'"{name}"' for name in sorted(DEFINITIONS | UNQUOTES))
-    return query(f"(call target: (identifier) @name (#any-of? @name {words})) @call")
+    def _below(self, state: tuple[int | None, bool], node: Node) -> tuple[int | None, bool]:
+        """The answer for `node`, given its parent's."""
+        outermost, unquoted = state
+        if node.type == "call":
+            target = node.child_by_field_name("target")
+            if target is not None and target.type == "identifier":
+                name = self.doc.node_text(target)
+                if name in UNQUOTES:
+                    unquoted = True
+                elif name in DEFINITIONS and outermost is None:
+                    outermost = node.start_byte
+        return outermost, unquoted
 
 
 def _is_template(sigil_text: str) -> bool:
@@ -233,6 +247,15 @@ class _Env:
                 return found
             env = env.parent
         return None
+
+    def empty(self) -> bool:
+        """No binding is visible here."""
+        env = self
+        while env is not None:
+            if env.vars:
+                return False
+            env = env.parent
+        return True
 
     def child(self, scope: Node | None = None) -> _Env:
         return _Env(self, scope if scope is not None else self.scope)
@@ -321,9 +344,35 @@ WORD = re.compile(r"[^\W\d]\w*[?!]?")  # identifiers may be Unicode
 TEMPLATE_WORD = re.compile(r"(?<![\w@.:])([^\W\d]\w*)(?![\w?!:(])")
 
 
+class _Focus:
+    """Byte ranges a caller cares about (merged), and where `unquote` is written (see `analyze`)."""
+
+    def __init__(self, doc: Doc, ranges: Iterable[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for start, end in sorted(ranges):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts = [start for start, _ in merged]
+        self.ends = [end for _, end in merged]
+        self.unquotes = [m.start() for m in UNQUOTE_WORD.finditer(doc.data)]
+
+    def skips(self, definition: Node) -> bool:
+        """True when the definition (or module) touches no range (ends included) and holds no `unquote`."""
+        index = bisect_left(self.ends, definition.start_byte)
+        touches = index < len(self.ends) and self.starts[index] <= definition.end_byte
+        return not touches and not within(self.unquotes, definition)
+
+
+UNQUOTE_WORD = re.compile(rb"unquote")
+
+
 class _Resolver:
-    def __init__(self, doc: Doc, wanted: Callable[[str], bool], names: set[str] | None = None):
+    def __init__(self, doc: Doc, wanted: Callable[[str], bool], names: set[str] | None = None,
+                 focus: Iterable[tuple[int, int]] | None = None):
         self.doc = doc
+        self.focus = None if focus is None else _Focus(doc, focus)
         self.wanted = wanted if names is None else (lambda name: name in names and wanted(name))
         self.found: list[Variable] = []
         self.unresolved: list[Node] = []
@@ -634,6 +683,8 @@ class _Resolver:
         if not args:
             return
         args, blocks = self.keyword_blocks(args)
+        # Out of focus: only what runs in the module body is walked (see `analyze`).
+        local = self.focus is None or not self.focus.skips(node)
         env = _Env(None, node)
         inner = _Ctx(env, outer=ctx)
         head = args[0] if args else None
@@ -646,14 +697,16 @@ class _Resolver:
             target = head.child_by_field_name("target")
             if target is not None and target.type != "identifier":
                 self.expr(target, ctx)  # def unquote(name)(...)
-            for param in call_arguments(head):
+            for param in call_arguments(head) if local else ():
                 self.pattern(param, inner, binder)
-        elif head is not None and head.type in ("binary_operator", "unary_operator"):
+        elif local and head is not None and head.type in ("binary_operator", "unary_operator"):
             self.pattern(head, inner, binder)  # operator definitions: def left ~> right
         binder.commit(env)
-        if guard is not None:
+        if guard is not None and local:
             self.expr(guard, inner)
         self.siblings(args[1:], ctx)  # defdelegate's to:/as:
+        if not local:
+            return
         body = inner.with_env(env.child())
         if do_block is not None:
             self.block(do_block, body)
@@ -705,6 +758,8 @@ class _Resolver:
     def defmodule(self, node, args, do_block, ctx) -> None:
         args, blocks = self.keyword_blocks(args)
         self.siblings(args, ctx)
+        if self.focus is not None and self.focus.skips(node) and ctx.env.empty():
+            return  # out of focus, and no binding around it that its body could read (see `analyze`)
         body = ctx.with_env(ctx.env.child(node))
         for part in ([do_block] if do_block is not None else []) + list(blocks.values()):
             if part.type == "do_block":

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+from fixer.core import textcache
 from fixer.core.edits import Edit
 from fixer.core.rule import ConfigError, Example, Outcome, Param, Rule, Source
 
@@ -160,9 +161,17 @@ class AddImpl(Rule):
         for facts in source.context.get(self.id, []):
             known.update(facts or {})
         outcome = Outcome()
-        for _module, plan in module_plans(doc, known, USE_DECLARES):
+        # Modules that gave nothing in an earlier text of this file, and are written the same here
+        # (the settle check re-runs the rule after other rules' fixes): not planned again.
+        asked = (self.options["mode"], tuple(self.options["functions"]),
+                 tuple(sorted((name, tuple(callbacks)) for name, callbacks in known.items())))
+        quiet = textcache.per_file("add-impl.quiet", dict).setdefault(asked, set())
+        for _module, key, plan in module_plans(doc, known, USE_DECLARES, quiet):
+            before = (len(outcome.edits), len(outcome.findings))
             if plan.has_impl or self.options["mode"] == "always":
                 self._module(source, doc, plan, outcome)
+            if (len(outcome.edits), len(outcome.findings)) == before:
+                quiet.add(key)
         return outcome
 
     def _module(self, source: Source, doc, plan, outcome: Outcome) -> None:

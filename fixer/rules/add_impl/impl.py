@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -18,6 +19,7 @@ from tree_sitter import Node
 from fixer.lang.elixir.syntax import Doc, call_arguments, call_name, operator_of
 from fixer.lang.elixir.defs import Event, attribute, module_events, module_statements, modules
 
+DECLARING = (b"use", b"behaviour")  # where neither is written, no behaviour is declared
 PUBLIC = frozenset({"def", "defmacro", "defdelegate", "defguard"})
 # Callbacks that exist only in some versions: annotating them elsewhere warns "no behaviour
 # specifies such callback" (GenServer.format_status/1 is not in Elixir 1.14).
@@ -45,12 +47,38 @@ class ModulePlan:
     computed_names: list[Event] = field(default_factory=list)  # `def unquote(name)(...)` with no @impl
 
 
-def module_plans(doc: Doc, known: dict[str, list[str]], use_declares: frozenset[str]):
-    """(module name, plan) for every module (not quoted) that declares a behaviour with known callbacks."""
+def module_plans(doc: Doc, known: dict[str, list[str]], use_declares: frozenset[str], quiet: set | None = None):
+    """(module name, key, plan) for every module (not quoted) that declares a behaviour with known
+    callbacks, but those whose key is in `quiet`.
+
+    A module declares one with `use X` or `@behaviour X`: one where neither word is written (most
+    modules of a large file) is not looked into. The key is the module's name and its text from the
+    start of its `do` line: a plan is made of nothing else (with the same `known`), so a caller
+    that found nothing to do in a module can put its key in `quiet` and skip it in the next text."""
+    quiet = set() if quiet is None else quiet
+    declaring = sorted(at for word in DECLARING for at in _written(doc.data, word))
     for module, block in modules(doc):
+        at = bisect_left(declaring, block.start_byte)
+        if at == len(declaring) or declaring[at] >= block.end_byte:
+            continue
+        key = (module, doc.data[doc.data.rfind(b"\n", 0, block.start_byte) + 1:block.end_byte])
+        if key in quiet:
+            continue
         plan = plan_module(doc, module, block, known, use_declares)
-        if plan is not None:
-            yield module, plan
+        if plan is None:
+            quiet.add(key)
+        else:
+            yield module, key, plan
+
+
+def _written(data: bytes, word: bytes) -> list[int]:
+    """Where `word` is written, found by literal search (a regex alternation tries every position)."""
+    found = []
+    at = data.find(word)
+    while at != -1:
+        found.append(at)
+        at = data.find(word, at + 1)
+    return found
 
 
 def plan_module(doc: Doc, module: str, block: Node, known: dict[str, list[str]],

@@ -10,7 +10,7 @@ Every file costs one pass over its candidate calls: nothing here is per-edit ove
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from heapq import heappop, heappush
 from dataclasses import dataclass, field, replace
 
@@ -50,6 +50,7 @@ HELPER_WORDS = frozenset({"pry", "dbg", "debug", "inspect", "trace", "break", "b
 COMMENT_GOES = re.compile(r"(?i)debug|inspect|\blog(?:ging|s)?\b|\bdbg\b|\btrace\b|\bpry\b"
                           r"|\bprint(?:s|ed|ing)?\b|\bdump(?:s|ed|ing)?\b|\bpeek\b")
 LINE_LENGTH = 98
+TOKEN = re.compile(r"\w+")
 # Binary operator precedence, lowest first (Elixir's operator table).
 PRECEDENCE = {op: level for level, ops in enumerate([
     ("<-", "\\\\"), ("when",), ("::",), ("|",), ("=>",), ("=",), ("||", "|||", "or"), ("&&", "&&&", "and"),
@@ -138,9 +139,11 @@ class Finder:
         return Outcome(self.rewrite.edits(), [f for f in self.outcome_findings if f is not None])
 
     def _candidates(self) -> list[Node]:
-        pattern = _candidate_pattern(self.calls, bool(self.messages), "import IO" in self.doc.text)
+        import_io = "import IO" in self.doc.text
+        pattern = _candidate_pattern(self.calls, bool(self.messages), import_io)
+        literals = _candidate_literals(self.calls, bool(self.messages), import_io)
         found: dict[int, Node] = {}
-        for match in pattern.finditer(self.doc.text):
+        for match in _finditer_near(pattern, literals, self.doc.text):
             node = self.doc.node_at(match.start(), match.end())
             start_byte = self.doc.byte(match.start())
             while node is not None and node.type not in BLOCKS:
@@ -1056,7 +1059,10 @@ class Finder:
         # Such a function is called in removed code: only the names written there are looked up.
         removed = {m.group() for start, end, kept in self._gone_index.regions if not kept
                    for m in WORD.finditer(self.doc.text, start, end)}
-        for module in self.names.modules.values():
+        self._cover_removed()
+        for module in self.names.modules_in_order():
+            if not self._gone_index.touches_removed(*self.doc.span(module.block)):
+                continue  # no reference in it can be gone
             definitions: dict[str, list[Node]] = {}
             for statement in elixir.statements(module.block):
                 if statement.type == "call" and call_name(statement, self.doc) == "defp":
@@ -1161,7 +1167,10 @@ class Finder:
         renames, blocked = [], []
         if not removed:
             return renames, blocked
-        found = list(variables(self.doc, lambda name: not name.startswith("_"), removed))
+        # ...and only the definitions holding removed code: a variable none of whose reads and
+        # bindings is gone is left alone whatever it is.
+        focus = [(self.doc.byte(start), self.doc.byte(end)) for start, end, kept in self._gone_index.regions if not kept]
+        found = list(variables(self.doc, lambda name: not name.startswith("_"), removed, focus))
         # `x = x |> IO.inspect()` removed: the reads of that rebinding now read the x before it.
         inherited = [v for v in found if any(self._gone(b) for b in v.bindings)
                      and not all(self._gone(read) for read in v.reads)]
@@ -1204,7 +1213,11 @@ class Finder:
         definitions in that module go too (plain literal values), or it is reported."""
         reads: dict[tuple[int, str], list[Node]] = {}
         definitions: dict[tuple[int, str], list[tuple[Node, Node]]] = {}
+        # An attribute matters only when a read of it is gone: its name is written in removed code.
+        written = self._removed_tokens()
         for match in re.finditer(r"@([a-z_]\w*)", self.doc.text):
+            if match.group(1) not in written:
+                continue
             node = self.doc.node_at(match.start(), match.start() + 1)
             attribute = node.parent if node is not None and node.type == "@" else None
             if attribute is None or attribute.type != "unary_operator" or elixir.in_opaque(attribute):
@@ -1243,8 +1256,18 @@ class Finder:
     def _drop_unused_directives(self) -> None:
         """`alias`, `import IO` and `require IEx` whose only uses were in removed debug code would warn
         "unused alias/import": they go too (or are reported when they share a line)."""
-        for block_id, directives in self.names.directives.items():
+        # A directive matters only when a use of it is gone: the name it makes is written in removed code.
+        written = self._removed_tokens()
+        io_names = not written.isdisjoint(EXPORTS["IO"])
+        self._cover_removed()
+        for block_id, directives in self.names.directives_in_order():
             for directive in directives:
+                if directive.kind == "alias" and directive.short and directive.short not in written:
+                    continue
+                if directive.kind == "import" and directive.target == "IO" and not io_names:
+                    continue
+                if directive.kind == "require" and directive.target == "IEx" and "IEx" not in written:
+                    continue
                 if directive.kind == "alias" and directive.short:
                     uses = self._alias_uses(directive)
                     label = f"alias {directive.short}"
@@ -1260,6 +1283,15 @@ class Finder:
                 if not uses or not all(self._gone(n) for n in uses):
                     continue
                 self._drop_directive(directive.node, label)
+
+    def _cover_removed(self) -> None:
+        """Index the names of every top-level statement holding removed code (see `Names`)."""
+        for start, end in self._gone_index.removed():
+            self.names.cover(self.doc.byte(start), self.doc.byte(end))
+
+    def _removed_tokens(self) -> set[str]:
+        """The `\\w+` runs written in removed code (a name used there is one of them, whole)."""
+        return {m.group() for start, end in self._gone_index.removed() for m in TOKEN.finditer(self.doc.text, start, end)}
 
     def _alias_uses(self, directive) -> list[Node]:
         return self._alias_uses_after(directive.node, directive.short)
@@ -1378,6 +1410,7 @@ class _Regions:
         ordered = sorted(set(regions), key=lambda r: (r[0], -r[1], r[2]))
         self.regions = ordered
         self.starts = [r[0] for r in ordered]
+        self._merged: tuple[list[int], list[int]] | None = None
         self.parent: list[int] = []
         stack: list[int] = []
         for index, (start, end, _) in enumerate(ordered):
@@ -1385,6 +1418,24 @@ class _Regions:
                 stack.pop()
             self.parent.append(stack[-1] if stack else -1)
             stack.append(index)
+
+    def removed(self) -> list[tuple[int, int]]:
+        """The removed ranges (the kept ones inside them not taken out)."""
+        return [(start, end) for start, end, kept in self.regions if not kept]
+
+    def touches_removed(self, start: int, end: int) -> bool:
+        """Some removed range meets [start, end] (ends included): only then can a node in it be gone."""
+        if self._merged is None:
+            merged: list[list[int]] = []
+            for a, b in sorted(self.removed()):
+                if merged and a <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], b)
+                else:
+                    merged.append([a, b])
+            self._merged = ([a for a, _ in merged], [b for _, b in merged])
+        starts, ends = self._merged
+        index = bisect_left(ends, start)
+        return index < len(ends) and starts[index] <= end
 
     def gone(self, start: int, end: int) -> bool:
         index = bisect_right(self.starts, start) - 1
@@ -1446,6 +1497,47 @@ def _candidate_pattern(calls: set[str], banners: bool, import_io: bool) -> re.Pa
         if call not in IDENTITY and call not in ("IEx.pry", ":dbg"):
             alternatives.append(re.escape(call) + r"\b")
     return re.compile(r"(?<![\w.:@])(?:" + "|".join(alternatives) + r")")
+
+
+def _candidate_literals(calls: set[str], banners: bool, import_io: bool) -> set[str]:
+    """Strings one of which every match of `_candidate_pattern` (same arguments) holds."""
+    words = {"inspect", "dbg", "pry"} | ({"puts", "write"} if banners or import_io else set())
+    if banners:
+        words.add("Logger")
+    return words | {call for call in calls if call not in IDENTITY and call not in ("IEx.pry", ":dbg")}
+
+
+CHAIN_CHAR = re.compile(r"[\w.:@]")
+
+
+def _finditer_near(pattern: re.Pattern[str], literals: set[str], text: str):
+    """`pattern.finditer(text)`, for a pattern each of whose matches holds one of `literals` and has
+    only `[\\w.:@]` characters before it: the pattern is tried only at the starts of the runs of
+    such characters that lead to a literal (found by literal search), not at every position of the
+    text (a scan of a 5 MB file took 0.3-0.45 s)."""
+    found = sorted({at for literal in literals for at in _occurrences(text, literal)})
+    position = 0  # where the last match ended: matches do not overlap, as with finditer
+    for at in found:
+        if at < position:
+            continue
+        start = at
+        while start > position and CHAIN_CHAR.match(text, start - 1):
+            start -= 1
+        for candidate in range(start, at + 1):
+            match = pattern.match(text, candidate)
+            if match is not None:
+                yield match
+                position = max(match.end(), candidate + 1)
+                break
+
+
+def _occurrences(text: str, literal: str) -> list[int]:
+    found = []
+    at = text.find(literal)
+    while at != -1:
+        found.append(at)
+        at = text.find(literal, at + 1)
+    return found
 
 
 def _no_parens_with_args(node: Node) -> bool:
