@@ -52,9 +52,14 @@ def in_pieces(text: str, step: Callable[[str], T], memo: str = "") -> list[T]:
     return [result for _, _, result in spans(text, step, memo)]
 
 
+def whole(text: str) -> bool:
+    """Whether `text` is handled in one piece (small, or needing the whole module)."""
+    return len(text) <= BIG or _needs_whole(text)
+
+
 def spans(text: str, step: Callable[[str], T], memo: str = "") -> list[tuple[int, int, T]]:
     """`in_pieces`, with where each piece starts and ends in `text`."""
-    if len(text) <= BIG or _needs_whole(text):
+    if whole(text):
         return [(0, len(text), step(text))]
     results, start, line = [], 0, 0
     spacing = _spacing(text)

@@ -83,6 +83,8 @@ def newly_unresolved(path: str, original: str, new: str) -> set[str]:
     compared piece by piece: only the pieces the edit changed are scoped, and of the others only
     those holding, as a word, a name those pieces bind or read (a name the unchanged pieces never
     mention is neither bound nor read there)."""
+    if pieces.whole(original) or pieces.whole(new):
+        return _whole_difference(path, original, new)  # one piece each: nothing to compare piecewise
     compiles = lambda piece: compile(piece, path, "exec", dont_inherit=True) and None  # noqa: E731
     old_spans = pieces.spans(original, compiles, memo="compiles")  # cut as validation cut them: known
     new_spans = pieces.spans(new, compiles, memo="compiles")
