@@ -374,3 +374,23 @@ def test_a_deleted_file_is_never_served_from_the_nearest_record(repo):
     (repo / "app/util.py").unlink()
     code, out, err, trace = run(repo, *CHECK)
     assert b"added or removed" in trace and (code, out, err) == real(repo, *CHECK)
+
+
+def test_an_edit_that_changes_only_a_modules_calls_makes_a_real_run_when_a_test_asserts_output(tmp_path):
+    """The call graph (remove-debug-prints' facts gathered only when a test asserts printed output):
+    api.py stops calling the printing helper, with its imports and every anchor unchanged; the print
+    is no longer reached from the test, so the real run removes it."""
+    root = tmp_path / "repo"
+    init_repo(root, {
+        "fixer.toml": "[rules.remove-debug-prints]\n", "app/__init__.py": "",
+        "app/lines.py": "def _line(n):\n    print(f\"{n=}\")\n    return n\n",
+        "app/api.py": "from app.lines import _line\n\n\ndef report_size(items):\n    return _line(len(items))\n",
+        "tests/test_api.py": "from app.api import report_size\n\n\ndef test_size(capsys):\n"
+                             "    report_size([1, 2])\n    assert capsys.readouterr().out == 'n=2\\n'\n",
+    })
+    before = warm(root, *CHECK)
+    api = root / "app/api.py"
+    api.write_text(api.read_text().replace("return _line(len(items))", "return len(items)"))
+    code, out, err, trace = run(root, *CHECK)
+    assert not served(trace) and trace != NEARLY, trace
+    assert (code, out, err) == real(root, *CHECK) != before

@@ -374,7 +374,9 @@ def unseen(lane: Lane, differing: list[str], old: dict[str, str], new: dict[str,
     one (other files' verdicts read them; a lazily gathered rule keeps the text itself). The rules are
     pure functions of a file's path and text, and read no file themselves. So when, for each
     differing file, the old content (git's blob, as stored) and the new one both decode, no rule
-    wants either, and every rule takes the same facts from both (and no lazy rule takes any), then
+    wants either, and every rule takes the same facts from both (its `gather` facts, and its
+    `gather_later` ones, which a run reads only when its facts call for them; and no lazy rule takes
+    any), then
     every file's verdict, the gathered facts and so every line printed are those of the recorded run.
 
     The rules looked at are those the run checks, and, when the run prints hints (text output, no
@@ -417,6 +419,9 @@ def unseen(lane: Lane, differing: list[str], old: dict[str, str], new: dict[str,
         for rule in rules:
             if any(rule.wants(path, text) for text in texts):
                 raise StepAside(f"{path}: {rule.id} wants it")
+            if rule.later_context and stable(rule.gather_later(path, texts[0])) != \
+                    stable(rule.gather_later(path, texts[1])):
+                raise StepAside(f"{path}: its later facts for {rule.id} changed")
         for gathering in gatherings:
             facts = [gathering.facts_of(path, text) for text in texts]
             if any(rule.lazy_context and rule.id in found for rule in gathering.rules for found in facts):
