@@ -48,3 +48,14 @@ def decode(data: bytes, max_size: int | None = None) -> Decoded:
     if crlf:
         text = text.replace("\r\n", "\n")
     return Decoded(text, bom, crlf)
+
+
+def occurrences(text, word) -> list[int]:
+    """Where `word` starts in `text` (str or bytes), overlaps included, found by literal search (a
+    regex alternation would be tried at every position)."""
+    found = []
+    at = text.find(word)
+    while at != -1:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
+from fixer.core.textio import occurrences
 from fixer.lang.elixir.syntax import Doc, call_arguments, call_name, operator_of
 from fixer.lang.elixir.defs import Event, attribute, module_events, module_statements, modules
 
@@ -56,7 +57,7 @@ def module_plans(doc: Doc, known: dict[str, list[str]], use_declares: frozenset[
     start of its `do` line: a plan is made of nothing else (with the same `known`), so a caller
     that found nothing to do in a module can put its key in `quiet` and skip it in the next text."""
     quiet = set() if quiet is None else quiet
-    declaring = sorted(at for word in DECLARING for at in _written(doc.data, word))
+    declaring = sorted(at for word in DECLARING for at in occurrences(doc.data, word))
     for module, block in modules(doc):
         at = bisect_left(declaring, block.start_byte)
         if at == len(declaring) or declaring[at] >= block.end_byte:
@@ -69,16 +70,6 @@ def module_plans(doc: Doc, known: dict[str, list[str]], use_declares: frozenset[
             quiet.add(key)
         else:
             yield module, key, plan
-
-
-def _written(data: bytes, word: bytes) -> list[int]:
-    """Where `word` is written, found by literal search (a regex alternation tries every position)."""
-    found = []
-    at = data.find(word)
-    while at != -1:
-        found.append(at)
-        at = data.find(word, at + 1)
-    return found
 
 
 def plan_module(doc: Doc, module: str, block: Node, known: dict[str, list[str]],
