@@ -53,25 +53,29 @@ class Gathering:
                 facts[rule.id] = (path, text) if rule.lazy_context else rule.gather(path, text)
         return facts
 
-    def entry(self, path: str, facts: dict[str, Any], key: str | None) -> None:
+    def entry(self, path: str, facts: dict[str, Any], key: str | None) -> dict[str, bytes] | None:
         """Start the cache entry of a file read this run (its content key `key`) with its facts
-        (pickled apart: a run that fixes nothing never unpickles the repository's facts)."""
-        if self.memo is not None and key is not None:
+        (pickled apart: a run that fixes nothing never unpickles the repository's facts); the facts'
+        digests, for `record`."""
+        if self.memo is None:
+            return None
+        digests = {rule_id: self._digest(rule_id, fact) for rule_id, fact in facts.items()}
+        if key is not None:
             self.memo.keys[path] = key
             kept = {rule_id: LAZY if isinstance(fact, tuple) and self._lazy(rule_id) else fact
                     for rule_id, fact in facts.items()}
-            digests = {rule_id: self._digest(rule_id, fact) for rule_id, fact in facts.items()}
             self.memo.put(path, {"facts": pack(kept) if kept else None, "digests": digests})
+        return digests
 
-    def record(self, path: str, facts: dict[str, Any]) -> None:
-        """Keep a file's facts, read this run."""
+    def record(self, path: str, facts: dict[str, Any], digests: dict[str, bytes] | None = None) -> None:
+        """Keep a file's facts, read this run (`digests`: theirs, when `entry` worked them out)."""
         if not self.needing:
             return
         self.read.add(path)
         for rule_id, fact in facts.items():
             self.facts[rule_id][path] = fact
             if self.memo is not None:
-                self.digests[rule_id][path] = self._digest(rule_id, fact)
+                self.digests[rule_id][path] = digests[rule_id] if digests else self._digest(rule_id, fact)
 
     def record_cached(self, path: str, entry: dict) -> None:
         """Keep the digests of a file's facts from its cache entry (the facts are unpacked only when a

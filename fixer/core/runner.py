@@ -150,8 +150,8 @@ class _Files:
                 self._done(FileResult(path, "", "", errors=[scanned.error]))
                 continue
             if scanned.read:
-                self.gathering.entry(path, scanned.facts, scanned.key)
-                self.gathering.record(path, scanned.facts)
+                digests = self.gathering.entry(path, scanned.facts, scanned.key)
+                self.gathering.record(path, scanned.facts, digests)
             if scanned.decoded is not None:
                 self.work.append((path, scanned.decoded.text))
                 self.decoded_of[path] = scanned.decoded
