@@ -13,7 +13,7 @@ import pytest
 
 import fixer
 from conftest import FIXTURES, init_repo, run_cli
-from fixer.core import pool, store
+from fixer.core import cache, pool, store
 from fixer.core.sources import WorkTree
 
 TESTS_FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -432,3 +432,48 @@ def test_a_verdict_that_read_the_call_graph_is_checked_again_when_a_module_it_re
     assert "app/lines.py" in work.fixed
     assert after == verdicts(root, "--no-cache")
     assert after["app/lines.py"] == [(2, True)], "nothing reaches `_line` from the test any more"
+
+
+# -- entries written during the run, not all at the end ---------------------------------------
+@pytest.fixture
+def written_at_once(monkeypatch):
+    """Every entry with a verdict written as soon as it is put (cache.BATCH = 1); the writes counted."""
+    monkeypatch.setattr(cache, "BATCH", 1)
+    writes = []
+    real = store.Store.put_many
+
+    def put_many(self, items):
+        writes.append(len(items))
+        return real(self, items)
+
+    monkeypatch.setattr(store.Store, "put_many", put_many)
+    return writes
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_TREES[:3], ids=lambda p: p.name)
+def test_entries_written_during_the_run_give_the_same_outputs(tmp_path, fixture, work, written_at_once):
+    test_output_is_byte_identical_with_and_without_the_cache(tmp_path, fixture, work)
+    assert len(written_at_once) > 3, "the first run with a cache wrote its entries as they came"
+
+
+def test_facts_of_entries_written_during_the_run_still_key_the_verdicts(tmp_path, work, written_at_once):
+    test_editing_a_test_rechecks_exactly_the_modules_whose_verdict_read_it(tmp_path / "elixir", work)
+    test_a_new_importer_changes_the_verdict_of_the_module_it_imports_from(tmp_path / "python", work)
+
+
+def test_facts_from_entries_written_during_the_run_serve_the_next_run(tmp_path, work, written_at_once):
+    """shim.py's entry (settled: no rule wants it) is written while the run goes on; its fact (it takes
+    `pdb` from svc.worker) must come back from its row when the next run fixes worker.py again."""
+    worker = "import pdb\n\n\ndef run(job):\n    pdb.set_trace()\n    return job\n"
+    files = {"svc/worker.py": worker, "svc/shim.py": "from svc.worker import pdb\n", "svc/other.py": "X = 1\n"}
+    root = tmp_path / "repo"
+    repo = init_repo(root, files)
+    first = run_cli("diff", cwd=root).stdout
+    assert "-import pdb" not in first and "-    pdb.set_trace()" in first
+    (root / "svc/worker.py").write_text(worker + "\n\ndef more():\n    return 2\n")
+    commit_all(repo)
+    work.reset()
+    second = run_cli("diff", cwd=root)
+    assert work.fixed == ["svc/worker.py"] and "svc/shim.py" not in work.read
+    assert second.stdout == run_cli("diff", "--no-cache", cwd=root).stdout
+    assert "-import pdb" not in second.stdout and "-    pdb.set_trace()" in second.stdout

@@ -101,9 +101,9 @@ def pooled(monkeypatch):
     calls = []
     real = pool._in_pool
 
-    def spy(work, rules, context, jobs, progress):
+    def spy(work, rules, context, jobs, *rest):  # rest: progress, and the reader of files read again
         calls.append((len(work), jobs))
-        return real(work, rules, context, jobs, progress)
+        return real(work, rules, context, jobs, *rest)
 
     monkeypatch.setattr(pool, "_in_pool", spy)
     return calls

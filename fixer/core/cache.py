@@ -109,7 +109,8 @@ def open_store(folder: Path) -> Store:
 
 LAZY = "lazy"  # in an entry's facts: the file feeds a lazy rule, whose `gather` reads its text when asked
 UNLOADED = "unloaded"  # an entry's facts, when it came from the last run's record: read from its row if needed
-UNCHECKED, SETTLED, SHOWN = 0, 1, 2  # an entry's verdict in the last run's record: none yet, nothing, in its row
+UNCHECKED, SETTLED, SHOWN = 0, 1, 2
+BATCH = 2000  # entries with a verdict written at a time during a run (then only their record is held)  # an entry's verdict in the last run's record: none yet, nothing, in its row
 
 
 class RunCache:
@@ -133,6 +134,7 @@ class RunCache:
         self.keys = dict(keys)  # path -> content key; files read this run are added
         self.entries: dict[str, dict] = {}  # path -> its entry now (stored, or made this run)
         self._new: dict[bytes, dict] = {}
+        self._final: dict[str, bytes] = {}  # path -> key of the new entries with a verdict, not written yet
         self._asked: set[str] = set()
         self._last: dict[str, tuple[str, dict]] = {}  # path -> (content key, entry without facts)
         self._last_key: bytes | None = None
@@ -188,13 +190,31 @@ class RunCache:
             if path not in rows:
                 return  # the row went (the size bound): the file is read again next run
             entry = {**entry, "facts": rows[path]}
+        key = self._key(path, content)
         self.entries[path] = entry
-        self._new[self._key(path, content)] = entry
+        self._new[key] = entry
+        if "verdict" in entry:
+            self._final[path] = key
+            if len(self._final) >= BATCH:
+                self._write_final()
+
+    def _write_final(self) -> None:
+        """Write the new entries that have their verdict, and hold of each only what the run's record
+        and verdict need: filling the cache of 100,000 files no longer holds every file's facts
+        until the end. Their facts stay in their rows (UNLOADED: read back if one is put again)."""
+        written = {key: self._new.pop(key) for path, key in self._final.items() if key in self._new}
+        self.store.put_many(written)
+        for path, key in self._final.items():
+            entry = self.entries.get(path)
+            if key in written and entry is written[key] and entry.get("facts") is not None:
+                self.entries[path] = {**entry, "facts": UNLOADED}
+        self._final = {}
 
     def keep(self, path: str, entry: dict) -> None:
         """Use a stored entry as it is (nothing new to write for the file)."""
         self.entries[path] = entry
         self._new.pop(self._key(path, self.keys[path]), None)
+        self._final.pop(path, None)
 
     def settle(self, path: str) -> None:
         """The file read this run has no rule that wants it: its verdict is nothing to do."""
@@ -221,7 +241,7 @@ class RunCache:
                       for path, entry in self.entries.items() if path in self.keys}
             self._new[self._last_key] = {"last": record}
         self.store.put_many(self._new)
-        self._new = {}
+        self._new, self._final = {}, {}
 
 
 def _state(entry: dict) -> int:

@@ -202,18 +202,16 @@ class Gathering:
         except Exception:  # a rule's gather failing on a file: the verdict is worked out again
             return False
 
-    def deps(self, path: str, text: str, reads: set) -> list[tuple[str, str | None, bytes]]:
-        """What the verdict of a file read: every fact of each eager context rule that wants it, of
-        each lazy one the facts it asked for, and a rule's `later` facts when it read them (keyed on
-        every gathered file's content key: they are not kept per file)."""
-        needed: set[tuple[str, str | None]] = set()
-        for rule, _ in self.needing:
-            if not rule.lazy_context and rule.wants(path, text):
-                needed.add((rule.id, None))
+    def deps(self, wanting, reads: set) -> list[tuple[str, str | None, bytes]]:
+        """What the verdict of a file read: every fact of each eager context rule that wants it (the
+        ids `wanting`: see fixer.core.runner.Reread.note), of each lazy one the facts it asked for, and
+        a rule's `later` facts when it read them (keyed on every gathered file's content key: they are
+        not kept per file)."""
+        needed: set[tuple[str, str | None]] = {(rule_id, None) for rule_id in wanting if rule_id in self.digests}
         needed |= {(rule_id, word) for rule_id, word in reads if rule_id in self.digests}
         return [(rule_id, word, self.dep_digest(rule_id, word)) for rule_id, word in sorted(needed, key=repr)]
 
-    def store_verdict(self, path: str, result: FileResult, text: str) -> None:
+    def store_verdict(self, path: str, result: FileResult, wanting) -> None:
         """Add a checked file's verdict to its cache entry (a file with errors is checked again next time)."""
         entry = self.memo.entries.get(path)
         if entry is None or result.errors:
@@ -224,4 +222,4 @@ class Gathering:
             new = result.new if result.changed else None
             stages = [(rule, None if stage == result.new else stage) for rule, stage in result.stages]
             verdict = (new, stages, result.findings)
-        self.memo.put(path, {**entry, "verdict": verdict, "deps": self.deps(path, text, result.reads)})
+        self.memo.put(path, {**entry, "verdict": verdict, "deps": self.deps(wanting, result.reads)})

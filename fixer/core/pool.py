@@ -9,7 +9,11 @@ What it costs to go parallel is kept small (fork start method):
 - the parent fixes the first file of each language itself before the workers start, so the rules'
   modules, the parsers and their caches are loaded once and inherited, not loaded again per worker;
 - the workers inherit the list of files too: a task is an index, no text is pickled to a worker;
-- a worker sends back only what changed (the new text, if any, stages and findings), in chunks.
+- a file read from the working tree is read again by the process that fixes it (`Unread`): the
+  parent holds no text of the files to fix, so none is inherited and copied into a worker (at
+  100,000 files a third of them have an anchor hit: their texts were half the parent's heap);
+- a worker sends back only what changed (the new text, if any, stages and findings), and the old
+  text only of a file with something to show, in chunks.
 """
 from __future__ import annotations
 
@@ -17,11 +21,13 @@ import gc
 import os
 import signal
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Union
 
 from fixer.core import interrupts
 from fixer.core.engine import fix_text, language_of
 from fixer.core.model import FileResult
+from fixer.core.textio import Decoded, InputError
 
 ENV = "FIXER_JOBS"
 MIN_FILES_PER_JOB = 4  # below this many files to fix per process, stay in-process
@@ -118,18 +124,64 @@ def _scan_task(task: tuple[int, int]):
     return start, [_state["scan"](path, in_worker=True) for path in _state["paths"][start:end]]
 
 
+@dataclass(frozen=True)
+class Unread:
+    """A file to fix that the process fixing it reads itself: the bytes it reads must have the
+    `fingerprint` of the bytes the scan read (else the file changed since, and is not fixed)."""
+    fingerprint: str
+    size: int
+
+
+@dataclass
+class Fixed:
+    """One file's result, the text it was fixed from when the caller needs it (something to show;
+    None: the caller holds it, or there is nothing to show) and what the reader noted of it."""
+    result: FileResult
+    decoded: Decoded | None = None
+    noted: Any = None
+
+
+Item = Union[str, Unread]  # a file's text, or what its bytes must match when read again
+
+
 def fix_all(work: list[tuple[str, str]], rules, context, jobs: int,
             progress: Callable[[str], None] | None = None) -> dict[str, FileResult]:
     """path -> FileResult for every (path, text) of `work`."""
+    return {path: fixed.result for path, fixed in fix_files(work, rules, context, jobs, progress).items()}
+
+
+def fix_files(work: list[tuple[str, Item]], rules, context, jobs: int,
+              progress: Callable[[str], None] | None = None, reader=None) -> dict[str, Fixed]:
+    """path -> Fixed for every (path, text or Unread) of `work`. `reader` reads an Unread file
+    (`reader.read(path, unread)` -> Decoded, InputError when it cannot or it changed since) and notes
+    what the caller keeps of each text (`reader.note(path, text)`)."""
     if jobs <= 1:
         results = {}
         with _frozen():
-            for path, text in work:
-                results[path] = fix_text(path, text, rules, context)
+            for path, item in work:
+                results[path] = _fix_one(path, item, rules, context, reader)
                 if progress:
                     progress(path)
         return results
-    return _in_pool(work, rules, context, jobs, progress)
+    return _in_pool(work, rules, context, jobs, progress, reader)
+
+
+def _fix_one(path: str, item: Item, rules, context, reader) -> Fixed:
+    if isinstance(item, Unread):
+        try:
+            decoded = reader.read(path, item)
+        except InputError as exc:
+            return Fixed(FileResult(path, "", "", errors=[str(exc)]))
+        text = decoded.text
+    else:
+        text, decoded = item, None
+    result = fix_text(path, text, rules, context)
+    noted = reader.note(path, text) if reader is not None else None
+    if decoded is not None and not (result.changed or result.findings or result.errors):
+        # Nothing to show: the text is dropped here, not kept (or sent back) for nothing.
+        result, decoded = FileResult(path, "", "", [(rule, "") for rule, _ in result.stages], [], [],
+                                     result.reads), None
+    return Fixed(result, decoded, noted)
 
 
 @contextmanager
@@ -148,29 +200,30 @@ def _frozen():
         gc.unfreeze()
 
 
-def _in_pool(work, rules, context, jobs, progress) -> dict[str, FileResult]:
+def _in_pool(work, rules, context, jobs, progress, reader) -> dict[str, Fixed]:
     import multiprocessing
 
-    results: dict[str, FileResult] = {}
+    results: dict[str, Fixed] = {}
     warm = _first_of_each_language(work)
     for index in warm:
-        path, text = work[index]
-        results[path] = fix_text(path, text, rules, context)
+        path, item = work[index]
+        results[path] = _fix_one(path, item, rules, context, reader)
         if progress:
             progress(path)
     rest = [index for index in range(len(work)) if index not in warm]
     # fork shares the rules, the context and the texts with the workers for free; elsewhere (spawn)
     # the rules and context are pickled once per worker and each text with its task.
     forking = "fork" in multiprocessing.get_all_start_methods()
-    _state.update(rules=rules, context=context, work=work)
+    _state.update(rules=rules, context=context, work=work, reader=reader)
     try:
         tasks = [(index, None) if forking else (index, work[index]) for index in rest]
         # Small chunks: the last ones decide when the run ends, and a worker idles while another
         # finishes a long one (a task costs a small tuple in a pipe, not the text).
         chunk = max(1, min(8, len(rest) // (jobs * 32)))
-        for index, packed in _pooled(jobs, _fix_task, tasks, forking, chunk, () if forking else (rules, context)):
-            path, text = work[index]
-            results[path] = _unpack(path, text, packed)
+        for index, packed in _pooled(jobs, _fix_task, tasks, forking, chunk,
+                                     () if forking else (rules, context, reader)):
+            path, item = work[index]
+            results[path] = _unpack(path, item, packed)
             if progress:
                 progress(path)
     finally:
@@ -214,11 +267,11 @@ def _first_of_each_language(work: list[tuple[str, str]]) -> list[int]:
     return sorted(seen.values())
 
 
-def _start_worker(rules=None, context=None) -> None:
+def _start_worker(rules=None, context=None, reader=None) -> None:
     interrupts.ignore()  # the parent handles Ctrl-C and terminates us
     _die_with_parent()
     if rules is not None:
-        _state["rules"], _state["context"] = rules, context
+        _state["rules"], _state["context"], _state["reader"] = rules, context, reader
 
 
 def _die_with_parent() -> None:
@@ -239,17 +292,21 @@ def _die_with_parent() -> None:
 
 def _fix_task(task):
     """(index into `work`, None) with fork: the worker inherited `work`; (index, (path, text)) with spawn."""
-    index, item = task
-    path, text = item if item is not None else _state["work"][index]
-    result = fix_text(path, text, _state["rules"], _state["context"])
-    # The parent has the original text: send back only what changed.
-    new = None if result.new == text else result.new
+    index, pair = task
+    path, item = pair if pair is not None else _state["work"][index]
+    fixed = _fix_one(path, item, _state["rules"], _state["context"], _state.get("reader"))
+    result = fixed.result
+    # The parent has the original text, or (Unread) needs it only to show something: send back only
+    # what changed, and the text read here only when there is something to show.
+    decoded = fixed.decoded
+    new = None if result.new == result.old else result.new
     stages = [(rule, None if stage == result.new else stage) for rule, stage in result.stages]
-    return index, (new, stages, result.findings, result.errors, result.reads)
+    return index, (new, stages, result.findings, result.errors, result.reads, fixed.noted, decoded)
 
 
-def _unpack(path: str, text: str, packed) -> FileResult:
-    new, stages, findings, errors, reads = packed
+def _unpack(path: str, item: Item, packed) -> Fixed:
+    new, stages, findings, errors, reads, noted, decoded = packed
+    text = decoded.text if decoded is not None else ("" if isinstance(item, Unread) else item)
     new = text if new is None else new
     stages = [(rule, new if stage is None else stage) for rule, stage in stages]
-    return FileResult(path, text, new, stages, findings, errors, reads)
+    return Fixed(FileResult(path, text, new, stages, findings, errors, reads), decoded, noted)

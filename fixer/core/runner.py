@@ -8,6 +8,7 @@ from typing import Any, Callable
 from fixer.core.cache import RunCache, blob_id
 from fixer.core.store import Store, digest
 from fixer.core.config import Config
+from fixer.core.fileguard import fingerprint
 from fixer.core import pool
 from fixer.core.globs import matches_any
 from fixer.core.gathering import Gathering
@@ -93,8 +94,10 @@ def run(source, config: Config, rules: list[Rule], progress: Callable[[str], Non
     `texts=False`: the caller only counts findings (the hints for rules that are off), so a cached
     verdict with a fix is taken without reading the file for its diff.
 
-    Memory stays proportional to the files being fixed, not to the repository: a file no rule
-    wants, or one the rules leave as it was with nothing to report, keeps its path and no text."""
+    Memory stays proportional to the files with something to show, not to the repository: a file no
+    rule wants, or one the rules leave as it was with nothing to report, keeps its path and no text.
+    From the working tree, a file to fix is read again by the process that fixes it (see `Reread`):
+    between the scan and the fix the parent holds its fingerprint and size, not its text."""
     paths = only if only is not None else candidates(source, config, rules)
     memo = RunCache(cache, rules, config, source.content_keys()) if cache is not None else None
     summary = _summary_key(source, memo, paths) if memo is not None else None
@@ -126,9 +129,11 @@ class _Files:
         self.source, self.config, self.rules, self.memo, self.progress = source, config, rules, memo, progress
         self.outcome = Run(rules)
         self.gathering = Gathering(config, rules, memo)
-        self.scan = Scan(source, config, rules, self.gathering, keyed=memo is not None)
-        self.work: list[tuple[str, str]] = []
-        self.decoded_of: dict[str, Decoded] = {}
+        self.reread = Reread.fits(source)
+        self.scan = Scan(source, config, rules, self.gathering, keyed=memo is not None, keep_texts=not self.reread)
+        self.work: list[tuple[str, pool.Item]] = []  # (path, its text, or pool.Unread: read again to fix it)
+        self.decoded_of: dict[str, Decoded] = {}  # the texts held (files read before the fix, to fix or show)
+        self.read_here: set[str] = set()  # files read this run that a rule's anchor matches
         self.settled: list[str] = []
         self.checked: dict[str, dict] = {}  # path -> its cache entry with a verdict
         self.texts = True  # False: verdicts are only counted, a cached fix needs no old text
@@ -155,6 +160,10 @@ class _Files:
             if scanned.decoded is not None:
                 self.work.append((path, scanned.decoded.text))
                 self.decoded_of[path] = scanned.decoded
+                self.read_here.add(path)
+            elif scanned.unread is not None:
+                self.work.append((path, scanned.unread))
+                self.read_here.add(path)
             elif scanned.read:
                 self.settled.append(path)
                 self._done(FileResult(path, "", ""))
@@ -165,13 +174,13 @@ class _Files:
             for path, entry in found.items():
                 memo.keep(path, entry)
             self.checked.update(found)
-            self.work = [(p, text) for p, text in self.work if p not in found]
+            self.work = [(p, item) for p, item in self.work if p not in found]
 
     def reuse(self) -> None:
         """Gather the other files' facts, then take each cached verdict whose facts still hold (the
         others join the work)."""
         for path, entry in self.checked.items():
-            if path not in self.decoded_of:
+            if path not in self.read_here:
                 self.gathering.record_cached(path, entry)
         if self.work or self.settled or self.checked:
             self.gathering.finish(self.source)
@@ -196,19 +205,21 @@ class _Files:
         """Fix the work (on a pool when there is enough of it) and keep each verdict."""
         context = self.gathering.context() if self.work else {}  # other files' facts: only for files to fix
         self.outcome.context = context  # to fix a file again (--verify holds a fix back and re-fixes)
-        jobs = pool.jobs_for(self.config, len(self.work), sum(len(text) for _, text in self.work))
-        results = pool.fix_all(self.work, self.rules, context, jobs, self.progress)
+        chars = sum(item.size if isinstance(item, pool.Unread) else len(item) for _, item in self.work)
+        jobs = pool.jobs_for(self.config, len(self.work), chars)
+        reader = Reread(self.source, self.config, self.gathering)
+        results = pool.fix_files(self.work, self.rules, context, jobs, self.progress, reader)
         self.work = []
-        for path, decoded in self.decoded_of.items():
-            if path not in results:
-                continue  # served from the cache
-            result = results.pop(path)
+        for path in list(results):
+            fixed = results.pop(path)
+            result, decoded = fixed.result, fixed.decoded or self.decoded_of.get(path)
             if self.memo is not None:
-                self.gathering.store_verdict(path, result, decoded.text)
+                self.gathering.store_verdict(path, result, fixed.noted)
             if result.changed or result.findings or result.errors:
                 self._done(result, decoded)
             else:
                 self._done(FileResult(path, "", ""))
+        self.decoded_of = {}
 
 
 # -- the whole run at once: nothing the run reads has changed since a run that was kept ----------
@@ -268,7 +279,7 @@ def _from_summary(source, config: Config, rules: list[Rule], memo: RunCache, sum
             result = FileResult(path, "", kept_new, _stages(stages, kept_new), list(findings))
             outcome.outcomes.append(FileOutcome(result))
             continue
-        scanned = scan(path)  # the old text, for the diff and the writer's fingerprint
+        scanned = scan(path, keep_text=True)  # the old text, for the diff and the writer's fingerprint
         if scanned.decoded is None or scanned.key != memo.keys.get(path):
             return None
         outcome.outcomes.append(FileOutcome(FileResult(path, scanned.decoded.text, new, _stages(stages, new),
@@ -294,7 +305,7 @@ def _from_entry(source, scan: Scan, gathering: Gathering, path: str, entry: dict
         new, stages, findings = verdict
         return FileOutcome(FileResult(path, "", new, _stages(stages, new), list(findings)))
     if decoded is None:
-        scanned = scan(path)  # the old text is needed: for the diff, and for the writer's fingerprint
+        scanned = scan(path, keep_text=True)  # the old text is needed: for the diff, and the writer's fingerprint
         if scanned.error is not None or not scanned.read:
             return FileOutcome(FileResult(path, "", "", errors=[scanned.error])) if scanned.error else None
         if scanned.key != gathering.memo.keys.get(path) or scanned.decoded is None:
@@ -321,16 +332,54 @@ class Scanned:
     facts: dict[str, Any] = field(default_factory=dict)
     fingerprint: str | None = None  # of the bytes read, when a worker process read them
     key: str | None = None  # git's blob id of the bytes read, when a cache is used
+    unread: pool.Unread | None = None  # a rule's anchor matches, the text is not kept: read again to fix
+
+
+CHANGED_SINCE_READ = "changed on disk while fixer ran; not fixed (run fixer again)"
+
+
+class Reread:
+    """Reads a file to fix again in the process that fixes it, so that no text is held (or inherited
+    by a forked worker) between the scan and the fix. The bytes must be those the scan read: a file
+    changed in between is refused, never fixed from what it held before (nor from what it holds now,
+    which no rule's anchor search, no gathered fact and no cache key has seen)."""
+
+    def __init__(self, source, config: Config, gathering: Gathering):
+        self.source, self.max_size = source, config.max_file_size
+        # the context rules whose every fact a verdict reads when they want the file (see Gathering.deps)
+        self.eager = [rule for rule, _ in gathering.needing if not rule.lazy_context]
+
+    @staticmethod
+    def fits(source) -> bool:
+        """Only plain file reads (a commit is read through one git process that workers must not
+        share) and forked workers (spawned ones would be sent the reader and its source)."""
+        import multiprocessing
+
+        return bool(getattr(source, "parallel_reads", False)) and "fork" in multiprocessing.get_all_start_methods()
+
+    def read(self, path: str, unread: pool.Unread) -> Decoded:
+        data = self.source.read(path)
+        if data is None or fingerprint(data) != unread.fingerprint:
+            raise InputError(CHANGED_SINCE_READ)
+        return decode(data, self.max_size)
+
+    def note(self, path: str, text: str) -> tuple[str, ...]:
+        """What the result cache keeps of the text: the context rules that want it."""
+        return tuple(rule.id for rule in self.eager if rule.wants(path, text))
 
 
 class Scan:
     """Reads one file and searches it for anchors: the same in the parent and in a worker."""
 
-    def __init__(self, source, config: Config, rules: list[Rule], gathering: Gathering, keyed: bool = False):
+    def __init__(self, source, config: Config, rules: list[Rule], gathering: Gathering, keyed: bool = False,
+                 keep_texts: bool = True):
         self.source, self.config, self.rules, self.gathering = source, config, rules, gathering
         self.keyed = keyed
+        self.keep_texts = keep_texts  # False: a file to fix comes back as an Unread, without its text
 
-    def __call__(self, path: str, in_worker: bool = False) -> Scanned:
+    def __call__(self, path: str, in_worker: bool = False, keep_text: bool | None = None) -> Scanned:
+        """`keep_text`: keep the text of a file a rule's anchor matches (None: as the scan does)."""
+        keep = self.keep_texts if keep_text is None else keep_text
         try:
             data = self.source.read(path)
             if data is None:
@@ -341,7 +390,11 @@ class Scan:
         wanted = any(rule.wants(path, decoded.text) for rule in self.rules)
         # A worker sends back the fingerprint of a file the engine gets (the only ones ever written),
         # and keeps none: 100,000 of them are about 15 MB.
-        fingerprint = self.source.fingerprints.pop(path, None) if in_worker else None
-        fingerprint = fingerprint if wanted else None
-        return Scanned(True, None, decoded if wanted else None, self.gathering.facts_of(path, decoded.text), fingerprint,
-                       blob_id(data) if self.keyed else None)
+        printed = self.source.fingerprints.pop(path, None) if in_worker else None
+        printed = printed if wanted else None
+        unread = None
+        if wanted and not keep:
+            unread = pool.Unread(printed or self.source.fingerprints[path], len(data))
+        return Scanned(True, None, decoded if wanted and keep else None,
+                       self.gathering.facts_of(path, decoded.text), printed, blob_id(data) if self.keyed else None,
+                       unread)
