@@ -351,11 +351,11 @@ def test_ctrl_c_while_workers_read_stops_them_and_reraises(repo_root, scanned_in
     seen = []
     real_record = Gathering.record
 
-    def interrupt(self, path, facts):
+    def interrupt(self, path, facts, *digests):
         seen.append(path)
         if len(seen) == 20:
             raise KeyboardInterrupt
-        return real_record(self, path, facts)
+        return real_record(self, path, facts, *digests)
 
     monkeypatch.setattr(Gathering, "record", interrupt)
     with pytest.raises(KeyboardInterrupt):
