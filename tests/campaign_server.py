@@ -12,11 +12,10 @@ import re
 import subprocess
 import threading
 import time
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from local_server import LocalServer
+from local_server import JsonHandler, LocalServer
 
 REPO_PATH = re.compile(r"^/repos/(?P<owner>[\w.-]+)/(?P<name>[\w.-]+)(?P<rest>/.*)?$")
 
@@ -93,19 +92,8 @@ class FakeForge(LocalServer):
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _send(self, status: int, payload, headers: dict | None = None) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                for key, value in (headers or {}).items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(data)
+        class Handler(JsonHandler):
+            content_type = "application/json; charset=utf-8"
 
             def _route(self, method: str) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -187,17 +175,5 @@ class FakeForge(LocalServer):
                     runs = fake.check_runs.get(sha, [])
                     return self._send(200, {"total_count": len(runs), "check_runs": runs})
                 return self._send(404, {"message": "Not Found"})
-
-            def do_GET(self):
-                self._route("GET")
-
-            def do_POST(self):
-                self._route("POST")
-
-            def do_PATCH(self):
-                self._route("PATCH")
-
-            def do_PUT(self):
-                self._route("PUT")
 
         return Handler

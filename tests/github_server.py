@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
 
-from local_server import LocalServer
+from local_server import JsonHandler, LocalServer
 
 
 class FakeGitHub(LocalServer):
@@ -43,17 +42,8 @@ class FakeGitHub(LocalServer):
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _send(self, status: int, payload) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+        class Handler(JsonHandler):
+            content_type = "application/json; charset=utf-8"
 
             def _route(self, method: str) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -101,17 +91,5 @@ class FakeGitHub(LocalServer):
                         pull["reviewers"] = body.get("reviewers", [])
                         return self._send(201, fake.pull_json(pull))
                 return self._send(404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})
-
-            def do_GET(self):
-                self._route("GET")
-
-            def do_POST(self):
-                self._route("POST")
-
-            def do_PATCH(self):
-                self._route("PATCH")
-
-            def do_PUT(self):
-                self._route("PUT")
 
         return Handler

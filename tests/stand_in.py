@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
 
 import git
 
-from local_server import LocalServer
+from local_server import JsonHandler, LocalServer
 
 HANG_SECONDS = 3.0  # longer than the --timeout the tests give fixer, short enough to end the test quickly
 
@@ -56,21 +55,8 @@ class StandIn(LocalServer):
     def _handler(self):
         stand_in = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _send(self, status: int, payload, headers: dict | None = None) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for key, value in (headers or {}).items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(data)
-
-            def _any(self):
+        class Handler(JsonHandler):
+            def _route(self, method: str) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 try:
@@ -101,6 +87,7 @@ class StandIn(LocalServer):
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
 
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any
+            def do_DELETE(self):
+                self._route("DELETE")
 
         return Handler
