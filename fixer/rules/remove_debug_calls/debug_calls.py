@@ -194,16 +194,7 @@ class Finder:
                 and parent.parent is not None and parent.parent.type == "unary_operator" \
                 and operator_of(parent.parent) == "&" and not self._in_tap(parent.parent):
             return True
-        current = call.parent
-        while current is not None:
-            if current.type == "call":
-                name = call_name(current, self.doc)
-                if name in NUMERICAL_DEFINITIONS:
-                    return True
-                if name in DEF_LIKE or name == "defmodule":
-                    return False
-            current = current.parent
-        return False
+        return self.intent.enclosing(call, NUMERICAL_DEFINITIONS) is not None
 
     def _in_tap(self, capture: Node) -> bool:
         holder = capture.parent.parent if capture.parent is not None and capture.parent.type == "arguments" else None

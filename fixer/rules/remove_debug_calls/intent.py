@@ -171,10 +171,10 @@ class Intent:
         return verdict
 
     def _purpose(self, call: Node, function: Function | None, option_nodes: list[Node], device: Node | None):
-        captured = self._inside(call, CAPTURES)
+        captured = self.enclosing(call, CAPTURES)
         if captured:
             yield Clue(PURPOSE, f"its output is captured by {captured} in a test")
-        asserted = self._inside(call, ASSERTIONS, stop_at_fn=True)
+        asserted = self.enclosing(call, ASSERTIONS, stop_at_fn=True)
         if asserted:
             yield Clue(PURPOSE, f"a test asserts on it ({asserted})")
         if device is not None and device.type != "atom":
@@ -223,7 +223,7 @@ class Intent:
     def swallowed(self, call: Node) -> bool:
         """Inside a test's `capture_io`/`with_io`: its output goes to the test, never to a terminal, so
         it cannot be a look someone forgot; it is what the test checks."""
-        return self._inside(call, IO_CAPTURES) is not None
+        return self.enclosing(call, IO_CAPTURES) is not None
 
     # -- facts ------------------------------------------------------------------------------------
     def function_of(self, node: Node) -> Function | None:
@@ -404,9 +404,11 @@ class Intent:
         return None
 
     def asserted(self, node: Node) -> bool:
-        return self._inside(node, ASSERTIONS, stop_at_fn=True) is not None
+        return self.enclosing(node, ASSERTIONS, stop_at_fn=True) is not None
 
-    def _inside(self, node: Node, names: frozenset[str], stop_at_fn: bool = False) -> str | None:
+    def enclosing(self, node: Node, names: frozenset[str], stop_at_fn: bool = False) -> str | None:
+        """The name of the nearest call around `node` named in `names`, within its definition (None
+        past a def-like call or defmodule, or past an anonymous function with `stop_at_fn`)."""
         current = node.parent
         while current is not None:
             if stop_at_fn and current.type == "anonymous_function":
