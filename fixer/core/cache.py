@@ -67,13 +67,9 @@ def build_id() -> str:
 def _build_id(version: str) -> str:
     from importlib import metadata
 
-    import fixer
+    from fixer.core.stamp import module_lines
 
-    package = Path(fixer.__file__).parent
-    stamp = hashlib.blake2b(digest_size=DIGEST)
-    for path in sorted(package.rglob("*.py")):
-        info = path.stat()
-        stamp.update(f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}\n".encode())
+    stamp = hashlib.blake2b("\n".join(module_lines()).encode("utf-8", "surrogateescape"), digest_size=DIGEST)
     versions = []
     for dist in ("libcst", "tree-sitter", "tree-sitter-elixir"):
         try:

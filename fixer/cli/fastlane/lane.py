@@ -25,13 +25,9 @@ def lane_stamp() -> bytes:
     """What identifies this fixer and everything it imports (cheap: no import of any of it)."""
     import fixer
 
-    parts = [fixer.__version__, sys.version, sys.executable]
-    package = os.path.dirname(fixer.__file__)
-    for folder, _, files in sorted(os.walk(package)):
-        for name in sorted(files):
-            if name.endswith(".py"):
-                info = os.stat(os.path.join(folder, name))
-                parts.append(f"{folder[len(package):]}/{name}:{info.st_size}:{info.st_mtime_ns}")
+    from fixer.core.stamp import module_lines
+
+    parts = [fixer.__version__, sys.version, sys.executable, *module_lines()]
     for entry in sys.path:
         try:
             parts.append(f"{entry}:{os.stat(entry or os.curdir).st_mtime_ns}")
