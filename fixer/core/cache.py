@@ -25,12 +25,6 @@ from typing import Any, Iterable
 from fixer.core.store import DIGEST, Store, digest
 
 
-def blob_id(data: bytes) -> str:
-    """git's object id of a blob holding `data` (what `git hash-object` prints), so keys from git's
-    index and keys of files read agree."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-
-
 def stable(value: Any) -> bytes:
     """Bytes that depend only on `value`'s content: sets and dicts in sorted order (a pickle of a set
     follows the process's string hashing, different every run)."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from fixer.core.anchors import Anchor
-from fixer.core.cache import LAZY, UNLOADED, RunCache, blob_id, stable
+from fixer.core.cache import LAZY, UNLOADED, RunCache, stable
+from fixer.core.stamp import blob_id
 from fixer.core.store import digest, pack, unpack
 from fixer.core.config import Config
 from fixer.core.globs import matches_any

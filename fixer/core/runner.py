@@ -5,7 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from fixer.core.cache import RunCache, blob_id
+from fixer.core.cache import RunCache
+from fixer.core.stamp import blob_id
 from fixer.core.store import Store, digest
 from fixer.core.config import Config
 from fixer.core.fileguard import fingerprint

@@ -1,8 +1,9 @@
-"""What identifies fixer's own code: the size and time of each of its modules (an editable install
-changes code without changing the version). Read by the result cache's build id and by the fast
-lane's key, before anything heavy is imported (os only)."""
+"""What identifies content cheaply: git's blob id of some bytes, and fixer's own code (the size and
+time of each of its modules: an editable install changes code without changing the version). Read by
+the result cache and by the fast lane's key, before anything heavy is imported."""
 from __future__ import annotations
 
+import hashlib
 import os
 
 _lines: list[str] = []
@@ -21,3 +22,9 @@ def module_lines() -> list[str]:
                     info = os.stat(os.path.join(folder, name))
                     _lines.append(f"{folder[len(package):]}/{name}:{info.st_size}:{info.st_mtime_ns}")
     return _lines
+
+
+def blob_id(data: bytes) -> str:
+    """git's object id of a blob holding `data` (what `git hash-object` prints), so keys from git's
+    index and keys of files read agree."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()

@@ -2,7 +2,6 @@
 the entries of `git ls-files --stage -v -z` read without a Python step per entry where possible."""
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -55,7 +54,3 @@ def run_at_once(commands: dict[str, tuple[list[str], int]], settings: list[str],
         if proc.returncode not in (0, also):
             raise StepAside(f"git {args[0]} exited {proc.returncode}")
     return out
-
-
-def blob_id(data: bytes) -> str:
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()

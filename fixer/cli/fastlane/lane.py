@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from fixer.cli.fastlane.aside import StepAside
-from fixer.cli.fastlane.index import CONFIG_NAMES, all_plain, blob_id, entries_of, entry_of, run_at_once
+from fixer.cli.fastlane.index import CONFIG_NAMES, all_plain, entries_of, entry_of, run_at_once
 from fixer.core import store
+from fixer.core.stamp import blob_id
 from fixer.git import command
 
 MAX_UNSEEN = 50  # files differing from a recorded run that `unseen` looks at; more: the normal run

@@ -3,7 +3,8 @@ cannot change what the run prints (`unseen`, with the argument)."""
 from __future__ import annotations
 
 from fixer.cli.fastlane.aside import StepAside
-from fixer.cli.fastlane.index import CONFIG_NAMES, blob_id
+from fixer.cli.fastlane.index import CONFIG_NAMES
+from fixer.core.stamp import blob_id
 from fixer.git import command
 
 def unseen(lane, differing: list[str], old: dict[str, str], new: dict[str, str], kept: dict[str, bytes]) -> None:
