@@ -59,3 +59,11 @@ def test_apply_lists_the_same_and_json_keeps_everything(tmp_path):
     assert "31 more sites with no evidence either way" in unwrapped(result.stderr)
     assert (root / "lib/fix.py").read_text() == "def g(rows):\n    return rows\n"
     assert all((root / path).read_text() == text for path, text in STEPS.items())
+
+
+def test_a_count_with_nothing_listed_above_it_is_a_sentence_of_its_own(tmp_path):
+    files = {"fixer.toml": "[rules.set-log-level]\n", "lib/logs.py": FILES["lib/logs.py"]}
+    root = Path(init_repo(tmp_path / "lib", files).working_tree_dir)
+    result = run_cli("check", cwd=root)
+    assert result.stdout == "1 site with no evidence either way (--show-unsure lists it)\n"
+    assert "Checked 1 file: 1 site with no evidence either way." in unwrapped(result.stderr)

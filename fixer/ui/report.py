@@ -105,9 +105,18 @@ def print_findings(run: Run, console: Console, fixable_too: bool = True, done: b
             continue
         lines += finding_lines(finding, columns, done)
     if hidden:
-        more = f"{plural(hidden, 'more site', 'more sites')} with no evidence either way (--show-unsure lists them)"
-        lines += [Text(line, style="dim") for line in wrap(more, INDENT, columns)]
+        lines += [Text(line, style="dim") for line in _unsure_count(hidden, bool(lines), columns)]
     _print_lines(console, lines)
+
+
+def _unsure_count(hidden: int, after_findings: bool, columns: int) -> list[str]:
+    """The line that counts the unlisted sites: under the findings, indented as their evidence ("N more
+    sites"); alone, a sentence of its own (no "more" with nothing listed above it)."""
+    from fixer.ui.wording import plural
+
+    what = plural(hidden, "more site" if after_findings else "site", "more sites" if after_findings else "sites")
+    text = f"{what} with no evidence either way (--show-unsure lists {'it' if hidden == 1 else 'them'})"
+    return wrap(text, INDENT, columns, first=None if after_findings else "")
 
 
 def finding_lines(finding, columns: int, done: bool = False) -> list[Text]:
