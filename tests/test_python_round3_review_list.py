@@ -67,3 +67,6 @@ def test_a_count_with_nothing_listed_above_it_is_a_sentence_of_its_own(tmp_path)
     result = run_cli("check", cwd=root)
     assert result.stdout == "1 site with no evidence either way (--show-unsure lists it)\n"
     assert "Checked 1 file: 1 site with no evidence either way." in unwrapped(result.stderr)
+    assert "files changed" not in result.stderr  # no rule did anything the table counts
+    shown = run_cli("check", "--show-unsure", cwd=root)
+    assert "files changed" in shown.stderr and "Checked 1 file: 1 needs review." in unwrapped(shown.stderr)

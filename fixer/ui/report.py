@@ -3,6 +3,7 @@ Widths come from fixer.ui.layout (COLUMNS first, then the terminal, else 80 colu
 from __future__ import annotations
 
 import os
+from collections import Counter
 import sys
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
@@ -188,8 +189,10 @@ def summary_table(run: Run, title: str = "fixer"):
             for rule in run.rules:
                 if rule.wants(outcome.result.path, outcome.result.old):
                     errors_by_rule[rule.id] = errors_by_rule.get(rule.id, 0) + 1
-    rows = [(rule_id, row.get("files", 0), row.get("fixes", 0), row.get("reported", 0), errors_by_rule.get(rule_id, 0))
-            for rule_id, row in run.per_rule().items()]
+    unlisted = Counter(f.rule for f in run.findings if not f.fixed and unsure(f)) if not _settings["show_unsure"] else {}
+    # the sites the list only counts are not in "needs review", as in the totals line
+    rows = [(rule_id, row.get("files", 0), row.get("fixes", 0), row.get("reported", 0) - unlisted.get(rule_id, 0),
+             errors_by_rule.get(rule_id, 0)) for rule_id, row in run.per_rule().items()]
     rows = [row for row in rows if any(row[1:])]
     if is_quiet() or not rows:
         return Group()
