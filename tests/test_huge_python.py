@@ -81,6 +81,36 @@ def test_compiler_errors_beyond_the_parser_are_found_too():
         f"{text[:text.index('return 5')].count(chr(10)) + 1}, column 1: 'return' outside function"
 
 
+def test_a_text_is_cut_once_for_all_its_passes(monkeypatch):
+    from fixer.core import textcache
+
+    text = module(40, 'DOC = """\ndef not_code(x):\n    return x\n"""\n' * 3)
+    cuts = []
+    real_cut = pieces._cut
+    monkeypatch.setattr(pieces, "_cut", lambda *args: cuts.append(args[1]) or real_cut(*args))
+    assert syntax.validate("big.py", text) is None
+    first = len(cuts)
+    assert first > 5
+    tree = nodes._parse(text)  # parsing and scoping the same text object search no cut again
+    unresolved = syntax.unresolved_names("big.py", text)
+    assert len(cuts) == first
+    assert ast.dump(tree, include_attributes=True) == ast.dump(ast.parse(text), include_attributes=True)
+    assert unresolved == _whole_unresolved(text)
+    textcache.clear()
+    copy = "".join(list(text))  # another text object: cut afresh, on the same lines
+    assert [end for _, end, _ in pieces.spans(copy, lambda piece: None)] == \
+        [end for _, end, _ in pieces.spans(text, lambda piece: None)]
+
+
+def test_a_stricter_pass_cuts_again_and_reports_the_whole_files_error():
+    text = module(40, "def outer():\n    pass\n\nreturn 5\n")
+    nodes._parse(text)  # the parser takes a module-level `return`: its cuts are kept
+    with pytest.raises(SyntaxError) as whole:
+        compile(text, "big.py", "exec", dont_inherit=True)
+    assert syntax.validate("big.py", text) == \
+        f"syntax error at line {whole.value.lineno}, column {whole.value.offset}: {whole.value.msg}"
+
+
 def test_a_late_future_import_is_checked_against_the_whole_module():
     text = module(40, "from __future__ import annotations\n")
     assert syntax.validate("big.py", text) is not None  # it must come first in the file
