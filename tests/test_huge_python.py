@@ -55,6 +55,28 @@ def test_a_big_module_is_handled_in_pieces_with_the_files_line_numbers():
     assert syntax.validate("big.py", text) is None
 
 
+def test_a_huge_tree_is_walked_as_it_is_parsed_in_the_whole_trees_order():
+    text = module(40, "class Deep:\n    def f(self):\n        return [[x for x in y] for y in z]\n") + \
+        "\n\ndef late():\n    return (handler_3, {'k': [Model2]})\n"
+    assert cut_count(text) > 5
+    tree = nodes._parse(text)
+    assert hasattr(tree, "_fixer_nodes")  # walked while parsed, not walked again
+    whole = ast.parse(text)
+    shape = lambda node: (type(node).__name__, getattr(node, "lineno", None), getattr(node, "col_offset", None),  # noqa: E731
+                          getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None))
+    assert [shape(node) for node in nodes.walk(tree)] == [shape(node) for node in ast.walk(whole)]
+    kinds = (ast.Call, ast.Name, ast.FunctionDef, ast.ListComp, ast.ClassDef, ast.Load, ast.Return)
+    for kind in (*kinds, kinds[:3]):
+        assert [shape(node) for node in nodes.of_type(tree, kind)] == \
+            [shape(node) for node in ast.walk(whole) if isinstance(node, kind)]
+    same_line = {}
+    for node in nodes.walk(tree):
+        for name in ("lineno", "end_lineno"):
+            number = getattr(node, name, None)
+            if number is not None and number > 256:
+                assert same_line.setdefault(number, number) is number  # one int object a line
+
+
 @pytest.mark.parametrize("middle", [
     # Column-0 `def` lines inside a string, brackets and a continued line: no cut may land there.
     'DOC = """\ndef not_code(x):\n    return x\n\nclass Nope:\n    pass\n"""\n',
