@@ -55,6 +55,28 @@ def test_a_big_module_is_handled_in_pieces_with_the_files_line_numbers():
     assert syntax.validate("big.py", text) is None
 
 
+def test_a_huge_tree_is_walked_as_it_is_parsed_in_the_whole_trees_order():
+    text = module(40, "class Deep:\n    def f(self):\n        return [[x for x in y] for y in z]\n") + \
+        "\n\ndef late():\n    return (handler_3, {'k': [Model2]})\n"
+    assert cut_count(text) > 5
+    tree = nodes._parse(text)
+    assert hasattr(tree, "_fixer_nodes")  # walked while parsed, not walked again
+    whole = ast.parse(text)
+    shape = lambda node: (type(node).__name__, getattr(node, "lineno", None), getattr(node, "col_offset", None),  # noqa: E731
+                          getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None))
+    assert [shape(node) for node in nodes.walk(tree)] == [shape(node) for node in ast.walk(whole)]
+    kinds = (ast.Call, ast.Name, ast.FunctionDef, ast.ListComp, ast.ClassDef, ast.Load, ast.Return)
+    for kind in (*kinds, kinds[:3]):
+        assert [shape(node) for node in nodes.of_type(tree, kind)] == \
+            [shape(node) for node in ast.walk(whole) if isinstance(node, kind)]
+    same_line = {}
+    for node in nodes.walk(tree):
+        for name in ("lineno", "end_lineno"):
+            number = getattr(node, name, None)
+            if number is not None and number > 256:
+                assert same_line.setdefault(number, number) is number  # one int object a line
+
+
 @pytest.mark.parametrize("middle", [
     # Column-0 `def` lines inside a string, brackets and a continued line: no cut may land there.
     'DOC = """\ndef not_code(x):\n    return x\n\nclass Nope:\n    pass\n"""\n',
@@ -79,6 +101,36 @@ def test_compiler_errors_beyond_the_parser_are_found_too():
     text = module(40, "def outer():\n    pass\n\nreturn 5\n")
     assert syntax.validate("big.py", text) == "syntax error at line " \
         f"{text[:text.index('return 5')].count(chr(10)) + 1}, column 1: 'return' outside function"
+
+
+def test_a_text_is_cut_once_for_all_its_passes(monkeypatch):
+    from fixer.core import textcache
+
+    text = module(40, 'DOC = """\ndef not_code(x):\n    return x\n"""\n' * 3)
+    cuts = []
+    real_cut = pieces._cut
+    monkeypatch.setattr(pieces, "_cut", lambda *args: cuts.append(args[1]) or real_cut(*args))
+    assert syntax.validate("big.py", text) is None
+    first = len(cuts)
+    assert first > 5
+    tree = nodes._parse(text)  # parsing and scoping the same text object search no cut again
+    unresolved = syntax.unresolved_names("big.py", text)
+    assert len(cuts) == first
+    assert ast.dump(tree, include_attributes=True) == ast.dump(ast.parse(text), include_attributes=True)
+    assert unresolved == _whole_unresolved(text)
+    textcache.clear()
+    copy = "".join(list(text))  # another text object: cut afresh, on the same lines
+    assert [end for _, end, _ in pieces.spans(copy, lambda piece: None)] == \
+        [end for _, end, _ in pieces.spans(text, lambda piece: None)]
+
+
+def test_a_stricter_pass_cuts_again_and_reports_the_whole_files_error():
+    text = module(40, "def outer():\n    pass\n\nreturn 5\n")
+    nodes._parse(text)  # the parser takes a module-level `return`: its cuts are kept
+    with pytest.raises(SyntaxError) as whole:
+        compile(text, "big.py", "exec", dont_inherit=True)
+    assert syntax.validate("big.py", text) == \
+        f"syntax error at line {whole.value.lineno}, column {whole.value.offset}: {whole.value.msg}"
 
 
 def test_a_late_future_import_is_checked_against_the_whole_module():

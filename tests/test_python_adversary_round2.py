@@ -178,6 +178,26 @@ def test_a_log_the_module_also_uses_is_reported_at_every_write(use, line):
     assert all("line 19" in f.message for f in writes if f.line != 19)
 
 
+def test_of_two_uses_on_one_line_the_first_in_the_walks_order_is_reported():
+    # An IfExp's test comes before its body in the tree: `exists` is found first, though written last.
+    source = f"""\
+    import os
+
+    DEBUG_LOG = "{LOG}"
+
+
+    def a(x):
+        with open(DEBUG_LOG, "a") as f:
+            f.write(str(x))
+
+
+    def size():
+        return os.path.getsize(DEBUG_LOG) if os.path.exists(DEBUG_LOG) else 0
+    """
+    [finding] = reported_all(source)
+    assert "at line 12 (`os.path.exists(DEBUG_LOG)`)" in finding.message
+
+
 def test_a_log_read_only_in_another_path_does_not_stop_the_removal():
     source = f"""\
     import os

@@ -29,9 +29,11 @@ class Scope:
     kind: str  # module, function, lambda, class, comprehension
     parent: Scope | None
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
-    globals: set[str] = field(default_factory=set)
-    nonlocals: set[str] = field(default_factory=set)
-    stars: list[str] = field(default_factory=list)  # the modules of its `from … import *`
+    # Shared empty values until a statement declares one: an empty set is 216 bytes, and a huge
+    # module opens tens of thousands of scopes that declare none (12 MB for 5 MB of source).
+    globals: frozenset[str] = frozenset()
+    nonlocals: frozenset[str] = frozenset()
+    stars: tuple[str, ...] = ()  # the modules of its `from … import *`
 
 
 class Binding:
@@ -352,15 +354,15 @@ class Names:
             self.parents[id(alias)] = node
             if alias.name == "*":
                 if not self._indexing:
-                    scope.stars.append(module)
+                    scope.stars = (*scope.stars, module)
             else:
                 self._bind(scope, alias.asname or alias.name, "import", alias, f"{module}.{alias.name}")
 
     def _visit_Global(self, node: ast.Global, scope: Scope) -> None:
-        scope.globals.update(node.names)
+        scope.globals = scope.globals.union(node.names)
 
     def _visit_Nonlocal(self, node: ast.Nonlocal, scope: Scope) -> None:
-        scope.nonlocals.update(node.names)
+        scope.nonlocals = scope.nonlocals.union(node.names)
 
     def _visit_ExceptHandler(self, node: ast.ExceptHandler, scope: Scope) -> None:
         if node.name:

@@ -22,14 +22,87 @@ def parse(text: str) -> ast.Module:
 
 def _parse(text: str) -> ast.Module:
     """ast.parse, a piece at a time for a huge text (fixer.lang.python.pieces): the C-level tree of
-    one piece at a time instead of the whole module's, next to the Python one."""
-    from fixer.lang.python.pieces import in_pieces
+    one piece at a time instead of the whole module's, next to the Python one.
 
-    modules = in_pieces(text, ast.parse)
-    if len(modules) == 1:
-        return modules[0]
-    return ast.Module(body=[stmt for module in modules for stmt in module.body],
-                      type_ignores=[ignore for module in modules for ignore in module.type_ignores])
+    A huge tree is walked (`walk`) a piece at a time as it is parsed, and its line numbers are
+    shared as it goes: CPython makes a new int object for every line number above 256 (two a node,
+    32 bytes each: 45 MB of a 5 MB module's tree), and one per line is enough. The piece's freed
+    ints make room for the next piece's nodes, so the tree never holds them all."""
+    from fixer.lang.python import pieces
+
+    if pieces.whole(text):
+        return ast.parse(text)
+    numbers: dict[int, int] = {}
+    parsed = pieces.in_pieces(text, lambda piece: _piece(piece, numbers))
+    tree = ast.Module(body=[stmt for module, _ in parsed for stmt in module.body],
+                      type_ignores=[ignore for module, _ in parsed for ignore in module.type_ignores])
+    if not tree.type_ignores:  # (never, without type comments): the levels below are the tree's own
+        tree._fixer_nodes, tree._fixer_types = _merged([levels for _, levels in parsed])
+    return tree
+
+
+Level = tuple[list[ast.AST], dict[type, list[ast.AST]]]
+
+
+def _piece(piece: str, numbers: dict[int, int]) -> tuple[ast.Module, list[Level]]:
+    module = ast.parse(piece)
+    return module, _levels(module, numbers)
+
+
+def _levels(module: ast.Module, numbers: dict[int, int]) -> list[Level]:
+    """The nodes below a piece's module, a depth at a time (each in `walk`'s order, and by class),
+    with their line numbers replaced by the shared ints of `numbers`."""
+    levels: list[Level] = []
+    current: list[ast.AST] = [*module.body, *module.type_ignores]
+    is_node, shared = ast.AST, numbers.setdefault
+    while current:
+        below: list[ast.AST] = []
+        append, by_type = below.append, {}
+        for node in current:
+            kind = type(node)
+            same = by_type.get(kind)
+            if same is None:
+                same = by_type[kind] = []
+            same.append(node)
+            attrs = node.__dict__
+            end = attrs.get("end_lineno")
+            if end is not None and end > 256:  # CPython shares the ints up to 256 already
+                attrs["end_lineno"] = shared(end, end)
+                line = attrs["lineno"]
+                if line > 256:
+                    attrs["lineno"] = shared(line, line)
+            fields = _CHILD_FIELDS.get(kind)
+            for name in fields if fields is not None else _child_fields(kind):
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, is_node):
+                            append(item)
+                elif isinstance(value, is_node):
+                    append(value)
+        levels.append((current, by_type))
+        current = below
+    return levels
+
+
+def _merged(pieces: list[list[Level]]) -> tuple[list[ast.AST], dict[type, list[ast.AST]]]:
+    """`_walk`'s answer for the module made of these pieces: breadth first goes a depth at a time,
+    and within a depth through the pieces in order."""
+    found: list[ast.AST] = []
+    by_type: dict[type, list[ast.AST]] = {}
+    for depth in range(max((len(levels) for levels in pieces), default=0)):
+        for levels in pieces:
+            if depth < len(levels):
+                nodes, kinds = levels[depth]
+                found += nodes
+                for kind, same in kinds.items():
+                    into = by_type.get(kind)
+                    if into is None:
+                        by_type[kind] = same
+                    else:
+                        into += same
+                levels[depth] = ([], {})  # dropped as it is merged
+    return found, by_type
 
 
 def for_source(source) -> tuple[ast.Module, "Spans"]:

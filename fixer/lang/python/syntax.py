@@ -108,8 +108,8 @@ def newly_unresolved(path: str, original: str, new: str) -> set[str]:
     lost = set()
     for name in suspects:
         word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
-        bound_same, read_same = _names_of(path, [piece for piece in same if name in piece and word.search(piece)])
-        if name in bound_same or name not in read_same | read_new:
+        bound_same, read_same = _binding_of(path, name, [piece for piece in same if name in piece and word.search(piece)])
+        if bound_same or name not in read_same | read_new:
             continue  # bound in the new text, or not read there
         if name not in bound_old and name in read_same | read_old:
             continue  # unresolved in the original already
@@ -122,6 +122,19 @@ def _whole_difference(path: str, original: str, new: str) -> set[str]:
     if lost:  # the original is scoped only when the new text reads a name nothing binds
         lost -= unresolved_names(path, original)
     return lost
+
+
+def _binding_of(path: str, name: str, texts: list[str]) -> tuple[bool, set[str]]:
+    """(whether one of `texts` binds `name` at module level, the names they read as globals): the
+    texts are scoped in order until one binds it (a suspect read after an edit is most often bound
+    in a piece that did not change, near the top: the pieces after it are not scoped for it)."""
+    read: set[str] = set()
+    for text in texts:
+        piece_bound, piece_read = _names_of(path, [text])
+        if name in piece_bound:
+            return True, read | piece_read
+        read |= piece_read
+    return False, read
 
 
 def _names_of(path: str, texts: list[str]) -> tuple[set[str], set[str]]:

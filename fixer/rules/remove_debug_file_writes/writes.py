@@ -10,7 +10,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from fixer.lang.python.nodes import BLOCK_FIELDS, Spans, argument, contains, last_name, string, walk
+from fixer.lang.python.nodes import BLOCK_FIELDS, Spans, argument, contains, last_name, of_type, string, walk
 from fixer.lang.python.effects import Effect, Policy
 from fixer.lang.python.names import Binding, Names
 from fixer.rules.remove_debug_file_writes.paths import HOLE, PATH_TYPES, Evaluator, Matcher
@@ -523,10 +523,8 @@ class Analysis:
             return found
         # In the file's order, a statement after another: the names' index of a huge module is kept
         # for the statements asked about last (see fixer.lang.python.names).
-        # (Within a line, in the walk's order, which picks the call reported.)
-        calls = sorted(((node.lineno, order, node) for order, node in enumerate(walk(self.tree))
-                        if isinstance(node, ast.Call)), key=lambda entry: entry[:2])
-        for _, _, node in calls:
+        # (Within a line, in the walk's order, which picks the call reported: the sort is stable.)
+        for node in sorted(of_type(self.tree, ast.Call), key=lambda call: call.lineno):
             for target in self._path_arguments(node):
                 shown = self._shown(target)
                 if shown in paths and (shown not in found or node.lineno < found[shown].lineno):
