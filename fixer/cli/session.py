@@ -190,7 +190,8 @@ def diff_text(result) -> str:
 
     return patch(
         [
-            (o.result.path, o.decoded.encode(o.result.old).decode("utf-8"), o.new_bytes().decode("utf-8"))
+            (o.result.path, o.decoded.encode(o.result.old).decode("utf-8"), o.new_bytes().decode("utf-8"),
+             o.result.changed_lines())
             for o in result.changed
         ]
     )
