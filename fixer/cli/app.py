@@ -215,7 +215,7 @@ def check(
         from fixer.ui import report
         from fixer.cli.session import finish_report, off_rule_hints, rel_paths, run_rules, source_for, workspace
 
-        ws = with_jobs(workspace(directory, config), jobs, no_cache)
+        ws = with_jobs(workspace(directory, config, paths=paths), jobs, no_cache)
         ws.allow_unchecked = allow_unchecked
         report.set_show_unsure(show_unsure)
         source, rules = source_for(ws, working_tree=True), ws.rules(rule)
@@ -252,7 +252,7 @@ def diff(
         from fixer.cli.session import Failure, diff_text, rel_paths, run_rules, source_for, workspace
         from fixer.core.fileguard import write_output
 
-        ws = with_jobs(workspace(directory, config), jobs, no_cache)
+        ws = with_jobs(workspace(directory, config, paths=paths), jobs, no_cache)
         result = run_rules(source_for(ws, working_tree=True), ws, ws.rules(rule), rel_paths(ws, paths))
         text = diff_text(result)
         if output is not None:
@@ -309,7 +309,7 @@ def apply(
         from fixer.cli.session import Failure, rel_paths, workspace
 
         report.set_show_unsure(show_unsure)
-        ws = with_jobs(workspace(directory, config), jobs, no_cache)
+        ws = with_jobs(workspace(directory, config, paths=paths), jobs, no_cache)
         ws.allow_unchecked = allow_unchecked
         options = applying.ApplyOptions(
             dry_run=dry_run,
