@@ -110,7 +110,8 @@ PathsArg = typer.Argument(None, metavar="PATH", show_default=False,
                           help="Files or folders to check (default: the whole repository).")
 ConfigOpt = typer.Option(None, "--config", "-c", metavar="FILE", show_default=False,
                          help="Config file. Default: the nearest fixer.toml, or pyproject.toml with a "
-                              "[tool.fixer] table, from the directory up to the repository root.")
+                              "[tool.fixer] table, from the directory (with paths: the paths' folder) up to the "
+                              "repository root.")
 RuleOpt = typer.Option(None, "--rule", "-r", metavar="ID", show_default=False,
                        help="Run only this rule (repeat for more); see `fixer rules`.")
 DirOpt = typer.Option(None, "--directory", "-C", metavar="DIR", show_default=False,
