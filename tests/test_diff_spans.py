@@ -119,6 +119,7 @@ def test_the_spans_cover_every_change_and_nothing_else():
     for name, old, new, changes in cases(11, 120):
         at = new_at = 0
         for start, end, new_start, new_end in changes:
+            assert at <= start <= end and new_at <= new_start <= new_end, name  # sorted, disjoint
             assert old[at:start] == new[new_at:new_start], name
             at, new_at = end, new_end
         assert old[at:] == new[new_at:], name
@@ -223,3 +224,24 @@ def applies(folder: Path, patches: list[tuple[str, str, str, str]]) -> None:
     assert applied.returncode == 0, applied.stdout + applied.stderr
     for name, _, new, _ in patches:
         assert (folder / f"{name}.txt").read_bytes() == new.encode(), name
+
+
+def test_the_engine_s_changes_give_difflibs_diff_on_the_fixtures():
+    """The regions fix_text keeps (FileResult.changes) on real fixes of the fixture projects, each
+    with its own config."""
+    from fixer.core.config import load
+    from fixer.core.engine import fix_text
+
+    fixed_files = 0
+    for project in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+        rules = load(project).rules()
+        for source in sorted(p for p in project.rglob("*") if p.suffix in (".py", ".ex", ".exs")):
+            path = source.relative_to(project).as_posix()
+            result = fix_text(path, source.read_text(), rules)
+            if not result.changed:
+                continue
+            fixed_files += 1
+            assert result.changes, path
+            ours = file_diff(path, result.old, result.new, changed=result.changed_lines())
+            assert ours == reference(path, result.old, result.new), path
+    assert fixed_files >= 3
