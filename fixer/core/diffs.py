@@ -144,17 +144,6 @@ def _fits(old_lines: list[str], new_lines: list[str], changed: LineChanges) -> b
     return old_lines[old_at:] == new_lines[new_at:]
 
 
-def _joined(changed: LineChanges) -> LineChanges:
-    """Ranges with no line between them as one (difflib never puts two changes side by side)."""
-    joined: LineChanges = []
-    for first, end, new_first, new_end in changed:
-        if joined and (first == joined[-1][1] or new_first == joined[-1][3]):
-            joined[-1] = (joined[-1][0], end, joined[-1][2], new_end)
-        else:
-            joined.append((first, end, new_first, new_end))
-    return joined
-
-
 # Lines of unchanged text matched with each changed range, and the gap up to which two ranges are matched
 # as one: difflib matches a range within the longest unchanged runs around it, so its choice between
 # equally good alignments (which of two alike lines goes) depends on them; with these margins it is
@@ -163,7 +152,8 @@ MARGIN = 16
 
 
 def _windows(changed: LineChanges, old_count: int, new_count: int) -> LineChanges:
-    """The ranges, joined when close, each widened by up to MARGIN unchanged lines on both sides."""
+    """The ranges, joined when close (difflib never puts two changes side by side), each widened by
+    up to MARGIN unchanged lines on both sides."""
     windows: LineChanges = []
     for first, end, new_first, new_end in changed:
         if windows and first - windows[-1][1] <= 2 * MARGIN:
@@ -190,7 +180,7 @@ def _opcodes_in(old_lines: list[str], new_lines: list[str], changed: LineChanges
         opcodes.append((tag, i1, i2, j1, j2))
 
     at = new_at = 0
-    for first, end, new_first, new_end in _windows(_joined(changed), len(old_lines), len(new_lines)):
+    for first, end, new_first, new_end in _windows(changed, len(old_lines), len(new_lines)):
         add("equal", at, first, new_at, new_first)
         matcher = difflib.SequenceMatcher(None, old_lines[first:end], new_lines[new_first:new_end])
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
