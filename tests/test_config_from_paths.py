@@ -123,3 +123,12 @@ def test_the_fast_lane_never_serves_a_run_with_paths(tmp_path):
         assert run.returncode == directory.returncode == 1
         assert "fixer fastlane: not a plain check" in run.stderr
         assert findings(run.stdout, "../svc/") == findings(directory.stdout)
+
+
+def test_a_symlink_to_another_repository_is_not_followed_to_its_config(tmp_path):
+    repo = service(tmp_path / "svc")
+    other = service(tmp_path / "other", config="")
+    (repo / "linked").symlink_to(other / "worker", target_is_directory=True)
+    result = run_cli("check", "linked", cwd=repo)
+    assert result.exit_code == 2
+    assert "svc_debug.log" in (other / "worker" / "handler.py").read_text()

@@ -62,13 +62,16 @@ def _folders_of(start: Path, paths: List[Path]) -> dict[Path, str]:
     nearest existing one for a path that does not exist), and the path as given, for messages."""
     folders: dict[Path, str] = {}
     for path in paths:
-        folder = Path(os.path.abspath(start / path))
-        while not folder.is_dir() and folder.parent != folder:
-            folder = folder.parent
-        try:
-            folders.setdefault(folder.resolve(), str(path))
+        full = Path(os.path.abspath(start / path))
+        try:  # as rel_paths: symlinked folders resolve, the named file or folder itself does not
+            folder = full.parent.resolve() / full.name
         except (OSError, RuntimeError):  # a symlink loop: rel_paths says so
             continue
+        if folder.is_symlink() or not folder.is_dir():
+            folder = folder.parent
+        while not folder.is_dir() and folder.parent != folder:
+            folder = folder.parent
+        folders.setdefault(folder, str(path))
     return folders
 
 
