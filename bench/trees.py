@@ -448,9 +448,9 @@ def python_many_fixes(path: Path, fixes: int) -> None:
     path.write_text("".join(parts))
 
 
-def huge_file(path: Path, megabytes: int, language: str) -> None:
+def huge_file(path: Path, megabytes: int, language: str, every: int = 500) -> None:
     """A file of about `megabytes` MB: generated modules one after another, with debug code planted
-    in one function out of 500."""
+    in one function out of `every`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w") as out:
         written, n = 0, 0
@@ -459,11 +459,11 @@ def huge_file(path: Path, megabytes: int, language: str) -> None:
                 chunk = PY_MODULE.format(n=n)
                 if n:  # one header (a __future__ import must come first), then module bodies
                     chunk = chunk.split("logger = logging.getLogger(__name__)\n", 1)[1]
-                if n % 500 == 0:
+                if n % every == 0:
                     chunk = chunk.replace("    problems = []\n", "    problems = []\n" + _debug_block(4, n), 1)
             else:
                 chunk = EX_MODULES[n % len(EX_MODULES)].format(n=n)
-                if n % 500 == 0:
+                if n % every == 0:
                     old, new = EX_DEBUG[n % len(EX_MODULES)]
                     chunk = chunk.replace(old, new, 1)
             out.write(chunk)

@@ -110,7 +110,8 @@ PathsArg = typer.Argument(None, metavar="PATH", show_default=False,
                           help="Files or folders to check (default: the whole repository).")
 ConfigOpt = typer.Option(None, "--config", "-c", metavar="FILE", show_default=False,
                          help="Config file. Default: the nearest fixer.toml, or pyproject.toml with a "
-                              "[tool.fixer] table, from the directory up to the repository root.")
+                              "[tool.fixer] table, from the directory (with paths: the paths' folder) up to the "
+                              "repository root.")
 RuleOpt = typer.Option(None, "--rule", "-r", metavar="ID", show_default=False,
                        help="Run only this rule (repeat for more); see `fixer rules`.")
 DirOpt = typer.Option(None, "--directory", "-C", metavar="DIR", show_default=False,
@@ -215,7 +216,7 @@ def check(
         from fixer.ui import report
         from fixer.cli.session import finish_report, off_rule_hints, rel_paths, run_rules, source_for, workspace
 
-        ws = with_jobs(workspace(directory, config), jobs, no_cache)
+        ws = with_jobs(workspace(directory, config, paths=paths), jobs, no_cache)
         ws.allow_unchecked = allow_unchecked
         report.set_show_unsure(show_unsure)
         source, rules = source_for(ws, working_tree=True), ws.rules(rule)
@@ -252,7 +253,7 @@ def diff(
         from fixer.cli.session import Failure, diff_text, rel_paths, run_rules, source_for, workspace
         from fixer.core.fileguard import write_output
 
-        ws = with_jobs(workspace(directory, config), jobs, no_cache)
+        ws = with_jobs(workspace(directory, config, paths=paths), jobs, no_cache)
         result = run_rules(source_for(ws, working_tree=True), ws, ws.rules(rule), rel_paths(ws, paths))
         text = diff_text(result)
         if output is not None:
@@ -309,7 +310,7 @@ def apply(
         from fixer.cli.session import Failure, rel_paths, workspace
 
         report.set_show_unsure(show_unsure)
-        ws = with_jobs(workspace(directory, config), jobs, no_cache)
+        ws = with_jobs(workspace(directory, config, paths=paths), jobs, no_cache)
         ws.allow_unchecked = allow_unchecked
         options = applying.ApplyOptions(
             dry_run=dry_run,

@@ -152,7 +152,8 @@ def choose_interactively(result: Run) -> tuple[Run, bool]:
     for position, outcome in enumerate(result.outcomes):
         if not outcome.result.changed:
             continue
-        report.print_diff(file_diff(outcome.result.path, outcome.result.old, outcome.result.new))
+        report.print_diff(file_diff(outcome.result.path, outcome.result.old, outcome.result.new,
+                                    changed=outcome.result.changed_lines()))
         answer = ""
         while answer not in ("a", "s", "q"):
             answer = input(f"{outcome.result.path}: [a]pply, [s]kip, [q]uit? ").strip().lower()[:1]
@@ -167,5 +168,5 @@ def choose_interactively(result: Run) -> tuple[Run, bool]:
 
 def _discard(outcome) -> None:
     outcome.result.new = outcome.result.old
-    outcome.result.stages = []
+    outcome.result.stages, outcome.result.changes = [], []
     outcome.result.findings = [f for f in outcome.result.findings if not f.fixed]

@@ -32,22 +32,96 @@ class Workspace:
         return self.config.rules(self.only)
 
 
-def workspace(directory: Optional[Path], config_path: Optional[Path], with_config: bool = True) -> Workspace:
+def workspace(directory: Optional[Path], config_path: Optional[Path], with_config: bool = True,
+              paths: Optional[List[Path]] = None) -> Workspace:
     """Where fixer runs: the start folder, its repository (if any) and root, and the config (with
-    `with_config` False, the defaults: `fixer clean` works even when the config is broken)."""
+    `with_config` False, the defaults: `fixer clean` works even when the config is broken).
+
+    With `paths` (`fixer check PATH...`), the repository and the config are those of where the paths
+    are, as `fixer -C <the path's folder>` would find them, wherever fixer is started: all the paths
+    must lie in one repository and under one config (else one line, exit 2: run fixer once for each)."""
     start = (directory or Path.cwd()).resolve()
     if not start.is_dir():
         raise Failure(f"{directory or start}: not a directory")
-    repo = None
-    if _may_be_in_repo(start):  # else GitPython (~0.1 s to import) would find no repository either
-        from fixer.git.branches import maybe_repo
-
-        repo = maybe_repo(start)
+    folders = _folders_of(start, paths) if paths else {}
+    repo = _repository_of(start, folders)
     root = Path(repo.working_tree_dir).resolve() if repo is not None and repo.working_tree_dir else start
     if config_path is not None and not config_path.is_absolute():
         config_path = start / config_path
     report.set_paths_from(root, start)
-    return Workspace(root, repo, load(root, config_path, start) if with_config else Config(), start)
+    if not with_config:
+        return Workspace(root, repo, Config(), start)
+    near = start
+    if folders and config_path is None:
+        near = _config_folder(root, folders) or start
+    return Workspace(root, repo, load(root, config_path, near), start)
+
+
+def _folders_of(start: Path, paths: List[Path]) -> dict[Path, str]:
+    """The folder each given path's config and repository are looked for from (a file's folder; the
+    nearest existing one for a path that does not exist), and the path as given, for messages."""
+    folders: dict[Path, str] = {}
+    for path in paths:
+        full = Path(os.path.abspath(start / path))
+        try:  # as rel_paths: symlinked folders resolve, the named file or folder itself does not
+            folder = full.parent.resolve() / full.name
+        except (OSError, RuntimeError):  # a symlink loop: rel_paths says so
+            continue
+        if folder.is_symlink() or not folder.is_dir():
+            folder = folder.parent
+        while not folder.is_dir() and folder.parent != folder:
+            folder = folder.parent
+        folders.setdefault(folder, str(path))
+    return folders
+
+
+def _repository_of(start: Path, folders: dict[Path, str]):
+    """The repository of the given paths' folders (all the same one), else of the start folder."""
+    if not folders:
+        tops = {start if _may_be_in_repo(start) else None: str(start)}
+    else:
+        tops = {}
+        for folder, shown in folders.items():
+            tops.setdefault(_git_top(folder), shown)  # GitPython is asked once a repository, not once a path
+    found: dict[str, tuple[object, str]] = {}
+    for top, shown in tops.items():
+        repo = None
+        if top is not None:  # else GitPython (~0.1 s to import) would find no repository either
+            from fixer.git.branches import maybe_repo
+
+            repo = maybe_repo(top)
+        where = str(Path(repo.working_tree_dir).resolve()) if repo is not None and repo.working_tree_dir else ""
+        found.setdefault(where, (repo, shown))
+    if len(found) > 1:
+        named = [f"{shown} ({where or 'in no repository'})" for where, (_, shown) in found.items()]
+        raise Failure(f"{', '.join(named)}: the paths are in different repositories; run fixer once for each")
+    return next(iter(found.values()))[0]
+
+
+def _config_folder(root: Path, folders: dict[Path, str]) -> Path | None:
+    """Where the config of the given paths is looked for: their folder's nearest config, the same
+    for all of them (else one line, exit 2). Folders outside the root are left to rel_paths."""
+    from fixer.core.config import find_config_file
+
+    configs: dict[Path | None, tuple[Path, str]] = {}
+    for folder, shown in folders.items():
+        if folder.is_relative_to(root):
+            configs.setdefault(find_config_file(folder, root), (folder, shown))
+    if len(configs) > 1:
+        named = [f"{shown} ({config.relative_to(root).as_posix() if config else 'no config'})"
+                 for config, (_, shown) in configs.items()]
+        raise Failure(f"{', '.join(named)}: the paths have different configs; run fixer once for each config "
+                      "(or name one with -c FILE)")
+    return next(iter(configs.values()))[0] if configs else None
+
+
+def _git_top(folder: Path) -> Path | None:
+    """The nearest folder from `folder` up holding a `.git` entry (a git directory itself: `folder`),
+    where GitPython's search would start finding; None when it would find no repository."""
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate / ".git"):
+            return candidate
+    return folder if _may_be_in_repo(folder) else None
 
 
 def _may_be_in_repo(start: Path) -> bool:
@@ -190,7 +264,8 @@ def diff_text(result) -> str:
 
     return patch(
         [
-            (o.result.path, o.decoded.encode(o.result.old).decode("utf-8"), o.new_bytes().decode("utf-8"))
+            (o.result.path, o.decoded.encode(o.result.old).decode("utf-8"), o.new_bytes().decode("utf-8"),
+             o.result.changed_lines())
             for o in result.changed
         ]
     )

@@ -110,7 +110,8 @@ class RunCache:
     - "facts": rule id -> this file's facts for that rule (LAZY for a lazy rule), packed (or None),
       "digests": rule id -> a digest of them;
     - "verdict" (only once the file was checked): None when no rule wanted it or the rules found
-      nothing, else (new text or None when unchanged, [(rule id, text or None)], findings);
+      nothing, else (new text or None when unchanged, [(rule id, text or None)], findings, the
+      changed regions: FileResult.changes);
     - "deps": [(rule id, word or None, digest)]: the other files' facts the verdict read.
 
     The last run over the same files with the same rules also leaves one record of every entry

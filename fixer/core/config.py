@@ -1,5 +1,6 @@
 """Configuration: `fixer.toml`, or `[tool.fixer]` in `pyproject.toml`, the nearest one from the
-directory fixer runs in up to the repository root.
+directory fixer runs in (with paths given: the paths' folder, see fixer.cli.session.workspace) up to
+the repository root.
 
 ```toml
 # fixer.toml                               # pyproject.toml

@@ -120,6 +120,7 @@ def _fix(path: str, text: str, wanted: list[Rule], context: dict[str, Any], bloc
             return result
         if not problems:
             result.new, result.stages, result.findings = attempt.current, attempt.stages, attempt.findings
+            result.changes = attempt.trail.changes()
             return result
         progress = [blocks.add(start, end, reason) for start, end, reason in problems]
         if not any(progress):

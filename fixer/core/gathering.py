@@ -222,5 +222,5 @@ class Gathering:
         else:
             new = result.new if result.changed else None
             stages = [(rule, None if stage == result.new else stage) for rule, stage in result.stages]
-            verdict = (new, stages, result.findings)
+            verdict = (new, stages, result.findings, result.changes)
         self.memo.put(path, {**entry, "verdict": verdict, "deps": self.deps(wanting, result.reads)})

@@ -50,10 +50,21 @@ class FileResult:
     errors: list[str] = field(default_factory=list)
     # (rule id, word) of the facts from other files the rules read (see `reading`); word None: all of them
     reads: set[tuple[str, str | None]] = field(default_factory=set)
+    # (original start, end, new start, end) of the regions that may differ, sorted and disjoint (see
+    # settle.Trail.changes): the diff looks only there. None: not known (the diff compares the texts).
+    changes: list[tuple[int, int, int, int]] | None = None
 
     @property
     def changed(self) -> bool:
         return self.new != self.old
+
+    def changed_lines(self):
+        """The line ranges of `changes`, for `diffs.file_diff` (None when not known)."""
+        if self.changes is None:
+            return None
+        from fixer.core.diffs import changed_lines
+
+        return changed_lines(self.old, self.new, self.changes)
 
     def fixes(self, rule: str | None = None) -> int:
         return sum(1 for f in self.findings if f.fixed and (rule is None or f.rule == rule))

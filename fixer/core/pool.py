@@ -301,12 +301,12 @@ def _fix_task(task):
     decoded = fixed.decoded
     new = None if result.new == result.old else result.new
     stages = [(rule, None if stage == result.new else stage) for rule, stage in result.stages]
-    return index, (new, stages, result.findings, result.errors, result.reads, fixed.noted, decoded)
+    return index, (new, stages, result.findings, result.errors, result.reads, fixed.noted, decoded, result.changes)
 
 
 def _unpack(path: str, item: Item, packed) -> Fixed:
-    new, stages, findings, errors, reads, noted, decoded = packed
+    new, stages, findings, errors, reads, noted, decoded, changes = packed
     text = decoded.text if decoded is not None else ("" if isinstance(item, Unread) else item)
     new = text if new is None else new
     stages = [(rule, new if stage is None else stage) for rule, stage in stages]
-    return Fixed(FileResult(path, text, new, stages, findings, errors, reads), decoded, noted)
+    return Fixed(FileResult(path, text, new, stages, findings, errors, reads, changes), decoded, noted)

@@ -274,7 +274,7 @@ def _from_summary(source, config: Config, rules: list[Rule], memo: RunCache, sum
         if verdict is None:
             outcome.outcomes.append(FileOutcome(FileResult(path, "", "")))
             continue
-        new, stages, findings = verdict
+        new, stages, findings, changes = verdict
         if new is None or not texts:
             kept_new = "" if new is None else new
             result = FileResult(path, "", kept_new, _stages(stages, kept_new), list(findings))
@@ -284,7 +284,7 @@ def _from_summary(source, config: Config, rules: list[Rule], memo: RunCache, sum
         if scanned.decoded is None or scanned.key != memo.keys.get(path):
             return None
         outcome.outcomes.append(FileOutcome(FileResult(path, scanned.decoded.text, new, _stages(stages, new),
-                                                       list(findings)), scanned.decoded))
+                                                       list(findings), changes=changes), scanned.decoded))
     if progress:
         for path in paths:
             progress(path)
@@ -300,10 +300,10 @@ def _from_entry(source, scan: Scan, gathering: Gathering, path: str, entry: dict
     if fresh and verdict is None:
         return FileOutcome(FileResult(path, "", ""))
     if fresh and verdict[0] is None:
-        new, stages, findings = verdict
+        new, stages, findings, changes = verdict
         return FileOutcome(FileResult(path, "", "", _stages(stages, ""), list(findings)))
     if fresh and not texts:  # only counted: the fix is known, its diff is not shown
-        new, stages, findings = verdict
+        new, stages, findings, changes = verdict
         return FileOutcome(FileResult(path, "", new, _stages(stages, new), list(findings)))
     if decoded is None:
         scanned = scan(path, keep_text=True)  # the old text is needed: for the diff, and the writer's fingerprint
@@ -315,8 +315,9 @@ def _from_entry(source, scan: Scan, gathering: Gathering, path: str, entry: dict
         decoded = scanned.decoded
     if not fresh:
         return decoded
-    new, stages, findings = verdict
-    return FileOutcome(FileResult(path, decoded.text, new, _stages(stages, new), list(findings)), decoded)
+    new, stages, findings, changes = verdict
+    return FileOutcome(FileResult(path, decoded.text, new, _stages(stages, new), list(findings), changes=changes),
+                       decoded)
 
 
 def _stages(stages, new: str) -> list[tuple[str, str]]:

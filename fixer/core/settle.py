@@ -53,6 +53,37 @@ class Trail:
             start, end = step.back(start, end)
         return start, end
 
+    def changes(self) -> list[tuple[int, int, int, int]]:
+        """(original start, end, final start, end) of each region the passes replaced, sorted and
+        disjoint: outside them the final text is the original one (what a diff needs to look at)."""
+        regions: list[tuple[int, int, int, int]] = []
+        for step in self.steps:
+            regions = _then(regions, step)
+        return regions
+
+
+def _then(regions: list[tuple[int, int, int, int]], step: Step) -> list[tuple[int, int, int, int]]:
+    """`regions` (original -> the step's input) followed by the step: original -> its output.
+
+    The regions' output ranges and the step's spans are both ranges of the step's input: those that
+    overlap or touch become one region, whose ends map back to the original and on to the output by
+    the length changes of the regions and spans before them."""
+    items = sorted([(c0, c1, (c1 - c0) - (o1 - o0), 0) for o0, o1, c0, c1 in regions]
+                   + [(a, b, 0, (y - x) - (b - a)) for a, b, x, y in
+                      zip(step.starts, step.ends, step.out_starts, step.out_ends)])
+    joined: list[tuple[int, int, int, int]] = []
+    back = on = 0  # input minus original, output minus input, before the item at hand
+    at = 0
+    while at < len(items):
+        start, end, grew_back, grew_on = items[at]
+        first_back, first_on = back, on
+        back, on, at = back + grew_back, on + grew_on, at + 1
+        while at < len(items) and items[at][0] <= end:
+            end = max(end, items[at][1])
+            back, on, at = back + items[at][2], on + items[at][3], at + 1
+        joined.append((start - first_back, end - back, start + first_on, end + on))
+    return joined
+
 
 @dataclass
 class Blocks:

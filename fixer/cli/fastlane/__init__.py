@@ -28,7 +28,8 @@ same key print the same bytes and exit with the same code:
   skip-worktree flag, a file reached through a symlinked folder, more than MAX_READ files to read;
 - every config file the run could read: fixer.toml and pyproject.toml in each folder from the start
   folder up to the repository's root (present or not, whether git tracks or ignores them), and the
-  `-c FILE` given.
+  `-c FILE` given. (A run given paths finds its repository and config from the paths' folders
+  instead: `parse` never lets one through.)
 
 git runs only through fixer.git.command, with its settings: no hook, fsmonitor, filter or textconv the
 repository configures ever runs. A run is recorded only when it exits 0 or 1 (an error may be
