@@ -1,7 +1,7 @@
 """`fixer check PATH` reads the config of where PATH is, not of the folder fixer was started in: from
 outside the repository (or from inside another one) it finds the same rules and options as
-`fixer -C PATH check`. Paths in different repositories, or under different configs, are one line and
-exit 2. The same holds for `diff` and `apply`; the fast lane never serves a run with paths."""
+`fixer -C PATH check`. Paths in different repositories are one line and exit 2; paths under
+different configs take the one above them all. The same holds for `diff` and `apply`; the fast lane never serves a run with paths."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -91,15 +91,21 @@ def test_paths_under_a_sub_folder_config_use_it(tmp_path):
     assert "remove-debugger-calls" not in by_path.stdout
 
 
-def test_paths_under_different_configs_are_an_error(tmp_path):
+def test_paths_under_different_configs_take_the_config_above_them_all(tmp_path):
+    """A pre-commit hook passes files from several folders: their common folder's config is the one
+    (as black does), never an error; the sub-folder's config counts when only its files are given."""
     repo = service(tmp_path / "svc", config="")
     (repo / "worker" / "fixer.toml").write_text(CONFIG)
     (repo / "tools").mkdir()
-    (repo / "tools" / "run.py").write_text("print('x')\n")
-    result = run_cli("check", "worker/handler.py", "tools/run.py", cwd=repo)
-    assert result.exit_code == 2
-    assert "different configs" in result.stderr and "worker/fixer.toml" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    (repo / "tools" / "run.py").write_text("def main():\n    breakpoint()\n    return 0\n")
+    both = run_cli("check", "../worker/handler.py", "run.py", cwd=repo / "tools")
+    whole = run_cli("check", cwd=repo)
+    assert both.exit_code == whole.exit_code == 1
+    shown_from_tools = [line.replace("tools/", "").replace("worker/", "../worker/") for line in findings(whole.stdout)]
+    assert findings(both.stdout) == sorted(shown_from_tools)
+    assert "../worker/handler.py:5:5: [remove-debugger-calls]" in both.stdout  # the root's (empty) config
+    alone = run_cli("check", "worker/handler.py", cwd=repo)
+    assert alone.exit_code == 1 and "remove-debugger-calls" not in alone.stdout  # worker/fixer.toml
 
 
 def test_paths_in_different_repositories_are_an_error(tmp_path):

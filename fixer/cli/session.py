@@ -39,7 +39,8 @@ def workspace(directory: Optional[Path], config_path: Optional[Path], with_confi
 
     With `paths` (`fixer check PATH...`), the repository and the config are those of where the paths
     are, as `fixer -C <the path's folder>` would find them, wherever fixer is started: all the paths
-    must lie in one repository and under one config (else one line, exit 2: run fixer once for each)."""
+    must lie in one repository (else one line, exit 2: run fixer once for each); the config is the
+    nearest one above the folder they all lie in."""
     start = (directory or Path.cwd()).resolve()
     if not start.is_dir():
         raise Failure(f"{directory or start}: not a directory")
@@ -99,20 +100,12 @@ def _repository_of(start: Path, folders: dict[Path, str]):
 
 
 def _config_folder(root: Path, folders: dict[Path, str]) -> Path | None:
-    """Where the config of the given paths is looked for: their folder's nearest config, the same
-    for all of them (else one line, exit 2). Folders outside the root are left to rel_paths."""
-    from fixer.core.config import find_config_file
-
-    configs: dict[Path | None, tuple[Path, str]] = {}
-    for folder, shown in folders.items():
-        if folder.is_relative_to(root):
-            configs.setdefault(find_config_file(folder, root), (folder, shown))
-    if len(configs) > 1:
-        named = [f"{shown} ({config.relative_to(root).as_posix() if config else 'no config'})"
-                 for config, (_, shown) in configs.items()]
-        raise Failure(f"{', '.join(named)}: the paths have different configs; run fixer once for each config "
-                      "(or name one with -c FILE)")
-    return next(iter(configs.values()))[0] if configs else None
+    """Where the config of the given paths is looked for: the folder they all lie in (as black finds
+    its project from the common base of the files given), so a pre-commit hook passing files from
+    several folders keeps one config, the one above them all. Folders outside the root are left to
+    rel_paths."""
+    inside = [folder for folder in folders if folder.is_relative_to(root)]
+    return Path(os.path.commonpath(inside)) if inside else None
 
 
 def _git_top(folder: Path) -> Path | None:
