@@ -116,10 +116,14 @@ def scan_all(paths: list[str], scan: Callable[..., Any], jobs: int) -> Iterator[
         for path in paths:
             yield path, scan(path)
         return
+    # The parent scans the first file itself, so that what a scan loads on first use (the rules'
+    # anchors and their RE2 set, the modules the rules' gathering imports) is loaded once and
+    # inherited by the workers, not loaded again in each of them.
+    yield paths[0], scan(paths[0])
     _state.update(scan=scan, paths=paths)
     try:
-        chunk = scan_chunk(len(paths), jobs)
-        ranges = [(start, min(start + chunk, len(paths))) for start in range(0, len(paths), chunk)]
+        chunk = scan_chunk(len(paths) - 1, jobs)
+        ranges = [(start, min(start + chunk, len(paths))) for start in range(1, len(paths), chunk)]
         for start, scanned in _pooled(jobs, _scan_task, ranges, forking=True):
             yield from zip(paths[start:start + len(scanned)], scanned)
     finally:
