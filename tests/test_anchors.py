@@ -164,3 +164,15 @@ def test_one_re2_set_pass_answers_for_every_anchor_of_a_text():
     assert not first.search(text) and second.search(text)
     assert PRESEARCH._text is text  # the second anchor read the set's answer for this very text
     assert first.slot != second.slot and {first.slot, second.slot} <= set(range(len(PRESEARCH.patterns)))
+
+
+def test_past_the_set_s_size_an_anchor_searches_on_its_own(monkeypatch):
+    """A process that makes anchors of ever new patterns does not grow the shared set for ever:
+    past PRESEARCH_MAX patterns, an anchor runs its own RE2 pre-search, with the same answers."""
+    from fixer.core import anchors
+
+    monkeypatch.setattr(anchors, "PRESEARCH_MAX", len(anchors.PRESEARCH.patterns))
+    alone = Anchor(r"\bsettle_ledger_\d+\s*\(")
+    assert alone.slot == -1 and alone.quick is not None
+    assert alone.search("x = 1\nsettle_ledger_42 (entry)\n")
+    assert not alone.search("x = 1\nresettle_ledger_42(entry)\n")

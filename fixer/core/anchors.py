@@ -49,7 +49,7 @@ class Anchor:
         self.asserted = bool(self.lead) and not pattern.startswith(re.escape(self.lead[0]))
 
     def search(self, text: str) -> bool:
-        if self.quick is not None and text.isascii() and not PRESEARCH.matches(text, self.slot):
+        if self.quick is not None and text.isascii() and not PRESEARCH.matches(text, self.slot, self.quick):
             return False
         if self.linear:  # RE2 skips ahead to its literal prefix itself
             return (not self.literal or self.literal in text) and self.regex.search(text) is not None
@@ -78,7 +78,7 @@ class Anchors:
         self.anchors = [Anchor(p, linear, quick=self.quick is None) for p in patterns]
 
     def search(self, text: str) -> bool:
-        if self.quick is not None and text.isascii() and not PRESEARCH.matches(text, self.slot):
+        if self.quick is not None and text.isascii() and not PRESEARCH.matches(text, self.slot, self.quick):
             return False  # one RE2 pass for all the anchors: none of them can match
         return any(anchor.search(text) for anchor in self.anchors)
 
@@ -109,16 +109,21 @@ class _PreSearch:
         self._hits: frozenset[int] | tuple = ()
 
     def add(self, pattern: str) -> int:
-        """The slot of an RE2 pattern (the same pattern shares its slot)."""
+        """The slot of an RE2 pattern (the same pattern shares its slot); -1 once the set is full (a
+        process that makes anchors of ever new patterns: those search on their own)."""
         slot = self.slots.get(pattern)
+        if slot is None and len(self.patterns) >= PRESEARCH_MAX:
+            return -1
         if slot is None:
             slot = self.slots[pattern] = len(self.patterns)
             self.patterns.append(pattern)
             self._set, self._text = None, None
         return slot
 
-    def matches(self, text: str, slot: int) -> bool:
-        """Does the pattern in `slot` match somewhere in `text` (an ASCII text)?"""
+    def matches(self, text: str, slot: int, regex) -> bool:
+        """Does the pattern in `slot` (compiled alone: `regex`) match somewhere in `text`, an ASCII text?"""
+        if slot < 0:
+            return regex.search(text.encode("ascii")) is not None
         if text is not self._text:
             self._hits = self._match(text.encode("ascii"))  # (RE2 reads bytes: a str would be measured first)
             self._text = text
@@ -147,6 +152,7 @@ class _PreSearch:
         self._set = group
 
 
+PRESEARCH_MAX = 256  # patterns in the set: the rules' anchors and the gathering's searches are a few dozen
 PRESEARCH = _PreSearch()
 
 ZERO_WIDTH = ("AT", "ASSERT", "ASSERT_NOT")
