@@ -136,3 +136,43 @@ def test_each_ascii_character_is_read_by_re2_as_python_reads_it(pattern):
         text = chr(code)
         if re.search(pattern, text):
             assert quick.search(text.encode()) is not None, (pattern, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=12), min_size=1, max_size=4))
+def test_anchors_sharing_one_re2_pass_each_answer_as_their_regex(texts):
+    """Every anchor's pre-search is one pattern of one RE2 set, matched once per text: each anchor
+    searched in turn on the same text (and an anchor made after the text was matched, which builds
+    the set again) still answers as its own regex."""
+    from fixer.core.anchors import PRESEARCH
+
+    texts = ["".join(pieces) for pieces in texts]
+    anchors = [Anchor(pattern) for pattern in PATTERNS[:6]]
+    for text in texts:
+        for anchor, pattern in zip(anchors, PATTERNS):
+            assert anchor.search(text) == bool(re.search(pattern, text)), (pattern, text)
+        late = Anchor(PATTERNS[len(texts) + 5])
+        assert late.search(text) == bool(re.search(PATTERNS[len(texts) + 5], text))
+        assert late.slot in range(len(PRESEARCH.patterns)) or late.quick is None
+
+
+def test_one_re2_set_pass_answers_for_every_anchor_of_a_text():
+    from fixer.core.anchors import PRESEARCH
+
+    first, second = Anchor(r"\bprint\s*\("), Anchor(r"\bbreakpoint\s*\(")
+    text = "def f():\n    breakpoint()\n"
+    assert not first.search(text) and second.search(text)
+    assert PRESEARCH._text is text  # the second anchor read the set's answer for this very text
+    assert first.slot != second.slot and {first.slot, second.slot} <= set(range(len(PRESEARCH.patterns)))
+
+
+def test_past_the_set_s_size_an_anchor_searches_on_its_own(monkeypatch):
+    """A process that makes anchors of ever new patterns does not grow the shared set for ever:
+    past PRESEARCH_MAX patterns, an anchor runs its own RE2 pre-search, with the same answers."""
+    from fixer.core import anchors
+
+    monkeypatch.setattr(anchors, "PRESEARCH_MAX", len(anchors.PRESEARCH.patterns))
+    alone = Anchor(r"\bsettle_ledger_\d+\s*\(")
+    assert alone.slot == -1 and alone.quick is not None
+    assert alone.search("x = 1\nsettle_ledger_42 (entry)\n")
+    assert not alone.search("x = 1\nresettle_ledger_42(entry)\n")

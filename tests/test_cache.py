@@ -39,9 +39,9 @@ class Work:
             self.fixed.append(path)
             return real_fix(path, text, rules, context)
 
-        def read(source, path):
+        def read(source, path, **options):
             self.read.append(path)
-            return real_read(source, path)
+            return real_read(source, path, **options)
 
         monkeypatch.setattr(pool, "fix_text", fix_text)
         monkeypatch.setattr(WorkTree, "read", read)

@@ -101,8 +101,8 @@ def _edit_right_after_reading(monkeypatch, name: str, new_text: str):
 
     real_read = WorkTree.read
 
-    def read_then_edit(self, path):
-        data = real_read(self, path)
+    def read_then_edit(self, path, **options):
+        data = real_read(self, path, **options)
         if path == name:
             (self.root / path).write_text(new_text)
         return data

@@ -317,8 +317,8 @@ def test_files_read_by_workers_are_written_in_place_and_an_edit_made_meanwhile_i
     mine = PY_DIRTY.format(n=3) + "# saved by the editor meanwhile\n"
     real_read = WorkTree.read
 
-    def read_then_edit(self, path):
-        data = real_read(self, path)
+    def read_then_edit(self, path, **options):
+        data = real_read(self, path, **options)
         if path == "app/m3.py":
             (self.root / path).write_text(mine)
         return data

@@ -14,6 +14,10 @@ pattern that matches wherever the anchor can (`superset`: the anchor with its lo
 `$` dropped, and its classes spelled out for ASCII as Python reads them). RE2 runs a DFA over the
 text at memory speed whatever the pattern starts with, so the 19 of 20 files without a target are
 ruled out in one pass; a text it matches still gets the exact answer from the pattern itself.
+
+Every pre-search of the process (each rule's anchors, and the other anchors searched in every file,
+such as remove-debug-prints' purpose search) runs in that one pass: they are the patterns of one RE2
+set (`PRESEARCH`), matched once per text, each anchor reading its own answer from the set's.
 """
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ class Anchor:
         self.lead, self.literal = required_literals(pattern)  # parsing never backtracks: only matching can
         self.linear = linear
         self.quick = quick_filter([pattern]) if quick and not linear else None
+        self.slot = PRESEARCH.add(self.quick.pattern) if self.quick is not None else -1
         if linear:  # built from the config (a glob): RE2, whose time is linear (fixer.core.userregex)
             from fixer.core.userregex import compile_linear
 
@@ -44,8 +49,8 @@ class Anchor:
         self.asserted = bool(self.lead) and not pattern.startswith(re.escape(self.lead[0]))
 
     def search(self, text: str) -> bool:
-        if self.quick is not None and text.isascii() and self.quick.search(text.encode("ascii")) is None:
-            return False  # (RE2 reads bytes: a str would be measured in characters first)
+        if self.quick is not None and text.isascii() and not PRESEARCH.matches(text, self.slot, self.quick):
+            return False
         if self.linear:  # RE2 skips ahead to its literal prefix itself
             return (not self.literal or self.literal in text) and self.regex.search(text) is not None
         if self.lead and not self.asserted:
@@ -68,11 +73,12 @@ class Anchors:
 
     def __init__(self, patterns: list[str], linear: bool = False):
         self.quick = None if linear or len(patterns) < 2 else quick_filter(patterns)
+        self.slot = PRESEARCH.add(self.quick.pattern) if self.quick is not None else -1
         # (with one pre-search for all, a text that passes it is not pre-searched again per anchor)
         self.anchors = [Anchor(p, linear, quick=self.quick is None) for p in patterns]
 
     def search(self, text: str) -> bool:
-        if self.quick is not None and text.isascii() and self.quick.search(text.encode("ascii")) is None:
+        if self.quick is not None and text.isascii() and not PRESEARCH.matches(text, self.slot, self.quick):
             return False  # one RE2 pass for all the anchors: none of them can match
         return any(anchor.search(text) for anchor in self.anchors)
 
@@ -80,6 +86,74 @@ class Anchors:
     def patterns(self) -> list[str]:
         return [anchor.pattern for anchor in self.anchors]
 
+
+class _PreSearch:
+    """The RE2 pre-searches of every anchor of the process as one RE2 set: an ASCII text is matched
+    once, and each anchor asks whether its own pattern was among those that matched. A rule's anchors,
+    the other rule's and the gathering's searches of the same text (a file being scanned) share that
+    one pass: an RE2 set runs one DFA over the text for all its patterns, about the time of one
+    search. The answer for the last text is kept by the text object itself (held, so its identity
+    cannot be reused); adding a pattern builds the set again.
+
+    An RE2 set has no slower engine to fall back on, so its `Match` reports no error; none is lost:
+    once `Compile()` succeeds (it runs a test search, and fails when the memory budget cannot hold
+    the automaton), the DFA of a set never gives up on a text (it starts its state cache afresh as
+    often as it must: RE2 disables the "too slow, use the NFA" exit for sets)."""
+
+    def __init__(self):
+        self.patterns: list[str] = []
+        self.slots: dict[str, int] = {}
+        self._set = None  # None: to build; False: RE2 could not hold them all (each pattern alone)
+        self._singles: list = []
+        self._text: str | None = None
+        self._hits: frozenset[int] | tuple = ()
+
+    def add(self, pattern: str) -> int:
+        """The slot of an RE2 pattern (the same pattern shares its slot); -1 once the set is full (a
+        process that makes anchors of ever new patterns: those search on their own)."""
+        slot = self.slots.get(pattern)
+        if slot is None and len(self.patterns) >= PRESEARCH_MAX:
+            return -1
+        if slot is None:
+            slot = self.slots[pattern] = len(self.patterns)
+            self.patterns.append(pattern)
+            self._set, self._text = None, None
+        return slot
+
+    def matches(self, text: str, slot: int, regex) -> bool:
+        """Does the pattern in `slot` (compiled alone: `regex`) match somewhere in `text`, an ASCII text?"""
+        if slot < 0:
+            return regex.search(text.encode("ascii")) is not None
+        if text is not self._text:
+            self._hits = self._match(text.encode("ascii"))  # (RE2 reads bytes: a str would be measured first)
+            self._text = text
+        return slot in self._hits
+
+    def _match(self, data: bytes) -> frozenset[int]:
+        if self._set is None:
+            self._build()
+        if self._set is False:
+            return frozenset(slot for slot, regex in enumerate(self._singles) if regex.search(data) is not None)
+        return frozenset(self._set.Match(data) or ())
+
+    def _build(self) -> None:
+        import re2
+
+        from fixer.core.userregex import _options, compile_linear
+
+        group = re2.Set.SearchSet(_options())
+        try:
+            for pattern in self.patterns:
+                group.Add(pattern)
+            group.Compile()
+        except re2.error:  # over RE2's memory budget: one search per pattern, as each compiled alone
+            self._set, self._singles = False, [compile_linear(pattern) for pattern in self.patterns]
+            return
+        self._set = group
+
+
+PRESEARCH_MAX = 256  # patterns in the set: the rules' anchors and the gathering's searches are a few dozen
+PRESEARCH = _PreSearch()
 
 ZERO_WIDTH = ("AT", "ASSERT", "ASSERT_NOT")
 

@@ -383,20 +383,24 @@ class Scan:
         """`keep_text`: keep the text of a file a rule's anchor matches (None: as the scan does)."""
         keep = self.keep_texts if keep_text is None else keep_text
         try:
-            data = self.source.read(path)
+            data = self.source.read(path, fingerprinted=False)
             if data is None:
                 return Scanned()
             decoded = decode(data, self.config.max_file_size)
         except InputError as exc:
             return Scanned(error=str(exc))
         wanted = any(rule.wants(path, decoded.text) for rule in self.rules)
-        # A worker sends back the fingerprint of a file the engine gets (the only ones ever written),
-        # and keeps none: 100,000 of them are about 15 MB.
-        printed = self.source.fingerprints.pop(path, None) if in_worker else None
-        printed = printed if wanted else None
+        # Only a file the engine gets can be written: only its bytes are fingerprinted (for the
+        # writer's check), and a worker sends that back and keeps none (100,000 are about 15 MB).
+        printed, fingerprints = None, getattr(self.source, "fingerprints", None)
+        if fingerprints is not None and (wanted or keep_text is not None):
+            printed = fingerprint(data)
+            if not in_worker:
+                fingerprints[path] = printed
         unread = None
         if wanted and not keep:
-            unread = pool.Unread(printed or self.source.fingerprints[path], len(data))
+            unread = pool.Unread(printed, len(data))
+        printed = printed if in_worker and wanted else None
         return Scanned(True, None, decoded if wanted and keep else None,
                        self.gathering.facts_of(path, decoded.text), printed, blob_id(data) if self.keyed else None,
                        unread)

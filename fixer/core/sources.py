@@ -89,9 +89,10 @@ class WorkTree:
             keys.pop(path, None)
         return keys
 
-    def read(self, path: str) -> bytes | None:
+    def read(self, path: str, fingerprinted: bool = True) -> bytes | None:
         """The file's bytes; None when it is reached through a symlink that stays inside the repo
-        (the link's target is processed under its own name)."""
+        (the link's target is processed under its own name). `fingerprinted=False`: the caller
+        fingerprints the bytes itself if it may write the file (the scan: only files a rule wants)."""
         real = self._direct(path)
         if real is None:
             real = real_path(self.root, path)
@@ -104,7 +105,8 @@ class WorkTree:
             raise InputError("permission denied on read") from None
         except IsADirectoryError:
             return None
-        self.fingerprints[path] = fingerprint(data)
+        if fingerprinted:
+            self.fingerprints[path] = fingerprint(data)
         return data
 
     def mode(self, path: str) -> int:
@@ -162,7 +164,7 @@ class CommitTree:
         """path -> blob id of each plain file of the commit (nothing is read)."""
         return {path: blob.hexsha for path, blob in self._blobs.items() if stat.S_ISREG(blob.mode)}
 
-    def read(self, path: str) -> bytes | None:
+    def read(self, path: str, fingerprinted: bool = True) -> bytes | None:
         blob = self._blobs[path]
         if stat.S_ISLNK(blob.mode):
             target = self._bytes(blob).decode("utf-8", "replace")

@@ -729,14 +729,14 @@ def _doctest_calls(tree: ast.Module) -> dict[str, tuple[str, list[str]]]:
     functions' docstrings -> (where the first such doctest is: "the module docstring", "`Report`'s
     docstring"; the expected output of every example that calls it). Examples marked `+SKIP` are
     never run, so they assert nothing."""
-    import doctest
-
     found: dict[str, tuple[str, list[str]]] = {}
     owners = [tree, *of_type(tree, (ast.ClassDef, *FUNCTIONS))]
     for owner in owners:
         docstring = ast.get_docstring(owner, clean=True)
         if not docstring or ">>>" not in docstring:
             continue
+        import doctest  # only for a docstring with an example: it imports pdb, unittest and argparse
+
         try:
             examples = doctest.DocTestParser().get_examples(docstring)
         except ValueError:

@@ -25,6 +25,9 @@ ENTRIES = {
     "IPython.embed": SHELL, "IPython.terminal.embed.embed": SHELL, "code.interact": SHELL,
     "ptpython.repl.embed": SHELL, "bpython.embed": SHELL,
 }
+# What can follow a dot in an entry's name (`set_trace`, `terminal.embed.embed`...): a string or an
+# attribute that is none of these cannot complete one, whatever it is read on (see `_patches`).
+ENTRY_TAILS = frozenset(entry[dot + 1:] for entry in ENTRIES for dot, char in enumerate(entry) if char == ".")
 # `pdb.Pdb(...).set_trace()`
 DEBUGGER_CLASSES = {"pdb.Pdb", "IPython.core.debugger.Pdb", "ipdb.__main__.Pdb", "bdb.Bdb"}
 TOOLING_BASES = DEBUGGER_CLASSES | {"cmd.Cmd", "code.InteractiveConsole", "code.InteractiveInterpreter"}
@@ -304,7 +307,7 @@ class Debuggers(Analysis):
     def _patches_call(self, node: ast.Call) -> bool:
         """`mock.patch.object(pdb, "set_trace")`, `setattr(pdb, "set_trace", …)`."""
         strings = {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
-        if not strings:
+        if not strings & ENTRY_TAILS:  # (most calls: no name of any argument is worth resolving)
             return False
         owners = {self.module.names.qualified(a) for a in node.args}
         return any(f"{owner}.{text}" in ENTRIES for owner in owners if owner for text in strings)
@@ -312,7 +315,8 @@ class Debuggers(Analysis):
     def _patches_entry(self, node: ast.Assign | ast.AugAssign | ast.AnnAssign) -> bool:
         """`pdb.set_trace = …`."""
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        return any(self.module.names.qualified(t) in ENTRIES for t in targets if isinstance(t, ast.Attribute))
+        return any(self.module.names.qualified(t) in ENTRIES for t in targets
+                   if isinstance(t, ast.Attribute) and t.attr in ENTRY_TAILS)
 
     def _module_tooling(self) -> tuple[int, str] | None:
         """A module-level debugger entry point of the module's own (`def set_trace`, a `Pdb` subclass)."""
