@@ -54,16 +54,12 @@ def _levels(module: ast.Module, numbers: dict[int, int]) -> list[Level]:
     with their line numbers replaced by the shared ints of `numbers`."""
     levels: list[Level] = []
     current: list[ast.AST] = [*module.body, *module.type_ignores]
-    is_node, shared = ast.AST, numbers.setdefault
+    shared = numbers.setdefault
     while current:
         below: list[ast.AST] = []
         append, by_type = below.append, {}
         for node in current:
-            kind = type(node)
-            same = by_type.get(kind)
-            if same is None:
-                same = by_type[kind] = []
-            same.append(node)
+            _visit(node, by_type, append)
             attrs = node.__dict__
             end = attrs.get("end_lineno")
             if end is not None and end > 256:  # CPython shares the ints up to 256 already
@@ -71,15 +67,6 @@ def _levels(module: ast.Module, numbers: dict[int, int]) -> list[Level]:
                 line = attrs["lineno"]
                 if line > 256:
                     attrs["lineno"] = shared(line, line)
-            fields = _CHILD_FIELDS.get(kind)
-            for name in fields if fields is not None else _child_fields(kind):
-                value = getattr(node, name, None)
-                if isinstance(value, list):
-                    for item in value:
-                        if isinstance(item, is_node):
-                            append(item)
-                elif isinstance(value, is_node):
-                    append(value)
         levels.append((current, by_type))
         current = below
     return levels
@@ -173,27 +160,32 @@ def walk(tree: ast.Module) -> list[ast.AST]:
 
 def _walk(tree: ast.AST) -> tuple[list[ast.AST], dict[type, list[ast.AST]]]:
     queue: list[ast.AST] = [tree]
-    append, by_type, is_node = queue.append, {}, ast.AST
+    append, by_type = queue.append, {}
     for node in queue:  # the queue grows while it is read: breadth first
-        kind = type(node)
-        same = by_type.get(kind)
-        if same is None:
-            same = by_type[kind] = []
-        same.append(node)
-        fields = _CHILD_FIELDS.get(kind)
-        for name in fields if fields is not None else _child_fields(kind):
-            value = getattr(node, name, None)
-            if isinstance(value, list):
-                for item in value:
-                    if isinstance(item, is_node):
-                        append(item)
-            elif isinstance(value, is_node):
-                append(value)
+        _visit(node, by_type, append)
     roots = by_type[type(tree)]  # the tree itself is not one of its nodes here (no cycle)
     roots.pop(0)
     if not roots:
         del by_type[type(tree)]
     return queue[1:], by_type
+
+
+def _visit(node: ast.AST, by_type: dict[type, list[ast.AST]], append) -> None:
+    """`node` filed under its class in `by_type`, and its child nodes handed to `append` in field order."""
+    kind = type(node)
+    same = by_type.get(kind)
+    if same is None:
+        same = by_type[kind] = []
+    same.append(node)
+    fields = _CHILD_FIELDS.get(kind)
+    for name in fields if fields is not None else _child_fields(kind):
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, ast.AST):
+                    append(item)
+        elif isinstance(value, ast.AST):
+            append(value)
 
 
 def of_type(tree: ast.Module, kinds: type | tuple[type, ...]) -> list[ast.AST]:
