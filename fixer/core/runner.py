@@ -155,8 +155,9 @@ class _Files:
             if scanned.error is not None:
                 self._done(FileResult(path, "", "", errors=[scanned.error]))
                 continue
+            settled = scanned.read and scanned.decoded is None and scanned.unread is None
             if scanned.read:
-                digests = self.gathering.entry(path, scanned.facts, scanned.key)
+                digests = self.gathering.entry(path, scanned.facts, scanned.key, settled)
                 self.gathering.record(path, scanned.facts, digests)
             if scanned.decoded is not None:
                 self.work.append((path, scanned.decoded.text))
@@ -165,11 +166,9 @@ class _Files:
             elif scanned.unread is not None:
                 self.work.append((path, scanned.unread))
                 self.read_here.add(path)
-            elif scanned.read:
+            elif settled:  # its entry has its verdict already (Gathering.entry)
                 self.settled.append(path)
                 self._done(FileResult(path, "", ""))
-                if memo is not None:
-                    memo.settle(path)
         if memo is not None and self.work:  # files read and hashed (changed, untracked) may have an entry too
             found = {p: e for p, e in memo.fetch([p for p, _ in self.work]).items() if "verdict" in e}
             for path, entry in found.items():
