@@ -30,6 +30,8 @@ def hints(source, ws, rules, files: list[str], result, cache=None) -> list[str]:
             said.append(_hint(rule, running, _what(fixes, review, len(places), more=running is not None)))
         elif running is None and _widens(type(rule), rule.options):
             silent.append(type(rule)(**{**ws.config.options_for(type(rule)), **type(rule).wider_options}))
+    # The trial run's outcomes (one a file) are counted: not held while the wider run reads every file again.
+    del tried
     if silent:  # an off rule that would act in its wider mode (set-log-level on a standing DEBUG level)
         wider = run(source, ws.config, silent, only=wanted, cache=cache, texts=False)
         for rule in silent:

@@ -207,12 +207,6 @@ class RunCache:
         self._new.pop(self._key(path, self.keys[path]), None)
         self._final.pop(path, None)
 
-    def settle(self, path: str) -> None:
-        """The file read this run has no rule that wants it: its verdict is nothing to do."""
-        entry = self.entries.get(path)
-        if entry is not None:
-            self.put(path, {**entry, "verdict": None})
-
     def get_run(self, summary: bytes) -> list | None:
         """What a whole run kept under `summary` showed (see fixer.core.runner), or None."""
         key = digest(b"run\0" + self.prefix + summary)

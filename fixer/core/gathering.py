@@ -54,18 +54,22 @@ class Gathering:
                 facts[rule.id] = (path, text) if rule.lazy_context else rule.gather(path, text)
         return facts
 
-    def entry(self, path: str, facts: dict[str, Any], key: str | None) -> dict[str, bytes] | None:
+    def entry(self, path: str, facts: dict[str, Any], key: str | None, settled: bool = False) -> dict[str, bytes] | None:
         """Start the cache entry of a file read this run (its content key `key`) with its facts
         (pickled apart: a run that fixes nothing never unpickles the repository's facts); the facts'
-        digests, for `record`."""
+        digests, for `record`. `settled`: no rule wants the file, its verdict (nothing) goes in at once
+        (one entry a file, not one made and one replacing it: the parent makes them while forked
+        scanning workers share its pages)."""
         if self.memo is None:
             return None
         digests = {rule_id: self._digest(rule_id, fact) for rule_id, fact in facts.items()}
         if key is not None:
-            self.memo.keys[path] = key
+            if self.memo.keys.get(path) != key:  # git's key is kept: no second copy of 100,000 equal strings
+                self.memo.keys[path] = key
             kept = {rule_id: LAZY if isinstance(fact, tuple) and self._lazy(rule_id) else fact
                     for rule_id, fact in facts.items()}
-            self.memo.put(path, {"facts": pack(kept) if kept else None, "digests": digests})
+            entry = {"facts": pack(kept) if kept else None, "digests": digests}
+            self.memo.put(path, {**entry, "verdict": None} if settled else entry)
         return digests
 
     def record(self, path: str, facts: dict[str, Any], digests: dict[str, bytes] | None = None) -> None:

@@ -257,6 +257,7 @@ def _pooled(jobs: int, task, tasks: list, forking: bool, chunk: int = 1, initarg
     # Objects from before the fork are left out of the workers' garbage collections: a collection
     # that visits them writes to every page they sit on, and each write copies a page into the worker.
     gc.freeze()
+    _trim_heap()
     try:
         with interrupts.held():
             workers = ctx.Pool(jobs, initializer=_start_worker, initargs=initargs)
@@ -274,6 +275,19 @@ def _pooled(jobs: int, task, tasks: list, forking: bool, chunk: int = 1, initarg
             with interrupts.held():
                 workers.join()
         gc.unfreeze()
+
+
+def _trim_heap() -> None:
+    """Give the C heap's free pages back to the system before a fork (glibc's malloc_trim; nothing
+    elsewhere). Memory freed by earlier work (the result cache's bookkeeping, an earlier run's
+    temporaries) leaves free pages inside the heap; inherited resident, the parent's next allocations
+    land in them and copy each page it shares with the workers. Given back, they are fresh pages."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _first_of_each_language(work: list[tuple[str, str]]) -> list[int]:

@@ -93,7 +93,8 @@ def run(source, config: Config, rules: list[Rule], progress: Callable[[str], Non
     read are the same; files read this run are hashed, and their entries written at the end.
 
     `texts=False`: the caller only counts findings (the hints for rules that are off), so a cached
-    verdict with a fix is taken without reading the file for its diff.
+    verdict with a fix is taken without reading the file for its diff, and a file with nothing to
+    show (no fix, finding or error) has no outcome in the run.
 
     Memory stays proportional to the files with something to show, not to the repository: a file no
     rule wants, or one the rules leave as it was with nothing to report, keeps its path and no text.
@@ -140,7 +141,10 @@ class _Files:
         self.texts = True  # False: verdicts are only counted, a cached fix needs no old text
 
     def _done(self, result: FileResult, decoded: Decoded | None = None) -> None:
-        self.outcome.outcomes.append(FileOutcome(result, decoded))
+        if self.texts or result.changed or result.findings or result.errors:
+            self.outcome.outcomes.append(FileOutcome(result, decoded))
+        # else: a run that only counts (the hints) keeps no outcome of a file with nothing in it (three
+        # objects and three lists a file, made while forked scanning workers share the parent's pages)
 
     def read(self, paths: list[str]) -> None:
         """Read and search the files without a cache entry (those with one are not read)."""
@@ -155,8 +159,9 @@ class _Files:
             if scanned.error is not None:
                 self._done(FileResult(path, "", "", errors=[scanned.error]))
                 continue
+            settled = scanned.read and scanned.decoded is None and scanned.unread is None
             if scanned.read:
-                digests = self.gathering.entry(path, scanned.facts, scanned.key)
+                digests = self.gathering.entry(path, scanned.facts, scanned.key, settled)
                 self.gathering.record(path, scanned.facts, digests)
             if scanned.decoded is not None:
                 self.work.append((path, scanned.decoded.text))
@@ -165,11 +170,9 @@ class _Files:
             elif scanned.unread is not None:
                 self.work.append((path, scanned.unread))
                 self.read_here.add(path)
-            elif scanned.read:
+            elif settled:  # its entry has its verdict already (Gathering.entry)
                 self.settled.append(path)
                 self._done(FileResult(path, "", ""))
-                if memo is not None:
-                    memo.settle(path)
         if memo is not None and self.work:  # files read and hashed (changed, untracked) may have an entry too
             found = {p: e for p, e in memo.fetch([p for p, _ in self.work]).items() if "verdict" in e}
             for path, entry in found.items():
@@ -192,7 +195,7 @@ class _Files:
                 done = _from_entry(self.source, self.scan, self.gathering, path, entry, self.decoded_of.get(path),
                                    self.texts)
             if isinstance(done, FileOutcome):
-                self.outcome.outcomes.append(done)
+                self._done(done.result, done.decoded)
                 if self.progress:
                     self.progress(path)
             elif done is not None:
