@@ -286,7 +286,7 @@ def _trim_heap() -> None:
         import ctypes
 
         ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
+    except (OSError, AttributeError, TypeError):  # not glibc (Windows has no CDLL(None) at all)
         pass
 
 
