@@ -298,3 +298,42 @@ def test_names_lost_by_an_edit_are_the_whole_modules(edit):
     expected = (_whole_unresolved(fixed) - _whole_unresolved(original))
     assert syntax.newly_unresolved("big.py", original, fixed) == expected
     assert syntax.newly_unresolved("big.py", original, original) == set()
+
+
+def test_every_python_rule_fixes_real_modules_in_pieces_as_it_does_whole(monkeypatch):
+    """The whole engine on real code (modules of the standard library of the Python running the
+    tests, with debug leftovers put into some of their functions): cut into pieces, every fix,
+    finding and error is the one the whole-text pass gives."""
+    import random
+    import re
+    import sysconfig
+    from pathlib import Path
+
+    from fixer.core.engine import fix_text
+    from fixer.core.rule import all_rules
+
+    rules = [cls() for cls in all_rules().values() if cls.language == "python"]
+    starts = re.compile(r"^(\s*)(?:async\s+)?def\s.*:\s*$")
+    leftovers = ['breakpoint()', 'import pdb; pdb.set_trace()', 'print("DEBUG:", 1)', 'print(f"debug {1}")',
+                 'logging.basicConfig(level=logging.DEBUG)', 'with open("/tmp/app_debug.log", "a") as f: f.write("x")']
+    random_ = random.Random(7)
+    modules = sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))[::12]
+    assert len(modules) >= 10
+    found = 0
+    for module in modules:
+        lines = module.read_text(encoding="utf-8").splitlines(keepends=True)
+        defs = [i for i, line in enumerate(lines) if starts.match(line)]
+        for i in sorted(random_.sample(defs, min(5, len(defs))), reverse=True):
+            lines.insert(i + 1, starts.match(lines[i]).group(1) + "    " + random_.choice(leftovers) + "\n")
+        text = "".join(lines)
+        answers = []
+        for big, piece in ((10 ** 9, 64 * 1024), (2_000, 2_000)):
+            monkeypatch.setattr(pieces, "BIG", big)
+            monkeypatch.setattr(pieces, "PIECE", piece)
+            pieces._memo.clear()
+            result = fix_text(f"svc/{module.name}", text, rules)
+            answers.append((result.new, sorted((f.rule, f.line, f.column, f.message, f.fixed) for f in result.findings),
+                            result.errors))
+        assert answers[0] == answers[1], module.name
+        found += len(answers[0][1])
+    assert found > 30  # the leftovers were seen
