@@ -3,8 +3,8 @@ Widths come from fixer.ui.layout (COLUMNS first, then the terminal, else 80 colu
 from __future__ import annotations
 
 import os
-from collections import Counter
 import sys
+from collections import Counter
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
@@ -28,9 +28,10 @@ def set_show_unsure(show: bool) -> None:
     _settings["show_unsure"] = show
 
 
-def unsure(finding) -> bool:
-    """Reported with no evidence either way: listed only with --show-unsure (a count otherwise)."""
-    return not finding.fixed and finding.evidence in UNSURE
+def unlisted(finding) -> bool:
+    """Reported with no evidence either way, and --show-unsure not given: counted, not listed (in the
+    list, the table's "needs review" and the totals line alike)."""
+    return not finding.fixed and finding.evidence in UNSURE and not _settings["show_unsure"]
 
 
 def set_paths_from(root, start) -> None:
@@ -101,7 +102,7 @@ def print_findings(run: Run, console: Console, fixable_too: bool = True, done: b
     for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.column)):
         if finding.fixed and not fixable_too:
             continue
-        if unsure(finding) and not _settings["show_unsure"]:
+        if unlisted(finding):
             hidden += 1
             continue
         lines += finding_lines(finding, columns, done)
@@ -189,9 +190,8 @@ def summary_table(run: Run, title: str = "fixer"):
             for rule in run.rules:
                 if rule.wants(outcome.result.path, outcome.result.old):
                     errors_by_rule[rule.id] = errors_by_rule.get(rule.id, 0) + 1
-    unlisted = Counter(f.rule for f in run.findings if not f.fixed and unsure(f)) if not _settings["show_unsure"] else {}
-    # the sites the list only counts are not in "needs review", as in the totals line
-    rows = [(rule_id, row.get("files", 0), row.get("fixes", 0), row.get("reported", 0) - unlisted.get(rule_id, 0),
+    counted = Counter(f.rule for f in run.findings if unlisted(f))  # not in "needs review", as in the totals line
+    rows = [(rule_id, row.get("files", 0), row.get("fixes", 0), row.get("reported", 0) - counted[rule_id],
              errors_by_rule.get(rule_id, 0)) for rule_id, row in run.per_rule().items()]
     rows = [row for row in rows if any(row[1:])]
     if is_quiet() or not rows:
@@ -215,7 +215,7 @@ def totals_line(run: Run) -> str:
     from fixer.ui.wording import plural
 
     fixes, held = pending_fixes(run), [f for f in run.findings if not f.fixed]
-    hidden = 0 if _settings["show_unsure"] else sum(1 for f in held if unsure(f))
+    hidden = sum(1 for f in held if unlisted(f))
     review = len(held) - hidden
     failed = len({path for path, _ in run.errors})
     said = []
