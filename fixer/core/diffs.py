@@ -110,7 +110,7 @@ def changed_lines(old: str, new: str, changes: Changes) -> LineChanges:
     `old`/`new` only by "\n" -> "\r\n" (the lines are the same)."""
     old_at = _line_numbers(old, [offset for start, end, _, _ in changes for offset in (start, end)])
     new_at = _line_numbers(new, [offset for _, _, start, end in changes for offset in (start, end)])
-    old_count, new_count = len(LINES.findall(old)), len(LINES.findall(new))
+    old_count, new_count = _line_count(old), _line_count(new)
     ranges: LineChanges = []
     for n in range(len(changes)):
         first, end = old_at[2 * n], min(old_at[2 * n + 1] + 1, old_count)
@@ -120,6 +120,11 @@ def changed_lines(old: str, new: str, changes: Changes) -> LineChanges:
         else:
             ranges.append((first, end, new_first, new_end))
     return ranges
+
+
+def _line_count(text: str) -> int:
+    """len(LINES.findall(text)), without making the lines (file_diff splits the texts once itself)."""
+    return text.count("\n") + (not text.endswith("\n") and bool(text))
 
 
 def _line_numbers(text: str, offsets: list[int]) -> list[int]:
