@@ -139,9 +139,9 @@ class _PreSearch:
     def _build(self) -> None:
         import re2
 
-        from fixer.core.userregex import _options, compile_linear
+        from fixer.core.userregex import compile_linear, re2_options
 
-        group = re2.Set.SearchSet(_options())
+        group = re2.Set.SearchSet(re2_options())
         try:
             for pattern in self.patterns:
                 group.Add(pattern)

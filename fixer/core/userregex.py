@@ -15,7 +15,7 @@ class UnsupportedPattern(ValueError):
 
 
 @lru_cache(maxsize=1)
-def _options():
+def re2_options():
     import re2
 
     options = re2.Options()
@@ -30,7 +30,7 @@ def compile_linear(pattern: str):
     import re2
 
     try:
-        return re2.compile(pattern, _options())
+        return re2.compile(pattern, re2_options())
     except re2.error as exc:
         reason = exc.args[0] if exc.args else exc
         if isinstance(reason, bytes):
@@ -54,7 +54,7 @@ class LinearSet:
     def _add(self, patterns: list[str]) -> None:
         import re2
 
-        group = re2.Set.FullMatchSet(_options())
+        group = re2.Set.FullMatchSet(re2_options())
         for pattern in patterns:
             try:
                 group.Add(pattern)
