@@ -111,19 +111,19 @@ def _config_folder(root: Path, folders: dict[Path, str]) -> Path | None:
 def _git_top(folder: Path) -> Path | None:
     """The nearest folder from `folder` up holding a `.git` entry (a git directory itself: `folder`),
     where GitPython's search would start finding; None when it would find no repository."""
-    for candidate in (folder, *folder.parents):
+    chain = (folder, *folder.parents)
+    for candidate in chain:
         if os.path.lexists(candidate / ".git"):
             return candidate
-    return folder if _may_be_in_repo(folder) else None
+    if any((candidate / "refs").is_dir() and (candidate / "HEAD").exists() for candidate in chain):
+        return folder
+    return None
 
 
 def _may_be_in_repo(start: Path) -> bool:
     """False only when GitPython's search would find no repository: no folder from `start` up holds
     a `.git` entry or is itself a git directory."""
-    for folder in (start, *start.parents):
-        if os.path.lexists(folder / ".git") or (folder / "refs").is_dir() and (folder / "HEAD").exists():
-            return True
-    return False
+    return _git_top(start) is not None
 
 
 def source_for(ws: Workspace, working_tree: bool, base: str | None = None):
